@@ -1,0 +1,5 @@
+// Written by scripts/migration-create.ts: the migrations of this dialect, oldest first.
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261127043522_initial } from './Migration20261127043522_initial.js';
+
+export const migrations: MigrationObject[] = [{ name: 'Migration20261127043522_initial', class: Migration20261127043522_initial }];

@@ -1,0 +1,78 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { Server as HttpServer } from 'node:http';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Config } from './config.js';
+import type { Services } from './services.js';
+import { initORM } from './db/orm.js';
+import { loadSecretKey } from './security/secret-key.js';
+import { SecretBox } from './security/secret-box.js';
+import { settingsRepository } from './db/repositories/settings.repository.js';
+import { sessionRepository } from './db/repositories/session.repository.js';
+import { seedDemo } from './db/seed/demo.js';
+import { createApp } from './http/app.js';
+import { attachLiveHub } from './live/hub.js';
+import { createJobRunner } from './engine/job-runner.js';
+import { defineHousekeeping } from './engine/housekeeping.js';
+import { startDevSink } from './mail/dev-sink.js';
+
+export interface Running {
+  services: Services;
+  url: string | null;
+  close(): Promise<void>;
+}
+
+const staticDir = resolve(import.meta.dirname, '../build');
+
+/** Starts every part this process's role asks for, in dependency order; close() stops them in reverse. */
+export async function boot(config: Config, log: (line: string) => void = console.log): Promise<Running> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const fn of closers.reverse()) await fn().catch((err: Error) => log(`[shutdown] ${err.message}`));
+  };
+  try {
+    const orm = await initORM(config.database);
+    closers.push(() => orm.close());
+    const secrets = new SecretBox(loadSecretKey(config.secretKey, config.dataDir));
+    const now = () => new Date();
+    await settingsRepository.get(orm.em.fork(), config.publicUrl);
+
+    const sink = config.mailSink && config.role !== 'worker' ? await startDevSink(config.mailSink) : null;
+    if (sink) closers.push(() => sink.stop());
+
+    const jobs = config.role === 'web' ? null : await createJobRunner(config.jobs);
+    if (jobs) {
+      closers.push(() => jobs.stop());
+      defineHousekeeping(jobs, async () => {
+        await sessionRepository.deleteExpired(orm.em.fork(), now());
+      });
+      await jobs.start();
+    }
+
+    const services: Services = { config, orm, secrets, jobs, sink, now };
+
+    if (config.demoData && config.role !== 'worker') {
+      const demo = await seedDemo(orm.em.fork(), { secrets, password: config.demoPassword, sinkPort: sink?.port ?? null, now: now() });
+      if (demo) log(demo.summary);
+    }
+
+    let url: string | null = null;
+    if (config.role !== 'worker') {
+      if (!existsSync(`${staticDir}/index.html`)) log('[http] no built UI in build/ (run `npm run build`); serving the API only');
+      const app = createApp(services, { staticDir: existsSync(`${staticDir}/index.html`) ? staticDir : undefined, log: process.env.HTTP_LOG === 'on' });
+      const server: ServerType = await new Promise((ok) => {
+        const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ok(s));
+      });
+      const io = attachLiveHub(server as HttpServer, services);
+      closers.push(() => new Promise<void>((ok) => { void io.close(() => ok()); }));
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      url = `http://localhost:${port}`;
+      log(`Mailroom is running at ${url}`);
+    }
+    return { services, url, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

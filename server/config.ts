@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/** Everything the process reads from its environment, parsed once at start. */
+export type Config = ReturnType<typeof loadConfig>;
+
+export type DatabaseTarget =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'mysql'; url: string };
+
+export type JobStoreTarget =
+  | { kind: 'embedded'; dir: string }
+  | { kind: 'mongodb'; url: string }
+  | { kind: 'postgres'; url: string };
+
+export class ConfigError extends Error {}
+
+const roles = ['all', 'web', 'worker'] as const;
+
+function parseDatabase(raw: string | undefined, dataDir: string): DatabaseTarget {
+  if (!raw) return { kind: 'sqlite', path: `${dataDir}/mailroom.sqlite` };
+  if (/^(mysql|mariadb):\/\/[^/]+/.test(raw)) return { kind: 'mysql', url: raw.replace(/^mariadb:/, 'mysql:') };
+  if (raw.startsWith('sqlite:')) return { kind: 'sqlite', path: raw.slice('sqlite:'.length).replace(/^\/\//, '') };
+  throw new ConfigError(`DATABASE_URL must be mysql://user:pass@host:port/db or sqlite:path, got "${raw}"`);
+}
+
+function parseJobStore(raw: string | undefined, dataDir: string): JobStoreTarget {
+  if (!raw) return { kind: 'embedded', dir: `${dataDir}/jobs` };
+  if (/^mongodb(\+srv)?:\/\/[^/]+/.test(raw)) return { kind: 'mongodb', url: raw };
+  if (/^postgres(ql)?:\/\/[^/]+/.test(raw)) return { kind: 'postgres', url: raw };
+  throw new ConfigError(`JOBS_URL must be mongodb://… or postgres://…, got "${raw}"`);
+}
+
+function parsePort(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`${name} must be a port number (0-65535), got "${raw}"`);
+  return port;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)) {
+  const dataDir = env.DATA_DIR || 'data';
+  const roleArg = argv.find((a) => a.startsWith('--role='))?.slice(7) ?? argv[argv.indexOf('--role') + 1];
+  const role = argv.some((a) => a.startsWith('--role')) ? roleArg : 'all';
+  if (!roles.includes(role as (typeof roles)[number])) throw new ConfigError(`--role must be one of ${roles.join(', ')}, got "${role}"`);
+  const secretKey = env.SECRET_KEY;
+  if (secretKey !== undefined && secretKey.length < 16) throw new ConfigError('SECRET_KEY must be at least 16 characters');
+  const sink = env.MAIL_SINK ?? 'on';
+  if (!['on', 'off'].includes(sink)) throw new ConfigError(`MAIL_SINK must be "on" or "off", got "${sink}"`);
+  const publicUrl = env.PUBLIC_URL;
+  if (publicUrl !== undefined && !z.url({ protocol: /^https?$/ }).safeParse(publicUrl).success) {
+    throw new ConfigError(`PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
+  }
+  const port = parsePort('PORT', env.PORT, 3000);
+  return {
+    role: role as (typeof roles)[number],
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir,
+    database: parseDatabase(env.DATABASE_URL, dataDir),
+    jobs: parseJobStore(env.JOBS_URL, dataDir),
+    secretKey,
+    demoPassword: env.DEMO_PASSWORD || undefined,
+    demoData: env.DEMO_DATA !== 'off',
+    mailSink: sink === 'on' ? { port: parsePort('MAIL_SINK_PORT', env.MAIL_SINK_PORT, 2525), dir: `${dataDir}/outbox` } : null,
+    publicUrl: publicUrl ?? `http://localhost:${port}`,
+  };
+}

@@ -1,0 +1,33 @@
+import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { UserSchema } from './user.entity.js';
+import { DepartmentSchema } from './department.entity.js';
+import { SMTP_SECURITY, ACCOUNT_HEALTH } from '../../domain/account-health.js';
+
+/** A sales manager's own mailbox. The SMTP password is stored only as AES-256-GCM ciphertext. */
+export const EmailAccountSchema = defineEntity({
+  name: 'EmailAccount',
+  tableName: 'email_accounts',
+  properties: (p) => ({
+    id: p.integer().primary().autoincrement(),
+    owner: p.manyToOne(UserSchema).ref().index(),
+    department: p.manyToOne(DepartmentSchema).ref().index(),
+    name: p.string().length(120),
+    fromName: p.string().length(120),
+    fromEmail: p.string().length(254),
+    smtpHost: p.string().length(253),
+    smtpPort: p.integer(),
+    smtpSecurity: p.enum([...SMTP_SECURITY]),
+    smtpUser: p.string().length(254),
+    smtpPasswordEnc: p.text().hidden(),
+    main: p.boolean().default(false),
+    massMailEnabled: p.boolean().default(true),
+    dailyLimit: p.integer(),
+    timeZone: p.string().length(64).nullable(),
+    health: p.enum([...ACCOUNT_HEALTH]).default('unknown'),
+    healthReason: p.string().length(500).nullable(),
+    healthCheckedAt: p.datetime().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  }),
+});
+
+export type EmailAccount = InferEntity<typeof EmailAccountSchema>;

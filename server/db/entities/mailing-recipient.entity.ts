@@ -1,0 +1,39 @@
+import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { MailingSchema } from './mailing.entity.js';
+import { EmailAccountSchema } from './email-account.entity.js';
+import { RECIPIENT_STATES } from '../../domain/recipient-states.js';
+
+/**
+ * The recipients ledger: one row per mailing and recipient. Progress, "sent today" and
+ * "who didn't get it" are queries on it. Indexed for the engine's claim query
+ * (account, state, due time) and the mailing page (mailing, state).
+ */
+export const MailingRecipientSchema = defineEntity({
+  name: 'MailingRecipient',
+  tableName: 'mailing_recipients',
+  uniques: [{ properties: ['mailing', 'email'] }],
+  indexes: [
+    { properties: ['mailing', 'state'] },
+    { properties: ['account', 'state', 'dueAt'] },
+    { properties: ['account', 'sentAt'] },
+  ],
+  properties: (p) => ({
+    id: p.bigint('number').primary().autoincrement(),
+    mailing: p.manyToOne(MailingSchema).ref().deleteRule('cascade'),
+    recipientId: p.integer(),
+    email: p.string().length(254),
+    name: p.string().length(200).nullable(),
+    vip: p.boolean().default(false),
+    account: p.manyToOne(EmailAccountSchema).ref().nullable().deleteRule('set null'),
+    state: p.enum([...RECIPIENT_STATES]).default('pending'),
+    attempts: p.integer().default(0),
+    dueAt: p.datetime().nullable(),
+    leaseUntil: p.datetime().nullable(),
+    lastReply: p.string().length(1000).nullable(),
+    messageId: p.string().length(300).nullable(),
+    sentAt: p.datetime().nullable(),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  }),
+});
+
+export type MailingRecipient = InferEntity<typeof MailingRecipientSchema>;

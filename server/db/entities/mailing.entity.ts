@@ -1,0 +1,39 @@
+import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { UserSchema } from './user.entity.js';
+import { DepartmentSchema } from './department.entity.js';
+import { MessageSchema } from './message.entity.js';
+import { SignatureSchema } from './signature.entity.js';
+import { MAILING_STATUSES } from '../../domain/mailing-status.js';
+import { RECIPIENT_TYPES } from '../../domain/recipient-types.js';
+
+/**
+ * One message to one recipient type, owned by one sales manager. The counters mirror the
+ * recipients ledger and are only ever changed by SQL expressions (never read-modify-write).
+ */
+export const MailingSchema = defineEntity({
+  name: 'Mailing',
+  tableName: 'mailings',
+  indexes: [{ properties: ['department', 'status'] }, { properties: ['owner', 'status'] }],
+  properties: (p) => ({
+    id: p.integer().primary().autoincrement(),
+    name: p.string().length(200).index(),
+    recipientType: p.enum([...RECIPIENT_TYPES]),
+    status: p.enum([...MAILING_STATUSES]).index(),
+    statusReason: p.string().length(500).nullable(),
+    message: p.manyToOne(MessageSchema).ref().nullable().deleteRule('set null'),
+    signature: p.manyToOne(SignatureSchema).ref().nullable().deleteRule('set null'),
+    owner: p.manyToOne(UserSchema).ref(),
+    department: p.manyToOne(DepartmentSchema).ref(),
+    vip: p.boolean().default(false),
+    total: p.integer().default(0),
+    sentCount: p.integer().default(0),
+    failedCount: p.integer().default(0),
+    skippedCount: p.integer().default(0),
+    uncertainCount: p.integer().default(0),
+    combinedInto: p.integer().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()).index(),
+    finishedAt: p.datetime().nullable(),
+  }),
+});
+
+export type Mailing = InferEntity<typeof MailingSchema>;

@@ -1,0 +1,20 @@
+import { defineEntity, type InferEntity } from '@mikro-orm/core';
+
+/** The organisation's mailing rules: one row, id 1. */
+export const SettingsSchema = defineEntity({
+  name: 'Settings',
+  tableName: 'settings',
+  properties: (p) => ({
+    id: p.integer().primary(),
+    windowStart: p.string().length(5),
+    windowEnd: p.string().length(5),
+    businessDays: p.json<number[]>(),
+    defaultDailyLimit: p.integer(),
+    timeZone: p.string().length(64),
+    publicBaseUrl: p.string().length(300),
+    unsubscribeMailto: p.string().length(254).nullable(),
+    unsubscribeText: p.text(),
+  }),
+});
+
+export type Settings = InferEntity<typeof SettingsSchema>;

@@ -1,0 +1,74 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { Em } from '../orm.js';
+import { CompanySchema, type Company } from '../entities/company.entity.js';
+import { ContactSchema, type Contact } from '../entities/contact.entity.js';
+import { LeadSchema, type Lead } from '../entities/lead.entity.js';
+import type { RecipientType } from '../../domain/recipient-types.js';
+
+export type RecipientEntity = { company: Company; contact: Contact; lead: Lead };
+
+export const recipientSchemas = { company: CompanySchema, contact: ContactSchema, lead: LeadSchema } as const;
+
+/** Columns a keyword search looks in, per recipient type. */
+const SEARCH_FIELDS: Record<RecipientType, string[]> = {
+  company: ['name', 'email', 'country', 'website'],
+  contact: ['firstName', 'lastName', 'email', 'title'],
+  lead: ['firstName', 'lastName', 'email', 'companyName', 'title'],
+};
+
+export interface RecipientFilter {
+  q?: string;
+  ownerId?: number;
+  departmentId?: number;
+  vip?: boolean;
+  massMailing?: boolean;
+  disqualified?: boolean;
+  country?: string;
+  companyId?: number;
+  ids?: number[];
+}
+
+export interface Paging {
+  sort?: string;
+  dir?: 'asc' | 'desc';
+  page: number;
+  pageSize: number;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+
+/**
+ * The WHERE clause of a recipient list: the caller's department scope (null = all departments)
+ * and the user's filters. Also the source of "mail everyone in this filter".
+ */
+export function recipientWhere<K extends RecipientType>(kind: K, filter: RecipientFilter, scope: number | null): FilterQuery<RecipientEntity[K]> {
+  const and: Record<string, unknown>[] = [];
+  if (scope !== null) and.push({ department: scope });
+  if (filter.departmentId) and.push({ department: filter.departmentId });
+  if (filter.ownerId) and.push({ owner: filter.ownerId });
+  for (const flag of ['vip', 'massMailing', 'disqualified'] as const) {
+    if (filter[flag] !== undefined) and.push({ [flag]: filter[flag] });
+  }
+  if (filter.country) and.push({ country: filter.country });
+  if (filter.companyId && kind === 'contact') and.push({ company: filter.companyId });
+  if (filter.ids) and.push({ id: { $in: filter.ids } });
+  if (filter.q) {
+    const like = `%${escapeLike(filter.q)}%`;
+    const or: Record<string, unknown>[] = SEARCH_FIELDS[kind].map((f) => ({ [f]: { $like: like } }));
+    if (/^\d+$/.test(filter.q)) or.push({ id: Number(filter.q) });
+    and.push({ $or: or });
+  }
+  return (and.length ? { $and: and } : {}) as FilterQuery<RecipientEntity[K]>;
+}
+
+export async function listRecipients<K extends RecipientType>(em: Em, kind: K, filter: RecipientFilter, scope: number | null, paging: Paging) {
+  const schema = recipientSchemas[kind];
+  const populate = (kind === 'contact' ? ['owner', 'company'] : ['owner']) as never[];
+  const [items, total] = await em.findAndCount(schema as never, recipientWhere(kind, filter, scope) as never, {
+    populate,
+    orderBy: { [paging.sort ?? 'id']: paging.dir ?? 'asc', ...(paging.sort && paging.sort !== 'id' ? { id: 'asc' } : {}) } as never,
+    limit: paging.pageSize,
+    offset: (paging.page - 1) * paging.pageSize,
+  });
+  return { items: items as RecipientEntity[K][], total };
+}

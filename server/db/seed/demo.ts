@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import type { Em } from '../orm.js';
+import type { SecretBox } from '../../security/secret-box.js';
+import { hashPassword } from '../../security/password.js';
+import type { Role } from '../../domain/roles.js';
+import {
+  CompanySchema,
+  ContactSchema,
+  DepartmentSchema,
+  EmailAccountSchema,
+  LeadSchema,
+  MessageSchema,
+  SignatureSchema,
+  UserSchema,
+} from '../entities/index.js';
+import { DEFAULT_SETTINGS } from '../repositories/settings.repository.js';
+
+/** The demo users; the README lists the same addresses. */
+export const DEMO_USERS: { email: string; name: string; role: Role; department: 0 | 1 | null }[] = [
+  { email: 'admin@mailroom.test', name: 'Ada Admin', role: 'admin', department: null },
+  { email: 'ceo@mailroom.test', name: 'Carl Company-Manager', role: 'company_manager', department: null },
+  { email: 'lead@mailroom.test', name: 'Tess Team-Lead', role: 'team_lead', department: 0 },
+  { email: 'anna@mailroom.test', name: 'Anna Sales', role: 'sales_manager', department: 0 },
+  { email: 'ben@mailroom.test', name: 'Ben Sales', role: 'sales_manager', department: 0 },
+  { email: 'cleo@mailroom.test', name: 'Cleo Sales', role: 'sales_manager', department: 1 },
+];
+
+const DEPARTMENTS = ['Sales North', 'Sales South'];
+const FIRST = ['Alice', 'Bruno', 'Chloe', 'Diego', 'Emma', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Kira', 'Luca', 'Mia', 'Nils', 'Olga', 'Pablo', 'Rosa', 'Sven', 'Tara', 'Yusuf'];
+const LAST = ['Andersen', 'Bauer', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Horvat', 'Ivanova', 'Jensen', 'Kowalski', 'Lopez', 'Moreau', 'Novak', 'Oliveira', 'Petrov', 'Rossi', 'Schmidt', 'Tanaka', 'Weber'];
+const WORDS = ['Alpine', 'Blue', 'Cedar', 'Delta', 'Ember', 'Fjord', 'Granite', 'Harbor', 'Iris', 'Juniper', 'Kestrel', 'Lumen', 'Maple', 'Nova', 'Orbit', 'Pioneer', 'Quartz', 'River', 'Summit', 'Tidal'];
+const TRADES = ['Logistics', 'Foods', 'Systems', 'Textiles', 'Energy', 'Robotics', 'Pharma', 'Media', 'Motors', 'Studios'];
+const COUNTRIES = ['Germany', 'France', 'Spain', 'Italy', 'Poland', 'Netherlands', 'Sweden', 'Austria', 'Portugal', 'Denmark'];
+const TITLES = ['CEO', 'CTO', 'Head of Purchasing', 'Office Manager', 'Marketing Lead', 'Buyer', null];
+
+/** A small seeded generator, so every fresh demo has the same data. */
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
+
+export interface DemoOptions {
+  secrets: SecretBox;
+  password?: string;
+  sinkPort: number | null;
+  now: Date;
+}
+
+/** Fills an empty database with a demo organisation; does nothing when any user exists. */
+export async function seedDemo(em: Em, opts: DemoOptions): Promise<{ password: string; summary: string } | null> {
+  if ((await em.count(UserSchema, {})) > 0) return null;
+  const rnd = prng(42);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
+  const password = opts.password ?? randomBytes(9).toString('base64url');
+  const passwordHash = await hashPassword(password);
+
+  const departments = DEPARTMENTS.map((name) => em.create(DepartmentSchema, { name }));
+  const users = DEMO_USERS.map((u) =>
+    em.create(UserSchema, { email: u.email, name: u.name, role: u.role, passwordHash, department: u.department === null ? null : departments[u.department], timeZone: 'UTC' }),
+  );
+  const managers = users.filter((u) => u.role === 'sales_manager');
+
+  for (const manager of managers) {
+    const local = manager.email.split('@')[0];
+    const department = manager.department!;
+    const accounts = [
+      { name: `${manager.name} (main)`, main: true, address: `${local}@mailroom.test` },
+      { name: `${manager.name} (news 1)`, main: false, address: `${local}.news1@mailroom.test` },
+      { name: `${manager.name} (news 2)`, main: false, address: `${local}.news2@mailroom.test` },
+    ];
+    for (const a of accounts) {
+      em.create(EmailAccountSchema, {
+        owner: manager, department, name: a.name, fromName: manager.name, fromEmail: a.address,
+        smtpHost: '127.0.0.1', smtpPort: opts.sinkPort ?? 2525, smtpSecurity: 'none', smtpUser: a.address,
+        smtpPasswordEnc: opts.secrets.encrypt(randomBytes(12).toString('base64url')),
+        main: a.main, massMailEnabled: true, dailyLimit: DEFAULT_SETTINGS.defaultDailyLimit,
+      });
+    }
+    const signature = em.create(SignatureSchema, {
+      name: 'Standard', format: 'html', isDefault: true, owner: manager, department,
+      body: `<p>Kind regards,<br><strong>${manager.name}</strong><br>Mailroom Demo Ltd · +49 30 1234567</p>`,
+    });
+    em.create(MessageSchema, {
+      name: 'Autumn product update', subject: 'What is new this autumn, {{ name }}', owner: manager, department, signature,
+      html: '<h1>Hello {{ name }},</h1><p>Our autumn range is here: faster delivery, new colours and a 10% launch discount for our customers.</p><p><a href="https://example.com/autumn">See what is new</a></p><p style="font-size:12px;color:#666">Not interested? <a href="{{ unsubscribe_url }}">Unsubscribe</a>.</p>',
+      text: 'Hello {{ name }},\n\nOur autumn range is here: faster delivery, new colours and a 10% launch discount.\nSee what is new: https://example.com/autumn\n\nUnsubscribe: {{ unsubscribe_url }}',
+    });
+  }
+
+  const created = (daysAgo: number) => new Date(opts.now.getTime() - daysAgo * 86_400_000);
+  const flags = () => ({ vip: rnd() < 0.1, massMailing: rnd() >= 0.08, country: pick(COUNTRIES), createdAt: created(Math.floor(rnd() * 365)) });
+  const companies = Array.from({ length: 200 }, (_, i) => {
+    const owner = managers[i % managers.length];
+    const name = `${pick(WORDS)} ${pick(TRADES)} ${i + 1}`;
+    return em.create(CompanySchema, { ...flags(), name, email: `info@${slug(name)}.example.com`, website: `https://${slug(name)}.example.com`, owner, department: owner.department! });
+  });
+  for (let i = 0; i < 400; i++) {
+    const company = companies[i % companies.length];
+    const [first, last] = [pick(FIRST), pick(LAST)];
+    em.create(ContactSchema, {
+      ...flags(), firstName: first, lastName: last, title: pick(TITLES), company, owner: company.owner, department: company.department,
+      email: `${slug(first)}.${slug(last)}${i}@${slug(company.name)}.example.com`,
+    });
+  }
+  for (let i = 0; i < 100; i++) {
+    const owner = managers[i % managers.length];
+    const [first, last] = [pick(FIRST), pick(LAST)];
+    const companyName = `${pick(WORDS)} ${pick(TRADES)}`;
+    em.create(LeadSchema, {
+      ...flags(), firstName: first, lastName: last, title: pick(TITLES), companyName, disqualified: rnd() < 0.05, owner, department: owner.department!,
+      email: i % 25 === 24 ? null : `${slug(first)}.${slug(last)}${i}@${slug(companyName)}.example.org`,
+    });
+  }
+  await em.flush();
+
+  const summary = [
+    'Demo data created. Sign in with any of these (password for all: ' + password + '):',
+    ...DEMO_USERS.map((u) => `  ${u.email.padEnd(24)} ${u.role}${u.department === null ? '' : ` · ${DEPARTMENTS[u.department]}`}`),
+  ].join('\n');
+  return { password, summary };
+}

@@ -1,0 +1,2 @@
+export const RECIPIENT_TYPES = ['company', 'contact', 'lead'] as const;
+export type RecipientType = (typeof RECIPIENT_TYPES)[number];

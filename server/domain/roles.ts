@@ -1,0 +1,2 @@
+export const ROLES = ['admin', 'company_manager', 'team_lead', 'sales_manager'] as const;
+export type Role = (typeof ROLES)[number];

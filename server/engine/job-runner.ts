@@ -1,0 +1,148 @@
+// Why this file exists: it is the one place that turns a JobStoreTarget into a connected agenda,
+// so the rest of the engine only ever sees `runner.agenda` and never a storage driver.
+// The embedded store is PGlite (Postgres in WebAssembly, persisted in a folder) served on a
+// loopback port, so agenda's official PostgresBackend can use it like a real server.
+import { mkdir } from 'node:fs/promises';
+import { Agenda, type AgendaBackend } from 'agenda';
+import { PostgresBackend } from '@agendajs/postgres-backend';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { JobStoreTarget } from '../config.js';
+
+export interface JobRunner {
+  agenda: Agenda;
+  backend: JobStoreTarget['kind'];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  health(): Promise<{ ok: boolean; backend: string; detail?: string }>;
+}
+
+/** How long stop() lets running jobs finish before it closes the store under them. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+interface Store {
+  backend: AgendaBackend;
+  /** Where the jobs live, for health(); never includes credentials. */
+  where: string;
+  close(): Promise<void>;
+}
+
+async function openEmbedded(dir: string): Promise<Store> {
+  await mkdir(dir, { recursive: true });
+  const db = await PGlite.create(dir);
+  // PGlite runs one query at a time; the socket server queues them. A single pooled connection
+  // keeps agenda from opening more sockets than the server accepts (it answers extras with a
+  // bare "Too many connections" line, not a Postgres error).
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
+  await server.start();
+  const [host, port] = server.getServerConn().split(':');
+  const backend = new PostgresBackend({
+    poolConfig: { host, port: Number(port), user: 'postgres', database: 'postgres', max: 1 },
+    // PGlite has no LISTEN/NOTIFY across connections; agenda polls instead.
+    disableNotifications: true,
+  });
+  return {
+    backend,
+    where: `pglite ${dir}`,
+    close: async () => {
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+function openStore(target: JobStoreTarget): Promise<Store> {
+  const none = async () => {};
+  switch (target.kind) {
+    case 'embedded':
+      return openEmbedded(target.dir);
+    case 'postgres':
+      return Promise.resolve({ backend: new PostgresBackend({ connectionString: target.url }), where: hostOf(target.url), close: none });
+    case 'mongodb':
+      return Promise.resolve({ backend: new MongoBackend({ address: target.url }), where: hostOf(target.url), close: none });
+  }
+}
+
+function hostOf(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname}`;
+}
+
+/**
+ * Two processes starting on a fresh Postgres database race on `CREATE … IF NOT EXISTS`
+ * (duplicate key in pg_type/pg_class, or "tuple concurrently updated"). The loser only has to
+ * try again once the winner's schema is committed.
+ */
+function isSchemaRace(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === '23505' || code === '42P07' || code === '42710' || code === 'XX000';
+}
+
+async function connectWithRetry(backend: AgendaBackend): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await backend.connect();
+    } catch (error) {
+      if (attempt >= 5 || !isSchemaRace(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+    }
+  }
+}
+
+/**
+ * agenda's constructor calls backend.connect() and never catches it, so a refused connection
+ * would become an unhandled rejection. We connect first, where errors reach the caller, and give
+ * agenda a view of the backend whose connect() has nothing left to do.
+ */
+function alreadyConnected(backend: AgendaBackend): AgendaBackend {
+  return {
+    name: backend.name,
+    repository: backend.repository,
+    notificationChannel: backend.notificationChannel,
+    logger: backend.logger,
+    ownsConnection: backend.ownsConnection,
+    connect: async () => {},
+    disconnect: () => backend.disconnect(),
+  };
+}
+
+export async function createJobRunner(
+  target: JobStoreTarget,
+  opts: { processEvery?: number; name?: string } = {},
+): Promise<JobRunner> {
+  const store = await openStore(target);
+  try {
+    await connectWithRetry(store.backend);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  // processEvery must be a number: agenda 6 parses '200 milliseconds' as 200 seconds.
+  const agenda = new Agenda({ backend: alreadyConnected(store.backend), processEvery: opts.processEvery ?? 1000, name: opts.name });
+  await agenda.ready;
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = async () => {
+    // drain() lets running (and already locked) jobs finish; it is a no-op if start() never ran.
+    await agenda.drain({ timeout: DRAIN_TIMEOUT_MS, closeConnection: false });
+    await store.backend.disconnect();
+    await store.close();
+  };
+
+  return {
+    agenda,
+    backend: target.kind,
+    start: () => agenda.start(),
+    stop: () => (stopping ??= shutdown()),
+    async health() {
+      if (stopping) return { ok: false, backend: target.kind, detail: 'stopped' };
+      try {
+        const due = await agenda.db.getQueueSize();
+        return { ok: true, backend: target.kind, detail: `${store.where}, ${due} job(s) due` };
+      } catch (error) {
+        return { ok: false, backend: target.kind, detail: `${store.where}: ${(error as Error).message}` };
+      }
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { bodyLimit } from 'hono/body-limit';
+import { logger } from 'hono/logger';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Services } from '../services.js';
+import type { AppEnv } from './env.js';
+import { ApiError, toApiError } from './errors.js';
+import { session } from './middleware/session.js';
+import { csrf } from './middleware/csrf.js';
+import { apiRoutes } from './routes/index.js';
+import { spa } from './spa.js';
+import { createRouter } from './router.js';
+
+export interface AppOptions {
+  /** Serve the built SPA from this folder (omitted in API tests). */
+  staticDir?: string;
+  log?: boolean;
+}
+
+export function createApp(services: Services, options: AppOptions = {}) {
+  const app = createRouter();
+  if (options.log) app.use('*', logger());
+  app.use('*', secureHeaders({ contentSecurityPolicy: undefined, crossOriginEmbedderPolicy: false }));
+  app.use('*', async (c, next) => {
+    c.set('services', services);
+    c.set('em', services.orm.em.fork() as AppEnv['Variables']['em']);
+    await next();
+  });
+  app.use('/api/*', bodyLimit({ maxSize: 5 * 1024 * 1024, onError: () => { throw new ApiError('payload_too_large', 'The request body is larger than 5 MB'); } }));
+  app.use('/api/*', session(), csrf());
+
+  app.route('/api', apiRoutes());
+  app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'Mailroom API', version: '1' } });
+  app.all('/api/*', (c) => c.json({ error: `No route ${c.req.method} ${c.req.path}` }, 404));
+
+  if (options.staticDir) app.route('/', spa(options.staticDir));
+
+  app.notFound((c) => c.json({ error: `No route ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((err, c) => {
+    const apiError = toApiError(err);
+    if (apiError) return c.json({ error: apiError.message, ...(apiError.details === undefined ? {} : { details: apiError.details }) }, apiError.status);
+    console.error(`[http] ${c.req.method} ${c.req.path} failed:`, err);
+    return c.json({ error: 'Internal server error' }, 500);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

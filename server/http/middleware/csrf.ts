@@ -1,0 +1,28 @@
+import { createMiddleware } from 'hono/factory';
+import { timingSafeEqual } from 'node:crypto';
+import type { AppEnv } from '../env.js';
+import { ApiError } from '../errors.js';
+
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The token a signed-in page must echo in a header: a MAC of its session, so nothing is stored. */
+export function csrfTokenFor(c: { var: AppEnv['Variables'] }): string | null {
+  const token = c.var.sessionToken;
+  return token ? c.var.services.secrets.sign('csrf', token) : null;
+}
+
+/**
+ * Cookie-authenticated writes must carry the session's CSRF token in a header, which another
+ * site can neither read nor set. Anonymous writes (login) carry no session to abuse.
+ */
+export const csrf = () =>
+  createMiddleware<AppEnv>(async function csrf(c, next) {
+    const expected = csrfTokenFor(c);
+    if (expected && !SAFE.has(c.req.method)) {
+      const given = c.req.header(CSRF_HEADER) ?? '';
+      const ok = given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+      if (!ok) throw new ApiError('forbidden', `Missing or wrong ${CSRF_HEADER} header`);
+    }
+    await next();
+  });

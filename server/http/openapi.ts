@@ -1,0 +1,53 @@
+import { z } from '@hono/zod-openapi';
+import type { ZodType } from 'zod';
+
+/** Small builders so every route declares its contract the same way. */
+
+export const ErrorSchema = z
+  .object({ error: z.string(), details: z.unknown().optional() })
+  .openapi('Error');
+
+const errorResponse = (description: string) => ({ content: { 'application/json': { schema: ErrorSchema } }, description });
+
+/** The error responses every authenticated route may give. */
+export const errorResponses = {
+  400: errorResponse('The request is malformed; `error` says what is wrong'),
+  401: errorResponse('Not signed in'),
+  403: errorResponse('Not allowed'),
+  404: errorResponse('Not found, or not visible to you'),
+  409: errorResponse('Conflicts with existing data'),
+  422: errorResponse('A business rule refuses it'),
+} as const;
+
+export const json = <T extends ZodType>(schema: T, description: string) => ({
+  content: { 'application/json': { schema } },
+  description,
+});
+
+export const jsonBody = <T extends ZodType>(schema: T) => ({
+  content: { 'application/json': { schema } },
+  required: true,
+});
+
+export const IdParams = z.object({
+  id: z.coerce.number().int().positive().max(2_147_483_647).openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
+});
+
+export const OkSchema = z.object({ ok: z.literal(true) });
+
+/** Query parameters every list accepts. */
+export const listQuery = <S extends readonly [string, ...string[]]>(sortable: S) =>
+  z.object({
+    q: z.string().trim().max(200).optional(),
+    sort: z.enum(sortable).optional(),
+    dir: z.enum(['asc', 'desc']).optional(),
+    page: z.coerce.number().int().min(1).max(100_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  });
+
+export const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const pageOf = <T extends ZodType>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+
+export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };

@@ -1,0 +1,97 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { createRouter } from '../router.js';
+import { errorResponses, json, jsonBody, OkSchema } from '../openapi.js';
+import { ApiError } from '../errors.js';
+import { SESSION_COOKIE, toAuthUser } from '../middleware/session.js';
+import { csrfTokenFor } from '../middleware/csrf.js';
+import { LoginThrottle } from '../middleware/login-throttle.js';
+import { sessionRepository } from '../../db/repositories/session.repository.js';
+import { UserSchema } from '../../db/entities/user.entity.js';
+import { verifyPassword } from '../../security/password.js';
+import { ROLES } from '../../domain/roles.js';
+
+export const MeSchema = z
+  .object({
+    id: z.number().int(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    departmentId: z.number().int().nullable(),
+    timeZone: z.string(),
+    csrfToken: z.string(),
+  })
+  .openapi('Me');
+export type Me = z.infer<typeof MeSchema>;
+
+const LoginSchema = z.object({
+  email: z.string().trim().toLowerCase().max(254),
+  password: z.string().min(1).max(200),
+});
+
+const me = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['session'],
+  summary: 'The signed-in user, with the CSRF token for writes',
+  responses: { 200: json(MeSchema, 'Signed in'), 401: errorResponses[401] },
+});
+
+const login = createRoute({
+  method: 'post',
+  path: '/',
+  tags: ['session'],
+  summary: 'Sign in; sets an HTTP-only session cookie',
+  request: { body: jsonBody(LoginSchema) },
+  responses: { 200: json(MeSchema, 'Signed in'), 400: errorResponses[400], 401: errorResponses[401], 429: json(z.object({ error: z.string() }), 'Too many failed attempts') },
+});
+
+const logout = createRoute({
+  method: 'delete',
+  path: '/',
+  tags: ['session'],
+  summary: 'Sign out',
+  responses: { 200: json(OkSchema, 'Signed out') },
+});
+
+export function sessionRoutes(throttle = new LoginThrottle()) {
+  return createRouter()
+    .openapi(me, (c) => {
+      const user = c.var.user;
+      if (!user) throw new ApiError('unauthorized', 'Sign in first');
+      return c.json({ ...user, csrfToken: csrfTokenFor(c)! }, 200);
+    })
+    .openapi(login, async (c) => {
+      const { email, password } = c.req.valid('json');
+      const { em, services } = c.var;
+      const now = services.now().getTime();
+      let address = 'unknown';
+      try {
+        address = getConnInfo(c).remote.address ?? 'unknown';
+      } catch {
+        // app.request() in tests has no socket.
+      }
+      const key = `${address}|${email}`;
+      const wait = throttle.retryAfter(key, now);
+      if (wait > 0) {
+        c.header('Retry-After', String(Math.ceil(wait / 1000)));
+        throw new ApiError('too_many_requests', `Too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} min`);
+      }
+      const user = await em.findOne(UserSchema, { email }, { populate: ['department'] });
+      if (!user || !user.active || !(await verifyPassword(password, user.passwordHash))) {
+        throttle.fail(key, now);
+        throw new ApiError('unauthorized', 'Wrong e-mail or password');
+      }
+      throttle.succeed(key);
+      const { token, expiresAt } = await sessionRepository.create(em, user.id, services.now());
+      setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', path: '/', expires: expiresAt, secure: services.config.publicUrl.startsWith('https:') });
+      c.set('sessionToken', token);
+      return c.json({ ...toAuthUser(user), csrfToken: csrfTokenFor(c)! }, 200);
+    })
+    .openapi(logout, async (c) => {
+      if (c.var.sessionToken) await sessionRepository.delete(c.var.em, c.var.sessionToken);
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return c.json({ ok: true as const }, 200);
+    });
+}

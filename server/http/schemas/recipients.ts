@@ -1,0 +1,83 @@
+import { z } from '@hono/zod-openapi';
+import { listQuery, booleanQuery } from '../openapi.js';
+
+/** Contracts of the CRM's mailable objects: companies, contacts and leads. */
+
+const optionalText = (max: number) =>
+  z.string().trim().max(max).nullish().transform((v) => (v ? v : null));
+
+export const emailField = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .pipe(z.email({ message: 'Invalid e-mail address' }));
+
+const commonInput = {
+  email: z.union([emailField, z.literal('').transform(() => null), z.null()]).optional(),
+  country: optionalText(80),
+  ownerId: z.number().int().positive().optional(),
+  vip: z.boolean().optional(),
+  massMailing: z.boolean().optional(),
+  disqualified: z.boolean().optional(),
+};
+
+export const CompanyInput = z.object({ ...commonInput, name: z.string().trim().min(1).max(200), website: optionalText(200) }).strict().openapi('CompanyInput');
+export const ContactInput = z
+  .object({ ...commonInput, firstName: z.string().trim().min(1).max(100), lastName: optionalText(100), title: optionalText(120), companyId: z.number().int().positive() })
+  .strict()
+  .openapi('ContactInput');
+export const LeadInput = z
+  .object({ ...commonInput, firstName: z.string().trim().min(1).max(100), lastName: optionalText(100), title: optionalText(120), companyName: optionalText(200) })
+  .strict()
+  .openapi('LeadInput');
+
+const commonOutput = {
+  id: z.number().int(),
+  email: z.string().nullable(),
+  country: z.string().nullable(),
+  ownerId: z.number().int(),
+  ownerName: z.string(),
+  departmentId: z.number().int(),
+  vip: z.boolean(),
+  massMailing: z.boolean(),
+  disqualified: z.boolean(),
+  createdAt: z.string(),
+};
+
+export const CompanySchema = z.object({ ...commonOutput, name: z.string(), website: z.string().nullable() }).openapi('Company');
+export const ContactSchema = z
+  .object({ ...commonOutput, firstName: z.string(), lastName: z.string().nullable(), title: z.string().nullable(), companyId: z.number().int(), companyName: z.string() })
+  .openapi('Contact');
+export const LeadSchema = z
+  .object({ ...commonOutput, firstName: z.string(), lastName: z.string().nullable(), title: z.string().nullable(), companyName: z.string().nullable() })
+  .openapi('Lead');
+
+export type CompanyDto = z.infer<typeof CompanySchema>;
+export type ContactDto = z.infer<typeof ContactSchema>;
+export type LeadDto = z.infer<typeof LeadSchema>;
+export type CompanyInputDto = z.input<typeof CompanyInput>;
+export type ContactInputDto = z.input<typeof ContactInput>;
+export type LeadInputDto = z.input<typeof LeadInput>;
+
+/** Filters shared by the three lists (and, later, by "mail everyone in this filter"). */
+export const recipientFilter = {
+  ownerId: z.coerce.number().int().positive().optional(),
+  departmentId: z.coerce.number().int().positive().optional(),
+  vip: booleanQuery.optional(),
+  massMailing: booleanQuery.optional(),
+  disqualified: booleanQuery.optional(),
+  country: z.string().trim().max(80).optional(),
+};
+
+export const CompanyListQuery = listQuery(['id', 'name', 'email', 'country', 'createdAt', 'vip']).extend(recipientFilter);
+export const ContactListQuery = listQuery(['id', 'firstName', 'lastName', 'email', 'country', 'createdAt', 'vip']).extend({
+  ...recipientFilter,
+  companyId: z.coerce.number().int().positive().optional(),
+});
+export const LeadListQuery = listQuery(['id', 'firstName', 'lastName', 'email', 'companyName', 'country', 'createdAt', 'vip']).extend(recipientFilter);
+
+export const ImportResultSchema = z.object({ imported: z.number().int() }).openapi('ImportResult');
+export const ImportErrorSchema = z
+  .object({ error: z.string(), details: z.object({ rows: z.array(z.object({ line: z.number().int(), errors: z.array(z.string()) })) }) })
+  .openapi('ImportError');

@@ -1,0 +1,83 @@
+import { loadConfig } from '../../server/config.js';
+import { initORM } from '../../server/db/orm.js';
+import { SecretBox } from '../../server/security/secret-box.js';
+import { createApp } from '../../server/http/app.js';
+import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
+import type { Services } from '../../server/services.js';
+import { scratchDatabase, type TestDb } from './databases.js';
+import { Factories } from './factories.js';
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export interface TestApp {
+  services: Services;
+  app: ReturnType<typeof createApp>;
+  factories: Factories;
+  /** A signed-in client for `email` (password TEST_PASSWORD). */
+  signIn(email: string): Promise<Client>;
+  /** A client with no session. */
+  anonymous: Client;
+  close(): Promise<void>;
+}
+
+export type Client = ReturnType<typeof makeClient>;
+
+export function makeClient(app: ReturnType<typeof createApp>, cookie?: string, csrf?: string) {
+  const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const isText = typeof body === 'string';
+    const res = await app.request(path, {
+      method,
+      headers: {
+        ...(cookie ? { cookie } : {}),
+        ...(csrf ? { 'x-csrf-token': csrf } : {}),
+        ...(body === undefined ? {} : { 'content-type': isText ? 'text/csv' : 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : isText ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: any = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    return { status: res.status, body: json, text, headers: res.headers };
+  };
+  return {
+    get: (path: string) => send('GET', path),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) => send('POST', path, body, headers),
+    patch: (path: string, body?: unknown) => send('PATCH', path, body),
+    put: (path: string, body?: unknown) => send('PUT', path, body),
+    delete: (path: string) => send('DELETE', path),
+    send,
+  };
+}
+
+/** The HTTP app on a scratch database (MariaDB unless told otherwise), without jobs or sink. */
+export async function initTestApp(opts: { db?: TestDb; now?: () => Date; services?: Partial<Services> } = {}): Promise<TestApp> {
+  const db = await scratchDatabase(opts.db ?? 'mysql');
+  const orm = await initORM(db.target);
+  const config = { ...loadConfig({ DATA_DIR: '/tmp/mailroom-test-data', SECRET_KEY: 'test-secret-key-0123456789', MAIL_SINK: 'off' }, []), database: db.target };
+  const services: Services = { config, orm, secrets: new SecretBox(Buffer.alloc(32, 7)), jobs: null, sink: null, now: opts.now ?? (() => new Date()), ...opts.services };
+  await settingsRepository.get(orm.em.fork(), config.publicUrl);
+  const app = createApp(services);
+  const factories = new Factories(orm, services.secrets, TEST_PASSWORD);
+  return {
+    services,
+    app,
+    factories,
+    anonymous: makeClient(app),
+    async signIn(email: string) {
+      const res = await app.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: TEST_PASSWORD }) });
+      if (res.status !== 200) throw new Error(`sign-in as ${email} failed: ${res.status} ${await res.text()}`);
+      const cookie = res.headers.get('set-cookie')!.split(';')[0];
+      const { csrfToken } = (await res.json()) as { csrfToken: string };
+      return makeClient(app, cookie, csrfToken);
+    },
+    async close() {
+      await orm.close();
+      await db.drop();
+    },
+  };
+}
