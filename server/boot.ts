@@ -10,6 +10,7 @@ import { SecretBox } from './security/secret-box.js';
 import { settingsRepository } from './db/repositories/settings.repository.js';
 import { sessionRepository } from './db/repositories/session.repository.js';
 import { seedDemo } from './db/seed/demo.js';
+import { seedAdmin } from './db/seed/admin.js';
 import { createApp } from './http/app.js';
 import { attachLiveHub } from './live/hub.js';
 import { createJobRunner } from './engine/job-runner.js';
@@ -55,6 +56,8 @@ export async function boot(config: Config, log: (line: string) => void = console
       const demo = await seedDemo(orm.em.fork(), { secrets, password: config.demoPassword, sinkPort: sink?.port ?? null, now: now() });
       if (demo) log(demo.summary);
     }
+
+    if (config.admin && (await seedAdmin(orm.em.fork(), config.admin.email, config.admin.password))) log(`Created the admin ${config.admin.email}`);
 
     let url: string | null = null;
     if (config.role !== 'worker') {

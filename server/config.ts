@@ -45,12 +45,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   const secretKey = env.SECRET_KEY;
   if (secretKey !== undefined && secretKey.length < 16) throw new ConfigError('SECRET_KEY must be at least 16 characters');
   const sink = env.MAIL_SINK ?? 'on';
+  if (env.DEMO_DATA !== undefined && !['on', 'off'].includes(env.DEMO_DATA)) throw new ConfigError(`DEMO_DATA must be "on" or "off", got "${env.DEMO_DATA}"`);
   if (!['on', 'off'].includes(sink)) throw new ConfigError(`MAIL_SINK must be "on" or "off", got "${sink}"`);
   const publicUrl = env.PUBLIC_URL;
   if (publicUrl !== undefined && !z.url({ protocol: /^https?$/ }).safeParse(publicUrl).success) {
     throw new ConfigError(`PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
   }
   const port = parsePort('PORT', env.PORT, 3000);
+  const admin = env.ADMIN_EMAIL || env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL ?? '', password: env.ADMIN_PASSWORD ?? '' } : null;
+  if (admin && (!z.email().safeParse(admin.email).success || admin.password.length < 10)) {
+    throw new ConfigError('ADMIN_EMAIL must be an e-mail address and ADMIN_PASSWORD at least 10 characters');
+  }
   return {
     role: role as (typeof roles)[number],
     port,
@@ -61,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     secretKey,
     demoPassword: env.DEMO_PASSWORD || undefined,
     demoData: env.DEMO_DATA !== 'off',
+    admin,
     mailSink: sink === 'on' ? { port: parsePort('MAIL_SINK_PORT', env.MAIL_SINK_PORT, 2525), dir: `${dataDir}/outbox` } : null,
     publicUrl: publicUrl ?? `http://localhost:${port}`,
   };

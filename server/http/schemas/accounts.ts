@@ -1,0 +1,84 @@
+import { z } from '@hono/zod-openapi';
+import { ACCOUNT_HEALTH, SMTP_SECURITY } from '../../domain/account-health.js';
+import { listQuery } from '../openapi.js';
+import { emailField } from './recipients.js';
+import { idField, idQuery, nameField, timeZoneField } from './fields.js';
+
+/** Contracts of email accounts (a sales manager's own mailboxes). The SMTP password is write-only. */
+
+export const AccountSchema = z
+  .object({
+    id: z.number().int(),
+    ownerId: z.number().int(),
+    ownerName: z.string(),
+    departmentId: z.number().int(),
+    name: z.string(),
+    fromName: z.string(),
+    fromEmail: z.string(),
+    smtpHost: z.string(),
+    smtpPort: z.number().int(),
+    smtpSecurity: z.enum(SMTP_SECURITY),
+    smtpUser: z.string(),
+    /** Always true: a password is required on create; it is never sent back. */
+    hasPassword: z.literal(true),
+    main: z.boolean(),
+    massMailEnabled: z.boolean(),
+    dailyLimit: z.number().int(),
+    timeZone: z.string().nullable(),
+    health: z.enum(ACCOUNT_HEALTH),
+    healthReason: z.string().nullable(),
+    healthCheckedAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('Account');
+
+const fields = {
+  ownerId: idField,
+  name: nameField(120),
+  fromName: nameField(120),
+  fromEmail: emailField,
+  smtpHost: z
+    .string()
+    .trim()
+    .min(1)
+    .max(253)
+    .regex(/^[A-Za-z0-9.\-:[\]]+$/, { message: 'Invalid host name' }),
+  smtpPort: z.number().int().min(1).max(65535),
+  smtpSecurity: z.enum(SMTP_SECURITY),
+  smtpUser: z.string().trim().min(1).max(254),
+  password: z.string().min(1).max(500),
+  main: z.boolean(),
+  massMailEnabled: z.boolean(),
+  dailyLimit: z.number().int().min(1).max(10_000),
+  timeZone: timeZoneField.nullable(),
+};
+
+/** ownerId (admins only), main, massMailEnabled, dailyLimit (default: the settings') and timeZone are optional. */
+export const AccountInput = z
+  .object({
+    ...fields,
+    ownerId: fields.ownerId.optional(),
+    main: fields.main.default(false),
+    massMailEnabled: fields.massMailEnabled.default(true),
+    dailyLimit: fields.dailyLimit.optional(),
+    timeZone: fields.timeZone.default(null),
+  })
+  .strict()
+  .openapi('AccountInput');
+
+/** Every field optional; an omitted password keeps the stored one. */
+export const AccountPatch = z.object(fields).partial().strict().openapi('AccountPatch');
+
+export const AccountListQuery = listQuery(['id', 'name', 'fromEmail', 'dailyLimit', 'health', 'createdAt']).extend({
+  ownerId: idQuery.optional(),
+  departmentId: idQuery.optional(),
+});
+
+export const AccountTestResultSchema = z
+  .object({ ok: z.boolean(), health: z.enum(ACCOUNT_HEALTH), message: z.string() })
+  .openapi('AccountTestResult');
+
+export type AccountDto = z.infer<typeof AccountSchema>;
+export type AccountInputDto = z.input<typeof AccountInput>;
+export type AccountPatchDto = z.input<typeof AccountPatch>;
+export type AccountTestResultDto = z.infer<typeof AccountTestResultSchema>;

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config.js';
+
+describe('loadConfig', () => {
+  // The embedded defaults need no environment at all.
+  it('defaults to SQLite, the embedded job store and the mail sink under data/', () => {
+    const c = loadConfig({}, []);
+    expect(c.database).toEqual({ kind: 'sqlite', path: 'data/mailroom.sqlite' });
+    expect(c.jobs).toEqual({ kind: 'embedded', dir: 'data/jobs' });
+    expect(c.mailSink).toEqual({ port: 2525, dir: 'data/outbox' });
+    expect(c.port).toBe(3000);
+    expect(c.role).toBe('all');
+  });
+
+  it('selects MySQL, MongoDB and Postgres from their URLs', () => {
+    const c = loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/crm', JOBS_URL: 'mongodb://mongo:27017/jobs' }, []);
+    expect(c.database).toEqual({ kind: 'mysql', url: 'mysql://u:p@db:3306/crm' });
+    expect(c.jobs).toEqual({ kind: 'mongodb', url: 'mongodb://mongo:27017/jobs' });
+    expect(loadConfig({ JOBS_URL: 'postgres://localhost/jobs' }, []).jobs.kind).toBe('postgres');
+  });
+
+  it('reads the process role', () => {
+    expect(loadConfig({}, ['--role', 'worker']).role).toBe('worker');
+    expect(loadConfig({}, ['--role=web']).role).toBe('web');
+  });
+
+  // A malformed value stops the start with a message naming the variable.
+  it.each([
+    [{ DATABASE_URL: 'foo://x' }, [], /DATABASE_URL/],
+    [{ JOBS_URL: 'redis://x' }, [], /JOBS_URL/],
+    [{ PORT: 'eighty' }, [], /PORT/],
+    [{ PORT: '70000' }, [], /PORT/],
+    [{ SECRET_KEY: 'short' }, [], /SECRET_KEY/],
+    [{ MAIL_SINK: 'maybe' }, [], /MAIL_SINK/],
+    [{ PUBLIC_URL: 'ftp://x' }, [], /PUBLIC_URL/],
+    [{ ADMIN_EMAIL: 'nope', ADMIN_PASSWORD: 'long-enough-pass' }, [], /ADMIN_EMAIL/],
+    [{}, ['--role', 'boss'], /--role/],
+  ] as const)('refuses %o %o', (env, argv, message) => {
+    expect(() => loadConfig(env, [...argv])).toThrowError(ConfigError);
+    expect(() => loadConfig(env, [...argv])).toThrowError(message);
+  });
+});
