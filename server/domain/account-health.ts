@@ -4,3 +4,25 @@ export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
 /** Stored health of an account; "green" or "red" on screen is derived from it with the clock. */
 export const ACCOUNT_HEALTH = ['unknown', 'ok', 'auth_failed', 'sender_refused', 'unreachable'] as const;
 export type AccountHealth = (typeof ACCOUNT_HEALTH)[number];
+
+/** A reason shown beside a red star. */
+export type RedReason = 'disabled' | 'auth_failed' | 'sender_refused' | 'unreachable' | 'daily_limit' | 'outside_window' | 'day_off';
+
+export type Light = { green: true } | { green: false; reason: RedReason; detail: string | null };
+
+/**
+ * The account's star: green when it can send now, red with the reason otherwise. `pacing` is
+ * the verdict of `maySend` for the account at this instant.
+ */
+export function light(
+  account: { massMailEnabled: boolean; health: AccountHealth; healthReason: string | null },
+  pacing: { ok: true } | { ok: false; reason: 'day_off' | 'before_window' | 'after_window' | 'daily_limit' },
+): Light {
+  if (!account.massMailEnabled) return { green: false, reason: 'disabled', detail: null };
+  if (account.health === 'auth_failed' || account.health === 'sender_refused' || account.health === 'unreachable') {
+    return { green: false, reason: account.health, detail: account.healthReason };
+  }
+  if (pacing.ok) return { green: true };
+  const reason = pacing.reason === 'daily_limit' ? 'daily_limit' : pacing.reason === 'day_off' ? 'day_off' : 'outside_window';
+  return { green: false, reason, detail: null };
+}

@@ -3,3 +3,41 @@ export type MailingStatus = (typeof MAILING_STATUSES)[number];
 
 export const EVENT_LEVELS = ['info', 'warning', 'error', 'critical'] as const;
 export type EventLevel = (typeof EVENT_LEVELS)[number];
+
+/** Things that move a mailing between statuses. */
+export type MailingTransition =
+  | 'pause'
+  | 'resume'
+  | 'cancel'
+  | 'restart'
+  | 'recipient_failed'
+  | 'interrupt'
+  | 'finish';
+
+/**
+ * The status after `transition`, or null when it does not apply in `from` (the caller refuses
+ * a user's action, and ignores an engine event that arrives late).
+ */
+export function nextStatus(from: MailingStatus, transition: MailingTransition): MailingStatus | null {
+  const live = from === 'active' || from === 'active_error';
+  switch (transition) {
+    case 'pause':
+      return live ? 'paused' : null;
+    case 'resume':
+      return from === 'paused' ? 'active' : null;
+    case 'cancel':
+      return from === 'done' || from === 'cancelled' ? null : 'cancelled';
+    case 'restart':
+      return from === 'cancelled' ? null : 'active';
+    case 'recipient_failed':
+      return from === 'active' ? 'active_error' : null;
+    case 'interrupt':
+      return live || from === 'paused' ? 'interrupted' : null;
+    case 'finish':
+      return live ? 'done' : null;
+    default: {
+      const unhandled: never = transition;
+      throw new Error(`Unhandled transition ${String(unhandled)}`);
+    }
+  }
+}

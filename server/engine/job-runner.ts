@@ -52,31 +52,31 @@ async function openEmbedded(dir: string): Promise<Store> {
   };
 }
 
-function openStore(target: JobStoreTarget): Promise<Store> {
-  const none = async () => {};
+async function openStore(target: JobStoreTarget): Promise<Store> {
   switch (target.kind) {
     case 'embedded':
       return openEmbedded(target.dir);
     case 'postgres':
-      return Promise.resolve({ backend: new PostgresBackend({ connectionString: target.url }), where: hostOf(target.url), close: none });
+      return { backend: new PostgresBackend({ connectionString: target.url }), where: withoutCredentials(target.url), close: async () => {} };
     case 'mongodb':
-      return Promise.resolve({ backend: new MongoBackend({ address: target.url }), where: hostOf(target.url), close: none });
+      return { backend: new MongoBackend({ address: target.url }), where: withoutCredentials(target.url), close: async () => {} };
   }
 }
 
-function hostOf(url: string): string {
-  const u = new URL(url);
-  return `${u.protocol}//${u.host}${u.pathname}`;
+/** A regex, not `new URL`: MongoDB seed lists (`host1,host2`) are not valid URL hosts. */
+function withoutCredentials(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//').replace(/\?.*$/, '');
 }
 
 /**
- * Two processes starting on a fresh Postgres database race on `CREATE … IF NOT EXISTS`
- * (duplicate key in pg_type/pg_class, or "tuple concurrently updated"). The loser only has to
- * try again once the winner's schema is committed.
+ * Processes starting together on a fresh Postgres database race on the backend's
+ * `CREATE … IF NOT EXISTS` (seen here: 23505 on pg_type/pg_class, 42P07; the trigger and function
+ * steps can answer 42710 or "tuple concurrently updated"). The losers only have to try again once
+ * the winner's schema is committed.
  */
 function isSchemaRace(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return code === '23505' || code === '42P07' || code === '42710' || code === 'XX000';
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  return code === '23505' || code === '42P07' || code === '42710' || (code === 'XX000' && /concurrently/.test(message ?? ''));
 }
 
 async function connectWithRetry(backend: AgendaBackend): Promise<void> {
@@ -115,6 +115,7 @@ export async function createJobRunner(
   try {
     await connectWithRetry(store.backend);
   } catch (error) {
+    await store.backend.disconnect();
     await store.close();
     throw error;
   }

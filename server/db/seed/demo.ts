@@ -14,6 +14,7 @@ import {
   UserSchema,
 } from '../entities/index.js';
 import { DEFAULT_SETTINGS } from '../repositories/settings.repository.js';
+import { seededRandom } from '../../domain/seeded-random.js';
 
 /** The demo users; the README lists the same addresses. */
 export const DEMO_USERS: { email: string; name: string; role: Role; department: 0 | 1 | null }[] = [
@@ -33,18 +34,6 @@ const TRADES = ['Logistics', 'Foods', 'Systems', 'Textiles', 'Energy', 'Robotics
 const COUNTRIES = ['Germany', 'France', 'Spain', 'Italy', 'Poland', 'Netherlands', 'Sweden', 'Austria', 'Portugal', 'Denmark'];
 const TITLES = ['CEO', 'CTO', 'Head of Purchasing', 'Office Manager', 'Marketing Lead', 'Buyer', null];
 
-/** A small seeded generator, so every fresh demo has the same data. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '');
 
 export interface DemoOptions {
@@ -57,7 +46,7 @@ export interface DemoOptions {
 /** Fills an empty database with a demo organisation; does nothing when any user exists. */
 export async function seedDemo(em: Em, opts: DemoOptions): Promise<{ password: string; summary: string } | null> {
   if ((await em.count(UserSchema, {})) > 0) return null;
-  const rnd = prng(42);
+  const rnd = seededRandom(42);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
   const password = opts.password ?? randomBytes(9).toString('base64url');
   const passwordHash = await hashPassword(password);

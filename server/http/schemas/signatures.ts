@@ -23,7 +23,7 @@ const fields = {
   ownerId: idField,
   name: nameField(120),
   format: z.enum(CONTENT_FORMATS),
-  body: z.string().trim().max(20_000),
+  body: z.string().trim().min(1).max(20_000),
   isDefault: z.boolean(),
 };
 

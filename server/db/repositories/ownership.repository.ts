@@ -1,0 +1,78 @@
+import type { Em } from '../orm.js';
+import {
+  CompanySchema,
+  ContactSchema,
+  EmailAccountSchema,
+  LeadSchema,
+  MailingSchema,
+  MessageSchema,
+  SignatureSchema,
+} from '../entities/index.js';
+import type { Paging } from './recipient.repository.js';
+
+/** Queries shared by everything a user owns inside a department (accounts, signatures, messages, CRM objects, mailings). */
+
+/** Each owned table under the label an error message uses for it. */
+const OWNED = {
+  companies: CompanySchema,
+  contacts: ContactSchema,
+  leads: LeadSchema,
+  'email accounts': EmailAccountSchema,
+  signatures: SignatureSchema,
+  messages: MessageSchema,
+  mailings: MailingSchema,
+} as const;
+
+/** How many records of each kind `where` matches (only kinds with any), e.g. `{ companies: 3 }`. */
+export async function ownedRecordCounts(em: Em, where: { owner: number } | { department: number }): Promise<Record<string, number>> {
+  const counts = await Promise.all(Object.entries(OWNED).map(async ([label, schema]) => [label, await em.count(schema as never, where as never)] as const));
+  return Object.fromEntries(counts.filter(([, n]) => n > 0));
+}
+
+/** "3 companies, 1 mailings" for an error message. */
+export const describeCounts = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([label, n]) => `${n} ${label}`)
+    .join(', ');
+
+/**
+ * Moves everything a user owns to their new department, so every record stays in its owner's
+ * department (the visibility rules rely on it). One UPDATE per table, in one transaction.
+ */
+export async function moveOwnedRecords(em: Em, ownerId: number, departmentId: number): Promise<void> {
+  await em.transactional(async (tx) => {
+    for (const schema of Object.values(OWNED)) await tx.nativeUpdate(schema as never, { owner: ownerId } as never, { department: departmentId } as never);
+  });
+}
+
+export interface OwnedFilter {
+  q?: string;
+  ownerId?: number;
+  departmentId?: number;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+
+/**
+ * One page of owned records: the caller's department scope (null = all departments), the
+ * owner/department filters and a keyword over `searchFields` (or an exact id).
+ */
+export async function listOwned<T>(em: Em, schema: unknown, searchFields: string[], filter: OwnedFilter, scope: number | null, paging: Paging): Promise<{ items: T[]; total: number }> {
+  const and: Record<string, unknown>[] = [];
+  if (scope !== null) and.push({ department: scope });
+  if (filter.departmentId) and.push({ department: filter.departmentId });
+  if (filter.ownerId) and.push({ owner: filter.ownerId });
+  if (filter.q) {
+    const like = `%${escapeLike(filter.q)}%`;
+    const or: Record<string, unknown>[] = searchFields.map((f) => ({ [f]: { $like: like } }));
+    if (/^\d+$/.test(filter.q)) or.push({ id: Number(filter.q) });
+    and.push({ $or: or });
+  }
+  const [items, total] = await em.findAndCount(schema as never, (and.length ? { $and: and } : {}) as never, {
+    populate: ['owner'] as never[],
+    orderBy: { [paging.sort ?? 'id']: paging.dir ?? 'asc', ...(paging.sort && paging.sort !== 'id' ? { id: 'asc' } : {}) } as never,
+    limit: paging.pageSize,
+    offset: (paging.page - 1) * paging.pageSize,
+  });
+  return { items: items as T[], total };
+}

@@ -1,0 +1,47 @@
+import type { DateTime } from 'luxon';
+import { currentOrNextWindow, windowOn, type SendingCalendar } from './business-days.js';
+
+/** What pacing needs to know of one account at one instant. `now` is in the account's zone. */
+export interface AccountPace {
+  dailyLimit: number;
+  /** Messages this account sent since the start of `now`'s day in its zone. */
+  sentToday: number;
+}
+
+export type SendVerdict = { ok: true } | { ok: false; reason: 'day_off' | 'before_window' | 'after_window' | 'daily_limit'; until: DateTime };
+
+/**
+ * May the account send at `now`? Never past its daily limit, never outside the window, never on
+ * a day off; when not, also says until when.
+ */
+export function maySend(now: DateTime, pace: AccountPace, calendar: SendingCalendar): SendVerdict {
+  const today = windowOn(now, calendar);
+  const next = () => currentOrNextWindow(now.plus({ days: 1 }).startOf('day'), calendar).start;
+  if (!today) return { ok: false, reason: 'day_off', until: currentOrNextWindow(now, calendar).start };
+  if (now < today.start) return pace.sentToday >= pace.dailyLimit ? { ok: false, reason: 'daily_limit', until: next() } : { ok: false, reason: 'before_window', until: today.start };
+  if (now >= today.end) return { ok: false, reason: 'after_window', until: next() };
+  if (pace.sentToday >= pace.dailyLimit) return { ok: false, reason: 'daily_limit', until: next() };
+  return { ok: true };
+}
+
+/**
+ * When the account should send its next message: the remaining quota spread evenly over the
+ * remaining window, with jitter. The gap is `interval × (0.5 … 1.5)`, so on average sends keep
+ * the even pace; recomputing after each send corrects any drift. The first send of a window
+ * also lands at a random point of its first interval, never in a burst at the window's opening.
+ */
+export function nextSlot(now: DateTime, pace: AccountPace, calendar: SendingCalendar, random: () => number): DateTime {
+  const verdict = maySend(now, pace, calendar);
+  if (!verdict.ok && verdict.reason !== 'before_window') {
+    const window = currentOrNextWindow(verdict.until, calendar);
+    const interval = window.end.diff(window.start).as('milliseconds') / pace.dailyLimit;
+    return window.start.plus({ milliseconds: Math.floor(interval * random()) });
+  }
+  const window = currentOrNextWindow(now, calendar);
+  const from = now < window.start ? window.start : now;
+  const remaining = pace.dailyLimit - pace.sentToday;
+  const interval = window.end.diff(from).as('milliseconds') / remaining;
+  const factor = now < window.start || remaining === 1 ? random() : 0.5 + random();
+  const slot = from.plus({ milliseconds: Math.floor(interval * factor) });
+  return slot < window.end ? slot : window.end.minus({ milliseconds: 1 });
+}

@@ -1,0 +1,44 @@
+/**
+ * What an SMTP attempt means for the mailing. Each class has its own handling in the engine:
+ * - sent: accepted by the server;
+ * - recipient: permanent for this recipient only (5xx on RCPT/DATA, invalid address);
+ * - temporary: try again later (4xx, timeouts, dropped connections);
+ * - account: the mailbox itself is refused (authentication, sender refused) — switch it off;
+ * - critical: the message cannot be built or sent by anyone (it stops the mailing).
+ */
+export type SmtpOutcome =
+  | { kind: 'sent'; messageId: string; reply: string }
+  | { kind: 'recipient' | 'temporary' | 'account' | 'critical'; code: number | null; reply: string };
+
+/** The fields of a nodemailer error this classification reads. */
+export interface SmtpFailure {
+  code?: string;
+  command?: string;
+  responseCode?: number;
+  response?: string;
+  message: string;
+}
+
+const NETWORK = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'ECONNRESET', 'EDNS', 'ECONNREFUSED', 'EPIPE', 'EPROTOCOL', 'ETLS']);
+
+export function classifySmtpFailure(err: SmtpFailure): SmtpOutcome {
+  const code = err.responseCode ?? null;
+  const reply = (err.response ?? err.message).slice(0, 1000);
+  const command = (err.command ?? '').toUpperCase();
+  if (err.code === 'EAUTH' || code === 535 || code === 534 || code === 530) return { kind: 'account', code, reply };
+  if (code !== null && code >= 400 && code < 500) return { kind: 'temporary', code, reply };
+  if (code !== null && code >= 500 && command.startsWith('MAIL')) return { kind: 'account', code, reply };
+  if (code !== null && code >= 500) return { kind: 'recipient', code, reply };
+  if (err.code === 'EENVELOPE') return { kind: 'recipient', code, reply };
+  if (err.code === 'EMESSAGE') return { kind: 'critical', code, reply };
+  if (err.code && NETWORK.has(err.code)) return { kind: 'temporary', code, reply };
+  // Unknown failures are retried rather than counted as delivered or lost.
+  return { kind: 'temporary', code, reply };
+}
+
+/** Exponential backoff for temporary failures: 5, 10, 20, 40 … minutes, capped at 4 hours. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(5 * 60_000 * 2 ** Math.max(0, attempt - 1), 4 * 3_600_000);
+}
+
+export const MAX_ATTEMPTS = 5;

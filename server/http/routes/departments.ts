@@ -1,0 +1,108 @@
+import { createRoute } from '@hono/zod-openapi';
+import { createRouter } from '../router.js';
+import type { AuthUser } from '../env.js';
+import { ApiError, notFound } from '../errors.js';
+import { errorResponses, IdParams, json, jsonBody, OkSchema } from '../openapi.js';
+import { requireUser } from '../middleware/session.js';
+import type { Em } from '../../db/orm.js';
+import { DepartmentSchema as DepartmentEntity, type Department } from '../../db/entities/department.entity.js';
+import { UserSchema as UserEntity } from '../../db/entities/user.entity.js';
+import { departmentRepository } from '../../db/repositories/department.repository.js';
+import { describeCounts, ownedRecordCounts } from '../../db/repositories/ownership.repository.js';
+import { departmentScope, isAdmin } from '../../domain/visibility.js';
+import * as S from '../schemas/departments.js';
+
+const tags = ['departments'];
+
+const toDto = (d: Department, userCount: number): S.DepartmentDto => ({ id: d.id, name: d.name, userCount, createdAt: d.createdAt.toISOString() });
+
+function assertAdmin(actor: AuthUser) {
+  if (!isAdmin(actor)) throw new ApiError('forbidden', 'Only admins manage departments');
+}
+
+async function load(em: Em, actor: AuthUser, id: number): Promise<Department> {
+  const scope = departmentScope(actor);
+  const department = scope === null || scope === id ? await em.findOne(DepartmentEntity, { id }) : null;
+  if (!department) throw notFound('Department');
+  return department;
+}
+
+async function assertNameFree(em: Em, name: string, exceptId?: number) {
+  const other = await em.findOne(DepartmentEntity, { name });
+  if (other && other.id !== exceptId) throw new ApiError('conflict', `name: a department named ${name} already exists`);
+}
+
+const list = createRoute({
+  method: 'get', path: '/', tags, summary: 'Departments visible to you (all for admins and company managers, your own otherwise)',
+  responses: { 200: json(S.DepartmentListSchema, 'Departments by name'), ...errorResponses },
+});
+const get = createRoute({
+  method: 'get', path: '/{id}', tags, summary: 'One department',
+  request: { params: IdParams },
+  responses: { 200: json(S.DepartmentSchema, 'Department'), ...errorResponses },
+});
+const create = createRoute({
+  method: 'post', path: '/', tags, summary: 'Create a department (admins)',
+  request: { body: jsonBody(S.DepartmentInput) },
+  responses: { 201: json(S.DepartmentSchema, 'Created'), ...errorResponses },
+});
+const update = createRoute({
+  method: 'patch', path: '/{id}', tags, summary: 'Rename a department (admins)',
+  request: { params: IdParams, body: jsonBody(S.DepartmentInput) },
+  responses: { 200: json(S.DepartmentSchema, 'Changed'), ...errorResponses },
+});
+const remove = createRoute({
+  method: 'delete', path: '/{id}', tags, summary: 'Delete an empty department (admins)',
+  request: { params: IdParams },
+  responses: { 200: json(OkSchema, 'Deleted'), ...errorResponses },
+});
+
+export function departmentRoutes() {
+  const router = createRouter();
+  router.use('*', requireUser());
+  return router
+    .openapi(list, async (c) => {
+      const { em } = c.var;
+      const scope = departmentScope(c.var.user!);
+      const departments = await em.find(DepartmentEntity, scope === null ? {} : { id: scope }, { orderBy: { name: 'asc' } });
+      const counts = await departmentRepository.userCounts(em);
+      return c.json(departments.map((d) => toDto(d, counts.get(d.id) ?? 0)), 200);
+    })
+    .openapi(get, async (c) => {
+      const { em } = c.var;
+      const department = await load(em, c.var.user!, c.req.valid('param').id);
+      return c.json(toDto(department, await em.count(UserEntity, { department: department.id })), 200);
+    })
+    .openapi(create, async (c) => {
+      const { em } = c.var;
+      assertAdmin(c.var.user!);
+      const { name } = c.req.valid('json');
+      await assertNameFree(em, name);
+      const department = em.create(DepartmentEntity, { name });
+      await em.flush();
+      return c.json(toDto(department, 0), 201);
+    })
+    .openapi(update, async (c) => {
+      const { em } = c.var;
+      assertAdmin(c.var.user!);
+      const department = await load(em, c.var.user!, c.req.valid('param').id);
+      const { name } = c.req.valid('json');
+      await assertNameFree(em, name, department.id);
+      department.name = name;
+      await em.flush();
+      return c.json(toDto(department, await em.count(UserEntity, { department: department.id })), 200);
+    })
+    .openapi(remove, async (c) => {
+      const { em } = c.var;
+      assertAdmin(c.var.user!);
+      const department = await load(em, c.var.user!, c.req.valid('param').id);
+      const users = await em.count(UserEntity, { department: department.id });
+      const records = await ownedRecordCounts(em, { department: department.id });
+      if (users || Object.keys(records).length) {
+        const what = describeCounts({ ...(users ? { users } : {}), ...records });
+        throw new ApiError('conflict', `The department still has ${what}; move or delete them first`, { users, ...records });
+      }
+      await em.remove(department).flush();
+      return c.json({ ok: true as const }, 200);
+    });
+}

@@ -1,0 +1,150 @@
+import { createRoute } from '@hono/zod-openapi';
+import { createRouter } from '../router.js';
+import type { AuthUser } from '../env.js';
+import { ApiError, notFound } from '../errors.js';
+import { errorResponses, IdParams, json, jsonBody, OkSchema } from '../openapi.js';
+import { requireUser } from '../middleware/session.js';
+import type { Em } from '../../db/orm.js';
+import { UserSchema as UserEntity, type User } from '../../db/entities/user.entity.js';
+import { DepartmentSchema as DepartmentEntity } from '../../db/entities/department.entity.js';
+import { sessionRepository } from '../../db/repositories/session.repository.js';
+import { describeCounts, moveOwnedRecords, ownedRecordCounts } from '../../db/repositories/ownership.repository.js';
+import { hashPassword } from '../../security/password.js';
+import { isAdmin, seesAllDepartments } from '../../domain/visibility.js';
+import { assertNotSelfLockout, needsDepartment } from '../../domain/user-admin.js';
+import type { Role } from '../../domain/roles.js';
+import * as S from '../schemas/users.js';
+
+const tags = ['users'];
+
+export const toUserDto = (u: User): S.UserDto => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  departmentId: u.department?.id ?? null,
+  departmentName: u.department?.getEntity().name ?? null,
+  timeZone: u.timeZone,
+  active: u.active,
+  createdAt: u.createdAt.toISOString(),
+});
+
+/** Admins and company managers see every user; others the users of their own department (or only themselves). */
+const visibleUsers = (actor: AuthUser) => {
+  if (seesAllDepartments(actor)) return {};
+  return actor.departmentId === null ? { id: actor.id } : { department: actor.departmentId };
+};
+
+function assertAdmin(actor: AuthUser) {
+  if (!isAdmin(actor)) throw new ApiError('forbidden', 'Only admins manage users');
+}
+
+async function load(em: Em, actor: AuthUser, id: number): Promise<User> {
+  const user = await em.findOne(UserEntity, { $and: [{ id }, visibleUsers(actor)] }, { populate: ['department'] });
+  if (!user) throw notFound('User');
+  return user;
+}
+
+async function assertEmailFree(em: Em, email: string, exceptId?: number) {
+  const other = await em.findOne(UserEntity, { email });
+  if (other && other.id !== exceptId) throw new ApiError('conflict', `email: a user with the e-mail ${email} already exists`);
+}
+
+/** The department a role/department pair ends up with, checked: 422 when missing where required or unknown. */
+async function resolveDepartment(em: Em, role: Role, departmentId: number | null) {
+  if (departmentId === null) {
+    if (needsDepartment(role)) throw new ApiError('precondition', `departmentId: a ${role.replace('_', ' ')} must belong to a department`);
+    return null;
+  }
+  const department = await em.findOne(DepartmentEntity, { id: departmentId });
+  if (!department) throw new ApiError('precondition', `departmentId: department ${departmentId} not found`);
+  return department;
+}
+
+const list = createRoute({
+  method: 'get', path: '/', tags, summary: 'Users visible to you (all for admins and company managers, your department otherwise)',
+  responses: { 200: json(S.UserListSchema, 'Users by name'), ...errorResponses },
+});
+const get = createRoute({
+  method: 'get', path: '/{id}', tags, summary: 'One user',
+  request: { params: IdParams },
+  responses: { 200: json(S.UserSchema, 'User'), ...errorResponses },
+});
+const create = createRoute({
+  method: 'post', path: '/', tags, summary: 'Create a user (admins)',
+  request: { body: jsonBody(S.UserInput) },
+  responses: { 201: json(S.UserSchema, 'Created'), ...errorResponses },
+});
+const update = createRoute({
+  method: 'patch', path: '/{id}', tags, summary: 'Change a user (admins); deactivating signs them out everywhere',
+  request: { params: IdParams, body: jsonBody(S.UserPatch) },
+  responses: { 200: json(S.UserSchema, 'Changed'), ...errorResponses },
+});
+const remove = createRoute({
+  method: 'delete', path: '/{id}', tags, summary: 'Delete a user who owns nothing (admins); deactivate the others',
+  request: { params: IdParams },
+  responses: { 200: json(OkSchema, 'Deleted'), ...errorResponses },
+});
+
+export function userRoutes() {
+  const router = createRouter();
+  router.use('*', requireUser());
+  return router
+    .openapi(list, async (c) => {
+      const users = await c.var.em.find(UserEntity, visibleUsers(c.var.user!), { populate: ['department'], orderBy: { name: 'asc', id: 'asc' } });
+      return c.json(users.map(toUserDto), 200);
+    })
+    .openapi(get, async (c) => c.json(toUserDto(await load(c.var.em, c.var.user!, c.req.valid('param').id)), 200))
+    .openapi(create, async (c) => {
+      const { em } = c.var;
+      assertAdmin(c.var.user!);
+      const { password, departmentId, ...fields } = c.req.valid('json');
+      await assertEmailFree(em, fields.email);
+      const department = await resolveDepartment(em, fields.role, departmentId);
+      const user = em.create(UserEntity, { ...fields, department, passwordHash: await hashPassword(password) });
+      await em.flush();
+      return c.json(toUserDto(user), 201);
+    })
+    .openapi(update, async (c) => {
+      const { em } = c.var;
+      const actor = c.var.user!;
+      assertAdmin(actor);
+      const user = await load(em, actor, c.req.valid('param').id);
+      const { password, departmentId, ...fields } = c.req.valid('json');
+      assertNotSelfLockout(actor.id, user.id, fields);
+      if (fields.email !== undefined) await assertEmailFree(em, fields.email, user.id);
+      const oldDepartmentId = user.department?.id ?? null;
+      const role = fields.role ?? user.role;
+      const department = await resolveDepartment(em, role, departmentId === undefined ? oldDepartmentId : departmentId);
+      const newDepartmentId = department?.id ?? null;
+      const moved = newDepartmentId !== oldDepartmentId;
+      if (moved && newDepartmentId === null) {
+        const owned = await ownedRecordCounts(em, { owner: user.id });
+        if (Object.keys(owned).length) {
+          throw new ApiError('conflict', `departmentId: ${user.name} still owns ${describeCounts(owned)}; records must stay in a department, so move them to another department instead`, { owned });
+        }
+      }
+      const wasActive = user.active;
+      em.assign(user, { ...fields, department, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
+      await em.transactional(async (tx) => {
+        await tx.flush();
+        // Records live in their owner's department; a moved owner takes them along.
+        if (moved && newDepartmentId !== null) await moveOwnedRecords(tx, user.id, newDepartmentId);
+        if (wasActive && !user.active) await sessionRepository.deleteForUser(tx, user.id);
+      });
+      return c.json(toUserDto(user), 200);
+    })
+    .openapi(remove, async (c) => {
+      const { em } = c.var;
+      const actor = c.var.user!;
+      assertAdmin(actor);
+      const user = await load(em, actor, c.req.valid('param').id);
+      assertNotSelfLockout(actor.id, user.id, { delete: true });
+      const owned = await ownedRecordCounts(em, { owner: user.id });
+      if (Object.keys(owned).length) {
+        throw new ApiError('conflict', `${user.name} still owns ${describeCounts(owned)}; deactivate the user instead, or reassign the records first`, { owned });
+      }
+      await em.remove(user).flush();
+      return c.json({ ok: true as const }, 200);
+    });
+}

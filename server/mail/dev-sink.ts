@@ -1,0 +1,177 @@
+// Why this file exists: demo and development mail must go nowhere real. Demo accounts point at this
+// local SMTP server; it accepts any login, keeps every message as an .eml file, and backs the
+// outbox page (list, read, and a live "new message" signal).
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface OutboxEntry {
+  /** The file name without `.eml`: `<received ms>-<8 hex>`. */
+  id: string;
+  /** The From header as written, name included. */
+  from: string;
+  /** The addresses of the To and Cc headers. */
+  to: string[];
+  subject: string;
+  /** When the sink received it (ISO), not the sender's Date header. */
+  date: string;
+  /** Bytes on disk. */
+  size: number;
+}
+
+export interface OutboxMessage extends OutboxEntry {
+  /** Every header line in order, values as on the wire (unfolded, not decoded). */
+  headers: { key: string; value: string }[];
+  html: string | null;
+  text: string | null;
+}
+
+export interface DevSink {
+  port: number;
+  stop(): Promise<void>;
+  /** Newest first; q matches subject, from or to, case-insensitively. */
+  list(opts?: { limit?: number; offset?: number; q?: string }): Promise<{ items: OutboxEntry[]; total: number }>;
+  read(id: string): Promise<OutboxMessage | null>;
+  /** Returns the unsubscribe function. */
+  onMessage(listener: (e: OutboxEntry) => void): () => void;
+}
+
+/** The only ids read() accepts, so no id can name a path outside the folder. */
+const ID = /^\d{13}-[0-9a-f]{8}$/;
+const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
+
+function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
+  return [field ?? []]
+    .flat()
+    .flatMap((header) => header.value)
+    .flatMap((a) => a.group ?? [a])
+    .flatMap((a) => (a.address ? [a.address] : []));
+}
+
+function toEntry(id: string, mail: ParsedMail, size: number): OutboxEntry {
+  return {
+    id,
+    from: mail.from?.text ?? '',
+    to: [...addresses(mail.to), ...addresses(mail.cc)],
+    subject: mail.subject ?? '',
+    date: new Date(Number(id.split('-')[0])).toISOString(),
+    size,
+  };
+}
+
+/** The index needs headers only; skipping body conversions keeps start-up fast. */
+function parseForIndex(raw: Buffer): Promise<ParsedMail> {
+  return simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
+}
+
+function splitHeaderLine(line: string): { key: string; value: string } {
+  const colon = line.indexOf(':');
+  return { key: line.slice(0, colon), value: line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim() };
+}
+
+async function loadIndex(dir: string): Promise<OutboxEntry[]> {
+  const ids = (await readdir(dir)).filter((name) => name.endsWith('.eml')).map((name) => name.slice(0, -4)).filter((id) => ID.test(id));
+  const entries: OutboxEntry[] = [];
+  // One file at a time: a large outbox must not exhaust file descriptors at start.
+  for (const id of ids) {
+    const raw = await readFile(join(dir, `${id}.eml`));
+    entries.push(toEntry(id, await parseForIndex(raw), raw.length));
+  }
+  return entries.sort((a, b) => (a.id < b.id ? 1 : -1));
+}
+
+export async function startDevSink(opts: { port: number; host?: string; dir: string }): Promise<DevSink> {
+  const { dir } = opts;
+  await mkdir(dir, { recursive: true });
+  const entries = await loadIndex(dir);
+  const listeners = new Set<(e: OutboxEntry) => void>();
+  const fileOf = (id: string) => join(dir, `${id}.eml`);
+
+  async function store(raw: Buffer): Promise<OutboxEntry> {
+    const entry = toEntry(`${Date.now()}-${randomBytes(4).toString('hex')}`, await parseForIndex(raw), raw.length);
+    await writeFile(fileOf(entry.id), raw, { flag: 'wx' });
+    entries.unshift(entry);
+    return entry;
+  }
+
+  function announce(entry: OutboxEntry) {
+    for (const listener of listeners) {
+      // A failing listener (e.g. a closed socket) must not break the SMTP session.
+      try {
+        listener(entry);
+      } catch (err) {
+        console.error('[dev-sink] message listener failed:', err);
+      }
+    }
+  }
+
+  const server = new SMTPServer({
+    authMethods: ['PLAIN', 'LOGIN'],
+    authOptional: true,
+    allowInsecureAuth: true,
+    disabledCommands: ['STARTTLS'],
+    size: MAX_MESSAGE_BYTES,
+    // Pooled clients keep idle connections open; do not let them hold stop() for the default 30 s.
+    closeTimeout: 1000,
+    logger: false,
+    onAuth: (auth, _session, callback) => callback(null, { user: auth.username }),
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        if (stream.sizeExceeded) {
+          callback(Object.assign(new Error('Message exceeds the maximum size'), { responseCode: 552 }));
+          return;
+        }
+        store(Buffer.concat(chunks)).then(
+          (entry) => {
+            callback(null, `Stored as ${entry.id}`);
+            announce(entry);
+          },
+          (err: Error) => callback(Object.assign(err, { responseCode: 451 })),
+        );
+      });
+    },
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  // smtp-server reports client socket errors as 'error' events; unhandled, they would end the process.
+  server.on('error', (err) => console.error('[dev-sink]', err.message));
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    stop: () => (stopping ??= new Promise<void>((resolve) => server.close(() => resolve()))),
+    async list({ limit = 50, offset = 0, q } = {}) {
+      const needle = q?.trim().toLowerCase();
+      const hits = needle
+        ? entries.filter((e) => [e.subject, e.from, ...e.to].some((field) => field.toLowerCase().includes(needle)))
+        : entries;
+      return { items: hits.slice(offset, offset + limit), total: hits.length };
+    },
+    async read(id) {
+      const entry = ID.test(id) ? entries.find((e) => e.id === id) : undefined;
+      if (!entry) return null;
+      const mail = await simpleParser(await readFile(fileOf(id)));
+      return {
+        ...entry,
+        headers: mail.headerLines.map((h) => splitHeaderLine(h.line)),
+        html: mail.html || null,
+        text: mail.text ?? null,
+      };
+    },
+    onMessage(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import type { CompanyDto, CompanyInputDto, ContactDto, ContactInputDto, LeadDto, LeadInputDto } from '$server/http/schemas/recipients';
+import type { RecipientType } from '$server/domain/recipient-types';
+import type { Column } from '$lib/components/table';
+
+/** What the companies, contacts and leads pages show and edit; everything else they share. */
+
+export interface RecipientKinds {
+  company: { dto: CompanyDto; input: CompanyInputDto };
+  contact: { dto: ContactDto; input: ContactInputDto };
+  lead: { dto: LeadDto; input: LeadInputDto };
+}
+export type RecipientDto = RecipientKinds[RecipientType]['dto'];
+
+export interface TextField<K extends RecipientType> {
+  key: keyof RecipientKinds[K]['input'] & string;
+  label: string;
+  type?: 'text' | 'email' | 'url';
+  required?: boolean;
+}
+
+export interface KindView<K extends RecipientType> {
+  type: K;
+  title: string;
+  singular: string;
+  apiPath: string;
+  columns: Column[];
+  textFields: TextField<K>[];
+  /** The CSV header names the import accepts (the input's fields in snake_case, plus owner_email). */
+  importColumns: readonly string[];
+  displayName(row: RecipientKinds[K]['dto']): string;
+}
+
+const FLAG_KEYS = ['vip', 'massMailing', 'disqualified'] as const;
+const snake = (keys: readonly string[]) => keys.map((k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+const importColumns = <K extends RecipientType>(keys: (keyof RecipientKinds[K]['input'] & string)[]) => [...snake([...keys, ...FLAG_KEYS]), 'owner_email'];
+
+const personName = (p: { firstName: string; lastName: string | null }) => [p.firstName, p.lastName].filter(Boolean).join(' ');
+
+const tail: Column[] = [
+  { key: 'email', label: 'E-mail', sort: 'email' },
+  { key: 'country', label: 'Country', sort: 'country' },
+  { key: 'owner', label: 'Owner' },
+  { key: 'flags', label: 'Flags', sort: 'vip' },
+  { key: 'createdAt', label: 'Created', sort: 'createdAt' },
+];
+
+const company: KindView<'company'> = {
+  type: 'company',
+  title: 'Companies',
+  singular: 'company',
+  apiPath: '/api/companies',
+  columns: [{ key: 'name', label: 'Name', sort: 'name' }, { key: 'website', label: 'Website' }, ...tail],
+  textFields: [
+    { key: 'name', label: 'Name', required: true },
+    { key: 'email', label: 'E-mail', type: 'email' },
+    { key: 'website', label: 'Website', type: 'url' },
+    { key: 'country', label: 'Country' },
+  ],
+  importColumns: importColumns<'company'>(['name', 'email', 'website', 'country']),
+  displayName: (row) => row.name,
+};
+
+const contact: KindView<'contact'> = {
+  type: 'contact',
+  title: 'Contacts',
+  singular: 'contact',
+  apiPath: '/api/contacts',
+  columns: [
+    { key: 'name', label: 'Name', sort: 'lastName' },
+    { key: 'company', label: 'Company' },
+    { key: 'title', label: 'Title' },
+    ...tail,
+  ],
+  textFields: [
+    { key: 'firstName', label: 'First name', required: true },
+    { key: 'lastName', label: 'Last name' },
+    { key: 'email', label: 'E-mail', type: 'email' },
+    { key: 'title', label: 'Title' },
+    { key: 'country', label: 'Country' },
+  ],
+  importColumns: importColumns<'contact'>(['email', 'firstName', 'lastName', 'title', 'companyId', 'country']),
+  displayName: personName,
+};
+
+const lead: KindView<'lead'> = {
+  type: 'lead',
+  title: 'Leads',
+  singular: 'lead',
+  apiPath: '/api/leads',
+  columns: [
+    { key: 'name', label: 'Name', sort: 'lastName' },
+    { key: 'company', label: 'Company', sort: 'companyName' },
+    { key: 'title', label: 'Title' },
+    ...tail,
+  ],
+  textFields: [
+    { key: 'firstName', label: 'First name', required: true },
+    { key: 'lastName', label: 'Last name' },
+    { key: 'email', label: 'E-mail', type: 'email' },
+    { key: 'title', label: 'Title' },
+    { key: 'companyName', label: 'Company name' },
+    { key: 'country', label: 'Country' },
+  ],
+  importColumns: importColumns<'lead'>(['email', 'firstName', 'lastName', 'title', 'companyName', 'country']),
+  displayName: personName,
+};
+
+export const KIND_VIEWS: { [K in RecipientType]: KindView<K> } = { company, contact, lead };
+
+/** The list's URL parameters the API understands. */
+export const LIST_KEYS = ['q', 'sort', 'dir', 'page', 'pageSize', 'ownerId', 'vip', 'massMailing', 'disqualified', 'country', 'companyId'] as const;

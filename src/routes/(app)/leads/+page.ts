@@ -1,0 +1,4 @@
+import { loadRecipients } from '$lib/recipients/load';
+import type { PageLoad } from './$types';
+
+export const load = (({ url }) => loadRecipients('lead', url)) satisfies PageLoad;
