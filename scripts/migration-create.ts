@@ -5,15 +5,20 @@
  */
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'mysql2/promise';
-import { initORM } from '../server/db/orm.js';
+import { MikroORM } from '@mikro-orm/core';
+import { MariaDbDriver } from '@mikro-orm/mariadb';
+import { ormOptions } from '../server/db/orm.js';
 
 const name = process.argv[2];
 const sqlitePath = `/tmp/mailroom-migrations-${process.pid}.sqlite`;
 const mysqlBase = process.env.MIGRATIONS_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 
-async function create(target: Parameters<typeof initORM>[0], label: string) {
-  const orm = await initORM(target);
+async function create(target: Parameters<typeof ormOptions>[0], label: string) {
+  // mysql2 reports phantom differences for nullable columns on MariaDB; the mariadb driver
+  // reads the same schema correctly and writes SQL that MySQL runs too.
+  const orm = await MikroORM.init({ ...ormOptions(target), ...(target.kind === 'mysql' ? { driver: MariaDbDriver } : {}) });
   const migrator = orm.getMigrator();
+  await migrator.up();
   const initial = (await migrator.getExecutedMigrations()).length === 0;
   const result = await migrator.createMigration(undefined, false, initial, name);
   console.log(`${label}: ${result.fileName || 'no changes'}`);

@@ -1,5 +1,6 @@
 // Written by scripts/migration-create.ts: the migrations of this dialect, oldest first.
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127043522_initial } from './Migration20261127043522_initial.js';
+import { Migration20261127044301_engine } from './Migration20261127044301_engine.js';
 
-export const migrations: MigrationObject[] = [{ name: 'Migration20261127043522_initial', class: Migration20261127043522_initial }];
+export const migrations: MigrationObject[] = [{ name: 'Migration20261127043522_initial', class: Migration20261127043522_initial }, { name: 'Migration20261127044301_engine', class: Migration20261127044301_engine }];

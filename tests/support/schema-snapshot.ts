@@ -5,6 +5,7 @@ type Row = Record<string, unknown>;
 /**
  * A dialect-neutral description of the live schema (tables, columns, indexes, foreign keys),
  * read from the database itself, so two schemas can be compared without trusting a differ.
+ * Column order is ignored: a migration appends columns that an entity lists in the middle.
  */
 export async function schemaSnapshot(orm: Orm): Promise<Record<string, unknown>> {
   const conn = orm.em.getConnection();
@@ -15,7 +16,7 @@ export async function schemaSnapshot(orm: Orm): Promise<Record<string, unknown>>
     for (const t of tables) {
       const indexes = await q(`pragma index_list(\`${t}\`)`);
       out[t] = {
-        columns: (await q(`pragma table_info(\`${t}\`)`)).map((c) => [c.name, String(c.type).toLowerCase(), c.notnull, c.dflt_value, c.pk]),
+        columns: (await q(`pragma table_info(\`${t}\`)`)).map((c) => [c.name, String(c.type).toLowerCase(), c.notnull, c.dflt_value, c.pk]).sort(),
         indexes: (await Promise.all(indexes.filter((i) => i.origin !== 'pk').map(async (i) => [i.name, i.unique, (await q(`pragma index_info(\`${String(i.name)}\`)`)).map((c) => c.name)]))).sort(),
         foreignKeys: (await q(`pragma foreign_key_list(\`${t}\`)`)).map((f) => [f.from, f.table, f.to, f.on_delete]).sort(),
         checks: /check\s*\(/i.test(String((await q(`select sql from sqlite_master where name = ?`, [t]))[0].sql)),
@@ -25,7 +26,7 @@ export async function schemaSnapshot(orm: Orm): Promise<Record<string, unknown>>
   }
   const db = String(orm.config.get('dbName'));
   const columns = await q(
-    `select table_name t, column_name c, column_type ty, is_nullable n, column_default d from information_schema.columns where table_schema = ? and table_name <> 'mikro_orm_migrations' order by table_name, ordinal_position`,
+    `select table_name t, column_name c, column_type ty, is_nullable n, column_default d from information_schema.columns where table_schema = ? and table_name <> 'mikro_orm_migrations' order by table_name, column_name`,
     [db],
   );
   const indexes = await q(

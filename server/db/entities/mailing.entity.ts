@@ -31,6 +31,8 @@ export const MailingSchema = defineEntity({
     skippedCount: p.integer().default(0),
     uncertainCount: p.integer().default(0),
     combinedInto: p.integer().nullable(),
+    /** When this mailing last sent through any account: the owner's mailings take turns by it. */
+    lastSentAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()).index(),
     finishedAt: p.datetime().nullable(),
   }),

@@ -1,0 +1,139 @@
+import { createRoute } from '@hono/zod-openapi';
+import { createRouter } from '../router.js';
+import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
+import { requireUser } from '../middleware/session.js';
+import { loadChangeable, loadVisible } from '../owned.js';
+import { resolveOwner } from './recipients.js';
+import { EmailAccountSchema as AccountEntity, type EmailAccount } from '../../db/entities/email-account.entity.js';
+import { listOwned } from '../../db/repositories/ownership.repository.js';
+import { settingsRepository } from '../../db/repositories/settings.repository.js';
+import { departmentScope } from '../../domain/visibility.js';
+import { checkSmtpLogin } from '../../mail/smtp-check.js';
+import * as S from '../schemas/accounts.js';
+
+const tags = ['accounts'];
+const LABEL = 'Account';
+const SEARCH_FIELDS = ['name', 'fromName', 'fromEmail', 'smtpHost', 'smtpUser'];
+/** Changing any of these makes the last health check meaningless. */
+const SMTP_FIELDS = ['smtpHost', 'smtpPort', 'smtpSecurity', 'smtpUser', 'password'] as const;
+
+/** The password never leaves the server: only `hasPassword` says one is stored. */
+export const toAccountDto = (a: EmailAccount): S.AccountDto => ({
+  id: a.id,
+  ownerId: a.owner.id,
+  ownerName: a.owner.getEntity().name,
+  departmentId: a.department.id,
+  name: a.name,
+  fromName: a.fromName,
+  fromEmail: a.fromEmail,
+  smtpHost: a.smtpHost,
+  smtpPort: a.smtpPort,
+  smtpSecurity: a.smtpSecurity,
+  smtpUser: a.smtpUser,
+  hasPassword: true,
+  main: a.main,
+  massMailEnabled: a.massMailEnabled,
+  dailyLimit: a.dailyLimit,
+  timeZone: a.timeZone ?? null,
+  health: a.health,
+  healthReason: a.healthReason ?? null,
+  healthCheckedAt: a.healthCheckedAt?.toISOString() ?? null,
+  createdAt: a.createdAt.toISOString(),
+});
+
+const list = createRoute({
+  method: 'get', path: '/', tags, summary: 'Email accounts visible to you',
+  request: { query: S.AccountListQuery },
+  responses: { 200: json(pageOf(S.AccountSchema), 'One page'), ...errorResponses },
+});
+const get = createRoute({
+  method: 'get', path: '/{id}', tags, summary: 'One email account',
+  request: { params: IdParams },
+  responses: { 200: json(S.AccountSchema, LABEL), ...errorResponses },
+});
+const create = createRoute({
+  method: 'post', path: '/', tags, summary: 'Add an email account (yours; admins may name another owner)',
+  request: { body: jsonBody(S.AccountInput) },
+  responses: { 201: json(S.AccountSchema, 'Created'), ...errorResponses },
+});
+const update = createRoute({
+  method: 'patch', path: '/{id}', tags, summary: 'Change an account you own (admins: any); an omitted password is kept',
+  request: { params: IdParams, body: jsonBody(S.AccountPatch) },
+  responses: { 200: json(S.AccountSchema, 'Changed'), ...errorResponses },
+});
+const remove = createRoute({
+  method: 'delete', path: '/{id}', tags, summary: 'Delete an account you own (admins: any)',
+  request: { params: IdParams },
+  responses: { 200: json(OkSchema, 'Deleted'), ...errorResponses },
+});
+const test = createRoute({
+  method: 'post', path: '/{id}/test', tags, summary: 'Sign in to the SMTP server now and record the account health',
+  request: { params: IdParams },
+  responses: { 200: json(S.AccountTestResultSchema, 'Outcome of the sign-in'), ...errorResponses },
+});
+
+export function accountRoutes() {
+  const router = createRouter();
+  router.use('*', requireUser());
+  return router
+    .openapi(list, async (c) => {
+      const { q, sort, dir, page, pageSize, ownerId, departmentId } = c.req.valid('query');
+      const { items, total } = await listOwned<EmailAccount>(c.var.em, AccountEntity, SEARCH_FIELDS, { q, ownerId, departmentId }, departmentScope(c.var.user!), { sort, dir, page, pageSize });
+      return c.json({ items: items.map(toAccountDto), total, page, pageSize }, 200);
+    })
+    .openapi(get, async (c) => c.json(toAccountDto(await loadVisible<EmailAccount>(c.var.em, AccountEntity, c.var.user!, c.req.valid('param').id, LABEL)), 200))
+    .openapi(create, async (c) => {
+      const { em, services } = c.var;
+      const { ownerId, password, dailyLimit, ...fields } = c.req.valid('json');
+      const owner = await resolveOwner(em, c.var.user!, ownerId);
+      const limit = dailyLimit ?? (await settingsRepository.get(em, services.config.publicUrl)).defaultDailyLimit;
+      const account = em.create(AccountEntity, {
+        ...fields,
+        dailyLimit: limit,
+        smtpPasswordEnc: services.secrets.encrypt(password),
+        owner,
+        department: owner.department!,
+      });
+      await em.flush();
+      return c.json(toAccountDto(account), 201);
+    })
+    .openapi(update, async (c) => {
+      const { em, services } = c.var;
+      const actor = c.var.user!;
+      const account = await loadChangeable<EmailAccount>(em, AccountEntity, actor, c.req.valid('param').id, LABEL);
+      const { ownerId, password, ...fields } = c.req.valid('json');
+      const owner = ownerId === undefined ? account.owner.getEntity() : await resolveOwner(em, actor, ownerId);
+      const input = c.req.valid('json') as Record<string, unknown>;
+      const smtpChanged = SMTP_FIELDS.some((f) => input[f] !== undefined && (f === 'password' || input[f] !== account[f]));
+      em.assign(account, {
+        ...fields,
+        owner,
+        department: owner.department!,
+        ...(password === undefined ? {} : { smtpPasswordEnc: services.secrets.encrypt(password) }),
+        ...(smtpChanged ? { health: 'unknown' as const, healthReason: null, healthCheckedAt: null } : {}),
+      });
+      await em.flush();
+      return c.json(toAccountDto(account), 200);
+    })
+    .openapi(remove, async (c) => {
+      const { em } = c.var;
+      const account = await loadChangeable<EmailAccount>(em, AccountEntity, c.var.user!, c.req.valid('param').id, LABEL);
+      await em.remove(account).flush();
+      return c.json({ ok: true as const }, 200);
+    })
+    .openapi(test, async (c) => {
+      const { em, services } = c.var;
+      const account = await loadChangeable<EmailAccount>(em, AccountEntity, c.var.user!, c.req.valid('param').id, LABEL);
+      const outcome = await checkSmtpLogin(
+        { host: account.smtpHost, port: account.smtpPort, security: account.smtpSecurity, user: account.smtpUser },
+        services.secrets.decrypt(account.smtpPasswordEnc),
+      );
+      em.assign(account, {
+        health: outcome.health,
+        healthReason: outcome.health === 'ok' ? null : outcome.message.slice(0, 500),
+        healthCheckedAt: services.now(),
+      });
+      await em.flush();
+      return c.json({ ok: outcome.health === 'ok', health: outcome.health, message: outcome.message }, 200);
+    });
+}
