@@ -16,6 +16,9 @@ import { attachLiveHub } from './live/hub.js';
 import { createJobRunner } from './engine/job-runner.js';
 import { defineHousekeeping } from './engine/housekeeping.js';
 import { startDevSink } from './mail/dev-sink.js';
+import { TransportPool } from './mail/transport.js';
+import { EventBus } from './live/event-bus.js';
+import { Engine } from './engine/jobs.js';
 
 export interface Running {
   services: Services;
@@ -44,13 +47,19 @@ export async function boot(config: Config, log: (line: string) => void = console
     const jobs = config.role === 'web' ? null : await createJobRunner(config.jobs);
     if (jobs) {
       closers.push(() => jobs.stop());
-      defineHousekeeping(jobs, async () => {
+      await defineHousekeeping(jobs, async () => {
         await sessionRepository.deleteExpired(orm.em.fork(), now());
       });
       await jobs.start();
     }
 
-    const services: Services = { config, orm, secrets, jobs, sink, now };
+    const events = new EventBus();
+    const transport = new TransportPool();
+    closers.push(async () => transport.closeAll());
+    const engine = jobs ? new Engine({ orm, secrets, transport, events, now, random: Math.random, leaseMs: 5 * 60_000 }, jobs) : null;
+    if (engine) await engine.start();
+
+    const services: Services = { config, orm, secrets, jobs, sink, now, engine, events, transport };
 
     if (config.demoData && config.role !== 'worker') {
       const demo = await seedDemo(orm.em.fork(), { secrets, password: config.demoPassword, sinkPort: sink?.port ?? null, now: now() });

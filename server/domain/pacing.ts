@@ -45,3 +45,26 @@ export function nextSlot(now: DateTime, pace: AccountPace, calendar: SendingCale
   const slot = from.plus({ milliseconds: Math.floor(interval * factor) });
   return slot < window.end ? slot : window.end.minus({ milliseconds: 1 });
 }
+
+/**
+ * When an account will have sent `count` more messages at the even pace: whole windows of
+ * `dailyLimit`, the last one used in proportion. Null when there is nothing to send.
+ */
+export function eta(now: DateTime, pace: AccountPace, calendar: SendingCalendar, count: number): DateTime | null {
+  if (count <= 0) return null;
+  let left = count;
+  let sentToday = pace.sentToday;
+  let cursor = now;
+  for (;;) {
+    const window = currentOrNextWindow(cursor, calendar);
+    const from = window.start > cursor ? window.start : cursor;
+    const sameDay = from.hasSame(now, 'day');
+    const capacity = pace.dailyLimit - (sameDay ? sentToday : 0);
+    if (capacity > 0 && left <= capacity) {
+      return from.plus({ milliseconds: (window.end.diff(from).as('milliseconds') * left) / capacity });
+    }
+    left -= Math.max(0, capacity);
+    sentToday = 0;
+    cursor = window.end.plus({ days: 1 }).startOf('day');
+  }
+}

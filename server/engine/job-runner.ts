@@ -4,7 +4,7 @@
 // loopback port, so agenda's official PostgresBackend can use it like a real server.
 import { mkdir } from 'node:fs/promises';
 import { Agenda, type AgendaBackend } from 'agenda';
-import { PostgresBackend } from '@agendajs/postgres-backend';
+import { PostgresBackend, type PostgresBackendConfig, type PostgresJobRepository } from '@agendajs/postgres-backend';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -31,13 +31,14 @@ interface Store {
 async function openEmbedded(dir: string): Promise<Store> {
   await mkdir(dir, { recursive: true });
   const db = await PGlite.create(dir);
-  // PGlite runs one query at a time; the socket server queues them. A single pooled connection
-  // keeps agenda from opening more sockets than the server accepts (it answers extras with a
-  // bare "Too many connections" line, not a Postgres error).
+  // PGlite is a single session that runs one query at a time. One pooled connection (max: 1) keeps
+  // all of agenda's queries on it; the server still accepts a few sockets so a pool replacing a
+  // dropped connection is not refused (extras get a bare "Too many connections" line, not a
+  // Postgres error).
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
   await server.start();
   const [host, port] = server.getServerConn().split(':');
-  const backend = new PostgresBackend({
+  const backend = postgresBackend({
     poolConfig: { host, port: Number(port), user: 'postgres', database: 'postgres', max: 1 },
     // PGlite has no LISTEN/NOTIFY across connections; agenda polls instead.
     disableNotifications: true,
@@ -52,12 +53,25 @@ async function openEmbedded(dir: string): Promise<Store> {
   };
 }
 
+/**
+ * pg emits 'error' when the server drops an idle connection (restart, pg_terminate_backend), on the
+ * pool and on the LISTEN channel; the backend listens to neither, and an unheard 'error' ends the
+ * process. The pool replaces the connection and the channel reconnects by itself, so logging is enough.
+ */
+function postgresBackend(config: PostgresBackendConfig): PostgresBackend {
+  const backend = new PostgresBackend(config);
+  const report = (error: Error) => console.error(`[jobs] connection to the job store lost: ${error.message}`);
+  (backend.repository as PostgresJobRepository).getPool().on('error', report);
+  backend.notificationChannel?.on('error', report);
+  return backend;
+}
+
 async function openStore(target: JobStoreTarget): Promise<Store> {
   switch (target.kind) {
     case 'embedded':
       return openEmbedded(target.dir);
     case 'postgres':
-      return { backend: new PostgresBackend({ connectionString: target.url }), where: withoutCredentials(target.url), close: async () => {} };
+      return { backend: postgresBackend({ connectionString: target.url }), where: withoutCredentials(target.url), close: async () => {} };
     case 'mongodb':
       return { backend: new MongoBackend({ address: target.url }), where: withoutCredentials(target.url), close: async () => {} };
   }
@@ -125,10 +139,14 @@ export async function createJobRunner(
 
   let stopping: Promise<void> | undefined;
   const shutdown = async () => {
-    // drain() lets running (and already locked) jobs finish; it is a no-op if start() never ran.
-    await agenda.drain({ timeout: DRAIN_TIMEOUT_MS, closeConnection: false });
-    await store.backend.disconnect();
-    await store.close();
+    try {
+      // drain() lets running jobs finish. It is a no-op when start() never ran, which is why we
+      // close the connection ourselves rather than through drain().
+      await agenda.drain({ timeout: DRAIN_TIMEOUT_MS, closeConnection: false });
+    } finally {
+      await store.backend.disconnect();
+      await store.close();
+    }
   };
 
   return {

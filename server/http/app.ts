@@ -8,6 +8,7 @@ import { session } from './middleware/session.js';
 import { csrf } from './middleware/csrf.js';
 import { apiRoutes } from './routes/index.js';
 import { spa } from './spa.js';
+import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { createRouter } from './router.js';
 
 export interface AppOptions {
@@ -31,6 +32,8 @@ export function createApp(services: Services, options: AppOptions = {}) {
   app.route('/api', apiRoutes());
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'Mailroom API', version: '1' } });
   app.all('/api/*', (c) => c.json({ error: `No route ${c.req.method} ${c.req.path}` }, 404));
+  // Public: reached from recipients' mail clients, with no session and no CSRF token.
+  app.route('/u', unsubscribeRoutes((e) => services.events.emit({ type: 'recipient.unsubscribed', mailingId: e.mailingId, departmentId: e.departmentId, ownerId: e.ownerId, email: e.email, at: e.at.toISOString() })));
 
   if (options.staticDir) app.route('/', spa(options.staticDir));
 

@@ -6,7 +6,14 @@ import { htmlToText, textToHtml } from './html-to-text.js';
  * Renders message templates per recipient. Liquid is data-only (no code runs); strict settings
  * make a missing variable or filter an error instead of a silent blank in someone's inbox.
  */
-export const liquid = new Liquid({ strictVariables: true, strictFilters: true, ownPropertyOnly: true });
+export const liquid = new Liquid({
+  strictVariables: true,
+  strictFilters: true,
+  ownPropertyOnly: true,
+  // A template is user input: bound what a loop like {% for i in (1..1000000000) %} may cost.
+  renderLimit: 2_000,
+  memoryLimit: 50_000_000,
+});
 
 export interface MessageContent {
   subject: string;

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevSink, type DevSink, type OutboxEntry } from '../../server/mail/dev-sink.js';
 
@@ -11,7 +11,7 @@ describe('development mail sink', () => {
   let sink: DevSink;
   const received: OutboxEntry[] = [];
 
-  async function send(message: nodemailer.SendMailOptions) {
+  async function send(message: SendMailOptions) {
     // Demo accounts authenticate like real ones, over plain SMTP.
     const transport = nodemailer.createTransport({
       host: '127.0.0.1',

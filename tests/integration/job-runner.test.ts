@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createJobRunner, type JobRunner } from '../../server/engine/job-runner.js';
 import { defineHousekeeping } from '../../server/engine/housekeeping.js';
 
@@ -100,7 +100,7 @@ describe('postgres backend (local PostgreSQL)', { timeout: 20_000 }, () => {
   afterAll(() => psql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
 
   // Guards: web and worker processes starting together on a fresh database both get a runner
-  // (the backend's CREATE … IF NOT EXISTS races; STACK.md).
+  // (the backend's CREATE … IF NOT EXISTS races; STACK.md). Runs first, while the database is empty.
   it('connects several runners started at the same moment on a fresh database', async () => {
     const runners = await Promise.all([1, 2, 3].map(() => createJobRunner({ kind: 'postgres', url }, fast)));
     await Promise.all(runners.map((r) => r.stop()));
@@ -116,6 +116,22 @@ describe('postgres backend (local PostgreSQL)', { timeout: 20_000 }, () => {
       expect(health).toMatchObject({ ok: true, backend: 'postgres' });
       expect(health.detail).toContain(database);
     } finally {
+      await runner.stop();
+    }
+  });
+
+  // Guards: a Postgres restart drops agenda's idle connections; pg reports it as an 'error' event,
+  // which must be logged, not end the process, and the runner must work again afterwards.
+  it('survives the server dropping its connections', async () => {
+    const runner = await createJobRunner({ kind: 'postgres', url }, fast);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      await runner.start(); // opens the LISTEN connection too
+      psql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database}'`);
+      await vi.waitFor(() => expect(logged).toHaveBeenCalled());
+      await vi.waitFor(async () => expect((await runner.health()).ok).toBe(true));
+    } finally {
+      logged.mockRestore();
       await runner.stop();
     }
   });

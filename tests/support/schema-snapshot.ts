@@ -10,7 +10,7 @@ type Row = Record<string, unknown>;
 export async function schemaSnapshot(orm: Orm): Promise<Record<string, unknown>> {
   const conn = orm.em.getConnection();
   const q = (sql: string, params: unknown[] = []) => conn.execute<Row[]>(sql, params);
-  if (orm.config.get('driver').name === 'BetterSqliteDriver') {
+  if (orm.config.get('driver')?.name === 'BetterSqliteDriver') {
     const tables = (await q(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name <> 'mikro_orm_migrations' order by name`)).map((r) => String(r.name));
     const out: Record<string, unknown> = {};
     for (const t of tables) {

@@ -6,6 +6,8 @@ import { settingsRepository } from '../../server/db/repositories/settings.reposi
 import type { Services } from '../../server/services.js';
 import { scratchDatabase, type TestDb } from './databases.js';
 import { Factories } from './factories.js';
+import { EventBus } from '../../server/live/event-bus.js';
+import { TransportPool } from '../../server/mail/transport.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -59,7 +61,10 @@ export async function initTestApp(opts: { db?: TestDb; now?: () => Date; service
   const db = await scratchDatabase(opts.db ?? 'mysql');
   const orm = await initORM(db.target);
   const config = { ...loadConfig({ DATA_DIR: '/tmp/mailroom-test-data', SECRET_KEY: 'test-secret-key-0123456789', MAIL_SINK: 'off' }, []), database: db.target };
-  const services: Services = { config, orm, secrets: new SecretBox(Buffer.alloc(32, 7)), jobs: null, sink: null, now: opts.now ?? (() => new Date()), ...opts.services };
+  const services: Services = {
+    config, orm, secrets: new SecretBox(Buffer.alloc(32, 7)), jobs: null, sink: null, engine: null, events: new EventBus(), transport: new TransportPool(),
+    now: opts.now ?? (() => new Date()), ...opts.services,
+  };
   await settingsRepository.get(orm.em.fork(), config.publicUrl);
   const app = createApp(services);
   const factories = new Factories(orm, services.secrets, TEST_PASSWORD);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { maySend, nextSlot } from '../../server/domain/pacing.js';
+import { eta, maySend, nextSlot } from '../../server/domain/pacing.js';
 import type { SendingCalendar } from '../../server/domain/business-days.js';
 import { seededRandom } from '../../server/domain/seeded-random.js';
 
@@ -79,5 +79,19 @@ describe('maySend', () => {
     const tokyo = DateTime.fromISO('2026-11-25T09:00', { zone: 'Asia/Tokyo' });
     expect(maySend(tokyo, pace, calendar)).toEqual({ ok: true });
     expect(maySend(tokyo.setZone('Europe/Berlin'), pace, calendar)).toMatchObject({ ok: false, reason: 'before_window' });
+  });
+});
+
+describe('eta', () => {
+  const pace = { dailyLimit: 94, sentToday: 0 };
+  it('finishes within today when the quota allows, at the even pace', () => {
+    expect(eta(at('2026-11-25T08:30'), pace, calendar, 47)!.toISO()).toBe(at('2026-11-25T13:00').toISO());
+  });
+
+  // 200 messages at 94 a day from Wednesday morning: Wednesday, Thursday, then Monday.
+  it('skips days off and carries over whole days', () => {
+    expect(eta(at('2026-11-25T08:30'), pace, calendar, 200)!.toISODate()).toBe('2026-11-30');
+    expect(eta(at('2026-11-25T08:30'), { dailyLimit: 94, sentToday: 94 }, calendar, 1)!.toISODate()).toBe('2026-11-26');
+    expect(eta(at('2026-11-25T08:30'), pace, calendar, 0)).toBeNull();
   });
 });

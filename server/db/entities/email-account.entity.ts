@@ -25,7 +25,9 @@ export const EmailAccountSchema = defineEntity({
     timeZone: p.string().length(64).nullable(),
     dkimDomain: p.string().length(253).nullable(),
     dkimSelector: p.string().length(63).nullable(),
-    dkimPrivateKeyEnc: p.text().nullable().hidden(),
+    dkimPrivateKeyEnc: p.text().nullable(),
+    /** The pacing's next slot: the account sends nothing before it, however often its job wakes. */
+    nextSendAt: p.datetime().nullable(),
     health: p.enum([...ACCOUNT_HEALTH]).default('unknown'),
     healthReason: p.string().length(500).nullable(),
     healthCheckedAt: p.datetime().nullable(),

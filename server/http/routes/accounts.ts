@@ -14,8 +14,8 @@ import * as S from '../schemas/accounts.js';
 const tags = ['accounts'];
 const LABEL = 'Account';
 const SEARCH_FIELDS = ['name', 'fromName', 'fromEmail', 'smtpHost', 'smtpUser'];
-/** Changing any of these makes the last health check meaningless. */
-const SMTP_FIELDS = ['smtpHost', 'smtpPort', 'smtpSecurity', 'smtpUser', 'password'] as const;
+/** Changing any of these (or the password) makes the last health check meaningless. */
+const SMTP_FIELDS = ['smtpHost', 'smtpPort', 'smtpSecurity', 'smtpUser'] as const;
 
 /** The password never leaves the server: only `hasPassword` says one is stored. */
 export const toAccountDto = (a: EmailAccount): S.AccountDto => ({
@@ -103,8 +103,7 @@ export function accountRoutes() {
       const account = await loadChangeable<EmailAccount>(em, AccountEntity, actor, c.req.valid('param').id, LABEL);
       const { ownerId, password, ...fields } = c.req.valid('json');
       const owner = ownerId === undefined ? account.owner.getEntity() : await resolveOwner(em, actor, ownerId);
-      const input = c.req.valid('json') as Record<string, unknown>;
-      const smtpChanged = SMTP_FIELDS.some((f) => input[f] !== undefined && (f === 'password' || input[f] !== account[f]));
+      const smtpChanged = password !== undefined || SMTP_FIELDS.some((f) => fields[f] !== undefined && fields[f] !== account[f]);
       em.assign(account, {
         ...fields,
         owner,

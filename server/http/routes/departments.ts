@@ -100,7 +100,7 @@ export function departmentRoutes() {
       const records = await ownedRecordCounts(em, { department: department.id });
       if (users || Object.keys(records).length) {
         const what = describeCounts({ ...(users ? { users } : {}), ...records });
-        throw new ApiError('conflict', `The department still has ${what}; move or delete them first`, { users, ...records });
+        throw new ApiError('conflict', `The department still has ${what}; move or delete them first`, { users, records });
       }
       await em.remove(department).flush();
       return c.json({ ok: true as const }, 200);

@@ -2,6 +2,13 @@ import { createRouter } from '../router.js';
 import { sessionRoutes } from './session.js';
 import { healthRoutes } from './health.js';
 import { KINDS, recipientRoutes } from './recipients.js';
+import { userRoutes } from './users.js';
+import { departmentRoutes } from './departments.js';
+import { accountRoutes } from './accounts.js';
+import { signatureRoutes } from './signatures.js';
+import { messageRoutes } from './messages.js';
+import { settingsRoutes } from './settings.js';
+import { outboxRoutes } from './outbox.js';
 
 /** Every resource under /api, one router per resource. */
 export function apiRoutes() {
@@ -10,5 +17,12 @@ export function apiRoutes() {
     .route('/health', healthRoutes())
     .route('/companies', recipientRoutes(KINDS.company))
     .route('/contacts', recipientRoutes(KINDS.contact))
-    .route('/leads', recipientRoutes(KINDS.lead));
+    .route('/leads', recipientRoutes(KINDS.lead))
+    .route('/users', userRoutes())
+    .route('/departments', departmentRoutes())
+    .route('/accounts', accountRoutes())
+    .route('/signatures', signatureRoutes())
+    .route('/messages', messageRoutes())
+    .route('/settings', settingsRoutes())
+    .route('/outbox', outboxRoutes());
 }

@@ -49,7 +49,7 @@ const company: KindView<'company'> = {
   title: 'Companies',
   singular: 'company',
   apiPath: '/api/companies',
-  columns: [{ key: 'name', label: 'Name', sort: 'name' }, { key: 'website', label: 'Website' }, ...tail],
+  columns: [{ key: 'name', label: 'Name', sort: 'name' }, ...tail],
   textFields: [
     { key: 'name', label: 'Name', required: true },
     { key: 'email', label: 'E-mail', type: 'email' },

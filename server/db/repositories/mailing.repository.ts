@@ -1,0 +1,77 @@
+import type { Em } from '../orm.js';
+import { knexOf } from './ledger.repository.js';
+import { MAILING_STATUSES, nextStatus, type MailingStatus, type MailingTransition, type EventLevel } from '../../domain/mailing-status.js';
+
+/** The status a transition leads to, and every status it may start from. */
+function transitionSql(transition: MailingTransition): { to: MailingStatus; from: MailingStatus[] } {
+  const from = MAILING_STATUSES.filter((s) => nextStatus(s, transition) !== null);
+  return { to: nextStatus(from[0], transition)!, from };
+}
+
+export interface MailingHead {
+  id: number;
+  status: MailingStatus;
+  ownerId: number;
+  departmentId: number;
+  recipientType: string;
+  messageId: number | null;
+  signatureId: number | null;
+}
+
+export const mailingRepository = {
+  /**
+   * Applies a status transition as one guarded UPDATE: it happens only if the mailing is, at
+   * that instant, in a status the transition starts from. Returns the new status, or null when
+   * the mailing had moved on (a late engine event, or two users clicking at once).
+   */
+  async transition(em: Em, id: number, transition: MailingTransition, reason: string | null, now: Date): Promise<MailingStatus | null> {
+    const { to, from } = transitionSql(transition);
+    const changed = await knexOf(em)('mailings')
+      .where({ id })
+      .whereIn('status', from)
+      .update({ status: to, status_reason: reason, ...(to === 'done' || to === 'cancelled' ? { finished_at: now } : { finished_at: null }) });
+    return changed === 1 ? to : null;
+  },
+
+  /** Done as soon as nothing is pending, being sent or waiting for a retry; guarded by the same query. */
+  async finishIfDone(em: Em, id: number, now: Date): Promise<boolean> {
+    const knex = knexOf(em);
+    const changed = await knex('mailings')
+      .where({ id })
+      .whereIn('status', ['active', 'active_error'])
+      .whereNotExists(knex('mailing_recipients').where({ mailing_id: id }).whereIn('state', ['pending', 'sending']).select(knex.raw('1')))
+      .update({ status: 'done', status_reason: null, finished_at: now });
+    return changed === 1;
+  },
+
+  /** Live mailings whose ledger has no open work left: candidates for Done. */
+  async liveIds(em: Em): Promise<number[]> {
+    const rows = await knexOf(em)('mailings').whereIn('status', ['active', 'active_error']).select('id');
+    return rows.map((r) => Number(r.id));
+  },
+
+  async head(em: Em, id: number): Promise<MailingHead | null> {
+    const row = await knexOf(em)('mailings').where({ id }).first('id', 'status', 'owner_id', 'department_id', 'recipient_type', 'message_id', 'signature_id');
+    return row
+      ? { id: Number(row.id), status: row.status, ownerId: Number(row.owner_id), departmentId: Number(row.department_id), recipientType: row.recipient_type, messageId: row.message_id === null ? null : Number(row.message_id), signatureId: row.signature_id === null ? null : Number(row.signature_id) }
+      : null;
+  },
+
+  /** A line in the mailing's Notifications column. */
+  async note(em: Em, mailingId: number, level: EventLevel, kind: string, text: string, now: Date, extra: { recipientEmail?: string; accountId?: number } = {}): Promise<void> {
+    await knexOf(em)('mailing_events').insert({
+      mailing_id: mailingId, at: now, level, kind, text: text.slice(0, 1000), recipient_email: extra.recipientEmail ?? null, account_id: extra.accountId ?? null,
+    });
+  },
+
+  /** Live mailings of an owner that still have pending recipients bound to `accountId`. */
+  async liveMailingsOfAccount(em: Em, accountId: number): Promise<number[]> {
+    const rows = await knexOf(em)('mailing_recipients as r')
+      .join('mailings as m', 'm.id', 'r.mailing_id')
+      .where('r.account_id', accountId)
+      .andWhere('r.state', 'pending')
+      .whereIn('m.status', ['active', 'active_error', 'paused'])
+      .distinct('m.id');
+    return rows.map((r) => Number(r.id));
+  },
+};

@@ -1,0 +1,20 @@
+import type { MailingStatus, EventLevel } from './mailing-status.js';
+import type { AccountHealth } from './account-health.js';
+
+/**
+ * Every state change the engine reports, as typed domain events. Declared once: the live layer
+ * and the UI import these types. `at` is the server time of the change (ISO).
+ */
+export interface DomainEvents {
+  'recipient.sent': { mailingId: number; departmentId: number; ownerId: number; accountId: number; rowId: number; email: string; messageId: string; at: string };
+  'recipient.failed': { mailingId: number; departmentId: number; ownerId: number; accountId: number | null; rowId: number; email: string; reply: string; at: string };
+  'recipient.retrying': { mailingId: number; departmentId: number; ownerId: number; accountId: number; rowId: number; email: string; attempts: number; dueAt: string; reply: string; at: string };
+  'recipient.uncertain': { mailingId: number; departmentId: number; ownerId: number; rowId: number; email: string; at: string };
+  'recipient.unsubscribed': { mailingId: number; departmentId: number; ownerId: number; email: string; at: string };
+  'mailing.status': { mailingId: number; departmentId: number; ownerId: number; status: MailingStatus; reason: string | null; at: string };
+  'mailing.notification': { mailingId: number; departmentId: number; ownerId: number; level: EventLevel; kind: string; text: string; at: string };
+  'account.health': { accountId: number; departmentId: number; ownerId: number; health: AccountHealth; reason: string | null; at: string };
+}
+
+export type DomainEventName = keyof DomainEvents;
+export type DomainEvent = { [K in DomainEventName]: { type: K } & DomainEvents[K] }[DomainEventName];

@@ -1,0 +1,54 @@
+import type Mail from 'nodemailer/lib/mailer/index.js';
+import type { SecretBox } from '../security/secret-box.js';
+import type { Settings } from '../db/entities/settings.entity.js';
+import type { EmailAccount } from '../db/entities/email-account.entity.js';
+import type { RecipientType } from '../domain/recipient-types.js';
+import { variablesFor, type RecipientFields } from '../domain/template-variables.js';
+import { renderMessage, type MessageContent, type SignatureContent } from '../mail/render.js';
+import { buildMessage } from '../mail/build-message.js';
+import { unsubscribeToken } from '../mail/unsubscribe-token.js';
+
+export interface ComposeInput {
+  mailingId: number;
+  recipientType: RecipientType;
+  content: MessageContent;
+  signature: SignatureContent | null;
+  account: EmailAccount;
+  settings: Settings;
+  to: { email: string; name: string | null };
+  fields: RecipientFields[RecipientType];
+  /** The ledger row this message is for; null for a test send (its link goes to the preview page). */
+  rowId: number | null;
+  messageId: string;
+}
+
+/**
+ * One recipient's finished message: rendered with their variables, signed unsubscribe link,
+ * list headers and DKIM. A real send and a test send go through this same function, so a test
+ * shows exactly what recipients get.
+ */
+export async function compose(secrets: SecretBox, input: ComposeInput): Promise<Mail.Options> {
+  const base = input.settings.publicBaseUrl.replace(/\/+$/, '');
+  const unsubscribeUrl = input.rowId === null ? `${base}/u/preview` : `${base}/u/${unsubscribeToken(secrets, input.rowId)}`;
+  const variables = variablesFor(input.recipientType, input.fields as never, { unsubscribeUrl, senderName: input.account.fromName });
+  const rendered = await renderMessage({ ...input.content, signature: input.signature }, variables);
+  const { account } = input;
+  const host = new URL(base).hostname;
+  return buildMessage({
+    account: {
+      fromName: account.fromName,
+      fromEmail: account.fromEmail,
+      dkim: account.dkimDomain && account.dkimSelector && account.dkimPrivateKeyEnc
+        ? { domainName: account.dkimDomain, keySelector: account.dkimSelector, privateKey: secrets.decrypt(account.dkimPrivateKeyEnc) }
+        : null,
+    },
+    to: input.to,
+    rendered,
+    unsubscribeUrl,
+    unsubscribeMailto: input.settings.unsubscribeMailto ?? null,
+    listId: `mailing-${input.mailingId}.${host}`,
+    messageId: input.messageId,
+    addFooter: ![input.content.subject, input.content.html, input.content.text ?? ''].some((part) => part.includes('unsubscribe_url')),
+    footerText: input.settings.unsubscribeText,
+  });
+}

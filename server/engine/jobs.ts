@@ -1,0 +1,78 @@
+import type { JobRunner } from './job-runner.js';
+import type { EngineContext } from './ports.js';
+import { runAccount } from './scheduler.js';
+import { expireStaleClaims } from './recovery.js';
+import { finishIfDone } from './mailing-events.js';
+import { ledgerRepository } from '../db/repositories/ledger.repository.js';
+import { mailingRepository } from '../db/repositories/mailing.repository.js';
+import { EmailAccountSchema } from '../db/entities/email-account.entity.js';
+
+export const ACCOUNT_JOB = 'send-account';
+export const RECONCILE_JOB = 'reconcile';
+
+export interface EngineOptions {
+  /** How often reconcile runs (ms). */
+  reconcileEveryMs?: number;
+  /** The longest one account run keeps its lock before handing back to agenda (ms). */
+  runMs?: number;
+}
+
+/**
+ * The agenda side of the engine: one job per account (unique by account id, rescheduled to the
+ * account's next slot) and a recurring reconcile job. Agenda's locks keep an account's job on one
+ * worker at a time; the ledger's guarded claims keep each recipient to one send even if not.
+ */
+export class Engine {
+  private readonly runMs: number;
+  private readonly reconcileEveryMs: number;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly runner: JobRunner,
+    options: EngineOptions = {},
+  ) {
+    this.runMs = options.runMs ?? 30_000;
+    this.reconcileEveryMs = options.reconcileEveryMs ?? 30_000;
+  }
+
+  async start(): Promise<void> {
+    const { agenda } = this.runner;
+    agenda.maxConcurrency(50).defaultConcurrency(50);
+    agenda.define<{ accountId: number }>(
+      ACCOUNT_JOB,
+      async (job) => {
+        const next = await runAccount(this.ctx, job.attrs.data.accountId, {
+          deadline: Date.now() + this.runMs,
+          heartbeat: () => job.touch(),
+        });
+        // Saved by agenda when the run ends; null leaves the job idle until work wakes it.
+        job.attrs.nextRunAt = next;
+      },
+      { lockLifetime: this.runMs * 2, concurrency: 50 },
+    );
+    agenda.define(RECONCILE_JOB, () => this.reconcile(), { lockLifetime: 5 * 60_000, concurrency: 1 });
+    await agenda.every(this.reconcileEveryMs, RECONCILE_JOB);
+  }
+
+  /** Makes sure each account's job runs now (its own pacing then decides whether to send). */
+  async wake(accountIds: number[]): Promise<void> {
+    for (const accountId of new Set(accountIds)) {
+      await this.runner.agenda.create(ACCOUNT_JOB, { accountId }).unique({ 'data.accountId': accountId }).schedule(new Date()).save();
+    }
+  }
+
+  /**
+   * The safety net, run every few seconds by agenda and callable by tests: expire stale claims,
+   * finish mailings with no open work, and wake every account that has work but no running job.
+   */
+  async reconcile(): Promise<void> {
+    await expireStaleClaims(this.ctx);
+    const em = this.ctx.orm.em.fork();
+    for (const mailingId of await mailingRepository.liveIds(em)) await finishIfDone(this.ctx, em, mailingId);
+    const withWork = await ledgerRepository.accountsWithWork(em);
+    if (!withWork.length) return;
+    const accounts = await em.find(EmailAccountSchema, { id: { $in: withWork } }, { fields: ['id', 'nextSendAt'] });
+    const due = accounts.filter((a) => !a.nextSendAt || a.nextSendAt <= this.ctx.now()).map((a) => a.id);
+    await this.wake(due);
+  }
+}

@@ -1,0 +1,74 @@
+import { DateTime } from 'luxon';
+import type { Em } from '../db/orm.js';
+import { EmailAccountSchema } from '../db/entities/email-account.entity.js';
+import { settingsRepository } from '../db/repositories/settings.repository.js';
+import { ledgerRepository } from '../db/repositories/ledger.repository.js';
+import { dayStart, type SendingCalendar } from '../domain/business-days.js';
+import { maySend, nextSlot } from '../domain/pacing.js';
+import { newMessageId } from '../mail/build-message.js';
+import type { EngineContext } from './ports.js';
+import { accountZone, usable } from './create-mailings.js';
+import { deliver, loadMailingContent, type MailingContent } from './delivery.js';
+
+export interface RunOptions {
+  /** Stop sending after this instant and hand back the next slot (keeps agenda's lock short). */
+  deadline: number;
+  /** Called between messages; agenda's `job.touch()` renews the lock on long runs. */
+  heartbeat?: () => Promise<void>;
+  /** Waits for the next slot when it is near (tests pass a no-op with a moving clock). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Gaps shorter than this are waited out inside one run instead of rescheduling the job. */
+const INLINE_WAIT_MS = 2_000;
+
+/** The account's next slot, kept on the account so an early wake-up cannot send ahead of the pace. */
+async function setNextSend(em: Em, accountId: number, at: Date): Promise<Date> {
+  await em.nativeUpdate(EmailAccountSchema, { id: accountId }, { nextSendAt: at });
+  return at;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
+
+/**
+ * One run of an account's job: send what is due at the account's pace until the next slot is
+ * far off, the run's deadline passes, or there is nothing to send. Returns when the job should
+ * run next, or null when the account is idle or switched off (creation and reconcile wake it).
+ */
+export async function runAccount(ctx: EngineContext, accountId: number, options: RunOptions): Promise<Date | null> {
+  const sleep = options.sleep ?? defaultSleep;
+  const contents = new Map<number, MailingContent | null>();
+  for (;;) {
+    const em = ctx.orm.em.fork();
+    const account = await em.findOne(EmailAccountSchema, { id: accountId });
+    if (!account || !usable(account)) return null;
+    const settings = await settingsRepository.get(em, '');
+    const calendar: SendingCalendar = { windowStart: settings.windowStart, windowEnd: settings.windowEnd, businessDays: settings.businessDays };
+    const local = DateTime.fromJSDate(ctx.now(), { zone: accountZone(account, settings) });
+    const sentToday = await ledgerRepository.sentSince(em, account.id, dayStart(local).toJSDate());
+    const pace = { dailyLimit: account.dailyLimit, sentToday };
+    if (account.nextSendAt && account.nextSendAt > ctx.now()) return account.nextSendAt;
+    if (!maySend(local, pace, calendar).ok) return setNextSend(em, account.id, nextSlot(local, pace, calendar, ctx.random).toJSDate());
+
+    const domain = account.fromEmail.split('@')[1] ?? 'mailroom.local';
+    const claimed = await ledgerRepository.claimNext(em, account.id, ctx.now(), ctx.leaseMs, () => newMessageId(domain));
+    if (!claimed) return null;
+    if (!contents.has(claimed.mailingId)) contents.set(claimed.mailingId, await loadMailingContent(em, claimed.mailingId));
+    const content = contents.get(claimed.mailingId);
+    if (!content) {
+      await ledgerRepository.release(em, claimed.id, ctx.now());
+      continue;
+    }
+    const result = await deliver(ctx, em, account, settings, claimed, content);
+    if (result === 'account_failed') return null;
+    if (result === 'stopped') contents.delete(claimed.mailingId);
+
+    const after = DateTime.fromJSDate(ctx.now(), { zone: accountZone(account, settings) });
+    const next = nextSlot(after, { dailyLimit: account.dailyLimit, sentToday: sentToday + (result === 'sent' ? 1 : 0) }, calendar, ctx.random);
+    await setNextSend(em, account.id, next.toJSDate());
+    const wait = next.toMillis() - after.toMillis();
+    if (wait > INLINE_WAIT_MS || Date.now() + Math.max(0, wait) > options.deadline) return next.toJSDate();
+    if (wait > 0) await sleep(wait);
+    await options.heartbeat?.();
+  }
+}

@@ -1,0 +1,174 @@
+import { createRoute } from '@hono/zod-openapi';
+import { createRouter } from '../router.js';
+import type { AuthUser } from '../env.js';
+import { ApiError } from '../errors.js';
+import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
+import { requireUser } from '../middleware/session.js';
+import { loadChangeable, loadVisible, ownership } from '../owned.js';
+import { resolveOwner } from './recipients.js';
+import type { Em } from '../../db/orm.js';
+import { MessageSchema as MessageEntity, type Message } from '../../db/entities/message.entity.js';
+import { SignatureSchema as SignatureEntity, type Signature } from '../../db/entities/signature.entity.js';
+import { listOwned } from '../../db/repositories/ownership.repository.js';
+import { settingsRepository } from '../../db/repositories/settings.repository.js';
+import { canSee, departmentScope } from '../../domain/visibility.js';
+import type { RecipientType } from '../../domain/recipient-types.js';
+import { SAMPLE_RECIPIENTS, unknownVariables, variablesFor } from '../../domain/template-variables.js';
+import { checkSyntax, renderMessage, TemplateError, usedVariables, withUnknownMarkers, type MessageContent } from '../../mail/render.js';
+import { sanitizeContentHtml, sanitizeTemplateHtml } from '../../mail/sanitize.js';
+import * as S from '../schemas/messages.js';
+
+const tags = ['messages'];
+const LABEL = 'Message';
+
+const contentOf = (m: Message): MessageContent => ({ subject: m.subject, html: m.html, text: m.text ?? null });
+
+export const toMessageDto = (m: Message): S.MessageDto => ({
+  id: m.id,
+  name: m.name,
+  subject: m.subject,
+  html: m.html,
+  text: m.text ?? null,
+  signatureId: m.signature?.id ?? null,
+  ownerId: m.owner.id,
+  ownerName: m.owner.getEntity().name,
+  departmentId: m.department.id,
+  variables: usedVariables(contentOf(m)),
+  createdAt: m.createdAt.toISOString(),
+  updatedAt: m.updatedAt.toISOString(),
+});
+
+/** A template problem is the author's to fix: 400 with the part, line and column. */
+function rethrowTemplateError(err: unknown): never {
+  if (err instanceof TemplateError) throw new ApiError('bad_request', err.message);
+  throw err;
+}
+
+/** Sanitised HTML (liquid tags kept) whose three parts all parse. */
+function cleanContent(content: MessageContent): MessageContent {
+  const clean = { ...content, html: sanitizeTemplateHtml(content.html) };
+  try {
+    checkSyntax(clean);
+  } catch (err) {
+    rethrowTemplateError(err);
+  }
+  return clean;
+}
+
+/** A message may only carry one of its owner's own signatures. */
+async function ownersSignature(em: Em, ownerId: number, signatureId: number | null): Promise<Signature | null> {
+  if (signatureId === null) return null;
+  const signature = await em.findOne(SignatureEntity, { id: signatureId });
+  if (!signature || signature.owner.id !== ownerId) throw new ApiError('precondition', `signatureId: signature ${signatureId} is not one of the message owner's signatures`);
+  return signature;
+}
+
+/** Renders for a made-up recipient of `type`; variables that type lacks show as `[[unknown: x]]` and are listed. */
+async function renderPreview(em: Em, publicUrl: string, content: MessageContent, signature: Signature | null, type: RecipientType, senderName: string): Promise<S.PreviewDto> {
+  const settings = await settingsRepository.get(em, publicUrl);
+  const unknown = unknownVariables(usedVariables(content), type);
+  const variables = variablesFor(type, SAMPLE_RECIPIENTS[type], { unsubscribeUrl: `${settings.publicBaseUrl}/u/preview`, senderName });
+  try {
+    const rendered = await renderMessage({ ...content, signature: signature && { format: signature.format, body: signature.body } }, withUnknownMarkers(variables, unknown));
+    // What liquid outputs was never sanitised; the preview is shown in a browser, so clean it once more.
+    return { ...rendered, html: sanitizeContentHtml(rendered.html), unknownVariables: unknown };
+  } catch (err) {
+    rethrowTemplateError(err);
+  }
+}
+
+async function visibleSignature(em: Em, actor: AuthUser, signatureId: number | null): Promise<Signature | null> {
+  if (signatureId === null) return null;
+  const signature = await em.findOne(SignatureEntity, { id: signatureId });
+  if (!signature || !canSee(actor, ownership(signature))) throw new ApiError('precondition', `signatureId: signature ${signatureId} not found`);
+  return signature;
+}
+
+const list = createRoute({
+  method: 'get', path: '/', tags, summary: 'Messages visible to you',
+  request: { query: S.MessageListQuery },
+  responses: { 200: json(pageOf(S.MessageSchema), 'One page'), ...errorResponses },
+});
+const get = createRoute({
+  method: 'get', path: '/{id}', tags, summary: 'One message',
+  request: { params: IdParams },
+  responses: { 200: json(S.MessageSchema, LABEL), ...errorResponses },
+});
+const create = createRoute({
+  method: 'post', path: '/', tags, summary: 'Create a message (yours; admins may name another owner)',
+  request: { body: jsonBody(S.MessageInput) },
+  responses: { 201: json(S.MessageSchema, 'Created'), ...errorResponses },
+});
+const update = createRoute({
+  method: 'patch', path: '/{id}', tags, summary: 'Change a message you own (admins: any)',
+  request: { params: IdParams, body: jsonBody(S.MessagePatch) },
+  responses: { 200: json(S.MessageSchema, 'Changed'), ...errorResponses },
+});
+const remove = createRoute({
+  method: 'delete', path: '/{id}', tags, summary: 'Delete a message you own (admins: any)',
+  request: { params: IdParams },
+  responses: { 200: json(OkSchema, 'Deleted'), ...errorResponses },
+});
+const previewDraft = createRoute({
+  method: 'post', path: '/preview', tags, summary: 'Render unsaved content for a sample recipient',
+  request: { body: jsonBody(S.PreviewInput) },
+  responses: { 200: json(S.PreviewSchema, 'Rendered'), ...errorResponses },
+});
+const previewSaved = createRoute({
+  method: 'get', path: '/{id}/preview', tags, summary: 'Render a saved message for a sample recipient',
+  request: { params: IdParams, query: S.PreviewQuery },
+  responses: { 200: json(S.PreviewSchema, 'Rendered'), ...errorResponses },
+});
+
+export function messageRoutes() {
+  const router = createRouter();
+  router.use('*', requireUser());
+  return router
+    .openapi(list, async (c) => {
+      const { q, sort, dir, page, pageSize, ownerId } = c.req.valid('query');
+      const { items, total } = await listOwned<Message>(c.var.em, MessageEntity, ['name', 'subject'], { q, ownerId }, departmentScope(c.var.user!), { sort, dir, page, pageSize });
+      return c.json({ items: items.map(toMessageDto), total, page, pageSize }, 200);
+    })
+    .openapi(get, async (c) => c.json(toMessageDto(await loadVisible<Message>(c.var.em, MessageEntity, c.var.user!, c.req.valid('param').id, LABEL)), 200))
+    .openapi(create, async (c) => {
+      const { em } = c.var;
+      const { ownerId, name, signatureId, ...content } = c.req.valid('json');
+      const owner = await resolveOwner(em, c.var.user!, ownerId);
+      const clean = cleanContent(content);
+      const signature = await ownersSignature(em, owner.id, signatureId);
+      const message = em.create(MessageEntity, { name, ...clean, signature, owner, department: owner.department! });
+      await em.flush();
+      return c.json(toMessageDto(message), 201);
+    })
+    .openapi(update, async (c) => {
+      const { em } = c.var;
+      const message = await loadChangeable<Message>(em, MessageEntity, c.var.user!, c.req.valid('param').id, LABEL);
+      const { name, signatureId, ...changes } = c.req.valid('json');
+      const clean = cleanContent({ ...contentOf(message), ...changes });
+      const signature = signatureId === undefined ? message.signature : await ownersSignature(em, message.owner.id, signatureId);
+      em.assign(message, { ...(name === undefined ? {} : { name }), ...clean, signature });
+      await em.flush();
+      return c.json(toMessageDto(message), 200);
+    })
+    .openapi(remove, async (c) => {
+      const { em } = c.var;
+      const message = await loadChangeable<Message>(em, MessageEntity, c.var.user!, c.req.valid('param').id, LABEL);
+      await em.remove(message).flush();
+      return c.json({ ok: true as const }, 200);
+    })
+    .openapi(previewDraft, async (c) => {
+      const { em, services } = c.var;
+      const actor = c.var.user!;
+      const { recipientType, signatureId, ...content } = c.req.valid('json');
+      const clean = cleanContent(content);
+      const signature = await visibleSignature(em, actor, signatureId);
+      return c.json(await renderPreview(em, services.config.publicUrl, clean, signature, recipientType, actor.name), 200);
+    })
+    .openapi(previewSaved, async (c) => {
+      const { em, services } = c.var;
+      const message = await loadVisible<Message>(em, MessageEntity, c.var.user!, c.req.valid('param').id, LABEL, ['owner', 'signature']);
+      const signature = message.signature?.getEntity() ?? null;
+      const type = c.req.valid('query').recipientType;
+      return c.json(await renderPreview(em, services.config.publicUrl, contentOf(message), signature, type, message.owner.getEntity().name), 200);
+    });
+}

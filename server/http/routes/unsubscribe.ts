@@ -1,0 +1,125 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { html } from 'hono/html';
+import type { AppEnv } from '../env.js';
+import { readUnsubscribeToken } from '../../mail/unsubscribe-token.js';
+import { settingsRepository } from '../../db/repositories/settings.repository.js';
+import { suppressionRepository } from '../../db/repositories/suppression.repository.js';
+import { SAMPLE_RECIPIENTS } from '../../domain/template-variables.js';
+
+/**
+ * The public unsubscribe pages behind every message's link and List-Unsubscribe header:
+ * GET shows a confirmation (link scanners follow GETs, so a GET changes nothing), POST
+ * unsubscribes. POST is also the RFC 8058 one-click target: mailbox providers post
+ * `List-Unsubscribe=One-Click` with no cookie, which is why these routes live outside /api.
+ */
+
+export interface UnsubscribedEvent {
+  mailingId: number;
+  departmentId: number;
+  ownerId: number;
+  email: string;
+  at: Date;
+}
+
+/** `jane.doe@acme.example` → `j***@acme.example`: enough to recognise, not enough to harvest. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  return at <= 0 ? '***' : `${email[0]}***${email.slice(at)}`;
+}
+
+const STYLE = `
+  body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: #f4f5f7; color: #1f2328;
+    font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+  main { max-width: 28rem; margin: 1rem; padding: 2rem; background: #fff; border-radius: 8px; box-shadow: 0 1px 4px rgba(0,0,0,.08); }
+  h1 { margin: 0 0 1rem; font-size: 1.4rem; }
+  p { margin: 0 0 1rem; white-space: pre-line; }
+  .address { font-weight: 600; }
+  .note { padding: .5rem .75rem; background: #fff8c5; border-radius: 4px; font-size: .9rem; }
+  button { padding: .6rem 1.4rem; border: 0; border-radius: 6px; background: #1f6feb; color: #fff; font: inherit; cursor: pointer; }
+  button:hover { background: #1858c4; }`;
+
+const page = (title: string, content: unknown) => html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${title}</title>
+<style>${STYLE}</style>
+</head>
+<body><main>${content}</main></body>
+</html>`;
+
+const previewNote = (preview: boolean) => (preview ? html`<p class="note">Preview: this page does not unsubscribe anyone.</p>` : '');
+
+const confirmPage = (text: string, address: string, preview = false) =>
+  page(
+    'Unsubscribe',
+    html`${previewNote(preview)}<h1>Unsubscribe</h1>
+<p>${text}</p>
+<p class="address">${maskEmail(address)}</p>
+<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+  );
+
+const donePage = (address: string, preview = false) =>
+  page(
+    'You are unsubscribed',
+    html`${previewNote(preview)}<h1>You are unsubscribed</h1>
+<p><span class="address">${maskEmail(address)}</span> will not receive our newsletters any more.</p>`,
+  );
+
+const invalidPage = () =>
+  page(
+    'Link not valid',
+    html`<h1>This link is not valid</h1>
+<p>Please use the unsubscribe link from the latest e-mail you received from us, or reply to that e-mail and ask to be removed.</p>`,
+  );
+
+export function unsubscribeRoutes(onUnsubscribed?: (e: UnsubscribedEvent) => void) {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    await next();
+    // The page holds a personal token: never cached, indexed or framed; it loads nothing from elsewhere.
+    c.header('Cache-Control', 'no-store');
+    c.header('X-Robots-Tag', 'noindex');
+    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  });
+  // The body is ignored; a one-click POST carries a few bytes.
+  app.use('*', bodyLimit({ maxSize: 16 * 1024 }));
+
+  // The link message previews use: the real page, with a sample address, changing nothing.
+  app.get('/preview', async (c) => {
+    const settings = await settingsRepository.get(c.var.em, c.var.services.config.publicUrl);
+    return c.html(confirmPage(settings.unsubscribeText, SAMPLE_RECIPIENTS.contact.email!, true));
+  });
+  app.post('/preview', (c) => c.html(donePage(SAMPLE_RECIPIENTS.contact.email!, true)));
+
+  app.get('/:token', async (c) => {
+    const rowId = readUnsubscribeToken(c.var.services.secrets, c.req.param('token'));
+    const target = rowId === null ? null : await suppressionRepository.target(c.var.em, rowId);
+    if (!target) return c.html(invalidPage(), 404);
+    if (target.suppressed) return c.html(donePage(target.email));
+    const settings = await settingsRepository.get(c.var.em, c.var.services.config.publicUrl);
+    return c.html(confirmPage(settings.unsubscribeText, target.email));
+  });
+
+  app.post('/:token', async (c) => {
+    const rowId = readUnsubscribeToken(c.var.services.secrets, c.req.param('token'));
+    const at = c.var.services.now();
+    const result = rowId === null ? null : await suppressionRepository.unsubscribeLedgerRow(c.var.em, rowId, at);
+    if (!result) return c.html(invalidPage(), 404);
+    if (result.newlySuppressed || result.optInCleared) {
+      // Already committed; a failing listener must not turn the unsubscribe into an error page.
+      try {
+        onUnsubscribed?.({ mailingId: result.mailingId, departmentId: result.departmentId, ownerId: result.ownerId, email: result.email, at });
+      } catch (err) {
+        console.error('[unsubscribe] listener failed:', err);
+      }
+    }
+    return c.html(donePage(result.email));
+  });
+
+  return app;
+}

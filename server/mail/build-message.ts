@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import type Mail from 'nodemailer/lib/mailer/index.js';
+
+/**
+ * One recipient's message as nodemailer options: the rendered parts plus the headers bulk mail
+ * needs (RFC 8058 one-click unsubscribe, RFC 2919 List-Id). Pure: the Message-ID and every
+ * value come in, so the same input always builds the same message.
+ */
+
+export interface BuildMessageInput {
+  account: {
+    fromName: string;
+    fromEmail: string;
+    dkim?: { domainName: string; keySelector: string; privateKey: string } | null;
+  };
+  to: { email: string; name: string | null };
+  /** Already rendered for this recipient, signature included. */
+  rendered: { subject: string; html: string; text: string };
+  /** The recipient's own http(s) unsubscribe link. */
+  unsubscribeUrl: string;
+  /** An address that takes unsubscribe requests by mail, if the organisation has one. */
+  unsubscribeMailto: string | null;
+  /** e.g. `mailing-42.mailroom.example.com` */
+  listId: string;
+  /** `<random@domain>`, made before sending so it is known even when the outcome is not. */
+  messageId: string;
+  /** True when the template itself has no {{ unsubscribe_url }}: a footer then carries the link. */
+  addFooter: boolean;
+  footerText: string;
+}
+
+/**
+ * Header fields the DKIM signature covers: nodemailer's default list (RFC 4871 §5.5 plus the
+ * List-* fields). Stated here rather than left to the default, because RFC 8058 one-click only
+ * counts when List-Unsubscribe and List-Unsubscribe-Post are both signed, and nodemailer before
+ * 10.6.1 left List-Unsubscribe-Post out of its default.
+ */
+export const DKIM_SIGNED_HEADERS = [
+  'From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version', 'Content-Type',
+  'Content-Transfer-Encoding', 'Content-ID', 'Content-Description', 'Resent-Date', 'Resent-From', 'Resent-Sender',
+  'Resent-To', 'Resent-Cc', 'Resent-Message-ID', 'In-Reply-To', 'References',
+  'List-Id', 'List-Help', 'List-Unsubscribe', 'List-Unsubscribe-Post', 'List-Subscribe', 'List-Post', 'List-Owner', 'List-Archive',
+].join(':');
+
+export function newMessageId(domain: string): string {
+  return `<${randomBytes(16).toString('hex')}@${domain}>`;
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+/** Inside <body> when there is one, so the footer is not dropped by clients that ignore content after </body>. */
+function appendToBody(html: string, block: string): string {
+  const close = html.search(/<\/body\s*>/i);
+  return close === -1 ? `${html}\n${block}` : `${html.slice(0, close)}${block}\n${html.slice(close)}`;
+}
+
+function withFooter(rendered: BuildMessageInput['rendered'], url: string, footerText: string) {
+  const html = appendToBody(
+    rendered.html,
+    `<p style="margin-top:24px;font-size:12px;color:#666666">${escapeHtml(footerText)} <a href="${escapeHtml(url)}" style="color:#666666">Unsubscribe</a></p>`,
+  );
+  const text = `${rendered.text.trimEnd()}\n\n${footerText}\nUnsubscribe: ${url}`;
+  return { html, text };
+}
+
+export function buildMessage(input: BuildMessageInput): Mail.Options {
+  const { account, to, rendered, unsubscribeUrl } = input;
+  const body = input.addFooter ? withFooter(rendered, unsubscribeUrl, input.footerText) : rendered;
+  const unsubscribe = [`<${unsubscribeUrl}>`];
+  if (input.unsubscribeMailto) unsubscribe.push(`<mailto:${input.unsubscribeMailto}?subject=unsubscribe>`);
+  return {
+    from: { name: account.fromName, address: account.fromEmail },
+    to: to.name ? { name: to.name, address: to.email } : to.email,
+    subject: rendered.subject,
+    html: body.html,
+    text: body.text,
+    messageId: input.messageId,
+    headers: {
+      'List-Unsubscribe': unsubscribe.join(', '),
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'List-Id': `<${input.listId}>`,
+      // Asks auto-responders (vacation replies) not to answer a newsletter.
+      Precedence: 'bulk',
+    },
+    ...(account.dkim ? { dkim: { ...account.dkim, headerFieldNames: DKIM_SIGNED_HEADERS } } : {}),
+  };
+}

@@ -1,0 +1,218 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createTransport } from 'nodemailer';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_USERS } from '../../server/db/seed/demo.js';
+import type { Role } from '../../server/domain/roles.js';
+import { startServer, type ServerProcess } from '../support/server-process.js';
+
+/**
+ * The built UI against the real server (child process, scratch MariaDB, demo data) in Chromium.
+ * Every test fails on a page error or on a console error it did not expect.
+ */
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** The heading each page of the navigation must show. */
+const HEADINGS: Record<string, RegExp> = {
+  '/mailings': /^Mass mailings/,
+  '/companies': /^Companies/,
+  '/contacts': /^Contacts/,
+  '/leads': /^Leads/,
+  '/messages': /^Messages/,
+  '/signatures': /^Signatures/,
+  '/accounts': /^Email accounts/,
+  '/outbox': /^Outbox/,
+  '/users': /^Users/,
+  '/departments': /^Departments/,
+  '/settings': /^Settings/,
+};
+const ADMIN_ONLY = ['/users', '/departments'];
+
+const userOf = (role: Role) => DEMO_USERS.find((u) => u.role === role)!;
+const SALES = 'anna@mailroom.test';
+
+let server: ServerProcess;
+let browser: Browser;
+
+interface Session {
+  page: Page;
+  /** Console errors and page errors since sign-in or the last reset, minus failed requests with the allowed statuses. */
+  problems(allowedStatuses?: number[]): string[];
+  reset(): void;
+  close(): Promise<void>;
+}
+
+async function signIn(email: string): Promise<Session> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  let seen: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && seen.push(m.text()));
+  page.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(server.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/companies');
+  await page.getByRole('table', { name: 'Companies' }).waitFor();
+  // The login page's own session probe answers 401 by design; count from the signed-in state on.
+  seen = [];
+  return {
+    page,
+    problems: (allowed = []) => seen.filter((text) => !allowed.some((status) => text.includes(`status of ${status}`))),
+    reset: () => (seen = []),
+    close: () => context.close(),
+  };
+}
+
+const heading = (page: Page) => page.getByRole('heading', { level: 1 });
+
+beforeAll(async () => {
+  if (!existsSync(resolve(import.meta.dirname, '../../build/index.html'))) throw new Error('No built UI: run `npx vite build` first');
+  [server, browser] = await Promise.all([startServer(), chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })]);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('navigation', () => {
+  // Every role reaches every page its navigation offers, each with its heading and without errors;
+  // the admin-only pages are offered to admins only.
+  it.for(['admin', 'company_manager', 'team_lead', 'sales_manager'] as const)('shows every nav page to a %s', async (role, { expect }) => {
+    const s = await signIn(userOf(role).email);
+    const nav = s.page.getByRole('navigation', { name: 'Main' });
+    const hrefs = await nav.locator('li a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+    const pages = hrefs.filter((h) => h in HEADINGS);
+    expect(pages).toHaveLength(hrefs.length);
+    expect(pages[0]).toBe('/mailings');
+    for (const href of ADMIN_ONLY) expect(pages.includes(href)).toBe(role === 'admin');
+
+    for (const href of pages) {
+      await nav.locator(`li a[href="${href}"]`).click();
+      await s.page.waitForURL(`**${href}`);
+      await heading(s.page).filter({ hasText: HEADINGS[href] }).waitFor();
+    }
+    expect(s.problems()).toEqual([]);
+    await s.close();
+  });
+});
+
+/** The sales manager's tests share one signed-in browser; each starts from its own page. */
+describe('a sales manager at work', () => {
+  let s: Session;
+  beforeAll(async () => {
+    s = await signIn(SALES);
+  });
+  afterAll(() => s?.close());
+  beforeEach(() => s.reset());
+
+  // The company search narrows the list to matches and keeps the term in the URL.
+  it('searches companies', async () => {
+    await s.page.goto(`${server.url}/companies`);
+    const table = s.page.getByRole('table', { name: 'Companies' });
+    await s.page.getByRole('searchbox', { name: 'Search companies' }).fill('Logistics');
+    await s.page.waitForURL(/q=Logistics/);
+    const names = await table.locator('tbody tr td:nth-child(2)').allTextContents();
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect(name).toContain('Logistics');
+
+    // Selecting the whole page counts every row.
+    await s.page.getByRole('checkbox', { name: 'Select all on this page' }).check();
+    await s.page.getByText(`${names.length} selected`).waitFor();
+    expect(s.problems()).toEqual([]);
+  });
+
+  // A refused field shows its error inline; a valid contact is created and listed.
+  it('creates a contact in the modal', async () => {
+    const { page } = s;
+    await page.goto(`${server.url}/contacts`);
+    await page.getByRole('button', { name: 'New contact' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New contact' });
+    await dialog.getByLabel('First name').fill('Browsy');
+    await dialog.getByLabel('Last name').fill('McTest');
+    await dialog.getByLabel('E-mail').fill('not-an-address');
+    await dialog.getByRole('combobox', { name: 'Company' }).fill('a');
+    await dialog.getByRole('option').first().click();
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.getByText('Invalid e-mail address').waitFor();
+
+    await dialog.getByLabel('E-mail').fill('browsy.mctest@example.com');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('searchbox', { name: 'Search contacts' }).fill('browsy.mctest');
+    await page.waitForURL(/q=browsy/);
+    await page.getByRole('table', { name: 'Contacts' }).getByText('Browsy McTest').waitFor();
+    expect(s.problems([400])).toEqual([]);
+  });
+
+  // An import with a bad row imports nothing and names the line; the fixed file imports every row.
+  it('imports leads from CSV, showing the bad row first', async () => {
+    const { page } = s;
+    await page.goto(`${server.url}/leads`);
+    await page.getByRole('button', { name: 'Import CSV' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import leads from CSV' });
+    const csv = dialog.getByLabel('CSV content');
+    await csv.fill('email,first_name,last_name,vip\nimport.one@example.com,Ida,Import,no\nbroken-address,Bad,Row,no\n');
+    await dialog.getByRole('button', { name: 'Import' }).click();
+    const rows = dialog.getByRole('list', { name: 'Rows with errors' });
+    await rows.waitFor();
+    expect(await rows.getByRole('listitem').allTextContents()).toEqual([expect.stringMatching(/^Line 3 .*email/)]);
+
+    await csv.fill('email,first_name,last_name,vip\nimport.one@example.com,Ida,Import,no\nimport.two@example.com,Ivo,Import,yes\n');
+    await dialog.getByRole('button', { name: 'Import' }).click();
+    await dialog.getByText('Imported 2 leads.').waitFor();
+    expect(s.problems([422])).toEqual([]);
+  });
+
+  // The editor's preview follows the typing, warns about variables the recipient type lacks, and
+  // renders the HTML in a fully sandboxed frame.
+  it('previews a message live while it is written', async () => {
+    const { page } = s;
+    await page.goto(`${server.url}/messages/new`);
+    await heading(page).filter({ hasText: 'New message' }).waitFor();
+    await page.getByLabel('Subject').fill('Hello {{ first_name }}');
+    await page.getByLabel('HTML body').fill('<p>Dear {{ full_name }}, see {{ website }}</p>');
+    const subject = page.getByTestId('preview-subject');
+    await subject.waitFor();
+    expect(await subject.textContent()).not.toContain('{{');
+    await page.getByRole('alert').filter({ hasText: 'website' }).waitFor();
+    const frame = page.getByTitle('HTML preview');
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    expect(await frame.getAttribute('srcdoc')).toContain('Dear ');
+
+    // Typing again re-renders; switching to companies offers their variables instead.
+    await page.getByLabel('HTML body').fill('<p>Second draft for {{ first_name }}</p>');
+    await page.waitForFunction(() => document.querySelector('iframe[title="HTML preview"]')?.getAttribute('srcdoc')?.includes('Second draft'));
+    await page.getByLabel('Sample recipient').selectOption('company');
+    await page.getByRole('list', { name: 'Available variables' }).getByText('{{ website }}').waitFor();
+    await page.getByRole('alert').filter({ hasText: 'first_name' }).waitFor();
+    expect(s.problems()).toEqual([]);
+  });
+
+  // Testing an account's connection turns its star green; mail the sink received is listed in the
+  // outbox and opens with its headers and a sandboxed HTML part.
+  it('tests an account and reads the outbox', async () => {
+    const health = (await (await fetch(`${server.url}/api/health`)).json()) as { mailSink: { detail: string } };
+    const port = Number(new URL(health.mailSink.detail).port);
+    const transport = createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+    await transport.sendMail({ from: '"Anna Sales" <anna@mailroom.test>', to: 'reader@example.com', subject: 'Outbox browser check', html: '<p>Sink body</p>', text: 'Sink body' });
+    transport.close();
+
+    const { page } = s;
+    await page.goto(`${server.url}/accounts`);
+    await page.getByRole('button', { name: 'Test connection of Anna Sales (main)' }).click();
+    await page.getByRole('row', { name: /Anna Sales \(main\)/ }).getByRole('img', { name: /^Can send/ }).waitFor();
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Outbox' }).click();
+    await page.getByRole('table', { name: 'Outbox' }).getByRole('link', { name: 'Outbox browser check' }).click();
+    await heading(page).filter({ hasText: 'Outbox browser check' }).waitFor();
+    await page.getByRole('row', { name: /^Subject Outbox browser check/ }).waitFor();
+    const frame = page.getByTitle('HTML part of the message');
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    expect(await frame.getAttribute('srcdoc')).toContain('Sink body');
+    expect(s.problems()).toEqual([]);
+  });
+});
