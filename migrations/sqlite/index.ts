@@ -3,5 +3,6 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127043522_initial } from './Migration20261127043522_initial.js';
 import { Migration20261127044256_engine } from './Migration20261127044256_engine.js';
 import { Migration20261127045431_next_send_at } from './Migration20261127045431_next_send_at.js';
+import { Migration20261127045956_business_days_text } from './Migration20261127045956_business_days_text.js';
 
-export const migrations: MigrationObject[] = [{ name: 'Migration20261127043522_initial', class: Migration20261127043522_initial }, { name: 'Migration20261127044256_engine', class: Migration20261127044256_engine }, { name: 'Migration20261127045431_next_send_at', class: Migration20261127045431_next_send_at }];
+export const migrations: MigrationObject[] = [{ name: 'Migration20261127043522_initial', class: Migration20261127043522_initial }, { name: 'Migration20261127044256_engine', class: Migration20261127044256_engine }, { name: 'Migration20261127045431_next_send_at', class: Migration20261127045431_next_send_at }, { name: 'Migration20261127045956_business_days_text', class: Migration20261127045956_business_days_text }];

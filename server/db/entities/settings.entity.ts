@@ -8,7 +8,8 @@ export const SettingsSchema = defineEntity({
     id: p.integer().primary(),
     windowStart: p.string().length(5),
     windowEnd: p.string().length(5),
-    businessDays: p.json<number[]>(),
+    // Comma-separated text, not JSON: MariaDB returns JSON columns to mysql2 as unparsed strings.
+    businessDays: p.array((day) => Number(day)),
     defaultDailyLimit: p.integer(),
     timeZone: p.string().length(64),
     publicBaseUrl: p.string().length(300),

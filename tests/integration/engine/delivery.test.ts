@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initTestApp, type TestApp } from '../../support/test-app.js';
+import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink/index.js';
+import { alwaysOpen, TestClock, testEngine } from '../../support/engine.js';
+import { createMailings } from '../../../server/engine/create-mailings.js';
+import { settingsRepository } from '../../../server/db/repositories/settings.repository.js';
+import { ledgerRepository } from '../../../server/db/repositories/ledger.repository.js';
+import { finishIfDone } from '../../../server/engine/mailing-events.js';
+import { MailingSchema, MailingRecipientSchema, EmailAccountSchema, MailingEventSchema } from '../../../server/db/entities/index.js';
+import type { User } from '../../../server/db/entities/user.entity.js';
+import type { Actor } from '../../../server/domain/visibility.js';
+
+let t: TestApp;
+let sink: SmtpSink;
+let owner: User;
+let actor: Actor;
+const clock = new TestClock(Date.parse('2026-11-25T09:00:00Z'));
+
+beforeAll(async () => {
+  [t, sink] = await Promise.all([initTestApp(), startSmtpSink()]);
+  await alwaysOpen(t);
+  const dept = await t.factories.department();
+  owner = await t.factories.user('sales_manager', dept.id);
+  actor = { id: owner.id, role: 'sales_manager', departmentId: dept.id };
+});
+afterAll(async () => {
+  await sink.stop();
+  await t.close();
+});
+
+/** A fresh sales manager with these accounts and companies, and an active mailing to them. */
+async function setup(companies: { email: string; vip?: boolean }[], accounts: { user: string; main?: boolean }[]) {
+  owner = await t.factories.user('sales_manager', actor.departmentId);
+  actor = { ...actor, id: owner.id };
+  const accs = [];
+  for (const a of accounts) accs.push(await t.factories.account(owner, { smtpPort: sink.port, smtpUser: a.user, fromEmail: a.user, main: a.main ?? false, dailyLimit: 10_000 }));
+  const ids = [];
+  for (const c of companies) ids.push((await t.factories.company(owner, { email: c.email, vip: c.vip ?? false })).id);
+  const message = await t.factories.message(owner, { html: '<p>Hello {{ name }}</p><a href="{{ unsubscribe_url }}">unsubscribe</a>' });
+  const em = t.services.orm.em.fork();
+  const settings = await settingsRepository.get(em, '');
+  const { mailings, reports } = await createMailings(em, actor, { messageId: message.id, selections: { company: { ids } }, start: 'active' }, settings, clock.now());
+  expect(reports[0].errors).toEqual([]);
+  return { mailing: mailings[0], accounts: accs };
+}
+
+const rows = async (mailingId: number) => (await t.services.orm.em.fork().find(MailingRecipientSchema, { mailing: mailingId }, { orderBy: { id: 'asc' } }));
+const mailingRow = async (id: number) => (await t.services.orm.em.fork().findOneOrFail(MailingSchema, { id }));
+
+describe('delivery through the real transport into an SMTP sink process', () => {
+  // The happy path: each recipient once, VIPs only through the main account, with list headers.
+  it('sends every recipient exactly once, VIPs through the main account', async () => {
+    const { mailing, accounts } = await setup(
+      [{ email: 'a@x.test' }, { email: 'b@x.test', vip: true }, { email: 'c@x.test' }, { email: 'd@x.test' }],
+      [{ user: 'main1@s.test', main: true }, { user: 'reg1@s.test' }, { user: 'reg2@s.test' }],
+    );
+    const engine = testEngine(t, clock);
+    for (const a of accounts) await engine.run(a.id);
+    await engine.close();
+    const ledger = await rows(mailing.id);
+    expect(ledger.map((r) => r.state)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    expect(ledger.every((r) => r.messageId && r.lastReply?.startsWith('250'))).toBe(true);
+    const accepted = sink.accepted().filter((m) => m.to[0].endsWith('@x.test'));
+    expect(accepted.map((m) => m.to[0]).sort()).toEqual(['a@x.test', 'b@x.test', 'c@x.test', 'd@x.test']);
+    expect(accepted.find((m) => m.to[0] === 'b@x.test')!.user).toBe('main1@s.test');
+    expect(accepted.filter((m) => m.user === 'main1@s.test').map((m) => m.to[0])).toEqual(['b@x.test']);
+    expect(accepted.every((m) => m.listUnsubscribe?.includes('/u/') && m.listUnsubscribePost === 'List-Unsubscribe=One-Click')).toBe(true);
+    expect((await mailingRow(mailing.id)).sentCount).toBe(4);
+    expect(await finishIfDone(engine.ctx, t.services.orm.em.fork(), mailing.id)).toBe(true);
+    expect((await mailingRow(mailing.id)).status).toBe('done');
+    expect(engine.events.filter((e) => e.type === 'recipient.sent')).toHaveLength(4);
+  });
+
+  // A 550 fails only that recipient; a 421 is retried later; the mailing keeps sending.
+  it('fails a refused recipient, retries a temporary refusal, and keeps sending', async () => {
+    await sink.setRules({ rejectRcpt: { 'bad@y.test': 550, 'later@y.test': 421 } });
+    const { mailing, accounts } = await setup([{ email: 'bad@y.test' }, { email: 'later@y.test' }, { email: 'ok@y.test' }], [{ user: 'reg3@s.test' }]);
+    const engine = testEngine(t, clock);
+    await engine.run(accounts[0].id, clock.t + 60_000);
+    const ledger = await rows(mailing.id);
+    const by = Object.fromEntries(ledger.map((r) => [r.email, r]));
+    expect(by['bad@y.test']).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(by['bad@y.test'].lastReply).toMatch(/550/);
+    expect(by['later@y.test']).toMatchObject({ state: 'pending', attempts: 1 });
+    expect(by['later@y.test'].dueAt!.getTime()).toBeGreaterThan(clock.t);
+    expect(by['ok@y.test'].state).toBe('sent');
+    expect((await mailingRow(mailing.id)).status).toBe('active_error');
+    const notes = await t.services.orm.em.fork().find(MailingEventSchema, { mailing: mailing.id, level: 'error' });
+    expect(notes.map((n) => n.text).join()).toMatch(/bad@y\.test: 550/);
+    // Not done while a retry waits; once the server accepts it, the retry succeeds.
+    expect(await finishIfDone(engine.ctx, t.services.orm.em.fork(), mailing.id)).toBe(false);
+    await sink.setRules({ rejectRcpt: {} });
+    await clock.advance(6 * 60_000);
+    await engine.run(accounts[0].id);
+    expect((await rows(mailing.id)).find((r) => r.email === 'later@y.test')).toMatchObject({ state: 'sent', attempts: 2 });
+    expect(await finishIfDone(engine.ctx, t.services.orm.em.fork(), mailing.id)).toBe(true);
+    expect(sink.acceptedCountsByRecipient().get('later@y.test')).toBe(1);
+    await engine.close();
+  });
+
+  // An authentication failure turns the account red and moves its recipients to a healthy one.
+  it('switches off an account whose login fails and moves its recipients', async () => {
+    await sink.setRules({ failAuth: ['broken@s.test'] });
+    const { mailing, accounts } = await setup([{ email: 'p@z.test' }, { email: 'q@z.test' }], [{ user: 'broken@s.test' }, { user: 'healthy@s.test' }]);
+    const engine = testEngine(t, clock);
+    const [broken, healthy] = accounts;
+    expect(await engine.runOnce(broken.id)).toBeNull();
+    const account = await t.services.orm.em.fork().findOneOrFail(EmailAccountSchema, { id: broken.id });
+    expect(account.health).toBe('auth_failed');
+    expect(account.healthReason).toMatch(/535/);
+    expect((await rows(mailing.id)).every((r) => r.account?.id === healthy.id && r.state === 'pending' && r.attempts === 0)).toBe(true);
+    expect(engine.events.some((e) => e.type === 'account.health' && e.health === 'auth_failed')).toBe(true);
+    await engine.run(healthy.id);
+    expect((await rows(mailing.id)).map((r) => r.state)).toEqual(['sent', 'sent']);
+    await sink.setRules({ failAuth: [] });
+    await engine.close();
+  });
+
+  // Nobody left to send: the mailing is interrupted with the reason.
+  it('interrupts a mailing when no account of the owner can take its recipients', async () => {
+    await sink.setRules({ failAuth: ['only@s.test'] });
+    const lonely = await t.factories.user('sales_manager', actor.departmentId);
+    const acc = await t.factories.account(lonely, { smtpPort: sink.port, smtpUser: 'only@s.test', fromEmail: 'only@s.test', dailyLimit: 10_000 });
+    const company = await t.factories.company(lonely, { email: 'r@w.test' });
+    const message = await t.factories.message(lonely);
+    const em = t.services.orm.em.fork();
+    const { mailings } = await createMailings(em, { id: lonely.id, role: 'sales_manager', departmentId: actor.departmentId }, { messageId: message.id, selections: { company: { ids: [company.id] } }, start: 'active' }, await settingsRepository.get(em, ''), clock.now());
+    const engine = testEngine(t, clock);
+    await engine.run(acc.id);
+    const m = await mailingRow(mailings[0].id);
+    expect(m.status).toBe('interrupted');
+    expect(m.statusReason).toMatch(/No other account/);
+    expect(engine.events.some((e) => e.type === 'mailing.status' && e.status === 'interrupted')).toBe(true);
+    await sink.setRules({ failAuth: [] });
+    await engine.close();
+  });
+
+  // A worker that dies mid-send leaves `sending`; after the lease it is uncertain, never resent.
+  it('turns an abandoned claim into uncertain after its lease', async () => {
+    const { mailing, accounts } = await setup([{ email: 'lost@v.test' }], [{ user: 'reg9@s.test' }]);
+    const em = t.services.orm.em.fork();
+    const claimed = await ledgerRepository.claimNext(em, accounts[0].id, clock.now(), 60_000, () => '<x@y>');
+    expect(claimed?.email).toBe('lost@v.test');
+    const engine = testEngine(t, clock);
+    await clock.advance(61_000);
+    const { expireStaleClaims } = await import('../../../server/engine/recovery.js');
+    expect(await expireStaleClaims(engine.ctx)).toBe(1);
+    expect((await rows(mailing.id))[0].state).toBe('uncertain');
+    expect(await engine.run(accounts[0].id)).toBeNull();
+    expect(sink.acceptedCountsByRecipient().get('lost@v.test')).toBeUndefined();
+    expect((await mailingRow(mailing.id)).uncertainCount).toBe(1);
+    await engine.close();
+  });
+});

@@ -1,0 +1,53 @@
+import type { DomainEvent } from '../../server/domain/events.js';
+import type { EngineContext } from '../../server/engine/ports.js';
+import { runAccount } from '../../server/engine/scheduler.js';
+import { TransportPool } from '../../server/mail/transport.js';
+import { seededRandom } from '../../server/domain/seeded-random.js';
+import { SettingsSchema } from '../../server/db/entities/settings.entity.js';
+import type { TestApp } from './test-app.js';
+
+/** A clock a test moves by hand: the engine's pacing runs in simulated time. */
+export class TestClock {
+  constructor(public t: number) {}
+  now = () => new Date(this.t);
+  advance = async (ms: number) => {
+    this.t += ms;
+  };
+}
+
+/**
+ * The engine's context on a test app: a hand-moved clock, a seeded random, the real pooled
+ * transport and a recorder of every domain event.
+ */
+export function testEngine(t: TestApp, clock: TestClock, opts: { leaseMs?: number } = {}) {
+  const events: DomainEvent[] = [];
+  const transport = new TransportPool({ timeoutMs: 5_000 });
+  const ctx: EngineContext = {
+    orm: t.services.orm, secrets: t.services.secrets, transport, now: clock.now, random: seededRandom(7),
+    leaseMs: opts.leaseMs ?? 60_000, events: { emit: (e) => events.push(e) },
+  };
+  return {
+    ctx,
+    events,
+    /** One run of an account's job, as agenda would start it, with sleeps turned into clock moves. */
+    runOnce: (accountId: number) => runAccount(ctx, accountId, { deadline: Date.now() + 60_000, sleep: clock.advance }),
+    /**
+     * Runs an account's job again and again, moving the clock to each next slot, until it has
+     * nothing left to send (or `until`); returns the last answer of runAccount.
+     */
+    async run(accountId: number, until = clock.t + 7 * 86_400_000): Promise<Date | null> {
+      for (let i = 0; i < 10_000; i++) {
+        const next = await runAccount(ctx, accountId, { deadline: Date.now() + 60_000, sleep: clock.advance });
+        if (!next || next.getTime() > until) return next;
+        clock.t = Math.max(clock.t, next.getTime());
+      }
+      throw new Error('the account never ran out of work');
+    },
+    close: () => transport.closeAll(),
+  };
+}
+
+/** Opens every day from 00:00 to 23:59 so a test's sends are never held back by the calendar. */
+export async function alwaysOpen(t: TestApp) {
+  await t.services.orm.em.fork().nativeUpdate(SettingsSchema, { id: 1 }, { windowStart: '00:00', windowEnd: '23:59', businessDays: [1, 2, 3, 4, 5, 6, 7] });
+}
