@@ -2,6 +2,7 @@ import { createRouter } from '../router.js';
 import { sessionRoutes } from './session.js';
 import { healthRoutes } from './health.js';
 import { KINDS, recipientRoutes } from './recipients.js';
+import { mailingRoutes } from './mailings.js';
 import { userRoutes } from './users.js';
 import { departmentRoutes } from './departments.js';
 import { accountRoutes } from './accounts.js';
@@ -18,6 +19,7 @@ export function apiRoutes() {
     .route('/companies', recipientRoutes(KINDS.company))
     .route('/contacts', recipientRoutes(KINDS.contact))
     .route('/leads', recipientRoutes(KINDS.lead))
+    .route('/mailings', mailingRoutes())
     .route('/users', userRoutes())
     .route('/departments', departmentRoutes())
     .route('/accounts', accountRoutes())

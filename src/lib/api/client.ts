@@ -18,7 +18,7 @@ export type Query = Record<string, string | number | boolean | null | undefined>
 let csrfToken: string | null = null;
 
 /** The session state hands the client the token writes must echo (x-csrf-token). */
-export function useCsrfToken(token: string | null) {
+export function setCsrfToken(token: string | null) {
   csrfToken = token;
 }
 
@@ -65,7 +65,7 @@ async function send<T>(method: string, path: string, body?: unknown, opts: SendO
   const err = new ApiError(res.status, error ?? `${res.status} ${res.statusText || 'Request failed'}`, details);
   // A 401 anywhere but the session endpoint itself means the session ended: sign in again.
   if (res.status === 401 && !path.startsWith('/api/session')) {
-    useCsrfToken(null);
+    setCsrfToken(null);
     const here = location.pathname + location.search;
     void goto(withQuery('/login', { next: here === '/login' ? undefined : here }));
   }

@@ -68,7 +68,6 @@ const contact: KindView<'contact'> = {
   columns: [
     { key: 'name', label: 'Name', sort: 'lastName' },
     { key: 'company', label: 'Company' },
-    { key: 'title', label: 'Title' },
     ...tail,
   ],
   textFields: [
@@ -90,7 +89,6 @@ const lead: KindView<'lead'> = {
   columns: [
     { key: 'name', label: 'Name', sort: 'lastName' },
     { key: 'company', label: 'Company', sort: 'companyName' },
-    { key: 'title', label: 'Title' },
     ...tail,
   ],
   textFields: [

@@ -1,6 +1,6 @@
 import type { Me } from '$server/http/routes/session';
 import { isAdmin } from '$server/domain/visibility';
-import { api, ApiError, useCsrfToken } from '$lib/api/client';
+import { api, ApiError, setCsrfToken } from '$lib/api/client';
 
 /** The signed-in user; the client's CSRF token follows it. */
 class SessionState {
@@ -19,7 +19,7 @@ class SessionState {
 
   #set(me: Me | null) {
     this.#me = me;
-    useCsrfToken(me?.csrfToken ?? null);
+    setCsrfToken(me?.csrfToken ?? null);
   }
 
   /** Asks the server who is signed in; null when nobody is. */

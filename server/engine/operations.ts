@@ -1,0 +1,105 @@
+import type { Em } from '../db/orm.js';
+import { MailingSchema, type Mailing } from '../db/entities/mailing.entity.js';
+import { ledgerRepository, knexOf } from '../db/repositories/ledger.repository.js';
+import { mailingRepository } from '../db/repositories/mailing.repository.js';
+import { DomainError } from '../domain/errors.js';
+import { combineProblems } from '../domain/combine.js';
+import type { EngineContext } from './ports.js';
+import { changeStatus } from './mailing-events.js';
+
+/**
+ * What users do to running mailings. Each is a guarded status change committed before it
+ * returns, so the engine sees it before its next claim, in any process.
+ */
+
+const refuse = (mailing: { id: number; status: string }, action: string) =>
+  new DomainError('conflict', `Mailing #${mailing.id} is ${mailing.status.replace('_', ' ')}; it cannot be ${action}`);
+
+export async function pause(ctx: EngineContext, em: Em, mailing: Mailing, by: string): Promise<void> {
+  if (!(await changeStatus(ctx, em, mailing.id, 'pause', `Paused by ${by}`))) throw refuse(mailing, 'paused');
+}
+
+export async function resume(ctx: EngineContext, em: Em, mailing: Mailing, by: string): Promise<number[]> {
+  if (!(await changeStatus(ctx, em, mailing.id, 'resume', `Resumed by ${by}`))) throw refuse(mailing, 'resumed');
+  return accountsOf(em, mailing.id);
+}
+
+/** Cancels the mailing; its pending recipients are skipped, its history stays. */
+export async function cancel(ctx: EngineContext, em: Em, mailing: Mailing, by: string): Promise<void> {
+  if (!(await changeStatus(ctx, em, mailing.id, 'cancel', `Cancelled by ${by}`))) throw refuse(mailing, 'cancelled');
+  await skipPending(em, mailing.id, 'Cancelled', ctx.now());
+}
+
+/** Sends again to the unsuccessful recipients only: failed ones, and uncertain ones on request. */
+export async function restart(ctx: EngineContext, em: Em, mailing: Mailing, includeUncertain: boolean, by: string): Promise<{ requeued: number; accounts: number[] }> {
+  if (mailing.status === 'cancelled') throw refuse(mailing, 'restarted');
+  const requeued = await ledgerRepository.requeue(em, mailing.id, includeUncertain ? ['failed', 'uncertain'] : ['failed'], ctx.now());
+  if (requeued === 0) throw new DomainError('conflict', `Mailing #${mailing.id} has no ${includeUncertain ? 'failed or uncertain' : 'failed'} recipients to send again`);
+  await changeStatus(ctx, em, mailing.id, 'restart', `Restarted by ${by} for ${requeued} unsuccessful recipient${requeued === 1 ? '' : 's'}`);
+  return { requeued, accounts: await accountsOf(em, mailing.id) };
+}
+
+async function accountsOf(em: Em, mailingId: number): Promise<number[]> {
+  const rows = await knexOf(em)('mailing_recipients').where({ mailing_id: mailingId, state: 'pending' }).whereNotNull('account_id').distinct('account_id');
+  return rows.map((r) => Number(r.account_id));
+}
+
+async function skipPending(em: Em, mailingId: number, reason: string, now: Date): Promise<number> {
+  const knex = knexOf(em);
+  const n = await knex('mailing_recipients').where({ mailing_id: mailingId, state: 'pending' }).update({ state: 'skipped', last_reply: reason, updated_at: now });
+  if (n) await knex('mailings').where({ id: mailingId }).update({ skipped_count: knex.raw('skipped_count + ?', [n]) });
+  return n;
+}
+
+/**
+ * Merges mailings into a new one. The originals stop first (cancelled, `combinedInto` set, their
+ * history kept); their pending recipients move over, de-duplicated by address, and an address
+ * any original already mailed (sent, sending or uncertain) is not mailed again.
+ */
+export async function combine(ctx: EngineContext, em: Em, mailings: Mailing[], by: string): Promise<{ mailing: Mailing; moved: number; duplicates: number; accounts: number[] }> {
+  const problems = combineProblems(mailings.map((m) => ({ id: m.id, messageId: m.message?.id ?? null, recipientType: m.recipientType, ownerId: m.owner.id, status: m.status })));
+  if (problems.length) throw new DomainError('precondition', problems.join('; '), { problems });
+  const now = ctx.now();
+  const ids = mailings.map((m) => m.id);
+  const result = await em.transactional(async (tx) => {
+    const knex = knexOf(tx);
+    const stopped = await knex('mailings').whereIn('id', ids).whereNotIn('status', ['done', 'cancelled']).update({ status: 'cancelled', status_reason: `Combined by ${by}`, finished_at: now });
+    if (stopped !== ids.length) throw new DomainError('conflict', 'One of the mailings finished meanwhile; nothing was combined');
+    const first = mailings[0];
+    const target = tx.create(MailingSchema, {
+      name: `${first.name} (combined)`, recipientType: first.recipientType, status: mailings.some((m) => m.status === 'active' || m.status === 'active_error') ? 'active' : 'paused',
+      message: first.message, signature: first.signature, owner: first.owner, department: first.department, vip: mailings.some((m) => m.vip), total: 0,
+    });
+    await tx.flush();
+    const mailed = new Set((await knex('mailing_recipients').whereIn('mailing_id', ids).whereIn('state', ['sent', 'sending', 'uncertain']).select('email')).map((r) => r.email as string));
+    const pending = await knex('mailing_recipients').whereIn('mailing_id', ids).where('state', 'pending').orderBy('id').select('id', 'mailing_id', 'email');
+    const move: number[] = [];
+    const drop: number[] = [];
+    const movedFrom = new Map<number, number>();
+    for (const row of pending) {
+      if (mailed.has(row.email)) drop.push(Number(row.id));
+      else {
+        mailed.add(row.email);
+        move.push(Number(row.id));
+        movedFrom.set(Number(row.mailing_id), (movedFrom.get(Number(row.mailing_id)) ?? 0) + 1);
+      }
+    }
+    for (let i = 0; i < move.length; i += 1000) {
+      await knex('mailing_recipients').whereIn('id', move.slice(i, i + 1000)).andWhere('state', 'pending').update({ mailing_id: target.id, updated_at: now });
+    }
+    for (let i = 0; i < drop.length; i += 1000) {
+      await knex('mailing_recipients').whereIn('id', drop.slice(i, i + 1000)).andWhere('state', 'pending').update({ state: 'skipped', last_reply: `Already mailed; not merged into #${target.id}`, updated_at: now });
+    }
+    for (const [mailingId, n] of movedFrom) await knex('mailings').where({ id: mailingId }).update({ total: knex.raw('total - ?', [n]), combined_into: target.id });
+    await knex('mailings').whereIn('id', ids).update({ combined_into: target.id });
+    const droppedBy = new Map<number, number>();
+    for (const row of pending) if (drop.includes(Number(row.id))) droppedBy.set(Number(row.mailing_id), (droppedBy.get(Number(row.mailing_id)) ?? 0) + 1);
+    for (const [mailingId, n] of droppedBy) await knex('mailings').where({ id: mailingId }).update({ skipped_count: knex.raw('skipped_count + ?', [n]) });
+    await knex('mailings').where({ id: target.id }).update({ total: move.length });
+    await mailingRepository.note(tx, target.id, 'info', 'combined', `Combined by ${by} from #${ids.join(', #')}: ${move.length} recipients, ${drop.length} duplicates left out`, now);
+    for (const id of ids) await mailingRepository.note(tx, id, 'info', 'combined', `Combined into #${target.id} by ${by}`, now);
+    return { mailing: target, moved: move.length, duplicates: drop.length };
+  });
+  for (const m of mailings) ctx.events.emit({ type: 'mailing.status', mailingId: m.id, departmentId: m.department.id, ownerId: m.owner.id, status: 'cancelled', reason: `Combined into #${result.mailing.id}`, at: now.toISOString() });
+  return { ...result, accounts: await accountsOf(em, result.mailing.id) };
+}

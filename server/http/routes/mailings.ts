@@ -1,0 +1,179 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { createRouter } from '../router.js';
+import type { AppEnv, AuthUser } from '../env.js';
+import { ApiError, notFound } from '../errors.js';
+import { errorResponses, IdParams, json, jsonBody, pageOf } from '../openapi.js';
+import { requireUser } from '../middleware/session.js';
+import * as S from '../schemas/mailings.js';
+import { mailingDtos, todayStart } from '../views/mailing-view.js';
+import { MailingSchema as MailingEntity, type Mailing } from '../../db/entities/mailing.entity.js';
+import { MailingRecipientSchema } from '../../db/entities/mailing-recipient.entity.js';
+import { MailingEventSchema } from '../../db/entities/mailing-event.entity.js';
+import { settingsRepository } from '../../db/repositories/settings.repository.js';
+import { listMailings } from '../../db/repositories/mailing-list.repository.js';
+import { ledgerRepository } from '../../db/repositories/ledger.repository.js';
+import { canChange, canSee, departmentScope } from '../../domain/visibility.js';
+import type { EngineContext } from '../../engine/ports.js';
+import { createMailings, planMailings } from '../../engine/create-mailings.js';
+import * as ops from '../../engine/operations.js';
+import { sendTest } from '../../engine/test-send.js';
+import type { Em } from '../../db/orm.js';
+
+const tags = ['mailings'];
+
+/** The engine's context for operations started from HTTP. */
+const engineOf = (c: Context<AppEnv>): EngineContext => {
+  const { orm, secrets, transport, events, now } = c.var.services;
+  return { orm, secrets, transport, events, now, random: Math.random, leaseMs: 5 * 60_000 };
+};
+const wake = async (c: Context<AppEnv>, accounts: number[]) => {
+  if (accounts.length) await c.var.services.engine?.wake(accounts);
+};
+
+async function loadVisible(em: Em, actor: AuthUser, id: number): Promise<Mailing> {
+  const mailing = await em.findOne(MailingEntity, { id }, { populate: ['owner'] });
+  if (!mailing || !canSee(actor, { ownerId: mailing.owner.id, departmentId: mailing.department.id })) throw notFound('Mailing');
+  return mailing;
+}
+async function loadChangeable(em: Em, actor: AuthUser, id: number): Promise<Mailing> {
+  const mailing = await loadVisible(em, actor, id);
+  if (!canChange(actor, { ownerId: mailing.owner.id, departmentId: mailing.department.id })) throw new ApiError('forbidden', 'Only the owner of the mailing or an admin may do this');
+  return mailing;
+}
+
+async function detail(c: Context<AppEnv>, id: number) {
+  const { em, services } = c.var;
+  const now = services.now();
+  const settings = await settingsRepository.get(em, services.config.publicUrl);
+  const { rows: [row] } = await listMailings(em, null, { ids: [id] }, { page: 1, pageSize: 1 }, todayStart(settings, now));
+  if (!row) throw notFound('Mailing');
+  const [dto] = await mailingDtos(em, [row], settings, now, 50);
+  const progress = await ledgerRepository.progress(em, id, now);
+  const eta = dto.accounts.map((a) => a.nextSendAt).filter(Boolean).sort().at(-1) ?? null;
+  return { ...dto, progress, eta: progress.pending > 0 ? eta : null };
+}
+
+const action = (path: string, summary: string) =>
+  createRoute({ method: 'post', path, tags, summary, request: { params: IdParams }, responses: { 200: json(S.MailingDetailSchema, 'The mailing after the action'), ...errorResponses } });
+const restart = createRoute({
+  method: 'post', path: '/{id}/restart', tags, summary: 'Send again to the unsuccessful recipients only (failed, and uncertain on request)',
+  request: { params: IdParams, body: jsonBody(S.RestartSchema) },
+  responses: { 200: json(S.MailingDetailSchema, 'The mailing after the restart'), ...errorResponses },
+});
+
+const list = createRoute({ method: 'get', path: '/', tags, summary: 'Mass mailings visible to you', request: { query: S.MailingListQuery }, responses: { 200: json(pageOf(S.MailingSchema), 'One page'), ...errorResponses } });
+const preflight = createRoute({ method: 'post', path: '/preflight', tags, summary: 'What creating these mailings would do, without doing it', request: { body: jsonBody(S.MailingRequestSchema) }, responses: { 200: json(S.PreflightResultSchema, 'One report per recipient type'), ...errorResponses } });
+const create = createRoute({
+  method: 'post', path: '/', tags, summary: 'Create one mailing per recipient type (Make Massmail)',
+  request: { body: jsonBody(S.MailingRequestSchema) },
+  responses: { ...errorResponses, 201: json(S.CreateResultSchema, 'Created'), 422: json(z.object({ error: z.string(), details: S.PreflightResultSchema }), 'Pre-flight refused; nothing created') },
+});
+const get = createRoute({ method: 'get', path: '/{id}', tags, summary: 'One mailing with its live progress', request: { params: IdParams }, responses: { 200: json(S.MailingDetailSchema, 'The mailing'), ...errorResponses } });
+const recipients = createRoute({ method: 'get', path: '/{id}/recipients', tags, summary: 'The mailing\'s recipients by state, with their last SMTP reply', request: { params: IdParams, query: S.LedgerQuery }, responses: { 200: json(pageOf(S.LedgerRowSchema), 'One page'), ...errorResponses } });
+const events = createRoute({ method: 'get', path: '/{id}/notifications', tags, summary: 'The mailing\'s notifications and errors, newest first', request: { params: IdParams, query: z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1), pageSize: z.coerce.number().int().min(1).max(500).default(100) }) }, responses: { 200: json(pageOf(S.NotificationSchema), 'One page'), ...errorResponses } });
+const combine = createRoute({ method: 'post', path: '/combine', tags, summary: 'Merge mailings with the same message, recipient type and owner', request: { body: jsonBody(S.CombineSchema) }, responses: { 201: json(S.MailingDetailSchema, 'The combined mailing'), ...errorResponses } });
+const test = createRoute({ method: 'post', path: '/{id}/test', tags, summary: 'Send the message to any address, rendered as a real send', request: { params: IdParams, body: jsonBody(S.TestSendSchema) }, responses: { 200: json(S.TestSendResultSchema, 'What the SMTP server said'), ...errorResponses } });
+
+export function mailingRoutes() {
+  const router = createRouter();
+  router.use('*', requireUser());
+  return router
+    .openapi(list, async (c) => {
+      const { em, services } = c.var;
+      const { sort, dir, page, pageSize, ...filter } = c.req.valid('query');
+      const now = services.now();
+      const settings = await settingsRepository.get(em, services.config.publicUrl);
+      const { rows, total } = await listMailings(em, departmentScope(c.var.user!), filter, { sort, dir, page, pageSize }, todayStart(settings, now));
+      return c.json({ items: await mailingDtos(em, rows, settings, now), total, page, pageSize }, 200);
+    })
+    .openapi(preflight, async (c) => {
+      const { em, services } = c.var;
+      const settings = await settingsRepository.get(em, services.config.publicUrl);
+      const { plans } = await planMailings(em, c.var.user!, c.req.valid('json'), settings, services.now());
+      return c.json({ reports: plans.map((p) => p.report) }, 200);
+    })
+    .openapi(create, async (c) => {
+      const { em, services } = c.var;
+      const actor = c.var.user!;
+      if (actor.departmentId === null) throw new ApiError('precondition', 'Only users with a department can make mailings');
+      const settings = await settingsRepository.get(em, services.config.publicUrl);
+      const now = services.now();
+      const { mailings, reports } = await createMailings(em, actor, c.req.valid('json'), settings, now);
+      if (!mailings.length) return c.json({ error: reports.flatMap((r) => r.errors)[0] ?? 'Nothing to create', details: { reports } }, 422);
+      const { rows: created } = await listMailings(em, null, { ids: mailings.map((m) => m.id) }, { page: 1, pageSize: mailings.length, sort: 'id', dir: 'asc' }, todayStart(settings, now));
+      await wake(c, reports.flatMap((r) => r.allocation.filter((a) => a.recipients > 0).map((a) => a.accountId)));
+      return c.json({ mailings: await mailingDtos(em, created, settings, now), reports }, 201);
+    })
+    .openapi(get, async (c) => {
+      const id = c.req.valid('param').id;
+      await loadVisible(c.var.em, c.var.user!, id);
+      return c.json(await detail(c, id), 200);
+    })
+    .openapi(recipients, async (c) => {
+      const { em, services } = c.var;
+      const id = c.req.valid('param').id;
+      await loadVisible(em, c.var.user!, id);
+      const { state, q, sort, dir, page, pageSize } = c.req.valid('query');
+      const now = services.now();
+      const where: Record<string, unknown> = { mailing: id };
+      if (state === 'retrying') Object.assign(where, { state: 'pending', dueAt: { $gt: now } });
+      else if (state) where.state = state;
+      if (q) where.email = { $like: `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%` };
+      const [items, total] = await em.findAndCount(MailingRecipientSchema, where, { orderBy: { [sort ?? 'id']: dir ?? 'asc' }, limit: pageSize, offset: (page - 1) * pageSize });
+      return c.json({
+        items: items.map((r) => ({
+          id: r.id, recipientId: r.recipientId, email: r.email, name: r.name ?? null, vip: r.vip, accountId: r.account?.id ?? null, state: r.state, attempts: r.attempts,
+          dueAt: r.dueAt?.toISOString() ?? null, lastReply: r.lastReply ?? null, messageId: r.messageId ?? null, sentAt: r.sentAt?.toISOString() ?? null,
+        })),
+        total, page, pageSize,
+      }, 200);
+    })
+    .openapi(events, async (c) => {
+      const { em } = c.var;
+      const id = c.req.valid('param').id;
+      await loadVisible(em, c.var.user!, id);
+      const { page, pageSize } = c.req.valid('query');
+      const [items, total] = await em.findAndCount(MailingEventSchema, { mailing: id }, { orderBy: { id: 'desc' }, limit: pageSize, offset: (page - 1) * pageSize });
+      return c.json({ items: items.map((e) => ({ id: e.id, at: e.at.toISOString(), level: e.level, kind: e.kind, text: e.text })), total, page, pageSize }, 200);
+    })
+    .openapi(action('/{id}/pause', 'Pause sending; takes effect before the next message'), async (c) => {
+      const mailing = await loadChangeable(c.var.em, c.var.user!, c.req.valid('param').id);
+      await ops.pause(engineOf(c), c.var.em, mailing, c.var.user!.name);
+      return c.json(await detail(c, mailing.id), 200);
+    })
+    .openapi(action('/{id}/resume', 'Resume a paused mailing'), async (c) => {
+      const mailing = await loadChangeable(c.var.em, c.var.user!, c.req.valid('param').id);
+      await wake(c, await ops.resume(engineOf(c), c.var.em, mailing, c.var.user!.name));
+      return c.json(await detail(c, mailing.id), 200);
+    })
+    .openapi(action('/{id}/cancel', 'Cancel the mailing; its history stays'), async (c) => {
+      const mailing = await loadChangeable(c.var.em, c.var.user!, c.req.valid('param').id);
+      await ops.cancel(engineOf(c), c.var.em, mailing, c.var.user!.name);
+      return c.json(await detail(c, mailing.id), 200);
+    })
+    .openapi(restart, async (c) => {
+      const mailing = await loadChangeable(c.var.em, c.var.user!, c.req.valid('param').id);
+      const { includeUncertain } = c.req.valid('json');
+      const { accounts } = await ops.restart(engineOf(c), c.var.em, mailing, includeUncertain, c.var.user!.name);
+      await wake(c, accounts);
+      return c.json(await detail(c, mailing.id), 200);
+    })
+    .openapi(test, async (c) => {
+      const { em, services } = c.var;
+      const mailing = await loadChangeable(em, c.var.user!, c.req.valid('param').id);
+      const settings = await settingsRepository.get(em, services.config.publicUrl);
+      const outcome = await sendTest(engineOf(c), em, mailing.id, c.req.valid('json').email, settings);
+      return c.json({ ok: outcome.kind === 'sent', reply: outcome.reply, messageId: outcome.messageId ?? null }, 200);
+    })
+    .openapi(combine, async (c) => {
+      const { em } = c.var;
+      const actor = c.var.user!;
+      const ids = [...new Set(c.req.valid('json').ids)];
+      const mailings: Mailing[] = [];
+      for (const id of ids) mailings.push(await loadChangeable(em, actor, id));
+      const result = await ops.combine(engineOf(c), em, mailings, actor.name);
+      await wake(c, result.accounts);
+      return c.json(await detail(c, result.mailing.id), 201);
+    });
+}

@@ -1,0 +1,112 @@
+import { z } from '@hono/zod-openapi';
+import { booleanQuery, listQuery } from '../openapi.js';
+import { idField, idQuery } from './fields.js';
+import { recipientFilter } from './recipients.js';
+import { MAILING_STATUSES, EVENT_LEVELS } from '../../domain/mailing-status.js';
+import { RECIPIENT_TYPES } from '../../domain/recipient-types.js';
+import { RECIPIENT_STATES } from '../../domain/recipient-states.js';
+
+/** Contracts of mass mailings: creation (with its pre-flight report), the list, one mailing, operations. */
+
+const Selection = z
+  .object({
+    ids: z.array(idField).min(1).max(100_000).optional(),
+    filter: z.object({ q: z.string().trim().max(200).optional(), ...recipientFilter, companyId: idQuery.optional() }).strict().optional(),
+  })
+  .strict()
+  .refine((s) => (s.ids ? 1 : 0) + (s.filter ? 1 : 0) === 1, { message: 'Give either ids or filter' });
+
+export const MailingRequestSchema = z
+  .object({
+    messageId: idField,
+    signatureId: idField.nullable().optional(),
+    name: z.string().trim().max(200).optional(),
+    selections: z
+      .object({ company: Selection.optional(), contact: Selection.optional(), lead: Selection.optional() })
+      .strict()
+      .refine((s) => Object.values(s).some(Boolean), { message: 'Select recipients of at least one type' }),
+    start: z.enum(['active', 'paused']).default('active'),
+  })
+  .strict()
+  .openapi('MailingRequest');
+export type MailingRequestDto = z.input<typeof MailingRequestSchema>;
+
+const LightSchema = z.union([z.object({ green: z.literal(true) }), z.object({ green: z.literal(false), reason: z.string(), detail: z.string().nullable() })]);
+
+export const PreflightSchema = z
+  .object({
+    recipientType: z.enum(RECIPIENT_TYPES),
+    selected: z.number().int(),
+    recipients: z.number().int(),
+    vipRecipients: z.number().int(),
+    excluded: z.object({ notYours: z.number(), noEmail: z.number(), invalidEmail: z.number(), optedOut: z.number(), disqualified: z.number(), suppressed: z.number(), duplicate: z.number() }),
+    allocation: z.array(z.object({ accountId: z.number(), name: z.string(), main: z.boolean(), recipients: z.number(), light: LightSchema })),
+    eta: z.string().nullable(),
+    errors: z.array(z.string()),
+    warnings: z.array(z.string()),
+  })
+  .openapi('Preflight');
+export type PreflightDto = z.infer<typeof PreflightSchema>;
+
+export const AccountStarSchema = z.object({ id: z.number(), name: z.string(), main: z.boolean(), light: LightSchema, sentToday: z.number(), dailyLimit: z.number(), nextSendAt: z.string().nullable() });
+
+export const NotificationSchema = z.object({ id: z.number(), at: z.string(), level: z.enum(EVENT_LEVELS), kind: z.string(), text: z.string() }).openapi('MailingNotification');
+
+export const MailingSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    recipientType: z.enum(RECIPIENT_TYPES),
+    status: z.enum(MAILING_STATUSES),
+    statusReason: z.string().nullable(),
+    messageId: z.number().nullable(),
+    messageName: z.string().nullable(),
+    messageSubject: z.string().nullable(),
+    signatureId: z.number().nullable(),
+    ownerId: z.number(),
+    ownerName: z.string(),
+    departmentId: z.number(),
+    vip: z.boolean(),
+    total: z.number(),
+    sent: z.number(),
+    failed: z.number(),
+    skipped: z.number(),
+    uncertain: z.number(),
+    /** Delivered share of those who may be mailed: sent / (total − skipped), in percent. */
+    completion: z.number(),
+    sentToday: z.number(),
+    accounts: z.array(AccountStarSchema),
+    notifications: z.array(NotificationSchema),
+    combinedInto: z.number().nullable(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+    lastSentAt: z.string().nullable(),
+  })
+  .openapi('Mailing');
+export type MailingDto = z.infer<typeof MailingSchema>;
+
+export const MAILING_SORTS = ['id', 'name', 'recipientType', 'status', 'completion', 'owner', 'sentToday', 'total', 'createdAt'] as const;
+export const MailingListQuery = listQuery(MAILING_SORTS).extend({
+  departmentId: idQuery.optional(),
+  ownerId: idQuery.optional(),
+  vip: booleanQuery.optional(),
+  status: z.enum(MAILING_STATUSES).optional(),
+  recipientType: z.enum(RECIPIENT_TYPES).optional(),
+});
+
+export const ProgressSchema = z.object({ pending: z.number(), sending: z.number(), sent: z.number(), failed: z.number(), skipped: z.number(), uncertain: z.number(), retrying: z.number() });
+export const MailingDetailSchema = MailingSchema.extend({ progress: ProgressSchema, eta: z.string().nullable() }).openapi('MailingDetail');
+export type MailingDetailDto = z.infer<typeof MailingDetailSchema>;
+
+export const LedgerRowSchema = z
+  .object({ id: z.number(), recipientId: z.number(), email: z.string(), name: z.string().nullable(), vip: z.boolean(), accountId: z.number().nullable(), state: z.enum(RECIPIENT_STATES), attempts: z.number(), dueAt: z.string().nullable(), lastReply: z.string().nullable(), messageId: z.string().nullable(), sentAt: z.string().nullable() })
+  .openapi('MailingRecipient');
+export type LedgerRowDto = z.infer<typeof LedgerRowSchema>;
+export const LedgerQuery = listQuery(['id', 'email', 'state', 'sentAt']).extend({ state: z.enum([...RECIPIENT_STATES, 'retrying']).optional() });
+
+export const RestartSchema = z.object({ includeUncertain: z.boolean().default(false) }).strict();
+export const TestSendSchema = z.object({ email: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'Invalid e-mail address' })) }).strict();
+export const TestSendResultSchema = z.object({ ok: z.boolean(), reply: z.string(), messageId: z.string().nullable() }).openapi('TestSendResult');
+export const CombineSchema = z.object({ ids: z.array(idField).min(2).max(100) }).strict();
+export const CreateResultSchema = z.object({ mailings: z.array(MailingSchema), reports: z.array(PreflightSchema) }).openapi('CreateMailingsResult');
+export const PreflightResultSchema = z.object({ reports: z.array(PreflightSchema) }).openapi('PreflightResult');
