@@ -44,7 +44,7 @@ export async function boot(config: Config, log: (line: string) => void = console
     const sink = config.mailSink && config.role !== 'worker' ? await startDevSink(config.mailSink) : null;
     if (sink) closers.push(() => sink.stop());
 
-    const jobs = config.role === 'web' ? null : await createJobRunner(config.jobs);
+    const jobs = config.role === 'web' ? null : await createJobRunner(config.jobs, { processEvery: config.engine.processEveryMs });
     if (jobs) {
       closers.push(() => jobs.stop());
       await defineHousekeeping(jobs, async () => {
@@ -56,7 +56,7 @@ export async function boot(config: Config, log: (line: string) => void = console
     const events = new EventBus();
     const transport = new TransportPool();
     closers.push(async () => transport.closeAll());
-    const engine = jobs ? new Engine({ orm, secrets, transport, events, now, random: Math.random, leaseMs: 5 * 60_000 }, jobs) : null;
+    const engine = jobs ? new Engine({ orm, secrets, transport, events, now, random: Math.random, leaseMs: config.engine.leaseMs }, jobs, { reconcileEveryMs: config.engine.reconcileEveryMs }) : null;
     if (engine) await engine.start();
 
     const services: Services = { config, orm, secrets, jobs, sink, now, engine, events, transport };

@@ -30,6 +30,13 @@ function parseJobStore(raw: string | undefined, dataDir: string): JobStoreTarget
   throw new ConfigError(`JOBS_URL must be mongodb://… or postgres://…, got "${raw}"`);
 }
 
+function parseSeconds(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback * 1000;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) throw new ConfigError(`${name} must be a number of seconds (0-86400), got "${raw}"`);
+  return seconds * 1000;
+}
+
 function parsePort(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
@@ -69,5 +76,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     admin,
     mailSink: sink === 'on' ? { port: parsePort('MAIL_SINK_PORT', env.MAIL_SINK_PORT, 2525), dir: `${dataDir}/outbox` } : null,
     publicUrl: publicUrl ?? `http://localhost:${port}`,
+    engine: {
+      /** How long a claimed recipient may stay "sending" before recovery calls it uncertain. */
+      leaseMs: parseSeconds('SEND_LEASE_SECONDS', env.SEND_LEASE_SECONDS, 300),
+      reconcileEveryMs: parseSeconds('RECONCILE_SECONDS', env.RECONCILE_SECONDS, 30),
+      processEveryMs: parseSeconds('JOBS_POLL_SECONDS', env.JOBS_POLL_SECONDS, 1),
+    },
   };
 }

@@ -192,8 +192,8 @@ describe('a sales manager at work', () => {
     expect(s.problems()).toEqual([]);
   });
 
-  // Testing an account's connection turns its star green; mail the sink received is listed in the
-  // outbox and opens with its headers and a sandboxed HTML part.
+  // Testing an account's connection records the server's answer on its star; mail the sink
+  // received is listed in the outbox and opens with its headers and a sandboxed HTML part.
   it('tests an account and reads the outbox', async () => {
     const health = (await (await fetch(`${server.url}/api/health`)).json()) as { mailSink: { detail: string } };
     const port = Number(new URL(health.mailSink.detail).port);
@@ -204,7 +204,7 @@ describe('a sales manager at work', () => {
     const { page } = s;
     await page.goto(`${server.url}/accounts`);
     await page.getByRole('button', { name: 'Test connection of Anna Sales (main)' }).click();
-    await page.getByRole('row', { name: /Anna Sales \(main\)/ }).getByRole('img', { name: /^Can send/ }).waitFor();
+    await page.getByRole('row', { name: /Anna Sales \(main\)/ }).getByRole('img', { name: /^Can send: The SMTP server accepted the sign-in/ }).waitFor();
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Outbox' }).click();
     await page.getByRole('table', { name: 'Outbox' }).getByRole('link', { name: 'Outbox browser check' }).click();

@@ -13,7 +13,9 @@ import {
   SignatureSchema,
   UserSchema,
 } from '../entities/index.js';
-import { DEFAULT_SETTINGS } from '../repositories/settings.repository.js';
+import { settingsRepository } from '../repositories/settings.repository.js';
+import { SettingsSchema } from '../entities/settings.entity.js';
+import { createMailings } from '../../engine/create-mailings.js';
 import { seededRandom } from '../../domain/seeded-random.js';
 
 /** The demo users; the README lists the same addresses. */
@@ -27,6 +29,12 @@ export const DEMO_USERS: { email: string; name: string; role: Role; department: 
 ];
 
 const DEPARTMENTS = ['Sales North', 'Sales South'];
+
+/**
+ * The demo opens every day around the clock and lets each account send about one message every
+ * 30 seconds, so a newcomer sees a mailing progress within a minute, on any day of the week.
+ */
+const DEMO_DAILY_LIMIT = 2880;
 const FIRST = ['Alice', 'Bruno', 'Chloe', 'Diego', 'Emma', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Kira', 'Luca', 'Mia', 'Nils', 'Olga', 'Pablo', 'Rosa', 'Sven', 'Tara', 'Yusuf'];
 const LAST = ['Andersen', 'Bauer', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Horvat', 'Ivanova', 'Jensen', 'Kowalski', 'Lopez', 'Moreau', 'Novak', 'Oliveira', 'Petrov', 'Rossi', 'Schmidt', 'Tanaka', 'Weber'];
 const WORDS = ['Alpine', 'Blue', 'Cedar', 'Delta', 'Ember', 'Fjord', 'Granite', 'Harbor', 'Iris', 'Juniper', 'Kestrel', 'Lumen', 'Maple', 'Nova', 'Orbit', 'Pioneer', 'Quartz', 'River', 'Summit', 'Tidal'];
@@ -70,7 +78,7 @@ export async function seedDemo(em: Em, opts: DemoOptions): Promise<{ password: s
         owner: manager, department, name: a.name, fromName: manager.name, fromEmail: a.address,
         smtpHost: '127.0.0.1', smtpPort: opts.sinkPort ?? 2525, smtpSecurity: 'none', smtpUser: a.address,
         smtpPasswordEnc: opts.secrets.encrypt(randomBytes(12).toString('base64url')),
-        main: a.main, massMailEnabled: true, dailyLimit: DEFAULT_SETTINGS.defaultDailyLimit,
+        main: a.main, massMailEnabled: true, dailyLimit: DEMO_DAILY_LIMIT,
       });
     }
     const signature = em.create(SignatureSchema, {
@@ -109,6 +117,12 @@ export async function seedDemo(em: Em, opts: DemoOptions): Promise<{ password: s
     });
   }
   await em.flush();
+  await em.nativeUpdate(SettingsSchema, { id: 1 }, { windowStart: '00:00', windowEnd: '23:59', businessDays: [1, 2, 3, 4, 5, 6, 7] });
+
+  // Anna's newsletter to her contacts is already running when the demo opens.
+  const anna = managers[0];
+  const annaMessage = await em.findOneOrFail(MessageSchema, { owner: anna });
+  await createMailings(em, { id: anna.id, role: anna.role, departmentId: anna.department!.id }, { messageId: annaMessage.id, selections: { contact: { filter: {} } }, start: 'active' }, await settingsRepository.get(em, ''), opts.now);
 
   const summary = [
     'Demo data created. Sign in with any of these (password for all: ' + password + '):',

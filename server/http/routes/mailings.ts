@@ -25,7 +25,7 @@ const tags = ['mailings'];
 /** The engine's context for operations started from HTTP. */
 const engineOf = (c: Context<AppEnv>): EngineContext => {
   const { orm, secrets, transport, events, now } = c.var.services;
-  return { orm, secrets, transport, events, now, random: Math.random, leaseMs: 5 * 60_000 };
+  return { orm, secrets, transport, events, now, random: Math.random, leaseMs: c.var.services.config.engine.leaseMs };
 };
 const wake = async (c: Context<AppEnv>, accounts: number[]) => {
   if (accounts.length) await c.var.services.engine?.wake(accounts);

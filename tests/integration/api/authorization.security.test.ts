@@ -93,6 +93,8 @@ const visibleDepts = (a: Seat): DeptKey[] => (a.dept ? [a.dept] : ['A', 'B']);
 /** "their own", "another owner's", "dept B's" or "another department's" record. */
 const whose = (a: Seat, dept: DeptKey) =>
   a.key === OWNER_OF[dept] ? 'their own' : a.dept === dept ? "another owner's" : seesAll(a) ? `dept ${dept}'s` : "another department's";
+/** Dept B's sales manager as the actor sees them: "themselves", "a colleague", … */
+const ownerOfB = (a: Seat) => (a.key === OWNER_OF.B ? 'themselves' : a.dept === 'B' ? 'a colleague' : seesAll(a) ? "dept B's sales manager" : "another department's sales manager");
 /** A thing that belongs to a department rather than to an owner (a user, the department itself). */
 const ofDept = (a: Seat, dept: DeptKey) => (a.dept === dept ? 'their own department' : seesAll(a) ? `dept ${dept}` : 'another department');
 
@@ -184,7 +186,7 @@ const ownedRows = (r: OwnedResource): Row[] => {
       then: (res, a) => expectOnlyVisible(res.body.items, a, recordIds()),
     },
     {
-      group: r, method: 'GET', route: `${base}?ownerId={owner:B}&pageSize=500`, rule: EVERYONE, act: (a) => `list ${r} filtered by ${whose(a, 'B')} owner without seeing any of them`,
+      group: r, method: 'GET', route: `${base}?ownerId={owner:B}&pageSize=500`, rule: EVERYONE, act: (a) => `list ${r} with ?ownerId=${ownerOfB(a)} and get only what they may see`,
       then: (res, a) => expectOnlyVisible(res.body.items, a, recordIds(), visibleDepts(a).filter((d) => d === 'B')),
     },
   ];

@@ -1,0 +1,410 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initTestApp, type TestApp } from '../../support/test-app.js';
+import { buildRoleMatrix, databaseFingerprint, type ActorKey, type RoleMatrix } from '../../support/role-matrix.js';
+
+/**
+ * Bad input, route by route, generated from tables: every case must get a 4xx (never a 5xx) with
+ * a JSON `{ error }` that says what is wrong, naming the field when one field is at fault, and a
+ * refused write must leave every table as it was. Mailings are left out while being written.
+ */
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+interface Case {
+  /** What is wrong, for the test name. */
+  what: string;
+  as: ActorKey | 'anonymous';
+  method: Method;
+  path(): string;
+  /** A JSON body, or a raw one with its content type. */
+  body?(): unknown;
+  raw?(): { text: string; type: string };
+  status: number;
+  /** The field the error must name (null: the request as a whole is wrong). */
+  field: string | null;
+  /** Where the field is named: in `error`, or per row in `details` (CSV imports). */
+  namedIn?: 'error' | 'details';
+}
+
+let t: TestApp;
+let m: RoleMatrix;
+let settings: Record<string, unknown>;
+let unique = 0;
+const next = () => `${Date.now().toString(36)}${++unique}`;
+const MISSING_ID = 2_147_483_000;
+const HUGE = 10_001;
+
+// ---------------------------------------------------------------------------------------------
+// JSON bodies: one spec per write route; the generic cases come from its valid body.
+// ---------------------------------------------------------------------------------------------
+
+interface BodySpec {
+  as: ActorKey | 'anonymous';
+  method: Method;
+  /** Path as documented, for the describe name; `path()` fills in the id. */
+  route: string;
+  path(): string;
+  valid(): Record<string, unknown>;
+  /** Fields whose absence is an error (create routes). */
+  required: string[];
+  /** Fields that accept null. */
+  nullable?: string[];
+  /** Text fields and their maximum length: one character (and at least 10 001) too many is refused. */
+  limits?: Record<string, number>;
+  /** Route-specific bad values: [what, fields merged into the valid body, the field named, status]. */
+  bad?: Bad[];
+}
+
+/** Values that exist only at run time (ids of the matrix) are written as functions. */
+type Bad = [what: string, change: Record<string, unknown>, field: string | null, status?: number];
+const evaluate = (change: Record<string, unknown>) => Object.fromEntries(Object.entries(change).map(([k, v]) => [k, typeof v === 'function' ? v() : v]));
+const colleague = () => m.actors.colleagueA.user.id;
+
+const WRONG_TYPES: Record<string, [string, unknown][]> = {
+  string: [['a number', 42], ['a boolean', true], ['an array', ['x']], ['an object', { value: 'x' }]],
+  number: [['a numeric string', '7'], ['a word', 'abc'], ['a boolean', true], ['an array', [7]], ['an object', { value: 7 }], ['a fraction', 1.5]],
+  boolean: [['a string', 'true'], ['a number', 1], ['an array', [true]], ['an object', {}]],
+};
+
+const BAD_EMAILS = ['not-an-email', 'a@', '@example.com', 'two@@example.com', `${'x'.repeat(250)}@example.com`];
+const BAD_ZONES = ['Mars/Olympus', '+02:00', 'CEST', 'Europe/Nowhere', ''];
+
+function bodyCases(spec: BodySpec): Case[] {
+  const at = { as: spec.as, method: spec.method, path: spec.path };
+  const withBody = (what: string, change: (v: Record<string, unknown>) => Record<string, unknown>, field: string | null, status = 400): Case => ({
+    ...at, what, status, field, body: () => change(spec.valid()),
+  });
+  const raw = (what: string, text: () => string, type: string, status = 400): Case => ({ ...at, what, status, field: null, raw: () => ({ text: text(), type }) });
+  const cases: Case[] = [];
+  // Every field of the valid body, in every wrong type (a valid-body probe decides the field's type).
+  const sample = spec.valid();
+  for (const [field, value] of Object.entries(sample)) {
+    for (const [what, wrong] of WRONG_TYPES[typeof value] ?? []) cases.push(withBody(`${field} as ${what}`, (v) => ({ ...v, [field]: wrong }), field));
+    if (!spec.nullable?.includes(field)) cases.push(withBody(`${field} as null`, (v) => ({ ...v, [field]: null }), field));
+  }
+  for (const field of spec.required) {
+    cases.push(withBody(`${field} missing`, (v) => Object.fromEntries(Object.entries(v).filter(([k]) => k !== field)), field));
+  }
+  for (const [field, max] of Object.entries(spec.limits ?? {})) {
+    const length = Math.max(HUGE, max + 1);
+    cases.push(withBody(`${field} of ${length} characters (at most ${max})`, (v) => ({ ...v, [field]: 'x'.repeat(length) }), field));
+  }
+  cases.push(withBody('an unknown field', (v) => ({ ...v, isAdmin: true }), 'isAdmin'));
+  for (const [what, change, field, status] of spec.bad ?? []) cases.push(withBody(what, (v) => ({ ...v, ...evaluate(change) }), field, status));
+  for (const [what, body] of [['an array', [1, 2]], ['null', null], ['a string', 'name'], ['a number', 42]] as const) {
+    cases.push({ ...at, what: `a body that is ${what}`, status: 400, field: null, raw: () => ({ text: JSON.stringify(body), type: 'application/json' }) });
+  }
+  cases.push(
+    raw('malformed JSON', () => JSON.stringify(spec.valid()).slice(0, -3), 'application/json'),
+    raw('an empty JSON body', () => '', 'application/json'),
+    raw('JSON sent as text/plain', () => JSON.stringify(spec.valid()), 'text/plain'),
+    raw('a form instead of JSON', () => 'name=x', 'application/x-www-form-urlencoded'),
+    raw('a 6 MB body', () => JSON.stringify({ ...spec.valid(), name: 'x'.repeat(6 * 1024 * 1024) }), 'application/json', 413),
+  );
+  return cases;
+}
+
+const badEmails = (field: string): Bad[] => BAD_EMAILS.map((email) => [`an invalid e-mail in ${field} (${email.slice(0, 20)})`, { [field]: email }, field]);
+const badZones = (field: string): Bad[] => BAD_ZONES.map((zone) => [`the time zone "${zone}"`, { [field]: zone }, field]);
+/** Only admins name another owner; the error must say which field asked for it. */
+const COLLEAGUE_AS_OWNER: Bad = ['a colleague as owner (only admins name another owner)', { ownerId: colleague }, 'ownerId', 403];
+
+const recipientCommon = (limits: Record<string, number>): Pick<BodySpec, 'nullable' | 'limits' | 'bad'> => ({
+  nullable: ['email', 'country', 'lastName', 'title', 'website', 'companyName'],
+  limits: { ...limits, country: 80 },
+  bad: [...badEmails('email'), ['owner id zero', { ownerId: 0 }, 'ownerId'], ['a negative owner id', { ownerId: -5 }, 'ownerId'], COLLEAGUE_AS_OWNER],
+});
+
+const company = () => ({ name: `Acme ${next()}`, email: 'info@acme.test', country: 'Spain', website: 'https://acme.test', vip: false, massMailing: true, disqualified: false });
+const contact = () => ({ firstName: 'Jane', lastName: 'Doe', title: 'Buyer', email: 'jane@acme.test', companyId: m.records.A.companies, vip: false });
+const lead = () => ({ firstName: 'Lee', lastName: 'Lo', title: 'CEO', companyName: 'Lo Ltd', email: 'lee@lo.test', massMailing: true });
+const account = () => ({ name: 'Box', fromName: 'Ann', fromEmail: `box${next()}@crm.test`, smtpHost: 'smtp.crm.test', smtpPort: 587, smtpSecurity: 'starttls', smtpUser: 'ann', password: 'smtp-password', dailyLimit: 50, main: false, timeZone: 'Europe/Berlin' });
+const signature = () => ({ name: 'Sig', format: 'html', body: '<p>Regards</p>', isDefault: false });
+const message = () => ({ name: 'News', subject: 'Hi {{ first_name }}', html: '<p>Hello</p>', text: 'Hello' });
+const user = () => ({ email: `user${next()}@crm.test`, name: 'New User', role: 'sales_manager', departmentId: m.departments.A.id, timeZone: 'Europe/Berlin', password: 'a-long-password', active: true });
+
+const LIQUID_ERRORS: [string, Record<string, unknown>, string][] = [
+  ['an unclosed output tag in the subject', { subject: 'Hi {{ first_name ' }, 'subject'],
+  ['an unclosed if block in the html', { html: '<p>Hi</p>\n{% if vip %}\n<p>VIP</p>' }, 'html'],
+  ['a for tag without arguments in the html', { html: '{% for %}{% endfor %}' }, 'html'],
+  ['a stray endfor in the text', { text: 'Hello {% endfor %}' }, 'text'],
+  ['an unknown filter in the html', { html: '{{ first_name | shout }}' }, 'html'],
+];
+
+const BODY_SPECS: BodySpec[] = [
+  ...(['companies', 'contacts', 'leads'] as const).flatMap((kind): BodySpec[] => {
+    const valid = { companies: company, contacts: contact, leads: lead }[kind];
+    const limits = { companies: { name: 200, website: 200 }, contacts: { firstName: 100, lastName: 100, title: 120 }, leads: { firstName: 100, lastName: 100, title: 120, companyName: 200 } }[kind];
+    const refs: Bad[] =
+      kind === 'contacts'
+        ? [
+            ["another department's company", { companyId: () => m.records.B.companies }, 'companyId', 422],
+            ['an unknown company', { companyId: MISSING_ID }, 'companyId', 422],
+          ]
+        : [];
+    const common = recipientCommon(limits);
+    const required = { companies: ['name'], contacts: ['firstName', 'companyId'], leads: ['firstName'] }[kind];
+    return [
+      { as: 'ownerA', method: 'POST', route: `/api/${kind}`, path: () => `/api/${kind}`, valid, required, ...common, bad: [...common.bad!, ...refs] },
+      { as: 'ownerA', method: 'PATCH', route: `/api/${kind}/{id}`, path: () => `/api/${kind}/${m.records.A[kind]}`, valid, required: [], ...common, bad: [...common.bad!, ...refs] },
+    ];
+  }),
+  ...(['POST', 'PATCH'] as const).map(
+    (method): BodySpec => ({
+      as: 'ownerA', method, route: method === 'POST' ? '/api/accounts' : '/api/accounts/{id}', path: () => (method === 'POST' ? '/api/accounts' : `/api/accounts/${m.records.A.accounts}`),
+      valid: account, required: method === 'POST' ? ['name', 'fromName', 'fromEmail', 'smtpHost', 'smtpPort', 'smtpSecurity', 'smtpUser', 'password'] : [],
+      nullable: ['timeZone'], limits: { name: 120, fromName: 120, smtpHost: 253, smtpUser: 254, password: 500 },
+      bad: [
+        ...badEmails('fromEmail'),
+        ...badZones('timeZone'),
+        ['port 0', { smtpPort: 0 }, 'smtpPort'],
+        ['port 65536', { smtpPort: 65_536 }, 'smtpPort'],
+        ['a host name with spaces', { smtpHost: 'smtp crm.test' }, 'smtpHost'],
+        ['a host name with a shell character', { smtpHost: 'smtp.crm.test;rm' }, 'smtpHost'],
+        ['an unknown security mode', { smtpSecurity: 'ssl3' }, 'smtpSecurity'],
+        ['a daily limit of zero', { dailyLimit: 0 }, 'dailyLimit'],
+        ['a negative daily limit', { dailyLimit: -10 }, 'dailyLimit'],
+        ['a daily limit of 10 001', { dailyLimit: 10_001 }, 'dailyLimit'],
+        ['an empty password', { password: '' }, 'password'],
+        COLLEAGUE_AS_OWNER,
+      ],
+    }),
+  ),
+  ...(['POST', 'PATCH'] as const).map(
+    (method): BodySpec => ({
+      as: 'ownerA', method, route: method === 'POST' ? '/api/signatures' : '/api/signatures/{id}', path: () => (method === 'POST' ? '/api/signatures' : `/api/signatures/${m.records.A.signatures}`),
+      valid: signature, required: method === 'POST' ? ['name', 'format', 'body'] : [], limits: { name: 120, body: 20_000 },
+      bad: [
+        ['an unknown format', { format: 'pdf' }, 'format'],
+        ['a blank body', { body: '   ' }, 'body'],
+        ...(method === 'POST' ? [COLLEAGUE_AS_OWNER] : []),
+      ],
+    }),
+  ),
+  ...(['POST', 'PATCH'] as const).map(
+    (method): BodySpec => ({
+      as: 'ownerA', method, route: method === 'POST' ? '/api/messages' : '/api/messages/{id}', path: () => (method === 'POST' ? '/api/messages' : `/api/messages/${m.records.A.messages}`),
+      valid: message, required: method === 'POST' ? ['name', 'subject', 'html'] : [], nullable: ['text', 'signatureId'],
+      limits: { name: 200, subject: 300, html: 500_000 },
+      bad: [
+        ...LIQUID_ERRORS,
+        ["another department's signature", { signatureId: () => m.records.B.signatures }, 'signatureId', 422],
+        ["a colleague's signature", { signatureId: () => colleagueSignature }, 'signatureId', 422],
+        ['an unknown signature', { signatureId: MISSING_ID }, 'signatureId', 422],
+        ['signature id zero', { signatureId: 0 }, 'signatureId'],
+        ...(method === 'POST' ? [COLLEAGUE_AS_OWNER] : []),
+      ],
+    }),
+  ),
+  {
+    as: 'ownerA', method: 'POST', route: '/api/messages/preview', path: () => '/api/messages/preview',
+    valid: () => ({ subject: 'Hi', html: '<p>Hi {{ first_name }}</p>', text: 'Hi', recipientType: 'contact' }), required: ['subject', 'html', 'recipientType'], nullable: ['text'],
+    limits: { subject: 300 },
+    bad: [...LIQUID_ERRORS, ['an unknown recipient type', { recipientType: 'robot' }, 'recipientType'], ["another department's signature", { signatureId: () => m.records.B.signatures }, 'signatureId', 422]],
+  },
+  ...(['POST', 'PATCH'] as const).map(
+    (method): BodySpec => ({
+      as: 'admin', method, route: method === 'POST' ? '/api/users' : '/api/users/{id}', path: () => (method === 'POST' ? '/api/users' : `/api/users/${m.actors.colleagueA.user.id}`),
+      valid: user, required: method === 'POST' ? ['email', 'name', 'role', 'departmentId', 'timeZone', 'password'] : [], nullable: ['departmentId'],
+      limits: { name: 120, password: 200 },
+      bad: [
+        ...badEmails('email'),
+        ...badZones('timeZone'),
+        ['an unknown role', { role: 'superuser' }, 'role'],
+        ['a password of 9 characters', { password: '123456789' }, 'password'],
+        ['an unknown department', { departmentId: MISSING_ID }, 'departmentId', 422],
+        ['a sales manager without a department', { departmentId: null }, 'departmentId', 422],
+        ['department id zero', { departmentId: 0 }, 'departmentId'],
+        ['the e-mail of another user', { email: () => m.actors.ownerA.user.email }, 'email', 409],
+      ],
+    }),
+  ),
+  ...(['POST', 'PATCH'] as const).map(
+    (method): BodySpec => ({
+      as: 'admin', method, route: method === 'POST' ? '/api/departments' : '/api/departments/{id}', path: () => (method === 'POST' ? '/api/departments' : `/api/departments/${m.departments.A.id}`),
+      valid: () => ({ name: `Dept ${next()}` }), required: ['name'], limits: { name: 120 },
+      bad: [['a blank name', { name: '   ' }, 'name'], ['the name of another department', { name: () => m.departments.B.name }, 'name', 409]],
+    }),
+  ),
+  {
+    as: 'admin', method: 'PUT', route: '/api/settings', path: () => '/api/settings', valid: () => ({ ...settings }),
+    required: ['windowStart', 'windowEnd', 'businessDays', 'defaultDailyLimit', 'timeZone', 'publicBaseUrl', 'unsubscribeMailto', 'unsubscribeText'],
+    nullable: ['unsubscribeMailto'], limits: { unsubscribeText: 2000, publicBaseUrl: 300 },
+    bad: [
+      ...badZones('timeZone'),
+      ...badEmails('unsubscribeMailto'),
+      ['a start at 25:00', { windowStart: '25:00' }, 'windowStart'],
+      ['a start without a leading zero', { windowStart: '8:30' }, 'windowStart'],
+      ['a window that ends before it starts', { windowStart: '17:00', windowEnd: '09:00' }, 'windowEnd'],
+      ['no business days', { businessDays: [] }, 'businessDays'],
+      ['business day 0', { businessDays: [0, 1] }, 'businessDays'],
+      ['business day 8', { businessDays: [1, 8] }, 'businessDays'],
+      ['a business day twice', { businessDays: [1, 1] }, 'businessDays'],
+      ['business days by name', { businessDays: ['monday'] }, 'businessDays'],
+      ['a default daily limit of zero', { defaultDailyLimit: 0 }, 'defaultDailyLimit'],
+      ['a default daily limit of 10 001', { defaultDailyLimit: 10_001 }, 'defaultDailyLimit'],
+      ['an ftp base URL', { publicBaseUrl: 'ftp://mail.example.com' }, 'publicBaseUrl'],
+      ['a javascript: base URL', { publicBaseUrl: 'javascript:alert(1)' }, 'publicBaseUrl'],
+      ['a base URL that is no URL', { publicBaseUrl: 'mail example' }, 'publicBaseUrl'],
+    ],
+  },
+  {
+    as: 'anonymous', method: 'POST', route: '/api/session', path: () => '/api/session',
+    valid: () => ({ email: m.actors.ownerA.user.email, password: 'wrong-but-well-formed' }), required: ['email', 'password'], limits: { email: 254, password: 200 },
+  },
+];
+
+/** A signature of the colleague in dept A: not one the owner of dept A's message may use. */
+let colleagueSignature: number;
+
+// ---------------------------------------------------------------------------------------------
+// Ids in paths and values in query strings.
+// ---------------------------------------------------------------------------------------------
+
+const BAD_IDS: [string, string][] = [
+  ['abc', 'a word'],
+  ['0', 'zero'],
+  ['-1', 'a negative number'],
+  ['1.5', 'a fraction'],
+  ['99999999999', 'a number beyond 32 bits'],
+];
+
+interface IdRoute {
+  method: Method;
+  route: string;
+  as: ActorKey;
+  body?(): unknown;
+}
+const ID_ROUTES: IdRoute[] = [
+  ...(['companies', 'contacts', 'leads', 'accounts', 'signatures', 'messages', 'users', 'departments'] as const).flatMap((r): IdRoute[] => {
+    const as: ActorKey = r === 'users' || r === 'departments' ? 'admin' : 'ownerA';
+    return [
+      { method: 'GET', route: `/api/${r}/{id}`, as },
+      { method: 'PATCH', route: `/api/${r}/{id}`, as, body: () => ({ name: 'Renamed' }) },
+      { method: 'DELETE', route: `/api/${r}/{id}`, as },
+    ];
+  }),
+  { method: 'POST', route: '/api/accounts/{id}/test', as: 'ownerA' },
+  { method: 'GET', route: '/api/messages/{id}/preview', as: 'ownerA' },
+];
+/** Rename bodies the resources accept, so only the id is wrong. */
+const RENAME: Record<string, Record<string, unknown>> = { contacts: { firstName: 'Renamed' }, leads: { firstName: 'Renamed' } };
+
+const idCases = (): Case[] =>
+  ID_ROUTES.flatMap(({ method, route, as, body }) => {
+    const resource = route.split('/')[2];
+    const send = body && (() => RENAME[resource] ?? body());
+    return [
+      ...BAD_IDS.map(([id, what]): Case => ({ what: `${route} with ${what} as id (${id})`, as, method, path: () => route.replace('{id}', id), body: send, status: 400, field: 'id' })),
+      { what: `${route} with an id that does not exist`, as, method, path: () => route.replace('{id}', String(MISSING_ID)), body: send, status: 404, field: null },
+    ];
+  });
+
+const PAGING: [string, string][] = [
+  ['page=0', 'page'],
+  ['page=-1', 'page'],
+  ['page=abc', 'page'],
+  ['page=100001', 'page'],
+  ['page=1.5', 'page'],
+  ['pageSize=0', 'pageSize'],
+  ['pageSize=501', 'pageSize'],
+  ['pageSize=abc', 'pageSize'],
+  ['sort=passwordHash', 'sort'],
+  ['sort=', 'sort'],
+  ['dir=up', 'dir'],
+  [`q=${'x'.repeat(201)}`, 'q'],
+];
+const OWNER_FILTER: [string, string][] = [
+  ['ownerId=abc', 'ownerId'],
+  ['ownerId=0', 'ownerId'],
+  ['ownerId=99999999999', 'ownerId'],
+];
+const RECIPIENT_FILTERS: [string, string][] = [...OWNER_FILTER, ['departmentId=-1', 'departmentId'], ['vip=maybe', 'vip'], ['massMailing=1', 'massMailing'], [`country=${'x'.repeat(81)}`, 'country']];
+
+const QUERY_ROUTES: [string, [string, string][]][] = [
+  ['/api/companies', [...PAGING, ...RECIPIENT_FILTERS]],
+  ['/api/contacts', [...PAGING, ...RECIPIENT_FILTERS, ['companyId=abc', 'companyId'], ['companyId=0', 'companyId']]],
+  ['/api/leads', [...PAGING, ...RECIPIENT_FILTERS]],
+  ['/api/accounts', [...PAGING, ...OWNER_FILTER, ['departmentId=abc', 'departmentId']]],
+  ['/api/signatures', [...PAGING, ...OWNER_FILTER]],
+  ['/api/messages', [...PAGING, ...OWNER_FILTER]],
+  ['/api/messages/{id}/preview', [['recipientType=robot', 'recipientType'], ['recipientType=', 'recipientType']]],
+  ['/api/outbox', [['page=0', 'page'], ['pageSize=201', 'pageSize'], ['pageSize=abc', 'pageSize'], [`q=${'x'.repeat(201)}`, 'q']]],
+];
+
+const queryCases = (): Case[] =>
+  QUERY_ROUTES.flatMap(([route, bad]) =>
+    bad.map(([query, field]): Case => ({
+      what: `${route}?${query.slice(0, 30)}`, as: 'ownerA', method: 'GET', path: () => `${route.replace('{id}', String(m.records.A.messages))}?${query}`, status: 400, field,
+    })),
+  );
+
+// ---------------------------------------------------------------------------------------------
+// CSV imports.
+// ---------------------------------------------------------------------------------------------
+
+const BINARY = '\u0089PNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR\u0000\u0000"\u0001\u0000,\u00ff\u00fe';
+/** [what, the file, its content type, status, the column named (in `error`, or per row for 422)] */
+const IMPORT_BAD: [string, () => string, string, number, string | null][] = [
+  ['binary data', () => BINARY, 'text/csv', 400, null],
+  ['an empty file', () => '', 'text/csv', 400, null],
+  ['only a header row', () => 'name,email\n', 'text/csv', 400, null],
+  ['unknown columns', () => 'name,password_hash\nAcme,x\n', 'text/csv', 400, 'password_hash'],
+  ['an unclosed quote', () => 'name\n"Acme\n', 'text/csv', 400, null],
+  ['10 001 rows', () => `name\n${Array.from({ length: 10_001 }, (_, i) => `Row ${i}`).join('\n')}\n`, 'text/csv', 400, null],
+  ['a bad value in a row', () => 'name,email\nAcme,not-an-email\n', 'text/csv', 422, 'email'],
+  ['a flag that is not yes/no', () => 'name,vip\nAcme,perhaps\n', 'text/csv', 422, 'vip'],
+  ['an unknown owner e-mail', () => 'name,owner_email\nAcme,nobody@nowhere.test\n', 'text/csv', 422, 'owner_email'],
+  ['JSON sent as CSV', () => JSON.stringify([{ name: 'Acme' }]), 'application/json', 400, null],
+  ['a 6 MB file', () => `name\n${'x'.repeat(6 * 1024 * 1024)}\n`, 'text/csv', 413, null],
+];
+/** Companies take `name`; contacts and leads need other columns, so the same rows say `first_name`. */
+const importCases = (): Case[] =>
+  (['companies', 'contacts', 'leads'] as const).flatMap((kind) =>
+    IMPORT_BAD.map(([what, text, type, status, field]): Case => ({
+      what: `/api/${kind}/import with ${what}`, as: 'ownerA', method: 'POST', path: () => `/api/${kind}/import`, status, field, namedIn: status === 422 ? 'details' : 'error',
+      raw: () => {
+        const csv = text();
+        const rows = kind === 'companies' ? csv : csv.replace(/^name\b/, kind === 'contacts' ? `first_name,company_id` : 'first_name').replace(/^(Acme|Row \d+)/gm, (v) => (kind === 'contacts' ? `${v},${m.records.A.companies}` : v));
+        return { text: rows, type };
+      },
+    })),
+  );
+
+// ---------------------------------------------------------------------------------------------
+// Running them.
+// ---------------------------------------------------------------------------------------------
+
+const GROUPS: [string, () => Case[]][] = [
+  ...BODY_SPECS.map((spec): [string, () => Case[]] => [`${spec.method} ${spec.route}`, () => bodyCases(spec)]),
+  ['ids in paths', idCases],
+  ['query strings', queryCases],
+  ['CSV imports', importCases],
+];
+
+beforeAll(async () => {
+  t = await initTestApp();
+  m = await buildRoleMatrix(t);
+  settings = (await m.actors.admin.client.get('/api/settings')).body;
+  colleagueSignature = (await t.factories.signature(m.actors.colleagueA.user)).id;
+});
+afterAll(() => t?.close());
+
+describe.each(GROUPS)('%s', (_group, cases) => {
+  it.each(cases().map((c) => [c.what, c] as const))('%s → refused with a clear error', async (_what, c) => {
+    const client = c.as === 'anonymous' ? m.anonymous : m.actors[c.as].client;
+    const write = c.method !== 'GET';
+    const before = write ? await databaseFingerprint(t.services.orm) : '';
+    const raw = c.raw?.();
+    const res = raw ? await client.send(c.method, c.path(), raw.text, { 'content-type': raw.type }) : await client.send(c.method, c.path(), c.body?.());
+    expect(res.status, res.text.slice(0, 300)).toBe(c.status);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(typeof res.body?.error, res.text.slice(0, 300)).toBe('string');
+    expect(res.body.error.trim()).not.toBe('');
+    if (c.field) {
+      const said = c.namedIn === 'details' ? JSON.stringify(res.body.details) : res.body.error;
+      expect(said, 'the error names the field').toContain(c.field);
+    }
+    if (write) expect(await databaseFingerprint(t.services.orm), 'nothing changed').toBe(before);
+  });
+});
