@@ -48,9 +48,14 @@ export class Engine {
         // Saved by agenda when the run ends; null leaves the job idle until work wakes it.
         job.attrs.nextRunAt = next;
       },
-      { lockLifetime: this.runMs * 2, concurrency: 50 },
+      // A worker killed mid-run leaves its lock behind, holding the account back until the lock
+      // expires. The run renews it after every message, and a send that outlives its lease is
+      // abandoned anyway (recovery calls it uncertain), so two leases are enough.
+      { lockLifetime: Math.min(this.runMs, this.ctx.leaseMs) * 2, concurrency: 50 },
     );
-    agenda.define(RECONCILE_JOB, () => this.reconcile(), { lockLifetime: 5 * 60_000, concurrency: 1 });
+    // Likewise a dead worker's reconcile lock stops lease expiry and mailing completion until it
+    // expires; reconcile is idempotent, so a slow run overlapping the next one does no harm.
+    agenda.define(RECONCILE_JOB, () => this.reconcile(), { lockLifetime: this.reconcileEveryMs * 2, concurrency: 1 });
     await agenda.every(this.reconcileEveryMs, RECONCILE_JOB);
   }
 

@@ -1,5 +1,6 @@
 import type { Em } from '../db/orm.js';
-import { canChange, canSee, type Owned } from '../domain/visibility.js';
+import { canAssignOwner, canChange, canSee, type Owned } from '../domain/visibility.js';
+import { UserSchema, type User } from '../db/entities/user.entity.js';
 import type { AuthUser } from './env.js';
 import { ApiError, notFound } from './errors.js';
 
@@ -24,4 +25,14 @@ export async function loadChangeable<T extends OwnedEntity>(em: Em, schema: unkn
   const entity = await loadVisible<T>(em, schema, actor, id, label, populate);
   if (!canChange(actor, ownership(entity))) throw new ApiError('forbidden', `Only the owner or an admin may change this ${label.toLowerCase()}`);
   return entity;
+}
+
+/** The owner a new or re-assigned record gets: yourself unless you are an admin. */
+export async function resolveOwner(em: Em, actor: AuthUser, ownerId: number | undefined): Promise<User> {
+  const id = ownerId ?? actor.id;
+  if (!canAssignOwner(actor, id)) throw new ApiError('forbidden', 'Only admins may assign records to other users');
+  const owner = await em.findOne(UserSchema, { id }, { populate: ['department'] });
+  if (!owner || !owner.active) throw new ApiError('precondition', `ownerId: user ${id} not found`);
+  if (!owner.department) throw new ApiError('precondition', `ownerId: ${owner.name} has no department and cannot own records`);
+  return owner;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type Mail from 'nodemailer/lib/mailer/index.js';
+import { appendHtml, escapeHtml } from './render.js';
 
 /**
  * One recipient's message as nodemailer options: the rendered parts plus the headers bulk mail
@@ -46,16 +47,8 @@ export function newMessageId(domain: string): string {
   return `<${randomBytes(16).toString('hex')}@${domain}>`;
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-
-/** Inside <body> when there is one, so the footer is not dropped by clients that ignore content after </body>. */
-function appendToBody(html: string, block: string): string {
-  const close = html.search(/<\/body\s*>/i);
-  return close === -1 ? `${html}\n${block}` : `${html.slice(0, close)}${block}\n${html.slice(close)}`;
-}
-
 function withFooter(rendered: BuildMessageInput['rendered'], url: string, footerText: string) {
-  const html = appendToBody(
+  const html = appendHtml(
     rendered.html,
     `<p style="margin-top:24px;font-size:12px;color:#666666">${escapeHtml(footerText)} <a href="${escapeHtml(url)}" style="color:#666666">Unsubscribe</a></p>`,
   );

@@ -84,7 +84,7 @@ export function withUnknownMarkers(variables: Record<string, unknown>, names: st
   return { ...variables, ...Object.fromEntries(names.map((name) => [name, new UnknownVariable(name)])) };
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+export const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 async function renderPart(part: MessagePart, source: string, scope: Record<string, unknown>): Promise<string> {
   const template = parsePart(part, source);
@@ -95,7 +95,8 @@ async function renderPart(part: MessagePart, source: string, scope: Record<strin
   }
 }
 
-function appendHtml(html: string, block: string): string {
+/** Inserts `block` before </body>, or at the end of a fragment. */
+export function appendHtml(html: string, block: string): string {
   const close = html.search(/<\/body\s*>/i);
   return close === -1 ? `${html}\n${block}` : `${html.slice(0, close)}${block}\n${html.slice(close)}`;
 }

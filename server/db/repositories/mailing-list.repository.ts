@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Em } from '../orm.js';
 import { knexOf } from './ledger.repository.js';
+import { containsPattern } from './like.js';
 
 export interface MailingListFilter {
   q?: string;
@@ -38,7 +39,6 @@ export interface MailingRow {
   sent_today: number | string;
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 /** ORDER BY expressions of the list's sortable columns. */
 const SORT: Record<string, string> = {
@@ -65,7 +65,7 @@ function base(knex: Knex, scope: number | null, f: MailingListFilter) {
   if (f.q) {
     const term = f.q.replace(/^#/, '');
     q.where((w) => {
-      w.where('m.name', 'like', `%${escapeLike(term)}%`);
+      w.where('m.name', 'like', containsPattern(term));
       if (/^\d+$/.test(term)) w.orWhere('m.id', Number(term));
     });
   }

@@ -1,4 +1,5 @@
 import type { Em } from '../orm.js';
+import { containsPattern } from './like.js';
 import {
   CompanySchema,
   ContactSchema,
@@ -51,7 +52,6 @@ export interface OwnedFilter {
   departmentId?: number;
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 /**
  * One page of owned records: the caller's department scope (null = all departments), the
@@ -63,7 +63,7 @@ export async function listOwned<T>(em: Em, schema: unknown, searchFields: string
   if (filter.departmentId) and.push({ department: filter.departmentId });
   if (filter.ownerId) and.push({ owner: filter.ownerId });
   if (filter.q) {
-    const like = `%${escapeLike(filter.q)}%`;
+    const like = containsPattern(filter.q);
     const or: Record<string, unknown>[] = searchFields.map((f) => ({ [f]: { $like: like } }));
     if (/^\d+$/.test(filter.q)) or.push({ id: Number(filter.q) });
     and.push({ $or: or });

@@ -4,6 +4,7 @@ import { CompanySchema, type Company } from '../entities/company.entity.js';
 import { ContactSchema, type Contact } from '../entities/contact.entity.js';
 import { LeadSchema, type Lead } from '../entities/lead.entity.js';
 import type { RecipientType } from '../../domain/recipient-types.js';
+import { containsPattern } from './like.js';
 
 export type RecipientEntity = { company: Company; contact: Contact; lead: Lead };
 
@@ -35,7 +36,6 @@ export interface Paging {
   pageSize: number;
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 /**
  * The WHERE clause of a recipient list: the caller's department scope (null = all departments)
@@ -53,7 +53,7 @@ export function recipientWhere<K extends RecipientType>(kind: K, filter: Recipie
   if (filter.companyId && kind === 'contact') and.push({ company: filter.companyId });
   if (filter.ids) and.push({ id: { $in: filter.ids } });
   if (filter.q) {
-    const like = `%${escapeLike(filter.q)}%`;
+    const like = containsPattern(filter.q);
     const or: Record<string, unknown>[] = SEARCH_FIELDS[kind].map((f) => ({ [f]: { $like: like } }));
     if (/^\d+$/.test(filter.q)) or.push({ id: Number(filter.q) });
     and.push({ $or: or });

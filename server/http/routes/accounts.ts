@@ -3,7 +3,7 @@ import { createRouter } from '../router.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
 import { requireUser } from '../middleware/session.js';
 import { loadChangeable, loadVisible } from '../owned.js';
-import { resolveOwner } from './recipients.js';
+import { resolveOwner } from '../owned.js';
 import { EmailAccountSchema as AccountEntity, type EmailAccount } from '../../db/entities/email-account.entity.js';
 import { listOwned } from '../../db/repositories/ownership.repository.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
@@ -35,6 +35,9 @@ export const toAccountDto = (a: EmailAccount): S.AccountDto => ({
   massMailEnabled: a.massMailEnabled,
   dailyLimit: a.dailyLimit,
   timeZone: a.timeZone ?? null,
+  dkimDomain: a.dkimDomain ?? null,
+  dkimSelector: a.dkimSelector ?? null,
+  hasDkimKey: Boolean(a.dkimPrivateKeyEnc),
   health: a.health,
   healthReason: a.healthReason ?? null,
   healthCheckedAt: a.healthCheckedAt?.toISOString() ?? null,
@@ -84,13 +87,14 @@ export function accountRoutes() {
     .openapi(get, async (c) => c.json(toAccountDto(await loadVisible<EmailAccount>(c.var.em, AccountEntity, c.var.user!, c.req.valid('param').id, LABEL)), 200))
     .openapi(create, async (c) => {
       const { em, services } = c.var;
-      const { ownerId, password, dailyLimit, ...fields } = c.req.valid('json');
+      const { ownerId, password, dailyLimit, dkimPrivateKey, ...fields } = c.req.valid('json');
       const owner = await resolveOwner(em, c.var.user!, ownerId);
       const limit = dailyLimit ?? (await settingsRepository.get(em, services.config.publicUrl)).defaultDailyLimit;
       const account = em.create(AccountEntity, {
         ...fields,
         dailyLimit: limit,
         smtpPasswordEnc: services.secrets.encrypt(password),
+        dkimPrivateKeyEnc: dkimPrivateKey ? services.secrets.encrypt(dkimPrivateKey) : null,
         owner,
         department: owner.department!,
       });
@@ -101,7 +105,7 @@ export function accountRoutes() {
       const { em, services } = c.var;
       const actor = c.var.user!;
       const account = await loadChangeable<EmailAccount>(em, AccountEntity, actor, c.req.valid('param').id, LABEL);
-      const { ownerId, password, ...fields } = c.req.valid('json');
+      const { ownerId, password, dkimPrivateKey, ...fields } = c.req.valid('json');
       const owner = ownerId === undefined ? account.owner.getEntity() : await resolveOwner(em, actor, ownerId);
       const smtpChanged = password !== undefined || SMTP_FIELDS.some((f) => fields[f] !== undefined && fields[f] !== account[f]);
       em.assign(account, {
@@ -109,6 +113,7 @@ export function accountRoutes() {
         owner,
         department: owner.department!,
         ...(password === undefined ? {} : { smtpPasswordEnc: services.secrets.encrypt(password) }),
+        ...(dkimPrivateKey === undefined ? {} : { dkimPrivateKeyEnc: dkimPrivateKey === null ? null : services.secrets.encrypt(dkimPrivateKey) }),
         ...(smtpChanged ? { health: 'unknown' as const, healthReason: null, healthCheckedAt: null } : {}),
       });
       await em.flush();

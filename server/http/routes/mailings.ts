@@ -19,6 +19,7 @@ import { createMailings, planMailings } from '../../engine/create-mailings.js';
 import * as ops from '../../engine/operations.js';
 import { sendTest } from '../../engine/test-send.js';
 import type { Em } from '../../db/orm.js';
+import { containsPattern } from '../../db/repositories/like.js';
 
 const tags = ['mailings'];
 
@@ -119,7 +120,7 @@ export function mailingRoutes() {
       const where: Record<string, unknown> = { mailing: id };
       if (state === 'retrying') Object.assign(where, { state: 'pending', dueAt: { $gt: now } });
       else if (state) where.state = state;
-      if (q) where.email = { $like: `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%` };
+      if (q) where.email = { $like: containsPattern(q) };
       const [items, total] = await em.findAndCount(MailingRecipientSchema, where, { orderBy: { [sort ?? 'id']: dir ?? 'asc' }, limit: pageSize, offset: (page - 1) * pageSize });
       return c.json({
         items: items.map((r) => ({

@@ -5,7 +5,7 @@ import { ApiError } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
 import { requireUser } from '../middleware/session.js';
 import { loadChangeable, loadVisible, ownership } from '../owned.js';
-import { resolveOwner } from './recipients.js';
+import { resolveOwner } from '../owned.js';
 import type { Em } from '../../db/orm.js';
 import { MessageSchema as MessageEntity, type Message } from '../../db/entities/message.entity.js';
 import { SignatureSchema as SignatureEntity, type Signature } from '../../db/entities/signature.entity.js';

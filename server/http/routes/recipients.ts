@@ -8,9 +8,10 @@ import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../o
 import { requireUser } from '../middleware/session.js';
 import type { Em } from '../../db/orm.js';
 import { UserSchema, type User } from '../../db/entities/user.entity.js';
+import { resolveOwner } from '../owned.js';
 import { CompanySchema as CompanyEntity } from '../../db/entities/company.entity.js';
 import { listRecipients, recipientSchemas, type RecipientEntity } from '../../db/repositories/recipient.repository.js';
-import { canAssignOwner, canChange, canSee, departmentScope } from '../../domain/visibility.js';
+import { canChange, canSee, departmentScope } from '../../domain/visibility.js';
 import type { RecipientType } from '../../domain/recipient-types.js';
 import * as S from '../schemas/recipients.js';
 
@@ -91,16 +92,6 @@ export const KINDS = {
     resolveRefs: noRefs,
   } satisfies KindSpec<'lead'>,
 };
-
-/** The owner a new or re-assigned record gets: yourself unless you are an admin. */
-export async function resolveOwner(em: Em, actor: AuthUser, ownerId: number | undefined): Promise<User> {
-  const id = ownerId ?? actor.id;
-  if (!canAssignOwner(actor, id)) throw new ApiError('forbidden', 'Only admins may assign records to other users');
-  const owner = await em.findOne(UserSchema, { id }, { populate: ['department'] });
-  if (!owner || !owner.active) throw new ApiError('precondition', `ownerId: user ${id} not found`);
-  if (!owner.department) throw new ApiError('precondition', `ownerId: ${owner.name} has no department and cannot own records`);
-  return owner;
-}
 
 const CSV_BOOLEAN: Record<string, boolean> = { true: true, yes: true, y: true, '1': true, false: false, no: false, n: false, '0': false };
 const camel = (s: string) => s.trim().toLowerCase().replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());

@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import { ACCOUNT_HEALTH, SMTP_SECURITY } from '../../domain/account-health.js';
 import { listQuery } from '../openapi.js';
@@ -25,6 +26,10 @@ export const AccountSchema = z
     massMailEnabled: z.boolean(),
     dailyLimit: z.number().int(),
     timeZone: z.string().nullable(),
+    dkimDomain: z.string().nullable(),
+    dkimSelector: z.string().nullable(),
+    /** The DKIM private key is write-only, like the password. */
+    hasDkimKey: z.boolean(),
     health: z.enum(ACCOUNT_HEALTH),
     healthReason: z.string().nullable(),
     healthCheckedAt: z.string().nullable(),
@@ -51,7 +56,26 @@ const fields = {
   massMailEnabled: z.boolean(),
   dailyLimit: z.number().int().min(1).max(10_000),
   timeZone: timeZoneField.nullable(),
+  dkimDomain: z.string().trim().toLowerCase().max(253).regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, { message: 'Invalid domain' }).nullable(),
+  dkimSelector: z.string().trim().max(63).regex(/^[A-Za-z0-9._-]+$/, { message: 'Invalid selector' }).nullable(),
+  dkimPrivateKey: z
+    .string()
+    .trim()
+    .max(10_000)
+    .refine(isPrivateKey, { message: 'Not a PEM private key' })
+    .nullable(),
 };
+
+function isPrivateKey(pem: string): boolean {
+  try {
+    return createPrivateKey(pem).type === 'private';
+  } catch {
+    return false;
+  }
+}
+
+const dkimComplete = (a: { dkimDomain?: string | null; dkimSelector?: string | null; dkimPrivateKey?: string | null }) =>
+  [a.dkimDomain, a.dkimSelector, a.dkimPrivateKey].every((v) => v == null) || [a.dkimDomain, a.dkimSelector, a.dkimPrivateKey].every((v) => v != null);
 
 /** ownerId (admins only), main, massMailEnabled, dailyLimit (default: the settings') and timeZone are optional. */
 export const AccountInput = z
@@ -62,8 +86,12 @@ export const AccountInput = z
     massMailEnabled: fields.massMailEnabled.default(true),
     dailyLimit: fields.dailyLimit.optional(),
     timeZone: fields.timeZone.default(null),
+    dkimDomain: fields.dkimDomain.default(null),
+    dkimSelector: fields.dkimSelector.default(null),
+    dkimPrivateKey: fields.dkimPrivateKey.default(null),
   })
   .strict()
+  .refine(dkimComplete, { message: 'DKIM needs a domain, a selector and a private key together', path: ['dkimDomain'] })
   .openapi('AccountInput');
 
 /** Every field optional; an omitted password keeps the stored one. */

@@ -12,7 +12,7 @@ import {
   SuppressionSchema,
   UserSchema,
 } from '../../../server/db/entities/index.js';
-import { unsubscribeRoutes, type UnsubscribedEvent } from '../../../server/http/routes/unsubscribe.js';
+import type { DomainEvent } from '../../../server/domain/events.js';
 import { unsubscribeToken } from '../../../server/mail/unsubscribe-token.js';
 
 const NOW = new Date('2026-03-02T10:00:00Z');
@@ -20,7 +20,7 @@ const NOW = new Date('2026-03-02T10:00:00Z');
 describe.each(['mysql', 'sqlite'] as TestDb[])('unsubscribe pages on %s', (db) => {
   let t: TestApp;
   let owner: User;
-  const heard: UnsubscribedEvent[] = [];
+  const heard: DomainEvent[] = [];
 
   const em = () => t.services.orm.em.fork();
   const request = (path: string, init?: RequestInit) => t.app.request(path, init);
@@ -52,8 +52,7 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('unsubscribe pages on %s', (db) =
 
   beforeAll(async () => {
     t = await initTestApp({ db, now: () => NOW });
-    // Mounted here as server/http/app.ts mounts it (before any request builds the router).
-    t.app.route('/u', unsubscribeRoutes((e) => heard.push(e)));
+    t.services.events.on((e) => heard.push(e));
     const dept = await t.factories.department();
     owner = await t.factories.user('sales_manager', dept.id);
   });
@@ -90,7 +89,7 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('unsubscribe pages on %s', (db) =
     expect(after.events).toHaveLength(1);
     expect(after.events[0]).toMatchObject({ level: 'info', kind: 'unsubscribed', recipientEmail: 'jim.beam@acme.test', at: NOW });
     expect(after.events[0].text).toContain('jim.beam@acme.test');
-    expect(heard).toEqual([{ mailingId: mailing.id, departmentId: owner.department!.id, ownerId: owner.id, email: 'jim.beam@acme.test', at: NOW }]);
+    expect(heard).toEqual([{ type: 'recipient.unsubscribed', mailingId: mailing.id, departmentId: owner.department!.id, ownerId: owner.id, email: 'jim.beam@acme.test', at: NOW.toISOString() }]);
 
     const again = await oneClick(token);
     expect(again.status).toBe(200);

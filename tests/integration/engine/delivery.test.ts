@@ -151,4 +151,39 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     expect((await mailingRow(mailing.id)).uncertainCount).toBe(1);
     await engine.close();
   });
+
+  // A connection dropped during DATA is retried later, and the server ends up with one copy.
+  it('retries a message whose connection dropped during DATA, without a duplicate', async () => {
+    await sink.setRules({ dropDuringData: ['flaky@d.test'] });
+    const { mailing, accounts } = await setup([{ email: 'flaky@d.test' }], [{ user: 'reg7@s.test' }]);
+    const engine = testEngine(t, clock);
+    await engine.run(accounts[0].id, clock.t + 60_000);
+    expect((await rows(mailing.id))[0]).toMatchObject({ state: 'pending', attempts: 1 });
+    expect(engine.events.some((e) => e.type === 'recipient.retrying')).toBe(true);
+    await sink.setRules({ dropDuringData: [] });
+    await clock.advance(6 * 60_000);
+    await engine.run(accounts[0].id);
+    expect((await rows(mailing.id))[0]).toMatchObject({ state: 'sent', attempts: 2 });
+    expect(sink.acceptedCountsByRecipient().get('flaky@d.test')).toBe(1);
+    await engine.close();
+  });
+
+  // Several live mailings of one owner take turns on a shared account.
+  it('shares an account fairly between the owner\'s active mailings', async () => {
+    const { mailing: first, accounts } = await setup(
+      ['f1', 'f2', 'f3', 'f4'].map((n) => ({ email: `${n}@fair.test` })),
+      [{ user: 'shared@s.test' }],
+    );
+    const second = (await createMailings(t.services.orm.em.fork(), actor, {
+      messageId: (await t.factories.message(owner)).id,
+      selections: { company: { ids: (await Promise.all(['g1', 'g2', 'g3', 'g4'].map((n) => t.factories.company(owner, { email: `${n}@fair.test` })))).map((c) => c.id) } },
+      start: 'active',
+    }, await settingsRepository.get(t.services.orm.em.fork(), ''), clock.now())).mailings[0];
+    const engine = testEngine(t, clock);
+    await engine.run(accounts[0].id);
+    const sent = (await t.services.orm.em.fork().find(MailingRecipientSchema, { mailing: { $in: [first.id, second.id] } }, { orderBy: { sentAt: 'asc', id: 'asc' } }));
+    const order = sent.map((r) => (r.mailing.id === first.id ? 'A' : 'B')).join('');
+    expect(order).toMatch(/^(AB){4}$|^(BA){4}$/);
+    await engine.close();
+  });
 });
