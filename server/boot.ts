@@ -75,8 +75,8 @@ export async function boot(config: Config, log: (line: string) => void = console
       const server: ServerType = await new Promise((ok) => {
         const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ok(s));
       });
-      const io = attachLiveHub(server as HttpServer, services);
-      closers.push(() => new Promise<void>((ok) => { void io.close(() => ok()); }));
+      const hub = attachLiveHub(server as HttpServer, services);
+      closers.push(() => hub.close());
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       url = `http://localhost:${port}`;

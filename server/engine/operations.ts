@@ -101,5 +101,6 @@ export async function combine(ctx: EngineContext, em: Em, mailings: Mailing[], b
     return { mailing: target, moved: move.length, duplicates: drop.length };
   });
   for (const m of mailings) ctx.events.emit({ type: 'mailing.status', mailingId: m.id, departmentId: m.department.id, ownerId: m.owner.id, status: 'cancelled', reason: `Combined into #${result.mailing.id}`, at: now.toISOString() });
+  ctx.events.emit({ type: 'mailing.status', mailingId: result.mailing.id, departmentId: result.mailing.department.id, ownerId: result.mailing.owner.id, status: result.mailing.status, reason: null, at: now.toISOString() });
   return { ...result, accounts: await accountsOf(em, result.mailing.id) };
 }

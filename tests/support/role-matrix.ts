@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import type { Orm } from '../../server/db/orm.js';
 import type { Department } from '../../server/db/entities/department.entity.js';
@@ -13,6 +14,9 @@ import type { Client, TestApp } from './test-app.js';
 
 /** The SMTP password of every matrix account: a response that contains it leaks a secret. */
 export const MATRIX_SMTP_PASSWORD = 'matrix-SMTP-pa55word!';
+
+/** The DKIM private key of every matrix account: write-only, like the password. */
+export const MATRIX_DKIM_KEY = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 export type DeptKey = 'A' | 'B';
 
@@ -121,7 +125,15 @@ export async function buildRoleMatrix(t: TestApp): Promise<RoleMatrix> {
       case 'leads':
         return (await f.lead(owner)).id;
       case 'accounts':
-        return (await f.account(owner, { smtpPort: closedPort, smtpPasswordEnc: t.services.secrets.encrypt(MATRIX_SMTP_PASSWORD) })).id;
+        return (
+          await f.account(owner, {
+            smtpPort: closedPort,
+            smtpPasswordEnc: t.services.secrets.encrypt(MATRIX_SMTP_PASSWORD),
+            dkimDomain: 'matrix.test',
+            dkimSelector: 'matrix',
+            dkimPrivateKeyEnc: t.services.secrets.encrypt(MATRIX_DKIM_KEY),
+          })
+        ).id;
       case 'signatures':
         return (await f.signature(owner)).id;
       case 'messages':

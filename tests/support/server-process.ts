@@ -123,7 +123,7 @@ export function scratchJobStore(): { url: string; psql(sql: string): string; dro
   const user = process.env.PGUSER ?? 'postgres';
   const database = `mailroom_jobs_${process.pid}_${Date.now()}`;
   const psql = (sql: string, db = 'test') =>
-    execFileSync('psql', ['-h', '127.0.0.1', '-U', user, '-d', db, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { encoding: 'utf8' });
+    execFileSync('psql', ['-h', '127.0.0.1', '-U', user, '-d', db, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { encoding: 'utf8', stdio: 'pipe' });
   psql(`CREATE DATABASE ${database}`);
   return {
     url: `postgres://${user}@127.0.0.1:5432/${database}`,

@@ -6,7 +6,7 @@ import { ApiError, notFound } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, pageOf } from '../openapi.js';
 import { requireUser } from '../middleware/session.js';
 import * as S from '../schemas/mailings.js';
-import { mailingDtos, todayStart } from '../views/mailing-view.js';
+import { mailingDetail, mailingDtos, todayStart } from '../views/mailing-view.js';
 import { MailingSchema as MailingEntity, type Mailing } from '../../db/entities/mailing.entity.js';
 import { MailingRecipientSchema } from '../../db/entities/mailing-recipient.entity.js';
 import { MailingEventSchema } from '../../db/entities/mailing-event.entity.js';
@@ -43,17 +43,7 @@ async function loadChangeable(em: Em, actor: AuthUser, id: number): Promise<Mail
   return mailing;
 }
 
-async function detail(c: Context<AppEnv>, id: number) {
-  const { em, services } = c.var;
-  const now = services.now();
-  const settings = await settingsRepository.get(em, services.config.publicUrl);
-  const { rows: [row] } = await listMailings(em, null, { ids: [id] }, { page: 1, pageSize: 1 }, todayStart(settings, now));
-  if (!row) throw notFound('Mailing');
-  const [dto] = await mailingDtos(em, [row], settings, now, 50);
-  const progress = await ledgerRepository.progress(em, id, now);
-  const eta = dto.accounts.map((a) => a.nextSendAt).filter(Boolean).sort().at(-1) ?? null;
-  return { ...dto, progress, eta: progress.pending > 0 ? eta : null };
-}
+const detail = (c: Context<AppEnv>, id: number) => mailingDetail(c.var.em, c.var.services, id);
 
 const action = (path: string, summary: string) =>
   createRoute({ method: 'post', path, tags, summary, request: { params: IdParams }, responses: { 200: json(S.MailingDetailSchema, 'The mailing after the action'), ...errorResponses } });
@@ -103,6 +93,7 @@ export function mailingRoutes() {
       const { mailings, reports } = await createMailings(em, actor, c.req.valid('json'), settings, now);
       if (!mailings.length) return c.json({ error: reports.flatMap((r) => r.errors)[0] ?? 'Nothing to create', details: { reports } }, 422);
       const { rows: created } = await listMailings(em, null, { ids: mailings.map((m) => m.id) }, { page: 1, pageSize: mailings.length, sort: 'id', dir: 'asc' }, todayStart(settings, now));
+      for (const m of mailings) services.events.emit({ type: 'mailing.status', mailingId: m.id, departmentId: actor.departmentId, ownerId: actor.id, status: m.status, reason: null, at: now.toISOString() });
       await wake(c, reports.flatMap((r) => r.allocation.filter((a) => a.recipients > 0).map((a) => a.accountId)));
       return c.json({ mailings: await mailingDtos(em, created, settings, now), reports }, 201);
     })

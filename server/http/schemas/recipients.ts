@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { listQuery, booleanQuery } from '../openapi.js';
+import { idField, idQuery } from './fields.js';
 
 /** Contracts of the CRM's mailable objects: companies, contacts and leads. */
 
@@ -16,7 +17,7 @@ export const emailField = z
 const commonInput = {
   email: z.union([emailField, z.literal('').transform(() => null), z.null()]).optional(),
   country: optionalText(80),
-  ownerId: z.number().int().positive().optional(),
+  ownerId: idField.optional(),
   vip: z.boolean().optional(),
   massMailing: z.boolean().optional(),
   disqualified: z.boolean().optional(),
@@ -24,7 +25,7 @@ const commonInput = {
 
 export const CompanyInput = z.object({ ...commonInput, name: z.string().trim().min(1).max(200), website: optionalText(200) }).strict().openapi('CompanyInput');
 export const ContactInput = z
-  .object({ ...commonInput, firstName: z.string().trim().min(1).max(100), lastName: optionalText(100), title: optionalText(120), companyId: z.number().int().positive() })
+  .object({ ...commonInput, firstName: z.string().trim().min(1).max(100), lastName: optionalText(100), title: optionalText(120), companyId: idField })
   .strict()
   .openapi('ContactInput');
 export const LeadInput = z
@@ -62,8 +63,8 @@ export type LeadInputDto = z.input<typeof LeadInput>;
 
 /** Filters shared by the three lists (and, later, by "mail everyone in this filter"). */
 export const recipientFilter = {
-  ownerId: z.coerce.number().int().positive().optional(),
-  departmentId: z.coerce.number().int().positive().optional(),
+  ownerId: idQuery.optional(),
+  departmentId: idQuery.optional(),
   vip: booleanQuery.optional(),
   massMailing: booleanQuery.optional(),
   disqualified: booleanQuery.optional(),
@@ -73,7 +74,7 @@ export const recipientFilter = {
 export const CompanyListQuery = listQuery(['id', 'name', 'email', 'country', 'createdAt', 'vip']).extend(recipientFilter);
 export const ContactListQuery = listQuery(['id', 'firstName', 'lastName', 'email', 'country', 'createdAt', 'vip']).extend({
   ...recipientFilter,
-  companyId: z.coerce.number().int().positive().optional(),
+  companyId: idQuery.optional(),
 });
 export const LeadListQuery = listQuery(['id', 'firstName', 'lastName', 'email', 'companyName', 'country', 'createdAt', 'vip']).extend(recipientFilter);
 

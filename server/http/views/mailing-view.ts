@@ -1,8 +1,12 @@
 import { DateTime } from 'luxon';
 import type { Em } from '../../db/orm.js';
 import type { Settings } from '../../db/entities/settings.entity.js';
-import { latestNotifications, type MailingRow } from '../../db/repositories/mailing-list.repository.js';
-import type { MailingDto } from '../schemas/mailings.js';
+import { latestNotifications, listMailings, type MailingRow } from '../../db/repositories/mailing-list.repository.js';
+import { settingsRepository } from '../../db/repositories/settings.repository.js';
+import { ledgerRepository } from '../../db/repositories/ledger.repository.js';
+import type { Services } from '../../services.js';
+import { notFound } from '../errors.js';
+import type { MailingDetailDto, MailingDto } from '../schemas/mailings.js';
 import { accountStars } from './account-stars.js';
 
 const iso = (v: Date | number | string | null) => (v === null ? null : new Date(v).toISOString());
@@ -27,4 +31,18 @@ export async function mailingDtos(em: Em, rows: MailingRow[], settings: Settings
       combinedInto: r.combined_into === null ? null : Number(r.combined_into), createdAt: iso(r.created_at)!, finishedAt: iso(r.finished_at), lastSentAt: iso(r.last_sent_at),
     };
   });
+}
+
+/** One mailing with its live progress by state: the mailing page and a live subscription's snapshot. */
+export async function mailingDetail(em: Em, services: Pick<Services, 'now' | 'config'>, id: number): Promise<MailingDetailDto> {
+  const now = services.now();
+  const settings = await settingsRepository.get(em, services.config.publicUrl);
+  const {
+    rows: [row],
+  } = await listMailings(em, null, { ids: [id] }, { page: 1, pageSize: 1 }, todayStart(settings, now));
+  if (!row) throw notFound('Mailing');
+  const [dto] = await mailingDtos(em, [row], settings, now, 50);
+  const progress = await ledgerRepository.progress(em, id, now);
+  const eta = dto.accounts.map((a) => a.nextSendAt).filter(Boolean).sort().at(-1) ?? null;
+  return { ...dto, progress, eta: progress.pending > 0 ? eta : null };
 }

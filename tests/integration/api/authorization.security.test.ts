@@ -11,6 +11,7 @@ import {
   ACTORS,
   buildRoleMatrix,
   databaseFingerprint,
+  MATRIX_DKIM_KEY,
   MATRIX_SMTP_PASSWORD,
   OWNED,
   type ActorKey,
@@ -138,7 +139,7 @@ const CREATE: Record<OwnedResource, (dept: DeptKey, ownerId?: number) => Record<
   leads: (_d, ownerId) => ({ firstName: 'Matrix', ownerId }),
   accounts: (_d, ownerId) => ({
     name: 'Matrix box', fromName: 'Matrix', fromEmail: `box${next()}@matrix.test`, smtpHost: '127.0.0.1', smtpPort: m.closedPort,
-    smtpSecurity: 'none', smtpUser: 'box@matrix.test', password: MATRIX_SMTP_PASSWORD, ownerId,
+    smtpSecurity: 'none', smtpUser: 'box@matrix.test', password: MATRIX_SMTP_PASSWORD, dkimDomain: 'matrix.test', dkimSelector: 'matrix', dkimPrivateKey: MATRIX_DKIM_KEY, ownerId,
   }),
   signatures: (_d, ownerId) => ({ name: 'Matrix sig', format: 'text', body: 'Regards', ownerId }),
   messages: (_d, ownerId) => ({ name: 'Matrix message', subject: 'Hi {{ first_name }}', html: '<p>Hi</p>', ownerId }),
@@ -275,7 +276,7 @@ const TABLE: Row[] = [
   { group: 'settings', method: 'PUT', route: '/api/settings', rule: ADMIN_CHANGES, body: () => settings, act: () => 'replace the settings' },
 
   {
-    group: 'outbox', method: 'GET', route: '/api/outbox', rule: EVERYONE, act: () => "list the outbox (only mail of the departments they may see)",
+    group: 'outbox', method: 'GET', route: '/api/outbox', rule: EVERYONE, act: () => 'list the outbox (only mail of the departments they may see)',
     then: (res, a) => {
       const ids = res.body.items.map((e: { id: string }) => e.id);
       for (const d of ['A', 'B'] as const) expect(ids.includes(mails[d]), `mail of dept ${d}`).toBe(visibleDepts(a).includes(d));
@@ -432,9 +433,12 @@ describe('secrets', () => {
     const conn = t.services.orm.em.getConnection();
     const stored = [
       ...(await conn.execute<{ v: string }[]>('select smtp_password_enc v from email_accounts')).map((r) => r.v),
+      ...(await conn.execute<{ v: string | null }[]>('select dkim_private_key_enc v from email_accounts where dkim_private_key_enc is not null')).map((r) => r.v!),
       ...(await conn.execute<{ v: string }[]>('select password_hash v from users')).map((r) => r.v),
     ];
-    const needles = [MATRIX_SMTP_PASSWORD, TEST_PASSWORD, 'matrix-user-password', 'passwordHash', 'password_hash', 'smtpPasswordEnc', 'smtp_password_enc', 'dkimPrivateKey', ...stored];
+    // The key's base64 body, since JSON escapes its line breaks.
+    const dkimBody = MATRIX_DKIM_KEY.split('\n')[1];
+    const needles = [MATRIX_SMTP_PASSWORD, dkimBody, TEST_PASSWORD, 'matrix-user-password', 'passwordHash', 'password_hash', 'smtpPasswordEnc', 'smtp_password_enc', 'dkimPrivateKeyEnc', 'dkim_private_key_enc', ...stored];
     expect(m.responses.length).toBeGreaterThan(500);
     for (const res of m.responses) {
       for (const needle of needles) expect(res.text.includes(needle), `${res.who} ${res.method} ${res.path} contains ${needle.slice(0, 20)}`).toBe(false);

@@ -74,29 +74,23 @@ async function activeMailing() {
 // Invariant: a crash never makes a recipient mailed twice or lost; what was in flight at a kill
 // ends `uncertain` and is not sent again; the mailing still finishes with counters that match.
 it('survives SIGKILL mid-sending, three times, without a double send or a lost recipient', { timeout: 90_000 }, async () => {
-  console.log('start', Date.now() % 100000);
   const mailingId = await activeMailing();
-  /** Row id → when the worker that replaced the one killed with that row in flight was started. */
-  const inFlightAtKill = new Map<number, number>();
+  /** Rows a killed worker left claimed. */
+  const inFlightAtKill = new Set<number>();
   const accepted = () => sink.accepted().length;
 
   worker = await startEngine();
   for (let kill = 0; kill < KILLS; kill++) {
-    console.log('round', kill, Date.now() % 100000, accepted());
     const target = accepted() + PER_ROUND;
     await sink.waitFor((events) => events.filter((e) => e.type === 'accepted').length >= target, 30_000).catch((err: Error) => {
-      throw new Error(`before kill ${kill + 1}, ${accepted()} accepted: ${err.message.split('\n')[0]}\nworker output:\n${worker!.output()}\n${jobs!.psql("select name, data, locked_at, next_run_at, now() from agenda_jobs")}`);
+      throw new Error(`before kill ${kill + 1}, ${accepted()} accepted: ${err.message.split('\n')[0]}\nworker output:\n${worker!.output()}\njobs:\n${jobs!.psql('select name, data, locked_at, next_run_at from agenda_jobs')}`);
     });
     // Kill while a claim is open: its SMTP transaction takes at least the sink's 150 ms.
     await vi.waitFor(async () => expect((await sendingIds(mailingId)).length).toBeGreaterThan(0), { timeout: 10_000, interval: 5 });
-    console.log('kill', Date.now() % 100000, accepted());
     await worker.kill();
-    const leftInFlight = (await sendingIds(mailingId)).filter((id) => !inFlightAtKill.has(id));
-    const restartedAt = Date.now();
+    for (const id of await sendingIds(mailingId)) inFlightAtKill.add(id);
     worker = await startEngine();
-    for (const id of leftInFlight) inFlightAtKill.set(id, restartedAt);
   }
-  console.log('kills done', Date.now() % 100000, accepted(), inFlightAtKill);
   expect(inFlightAtKill.size).toBeGreaterThan(0);
 
   await vi.waitFor(
@@ -107,7 +101,6 @@ it('survives SIGKILL mid-sending, three times, without a double send or a lost r
     { timeout: 40_000, interval: 200 },
   );
 
-  console.log('done', Date.now() % 100000, accepted());
   const rows = await ledger(mailingId);
   const mails = sink.accepted();
   const counts = sink.acceptedCountsByRecipient();
@@ -120,15 +113,14 @@ it('survives SIGKILL mid-sending, three times, without a double send or a lost r
   for (const r of sent) expect(mails.find((m) => m.to.includes(r.email))?.messageId).toBe(r.messageId);
   expect(mails.every((m) => m.to.every((to) => rows.some((r) => r.email === to)))).toBe(true);
 
-  // Uncertain = exactly what a dead worker had in flight; the sink may or may not have it (the
-  // server can accept just before the client dies), but only from before the next start, never resent.
+  // Uncertain = exactly what a dead worker had in flight. The sink may or may not have it (the
+  // server can accept as the client dies, even just after), but only the one message of that
+  // claim: a resend would have been a new claim with a new Message-ID.
   const uncertain = rows.filter((r) => r.state === 'uncertain');
-  expect(uncertain.map((r) => r.id).sort((a, b) => a - b)).toEqual([...inFlightAtKill.keys()].sort((a, b) => a - b));
+  expect(uncertain.map((r) => r.id).sort((a, b) => a - b)).toEqual([...inFlightAtKill].sort((a, b) => a - b));
   for (const r of uncertain) {
     const mail = mails.find((m) => m.to.includes(r.email));
-    if (!mail) continue;
-    expect(mail.messageId).toBe(r.messageId);
-    expect(Date.parse(mail.at)).toBeLessThan(inFlightAtKill.get(r.id)!);
+    if (mail) expect(mail.messageId).toBe(r.messageId);
   }
 
   const m = await t.services.orm.em.fork().findOneOrFail(MailingSchema, { id: mailingId });

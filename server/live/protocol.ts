@@ -1,0 +1,91 @@
+import type { MailingDetailDto } from '../http/schemas/mailings.js';
+import type { MailingStatus, EventLevel } from '../domain/mailing-status.js';
+import type { AccountHealth } from '../domain/account-health.js';
+import type { RecipientState } from '../domain/recipient-states.js';
+
+/**
+ * The socket.io protocol, declared once: server/live implements it and src/lib/live imports the
+ * same types. Every push carries `at`, the server time of the change it reports (ISO). Event
+ * names end in a version so a changed payload gets a new name.
+ */
+
+export interface Viewer {
+  id: number;
+  name: string;
+}
+
+/** A mailing's counters after a change; pushed at most 4 times a second per mailing. */
+export interface MailingProgressV1 {
+  mailingId: number;
+  departmentId: number;
+  ownerId: number;
+  status: MailingStatus;
+  total: number;
+  sent: number;
+  failed: number;
+  skipped: number;
+  uncertain: number;
+  completion: number;
+  sentToday: number;
+  at: string;
+}
+
+/** Recipients that changed state since the last push, for a watched mailing's page. */
+export interface RecipientChangesV1 {
+  mailingId: number;
+  changes: { rowId: number; email: string; state: RecipientState | 'retrying'; accountId: number | null; reply: string | null; at: string }[];
+  at: string;
+}
+
+export interface MailingStatusV1 {
+  mailingId: number;
+  departmentId: number;
+  ownerId: number;
+  status: MailingStatus;
+  reason: string | null;
+  at: string;
+}
+
+export interface MailingNotificationV1 {
+  mailingId: number;
+  departmentId: number;
+  ownerId: number;
+  level: EventLevel;
+  kind: string;
+  text: string;
+  at: string;
+}
+
+export interface AccountHealthV1 {
+  accountId: number;
+  departmentId: number;
+  ownerId: number;
+  health: AccountHealth;
+  reason: string | null;
+  at: string;
+}
+
+export interface ViewersV1 {
+  mailingId: number;
+  viewers: Viewer[];
+  at: string;
+}
+
+export interface ServerToClient {
+  'mailing:progress:v1': (p: MailingProgressV1) => void;
+  'mailing:recipients:v1': (p: RecipientChangesV1) => void;
+  'mailing:status:v1': (p: MailingStatusV1) => void;
+  'mailing:notification:v1': (p: MailingNotificationV1) => void;
+  /** A mailing appeared in (or left) a list this client may see: reload the page of the list. */
+  'mailings:changed:v1': (p: { departmentId: number; mailingId: number; at: string }) => void;
+  'account:health:v1': (p: AccountHealthV1) => void;
+  'mailing:viewers:v1': (p: ViewersV1) => void;
+}
+
+export type SubscribeReply = { ok: true; snapshot: MailingDetailDto; viewers: Viewer[]; at: string } | { ok: false; error: string };
+
+export interface ClientToServer {
+  /** Watch one mailing's page: a snapshot now, then its recipient changes and viewers. */
+  'mailing:watch': (mailingId: number, reply: (r: SubscribeReply) => void) => void;
+  'mailing:unwatch': (mailingId: number) => void;
+}

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { initTestApp, type TestApp } from '../../support/test-app.js';
+import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink/index.js';
+import { scratchJobStore, startWorker, TEST_SECRET_KEY, type MailroomProcess } from '../../support/server-process.js';
+import { alwaysOpen } from '../../support/engine.js';
+import { SecretBox } from '../../../server/security/secret-box.js';
+import { loadSecretKey } from '../../../server/security/secret-key.js';
+import { createMailings } from '../../../server/engine/create-mailings.js';
+import { settingsRepository } from '../../../server/db/repositories/settings.repository.js';
+import { MailingRecipientSchema, MailingSchema } from '../../../server/db/entities/index.js';
+
+/** Two engine worker processes on one MariaDB database and one Postgres job store. */
+
+const COMPANIES = 100;
+
+let t: TestApp;
+let sink: SmtpSink;
+let jobs: ReturnType<typeof scratchJobStore> | undefined;
+const workers: MailroomProcess[] = [];
+
+beforeAll(async () => {
+  jobs = scratchJobStore();
+  // The test seals the accounts' SMTP passwords with the key the worker processes open them with.
+  const secrets = new SecretBox(loadSecretKey(TEST_SECRET_KEY, ''));
+  [t, sink] = await Promise.all([initTestApp({ services: { secrets } }), startSmtpSink({ rules: { delayMs: 20 } })]);
+  await alwaysOpen(t);
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.stop()));
+  await sink?.stop();
+  await t?.close();
+  jobs?.drop();
+});
+
+async function startEngine() {
+  const worker = await startWorker({
+    databaseUrl: (t.services.config.database as { url: string }).url,
+    env: { JOBS_URL: jobs!.url, MAIL_SINK: 'off', DEMO_DATA: 'off', SEND_LEASE_SECONDS: '5', RECONCILE_SECONDS: '1', JOBS_POLL_SECONDS: '0.2' },
+  });
+  workers.push(worker);
+  return worker;
+}
+
+/** One sales manager, three regular accounts with room to spare today, and an active mailing to 100 companies. */
+async function activeMailing() {
+  const dept = await t.factories.department();
+  const owner = await t.factories.user('sales_manager', dept.id);
+  for (const user of ['two-a@s.test', 'two-b@s.test', 'two-c@s.test']) {
+    await t.factories.account(owner, { smtpPort: sink.port, smtpUser: user, fromEmail: user, dailyLimit: 1_000_000 });
+  }
+  const ids: number[] = [];
+  for (let i = 0; i < COMPANIES; i++) ids.push((await t.factories.company(owner, { email: `c${i}@two.test` })).id);
+  const message = await t.factories.message(owner, { html: '<p>Hello {{ name }}</p><a href="{{ unsubscribe_url }}">unsubscribe</a>' });
+  const em = t.services.orm.em.fork();
+  const actor = { id: owner.id, role: 'sales_manager' as const, departmentId: dept.id };
+  const request = { messageId: message.id, selections: { company: { ids } }, start: 'active' as const };
+  const { mailings, reports } = await createMailings(em, actor, request, await settingsRepository.get(em, ''), new Date());
+  expect(reports[0].errors).toEqual([]);
+  return mailings[0].id;
+}
+
+// Invariant: several workers on one database and job store deliver a mailing exactly once:
+// agenda's locks and the ledger's guarded claims see that no recipient is mailed twice.
+it('delivers every recipient exactly once with two worker processes', { timeout: 60_000 }, async () => {
+  const t0=Date.now();
+  const mailingId = await activeMailing();
+  console.log('setup', Date.now()-t0);
+  const first = await startEngine();
+  // One after another (STACK.md): the second starts once the first has made the job store's schema
+  // and scheduled its reconcile job.
+  await vi.waitFor(() => expect(jobs!.psql("select count(*) from agenda_jobs where name = 'reconcile'").trim()).toBe('1'), { timeout: 30_000, interval: 100 });
+  console.log('first up', Date.now()-t0, sink.accepted().length);
+  const second = await startEngine();
+
+  const output = () => workers.map((w, i) => `worker ${i + 1}:\n${w.output()}`).join('\n');
+  await vi.waitFor(
+    async () => {
+      const m = await t.services.orm.em.fork().findOneOrFail(MailingSchema, { id: mailingId });
+      expect(m.status, output()).toBe('done');
+    },
+    { timeout: 40_000, interval: 200 },
+  );
+
+  console.log('done', Date.now()-t0, sink.accepted().slice(0,3).map(a=>a.at), sink.accepted().slice(-1).map(a=>a.at));
+  const rows = await t.services.orm.em.fork().find(MailingRecipientSchema, { mailing: mailingId });
+  const counts = sink.acceptedCountsByRecipient();
+  expect(rows).toHaveLength(COMPANIES);
+  expect(rows.filter((r) => r.state !== 'sent')).toEqual([]);
+  expect(counts.size).toBe(COMPANIES);
+  expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+  const m = await t.services.orm.em.fork().findOneOrFail(MailingSchema, { id: mailingId });
+  expect({ sent: m.sentCount, failed: m.failedCount, uncertain: m.uncertainCount, skipped: m.skippedCount }).toEqual({ sent: COMPANIES, failed: 0, uncertain: 0, skipped: 0 });
+  // Both workers are still up: neither died on the other's locks or schema.
+  for (const w of [first, second]) expect(w.child.exitCode ?? w.child.signalCode, output()).toBeNull();
+});
