@@ -51,9 +51,10 @@ export const live = {
 
   /** Listens to one pushed event; returns the unsubscribe. */
   on<E extends LiveEvent>(event: E, fn: ServerToClient[E]): () => void {
-    const s = theSocket() as unknown as Socket<ServerToClient, ClientToServer> & { on(e: E, f: ServerToClient[E]): unknown; off(e: E, f: ServerToClient[E]): unknown };
-    s.on(event, fn);
-    return () => void s.off(event, fn);
+    const s = theSocket();
+    // socket.io's listener type cannot follow a generic event name; the signature above keeps callers exact.
+    s.on(event, fn as never);
+    return () => void s.off(event, fn as never);
   },
 
   /** Connection state now and on every change; returns the unsubscribe. */

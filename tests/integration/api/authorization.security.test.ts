@@ -106,8 +106,10 @@ const ofDept = (a: Seat, dept: DeptKey) => (a.dept === dept ? 'their own departm
 interface Target {
   /** The department the record lies in (none for an empty department). */
   dept?: DeptKey;
-  /** The id to put in the path; a write gets a fresh record so the shared ones stay put. */
-  id(): Promise<number | string>;
+  /** The shared record's id, for reads and for writes that must be refused (and so change nothing). */
+  id(): number | string;
+  /** A new record for a write that succeeds, so the shared ones stay put. */
+  fresh?(): Promise<number>;
   missing: number | string;
 }
 
@@ -126,8 +128,8 @@ interface Row {
 
 const NOUN: Record<OwnedResource, string> = { companies: 'company', contacts: 'contact', leads: 'lead', accounts: 'account', signatures: 'signature', messages: 'message' };
 
-const shared = (resource: OwnedResource, dept: DeptKey): Target => ({ dept, id: async () => m.records[dept][resource], missing: MISSING_ID });
-const fresh = (resource: OwnedResource, dept: DeptKey): Target => ({ dept, id: () => m.fresh(resource, dept), missing: MISSING_ID });
+const shared = (resource: OwnedResource, dept: DeptKey): Target => ({ dept, id: () => m.records[dept][resource], missing: MISSING_ID });
+const fresh = (resource: OwnedResource, dept: DeptKey): Target => ({ ...shared(resource, dept), fresh: () => m.fresh(resource, dept) });
 
 /** The department whose records a create for oneself lands in (admins and company managers have none). */
 const homeOf = (a: Seat): DeptKey => a.dept ?? 'A';
@@ -242,8 +244,8 @@ const TABLE: Row[] = [
   },
   ...(['A', 'B'] as const).flatMap((dept): Row[] => {
     const user = (fresh: boolean): Target => ({
-      dept, missing: MISSING_ID,
-      id: async () => (fresh ? (await t.factories.user('sales_manager', m.departments[dept].id)).id : m.owners[dept].id),
+      dept, missing: MISSING_ID, id: () => m.owners[dept].id,
+      fresh: fresh ? async () => (await t.factories.user('sales_manager', m.departments[dept].id)).id : undefined,
     });
     return [
       { group: 'users', method: 'GET', route: '/api/users/{id}', rule: dept === 'A' ? SEE_A : SEE_B, target: user(false), act: (a) => `GET a user of ${ofDept(a, dept)}` },
@@ -261,15 +263,15 @@ const TABLE: Row[] = [
     then: (res, a) => expectOnlyVisible(res.body.map((d: { id: number }) => ({ id: d.id, departmentId: d.id })), a, { A: m.departments.A.id, B: m.departments.B.id }),
   },
   ...(['A', 'B'] as const).flatMap((dept): Row[] => [
-    { group: 'departments', method: 'GET', route: '/api/departments/{id}', rule: dept === 'A' ? SEE_A : SEE_B, target: { dept, id: async () => m.departments[dept].id, missing: MISSING_ID }, act: (a) => `GET ${ofDept(a, dept)}` },
+    { group: 'departments', method: 'GET', route: '/api/departments/{id}', rule: dept === 'A' ? SEE_A : SEE_B, target: { dept, id: () => m.departments[dept].id, missing: MISSING_ID }, act: (a) => `GET ${ofDept(a, dept)}` },
   ]),
   { group: 'departments', method: 'POST', route: '/api/departments', rule: ADMIN_CREATES, body: () => ({ name: `Dept ${next()}` }), act: () => 'create a department' },
   ...(['PATCH', 'DELETE'] as const).map((method): Row => ({
     group: 'departments', method, route: '/api/departments/{id}', rule: ADMIN_CHANGES,
-    // An empty department of nobody: what matters is the role, not membership.
-    target: { id: async () => (await t.factories.department()).id, missing: MISSING_ID },
+    // A new, empty department for the admin; the others are refused whatever department they name.
+    target: { id: () => m.departments.B.id, fresh: async () => (await t.factories.department()).id, missing: MISSING_ID },
     body: method === 'PATCH' ? () => ({ name: `Renamed ${next()}` }) : undefined,
-    act: () => `${method} an empty department`,
+    act: () => `${method} a department`,
   })),
 
   { group: 'settings', method: 'GET', route: '/api/settings', rule: EVERYONE, act: () => 'read the settings' },
@@ -283,7 +285,7 @@ const TABLE: Row[] = [
     },
   },
   ...(['A', 'B'] as const).map((dept): Row => ({
-    group: 'outbox', method: 'GET', route: '/api/outbox/{id}', rule: dept === 'A' ? SEE_A : SEE_B, target: { dept, id: async () => mails[dept], missing: MISSING_MAIL },
+    group: 'outbox', method: 'GET', route: '/api/outbox/{id}', rule: dept === 'A' ? SEE_A : SEE_B, target: { dept, id: () => mails[dept], missing: MISSING_MAIL },
     act: (a) => `read mail sent from ${ofDept(a, dept)}`,
   })),
 ];
@@ -349,7 +351,7 @@ describe('the authorisation matrix', () => {
           const expected = row.rule.expect[key];
           it(`${seat.label} ${expected < 400 ? 'can' : 'cannot'} ${row.act(seat)} → ${expected}`, async () => {
             const a = m.actors[key];
-            const id = await row.target?.id();
+            const id = expected < 400 && row.target?.fresh ? await row.target.fresh() : row.target?.id();
             const refusedWrite = row.method !== 'GET' && expected >= 400;
             const before = refusedWrite ? await databaseFingerprint(t.services.orm) : '';
             const res = await run(row, a.client, a, id);
@@ -413,7 +415,7 @@ describe('CSRF', () => {
       const row = TABLE.find((r) => r.method === method && r.route === route && r.rule.expect.admin < 400);
       const admin = m.actors.admin;
       // The admin's own request would succeed, so only the token can be why it is refused.
-      const id = row?.target ? await row.target.id() : undefined;
+      const id = row?.target?.fresh ? await row.target.fresh() : row?.target?.id();
       const before = await databaseFingerprint(t.services.orm);
       const res = await client().send(method, pathOf(route, id), row?.body?.(admin) ?? (method === 'DELETE' ? undefined : {}));
       expect(res.status, res.text).toBe(403);

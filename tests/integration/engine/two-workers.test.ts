@@ -63,14 +63,11 @@ async function activeMailing() {
 // Invariant: several workers on one database and job store deliver a mailing exactly once:
 // agenda's locks and the ledger's guarded claims see that no recipient is mailed twice.
 it('delivers every recipient exactly once with two worker processes', { timeout: 60_000 }, async () => {
-  const t0=Date.now();
   const mailingId = await activeMailing();
-  console.log('setup', Date.now()-t0);
   const first = await startEngine();
   // One after another (STACK.md): the second starts once the first has made the job store's schema
   // and scheduled its reconcile job.
   await vi.waitFor(() => expect(jobs!.psql("select count(*) from agenda_jobs where name = 'reconcile'").trim()).toBe('1'), { timeout: 30_000, interval: 100 });
-  console.log('first up', Date.now()-t0, sink.accepted().length);
   const second = await startEngine();
 
   const output = () => workers.map((w, i) => `worker ${i + 1}:\n${w.output()}`).join('\n');
@@ -82,7 +79,6 @@ it('delivers every recipient exactly once with two worker processes', { timeout:
     { timeout: 40_000, interval: 200 },
   );
 
-  console.log('done', Date.now()-t0, sink.accepted().slice(0,3).map(a=>a.at), sink.accepted().slice(-1).map(a=>a.at));
   const rows = await t.services.orm.em.fork().find(MailingRecipientSchema, { mailing: mailingId });
   const counts = sink.acceptedCountsByRecipient();
   expect(rows).toHaveLength(COMPANIES);

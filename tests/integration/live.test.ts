@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connect, type Socket } from 'socket.io-client';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { boot, type Running } from '../../server/boot.js';
+import { loadConfig } from '../../server/config.js';
+import type { ClientToServer, MailingProgressV1, ServerToClient, SubscribeReply } from '../../server/live/protocol.js';
+import { createMailings } from '../../server/engine/create-mailings.js';
+import { runAccount } from '../../server/engine/scheduler.js';
+import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
+import { SettingsSchema } from '../../server/db/entities/settings.entity.js';
+import { scratchDatabase } from '../support/databases.js';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink/index.js';
+import { Factories } from '../support/factories.js';
+import { TEST_PASSWORD } from '../support/test-app.js';
+
+type Client = Socket<ServerToClient, ClientToServer>;
+
+let running: Running;
+let sink: SmtpSink;
+let drop: () => Promise<void>;
+let f: Factories;
+const sockets: Client[] = [];
+
+async function signIn(email: string): Promise<string> {
+  const res = await fetch(`${running.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: TEST_PASSWORD }) });
+  expect(res.status).toBe(200);
+  return res.headers.get('set-cookie')!.split(';')[0];
+}
+
+async function client(cookie?: string): Promise<Client> {
+  const socket: Client = connect(running.url!, { transports: ['websocket'], extraHeaders: cookie ? { cookie } : {}, reconnection: false });
+  sockets.push(socket);
+  return socket;
+}
+
+const connected = (s: Client) => new Promise<void>((ok, fail) => {
+  if (s.connected) return ok();
+  s.once('connect', () => ok());
+  s.once('connect_error', fail);
+});
+const watch = (s: Client, id: number) => new Promise<SubscribeReply>((ok) => s.emit('mailing:watch', id, ok));
+
+let anna: Awaited<ReturnType<Factories['user']>>;
+let mailingId: number;
+let accountId: number;
+
+beforeAll(async () => {
+  const db = await scratchDatabase('mysql');
+  drop = db.drop;
+  sink = await startSmtpSink({ rules: { delayMs: 20 } });
+  const config = { ...loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'mailroom-live-')), PORT: '0', MAIL_SINK: 'off', DEMO_DATA: 'off', SECRET_KEY: 'live-test-secret-key-0000' }, ['--role', 'web']), database: db.target };
+  running = await boot(config, () => {});
+  f = new Factories(running.services.orm, running.services.secrets, TEST_PASSWORD);
+  const [north, south] = [await f.department(), await f.department()];
+  anna = await f.user('sales_manager', north.id, { email: 'anna@live.test' });
+  await f.user('company_manager', null, { email: 'ceo@live.test' });
+  await f.user('sales_manager', south.id, { email: 'cleo@live.test' });
+  accountId = (await f.account(anna, { smtpPort: sink.port, dailyLimit: 10_000 })).id;
+  const ids = [];
+  for (let i = 0; i < 12; i++) ids.push((await f.company(anna, { email: `c${i}@live.test` })).id);
+  const em = running.services.orm.em.fork();
+  await em.nativeUpdate(SettingsSchema, { id: 1 }, { windowStart: '00:00', windowEnd: '23:59', businessDays: [1, 2, 3, 4, 5, 6, 7] });
+  const message = await f.message(anna);
+  const { mailings } = await createMailings(em, { id: anna.id, role: 'sales_manager', departmentId: north.id }, { messageId: message.id, selections: { company: { ids } }, start: 'active' }, await settingsRepository.get(em, ''), new Date());
+  mailingId = mailings[0].id;
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  await running?.close();
+  await sink?.stop();
+  await drop?.();
+});
+
+describe('the live hub', () => {
+  // The handshake reuses the session cookie: no cookie, no socket.
+  it('refuses a connection without a session', async () => {
+    const s = await client();
+    await expect(connected(s)).rejects.toThrow(/unauthorized/);
+  });
+
+  // A client may only join the room of a mailing it may see.
+  it('refuses to let another department watch a mailing', async () => {
+    const cleo = await client(await signIn('cleo@live.test'));
+    await connected(cleo);
+    expect(await watch(cleo, mailingId)).toEqual({ ok: false, error: 'Mailing not found' });
+    expect(await watch(cleo, -3)).toMatchObject({ ok: false });
+  });
+
+  it('pushes progress, coalesced, to everyone allowed and to no one else', async () => {
+    const [annaSocket, ceoSocket, cleoSocket] = await Promise.all([client(await signIn('anna@live.test')), client(await signIn('ceo@live.test')), client(await signIn('cleo@live.test'))]);
+    await Promise.all([connected(annaSocket), connected(ceoSocket), connected(cleoSocket)]);
+    const snapshot = await watch(annaSocket, mailingId);
+    expect(snapshot).toMatchObject({ ok: true, snapshot: { id: mailingId, total: 12, sent: 0 } });
+    const viewers = new Promise<string[]>((ok) => annaSocket.on('mailing:viewers:v1', (v) => v.viewers.length === 2 && ok(v.viewers.map((x) => x.name).sort())));
+    expect((await watch(ceoSocket, mailingId)).ok).toBe(true);
+    expect(await viewers).toHaveLength(2);
+
+    const seen = { anna: [] as { p: MailingProgressV1; receivedAt: number }[], ceo: [] as MailingProgressV1[], cleo: 0, changes: 0 };
+    annaSocket.on('mailing:progress:v1', (p) => seen.anna.push({ p, receivedAt: Date.now() }));
+    annaSocket.on('mailing:recipients:v1', (r) => (seen.changes += r.changes.length));
+    ceoSocket.on('mailing:progress:v1', (p) => seen.ceo.push(p));
+    cleoSocket.on('mailing:progress:v1', () => seen.cleo++);
+
+    // The real engine sends with no pacing wait (the sleep is skipped), as fast as the sink answers.
+    const { orm, secrets, transport, events } = running.services;
+    let sent = 0;
+    for (let i = 0; i < 20 && sent < 12; i++) {
+      await runAccount({ orm, secrets, transport, events, now: () => new Date(), random: () => 0, leaseMs: 60_000 }, accountId, { deadline: Date.now() + 30_000, sleep: async () => {} });
+      await orm.em.fork().getConnection().execute('update email_accounts set next_send_at = null');
+      sent = sink.accepted().length;
+    }
+    await expect.poll(() => seen.anna.at(-1)?.p.sent, { timeout: 10_000 }).toBe(12);
+    await expect.poll(() => seen.ceo.at(-1)?.sent, { timeout: 10_000 }).toBe(12);
+    expect(seen.cleo).toBe(0);
+    await expect.poll(() => seen.changes, { timeout: 5_000 }).toBe(12);
+    // Every push carries the server time of its change; at most 4 a second per mailing.
+    for (const { p } of seen.anna) expect(Date.parse(p.at)).not.toBeNaN();
+    expect(seen.anna.length).toBeLessThan(12);
+    for (let i = 1; i < seen.anna.length; i++) expect(seen.anna[i].receivedAt - seen.anna[i - 1].receivedAt).toBeGreaterThanOrEqual(200);
+  });
+});
