@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { SmtpSecurity } from '../domain/account-health.js';
+import { smtpConnection } from './smtp-options.js';
 
 /** Signs in to an account's SMTP server once, without sending, and says how it went. */
 
@@ -28,17 +29,7 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 export async function checkSmtpLogin(login: SmtpLogin, password: string, opts: { timeoutMs?: number } = {}): Promise<SmtpCheckOutcome> {
   const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const where = `${login.host}:${login.port}`;
-  const transport = nodemailer.createTransport({
-    host: login.host,
-    port: login.port,
-    secure: login.security === 'tls',
-    requireTLS: login.security === 'starttls',
-    ignoreTLS: login.security === 'none',
-    auth: { user: login.user, pass: password },
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout,
-  });
+  const transport = nodemailer.createTransport(smtpConnection(login, password, timeout));
   try {
     await transport.verify();
     return { health: 'ok', message: `Signed in to ${where} as ${login.user}` };

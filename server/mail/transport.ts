@@ -4,6 +4,7 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { SMTPPoolOptions, SMTPPoolSentMessageInfo } from 'nodemailer/lib/smtp-pool/index.js';
 import { classifySmtpFailure, type SmtpFailure, type SmtpOutcome } from '../domain/smtp-outcome.js';
 import type { SmtpAccount, Transport } from '../engine/ports.js';
+import { smtpConnection } from './smtp-options.js';
 
 /**
  * One pooled SMTP transport per account. Knows nothing of mailings: it takes a built message and
@@ -77,15 +78,7 @@ export class TransportPool implements Transport {
       maxConnections: 1,
       maxMessages: 100,
       maxRequeues: 0,
-      host: account.smtpHost,
-      port: account.smtpPort,
-      secure: account.smtpSecurity === 'tls',
-      requireTLS: account.smtpSecurity === 'starttls',
-      ignoreTLS: account.smtpSecurity === 'none',
-      auth: { user: account.smtpUser, pass: password },
-      connectionTimeout: this.timeoutMs,
-      greetingTimeout: this.timeoutMs,
-      socketTimeout: this.timeoutMs,
+      ...smtpConnection({ host: account.smtpHost, port: account.smtpPort, security: account.smtpSecurity, user: account.smtpUser }, password, this.timeoutMs),
     });
     this.pools.set(account.id, { key, mailer });
     return mailer;

@@ -1,0 +1,107 @@
+import { goto } from '$app/navigation';
+import type { Me } from '$server/http/routes/session';
+import type { AccountHealth } from '$server/domain/account-health';
+import type { Owned } from '$server/domain/visibility';
+import { seesAllDepartments } from '$server/domain/visibility';
+import { live } from '$lib/live/socket';
+import { RED_REASON_TEXT } from '$lib/utils/account-light';
+import { toasts } from './toasts.svelte';
+
+export type NotificationPermissionState = NotificationPermission | 'unsupported';
+
+const FAILING = new Set<AccountHealth>(['auth_failed', 'sender_refused', 'unreachable']);
+
+const supported = () => typeof window !== 'undefined' && 'Notification' in window;
+const currentPermission = (): NotificationPermissionState => (supported() ? Notification.permission : 'unsupported');
+
+/**
+ * What the user is told about while signed in, on any page:
+ * - a browser notification (Notification API) when a mailing they are concerned with is
+ *   interrupted, or one of their own accounts turns red; an error toast instead while the
+ *   browser may not show notifications;
+ * - an error toast for the other errors of mailings they own or have open.
+ * The permission is asked only from the top bar's button, never on its own.
+ */
+class NotificationState {
+  permission = $state<NotificationPermissionState>(currentPermission());
+  /** Mailings whose page is open; counted, because the next page may register before the last one releases. */
+  #watched = new Map<number, number>();
+  /** Events already shown: a hub may send the same change again after a reconnect. */
+  #seen = new Set<string>();
+
+  /** Whether `me` hears about this mailing: owner, watcher, team lead of its department, or someone who sees every department. */
+  concerns(me: Me, mailing: Owned & { mailingId: number }): boolean {
+    return (
+      mailing.ownerId === me.id ||
+      this.#watched.has(mailing.mailingId) ||
+      seesAllDepartments(me) ||
+      (me.role === 'team_lead' && mailing.departmentId === me.departmentId)
+    );
+  }
+
+  /** Listens to the live events for `me`; returns the stop. */
+  start(me: Me): () => void {
+    this.permission = currentPermission();
+    const stops = [
+      live.on('mailing:status:v1', (p) => {
+        if (p.status !== 'interrupted' || !this.concerns(me, p)) return;
+        this.#alert(`status:${p.mailingId}:${p.at}`, `Mailing #${p.mailingId} was interrupted`, p.reason ?? 'Sending stopped.', `/mailings/${p.mailingId}`);
+      }),
+      live.on('account:health:v1', (p) => {
+        if (p.ownerId !== me.id || !FAILING.has(p.health)) return;
+        const reason = p.reason ?? RED_REASON_TEXT[p.health as 'auth_failed' | 'sender_refused' | 'unreachable'];
+        this.#alert(`account:${p.accountId}:${p.at}`, 'One of your e-mail accounts turned red', reason, '/accounts');
+      }),
+      live.on('mailing:notification:v1', (p) => {
+        // Critical ones arrive as an interruption above; toasts are for the errors of one's own or open mailings.
+        if (p.level !== 'error' || !(p.ownerId === me.id || this.#watched.has(p.mailingId))) return;
+        if (this.#once(`note:${p.mailingId}:${p.kind}:${p.at}:${p.text}`)) toasts.error(`Mailing #${p.mailingId}: ${p.text}`);
+      }),
+    ];
+    return () => stops.forEach((stop) => stop());
+  }
+
+  /** Asks the browser for permission; called only from the user's click. */
+  async request() {
+    if (!supported()) return;
+    this.permission = await Notification.requestPermission();
+  }
+
+  /** The mailing's page is open: its events concern this user. Returns the release. */
+  watching(mailingId: number): () => void {
+    this.#watched.set(mailingId, (this.#watched.get(mailingId) ?? 0) + 1);
+    return () => {
+      const n = (this.#watched.get(mailingId) ?? 1) - 1;
+      if (n > 0) this.#watched.set(mailingId, n);
+      else this.#watched.delete(mailingId);
+    };
+  }
+
+  #once(key: string): boolean {
+    if (this.#seen.has(key)) return false;
+    this.#seen.add(key);
+    return true;
+  }
+
+  #alert(key: string, title: string, body: string, href: string) {
+    if (!this.#once(key)) return;
+    if (!supported() || Notification.permission !== 'granted') {
+      toasts.error(`${title}: ${body}`);
+      return;
+    }
+    const note = new Notification(title, { body, tag: key });
+    note.onclick = () => {
+      window.focus();
+      void goto(href);
+      note.close();
+    };
+  }
+
+  reset() {
+    this.#watched.clear();
+    this.#seen.clear();
+    this.permission = currentPermission();
+  }
+}
+
+export const notifications = new NotificationState();
