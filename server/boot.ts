@@ -19,6 +19,7 @@ import { startDevSink } from './mail/dev-sink.js';
 import { TransportPool } from './mail/transport.js';
 import { EventBus } from './live/event-bus.js';
 import { Engine } from './engine/jobs.js';
+import { startDbRelay } from './live/db-relay.js';
 
 export interface Running {
   services: Services;
@@ -77,6 +78,11 @@ export async function boot(config: Config, log: (line: string) => void = console
       });
       const hub = attachLiveHub(server as HttpServer, services);
       closers.push(() => hub.close());
+      // Without an engine in this process, what the workers commit reaches the hub through the database.
+      if (!engine) {
+        const stopRelay = startDbRelay(orm, events, now);
+        closers.push(async () => stopRelay());
+      }
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       url = `http://localhost:${port}`;

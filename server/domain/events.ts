@@ -11,6 +11,8 @@ export interface DomainEvents {
   'recipient.retrying': { mailingId: number; departmentId: number; ownerId: number; accountId: number; rowId: number; email: string; attempts: number; dueAt: string; reply: string; at: string };
   'recipient.uncertain': { mailingId: number; departmentId: number; ownerId: number; rowId: number; email: string; at: string };
   'recipient.unsubscribed': { mailingId: number; departmentId: number; ownerId: number; email: string; at: string };
+  /** Counters changed without a per-recipient event here (another process sent): push fresh progress. */
+  'mailing.counters': { mailingId: number; departmentId: number; ownerId: number; at: string };
   'mailing.status': { mailingId: number; departmentId: number; ownerId: number; status: MailingStatus; reason: string | null; at: string };
   'mailing.notification': { mailingId: number; departmentId: number; ownerId: number; level: EventLevel; kind: string; text: string; at: string };
   'account.health': { accountId: number; departmentId: number; ownerId: number; health: AccountHealth; reason: string | null; at: string };

@@ -114,6 +114,7 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
       case 'recipient.uncertain':
         return progress.add(e.mailingId, { rowId: e.rowId, email: e.email, state: 'uncertain', accountId: null, reply: null, at: e.at });
       case 'recipient.unsubscribed':
+      case 'mailing.counters':
         return progress.add(e.mailingId);
       case 'mailing.status':
         io.to([...listRooms(e.departmentId), `mailing:${e.mailingId}`]).emit('mailing:status:v1', { mailingId: e.mailingId, departmentId: e.departmentId, ownerId: e.ownerId, status: e.status, reason: e.reason, at: e.at });
