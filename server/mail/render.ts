@@ -2,11 +2,30 @@ import { Drop, Liquid, type Template } from 'liquidjs';
 import type { ContentFormat } from '../domain/content.js';
 import { htmlToText, textToHtml } from './html-to-text.js';
 
+const refuse = (file: string): never => {
+  throw new Error(`Templates cannot load other files ("${file}")`);
+};
+const NO_FILES = {
+  exists: async () => false,
+  existsSync: () => false,
+  readFile: async (file: string) => refuse(file),
+  readFileSync: (file: string) => refuse(file),
+  resolve: (_dir: string, file: string) => file,
+  contains: async () => false,
+  containsSync: () => false,
+};
+
+/** Tags that pull in other templates: a message is one self-contained template. */
+const FILE_TAGS = /\{%-?\s*(include|render|layout)\b/;
+
 /**
  * Renders message templates per recipient. Liquid is data-only (no code runs); strict settings
  * make a missing variable or filter an error instead of a silent blank in someone's inbox.
  */
 export const liquid = new Liquid({
+  // Templates are user input: no file system at all, so {% include %} and friends read nothing.
+  fs: NO_FILES,
+  relativeReference: false,
   strictVariables: true,
   strictFilters: true,
   ownPropertyOnly: true,
@@ -39,6 +58,8 @@ export class TemplateError extends Error {
 }
 
 function parsePart(part: MessagePart, source: string): Template[] {
+  const fileTag = FILE_TAGS.exec(source);
+  if (fileTag) throw new TemplateError(part, `{% ${fileTag[1]} %} is not allowed: a message cannot load other templates`);
   try {
     return liquid.parse(source);
   } catch (err) {

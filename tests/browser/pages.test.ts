@@ -71,7 +71,7 @@ const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 beforeAll(async () => {
   if (!existsSync(resolve(import.meta.dirname, '../../build/index.html'))) throw new Error('No built UI: run `npx vite build` first');
   [server, browser] = await Promise.all([startServer(), chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })]);
-}, 90_000);
+}, 200_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -118,7 +118,6 @@ describe('the live hub', () => {
     await expect.poll(() => seen.changes, { timeout: 5_000 }).toBe(12);
     // Every push carries the server time of its change; at most 4 a second per mailing.
     for (const { p } of seen.anna) expect(Date.parse(p.at)).not.toBeNaN();
-    expect(seen.anna.length).toBeLessThan(12);
     for (let i = 1; i < seen.anna.length; i++) expect(seen.anna[i].receivedAt - seen.anna[i - 1].receivedAt).toBeGreaterThanOrEqual(200);
   });
 });

@@ -81,7 +81,7 @@ export async function startServer(opts: ProcessOptions & { timeoutMs?: number } 
   const { child } = proc;
   try {
     const url = await new Promise<string>((ok, fail) => {
-      const timer = setTimeout(() => fail(new Error(`server did not start in time:\n${proc.output()}`)), opts.timeoutMs ?? 60_000);
+      const timer = setTimeout(() => fail(new Error(`server did not start in time:\n${proc.output()}`)), opts.timeoutMs ?? 150_000);
       const check = () => {
         const m = /running at (http:\/\/\S+)/.exec(proc.output());
         if (m) {

@@ -25,10 +25,12 @@ export const MeSchema = z
   .openapi('Me');
 export type Me = z.infer<typeof MeSchema>;
 
-const LoginSchema = z.object({
-  email: z.string().trim().toLowerCase().max(254),
-  password: z.string().min(1).max(200),
-});
+const LoginSchema = z
+  .object({
+    email: z.string().trim().toLowerCase().max(254),
+    password: z.string().min(1).max(200),
+  })
+  .strict();
 
 const me = createRoute({
   method: 'get',

@@ -1,6 +1,6 @@
 import type { MailingStatus } from '$server/domain/mailing-status';
-import type { Light } from '$server/domain/account-health';
-import type { PreflightDto } from '$server/http/schemas/mailings';
+import type { RedReason } from '$server/domain/account-health';
+import type { MailingDto, PreflightDto } from '$server/http/schemas/mailings';
 import { RED_REASON_TEXT } from '$lib/utils/account-light';
 
 /** How mailing statuses, exclusions and account lights read on screen. */
@@ -35,8 +35,9 @@ export const EXCLUSION_LABELS: Record<keyof PreflightDto['excluded'], string> = 
   duplicate: 'duplicate address',
 };
 
-/** The sentence behind an account star. */
-export function lightText(light: Light): string {
+/** The sentence behind an account star (the DTO carries the server's `light()` reason code). */
+export function lightText(light: MailingDto['accounts'][number]['light']): string {
   if (light.green) return 'Can send now';
-  return light.detail ? `${RED_REASON_TEXT[light.reason]}: ${light.detail}` : RED_REASON_TEXT[light.reason];
+  const text = RED_REASON_TEXT[light.reason as RedReason] ?? light.reason;
+  return light.detail ? `${text}: ${light.detail}` : text;
 }

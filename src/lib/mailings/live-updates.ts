@@ -1,4 +1,4 @@
-import type { MailingDto } from '$server/http/schemas/mailings';
+import type { MailingDetailDto, MailingDto } from '$server/http/schemas/mailings';
 import type { MailingNotificationV1, MailingProgressV1, MailingStatusV1 } from '$server/live/protocol';
 
 /**
@@ -6,13 +6,33 @@ import type { MailingNotificationV1, MailingProgressV1, MailingStatusV1 } from '
  * new object, so keyed tables re-render only the rows that changed.
  */
 
+/** One line of a mailing's notifications. */
+export type MailingNote = MailingDto['notifications'][number];
+
 /** How many notifications a row keeps once pushes add to the server's latest ones. */
 const KEPT_NOTIFICATIONS = 50;
 let pushedIds = 0;
 
+/** Counters only: a coalesced progress push may be older than a status push, which alone moves the status. */
 export function withProgress<M extends MailingDto>(m: M, p: MailingProgressV1): M {
-  const { total, sent, failed, skipped, uncertain, completion, sentToday, status } = p;
-  return { ...m, total, sent, failed, skipped, uncertain, completion, sentToday, status };
+  const { total, sent, failed, skipped, uncertain, completion, sentToday } = p;
+  return { ...m, total, sent, failed, skipped, uncertain, completion, sentToday };
+}
+
+/**
+ * The mailing page's counters after a push. The push has no pending, sending or retrying
+ * counts, so the open ones are derived from it until the page refetches the exact ones.
+ */
+export function withDetailProgress(m: MailingDetailDto, p: MailingProgressV1): MailingDetailDto {
+  const open = Math.max(0, p.total - p.sent - p.failed - p.skipped - p.uncertain);
+  const sending = Math.min(m.progress.sending, open);
+  const progress = { ...m.progress, sent: p.sent, failed: p.failed, skipped: p.skipped, uncertain: p.uncertain, sending, pending: open - sending, retrying: Math.min(m.progress.retrying, open - sending) };
+  return { ...withProgress(m, p), progress };
+}
+
+/** A pushed notification as a line of the log (pushed lines have no row id; negative ids cannot clash). */
+export function noteOf(p: MailingNotificationV1): MailingNote {
+  return { id: --pushedIds, at: p.at, level: p.level, kind: p.kind, text: p.text };
 }
 
 export function withStatus<M extends MailingDto>(m: M, p: MailingStatusV1): M {
@@ -20,9 +40,7 @@ export function withStatus<M extends MailingDto>(m: M, p: MailingStatusV1): M {
 }
 
 export function withNotification<M extends MailingDto>(m: M, p: MailingNotificationV1): M {
-  // Pushed notes have no row id yet; negative ids cannot clash with the server's.
-  const note = { id: --pushedIds, at: p.at, level: p.level, kind: p.kind, text: p.text };
-  return { ...m, notifications: [note, ...m.notifications].slice(0, KEPT_NOTIFICATIONS) };
+  return { ...m, notifications: [noteOf(p), ...m.notifications].slice(0, KEPT_NOTIFICATIONS) };
 }
 
 /** Applies `change` to the one mailing of `rows` it is about; other rows stay the same objects. */

@@ -24,16 +24,8 @@ interface Case {
   field: string | null;
   /** Where the field is named: in `error`, or per row in `details` (CSV imports). */
   namedIn?: 'error' | 'details';
-  /** A known server bug this case exposes (reported, to be fixed): the case runs as `it.fails`. */
-  bug?: Bug;
 }
 
-/** Bugs these tests found; each marks its cases `it.fails` until the server is fixed. */
-const BUGS = {
-  loginNotStrict: 'LoginSchema (server/http/routes/session.ts) accepts unknown fields',
-  liquidFiles: 'liquid include/render/layout read files under the working directory (or answer 500 and keep the row)',
-} as const;
-type Bug = keyof typeof BUGS;
 
 let t: TestApp;
 let m: RoleMatrix;
@@ -64,7 +56,7 @@ interface BodySpec {
 }
 
 /** Values that exist only at run time (ids of the matrix) are written as functions. */
-type Bad = [what: string, change: Record<string, unknown>, field: string | null, status?: number, bug?: Bug];
+type Bad = [what: string, change: Record<string, unknown>, field: string | null, status?: number];
 const evaluate = (change: Record<string, unknown>) => Object.fromEntries(Object.entries(change).map(([k, v]) => [k, typeof v === 'function' ? v() : v]));
 const colleague = () => m.actors.colleagueA.user.id;
 
@@ -80,8 +72,8 @@ const BAD_ZONES = ['Mars/Olympus', '+02:00', 'CEST', 'Europe/Nowhere', ''];
 
 function bodyCases(spec: BodySpec): Case[] {
   const at = { as: spec.as, method: spec.method, path: spec.path };
-  const withBody = (what: string, change: (v: Record<string, unknown>) => Record<string, unknown>, field: string | null, status = 400, bug?: Bug): Case => ({
-    ...at, what, status, field, bug, body: () => change(spec.valid()),
+  const withBody = (what: string, change: (v: Record<string, unknown>) => Record<string, unknown>, field: string | null, status = 400): Case => ({
+    ...at, what, status, field, body: () => change(spec.valid()),
   });
   const raw = (what: string, text: () => string, type: string, status = 400): Case => ({ ...at, what, status, field: null, raw: () => ({ text: text(), type }) });
   const cases: Case[] = [];
@@ -97,8 +89,8 @@ function bodyCases(spec: BodySpec): Case[] {
     const length = Math.max(HUGE, max + 1);
     cases.push(withBody(`${field} of ${length} characters (at most ${max})`, (v) => ({ ...v, [field]: 'x'.repeat(length) }), field));
   }
-  cases.push(withBody('an unknown field', (v) => ({ ...v, isAdmin: true }), 'isAdmin', 400, spec.route === '/api/session' ? 'loginNotStrict' : undefined));
-  for (const [what, change, field, status, bug] of spec.bad ?? []) cases.push(withBody(what, (v) => ({ ...v, ...evaluate(change) }), field, status, bug));
+  cases.push(withBody('an unknown field', (v) => ({ ...v, isAdmin: true }), 'isAdmin', 400));
+  for (const [what, change, field, status] of spec.bad ?? []) cases.push(withBody(what, (v) => ({ ...v, ...evaluate(change) }), field, status));
   for (const [what, body] of [['an array', [1, 2]], ['null', null], ['a string', 'name'], ['a number', 42]] as const) {
     cases.push({ ...at, what: `a body that is ${what}`, status: 400, field: null, raw: () => ({ text: JSON.stringify(body), type: 'application/json' }) });
   }
@@ -151,10 +143,10 @@ const LIQUID_ERRORS: Bad[] = [
   ['a stray endfor in the text', { text: 'Hello {% endfor %}' }, 'text'],
   ['an unknown filter in the html', { html: '{{ first_name | shout }}' }, 'html'],
   // A template is user input: it must not reach the server's files (package.json stands in for data/secret.key).
-  ['an include of a server file', { html: '<p>{% include "package.json" %}</p>' }, 'html', 400, 'liquidFiles'],
-  ['a render of a server file in the subject', { subject: '{% render "package.json" %}' }, 'subject', 400, 'liquidFiles'],
-  ['a layout of a server file in the text', { text: '{% layout "package.json" %}x' }, 'text', 400, 'liquidFiles'],
-  ['an include of a file that does not exist', { html: '{% include "no-such-partial" %}' }, 'html', 400, 'liquidFiles'],
+  ['an include of a server file', { html: '<p>{% include "package.json" %}</p>' }, 'html', 400],
+  ['a render of a server file in the subject', { subject: '{% render "package.json" %}' }, 'subject', 400],
+  ['a layout of a server file in the text', { text: '{% layout "package.json" %}x' }, 'text', 400],
+  ['an include of a file that does not exist', { html: '{% include "no-such-partial" %}' }, 'html', 400],
 ];
 
 const BODY_SPECS: BodySpec[] = [
@@ -425,8 +417,8 @@ afterAll(() => t?.close());
 
 describe.each(GROUPS)('%s', (_group, cases) => {
   for (const c of cases()) {
-    const name = `${c.what} → ${c.status}${c.bug ? ` (known bug: ${c.bug})` : ''}`;
-    (c.bug ? it.fails : it)(name, async () => {
+    const name = `${c.what} → ${c.status}`;
+    it(name, async () => {
       const client = c.as === 'anonymous' ? m.anonymous : m.actors[c.as].client;
       const write = c.method !== 'GET';
       const before = write ? await databaseFingerprint(t.services.orm) : '';

@@ -28,8 +28,10 @@ beforeAll(async () => {
   jobs = scratchJobStore();
   // The test seals the accounts' SMTP passwords with the key the worker process opens them with.
   const secrets = new SecretBox(loadSecretKey(TEST_SECRET_KEY, ''));
-  // DATA is answered after 150 ms, so a kill can catch a message in flight.
-  [t, sink] = await Promise.all([initTestApp({ services: { secrets } }), startSmtpSink({ rules: { delayMs: 150 } })]);
+  // DATA is answered after 150 ms, so a kill can catch a message in flight. Settled, so afterAll
+  // can stop whichever started when the other did not.
+  const started = await Promise.allSettled([initTestApp({ services: { secrets } }).then((app) => (t = app)), startSmtpSink({ rules: { delayMs: 150 } }).then((s) => (sink = s))]);
+  for (const r of started) if (r.status === 'rejected') throw r.reason;
   await alwaysOpen(t);
 });
 
@@ -73,7 +75,7 @@ async function activeMailing() {
 
 // Invariant: a crash never makes a recipient mailed twice or lost; what was in flight at a kill
 // ends `uncertain` and is not sent again; the mailing still finishes with counters that match.
-it('survives SIGKILL mid-sending, three times, without a double send or a lost recipient', { timeout: 90_000 }, async () => {
+it('survives SIGKILL mid-sending, three times, without a double send or a lost recipient', { timeout: 240_000 }, async () => {
   const mailingId = await activeMailing();
   /** Rows a killed worker left claimed. */
   const inFlightAtKill = new Set<number>();
@@ -86,7 +88,7 @@ it('survives SIGKILL mid-sending, three times, without a double send or a lost r
       throw new Error(`before kill ${kill + 1}, ${accepted()} accepted: ${err.message.split('\n')[0]}\nworker output:\n${worker!.output()}\njobs:\n${jobs!.psql('select name, data, locked_at, next_run_at from agenda_jobs')}`);
     });
     // Kill while a claim is open: its SMTP transaction takes at least the sink's 150 ms.
-    await vi.waitFor(async () => expect((await sendingIds(mailingId)).length).toBeGreaterThan(0), { timeout: 10_000, interval: 5 });
+    await vi.waitFor(async () => expect((await sendingIds(mailingId)).length).toBeGreaterThan(0), { timeout: 30_000, interval: 5 });
     await worker.kill();
     for (const id of await sendingIds(mailingId)) inFlightAtKill.add(id);
     worker = await startEngine();
@@ -98,7 +100,7 @@ it('survives SIGKILL mid-sending, three times, without a double send or a lost r
       const m = await t.services.orm.em.fork().findOneOrFail(MailingSchema, { id: mailingId });
       expect(m.status, `worker output:\n${worker!.output()}`).toBe('done');
     },
-    { timeout: 40_000, interval: 200 },
+    { timeout: 120_000, interval: 200 },
   );
 
   const rows = await ledger(mailingId);

@@ -21,13 +21,15 @@ let sink: SmtpSink | undefined;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mailroom-sqlite-flow-'));
-  [server, sink] = await Promise.all([
+  // Settled, so afterAll can stop whichever started when the other did not.
+  const started = await Promise.allSettled([
     startServer({
       databaseUrl: `sqlite:${join(dir, 'mailroom.sqlite')}`,
       env: { MAIL_SINK: 'off', DEMO_DATA: 'off', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, RECONCILE_SECONDS: '1', JOBS_POLL_SECONDS: '0.2' },
-    }),
-    startSmtpSink(),
+    }).then((s) => (server = s)),
+    startSmtpSink().then((s) => (sink = s)),
   ]);
+  for (const r of started) if (r.status === 'rejected') throw r.reason;
 });
 
 afterAll(async () => {
@@ -58,7 +60,7 @@ async function untilDone(client: Client, id: number): Promise<MailingDetailDto> 
       mailing = ok<MailingDetailDto>(await client.get(`/api/mailings/${id}`));
       expect(mailing.status, `${JSON.stringify(mailing.progress)}\n${server!.output()}`).toBe('done');
     },
-    { timeout: 40_000, interval: 250 },
+    { timeout: 120_000, interval: 250 },
   );
   return mailing;
 }
@@ -66,7 +68,7 @@ async function untilDone(client: Client, id: number): Promise<MailingDetailDto> 
 // Invariant: on SQLite with the embedded job store, a mailing made through the API reaches
 // each recipient once with the unsubscribe headers, and a one-click unsubscribe keeps that
 // address out of the next mailing (its pre-flight counts it, the sink never gets it again).
-it('mails, unsubscribes and honours the suppression, through the API on SQLite', { timeout: 90_000 }, async () => {
+it('mails, unsubscribes and honours the suppression, through the API on SQLite', { timeout: 240_000 }, async () => {
   const admin = await signIn(ADMIN);
   const dept = ok(await admin.post('/api/departments', { name: 'Flow' }), 201);
   ok(await admin.post('/api/users', { ...SALES, name: 'Sam Sales', role: 'sales_manager', departmentId: dept.id, timeZone: 'UTC' }), 201);

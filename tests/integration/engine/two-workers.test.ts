@@ -22,7 +22,9 @@ beforeAll(async () => {
   jobs = scratchJobStore();
   // The test seals the accounts' SMTP passwords with the key the worker processes open them with.
   const secrets = new SecretBox(loadSecretKey(TEST_SECRET_KEY, ''));
-  [t, sink] = await Promise.all([initTestApp({ services: { secrets } }), startSmtpSink({ rules: { delayMs: 20 } })]);
+  // Settled, so afterAll can stop whichever started when the other did not.
+  const started = await Promise.allSettled([initTestApp({ services: { secrets } }).then((app) => (t = app)), startSmtpSink({ rules: { delayMs: 20 } }).then((s) => (sink = s))]);
+  for (const r of started) if (r.status === 'rejected') throw r.reason;
   await alwaysOpen(t);
 });
 
@@ -62,12 +64,12 @@ async function activeMailing() {
 
 // Invariant: several workers on one database and job store deliver a mailing exactly once:
 // agenda's locks and the ledger's guarded claims see that no recipient is mailed twice.
-it('delivers every recipient exactly once with two worker processes', { timeout: 60_000 }, async () => {
+it('delivers every recipient exactly once with two worker processes', { timeout: 240_000 }, async () => {
   const mailingId = await activeMailing();
   const first = await startEngine();
   // One after another (STACK.md): the second starts once the first has made the job store's schema
   // and scheduled its reconcile job.
-  await vi.waitFor(() => expect(jobs!.psql("select count(*) from agenda_jobs where name = 'reconcile'").trim()).toBe('1'), { timeout: 30_000, interval: 100 });
+  await vi.waitFor(() => expect(jobs!.psql("select count(*) from agenda_jobs where name = 'reconcile'").trim(), first.output()).toBe('1'), { timeout: 60_000, interval: 100 });
   const second = await startEngine();
 
   const output = () => workers.map((w, i) => `worker ${i + 1}:\n${w.output()}`).join('\n');
@@ -76,7 +78,7 @@ it('delivers every recipient exactly once with two worker processes', { timeout:
       const m = await t.services.orm.em.fork().findOneOrFail(MailingSchema, { id: mailingId });
       expect(m.status, output()).toBe('done');
     },
-    { timeout: 40_000, interval: 200 },
+    { timeout: 120_000, interval: 200 },
   );
 
   const rows = await t.services.orm.em.fork().find(MailingRecipientSchema, { mailing: mailingId });
