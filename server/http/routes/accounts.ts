@@ -2,8 +2,10 @@ import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../router.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
 import { requireUser } from '../middleware/session.js';
-import { loadChangeable, loadVisible } from '../owned.js';
-import { resolveOwner } from '../owned.js';
+import { loadChangeable, loadVisible, resolveOwner } from '../owned.js';
+import { accountPaces, type AccountPace } from '../views/account-stars.js';
+import type { Context } from 'hono';
+import type { AppEnv } from '../env.js';
 import { EmailAccountSchema as AccountEntity, type EmailAccount } from '../../db/entities/email-account.entity.js';
 import { listOwned } from '../../db/repositories/ownership.repository.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
@@ -18,7 +20,8 @@ const SEARCH_FIELDS = ['name', 'fromName', 'fromEmail', 'smtpHost', 'smtpUser'];
 const SMTP_FIELDS = ['smtpHost', 'smtpPort', 'smtpSecurity', 'smtpUser'] as const;
 
 /** The password never leaves the server: only `hasPassword` says one is stored. */
-export const toAccountDto = (a: EmailAccount): S.AccountDto => ({
+const toAccountDto = (a: EmailAccount, pace: AccountPace): S.AccountDto => ({
+  ...pace,
   id: a.id,
   ownerId: a.owner.id,
   ownerName: a.owner.getEntity().name,
@@ -43,6 +46,14 @@ export const toAccountDto = (a: EmailAccount): S.AccountDto => ({
   healthCheckedAt: a.healthCheckedAt?.toISOString() ?? null,
   createdAt: a.createdAt.toISOString(),
 });
+
+/** Accounts as the API shows them, with their live star, today's count and next slot. */
+async function dtos(c: Context<AppEnv>, accounts: EmailAccount[]): Promise<S.AccountDto[]> {
+  const { em, services } = c.var;
+  const paces = await accountPaces(em, accounts, await settingsRepository.get(em, services.config.publicUrl), services.now());
+  return accounts.map((a) => toAccountDto(a, paces.get(a.id)!));
+}
+const dto = async (c: Context<AppEnv>, account: EmailAccount) => (await dtos(c, [account]))[0];
 
 const list = createRoute({
   method: 'get', path: '/', tags, summary: 'Email accounts visible to you',
@@ -82,9 +93,9 @@ export function accountRoutes() {
     .openapi(list, async (c) => {
       const { q, sort, dir, page, pageSize, ownerId, departmentId } = c.req.valid('query');
       const { items, total } = await listOwned<EmailAccount>(c.var.em, AccountEntity, SEARCH_FIELDS, { q, ownerId, departmentId }, departmentScope(c.var.user!), { sort, dir, page, pageSize });
-      return c.json({ items: items.map(toAccountDto), total, page, pageSize }, 200);
+      return c.json({ items: await dtos(c, items), total, page, pageSize }, 200);
     })
-    .openapi(get, async (c) => c.json(toAccountDto(await loadVisible<EmailAccount>(c.var.em, AccountEntity, c.var.user!, c.req.valid('param').id, LABEL)), 200))
+    .openapi(get, async (c) => c.json(await dto(c, await loadVisible<EmailAccount>(c.var.em, AccountEntity, c.var.user!, c.req.valid('param').id, LABEL)), 200))
     .openapi(create, async (c) => {
       const { em, services } = c.var;
       const { ownerId, password, dailyLimit, dkimPrivateKey, ...fields } = c.req.valid('json');
@@ -99,7 +110,7 @@ export function accountRoutes() {
         department: owner.department!,
       });
       await em.flush();
-      return c.json(toAccountDto(account), 201);
+      return c.json(await dto(c, account), 201);
     })
     .openapi(update, async (c) => {
       const { em, services } = c.var;
@@ -117,7 +128,7 @@ export function accountRoutes() {
         ...(smtpChanged ? { health: 'unknown' as const, healthReason: null, healthCheckedAt: null } : {}),
       });
       await em.flush();
-      return c.json(toAccountDto(account), 200);
+      return c.json(await dto(c, account), 200);
     })
     .openapi(remove, async (c) => {
       const { em } = c.var;
@@ -138,6 +149,7 @@ export function accountRoutes() {
         healthCheckedAt: services.now(),
       });
       await em.flush();
+      services.events.emit({ type: 'account.health', accountId: account.id, departmentId: account.department.id, ownerId: account.owner.id, health: account.health, reason: account.healthReason ?? null, at: services.now().toISOString() });
       return c.json({ ok: outcome.health === 'ok', health: outcome.health, message: outcome.message }, 200);
     });
 }

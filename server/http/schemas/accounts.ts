@@ -2,6 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import { ACCOUNT_HEALTH, SMTP_SECURITY } from '../../domain/account-health.js';
 import { listQuery } from '../openapi.js';
+import { LightSchema } from './light.js';
 import { emailField } from './recipients.js';
 import { idField, idQuery, nameField, timeZoneField } from './fields.js';
 
@@ -33,6 +34,10 @@ export const AccountSchema = z
     health: z.enum(ACCOUNT_HEALTH),
     healthReason: z.string().nullable(),
     healthCheckedAt: z.string().nullable(),
+    /** Green when it can send now; red with the reason (failed, disabled, limit reached, outside its window). */
+    light: LightSchema,
+    sentToday: z.number().int(),
+    nextSendAt: z.string().nullable(),
     createdAt: z.string(),
   })
   .openapi('Account');

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { booleanQuery, listQuery } from '../openapi.js';
 import { idField, idQuery } from './fields.js';
 import { recipientFilter } from './recipients.js';
+import { LightSchema } from './light.js';
 import { MAILING_STATUSES, EVENT_LEVELS } from '../../domain/mailing-status.js';
 import { RECIPIENT_TYPES } from '../../domain/recipient-types.js';
 import { RECIPIENT_STATES } from '../../domain/recipient-states.js';
@@ -31,7 +32,6 @@ export const MailingRequestSchema = z
   .openapi('MailingRequest');
 export type MailingRequestDto = z.input<typeof MailingRequestSchema>;
 
-const LightSchema = z.union([z.object({ green: z.literal(true) }), z.object({ green: z.literal(false), reason: z.string(), detail: z.string().nullable() })]);
 
 export const PreflightSchema = z
   .object({
