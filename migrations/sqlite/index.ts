@@ -4,5 +4,6 @@ import { Migration20261127043522_initial } from './Migration20261127043522_initi
 import { Migration20261127044256_engine } from './Migration20261127044256_engine.js';
 import { Migration20261127045431_next_send_at } from './Migration20261127045431_next_send_at.js';
 import { Migration20261127045956_business_days_text } from './Migration20261127045956_business_days_text.js';
+import { Migration20261127054014_ledger_sent_index } from './Migration20261127054014_ledger_sent_index.js';
 
-export const migrations: MigrationObject[] = [{ name: 'Migration20261127043522_initial', class: Migration20261127043522_initial }, { name: 'Migration20261127044256_engine', class: Migration20261127044256_engine }, { name: 'Migration20261127045431_next_send_at', class: Migration20261127045431_next_send_at }, { name: 'Migration20261127045956_business_days_text', class: Migration20261127045956_business_days_text }];
+export const migrations: MigrationObject[] = [{ name: 'Migration20261127043522_initial', class: Migration20261127043522_initial }, { name: 'Migration20261127044256_engine', class: Migration20261127044256_engine }, { name: 'Migration20261127045431_next_send_at', class: Migration20261127045431_next_send_at }, { name: 'Migration20261127045956_business_days_text', class: Migration20261127045956_business_days_text }, { name: 'Migration20261127054014_ledger_sent_index', class: Migration20261127054014_ledger_sent_index }];

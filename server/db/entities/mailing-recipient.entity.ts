@@ -6,14 +6,15 @@ import { RECIPIENT_STATES } from '../../domain/recipient-states.js';
 /**
  * The recipients ledger: one row per mailing and recipient. Progress, "sent today" and
  * "who didn't get it" are queries on it. Indexed for the engine's claim query
- * (account, state, due time) and the mailing page (mailing, state).
+ * (account, state, due time) and the mailing list and page (mailing, state, sent time).
  */
 export const MailingRecipientSchema = defineEntity({
   name: 'MailingRecipient',
   tableName: 'mailing_recipients',
   uniques: [{ properties: ['mailing', 'email'] }],
   indexes: [
-    { properties: ['mailing', 'state'] },
+    // Also serves "sent today" per mailing (state = 'sent' and sent_at >= the day's start).
+    { properties: ['mailing', 'state', 'sentAt'] },
     { properties: ['account', 'state', 'dueAt'] },
     { properties: ['account', 'sentAt'] },
   ],
