@@ -7,7 +7,7 @@ import { MySqlDriver } from '@mikro-orm/mysql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/knex';
 import type { DatabaseTarget } from '../config.js';
-import { entities } from './entities/index.js';
+import * as schemas from './entities/index.js';
 import { migrations as mysqlMigrations } from '../../migrations/mysql/index.js';
 import { migrations as sqliteMigrations } from '../../migrations/sqlite/index.js';
 
@@ -21,7 +21,7 @@ const migrationsRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../m
 
 export function ormOptions(target: DatabaseTarget, debug = false): Options {
   const common = {
-    entities,
+    entities: Object.values(schemas),
     debug,
     allowGlobalContext: false,
     forceUtcTimezone: true,

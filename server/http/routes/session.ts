@@ -10,18 +10,10 @@ import { LoginThrottle } from '../middleware/login-throttle.js';
 import { sessionRepository } from '../../db/repositories/session.repository.js';
 import { UserSchema } from '../../db/entities/user.entity.js';
 import { verifyPassword } from '../../security/password.js';
-import { ROLES } from '../../domain/roles.js';
+import { UserSchema as UserDtoSchema } from '../schemas/users.js';
 
-export const MeSchema = z
-  .object({
-    id: z.number().int(),
-    email: z.string(),
-    name: z.string(),
-    role: z.enum(ROLES),
-    departmentId: z.number().int().nullable(),
-    timeZone: z.string(),
-    csrfToken: z.string(),
-  })
+export const MeSchema = UserDtoSchema.pick({ id: true, email: true, name: true, role: true, departmentId: true, timeZone: true })
+  .extend({ csrfToken: z.string() })
   .openapi('Me');
 export type Me = z.infer<typeof MeSchema>;
 

@@ -21,32 +21,22 @@ export const UserSchema = z
 
 const password = z.string().min(10, { message: 'Password must have at least 10 characters' }).max(200);
 
+const fields = {
+  email: emailField,
+  name: nameField(120),
+  role: z.enum(ROLES),
+  departmentId: idField.nullable(),
+  timeZone: timeZoneField,
+  password,
+  active: z.boolean(),
+};
+
 export const UserInput = z
-  .object({
-    email: emailField,
-    name: nameField(120),
-    role: z.enum(ROLES),
-    departmentId: idField.nullable(),
-    timeZone: timeZoneField,
-    password,
-    active: z.boolean().default(true),
-  })
+  .object({ ...fields, active: fields.active.default(true) })
   .strict()
   .openapi('UserInput');
 
-export const UserPatch = z
-  .object({
-    email: emailField,
-    name: nameField(120),
-    role: z.enum(ROLES),
-    departmentId: idField.nullable(),
-    timeZone: timeZoneField,
-    password,
-    active: z.boolean(),
-  })
-  .partial()
-  .strict()
-  .openapi('UserPatch');
+export const UserPatch = z.object(fields).partial().strict().openapi('UserPatch');
 
 export const UserListSchema = z.array(UserSchema);
 
