@@ -26,3 +26,11 @@ export function light(
   const reason = pacing.reason === 'daily_limit' ? 'daily_limit' : pacing.reason === 'day_off' ? 'day_off' : 'outside_window';
   return { green: false, reason, detail: null };
 }
+
+const FAILED: readonly AccountHealth[] = ['auth_failed', 'sender_refused', 'unreachable'];
+
+/** May the account be used at all (enabled and not refused by its server)? Window and quota aside. */
+export const usable = (a: { massMailEnabled: boolean; health: AccountHealth }) => a.massMailEnabled && !FAILED.includes(a.health);
+
+/** The zone an account counts its day in: its own, else the organisation's. */
+export const accountZone = (a: { timeZone?: string | null }, settings: { timeZone: string }) => a.timeZone ?? settings.timeZone;

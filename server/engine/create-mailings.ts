@@ -16,7 +16,7 @@ import { canSee, type Actor } from '../domain/visibility.js';
 import { route } from '../domain/routing.js';
 import { dayStart } from '../domain/business-days.js';
 import { eta, maySend } from '../domain/pacing.js';
-import { light, type Light } from '../domain/account-health.js';
+import { accountZone, light, usable, type Light } from '../domain/account-health.js';
 import { unknownVariables } from '../domain/template-variables.js';
 import { usedVariables, TemplateError } from '../mail/render.js';
 
@@ -55,10 +55,6 @@ interface Candidate {
 }
 
 const isEmail = (s: string) => z.email().safeParse(s).success;
-const FAILED_HEALTH = new Set(['auth_failed', 'sender_refused', 'unreachable']);
-
-export const usable = (a: EmailAccount) => a.massMailEnabled && !FAILED_HEALTH.has(a.health);
-export const accountZone = (a: { timeZone?: string | null }, settings: Settings) => a.timeZone ?? settings.timeZone;
 
 /** The selected CRM rows the actor owns, reduced to what the ledger keeps, with the exclusions counted. */
 async function candidates(em: Em, actor: Actor, type: RecipientType, selection: Selection) {

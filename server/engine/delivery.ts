@@ -52,28 +52,32 @@ export async function deliver(ctx: EngineContext, em: Em, account: EmailAccount,
     await interrupt(ctx, em, head.id, 'The message of this mailing was deleted');
     return 'stopped';
   }
-  // The CRM record was deleted since the mailing was made: skip it, nobody to mail.
-  const fields = await loadRecipientFields(em, head.recipientType as RecipientType, claimed.recipientId);
-  if (!fields) {
-    await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'skipped', { now: ctx.now(), lastReply: 'The CRM record was deleted' });
+  // The CRM record was deleted, or opted out or was disqualified since the mailing was made: skip it.
+  const record = await loadRecipientFields(em, head.recipientType as RecipientType, claimed.recipientId);
+  if (!record?.mailable) {
+    await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'skipped', { now: ctx.now(), lastReply: record ? 'Opted out of mass mailing since the mailing was made' : 'The CRM record was deleted' });
     return 'skipped';
   }
 
   let message;
+  let password: string;
   try {
     message = await compose(ctx.secrets, {
       mailingId: head.id, recipientType: head.recipientType as RecipientType, content: mailing.content, signature: mailing.signature,
-      account, settings, to: { email: claimed.email, name: claimed.name }, fields, rowId: claimed.id, messageId: claimed.messageId,
+      account, settings, to: { email: claimed.email, name: claimed.name }, fields: record.fields, rowId: claimed.id, messageId: claimed.messageId,
     });
+    password = ctx.secrets.decrypt(account.smtpPasswordEnc);
   } catch (err) {
-    // A template that cannot render stops the mailing; it would fail for everyone.
-    if (!(err instanceof TemplateError)) throw err;
+    // Nothing was sent, so the row goes back to the queue (never to "uncertain"). A template that
+    // cannot render, or a secret that cannot be decrypted (changed SECRET_KEY), would fail for
+    // everyone: the mailing stops with the reason.
     await ledgerRepository.release(em, claimed.id, ctx.now());
-    await interrupt(ctx, em, head.id, `The message cannot be rendered: ${err.message}`);
+    const reason = err instanceof TemplateError ? `The message cannot be rendered: ${err.message}` : `The message cannot be prepared: ${(err as Error).message}`;
+    await interrupt(ctx, em, head.id, reason);
     return 'stopped';
   }
 
-  const outcome: SmtpOutcome = await ctx.transport.send(account, ctx.secrets.decrypt(account.smtpPasswordEnc), message);
+  const outcome: SmtpOutcome = await ctx.transport.send(account, password, message);
   const now = ctx.now();
   switch (outcome.kind) {
     // Accepted by the server: recorded with its Message-ID and the server's reply.

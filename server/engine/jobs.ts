@@ -2,6 +2,7 @@ import type { JobRunner } from './job-runner.js';
 import type { EngineContext } from './ports.js';
 import { runAccount } from './scheduler.js';
 import { expireStaleClaims } from './recovery.js';
+import { rebindStranded } from './rebind.js';
 import { finishIfDone } from './mailing-events.js';
 import { ledgerRepository } from '../db/repositories/ledger.repository.js';
 import { mailingRepository } from '../db/repositories/mailing.repository.js';
@@ -67,12 +68,14 @@ export class Engine {
   }
 
   /**
-   * The safety net, run every few seconds by agenda and callable by tests: expire stale claims,
-   * finish mailings with no open work, and wake every account that has work but no running job.
+   * The safety net, run by agenda every RECONCILE_SECONDS and callable by tests: expire stale
+   * claims, move recipients whose account can no longer take them, finish mailings with no open
+   * work, and wake every account that has work but no running job.
    */
   async reconcile(): Promise<void> {
     await expireStaleClaims(this.ctx);
     const em = this.ctx.orm.em.fork();
+    await rebindStranded(this.ctx, em);
     for (const mailingId of await mailingRepository.liveIds(em)) await finishIfDone(this.ctx, em, mailingId);
     const withWork = await ledgerRepository.accountsWithWork(em);
     if (!withWork.length) return;

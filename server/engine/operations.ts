@@ -71,14 +71,19 @@ export async function combine(ctx: EngineContext, em: Em, mailings: Mailing[], b
       message: first.message, signature: first.signature, owner: first.owner, department: first.department, vip: mailings.some((m) => m.vip), total: 0,
     });
     await tx.flush();
-    const mailed = new Set((await knex('mailing_recipients').whereIn('mailing_id', ids).whereIn('state', ['sent', 'sending', 'uncertain']).select('email')).map((r) => r.email as string));
-    const pending = await knex('mailing_recipients').whereIn('mailing_id', ids).where('state', 'pending').orderBy('id').select('id', 'mailing_id', 'email');
+    // Locked reads: a worker's claim on these rows waits for this transaction and then finds the
+    // mailings cancelled (see ledgerRepository.claimNext).
+    const mailed = new Set((await knex('mailing_recipients').whereIn('mailing_id', ids).whereIn('state', ['sent', 'sending', 'uncertain']).forUpdate().select('email')).map((r) => r.email as string));
+    const pending = await knex('mailing_recipients').whereIn('mailing_id', ids).where('state', 'pending').orderBy('id').forUpdate().select('id', 'mailing_id', 'email');
     const move: number[] = [];
     const drop: number[] = [];
     const movedFrom = new Map<number, number>();
+    const droppedBy = new Map<number, number>();
     for (const row of pending) {
-      if (mailed.has(row.email)) drop.push(Number(row.id));
-      else {
+      if (mailed.has(row.email)) {
+        drop.push(Number(row.id));
+        droppedBy.set(Number(row.mailing_id), (droppedBy.get(Number(row.mailing_id)) ?? 0) + 1);
+      } else {
         mailed.add(row.email);
         move.push(Number(row.id));
         movedFrom.set(Number(row.mailing_id), (movedFrom.get(Number(row.mailing_id)) ?? 0) + 1);
@@ -92,8 +97,6 @@ export async function combine(ctx: EngineContext, em: Em, mailings: Mailing[], b
     }
     for (const [mailingId, n] of movedFrom) await knex('mailings').where({ id: mailingId }).update({ total: knex.raw('total - ?', [n]), combined_into: target.id });
     await knex('mailings').whereIn('id', ids).update({ combined_into: target.id });
-    const droppedBy = new Map<number, number>();
-    for (const row of pending) if (drop.includes(Number(row.id))) droppedBy.set(Number(row.mailing_id), (droppedBy.get(Number(row.mailing_id)) ?? 0) + 1);
     for (const [mailingId, n] of droppedBy) await knex('mailings').where({ id: mailingId }).update({ skipped_count: knex.raw('skipped_count + ?', [n]) });
     await knex('mailings').where({ id: target.id }).update({ total: move.length });
     await mailingRepository.note(tx, target.id, 'info', 'combined', `Combined by ${by} from #${ids.join(', #')}: ${move.length} recipients, ${drop.length} duplicates left out`, now);

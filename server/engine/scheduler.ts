@@ -7,7 +7,7 @@ import { dayStart, type SendingCalendar } from '../domain/business-days.js';
 import { maySend, nextSlot } from '../domain/pacing.js';
 import { newMessageId } from '../mail/build-message.js';
 import type { EngineContext } from './ports.js';
-import { accountZone, usable } from './create-mailings.js';
+import { accountZone, usable } from '../domain/account-health.js';
 import { deliver, loadMailingContent, type MailingContent } from './delivery.js';
 
 export interface RunOptions {

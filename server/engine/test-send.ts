@@ -1,7 +1,6 @@
 import type { Em } from '../db/orm.js';
 import type { Settings } from '../db/entities/settings.entity.js';
 import { EmailAccountSchema } from '../db/entities/email-account.entity.js';
-import { knexOf } from '../db/repositories/ledger.repository.js';
 import { DomainError } from '../domain/errors.js';
 import type { RecipientType } from '../domain/recipient-types.js';
 import { SAMPLE_RECIPIENTS } from '../domain/template-variables.js';
@@ -10,13 +9,11 @@ import { newMessageId } from '../mail/build-message.js';
 import type { EngineContext } from './ports.js';
 import { compose } from './compose.js';
 import { loadMailingContent } from './delivery.js';
-import { loadRecipientFields } from './recipient-fields.js';
-import { usable } from './create-mailings.js';
+import { usable } from '../domain/account-health.js';
 
 /**
- * Sends the mailing's message to any address, rendered exactly as a real send (with the first
- * recipient's data, or a sample when it has none), through the owner's own account. It counts
- * against nothing and is not recorded in the ledger.
+ * Sends the mailing's message to any address, rendered exactly as a real send (with a sample
+ * recipient's data), through the owner's own account. It is not recorded in the ledger.
  */
 export async function sendTest(ctx: EngineContext, em: Em, mailingId: number, to: string, settings: Settings): Promise<SmtpOutcome & { messageId?: string }> {
   const mailing = await loadMailingContent(em, mailingId);
@@ -25,8 +22,8 @@ export async function sendTest(ctx: EngineContext, em: Em, mailingId: number, to
   const accounts = (await em.find(EmailAccountSchema, { owner: mailing.head.ownerId }, { orderBy: { main: 'asc', id: 'asc' } })).filter(usable);
   const account = accounts[0];
   if (!account) throw new DomainError('precondition', 'The owner has no e-mail account that can send');
-  const first = await knexOf(em)('mailing_recipients').where({ mailing_id: mailingId }).orderBy('id').first('recipient_id');
-  const fields = (first ? await loadRecipientFields(em, type, Number(first.recipient_id)) : null) ?? SAMPLE_RECIPIENTS[type];
+  // Sample data, not a customer's: the address is whatever the user typed.
+  const fields = SAMPLE_RECIPIENTS[type];
   const messageId = newMessageId(account.fromEmail.split('@')[1] ?? 'mailroom.local');
   const message = await compose(ctx.secrets, {
     mailingId, recipientType: type, content: mailing.content, signature: mailing.signature, account, settings,

@@ -27,7 +27,8 @@ const listRooms = (departmentId: number) => ['all', `dept:${departmentId}`];
 export function attachLiveHub(httpServer: HttpServer, services: Services) {
   const io = new Server<ClientToServer, ServerToClient, Record<string, never>, { user: AuthUser }>(httpServer, {
     serveClient: false,
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
+    // skipMiddlewares: false — a recovered connection proves its session again.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
   });
   const viewers = new Map<number, Map<string, Viewer>>();
 

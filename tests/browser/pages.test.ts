@@ -195,7 +195,8 @@ describe('a sales manager at work', () => {
   // Testing an account's connection records the server's answer on its star; mail the sink
   // received is listed in the outbox and opens with its headers and a sandboxed HTML part.
   it('tests an account and reads the outbox', async () => {
-    const health = (await (await fetch(`${server.url}/api/health`)).json()) as { mailSink: { detail: string } };
+    // Signed in (the page's own cookie), health says where the sink listens.
+    const health = (await (await s.page.request.get(`${server.url}/api/health`)).json()) as { mailSink: { detail: string } };
     const port = Number(new URL(health.mailSink.detail).port);
     const transport = createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
     await transport.sendMail({ from: '"Anna Sales" <anna@mailroom.test>', to: 'reader@example.com', subject: 'Outbox browser check', html: '<p>Sink body</p>', text: 'Sink body' });

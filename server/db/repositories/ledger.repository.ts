@@ -70,7 +70,7 @@ export const ledgerRepository = {
    */
   async claimNext(em: Em, accountId: number, now: Date, leaseMs: number, newMessageId: () => string): Promise<ClaimedRecipient | null> {
     const knex = knexOf(em);
-    for (let tries = 0; tries < 5; tries++) {
+    for (let lost = 0; lost < 5; ) {
       const candidate = await knex(`${T} as r`)
         .join('mailings as m', 'm.id', 'r.mailing_id')
         .where('r.account_id', accountId)
@@ -82,12 +82,17 @@ export const ledgerRepository = {
       if (!candidate) return null;
       const suppressed = await knex('suppressions').where({ email: candidate.email }).first('id');
       if (suppressed) {
+        // Not a lost race: skipping does not count against the tries, however many in a row.
         await this.finish(em, Number(candidate.id), Number(candidate.mailing_id), 'pending', 'skipped', { lastReply: 'Unsubscribed', now });
         continue;
       }
       const messageId = newMessageId();
+      // Guarded twice: the row must still be pending, and its mailing still live at this instant
+      // (InnoDB locks the mailing row the subquery reads, so a pause, cancel or combine being
+      // committed is waited for, and wins).
       const won = await knex(T)
-        .where({ id: candidate.id, state: 'pending' })
+        .where({ id: candidate.id, mailing_id: candidate.mailing_id, state: 'pending' })
+        .whereExists(knex('mailings').whereRaw('mailings.id = ??', [`${T}.mailing_id`]).whereIn('status', LIVE).select(knex.raw('1')))
         .update({ state: 'sending', message_id: messageId, lease_until: new Date(now.getTime() + leaseMs), attempts: knex.raw('attempts + 1'), updated_at: now });
       if (won === 1) {
         return {
@@ -95,6 +100,7 @@ export const ledgerRepository = {
           email: candidate.email, name: candidate.name ?? null, messageId, vip: Boolean(candidate.vip), attempts: Number(candidate.attempts) + 1, accountId: Number(candidate.account_id),
         };
       }
+      lost++;
     }
     return null;
   },
@@ -151,10 +157,15 @@ export const ledgerRepository = {
     return expired;
   },
 
-  /** Messages the account sent since `since` (the start of its day): the daily limit's count. */
+  /**
+   * What counts against the account's daily limit since `since` (the start of its day): sent
+   * messages, and those in flight or uncertain, which the server may well have accepted.
+   */
   async sentSince(em: Em, accountId: number, since: Date): Promise<number> {
-    const row = await knexOf(em)(T).where({ account_id: accountId, state: 'sent' }).andWhere('sent_at', '>=', since).count({ n: '*' }).first();
-    return Number(row?.n ?? 0);
+    const knex = knexOf(em);
+    const sent = await knex(T).where({ account_id: accountId, state: 'sent' }).andWhere('sent_at', '>=', since).count({ n: '*' }).first();
+    const maybe = await knex(T).where({ account_id: accountId }).whereIn('state', ['sending', 'uncertain']).andWhere('updated_at', '>=', since).count({ n: '*' }).first();
+    return Number(sent?.n ?? 0) + Number(maybe?.n ?? 0);
   },
 
   /** Counts by state (with pending split into due now and waiting for a retry). */
@@ -166,17 +177,6 @@ export const ledgerRepository = {
     const retrying = await knex(T).where({ mailing_id: mailingId, state: 'pending' }).andWhere('due_at', '>', now).count({ n: '*' }).first();
     counts.retrying = Number(retrying?.n ?? 0);
     return counts;
-  },
-
-  /** True while a recipient is pending (due or waiting for a retry) or being sent. */
-  async hasOpenWork(em: Em, mailingId: number): Promise<boolean> {
-    return Boolean(await knexOf(em)(T).where({ mailing_id: mailingId }).whereIn('state', ['pending', 'sending']).first('id'));
-  },
-
-  /** Pending rows bound to an account, for rebinding when the account is switched off. */
-  async pendingOfAccount(em: Em, accountId: number): Promise<{ id: number; vip: boolean }[]> {
-    const rows = await knexOf(em)(T).where({ account_id: accountId, state: 'pending' }).select('id', 'vip').orderBy('id');
-    return rows.map((r) => ({ id: Number(r.id), vip: Boolean(r.vip) }));
   },
 
   async rebind(em: Em, ids: number[], accountId: number, now: Date): Promise<void> {
@@ -215,5 +215,30 @@ export const ledgerRepository = {
 
   async hasPendingOnAccount(em: Em, mailingId: number, accountId: number): Promise<boolean> {
     return Boolean(await knexOf(em)(T).where({ mailing_id: mailingId, account_id: accountId, state: 'pending' }).first('id'));
+  },
+
+  /**
+   * Pending rows of live or paused mailings that their account can no longer take: the account
+   * was deleted, switched off, failed, moved to another owner, or is a main account holding a
+   * non-VIP recipient.
+   */
+  async stranded(em: Em, ownerId?: number): Promise<{ id: number; vip: boolean; mailingId: number; ownerId: number }[]> {
+    const knex = knexOf(em);
+    const q = knex(`${T} as r`)
+      .join('mailings as m', 'm.id', 'r.mailing_id')
+      .leftJoin('email_accounts as a', 'a.id', 'r.account_id')
+      .where('r.state', 'pending')
+      .whereIn('m.status', [...LIVE, 'paused'])
+      .andWhere((w) =>
+        w.whereNull('a.id')
+          .orWhere('a.mass_mail_enabled', false)
+          .orWhereIn('a.health', ['auth_failed', 'sender_refused', 'unreachable'])
+          .orWhereRaw('a.owner_id <> m.owner_id')
+          .orWhere((x) => x.where('a.main', true).andWhere('r.vip', false)),
+      )
+      .orderBy('r.id')
+      .select('r.id', 'r.vip', 'r.mailing_id', 'm.owner_id');
+    if (ownerId) q.andWhere('m.owner_id', ownerId);
+    return (await q).map((r) => ({ id: Number(r.id), vip: Boolean(r.vip), mailingId: Number(r.mailing_id), ownerId: Number(r.owner_id) }));
   },
 };

@@ -44,7 +44,7 @@ export const mailingRepository = {
     return changed === 1;
   },
 
-  /** Live mailings whose ledger has no open work left: candidates for Done. */
+  /** Every live mailing (reconcile checks each for Done). */
   async liveIds(em: Em): Promise<number[]> {
     const rows = await knexOf(em)('mailings').whereIn('status', ['active', 'active_error']).select('id');
     return rows.map((r) => Number(r.id));

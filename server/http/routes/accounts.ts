@@ -6,6 +6,8 @@ import { loadChangeable, loadVisible, resolveOwner } from '../owned.js';
 import { accountPaces, type AccountPace } from '../views/account-stars.js';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env.js';
+import { engineOf, wake } from '../engine.js';
+import { rebindStranded } from '../../engine/rebind.js';
 import { EmailAccountSchema as AccountEntity, type EmailAccount } from '../../db/entities/email-account.entity.js';
 import { listOwned } from '../../db/repositories/ownership.repository.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
@@ -54,6 +56,11 @@ async function dtos(c: Context<AppEnv>, accounts: EmailAccount[]): Promise<S.Acc
   return accounts.map((a) => toAccountDto(a, paces.get(a.id)!));
 }
 const dto = async (c: Context<AppEnv>, account: EmailAccount) => (await dtos(c, [account]))[0];
+
+/** After an account changes or goes, the pending recipients it can no longer take move to the owner's other accounts. */
+async function moveStranded(c: Context<AppEnv>, ownerIds: number[]) {
+  for (const ownerId of new Set(ownerIds)) await wake(c, await rebindStranded(engineOf(c), c.var.em, { ownerId }));
+}
 
 const list = createRoute({
   method: 'get', path: '/', tags, summary: 'Email accounts visible to you',
@@ -117,6 +124,7 @@ export function accountRoutes() {
       const actor = c.var.user!;
       const account = await loadChangeable<EmailAccount>(em, AccountEntity, actor, c.req.valid('param').id, LABEL);
       const { ownerId, password, dkimPrivateKey, ...fields } = c.req.valid('json');
+      const previousOwnerId = account.owner.id;
       const owner = ownerId === undefined ? account.owner.getEntity() : await resolveOwner(em, actor, ownerId);
       const smtpChanged = password !== undefined || SMTP_FIELDS.some((f) => fields[f] !== undefined && fields[f] !== account[f]);
       em.assign(account, {
@@ -128,12 +136,15 @@ export function accountRoutes() {
         ...(smtpChanged ? { health: 'unknown' as const, healthReason: null, healthCheckedAt: null } : {}),
       });
       await em.flush();
+      await moveStranded(c, [previousOwnerId, account.owner.id]);
       return c.json(await dto(c, account), 200);
     })
     .openapi(remove, async (c) => {
       const { em } = c.var;
       const account = await loadChangeable<EmailAccount>(em, AccountEntity, c.var.user!, c.req.valid('param').id, LABEL);
+      const ownerId = account.owner.id;
       await em.remove(account).flush();
+      await moveStranded(c, [ownerId]);
       return c.json({ ok: true as const }, 200);
     })
     .openapi(test, async (c) => {
@@ -150,6 +161,7 @@ export function accountRoutes() {
       });
       await em.flush();
       services.events.emit({ type: 'account.health', accountId: account.id, departmentId: account.department.id, ownerId: account.owner.id, health: account.health, reason: account.healthReason ?? null, at: services.now().toISOString() });
+      await moveStranded(c, [account.owner.id]);
       return c.json({ ok: outcome.health === 'ok', health: outcome.health, message: outcome.message }, 200);
     });
 }

@@ -24,5 +24,7 @@ export const healthRoutes = () =>
     const jobsPart = jobs ? await jobs.health() : { ok: config.role === 'web', detail: 'not running in this process' };
     const mailSink = sink ? { ok: true, detail: `smtp://127.0.0.1:${sink.port}` } : { ok: true, detail: 'off' };
     const ok = database.ok && jobsPart.ok && mailSink.ok;
-    return c.json({ ok, database, jobs: { ok: jobsPart.ok, detail: jobsPart.detail }, mailSink }, ok ? 200 : 503);
+    // Monitors may ask anonymously; only signed-in users see where things run and why they fail.
+    const shown = (part: { ok: boolean; detail?: string }) => (c.var.user ? part : { ok: part.ok });
+    return c.json({ ok, database: shown(database), jobs: shown({ ok: jobsPart.ok, detail: jobsPart.detail }), mailSink: shown(mailSink) }, ok ? 200 : 503);
   });

@@ -12,9 +12,8 @@ import { MailingRecipientSchema } from '../../db/entities/mailing-recipient.enti
 import { MailingEventSchema } from '../../db/entities/mailing-event.entity.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
 import { listMailings } from '../../db/repositories/mailing-list.repository.js';
-import { ledgerRepository } from '../../db/repositories/ledger.repository.js';
 import { canChange, canSee, departmentScope } from '../../domain/visibility.js';
-import type { EngineContext } from '../../engine/ports.js';
+import { engineOf, wake } from '../engine.js';
 import { createMailings, planMailings } from '../../engine/create-mailings.js';
 import * as ops from '../../engine/operations.js';
 import { sendTest } from '../../engine/test-send.js';
@@ -22,15 +21,6 @@ import type { Em } from '../../db/orm.js';
 import { containsPattern } from '../../db/repositories/like.js';
 
 const tags = ['mailings'];
-
-/** The engine's context for operations started from HTTP. */
-const engineOf = (c: Context<AppEnv>): EngineContext => {
-  const { orm, secrets, transport, events, now } = c.var.services;
-  return { orm, secrets, transport, events, now, random: Math.random, leaseMs: c.var.services.config.engine.leaseMs };
-};
-const wake = async (c: Context<AppEnv>, accounts: number[]) => {
-  if (accounts.length) await c.var.services.engine?.wake(accounts);
-};
 
 async function loadVisible(em: Em, actor: AuthUser, id: number): Promise<Mailing> {
   const mailing = await em.findOne(MailingEntity, { id }, { populate: ['owner'] });

@@ -6,7 +6,7 @@ import { ledgerRepository } from '../../db/repositories/ledger.repository.js';
 import { dayStart } from '../../domain/business-days.js';
 import { maySend } from '../../domain/pacing.js';
 import { light, type Light } from '../../domain/account-health.js';
-import { accountZone } from '../../engine/create-mailings.js';
+import { accountZone } from '../../domain/account-health.js';
 import type { z } from 'zod';
 import type { AccountStarSchema } from '../schemas/mailings.js';
 

@@ -129,7 +129,7 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     await engine.run(acc.id);
     const m = await mailingRow(mailings[0].id);
     expect(m.status).toBe('interrupted');
-    expect(m.statusReason).toMatch(/No other account/);
+    expect(m.statusReason).toMatch(/No account of the owner can send/);
     expect(engine.events.some((e) => e.type === 'mailing.status' && e.status === 'interrupted')).toBe(true);
     await sink.setRules({ failAuth: [] });
     await engine.close();
