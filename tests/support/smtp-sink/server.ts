@@ -97,8 +97,8 @@ const server: SMTPServer = new SMTPServer({
     const user = userOf(session);
 
     if (to.some((rcpt) => rules.dropDuringData.includes(rcpt))) {
-      // Hang up once part of the message has arrived: the client has sent DATA but will never
-      // learn whether it was delivered, the case the engine has to treat as uncertain.
+      // Hang up once part of the message has arrived, before the end of DATA: nothing was
+      // accepted, so the engine must retry it later (and the retry is the only copy delivered).
       stream.once('data', () => {
         record({ type: 'dropped', from, to, user });
         [...server.connections].find((c) => c.session === session)?._socket.destroy();
