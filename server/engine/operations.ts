@@ -35,7 +35,10 @@ export async function restart(ctx: EngineContext, em: Em, mailing: Mailing, incl
   if (mailing.status === 'cancelled') throw refuse(mailing, 'restarted');
   const requeued = await ledgerRepository.requeue(em, mailing.id, includeUncertain ? ['failed', 'uncertain'] : ['failed'], ctx.now());
   if (requeued === 0) throw new DomainError('conflict', `Mailing #${mailing.id} has no ${includeUncertain ? 'failed or uncertain' : 'failed'} recipients to send again`);
-  await changeStatus(ctx, em, mailing.id, 'restart', `Restarted by ${by} for ${requeued} unsuccessful recipient${requeued === 1 ? '' : 's'}`);
+  const text = `Restarted by ${by} for ${requeued} unsuccessful recipient${requeued === 1 ? '' : 's'}`;
+  // A paused mailing stays paused: the recipients wait in the queue until someone resumes it.
+  if (mailing.status === 'paused') await mailingRepository.note(em, mailing.id, 'info', 'restart', `${text}; still paused`, ctx.now());
+  else await changeStatus(ctx, em, mailing.id, 'restart', text);
   return { requeued, accounts: await accountsOf(em, mailing.id) };
 }
 
