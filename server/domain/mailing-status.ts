@@ -24,7 +24,8 @@ export function nextStatus(from: MailingStatus, transition: MailingTransition): 
     case 'pause':
       return live ? 'paused' : null;
     case 'resume':
-      return from === 'paused' ? 'active' : null;
+      // An interrupted mailing goes on once its cause is fixed (an account repaired, say).
+      return from === 'paused' || from === 'interrupted' ? 'active' : null;
     case 'cancel':
       return from === 'done' || from === 'cancelled' ? null : 'cancelled';
     case 'restart':

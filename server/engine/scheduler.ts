@@ -9,6 +9,7 @@ import { newMessageId } from '../mail/build-message.js';
 import type { EngineContext } from './ports.js';
 import { accountZone, usable } from '../domain/account-health.js';
 import { deliver, loadMailingContent, type MailingContent } from './delivery.js';
+import { finishIfDone } from './mailing-events.js';
 
 export interface RunOptions {
   /** Stop sending after this instant and hand back the next slot (keeps agenda's lock short). */
@@ -60,6 +61,8 @@ export async function runAccount(ctx: EngineContext, accountId: number, options:
       continue;
     }
     const result = await deliver(ctx, em, account, settings, claimed, content);
+    // Done right after the last recipient, not at the next reconcile.
+    if (result !== 'retry') await finishIfDone(ctx, em, claimed.mailingId);
     if (result === 'account_failed') return null;
     if (result === 'stopped') contents.delete(claimed.mailingId);
 

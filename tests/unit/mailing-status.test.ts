@@ -9,6 +9,8 @@ describe('nextStatus', () => {
     ['paused', 'pause', null],
     ['paused', 'resume', 'active'],
     ['active', 'resume', null],
+    ['interrupted', 'resume', 'active'],
+    ['done', 'resume', null],
     ['active', 'recipient_failed', 'active_error'],
     ['active_error', 'recipient_failed', null],
     ['paused', 'recipient_failed', null],

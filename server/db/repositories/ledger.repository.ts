@@ -241,4 +241,10 @@ export const ledgerRepository = {
     if (ownerId) q.andWhere('m.owner_id', ownerId);
     return (await q).map((r) => ({ id: Number(r.id), vip: Boolean(r.vip), mailingId: Number(r.mailing_id), ownerId: Number(r.owner_id) }));
   },
+
+  /** How many recipients of a mailing each account still has to send. */
+  async pendingByAccount(em: Em, mailingId: number): Promise<Map<number, number>> {
+    const rows = await knexOf(em)(T).where({ mailing_id: mailingId, state: 'pending' }).whereNotNull('account_id').groupBy('account_id').select('account_id').count({ n: '*' });
+    return new Map((rows as { account_id: number; n: number | string }[]).map((r) => [Number(r.account_id), Number(r.n)]));
+  },
 };

@@ -1,4 +1,8 @@
 import { DateTime } from 'luxon';
+import { EmailAccountSchema } from '../../db/entities/email-account.entity.js';
+import { accountZone } from '../../domain/account-health.js';
+import { dayStart } from '../../domain/business-days.js';
+import { eta } from '../../domain/pacing.js';
 import type { Em } from '../../db/orm.js';
 import type { Settings } from '../../db/entities/settings.entity.js';
 import { latestNotifications, listMailings, type MailingRow } from '../../db/repositories/mailing-list.repository.js';
@@ -43,6 +47,20 @@ export async function mailingDetail(em: Em, services: Pick<Services, 'now' | 'co
   if (!row) throw notFound('Mailing');
   const [dto] = await mailingDtos(em, [row], settings, now, 50);
   const progress = await ledgerRepository.progress(em, id, now);
-  const eta = dto.accounts.map((a) => a.nextSendAt).filter(Boolean).sort().at(-1) ?? null;
-  return { ...dto, progress, eta: progress.pending > 0 ? eta : null };
+  return { ...dto, progress, eta: await finishEstimate(em, id, settings, now) };
+}
+
+/** When the mailing should be done at the allowed pace: the latest of its accounts' estimates. */
+async function finishEstimate(em: Em, mailingId: number, settings: Settings, now: Date): Promise<string | null> {
+  const pending = await ledgerRepository.pendingByAccount(em, mailingId);
+  if (!pending.size) return null;
+  const calendar = { windowStart: settings.windowStart, windowEnd: settings.windowEnd, businessDays: settings.businessDays };
+  let latest: DateTime | null = null;
+  for (const account of await em.find(EmailAccountSchema, { id: { $in: [...pending.keys()] } })) {
+    const local = DateTime.fromJSDate(now, { zone: accountZone(account, settings) });
+    const sentToday = await ledgerRepository.sentSince(em, account.id, dayStart(local).toJSDate());
+    const done = eta(local, { dailyLimit: account.dailyLimit, sentToday }, calendar, pending.get(account.id)!);
+    if (done && (!latest || done > latest)) latest = done;
+  }
+  return latest?.toUTC().toISO() ?? null;
 }

@@ -1,0 +1,405 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page as ListPage } from '../../server/http/openapi.js';
+import type { AccountDto } from '../../server/http/schemas/accounts.js';
+import type { MailingDto } from '../../server/http/schemas/mailings.js';
+import type { ContactDto } from '../../server/http/schemas/recipients.js';
+import type { MessageDto } from '../../server/http/schemas/messages.js';
+import { startServer, type ServerProcess } from '../support/server-process.js';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink/index.js';
+import { makeClient, type Client } from '../support/test-app.js';
+
+/**
+ * The live dashboard in Chromium against the real server (child process, scratch MariaDB, demo
+ * data with Anna's mailing already sending): several people watch the same mailing and see it
+ * move without reloading; creation, combining, restarting and browser notifications end to end.
+ * Failures are injected at an SMTP sink process that Ben's own account sends through.
+ */
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ANNA = 'anna@mailroom.test';
+const BEN = 'ben@mailroom.test';
+const CEO = 'ceo@mailroom.test';
+const CLEO = 'cleo@mailroom.test';
+const DOOMED_USER = 'ben.doomed@mailroom.test';
+
+let server: ServerProcess;
+let browser: Browser;
+let sink: SmtpSink;
+
+interface Api extends Client {
+  me: { id: number; name: string };
+}
+
+/** A REST client signed in as `email`, for setting the scene; the test-app client over real HTTP. */
+async function apiAs(email: string): Promise<Api> {
+  const res = await fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: server.password }) });
+  const me = (await res.json()) as { id: number; name: string; csrfToken: string };
+  const cookie = res.headers.get('set-cookie')!.split(';')[0];
+  // makeClient only calls app.request(path, init), which fetch against the server answers the same way.
+  const client = makeClient({ request: (path: string, init: RequestInit) => fetch(`${server.url}${path}`, init) } as never, cookie, me.csrfToken);
+  return { ...client, me };
+}
+
+/** The body of a 2xx answer; anything else fails the test with what the server said. */
+async function ok<T>(call: Promise<{ status: number; body: unknown }>): Promise<T> {
+  const { status, body } = await call;
+  if (status >= 300) throw new Error(`API answered ${status}: ${JSON.stringify(body)}`);
+  return body as T;
+}
+
+interface Session {
+  context: BrowserContext;
+  page: Page;
+  /** Console and page errors since sign-in, minus failed requests with the allowed statuses. */
+  problems(allowedStatuses?: number[]): string[];
+  /** Titles and bodies passed to `new Notification()`, when signed in with `notifications`. */
+  notifications(): Promise<{ title: string; body: string }[]>;
+}
+
+/**
+ * A browser context signed in as `email`. With `notifications`, the context has the permission
+ * and an init script records every `new Notification()` before handing it to the real one.
+ */
+async function signIn(email: string, opts: { notifications?: boolean } = {}): Promise<Session> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  if (opts.notifications) {
+    await context.grantPermissions(['notifications'], { origin: server.url });
+    await context.addInitScript(() => {
+      const calls: { title: string; body: string }[] = [];
+      const Real = window.Notification;
+      function Recording(title: string, options?: NotificationOptions) {
+        calls.push({ title, body: options?.body ?? '' });
+        return new Real(title, options);
+      }
+      Recording.prototype = Real.prototype;
+      Object.defineProperty(Recording, 'permission', { get: () => Real.permission });
+      Object.assign(Recording, { requestPermission: Real.requestPermission.bind(Real) });
+      Object.assign(window, { Notification: Recording, __notifications: calls });
+    });
+  }
+  const page = await context.newPage();
+  let seen: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && seen.push(m.text()));
+  page.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(server.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/companies');
+  // The login page's own session probe answers 401 by design; count from the signed-in state on.
+  seen = [];
+  return {
+    context,
+    page,
+    problems: (allowed = []) => seen.filter((text) => !allowed.some((status) => text.includes(`status of ${status}`))),
+    notifications: () => page.evaluate(() => (window as unknown as { __notifications?: { title: string; body: string }[] }).__notifications ?? []),
+  };
+}
+
+/** Opens a page and waits until its live socket is connected, so no push is missed after this. */
+async function openLive(page: Page, path: string) {
+  await page.goto(`${server.url}${path}`);
+  await page.getByRole('banner').getByText('Live', { exact: true }).waitFor();
+}
+
+const count = async (page: Page, key: string) => Number((await page.getByTestId(`count-${key}`).textContent())!.replace(/\D/g, ''));
+/** Waits until a progress counter of the mailing page is above (or exactly) `value`, as pushes move it. */
+const waitForCount = (page: Page, key: string, op: '>' | '=', value: number, timeout = 30_000) =>
+  page.waitForFunction(
+    ([k, o, v]) => {
+      const n = Number(document.querySelector(`[data-testid="count-${k}"]`)?.textContent?.replace(/\D/g, ''));
+      return o === '>' ? n > v : n === v;
+    },
+    [key, op, value] as const,
+    { timeout },
+  );
+const statusOf = (page: Page) => page.locator('.page-head [data-status]');
+const mailingsTable = (page: Page) => page.getByRole('table', { name: 'Mass mailings' });
+const rowOf = (page: Page, name: string) => mailingsTable(page).getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
+const column = (page: Page, nth: number) => mailingsTable(page).locator(`tbody tr td:nth-child(${nth})`).allTextContents();
+
+/**
+ * An IANA zone where it is now late in the evening, so that an account there has little of the
+ * demo's 00:00–23:59 window left and paces its daily limit into a message every fraction of a
+ * second: the sends of Ben's test mailings take moments instead of the demo's 30 s each.
+ */
+function lateEveningZone(now = new Date()): string {
+  const hour = now.getUTCMinutes() < 45 ? 23 : 22;
+  let offset = hour - now.getUTCHours();
+  if (offset > 14) offset -= 24;
+  if (offset < -12) offset += 24;
+  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
+
+let anna: Api;
+let ben: Api;
+let demo: MailingDto;
+const paused: Record<'a' | 'b' | 'c' | 'south', MailingDto> = {} as never;
+
+/** Makes a paused or active mailing through the API and returns it. */
+async function makeMailing(api: Api, name: string, selections: object, start: 'active' | 'paused' = 'paused'): Promise<MailingDto> {
+  const messages = await ok<ListPage<MessageDto>>(api.get(`/api/messages?ownerId=${api.me.id}`));
+  const result = await ok<{ mailings: MailingDto[] }>(api.post('/api/mailings', { messageId: messages.items[0].id, name, selections, start }));
+  return result.mailings[0];
+}
+
+const contactsOf = async (api: Api, n: number) =>
+  (await ok<ListPage<ContactDto>>(api.get(`/api/contacts?ownerId=${api.me.id}&massMailing=true&disqualified=false&pageSize=${n}&sort=id`))).items;
+
+beforeAll(async () => {
+  if (!existsSync(resolve(import.meta.dirname, '../../build/index.html'))) throw new Error('No built UI: run `npx vite build` first');
+  [server, browser, sink] = await Promise.all([startServer(), chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }), startSmtpSink()]);
+  [anna, ben] = await Promise.all([apiAs(ANNA), apiAs(BEN)]);
+  const annas = await ok<ListPage<MailingDto>>(anna.get('/api/mailings?sort=id&dir=asc'));
+  demo = annas.items[0];
+
+  const [contacts, companies] = await Promise.all([contactsOf(anna, 6), ok<ListPage<{ id: number }>>(anna.get(`/api/companies?ownerId=${anna.me.id}&massMailing=true&pageSize=2`))]);
+  paused.a = await makeMailing(anna, 'Combine A', { contact: { ids: contacts.slice(0, 3).map((c) => c.id) } });
+  paused.b = await makeMailing(anna, 'Combine B', { contact: { ids: contacts.slice(2, 6).map((c) => c.id) } });
+  paused.c = await makeMailing(anna, 'Combine C', { company: { ids: companies.items.map((c) => c.id) } });
+  const cleo = await apiAs(CLEO);
+  paused.south = await makeMailing(cleo, 'South news', { contact: { ids: (await contactsOf(cleo, 2)).map((c) => c.id) } });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([server?.stop(), sink?.stop()]);
+});
+
+describe('watching a mailing live', () => {
+  // Progress, a status change and its notification reach every viewer of the mailing (the page
+  // and the list) without a reload; each sees who else is viewing.
+  it('shows a sales manager and a company manager the same changes at once', async () => {
+    const [annaS, ceoS] = await Promise.all([signIn(ANNA), signIn(CEO)]);
+    const ceoList = await ceoS.context.newPage();
+    await Promise.all([openLive(annaS.page, `/mailings/${demo.id}`), openLive(ceoS.page, `/mailings/${demo.id}`), openLive(ceoList, '/mailings')]);
+    await annaS.page.getByRole('status', { name: 'Who else is viewing' }).getByText('Carl Company-Manager').waitFor();
+    await ceoS.page.getByRole('status', { name: 'Who else is viewing' }).getByText('Anna Sales').waitFor();
+
+    // The demo sends about one message per 30 s per account.
+    const before = Math.max(await count(annaS.page, 'sent'), await count(ceoS.page, 'sent'));
+    await Promise.all([waitForCount(annaS.page, 'sent', '>', before, 60_000), waitForCount(ceoS.page, 'sent', '>', before, 60_000)]);
+
+    await annaS.page.getByRole('button', { name: 'Pause', exact: true }).click();
+    for (const page of [annaS.page, ceoS.page]) {
+      await statusOf(page).filter({ hasText: 'Paused' }).waitFor();
+      await page.getByRole('list', { name: 'Notifications log' }).getByText('Paused by Anna Sales').first().waitFor();
+    }
+    const listRow = rowOf(ceoList, demo.name);
+    await listRow.locator('[data-status="paused"]').waitFor();
+    await listRow.getByRole('list', { name: `Notifications of ${demo.name}` }).getByText('Paused by Anna Sales').first().waitFor();
+
+    // Only the owner (or an admin) acts; the company manager watches.
+    expect(await ceoS.page.getByRole('region', { name: 'Actions' }).count()).toBe(0);
+    await annaS.page.getByRole('button', { name: 'Resume' }).click();
+    await statusOf(ceoS.page).filter({ hasText: 'Active' }).waitFor();
+    await listRow.locator('[data-status="active"]').waitFor();
+    expect(annaS.problems()).toEqual([]);
+    expect(ceoS.problems()).toEqual([]);
+    await Promise.all([annaS.context.close(), ceoS.context.close()]);
+  }, 120_000);
+
+  // Another department's mailing leaks nowhere: not in the list, not by id, not by its URL.
+  it('shows a sales manager of another department nothing of it', async () => {
+    const cleo = await signIn(CLEO);
+    await cleo.page.goto(`${server.url}/mailings`);
+    await rowOf(cleo.page, paused.south.name).waitFor();
+    expect(await rowOf(cleo.page, demo.name).count()).toBe(0);
+    expect(await cleo.page.getByRole('combobox', { name: 'Department' }).count()).toBe(0);
+
+    await cleo.page.getByRole('searchbox', { name: 'Search mailings' }).fill(`#${demo.id}`);
+    await cleo.page.waitForURL(/q=%23/);
+    await mailingsTable(cleo.page).getByText('No mailings match.').waitFor();
+
+    await cleo.page.goto(`${server.url}/mailings/${demo.id}`);
+    await cleo.page.getByRole('heading', { level: 1, name: 'Not found' }).waitFor();
+    expect(cleo.problems([404])).toEqual([]);
+    await cleo.context.close();
+  });
+});
+
+describe('the mailings list', () => {
+  // Search by id and keyword, every filter and server-side sorting narrow and order the rows as the API does.
+  it('searches, filters and sorts', async () => {
+    const ceo = await signIn(CEO);
+    const { page } = ceo;
+    await page.goto(`${server.url}/mailings`);
+    const search = page.getByRole('searchbox', { name: 'Search mailings' });
+
+    await search.fill(`#${paused.a.id}`);
+    await page.waitForURL(/q=%23/);
+    await expect.poll(() => column(page, 2)).toEqual([expect.stringContaining('Combine A')]);
+
+    await search.fill('Combine');
+    await page.waitForURL(/q=Combine/);
+    await expect.poll(async () => (await column(page, 2)).length).toBe(3);
+    for (const name of await column(page, 2)) expect(name).toContain('Combine');
+    await search.fill('');
+    await search.press('Enter');
+    await page.waitForURL((u) => !u.searchParams.has('q'));
+
+    await page.getByRole('combobox', { name: 'Department' }).selectOption({ label: 'Sales South' });
+    await page.waitForURL(/departmentId=/);
+    await rowOf(page, 'South news').waitFor();
+    expect(new Set(await column(page, 6))).toEqual(new Set(['Cleo Sales']));
+    await page.getByRole('combobox', { name: 'Department' }).selectOption({ label: 'All departments' });
+    await page.waitForURL((u) => !u.searchParams.has('departmentId'));
+
+    await page.getByRole('combobox', { name: 'Owner' }).selectOption({ label: 'Anna Sales' });
+    await page.waitForURL(/ownerId=/);
+    await expect.poll(async () => new Set(await column(page, 6))).toEqual(new Set(['Anna Sales']));
+
+    await page.getByRole('combobox', { name: 'Status' }).selectOption({ label: 'Paused' });
+    await page.waitForURL(/status=paused/);
+    await expect.poll(async () => new Set(await column(page, 4))).toEqual(new Set(['Paused']));
+
+    // VIP: the rows are exactly the API's answer for the same filters.
+    await page.getByRole('combobox', { name: 'VIP' }).selectOption('false');
+    await page.waitForURL(/vip=false/);
+    const expected = await ok<ListPage<MailingDto>>(anna.get(`/api/mailings?ownerId=${anna.me.id}&status=paused&vip=false`));
+    await expect.poll(async () => (await column(page, 2)).map((n) => n.split('#')[0].trim())).toEqual(expected.items.map((m) => m.name));
+
+    await page.goto(`${server.url}/mailings`);
+    const recipients = async () => (await column(page, 8)).map((n) => Number(n.replace(/\D/g, '')));
+    const ordered = async (dir: 1 | -1) => {
+      const values = await recipients();
+      return values.length > 1 && values.every((v, i) => i === 0 || dir * (v - values[i - 1]) >= 0);
+    };
+    await mailingsTable(page).getByRole('button', { name: /^Recipients/ }).click();
+    await page.waitForURL(/sort=total&dir=asc/);
+    await expect.poll(() => ordered(1)).toBe(true);
+    expect(new Set(await recipients()).size).toBeGreaterThan(1);
+    await mailingsTable(page).getByRole('button', { name: /^Recipients/ }).click();
+    await page.waitForURL(/sort=total&dir=desc/);
+    await expect.poll(() => ordered(-1)).toBe(true);
+    expect(ceo.problems()).toEqual([]);
+    await ceo.context.close();
+  });
+
+  // Make Massmail from the Contacts page mails exactly the selected rows, after a pre-flight, and
+  // the new mailing is in the list.
+  it('creates a mailing from selected contacts', async () => {
+    const s = await signIn(ANNA);
+    const { page } = s;
+    await page.goto(`${server.url}/contacts?ownerId=${anna.me.id}&massMailing=true&disqualified=false`);
+    const table = page.getByRole('table', { name: 'Contacts' });
+    for (const i of [0, 1]) await table.locator('tbody input[type=checkbox]').nth(i).check();
+    await page.getByRole('button', { name: 'Make Massmail (2)' }).click();
+
+    const dialog = page.getByRole('dialog', { name: 'Make Massmail' });
+    await dialog.getByText('2 selected contacts').waitFor();
+    await dialog.getByLabel('Message').selectOption({ label: 'Autumn product update' });
+    await dialog.getByLabel('Mailing name').fill('Browser launch');
+    const report = dialog.getByRole('region', { name: 'Pre-flight for contacts' });
+    await report.getByText('2 recipients').waitFor();
+    await report.getByRole('table', { name: 'Accounts for contacts' }).waitFor();
+    await dialog.getByRole('button', { name: 'Launch' }).click();
+
+    await page.waitForURL(/\/mailings$/);
+    const row = rowOf(page, 'Browser launch');
+    await row.locator('[data-status="active"]').waitFor();
+    expect(await row.locator('td:nth-child(8)').textContent()).toBe('2');
+    expect(s.problems()).toEqual([]);
+    await s.context.close();
+  });
+
+  // Combining says which rule a selection breaks before asking the server; a valid selection
+  // becomes one mailing and the originals are cancelled.
+  it('combines two paused mailings of the same message, type and owner', async () => {
+    const s = await signIn(ANNA);
+    const { page } = s;
+    await page.goto(`${server.url}/mailings?q=Combine`);
+    const select = (name: string) => page.getByRole('checkbox', { name: `Select ${name}` });
+    await select('Combine A').check();
+    await select('Combine C').check();
+    await page.getByRole('button', { name: 'Actions' }).click();
+    await page.getByRole('menuitem', { name: 'Combine' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Combine mailings' });
+    await dialog.getByRole('alert').getByText('The mailings must have the same recipient type').waitFor();
+    expect(await dialog.getByRole('button', { name: 'Combine' }).count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Close', exact: true }).last().click();
+
+    await select('Combine C').uncheck();
+    await select('Combine B').check();
+    await page.getByRole('button', { name: 'Actions' }).click();
+    await page.getByRole('menuitem', { name: 'Combine' }).click();
+    await dialog.getByRole('button', { name: 'Combine' }).click();
+    await page.getByRole('status').filter({ hasText: /Combined into #\d+/ }).waitFor();
+    await rowOf(page, 'Combine A (combined)').waitFor();
+    for (const name of ['Combine A', 'Combine B']) await rowOf(page, name).locator('[data-status="cancelled"]').waitFor();
+    expect(s.problems()).toEqual([]);
+    await s.context.close();
+  });
+});
+
+describe('failures at the SMTP server', () => {
+  let targets: ContactDto[];
+
+  /**
+   * Makes `user` on the test sink Ben's only account that can send, so the sink decides every
+   * outcome. A new account per test: the engine keeps each account's SMTP connection open, and a
+   * rule about logins applies only to new connections.
+   */
+  async function soleAccount(name: string, user: string): Promise<AccountDto> {
+    const own = await ok<ListPage<AccountDto>>(ben.get(`/api/accounts?ownerId=${ben.me.id}`));
+    for (const account of own.items) if (account.massMailEnabled) await ok(ben.patch(`/api/accounts/${account.id}`, { massMailEnabled: false }));
+    return ok<AccountDto>(
+      ben.post('/api/accounts', {
+        name, fromName: 'Ben Sales', fromEmail: user, smtpHost: '127.0.0.1', smtpPort: sink.port, smtpSecurity: 'none',
+        smtpUser: user, password: 'sink-password', dailyLimit: 10_000, timeZone: lateEveningZone(),
+      }),
+    );
+  }
+
+  beforeAll(async () => {
+    targets = await contactsOf(ben, 3);
+  });
+
+  // A recipient refused with 550 fails and is shown with the server's reply; restarting the
+  // unsuccessful ones sends to it again once the server accepts it, live on the page.
+  it('restarts the failed recipients after a refusal', async () => {
+    const [good, bad] = targets;
+    await soleAccount('Ben sink', 'ben.sink@mailroom.test');
+    await sink.setRules({ rejectRcpt: { [bad.email!]: 550 } });
+    const mailing = await makeMailing(ben, 'Restart me', { contact: { ids: [good.id, bad.id] } }, 'active');
+    const s = await signIn(BEN);
+    const { page } = s;
+    await openLive(page, `/mailings/${mailing.id}`);
+    await waitForCount(page, 'failed', '=', 1);
+    await waitForCount(page, 'sent', '=', 1);
+    await page.getByRole('tab', { name: /^Failed/ }).click();
+    await page.getByRole('table', { name: 'Recipients' }).getByRole('row', { name: new RegExp(bad.email!) }).getByText(/550/).waitFor();
+
+    await sink.setRules({ rejectRcpt: {} });
+    await page.getByRole('button', { name: 'Restart unsuccessful' }).click();
+    await waitForCount(page, 'sent', '=', 2);
+    expect(await count(page, 'failed')).toBe(0);
+    await page.getByRole('table', { name: 'Recipients' }).getByRole('row', { name: new RegExp(bad.email!) }).locator('.badge', { hasText: 'Sent' }).waitFor();
+    expect(sink.acceptedCountsByRecipient().get(bad.email!)).toBe(1);
+    expect(s.problems()).toEqual([]);
+    await s.context.close();
+  }, 60_000);
+
+  // When the only account fails its sign-in, the mailing is interrupted: a company manager gets a
+  // browser notification, and the owner one for the account turning red, which the accounts page
+  // shows at once.
+  it('notifies in the browser when a mailing is interrupted', async () => {
+    const account = await soleAccount('Ben doomed', DOOMED_USER);
+    const [ceo, owner] = await Promise.all([signIn(CEO, { notifications: true }), signIn(BEN, { notifications: true })]);
+    await Promise.all([openLive(ceo.page, '/mailings'), openLive(owner.page, '/accounts')]);
+    expect(await ceo.page.evaluate(() => Notification.permission)).toBe('granted');
+
+    await sink.setRules({ failAuth: [DOOMED_USER] });
+    const mailing = await makeMailing(ben, 'Doomed', { contact: { ids: [targets[2].id] } }, 'active');
+    await expect.poll(() => ceo.notifications(), { timeout: 20_000 }).toContainEqual({ title: `Mailing #${mailing.id} was interrupted`, body: expect.stringContaining(account.name) });
+    await expect.poll(() => owner.notifications(), { timeout: 10_000 }).toContainEqual({ title: 'One of your e-mail accounts turned red', body: expect.stringMatching(/535|[Aa]uthentication/) });
+    await rowOf(ceo.page, 'Doomed').locator('[data-status="interrupted"]').waitFor();
+    await owner.page.getByRole('row', { name: new RegExp(account.name) }).getByRole('img', { name: /^Cannot send/ }).waitFor();
+    expect(ceo.problems()).toEqual([]);
+    expect(owner.problems()).toEqual([]);
+    await Promise.all([ceo.context.close(), owner.context.close()]);
+  });
+});
