@@ -47,6 +47,17 @@ export interface Preflight {
   warnings: string[];
 }
 
+/** How the creation note names each exclusion. */
+const EXCLUSION_WORDS: Record<keyof Preflight['excluded'], string> = {
+  notYours: 'not yours',
+  noEmail: 'without an address',
+  invalidEmail: 'with an invalid address',
+  optedOut: 'opted out',
+  disqualified: 'disqualified',
+  suppressed: 'unsubscribed',
+  duplicate: 'duplicate addresses',
+};
+
 interface Candidate {
   recipientId: number;
   email: string;
@@ -197,7 +208,7 @@ export async function createMailings(em: Em, actor: Actor, request: MailingReque
         now,
       );
       const ex = plan.report.excluded;
-      const skipped = Object.entries(ex).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
+      const skipped = (Object.entries(ex) as [keyof Preflight['excluded'], number][]).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${EXCLUSION_WORDS[k]}`).join(', ');
       tx.create(MailingEventSchema, { mailing, at: now, level: 'info', kind: 'created', text: `Created with ${plan.eligible.length} recipients${skipped ? `; excluded: ${skipped}` : ''}` });
       for (const w of plan.report.warnings) tx.create(MailingEventSchema, { mailing, at: now, level: 'warning', kind: 'preflight', text: w });
       created.push(mailing);

@@ -12,15 +12,9 @@ export const RED_REASON_TEXT: Record<RedReason, string> = {
   day_off: 'Not a business day',
 };
 
-/**
- * The star from what the account DTO carries: its mass-mailing switch and stored health, read
- * as the server's `light()` reads them. The DTO has no pacing verdict, so the daily limit and
- * the sending window cannot turn a star red here (the mailing pages' stars do include them).
- */
+/** The star the server computed for the account now, in words for its hover text. */
 export function accountLight(account: AccountDto): { green: boolean; reason: string } {
-  if (!account.massMailEnabled) return { green: false, reason: RED_REASON_TEXT.disabled };
-  if (account.health === 'auth_failed' || account.health === 'sender_refused' || account.health === 'unreachable') {
-    return { green: false, reason: account.healthReason ?? RED_REASON_TEXT[account.health] };
-  }
+  const light = account.light;
+  if (!light.green) return { green: false, reason: light.detail ?? RED_REASON_TEXT[light.reason as RedReason] ?? light.reason };
   return { green: true, reason: account.health === 'ok' ? 'The SMTP server accepted the sign-in' : 'Not checked yet: "Test connection" signs in now' };
 }
