@@ -50,6 +50,9 @@ const SORT: Record<string, string> = {
   owner: 'u.name',
   sentToday: 'sent_today',
   total: 'm.total',
+  // The owner's accounts that may send (enabled and not refused), then the latest notification.
+  accounts: "(select count(*) from email_accounts a where a.owner_id = m.owner_id and a.mass_mail_enabled = 1 and a.health not in ('auth_failed', 'sender_refused', 'unreachable'))",
+  notifications: '(select max(e.id) from mailing_events e where e.mailing_id = m.id)',
   createdAt: 'm.created_at',
 };
 

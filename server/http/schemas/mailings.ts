@@ -85,7 +85,7 @@ export const MailingSchema = z
   .openapi('Mailing');
 export type MailingDto = z.infer<typeof MailingSchema>;
 
-export const MAILING_SORTS = ['id', 'name', 'recipientType', 'status', 'completion', 'owner', 'sentToday', 'total', 'createdAt'] as const;
+export const MAILING_SORTS = ['id', 'name', 'recipientType', 'status', 'completion', 'owner', 'sentToday', 'total', 'accounts', 'notifications', 'createdAt'] as const;
 export const MailingListQuery = listQuery(MAILING_SORTS).extend({
   departmentId: idQuery.optional(),
   ownerId: idQuery.optional(),
