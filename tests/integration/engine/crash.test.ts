@@ -87,10 +87,13 @@ it('survives SIGKILL mid-sending, three times, without a double send or a lost r
     await sink.waitFor((events) => events.filter((e) => e.type === 'accepted').length >= target, 30_000).catch((err: Error) => {
       throw new Error(`before kill ${kill + 1}, ${accepted()} accepted: ${err.message.split('\n')[0]}\nworker output:\n${worker!.output()}\njobs:\n${jobs!.psql('select name, data, locked_at, next_run_at from agenda_jobs')}`);
     });
-    // Kill while a claim is open: its SMTP transaction takes at least the sink's 150 ms.
+    // Kill while a claim is open: the sink holds its answer for 3 s so the kill lands mid-send
+    // even on a loaded machine, then goes back to its normal pace.
+    await sink.setRules({ delayMs: 3_000 });
     await vi.waitFor(async () => expect((await sendingIds(mailingId)).length).toBeGreaterThan(0), { timeout: 30_000, interval: 5 });
     await worker.kill();
     for (const id of await sendingIds(mailingId)) inFlightAtKill.add(id);
+    await sink.setRules({ delayMs: 150 });
     worker = await startEngine();
   }
   expect(inFlightAtKill.size).toBeGreaterThan(0);
