@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: process and browser tests share two cores; a timeout only guards against a hang.
+    testTimeout: 90_000,
+    hookTimeout: 180_000,
     // MariaDB and the browser are shared; files use their own scratch databases, but two cores
     // cannot run many servers at once.
     maxWorkers: 2,
