@@ -162,10 +162,20 @@ export const ledgerRepository = {
    * messages, and those in flight or uncertain, which the server may well have accepted.
    */
   async sentSince(em: Em, accountId: number, since: Date): Promise<number> {
+    return (await this.sentSinceByAccount(em, [accountId], since)).get(accountId) ?? 0;
+  },
+
+  /** `sentSince` for many accounts whose day starts at the same instant, in two grouped queries. */
+  async sentSinceByAccount(em: Em, accountIds: number[], since: Date): Promise<Map<number, number>> {
+    const counts = new Map<number, number>();
+    if (!accountIds.length) return counts;
     const knex = knexOf(em);
-    const sent = await knex(T).where({ account_id: accountId, state: 'sent' }).andWhere('sent_at', '>=', since).count({ n: '*' }).first();
-    const maybe = await knex(T).where({ account_id: accountId }).whereIn('state', ['sending', 'uncertain']).andWhere('updated_at', '>=', since).count({ n: '*' }).first();
-    return Number(sent?.n ?? 0) + Number(maybe?.n ?? 0);
+    const sent = knex(T).whereIn('account_id', accountIds).andWhere('state', 'sent').andWhere('sent_at', '>=', since).groupBy('account_id').select('account_id').count({ n: '*' });
+    const maybe = knex(T).whereIn('account_id', accountIds).whereIn('state', ['sending', 'uncertain']).andWhere('updated_at', '>=', since).groupBy('account_id').select('account_id').count({ n: '*' });
+    for (const rows of await Promise.all([sent, maybe])) {
+      for (const r of rows as { account_id: number; n: number | string }[]) counts.set(Number(r.account_id), (counts.get(Number(r.account_id)) ?? 0) + Number(r.n));
+    }
+    return counts;
   },
 
   /** Counts by state (with pending split into due now and waiting for a retry). */

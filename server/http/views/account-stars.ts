@@ -20,15 +20,21 @@ export interface AccountPace {
 /** Each account's star now (green, or red with the reason), today's count in its zone and its next slot. */
 export async function accountPaces(em: Em, accounts: EmailAccount[], settings: Settings, now: Date): Promise<Map<number, AccountPace>> {
   const calendar = { windowStart: settings.windowStart, windowEnd: settings.windowEnd, businessDays: settings.businessDays };
+  // Accounts share few zones: one grouped count per zone instead of one per account.
+  const byZone = new Map<string, EmailAccount[]>();
+  for (const a of accounts) byZone.set(accountZone(a, settings), [...(byZone.get(accountZone(a, settings)) ?? []), a]);
   const paces = new Map<number, AccountPace>();
-  for (const a of accounts) {
-    const local = DateTime.fromJSDate(now, { zone: accountZone(a, settings) });
-    const sentToday = await ledgerRepository.sentSince(em, a.id, dayStart(local).toJSDate());
-    paces.set(a.id, {
-      light: light({ ...a, healthReason: a.healthReason ?? null }, maySend(local, { dailyLimit: a.dailyLimit, sentToday }, calendar)),
-      sentToday,
-      nextSendAt: a.nextSendAt?.toISOString() ?? null,
-    });
+  for (const [zone, list] of byZone) {
+    const local = DateTime.fromJSDate(now, { zone });
+    const counts = await ledgerRepository.sentSinceByAccount(em, list.map((a) => a.id), dayStart(local).toJSDate());
+    for (const a of list) {
+      const sentToday = counts.get(a.id) ?? 0;
+      paces.set(a.id, {
+        light: light({ ...a, healthReason: a.healthReason ?? null }, maySend(local, { dailyLimit: a.dailyLimit, sentToday }, calendar)),
+        sentToday,
+        nextSendAt: a.nextSendAt?.toISOString() ?? null,
+      });
+    }
   }
   return paces;
 }
