@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page as ListPage } from '../../server/http/openapi.js';
 import type { AccountDto } from '../../server/http/schemas/accounts.js';
@@ -8,6 +8,7 @@ import type { MailingDto } from '../../server/http/schemas/mailings.js';
 import type { ContactDto } from '../../server/http/schemas/recipients.js';
 import type { MessageDto } from '../../server/http/schemas/messages.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
+import { launchChromium, signInPage, type SignedInPage } from '../support/browser.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink/index.js';
 import { makeClient, type Client } from '../support/test-app.js';
 
@@ -18,7 +19,6 @@ import { makeClient, type Client } from '../support/test-app.js';
  * Failures are injected at an SMTP sink process that Ben's own account sends through.
  */
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const ANNA = 'anna@mailroom.test';
 const BEN = 'ben@mailroom.test';
 const CEO = 'ceo@mailroom.test';
@@ -50,11 +50,8 @@ async function ok<T>(call: Promise<{ status: number; body: unknown }>): Promise<
   return body as T;
 }
 
-interface Session {
+interface Session extends Pick<SignedInPage, 'page' | 'problems'> {
   context: BrowserContext;
-  page: Page;
-  /** Console and page errors since sign-in, minus failed requests with the allowed statuses. */
-  problems(allowedStatuses?: number[]): string[];
   /** Titles and bodies passed to `new Notification()`, when signed in with `notifications`. */
   notifications(): Promise<{ title: string; body: string }[]>;
 }
@@ -80,21 +77,11 @@ async function signIn(email: string, opts: { notifications?: boolean } = {}): Pr
       Object.assign(window, { Notification: Recording, __notifications: calls });
     });
   }
-  const page = await context.newPage();
-  let seen: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && seen.push(m.text()));
-  page.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(server.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL('**/companies');
-  // The login page's own session probe answers 401 by design; count from the signed-in state on.
-  seen = [];
+  const { page, problems } = await signInPage(context, server, email);
   return {
     context,
     page,
-    problems: (allowed = []) => seen.filter((text) => !allowed.some((status) => text.includes(`status of ${status}`))),
+    problems,
     notifications: () => page.evaluate(() => (window as unknown as { __notifications?: { title: string; body: string }[] }).__notifications ?? []),
   };
 }
@@ -151,7 +138,7 @@ const contactsOf = async (api: Api, n: number) =>
 
 beforeAll(async () => {
   if (!existsSync(resolve(import.meta.dirname, '../../build/index.html'))) throw new Error('No built UI: run `npx vite build` first');
-  [server, browser, sink] = await Promise.all([startServer(), chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }), startSmtpSink()]);
+  [server, browser, sink] = await Promise.all([startServer(), launchChromium(), startSmtpSink()]);
   [anna, ben] = await Promise.all([apiAs(ANNA), apiAs(BEN)]);
   const annas = await ok<ListPage<MailingDto>>(anna.get('/api/mailings?sort=id&dir=asc'));
   demo = annas.items[0];

@@ -1,18 +1,18 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createTransport } from 'nodemailer';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../server/db/seed/demo.js';
 import type { Role } from '../../server/domain/roles.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
+import { launchChromium, signInPage, type SignedInPage } from '../support/browser.js';
 
 /**
  * The built UI against the real server (child process, scratch MariaDB, demo data) in Chromium.
  * Every test fails on a page error or on a console error it did not expect.
  */
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** The heading each page of the navigation must show. */
 const HEADINGS: Record<string, RegExp> = {
@@ -36,41 +36,23 @@ const SALES = 'anna@mailroom.test';
 let server: ServerProcess;
 let browser: Browser;
 
-interface Session {
-  page: Page;
-  /** Console errors and page errors since sign-in or the last reset, minus failed requests with the allowed statuses. */
-  problems(allowedStatuses?: number[]): string[];
-  reset(): void;
+interface Session extends SignedInPage {
   close(): Promise<void>;
 }
 
 async function signIn(email: string): Promise<Session> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const page = await context.newPage();
-  let seen: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && seen.push(m.text()));
-  page.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(server.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL('**/companies');
-  await page.getByRole('table', { name: 'Companies' }).waitFor();
-  // The login page's own session probe answers 401 by design; count from the signed-in state on.
-  seen = [];
-  return {
-    page,
-    problems: (allowed = []) => seen.filter((text) => !allowed.some((status) => text.includes(`status of ${status}`))),
-    reset: () => (seen = []),
-    close: () => context.close(),
-  };
+  const signed = await signInPage(context, server, email);
+  await signed.page.getByRole('table', { name: 'Companies' }).waitFor();
+  signed.reset();
+  return { ...signed, close: () => context.close() };
 }
 
 const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 
 beforeAll(async () => {
   if (!existsSync(resolve(import.meta.dirname, '../../build/index.html'))) throw new Error('No built UI: run `npx vite build` first');
-  [server, browser] = await Promise.all([startServer(), chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })]);
+  [server, browser] = await Promise.all([startServer(), launchChromium()]);
 }, 200_000);
 
 afterAll(async () => {

@@ -5,6 +5,8 @@ import { TransportPool } from '../../server/mail/transport.js';
 import { seededRandom } from '../../server/domain/seeded-random.js';
 import { SettingsSchema } from '../../server/db/entities/settings.entity.js';
 import type { TestApp } from './test-app.js';
+import { createMailings } from '../../server/engine/create-mailings.js';
+import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
 
 /** A clock a test moves by hand: the engine's pacing runs in simulated time. */
 export class TestClock {
@@ -50,4 +52,22 @@ export function testEngine(t: TestApp, clock: TestClock, opts: { leaseMs?: numbe
 /** Opens every day from 00:00 to 23:59 so a test's sends are never held back by the calendar. */
 export async function alwaysOpen(t: TestApp) {
   await t.services.orm.em.fork().nativeUpdate(SettingsSchema, { id: 1 }, { windowStart: '00:00', windowEnd: '23:59', businessDays: [1, 2, 3, 4, 5, 6, 7] });
+}
+
+/**
+ * A fresh sales manager with regular accounts (room to spare today) logging in to the sink as
+ * `users`, and an active mailing to `companies` companies at `@domain`. Returns the mailing's id.
+ */
+export async function activeMailingOnSink(t: TestApp, sinkPort: number, opts: { users: string[]; companies: number; domain: string }): Promise<number> {
+  const dept = await t.factories.department();
+  const owner = await t.factories.user('sales_manager', dept.id);
+  for (const user of opts.users) await t.factories.account(owner, { smtpPort: sinkPort, smtpUser: user, fromEmail: user, dailyLimit: 1_000_000 });
+  const ids: number[] = [];
+  for (let i = 0; i < opts.companies; i++) ids.push((await t.factories.company(owner, { email: `c${i}@${opts.domain}` })).id);
+  const message = await t.factories.message(owner, { html: '<p>Hello {{ name }}</p><a href="{{ unsubscribe_url }}">unsubscribe</a>' });
+  const em = t.services.orm.em.fork();
+  const actor = { id: owner.id, role: 'sales_manager' as const, departmentId: dept.id };
+  const { mailings, reports } = await createMailings(em, actor, { messageId: message.id, selections: { company: { ids } }, start: 'active' }, await settingsRepository.get(em, ''), new Date());
+  if (reports[0].errors.length) throw new Error(reports[0].errors.join('; '));
+  return mailings[0].id;
 }

@@ -2,11 +2,9 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { initTestApp, type TestApp } from '../../support/test-app.js';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink/index.js';
 import { scratchJobStore, startWorker, TEST_SECRET_KEY, type MailroomProcess } from '../../support/server-process.js';
-import { alwaysOpen } from '../../support/engine.js';
+import { activeMailingOnSink, alwaysOpen } from '../../support/engine.js';
 import { SecretBox } from '../../../server/security/secret-box.js';
 import { loadSecretKey } from '../../../server/security/secret-key.js';
-import { createMailings } from '../../../server/engine/create-mailings.js';
-import { settingsRepository } from '../../../server/db/repositories/settings.repository.js';
 import { MailingRecipientSchema, MailingSchema } from '../../../server/db/entities/index.js';
 
 /**
@@ -55,23 +53,7 @@ async function sendingIds(mailingId: number): Promise<number[]> {
   return (await ledger(mailingId)).filter((r) => r.state === 'sending').map((r) => r.id);
 }
 
-/** One sales manager, two regular accounts with room to spare today, and an active mailing to 60 companies. */
-async function activeMailing() {
-  const dept = await t.factories.department();
-  const owner = await t.factories.user('sales_manager', dept.id);
-  for (const user of ['crash-a@s.test', 'crash-b@s.test']) {
-    await t.factories.account(owner, { smtpPort: sink.port, smtpUser: user, fromEmail: user, dailyLimit: 1_000_000 });
-  }
-  const ids: number[] = [];
-  for (let i = 0; i < COMPANIES; i++) ids.push((await t.factories.company(owner, { email: `c${i}@crash.test` })).id);
-  const message = await t.factories.message(owner, { html: '<p>Hello {{ name }}</p><a href="{{ unsubscribe_url }}">unsubscribe</a>' });
-  const em = t.services.orm.em.fork();
-  const actor = { id: owner.id, role: 'sales_manager' as const, departmentId: dept.id };
-  const request = { messageId: message.id, selections: { company: { ids } }, start: 'active' as const };
-  const { mailings, reports } = await createMailings(em, actor, request, await settingsRepository.get(em, ''), new Date());
-  expect(reports[0].errors).toEqual([]);
-  return mailings[0].id;
-}
+const activeMailing = () => activeMailingOnSink(t, sink.port, { users: ['crash-a@s.test', 'crash-b@s.test'], companies: COMPANIES, domain: 'crash.test' });
 
 // Invariant: a crash never makes a recipient mailed twice or lost; what was in flight at a kill
 // ends `uncertain` and is not sent again; the mailing still finishes with counters that match.
