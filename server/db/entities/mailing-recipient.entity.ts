@@ -5,8 +5,10 @@ import { RECIPIENT_STATES } from '../../domain/recipient-states.js';
 
 /**
  * The recipients ledger: one row per mailing and recipient. Progress, "sent today" and
- * "who didn't get it" are queries on it. Indexed for the engine's claim query
- * (account, state, due time) and the mailing list and page (mailing, state, sent time).
+ * "who didn't get it" are queries on it. Indexed for the engine's claim (account, state,
+ * mailing, then the primary key: the oldest pending rows of one mailing without a sort), an
+ * account's sends today (account, state, sent time) and the mailing list and page (mailing,
+ * state, sent time).
  */
 export const MailingRecipientSchema = defineEntity({
   name: 'MailingRecipient',
@@ -15,8 +17,8 @@ export const MailingRecipientSchema = defineEntity({
   indexes: [
     // Also serves "sent today" per mailing (state = 'sent' and sent_at >= the day's start).
     { properties: ['mailing', 'state', 'sentAt'] },
-    { properties: ['account', 'state', 'dueAt'] },
-    { properties: ['account', 'sentAt'] },
+    { properties: ['account', 'state', 'mailing'] },
+    { properties: ['account', 'state', 'sentAt'] },
   ],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
