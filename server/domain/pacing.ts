@@ -68,3 +68,16 @@ export function eta(now: DateTime, pace: AccountPace, calendar: SendingCalendar,
     cursor = window.end.plus({ days: 1 }).startOf('day');
   }
 }
+
+/**
+ * How many messages the account may send back to back at `now` (which maySend allows): as many
+ * even-pace slots as fall within the next `horizonMs`, at least one, at most `max` and never past
+ * the daily limit. Only a very fast pace gives more than one: an account allowed 2,880 a day has a
+ * slot every 30 s of its window and always sends one at a time.
+ */
+export function burstSize(now: DateTime, pace: AccountPace, calendar: SendingCalendar, horizonMs: number, max: number): number {
+  const remaining = pace.dailyLimit - pace.sentToday;
+  const window = currentOrNextWindow(now, calendar);
+  const interval = window.end.diff(now).as('milliseconds') / remaining;
+  return Math.max(1, Math.min(max, remaining, Math.floor(horizonMs / interval)));
+}

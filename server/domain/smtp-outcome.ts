@@ -3,12 +3,14 @@
  * - sent: accepted by the server;
  * - recipient: permanent for this recipient only (5xx on RCPT/DATA, invalid address);
  * - temporary: try again later (4xx, timeouts, dropped connections);
- * - account: the mailbox itself is refused (authentication, sender refused) — switch it off;
+ * - account: the mailbox itself is refused (authentication, sender refused) — switch it off,
+ *   with `health` saying which;
  * - critical: the message cannot be built or sent by anyone (it stops the mailing).
  */
 export type SmtpOutcome =
   | { kind: 'sent'; messageId: string; reply: string }
-  | { kind: 'recipient' | 'temporary' | 'account' | 'critical'; code: number | null; reply: string };
+  | { kind: 'account'; health: 'auth_failed' | 'sender_refused'; code: number | null; reply: string }
+  | { kind: 'recipient' | 'temporary' | 'critical'; code: number | null; reply: string };
 
 /** The fields of a nodemailer error this classification reads. */
 export interface SmtpFailure {
@@ -25,9 +27,9 @@ export function classifySmtpFailure(err: SmtpFailure): SmtpOutcome {
   const code = err.responseCode ?? null;
   const reply = (err.response ?? err.message).slice(0, 1000);
   const command = (err.command ?? '').toUpperCase();
-  if (err.code === 'EAUTH' || code === 535 || code === 534 || code === 530) return { kind: 'account', code, reply };
+  if (err.code === 'EAUTH' || code === 535 || code === 534 || code === 530) return { kind: 'account', health: 'auth_failed', code, reply };
   if (code !== null && code >= 400 && code < 500) return { kind: 'temporary', code, reply };
-  if (code !== null && code >= 500 && command.startsWith('MAIL')) return { kind: 'account', code, reply };
+  if (code !== null && code >= 500 && command.startsWith('MAIL')) return { kind: 'account', health: 'sender_refused', code, reply };
   if (code !== null && code >= 500) return { kind: 'recipient', code, reply };
   if (err.code === 'EENVELOPE') return { kind: 'recipient', code, reply };
   if (err.code === 'EMESSAGE') return { kind: 'critical', code, reply };

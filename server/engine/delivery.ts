@@ -1,3 +1,4 @@
+import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { Em } from '../db/orm.js';
 import type { EmailAccount } from '../db/entities/email-account.entity.js';
 import type { Settings } from '../db/entities/settings.entity.js';
@@ -5,16 +6,15 @@ import { MessageSchema } from '../db/entities/message.entity.js';
 import { SignatureSchema } from '../db/entities/signature.entity.js';
 import { ledgerRepository, type ClaimedRecipient } from '../db/repositories/ledger.repository.js';
 import { mailingRepository, type MailingHead } from '../db/repositories/mailing.repository.js';
-import { MAX_ATTEMPTS, retryDelayMs, type SmtpOutcome } from '../domain/smtp-outcome.js';
+import { MAX_ATTEMPTS, retryDelayMs } from '../domain/smtp-outcome.js';
 import type { RecipientType } from '../domain/recipient-types.js';
 import { TemplateError, type MessageContent, type SignatureContent } from '../mail/render.js';
 import type { EngineContext } from './ports.js';
 import { compose } from './compose.js';
-import { loadRecipientFields } from './recipient-fields.js';
+import { loadRecipientFields, type RecipientRecord } from './recipient-fields.js';
 import { changeStatus, interrupt } from './mailing-events.js';
 import { failAccount } from './account-failure.js';
-
-export type DeliveryResult = 'sent' | 'failed' | 'retry' | 'skipped' | 'stopped' | 'account_failed';
+import { newMessageId } from '../mail/build-message.js';
 
 /** A mailing's content as one run of an account job sees it (re-read on the next run). */
 export interface MailingContent {
@@ -35,86 +35,167 @@ export async function loadMailingContent(em: Em, mailingId: number): Promise<Mai
   };
 }
 
+/** What a run of claimed recipients came to. */
+export interface BatchResult {
+  /** Messages the server accepted (they count against the daily limit). */
+  sent: number;
+  /** Set when the run cannot go on: the mailing stopped, or the account was switched off. */
+  stopped: 'mailing' | 'account' | null;
+}
+
+/** One recipient's attempt, before anything about it is written. */
+type Attempt =
+  | { kind: 'sent'; reply: string; messageId: string }
+  | { kind: 'moved_on' }
+  | { kind: 'recorded' }
+  | { kind: 'account'; health: 'auth_failed' | 'sender_refused'; reply: string }
+  | { kind: 'stop'; reason: string };
+
 const at = (ctx: EngineContext) => ctx.now().toISOString();
 
 /**
- * One claimed recipient: render → send → record, with one commented branch per outcome.
- * The claim (state `sending`) was committed before this runs, so a crash in here leaves the row
- * to recovery, which marks it uncertain instead of sending it again.
+ * Sends a run of claimed recipients of one mailing, one after the other on the account's
+ * connection: render → mark started → send → record. The claims (state `sending`) were committed
+ * before this runs; each row also gets its Message-ID, committed, just before its own SMTP
+ * transaction, so a crash leaves recovery to tell the untried rows (back to the queue) from the
+ * ones in flight (uncertain, never resent). The next recipient is prepared while the current one
+ * is on the wire, and accepted messages are recorded together at the end of the run (one
+ * statement, not a transaction per message); the rarer outcomes are recorded as they happen.
+ * When the account or the mailing must stop, the claims not yet sent are released first.
  */
-export async function deliver(ctx: EngineContext, em: Em, account: EmailAccount, settings: Settings, claimed: ClaimedRecipient, mailing: MailingContent): Promise<DeliveryResult> {
+export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAccount, settings: Settings, claimed: ClaimedRecipient[], mailing: MailingContent): Promise<BatchResult> {
   const { head } = mailing;
-  const base = { mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, rowId: claimed.id, email: claimed.email };
+  const stopMailing = async (from: number, reason: string): Promise<BatchResult> => {
+    await ledgerRepository.release(em, claimed.slice(from).map((c) => c.id), ctx.now());
+    await interrupt(ctx, em, head.id, reason);
+    return { sent: 0, stopped: 'mailing' };
+  };
 
   // The message was deleted: nobody can send this mailing any more.
-  if (!mailing.content) {
-    await ledgerRepository.release(em, claimed.id, ctx.now());
-    await interrupt(ctx, em, head.id, 'The message of this mailing was deleted');
-    return 'stopped';
+  if (!mailing.content) return stopMailing(0, 'The message of this mailing was deleted');
+  const ready = { ...mailing, content: mailing.content };
+  let password: string;
+  try {
+    password = ctx.secrets.decrypt(account.smtpPasswordEnc);
+  } catch (err) {
+    // A changed SECRET_KEY fails for every recipient: the mailing stops with the reason.
+    return stopMailing(0, `The message cannot be prepared: ${(err as Error).message}`);
   }
+  const records = await loadRecipientFields(em, head.recipientType as RecipientType, claimed.map((c) => c.recipientId));
+
+  const accepted: { id: number; reply: string; messageId: string }[] = [];
+  let result: BatchResult = { sent: 0, stopped: null };
+  const prepare = (i: number) => prepareOne(ctx, em, account, settings, claimed[i], ready, records.get(claimed[i].recipientId));
+  let upcoming: Promise<Prepared | Attempt> | null = prepare(0);
+  try {
+    for (let i = 0; upcoming; i++) {
+      const prepared: Prepared | Attempt = await upcoming;
+      // The next recipient is rendered and marked started while this one is on the wire.
+      upcoming = i + 1 < claimed.length ? prepare(i + 1) : null;
+      const attempt = prepared.kind === 'ready' ? await transmit(ctx, em, account, password, head, claimed[i], prepared) : prepared;
+      if (attempt.kind === 'sent') accepted.push({ id: claimed[i].id, reply: attempt.reply, messageId: attempt.messageId });
+      if (attempt.kind !== 'moved_on' && attempt.kind !== 'account' && attempt.kind !== 'stop') continue;
+      // Whatever comes next stays unsent: the release below also undoes its start.
+      await upcoming?.catch(() => undefined);
+      upcoming = null;
+      // Cancelled or combined meanwhile (they take unstarted claims), or the lease ran out: stop
+      // here and give back what is still ours.
+      if (attempt.kind === 'moved_on') await ledgerRepository.release(em, claimed.slice(i).map((c) => c.id), ctx.now());
+      // The mailbox itself is refused: this recipient and the rest go back to the queue (never
+      // accepted), then the account turns red and its recipients move to the owner's other accounts.
+      if (attempt.kind === 'account') {
+        await ledgerRepository.release(em, claimed.slice(i).map((c) => c.id), ctx.now());
+        await failAccount(ctx, em, account, attempt.health, attempt.reply);
+        result = { sent: 0, stopped: 'account' };
+      }
+      if (attempt.kind === 'stop') result = await stopMailing(i, attempt.reason);
+    }
+  } finally {
+    await upcoming?.catch(() => undefined);
+    result.sent = await recordAccepted(ctx, em, head, account.id, claimed, accepted);
+  }
+  return result;
+}
+
+/** Records the accepted messages of a run and tells the live layer about each. */
+async function recordAccepted(ctx: EngineContext, em: Em, head: MailingHead, accountId: number, claimed: ClaimedRecipient[], accepted: { id: number; reply: string; messageId: string }[]): Promise<number> {
+  const recorded = new Set(await ledgerRepository.finishSent(em, head.id, accepted, ctx.now()));
+  for (const { id, messageId } of accepted) {
+    if (!recorded.has(id)) continue;
+    const row = claimed.find((c) => c.id === id)!;
+    ctx.events.emit({ type: 'recipient.sent', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, accountId, rowId: id, email: row.email, messageId, at: at(ctx) });
+  }
+  return accepted.length;
+}
+
+/** A recipient's message, rendered, and its row marked as handed to SMTP. */
+interface Prepared {
+  kind: 'ready';
+  message: Mail.Options;
+  messageId: string;
+}
+
+/** Everything before the SMTP transaction; anything but `ready` is already recorded or stops the run. */
+async function prepareOne(
+  ctx: EngineContext, em: Em, account: EmailAccount, settings: Settings,
+  claimed: ClaimedRecipient, mailing: MailingContent & { content: MessageContent }, record: RecipientRecord<RecipientType> | undefined,
+): Promise<Prepared | Attempt> {
+  const { head } = mailing;
   // The CRM record was deleted, or opted out or was disqualified since the mailing was made: skip it.
-  const record = await loadRecipientFields(em, head.recipientType as RecipientType, claimed.recipientId);
   if (!record?.mailable) {
     await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'skipped', { now: ctx.now(), lastReply: record ? 'Opted out of mass mailing since the mailing was made' : 'The CRM record was deleted' });
-    return 'skipped';
+    return { kind: 'recorded' };
   }
-
+  const messageId = newMessageId(account.fromEmail.split('@')[1] ?? 'mailroom.local');
   let message;
-  let password: string;
   try {
     message = await compose(ctx.secrets, {
       mailingId: head.id, recipientType: head.recipientType as RecipientType, content: mailing.content, signature: mailing.signature,
-      account, settings, to: { email: claimed.email, name: claimed.name }, fields: record.fields, rowId: claimed.id, messageId: claimed.messageId,
+      account, settings, to: { email: claimed.email, name: claimed.name }, fields: record.fields, rowId: claimed.id, messageId,
     });
-    password = ctx.secrets.decrypt(account.smtpPasswordEnc);
   } catch (err) {
     // Nothing was sent, so the row goes back to the queue (never to "uncertain"). A template that
-    // cannot render, or a secret that cannot be decrypted (changed SECRET_KEY), would fail for
-    // everyone: the mailing stops with the reason.
-    await ledgerRepository.release(em, claimed.id, ctx.now());
-    const reason = err instanceof TemplateError ? `The message cannot be rendered: ${err.message}` : `The message cannot be prepared: ${(err as Error).message}`;
-    await interrupt(ctx, em, head.id, reason);
-    return 'stopped';
+    // cannot render would fail for everyone: the mailing stops with the reason.
+    return { kind: 'stop', reason: err instanceof TemplateError ? `The message cannot be rendered: ${err.message}` : `The message cannot be prepared: ${(err as Error).message}` };
   }
+  // Committed before the SMTP transaction, so that even an uncertain send has a traceable Message-ID.
+  if (!(await ledgerRepository.startAttempt(em, claimed.id, messageId, ctx.now(), ctx.leaseMs))) return { kind: 'moved_on' };
+  return { kind: 'ready', message, messageId };
+}
 
-  const outcome: SmtpOutcome = await ctx.transport.send(account, password, message);
+/** The SMTP transaction, with one commented branch per outcome. */
+async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, password: string, head: MailingHead, claimed: ClaimedRecipient, prepared: Prepared): Promise<Attempt> {
+  const outcome = await ctx.transport.send(account, password, prepared.message);
   const now = ctx.now();
   switch (outcome.kind) {
-    // Accepted by the server: recorded with its Message-ID and the server's reply.
+    // Accepted by the server: recorded with the run's other accepted messages.
     case 'sent':
-      await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'sent', { now, messageId: claimed.messageId, lastReply: outcome.reply });
-      ctx.events.emit({ type: 'recipient.sent', ...base, accountId: account.id, messageId: claimed.messageId, at: at(ctx) });
-      return 'sent';
+      return { kind: 'sent', reply: outcome.reply, messageId: prepared.messageId };
 
     // Refused for this recipient only: the recipient fails, the mailing goes on with an error.
     case 'recipient':
       await recordFailure(ctx, em, head, claimed, account.id, outcome.reply);
-      return 'failed';
+      return { kind: 'recorded' };
 
     // Try later with backoff; after the last attempt it is a failure like any other.
     case 'temporary': {
       if (claimed.attempts >= MAX_ATTEMPTS) {
         await recordFailure(ctx, em, head, claimed, account.id, `Gave up after ${claimed.attempts} attempts: ${outcome.reply}`);
-        return 'failed';
+        return { kind: 'recorded' };
       }
       const dueAt = new Date(now.getTime() + retryDelayMs(claimed.attempts));
       await ledgerRepository.retryLater(em, claimed.id, dueAt, outcome.reply, now);
-      ctx.events.emit({ type: 'recipient.retrying', ...base, accountId: account.id, attempts: claimed.attempts, dueAt: dueAt.toISOString(), reply: outcome.reply, at: at(ctx) });
-      return 'retry';
+      ctx.events.emit({ type: 'recipient.retrying', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, accountId: account.id, rowId: claimed.id, email: claimed.email, attempts: claimed.attempts, dueAt: dueAt.toISOString(), reply: outcome.reply, at: at(ctx) });
+      return { kind: 'recorded' };
     }
 
-    // The mailbox itself is refused: this recipient goes back to the queue (it was never tried),
-    // the account turns red and its recipients move to the owner's other accounts.
+    // The mailbox itself is refused (handled for the whole run by deliverBatch).
     case 'account':
-      await ledgerRepository.release(em, claimed.id, now);
-      await failAccount(ctx, em, account, outcome.code === 535 || outcome.code === 534 || outcome.code === 530 || /auth/i.test(outcome.reply) ? 'auth_failed' : 'sender_refused', outcome.reply);
-      return 'account_failed';
+      return { kind: 'account', health: outcome.health, reply: outcome.reply };
 
     // The message cannot be sent by anyone: stop the mailing.
     case 'critical':
-      await ledgerRepository.release(em, claimed.id, now);
-      await interrupt(ctx, em, head.id, `The message was refused as a whole: ${outcome.reply}`);
-      return 'stopped';
+      return { kind: 'stop', reason: `The message was refused as a whole: ${outcome.reply}` };
 
     default: {
       const unhandled: never = outcome;

@@ -1,3 +1,4 @@
+import type { Knex } from '@mikro-orm/knex';
 import type { Em } from '../db/orm.js';
 import { MailingSchema, type Mailing } from '../db/entities/mailing.entity.js';
 import { ledgerRepository, knexOf } from '../db/repositories/ledger.repository.js';
@@ -47,9 +48,12 @@ async function accountsOf(em: Em, mailingId: number): Promise<number[]> {
   return rows.map((r) => Number(r.account_id));
 }
 
+/** Pending rows, and rows a worker claimed but has not started (no Message-ID): nothing was tried for either. */
+const queued = (q: Knex.QueryBuilder) => q.where('state', 'pending').orWhere((w) => w.where('state', 'sending').whereNull('message_id'));
+
 async function skipPending(em: Em, mailingId: number, reason: string, now: Date): Promise<number> {
   const knex = knexOf(em);
-  const n = await knex('mailing_recipients').where({ mailing_id: mailingId, state: 'pending' }).update({ state: 'skipped', last_reply: reason, updated_at: now });
+  const n = await knex('mailing_recipients').where({ mailing_id: mailingId }).andWhere(queued).update({ state: 'skipped', last_reply: reason, lease_until: null, updated_at: now });
   if (n) await knex('mailings').where({ id: mailingId }).update({ skipped_count: knex.raw('skipped_count + ?', [n]) });
   return n;
 }
@@ -74,15 +78,16 @@ export async function combine(ctx: EngineContext, em: Em, mailings: Mailing[], b
       message: first.message, signature: first.signature, owner: first.owner, department: first.department, vip: mailings.some((m) => m.vip), total: 0,
     });
     await tx.flush();
-    // Locked reads: a worker's claim on these rows waits for this transaction and then finds the
-    // mailings cancelled (see ledgerRepository.claimNext).
-    const mailed = new Set((await knex('mailing_recipients').whereIn('mailing_id', ids).whereIn('state', ['sent', 'sending', 'uncertain']).forUpdate().select('email')).map((r) => r.email as string));
-    const pending = await knex('mailing_recipients').whereIn('mailing_id', ids).where('state', 'pending').orderBy('id').forUpdate().select('id', 'mailing_id', 'email');
+    // Locked reads: a worker's claim or start on these rows waits for this transaction and then
+    // finds the mailings cancelled or the rows moved (see ledgerRepository.claimBatch, startAttempt).
+    const queuedRows = await knex('mailing_recipients').whereIn('mailing_id', ids).andWhere(queued).orderBy('id').forUpdate().select('id', 'mailing_id', 'email');
+    const queuedIds = new Set(queuedRows.map((r) => Number(r.id)));
+    const mailed = new Set((await knex('mailing_recipients').whereIn('mailing_id', ids).whereIn('state', ['sent', 'sending', 'uncertain']).forUpdate().select('id', 'email')).filter((r) => !queuedIds.has(Number(r.id))).map((r) => r.email as string));
     const move: number[] = [];
     const drop: number[] = [];
     const movedFrom = new Map<number, number>();
     const droppedBy = new Map<number, number>();
-    for (const row of pending) {
+    for (const row of queuedRows) {
       if (mailed.has(row.email)) {
         drop.push(Number(row.id));
         droppedBy.set(Number(row.mailing_id), (droppedBy.get(Number(row.mailing_id)) ?? 0) + 1);
@@ -93,10 +98,12 @@ export async function combine(ctx: EngineContext, em: Em, mailings: Mailing[], b
       }
     }
     for (let i = 0; i < move.length; i += 1000) {
-      await knex('mailing_recipients').whereIn('id', move.slice(i, i + 1000)).andWhere('state', 'pending').update({ mailing_id: target.id, updated_at: now });
+      await knex('mailing_recipients').whereIn('id', move.slice(i, i + 1000)).andWhere(queued).update({
+        mailing_id: target.id, state: 'pending', lease_until: null, attempts: knex.raw("case when state = 'sending' then attempts - 1 else attempts end"), updated_at: now,
+      });
     }
     for (let i = 0; i < drop.length; i += 1000) {
-      await knex('mailing_recipients').whereIn('id', drop.slice(i, i + 1000)).andWhere('state', 'pending').update({ state: 'skipped', last_reply: `Already mailed; not merged into #${target.id}`, updated_at: now });
+      await knex('mailing_recipients').whereIn('id', drop.slice(i, i + 1000)).andWhere(queued).update({ state: 'skipped', last_reply: `Already mailed; not merged into #${target.id}`, lease_until: null, updated_at: now });
     }
     for (const [mailingId, n] of movedFrom) await knex('mailings').where({ id: mailingId }).update({ total: knex.raw('total - ?', [n]), combined_into: target.id });
     await knex('mailings').whereIn('id', ids).update({ combined_into: target.id });

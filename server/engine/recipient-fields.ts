@@ -3,20 +3,28 @@ import { recipientSchemas, type RecipientEntity } from '../db/repositories/recip
 import type { RecipientType } from '../domain/recipient-types.js';
 import type { RecipientFields } from '../domain/template-variables.js';
 
+export interface RecipientRecord<T extends RecipientType> {
+  fields: RecipientFields[T];
+  /** False when opted out or disqualified since the mailing was made. */
+  mailable: boolean;
+}
+
 /**
- * The CRM record behind a ledger row, as template fields, and whether it may still be mailed
- * (opted out or disqualified since the mailing was made); null when the record was deleted.
+ * The CRM records behind a run's ledger rows, as template fields, in one query; a deleted record
+ * is simply missing from the map.
  */
-export async function loadRecipientFields<T extends RecipientType>(em: Em, type: T, id: number): Promise<{ fields: RecipientFields[T]; mailable: boolean } | null> {
-  const entity = (await em.findOne(recipientSchemas[type] as never, { id } as never, type === 'contact' ? { populate: ['company'] as never[] } : {})) as RecipientEntity[T] | null;
-  if (!entity) return null;
-  const mailable = entity.massMailing && !entity.disqualified;
+export async function loadRecipientFields<T extends RecipientType>(em: Em, type: T, ids: number[]): Promise<Map<number, RecipientRecord<T>>> {
+  const entities = (await em.find(recipientSchemas[type] as never, { id: { $in: ids } } as never, type === 'contact' ? { populate: ['company'] as never[] } : {})) as RecipientEntity[T][];
+  return new Map(entities.map((entity) => [entity.id, { mailable: entity.massMailing && !entity.disqualified, fields: fieldsOf(type, entity) }]));
+}
+
+function fieldsOf<T extends RecipientType>(type: T, entity: RecipientEntity[T]): RecipientFields[T] {
   const common = { email: entity.email ?? null, country: entity.country ?? null };
   if (type === 'company') {
     const c = entity as RecipientEntity['company'];
-    return { mailable, fields: { ...common, name: c.name, website: c.website ?? null } as RecipientFields[T] };
+    return { ...common, name: c.name, website: c.website ?? null } as RecipientFields[T];
   }
   const person = entity as RecipientEntity['contact'] | RecipientEntity['lead'];
   const companyName = 'company' in person ? person.company.getEntity().name : ((person as RecipientEntity['lead']).companyName ?? null);
-  return { mailable, fields: { ...common, firstName: person.firstName, lastName: person.lastName ?? null, title: person.title ?? null, companyName } as RecipientFields[T] };
+  return { ...common, firstName: person.firstName, lastName: person.lastName ?? null, title: person.title ?? null, companyName } as RecipientFields[T];
 }

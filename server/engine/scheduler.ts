@@ -4,17 +4,16 @@ import { EmailAccountSchema } from '../db/entities/email-account.entity.js';
 import { settingsRepository } from '../db/repositories/settings.repository.js';
 import { ledgerRepository } from '../db/repositories/ledger.repository.js';
 import { dayStart, type SendingCalendar } from '../domain/business-days.js';
-import { maySend, nextSlot } from '../domain/pacing.js';
-import { newMessageId } from '../mail/build-message.js';
+import { burstSize, maySend, nextSlot } from '../domain/pacing.js';
 import type { EngineContext } from './ports.js';
 import { accountZone, usable } from '../domain/account-health.js';
-import { deliver, loadMailingContent, type MailingContent } from './delivery.js';
+import { deliverBatch, loadMailingContent, type MailingContent } from './delivery.js';
 import { finishIfDone } from './mailing-events.js';
 
 export interface RunOptions {
   /** Stop sending after this instant and hand back the next slot (keeps agenda's lock short). */
   deadline: number;
-  /** Called between messages; agenda's `job.touch()` renews the lock on long runs. */
+  /** Called between batches; agenda's `job.touch()` renews the lock on long runs. */
   heartbeat?: () => Promise<void>;
   /** Waits for the next slot when it is near (tests pass a no-op with a moving clock). */
   sleep?: (ms: number) => Promise<void>;
@@ -22,6 +21,13 @@ export interface RunOptions {
 
 /** Gaps shorter than this are waited out inside one run instead of rescheduling the job. */
 const INLINE_WAIT_MS = 2_000;
+/**
+ * A fast account sends the slots of the next second back to back, at most this many: one claim,
+ * one record and one lock renewal per batch instead of per message. A crash mid-batch leaves at
+ * most this many recipients uncertain.
+ */
+const BURST_HORIZON_MS = 1_000;
+const MAX_BURST = 20;
 
 /** The account's next slot, kept on the account so an early wake-up cannot send ahead of the pace. */
 async function setNextSend(em: Em, accountId: number, at: Date): Promise<Date> {
@@ -39,6 +45,8 @@ const defaultSleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms
 export async function runAccount(ctx: EngineContext, accountId: number, options: RunOptions): Promise<Date | null> {
   const sleep = options.sleep ?? defaultSleep;
   const contents = new Map<number, MailingContent | null>();
+  // Counted once per run and day, then kept up to date here: agenda runs one job per account at a time.
+  const today = { start: Number.NaN, sent: 0 };
   for (;;) {
     const em = ctx.orm.em.fork();
     const account = await em.findOne(EmailAccountSchema, { id: accountId });
@@ -46,28 +54,31 @@ export async function runAccount(ctx: EngineContext, accountId: number, options:
     const settings = await settingsRepository.get(em, '');
     const calendar: SendingCalendar = { windowStart: settings.windowStart, windowEnd: settings.windowEnd, businessDays: settings.businessDays };
     const local = DateTime.fromJSDate(ctx.now(), { zone: accountZone(account, settings) });
-    const sentToday = await ledgerRepository.sentSince(em, account.id, dayStart(local).toJSDate());
-    const pace = { dailyLimit: account.dailyLimit, sentToday };
+    const start = dayStart(local).toMillis();
+    if (today.start !== start) Object.assign(today, { start, sent: await ledgerRepository.sentSince(em, account.id, new Date(start)) });
+    const pace = { dailyLimit: account.dailyLimit, sentToday: today.sent };
     if (account.nextSendAt && account.nextSendAt > ctx.now()) return account.nextSendAt;
     if (!maySend(local, pace, calendar).ok) return setNextSend(em, account.id, nextSlot(local, pace, calendar, ctx.random).toJSDate());
 
-    const domain = account.fromEmail.split('@')[1] ?? 'mailroom.local';
-    const claimed = await ledgerRepository.claimNext(em, account.id, ctx.now(), ctx.leaseMs, () => newMessageId(domain));
-    if (!claimed) return null;
-    if (!contents.has(claimed.mailingId)) contents.set(claimed.mailingId, await loadMailingContent(em, claimed.mailingId));
-    const content = contents.get(claimed.mailingId);
+    const size = burstSize(local, pace, calendar, BURST_HORIZON_MS, MAX_BURST);
+    const claimed = await ledgerRepository.claimBatch(em, account.id, ctx.now(), ctx.leaseMs, size);
+    if (!claimed.length) return null;
+    const mailingId = claimed[0].mailingId;
+    if (!contents.has(mailingId)) contents.set(mailingId, await loadMailingContent(em, mailingId));
+    const content = contents.get(mailingId);
     if (!content) {
-      await ledgerRepository.release(em, claimed.id, ctx.now());
+      await ledgerRepository.release(em, claimed.map((c) => c.id), ctx.now());
       continue;
     }
-    const result = await deliver(ctx, em, account, settings, claimed, content);
+    const result = await deliverBatch(ctx, em, account, settings, claimed, content);
+    today.sent += result.sent;
     // Done right after the last recipient, not at the next reconcile.
-    if (result !== 'retry') await finishIfDone(ctx, em, claimed.mailingId);
-    if (result === 'account_failed') return null;
-    if (result === 'stopped') contents.delete(claimed.mailingId);
+    await finishIfDone(ctx, em, mailingId);
+    if (result.stopped === 'account') return null;
+    if (result.stopped === 'mailing') contents.delete(mailingId);
 
     const after = DateTime.fromJSDate(ctx.now(), { zone: accountZone(account, settings) });
-    const next = nextSlot(after, { dailyLimit: account.dailyLimit, sentToday: sentToday + (result === 'sent' ? 1 : 0) }, calendar, ctx.random);
+    const next = nextSlot(after, { dailyLimit: account.dailyLimit, sentToday: today.sent }, calendar, ctx.random);
     await setNextSend(em, account.id, next.toJSDate());
     const wait = next.toMillis() - after.toMillis();
     if (wait > INLINE_WAIT_MS || Date.now() + Math.max(0, wait) > options.deadline) return next.toJSDate();

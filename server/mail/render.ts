@@ -57,14 +57,28 @@ export class TemplateError extends Error {
   }
 }
 
+/**
+ * Parsed templates by source: a mailing renders the same few templates for every recipient, and
+ * parsing costs more than rendering. Parsed templates are immutable, so they are safe to share.
+ */
+const parsed = new Map<string, Template[]>();
+const PARSED_MAX = 200;
+
 function parsePart(part: MessagePart, source: string): Template[] {
+  const cached = parsed.get(source);
+  if (cached) return cached;
   const fileTag = FILE_TAGS.exec(source);
   if (fileTag) throw new TemplateError(part, `{% ${fileTag[1]} %} is not allowed: a message cannot load other templates`);
+  let templates: Template[];
   try {
-    return liquid.parse(source);
+    templates = liquid.parse(source);
   } catch (err) {
     throw new TemplateError(part, (err as Error).message);
   }
+  // Oldest first out: Map keeps insertion order.
+  if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value!);
+  parsed.set(source, templates);
+  return templates;
 }
 
 function parts(content: MessageContent): [MessagePart, string][] {

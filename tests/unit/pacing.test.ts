@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { eta, maySend, nextSlot } from '../../server/domain/pacing.js';
+import { burstSize, eta, maySend, nextSlot } from '../../server/domain/pacing.js';
 import type { SendingCalendar } from '../../server/domain/business-days.js';
 import { seededRandom } from '../../server/domain/seeded-random.js';
 
@@ -93,5 +93,38 @@ describe('eta', () => {
     expect(eta(at('2026-11-25T08:30'), pace, calendar, 200)!.toISODate()).toBe('2026-11-30');
     expect(eta(at('2026-11-25T08:30'), { dailyLimit: 94, sentToday: 94 }, calendar, 1)!.toISODate()).toBe('2026-11-26');
     expect(eta(at('2026-11-25T08:30'), pace, calendar, 0)).toBeNull();
+  });
+});
+
+describe('burstSize', () => {
+  const now = at('2026-11-25T09:00');
+  // A person's mailbox (2,880 a day: a slot every ~10 s of this window) never sends in bursts.
+  it('is one at a human pace, more only when several slots fall within the horizon', () => {
+    expect(burstSize(now, { dailyLimit: 2_880, sentToday: 0 }, calendar, 1_000, 20)).toBe(1);
+    expect(burstSize(now, { dailyLimit: 100_000_000, sentToday: 0 }, calendar, 1_000, 20)).toBe(20);
+    // Half a second before the window closes, 3 left: 3, not the 6 slots the pace would fit.
+    expect(burstSize(at('2026-11-25T17:29:59.500'), { dailyLimit: 100_000, sentToday: 99_997 }, calendar, 1_000, 20)).toBe(3);
+  });
+
+  // Invariant: sending in bursts keeps the daily limit and the window, over three business days.
+  it('keeps the daily limit and the window when every slot sends a burst', () => {
+    const random = seededRandom(11);
+    const dailyLimit = 600;
+    const perDay = new Map<string, number>();
+    let largest = 0;
+    let t: DateTime = at('2026-11-25T00:00');
+    const end = at('2026-12-01T00:00');
+    for (;;) {
+      const sentToday = perDay.get(t.toISODate()!) ?? 0;
+      t = nextSlot(t, { dailyLimit, sentToday }, calendar, random);
+      if (t >= end) break;
+      const today = perDay.get(t.toISODate()!) ?? 0;
+      expect(maySend(t, { dailyLimit, sentToday: today }, calendar)).toEqual({ ok: true });
+      const burst = burstSize(t, { dailyLimit, sentToday: today }, calendar, 120_000, 20);
+      largest = Math.max(largest, burst);
+      perDay.set(t.toISODate()!, today + burst);
+    }
+    expect(Object.fromEntries(perDay)).toEqual({ '2026-11-25': dailyLimit, '2026-11-26': dailyLimit, '2026-11-30': dailyLimit });
+    expect(largest).toBeGreaterThan(1);
   });
 });

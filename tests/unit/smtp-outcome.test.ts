@@ -17,6 +17,11 @@ describe('classifySmtpFailure', () => {
     expect(classifySmtpFailure(err).kind).toBe(kind);
   });
 
+  it('says which way an account is refused', () => {
+    expect(classifySmtpFailure({ code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN', message: 'Invalid login' })).toMatchObject({ kind: 'account', health: 'auth_failed' });
+    expect(classifySmtpFailure({ code: 'EENVELOPE', responseCode: 553, command: 'MAIL FROM', message: 'sender refused' })).toMatchObject({ kind: 'account', health: 'sender_refused' });
+  });
+
   it('keeps the server reply', () => {
     expect(classifySmtpFailure({ responseCode: 550, response: '550 5.1.1 unknown user', message: 'x' })).toEqual({ kind: 'recipient', code: 550, reply: '550 5.1.1 unknown user' });
   });

@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Em } from '../orm.js';
 import type { RecipientState } from '../../domain/recipient-states.js';
+import { retryOnDeadlock } from './retry.js';
 
 /**
  * The recipients ledger's queries. Every state change is one guarded UPDATE (`where state = …`)
@@ -25,8 +26,6 @@ export interface ClaimedRecipient {
   recipientId: number;
   email: string;
   name: string | null;
-  /** Chosen at the claim and stored with it, so even an uncertain send has a traceable Message-ID. */
-  messageId: string;
   vip: boolean;
   attempts: number;
   accountId: number;
@@ -37,6 +36,8 @@ const LIVE = ['active', 'active_error'];
 const CHUNK = 1000;
 
 /** The em's open transaction when there is one, so ledger writes join the caller's unit of work. */
+const isSqlite = (knex: Knex) => knex.client.dialect === 'sqlite3';
+
 export const knexOf = (em: Em): Knex => (em.getTransactionContext<Knex.Transaction>() ?? em.getKnex()) as unknown as Knex;
 
 /** Counter columns on `mailings` for each final state. */
@@ -63,46 +64,109 @@ export const ledgerRepository = {
   },
 
   /**
-   * Claims the next due recipient of this account: the oldest pending one of the live mailing
-   * that sent least recently (so an owner's mailings share the account in turn). The guarded
-   * UPDATE is committed before any SMTP traffic; losing a race to another worker just tries again.
-   * Suppressed addresses are skipped here, so an unsubscribe takes effect from the next claim.
+   * Claims up to `limit` due recipients of this account, all of one mailing: the live mailing
+   * that sent least recently (so an owner's mailings share the account in turn), oldest rows
+   * first. They move to `sending` in one committed transaction that locks just those rows, so no
+   * other worker can hold them too. No Message-ID yet: nothing has been tried (startAttempt marks
+   * each row just before its SMTP transaction, and until then cancel and combine treat it as
+   * pending). Suppressed addresses are skipped here, so an unsubscribe takes effect from the next claim.
    */
-  async claimNext(em: Em, accountId: number, now: Date, leaseMs: number, newMessageId: () => string): Promise<ClaimedRecipient | null> {
+  async claimBatch(em: Em, accountId: number, now: Date, leaseMs: number, limit: number): Promise<ClaimedRecipient[]> {
     const knex = knexOf(em);
+    const due = (q: Knex.QueryBuilder) => q.whereNull('r.due_at').orWhere('r.due_at', '<=', now);
     for (let lost = 0; lost < 5; ) {
-      const candidate = await knex(`${T} as r`)
-        .join('mailings as m', 'm.id', 'r.mailing_id')
-        .where('r.account_id', accountId)
-        .andWhere('r.state', 'pending')
+      // One probe per live mailing on the (account, state, mailing) index: no sort over the account's rows.
+      const mailing = await knex('mailings as m')
         .whereIn('m.status', LIVE)
-        .andWhere((q) => q.whereNull('r.due_at').orWhere('r.due_at', '<=', now))
-        .orderByRaw('m.last_sent_at is not null, m.last_sent_at asc, r.id asc')
-        .first('r.id', 'r.mailing_id', 'r.recipient_id', 'r.email', 'r.name', 'r.vip', 'r.attempts', 'r.account_id');
-      if (!candidate) return null;
-      const suppressed = await knex('suppressions').where({ email: candidate.email }).first('id');
-      if (suppressed) {
-        // Not a lost race: skipping does not count against the tries, however many in a row.
-        await this.finish(em, Number(candidate.id), Number(candidate.mailing_id), 'pending', 'skipped', { lastReply: 'Unsubscribed', now });
+        .whereExists(knex(`${T} as r`).whereRaw('r.mailing_id = m.id').andWhere({ 'r.account_id': accountId, 'r.state': 'pending' }).andWhere(due).select(knex.raw('1')))
+        .orderByRaw('m.last_sent_at is not null, m.last_sent_at asc, m.id asc')
+        .first('m.id');
+      if (!mailing) return [];
+      const mailingId = Number(mailing.id);
+      // Read without locks; the transaction below locks only these rows, by primary key.
+      const candidates = await knex(`${T} as r`)
+        .where({ 'r.account_id': accountId, 'r.state': 'pending', 'r.mailing_id': mailingId })
+        .andWhere(due)
+        .orderBy('r.id')
+        .limit(limit)
+        .select('r.id', 'r.recipient_id', 'r.email', 'r.name', 'r.vip', 'r.attempts');
+      if (!candidates.length) {
+        lost++;
         continue;
       }
-      const messageId = newMessageId();
-      // Guarded twice: the row must still be pending, and its mailing still live at this instant
-      // (InnoDB locks the mailing row the subquery reads, so a pause, cancel or combine being
-      // committed is waited for, and wins).
-      const won = await knex(T)
-        .where({ id: candidate.id, mailing_id: candidate.mailing_id, state: 'pending' })
-        .whereExists(knex('mailings').whereRaw('mailings.id = ??', [`${T}.mailing_id`]).whereIn('status', LIVE).select(knex.raw('1')))
-        .update({ state: 'sending', message_id: messageId, lease_until: new Date(now.getTime() + leaseMs), attempts: knex.raw('attempts + 1'), updated_at: now });
-      if (won === 1) {
-        return {
-          id: Number(candidate.id), mailingId: Number(candidate.mailing_id), recipientId: Number(candidate.recipient_id),
-          email: candidate.email, name: candidate.name ?? null, messageId, vip: Boolean(candidate.vip), attempts: Number(candidate.attempts) + 1, accountId: Number(candidate.account_id),
-        };
+      const { claimed, skipped } = await retryOnDeadlock(() =>
+        knex.transaction(async (trx) => {
+          // Rows another worker took meanwhile are no longer pending once their claim commits.
+          const lock = trx(T).whereIn('id', candidates.map((c) => c.id)).andWhere('state', 'pending').select('id', 'email');
+          const rows = isSqlite(trx) ? await lock : await lock.forUpdate();
+          const suppressed = new Set((await trx('suppressions').whereIn('email', rows.map((r) => r.email)).select('email')).map((r) => r.email as string));
+          const skip = rows.filter((r) => suppressed.has(r.email)).map((r) => Number(r.id));
+          const take = rows.filter((r) => !suppressed.has(r.email)).map((r) => Number(r.id));
+          if (skip.length) {
+            const n = await trx(T).whereIn('id', skip).update({ state: 'skipped', last_reply: 'Unsubscribed', updated_at: now });
+            await bump(trx, mailingId, 'skipped', n);
+          }
+          // Guarded by the mailing still being live at this instant (InnoDB locks the mailing row
+          // the subquery reads, so a pause, cancel or combine being committed is waited for, and wins).
+          const won = take.length
+            ? await trx(T)
+                .whereIn('id', take)
+                .whereExists(trx('mailings').where('mailings.id', mailingId).whereIn('status', LIVE).select(trx.raw('1')))
+                .update({ state: 'sending', message_id: null, lease_until: new Date(now.getTime() + leaseMs), attempts: trx.raw('attempts + 1'), updated_at: now })
+            : 0;
+          return { claimed: won ? new Set(take) : new Set<number>(), skipped: skip.length };
+        }),
+      );
+      // Nothing claimed: the rows were all suppressed (not a lost race, however many in a row),
+      // another worker took them, or the mailing stopped meanwhile. Look again.
+      if (!claimed.size) {
+        if (!skipped) lost++;
+        continue;
       }
-      lost++;
+      return candidates.filter((c) => claimed.has(Number(c.id))).map((c) => ({
+        id: Number(c.id), mailingId, recipientId: Number(c.recipient_id), email: c.email, name: c.name ?? null,
+        vip: Boolean(c.vip), attempts: Number(c.attempts) + 1, accountId,
+      }));
     }
-    return null;
+    return [];
+  },
+
+  /**
+   * Marks a claimed row as handed to SMTP, with its Message-ID, committed before the transaction
+   * starts: from here on a crash makes it uncertain. Its lease starts again, so it measures this
+   * one transaction, not the wait behind the others of the batch. False when the row moved on
+   * meanwhile (cancelled, combined, or its claim's lease ran out): then it must not be sent.
+   */
+  async startAttempt(em: Em, id: number, messageId: string, now: Date, leaseMs: number): Promise<boolean> {
+    const changed = await retryOnDeadlock(() =>
+      knexOf(em)(T)
+        .where({ id, state: 'sending' })
+        .whereNull('message_id')
+        .andWhere('lease_until', '>', now)
+        .update({ message_id: messageId, lease_until: new Date(now.getTime() + leaseMs), updated_at: now }),
+    );
+    return changed === 1;
+  },
+
+  /**
+   * Records a run's accepted messages in one statement (guarded: only rows still `sending`) and
+   * moves the mailing's counter by as many. Returns the ids that were recorded.
+   */
+  async finishSent(em: Em, mailingId: number, sent: { id: number; reply: string }[], now: Date): Promise<number[]> {
+    if (!sent.length) return [];
+    return retryOnDeadlock(() => knexOf(em).transaction(async (trx) => {
+      const ids = sent.map((s) => s.id);
+      const changed = await trx(T)
+        .whereIn('id', ids)
+        .andWhere('state', 'sending')
+        .update({
+          state: 'sent', lease_until: null, sent_at: now, updated_at: now,
+          last_reply: trx.raw(`case id ${sent.map(() => 'when ? then ?').join(' ')} end`, sent.flatMap((s) => [s.id, s.reply.slice(0, 1000)])),
+        });
+      await bump(trx, mailingId, 'sent', changed, { last_sent_at: now });
+      // A lease that expired meanwhile made some rows uncertain: report only what was recorded.
+      return changed === ids.length ? ids : (await trx(T).whereIn('id', ids).andWhere('state', 'sent').select('id')).map((r) => Number(r.id));
+    }));
   },
 
   /** Moves one row `from` → `to` (guarded) and its mailing's counters with it; false if someone else moved it first. */
@@ -135,19 +199,23 @@ export const ledgerRepository = {
     return changed === 1;
   },
 
-  /** Releases a claim without counting an attempt (the account failed before this recipient was tried). */
-  async release(em: Em, id: number, now: Date): Promise<void> {
+  /** Releases claims without counting an attempt (nothing was accepted: the account or the mailing stopped first). */
+  async release(em: Em, ids: number[], now: Date): Promise<void> {
+    if (!ids.length) return;
     const knex = knexOf(em);
-    await knex(T).where({ id, state: 'sending' }).update({ state: 'pending', lease_until: null, attempts: knex.raw('attempts - 1'), updated_at: now });
+    await knex(T).whereIn('id', ids).andWhere('state', 'sending').update({ state: 'pending', message_id: null, lease_until: null, attempts: knex.raw('attempts - 1'), updated_at: now });
   },
 
   /**
-   * Rows left in `sending` past their lease belong to a worker that died mid-send: nobody knows
-   * whether the server accepted the message, so they become `uncertain`, never resent silently.
+   * Rows left in `sending` past their lease belong to a worker that died. Those it never started
+   * (no Message-ID) go back to the queue; for the others nobody knows whether the server accepted
+   * the message, so they become `uncertain`, never resent silently.
    */
   async expireLeases(em: Em, now: Date): Promise<{ id: number; mailingId: number; email: string }[]> {
     const knex = knexOf(em);
-    const stale = await knex(T).where('state', 'sending').andWhere('lease_until', '<', now).select('id', 'mailing_id', 'email');
+    const untried = await knex(T).where('state', 'sending').andWhere('lease_until', '<', now).whereNull('message_id').select('id');
+    await this.release(em, untried.map((r) => Number(r.id)), now);
+    const stale = await knex(T).where('state', 'sending').andWhere('lease_until', '<', now).whereNotNull('message_id').select('id', 'mailing_id', 'email');
     const expired: { id: number; mailingId: number; email: string }[] = [];
     for (const row of stale) {
       if (await this.finish(em, Number(row.id), Number(row.mailing_id), 'sending', 'uncertain', { now, lastReply: 'The worker stopped during the SMTP transaction; delivery is unknown' })) {

@@ -36,6 +36,8 @@ export const mailingRepository = {
   /** Done as soon as nothing is pending, being sent or waiting for a retry; guarded by the same query. */
   async finishIfDone(em: Em, id: number, now: Date): Promise<boolean> {
     const knex = knexOf(em);
+    // Mostly there is work left: a plain read says so without the locks the guarded UPDATE takes.
+    if (await knex('mailing_recipients').where({ mailing_id: id }).whereIn('state', ['pending', 'sending']).first('id')) return false;
     const changed = await knex('mailings')
       .where({ id })
       .whereIn('status', ['active', 'active_error'])

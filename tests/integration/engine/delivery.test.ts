@@ -139,7 +139,8 @@ describe('delivery through the real transport into an SMTP sink process', () => 
   it('turns an abandoned claim into uncertain after its lease', async () => {
     const { mailing, accounts } = await setup([{ email: 'lost@v.test' }], [{ user: 'reg9@s.test' }]);
     const em = t.services.orm.em.fork();
-    const claimed = await ledgerRepository.claimNext(em, accounts[0].id, clock.now(), 60_000, () => '<x@y>');
+    const [claimed] = await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 1);
+    expect(await ledgerRepository.startAttempt(em, claimed.id, '<x@y>', clock.now(), 60_000)).toBe(true);
     expect(claimed?.email).toBe('lost@v.test');
     const engine = testEngine(t, clock);
     await clock.advance(61_000);
@@ -149,6 +150,22 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     expect(await engine.run(accounts[0].id)).toBeNull();
     expect(sink.acceptedCountsByRecipient().get('lost@v.test')).toBeUndefined();
     expect((await mailingRow(mailing.id)).uncertainCount).toBe(1);
+    await engine.close();
+  });
+
+  // A claim the dead worker never started (no Message-ID) was not tried: it goes back to the queue.
+  it('puts an abandoned claim that was never started back in the queue, and sends it', async () => {
+    const { mailing, accounts } = await setup([{ email: 'untried@v.test' }], [{ user: 'reg10@s.test' }]);
+    const em = t.services.orm.em.fork();
+    expect(await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 5)).toHaveLength(1);
+    const engine = testEngine(t, clock);
+    await clock.advance(61_000);
+    const { expireStaleClaims } = await import('../../../server/engine/recovery.js');
+    expect(await expireStaleClaims(engine.ctx)).toBe(0);
+    expect((await rows(mailing.id))[0]).toMatchObject({ state: 'pending', attempts: 0 });
+    await engine.run(accounts[0].id);
+    expect((await rows(mailing.id))[0]).toMatchObject({ state: 'sent', attempts: 1 });
+    expect(sink.acceptedCountsByRecipient().get('untried@v.test')).toBe(1);
     await engine.close();
   });
 
