@@ -1,7 +1,6 @@
-import type { Knex } from '@mikro-orm/knex';
 import type { Em } from '../db/orm.js';
 import { MailingSchema, type Mailing } from '../db/entities/mailing.entity.js';
-import { ledgerRepository, knexOf } from '../db/repositories/ledger.repository.js';
+import { ledgerRepository } from '../db/repositories/ledger.repository.js';
 import { mailingRepository } from '../db/repositories/mailing.repository.js';
 import { DomainError } from '../domain/errors.js';
 import { combineProblems } from '../domain/combine.js';
@@ -28,7 +27,7 @@ export async function resume(ctx: EngineContext, em: Em, mailing: Mailing, by: s
 /** Cancels the mailing; its pending recipients are skipped, its history stays. */
 export async function cancel(ctx: EngineContext, em: Em, mailing: Mailing, by: string): Promise<void> {
   if (!(await changeStatus(ctx, em, mailing.id, 'cancel', `Cancelled by ${by}`))) throw refuse(mailing, 'cancelled');
-  await skipPending(em, mailing.id, 'Cancelled', ctx.now());
+  await ledgerRepository.skipQueued(em, mailing.id, 'Cancelled', ctx.now());
 }
 
 /** Sends again to the unsuccessful recipients only: failed ones, and uncertain ones on request. */
@@ -43,20 +42,7 @@ export async function restart(ctx: EngineContext, em: Em, mailing: Mailing, incl
   return { requeued, accounts: await accountsOf(em, mailing.id) };
 }
 
-async function accountsOf(em: Em, mailingId: number): Promise<number[]> {
-  const rows = await knexOf(em)('mailing_recipients').where({ mailing_id: mailingId, state: 'pending' }).whereNotNull('account_id').distinct('account_id');
-  return rows.map((r) => Number(r.account_id));
-}
-
-/** Pending rows, and rows a worker claimed but has not started (no Message-ID): nothing was tried for either. */
-const queued = (q: Knex.QueryBuilder) => q.where('state', 'pending').orWhere((w) => w.where('state', 'sending').whereNull('message_id'));
-
-async function skipPending(em: Em, mailingId: number, reason: string, now: Date): Promise<number> {
-  const knex = knexOf(em);
-  const n = await knex('mailing_recipients').where({ mailing_id: mailingId }).andWhere(queued).update({ state: 'skipped', last_reply: reason, lease_until: null, updated_at: now });
-  if (n) await knex('mailings').where({ id: mailingId }).update({ skipped_count: knex.raw('skipped_count + ?', [n]) });
-  return n;
-}
+const accountsOf = async (em: Em, mailingId: number) => [...(await ledgerRepository.pendingByAccount(em, mailingId)).keys()];
 
 /**
  * Merges mailings into a new one. The originals stop first (cancelled, `combinedInto` set, their
@@ -69,8 +55,7 @@ export async function combine(ctx: EngineContext, em: Em, mailings: Mailing[], b
   const now = ctx.now();
   const ids = mailings.map((m) => m.id);
   const result = await em.transactional(async (tx) => {
-    const knex = knexOf(tx);
-    const stopped = await knex('mailings').whereIn('id', ids).whereNotIn('status', ['done', 'cancelled']).update({ status: 'cancelled', status_reason: `Combined by ${by}`, finished_at: now });
+    const stopped = await mailingRepository.cancelAll(tx, ids, `Combined by ${by}`, now);
     if (stopped !== ids.length) throw new DomainError('conflict', 'One of the mailings finished meanwhile; nothing was combined');
     const first = mailings[0];
     const target = tx.create(MailingSchema, {
@@ -78,40 +63,10 @@ export async function combine(ctx: EngineContext, em: Em, mailings: Mailing[], b
       message: first.message, signature: first.signature, owner: first.owner, department: first.department, vip: mailings.some((m) => m.vip), total: 0,
     });
     await tx.flush();
-    // Locked reads: a worker's claim or start on these rows waits for this transaction and then
-    // finds the mailings cancelled or the rows moved (see ledgerRepository.claimBatch, startAttempt).
-    const queuedRows = await knex('mailing_recipients').whereIn('mailing_id', ids).andWhere(queued).orderBy('id').forUpdate().select('id', 'mailing_id', 'email');
-    const queuedIds = new Set(queuedRows.map((r) => Number(r.id)));
-    const mailed = new Set((await knex('mailing_recipients').whereIn('mailing_id', ids).whereIn('state', ['sent', 'sending', 'uncertain']).forUpdate().select('id', 'email')).filter((r) => !queuedIds.has(Number(r.id))).map((r) => r.email as string));
-    const move: number[] = [];
-    const drop: number[] = [];
-    const movedFrom = new Map<number, number>();
-    const droppedBy = new Map<number, number>();
-    for (const row of queuedRows) {
-      if (mailed.has(row.email)) {
-        drop.push(Number(row.id));
-        droppedBy.set(Number(row.mailing_id), (droppedBy.get(Number(row.mailing_id)) ?? 0) + 1);
-      } else {
-        mailed.add(row.email);
-        move.push(Number(row.id));
-        movedFrom.set(Number(row.mailing_id), (movedFrom.get(Number(row.mailing_id)) ?? 0) + 1);
-      }
-    }
-    for (let i = 0; i < move.length; i += 1000) {
-      await knex('mailing_recipients').whereIn('id', move.slice(i, i + 1000)).andWhere(queued).update({
-        mailing_id: target.id, state: 'pending', lease_until: null, attempts: knex.raw("case when state = 'sending' then attempts - 1 else attempts end"), updated_at: now,
-      });
-    }
-    for (let i = 0; i < drop.length; i += 1000) {
-      await knex('mailing_recipients').whereIn('id', drop.slice(i, i + 1000)).andWhere(queued).update({ state: 'skipped', last_reply: `Already mailed; not merged into #${target.id}`, lease_until: null, updated_at: now });
-    }
-    for (const [mailingId, n] of movedFrom) await knex('mailings').where({ id: mailingId }).update({ total: knex.raw('total - ?', [n]), combined_into: target.id });
-    await knex('mailings').whereIn('id', ids).update({ combined_into: target.id });
-    for (const [mailingId, n] of droppedBy) await knex('mailings').where({ id: mailingId }).update({ skipped_count: knex.raw('skipped_count + ?', [n]) });
-    await knex('mailings').where({ id: target.id }).update({ total: move.length });
-    await mailingRepository.note(tx, target.id, 'info', 'combined', `Combined by ${by} from #${ids.join(', #')}: ${move.length} recipients, ${drop.length} duplicates left out`, now);
+    const { moved, duplicates } = await ledgerRepository.mergeInto(tx, ids, target.id, now);
+    await mailingRepository.note(tx, target.id, 'info', 'combined', `Combined by ${by} from #${ids.join(', #')}: ${moved} recipients, ${duplicates} duplicates left out`, now);
     for (const id of ids) await mailingRepository.note(tx, id, 'info', 'combined', `Combined into #${target.id} by ${by}`, now);
-    return { mailing: target, moved: move.length, duplicates: drop.length };
+    return { mailing: target, moved, duplicates };
   });
   for (const m of mailings) ctx.events.emit({ type: 'mailing.status', mailingId: m.id, departmentId: m.department.id, ownerId: m.owner.id, status: 'cancelled', reason: `Combined into #${result.mailing.id}`, at: now.toISOString() });
   ctx.events.emit({ type: 'mailing.status', mailingId: result.mailing.id, departmentId: result.mailing.department.id, ownerId: result.mailing.owner.id, status: result.mailing.status, reason: null, at: now.toISOString() });

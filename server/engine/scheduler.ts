@@ -23,11 +23,11 @@ export interface RunOptions {
 const INLINE_WAIT_MS = 2_000;
 /**
  * A fast account sends the slots of the next second back to back, at most this many: one claim,
- * one record and one lock renewal per batch instead of per message. A crash mid-batch leaves at
- * most this many recipients uncertain.
+ * one record and one lock renewal per batch instead of per message. Claims not yet started go
+ * back to the queue on a crash, so the size only bounds how long a pause may take to bite.
  */
 const BURST_HORIZON_MS = 1_000;
-const MAX_BURST = 20;
+const MAX_BURST = 50;
 
 /** The account's next slot, kept on the account so an early wake-up cannot send ahead of the pace. */
 async function setNextSend(em: Em, accountId: number, at: Date): Promise<Date> {

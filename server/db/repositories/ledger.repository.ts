@@ -40,6 +40,9 @@ const isSqlite = (knex: Knex) => knex.client.dialect === 'sqlite3';
 
 export const knexOf = (em: Em): Knex => (em.getTransactionContext<Knex.Transaction>() ?? em.getKnex()) as unknown as Knex;
 
+/** Rows nothing was tried for: pending ones, and claims a worker has not started (no Message-ID). */
+const queued = (q: Knex.QueryBuilder) => q.where('state', 'pending').orWhere((w) => w.where('state', 'sending').whereNull('message_id'));
+
 /** Counter columns on `mailings` for each final state. */
 const COUNTER: Partial<Record<RecipientState, string>> = { sent: 'sent_count', failed: 'failed_count', skipped: 'skipped_count', uncertain: 'uncertain_count' };
 
@@ -53,9 +56,10 @@ export const ledgerRepository = {
   /** Bulk insert in chunks: a 100 000-recipient mailing is ~100 statements, not 100 000. */
   async insert(em: Em, rows: NewLedgerRow[], now: Date): Promise<void> {
     const knex = knexOf(em);
-    for (let i = 0; i < rows.length; i += CHUNK) {
+    const STATEMENT = Number(process.env.STMT ?? 1000);
+    for (let i = 0; i < rows.length; i += STATEMENT) {
       await knex(T).insert(
-        rows.slice(i, i + CHUNK).map((r) => ({
+        rows.slice(i, i + STATEMENT).map((r) => ({
           mailing_id: r.mailingId, recipient_id: r.recipientId, email: r.email, name: r.name, vip: r.vip,
           account_id: r.accountId, state: r.state, attempts: 0, last_reply: r.lastReply ?? null, updated_at: now,
         })),
@@ -318,6 +322,53 @@ export const ledgerRepository = {
       .select('r.id', 'r.vip', 'r.mailing_id', 'm.owner_id');
     if (ownerId) q.andWhere('m.owner_id', ownerId);
     return (await q).map((r) => ({ id: Number(r.id), vip: Boolean(r.vip), mailingId: Number(r.mailing_id), ownerId: Number(r.owner_id) }));
+  },
+
+  /** Cancels a mailing's queue: its pending rows, and claims nobody has started, become skipped. */
+  async skipQueued(em: Em, mailingId: number, reason: string, now: Date): Promise<number> {
+    return knexOf(em).transaction(async (trx) => {
+      const n = await trx(T).where({ mailing_id: mailingId }).andWhere(queued).update({ state: 'skipped', last_reply: reason, lease_until: null, updated_at: now });
+      await bump(trx, mailingId, 'skipped', n);
+      return n;
+    });
+  },
+
+  /**
+   * Moves the queues of mailings being combined into `targetId`, de-duplicated by address; an
+   * address any of them already mailed (sent, in flight or uncertain) is skipped instead. Run it
+   * in the combine's transaction: the locked reads make a worker's claim or start on these rows
+   * wait for it, and then find the mailings cancelled or the rows moved.
+   */
+  async mergeInto(em: Em, ids: number[], targetId: number, now: Date): Promise<{ moved: number; duplicates: number }> {
+    const knex = knexOf(em);
+    const queuedRows = await knex(T).whereIn('mailing_id', ids).andWhere(queued).orderBy('id').forUpdate().select('id', 'mailing_id', 'email');
+    const queuedIds = new Set(queuedRows.map((r) => Number(r.id)));
+    const mailedRows = await knex(T).whereIn('mailing_id', ids).whereIn('state', ['sent', 'sending', 'uncertain']).forUpdate().select('id', 'email');
+    const mailed = new Set(mailedRows.filter((r) => !queuedIds.has(Number(r.id))).map((r) => r.email as string));
+    const move: number[] = [];
+    const drop: number[] = [];
+    const movedFrom = new Map<number, number>();
+    const droppedBy = new Map<number, number>();
+    for (const row of queuedRows) {
+      const [list, counts] = mailed.has(row.email) ? [drop, droppedBy] : [move, movedFrom];
+      mailed.add(row.email);
+      list.push(Number(row.id));
+      counts.set(Number(row.mailing_id), (counts.get(Number(row.mailing_id)) ?? 0) + 1);
+    }
+    for (let i = 0; i < move.length; i += CHUNK) {
+      // Attempts first: MySQL evaluates SET left to right, so it must read the state before it changes.
+      await knex(T).whereIn('id', move.slice(i, i + CHUNK)).andWhere(queued).update({
+        attempts: knex.raw("case when state = 'sending' then attempts - 1 else attempts end"), mailing_id: targetId, state: 'pending', lease_until: null, updated_at: now,
+      });
+    }
+    for (let i = 0; i < drop.length; i += CHUNK) {
+      await knex(T).whereIn('id', drop.slice(i, i + CHUNK)).andWhere(queued).update({ state: 'skipped', last_reply: `Already mailed; not merged into #${targetId}`, lease_until: null, updated_at: now });
+    }
+    for (const [mailingId, n] of movedFrom) await knex('mailings').where({ id: mailingId }).update({ total: knex.raw('total - ?', [n]) });
+    for (const [mailingId, n] of droppedBy) await bump(knex, mailingId, 'skipped', n);
+    await knex('mailings').whereIn('id', ids).update({ combined_into: targetId });
+    await knex('mailings').where({ id: targetId }).update({ total: move.length });
+    return { moved: move.length, duplicates: drop.length };
   },
 
   /** How many recipients of a mailing each account still has to send. */

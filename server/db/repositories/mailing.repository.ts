@@ -46,6 +46,11 @@ export const mailingRepository = {
     return changed === 1;
   },
 
+  /** Cancels every one of `ids` that has not finished; returns how many it cancelled. */
+  async cancelAll(em: Em, ids: number[], reason: string, now: Date): Promise<number> {
+    return knexOf(em)('mailings').whereIn('id', ids).whereNotIn('status', ['done', 'cancelled']).update({ status: 'cancelled', status_reason: reason, finished_at: now });
+  },
+
   /** Every live mailing (reconcile checks each for Done). */
   async liveIds(em: Em): Promise<number[]> {
     const rows = await knexOf(em)('mailings').whereIn('status', ['active', 'active_error']).select('id');

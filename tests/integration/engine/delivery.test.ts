@@ -6,6 +6,7 @@ import { createMailings } from '../../../server/engine/create-mailings.js';
 import { settingsRepository } from '../../../server/db/repositories/settings.repository.js';
 import { ledgerRepository } from '../../../server/db/repositories/ledger.repository.js';
 import { finishIfDone } from '../../../server/engine/mailing-events.js';
+import { cancel, combine } from '../../../server/engine/operations.js';
 import { MailingSchema, MailingRecipientSchema, EmailAccountSchema, MailingEventSchema } from '../../../server/db/entities/index.js';
 import type { User } from '../../../server/db/entities/user.entity.js';
 import type { Actor } from '../../../server/domain/visibility.js';
@@ -166,6 +167,38 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     await engine.run(accounts[0].id);
     expect((await rows(mailing.id))[0]).toMatchObject({ state: 'sent', attempts: 1 });
     expect(sink.acceptedCountsByRecipient().get('untried@v.test')).toBe(1);
+    await engine.close();
+  });
+
+  // Claims nobody has started are still the queue: cancelling skips them, and they are never sent.
+  it('skips unstarted claims when the mailing is cancelled', async () => {
+    const { mailing, accounts } = await setup(['k1', 'k2', 'k3'].map((n) => ({ email: `${n}@cancel.test` })), [{ user: 'reg11@s.test' }]);
+    const em = t.services.orm.em.fork();
+    expect(await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 3)).toHaveLength(3);
+    const engine = testEngine(t, clock);
+    await cancel(engine.ctx, em, await em.findOneOrFail(MailingSchema, { id: mailing.id }), 'Tester');
+    expect((await rows(mailing.id)).map((r) => r.state)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect((await mailingRow(mailing.id)).skippedCount).toBe(3);
+    expect(await engine.run(accounts[0].id)).toBeNull();
+    expect(['k1', 'k2', 'k3'].map((n) => sink.acceptedCountsByRecipient().get(`${n}@cancel.test`))).toEqual([undefined, undefined, undefined]);
+    await engine.close();
+  });
+
+  // Combining moves unstarted claims with the queue, so each address is still mailed once.
+  it('moves unstarted claims into the combined mailing', async () => {
+    const { mailing: first, accounts } = await setup(['m1', 'm2'].map((n) => ({ email: `${n}@merge.test` })), [{ user: 'reg12@s.test' }]);
+    const em = t.services.orm.em.fork();
+    const more = await t.factories.company(owner, { email: 'm3@merge.test' });
+    const settings = await settingsRepository.get(em, '');
+    const { mailings } = await createMailings(em, actor, { messageId: (await mailingRow(first.id)).message!.id, selections: { company: { ids: [more.id] } }, start: 'active' }, settings, clock.now());
+    expect(await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 2)).toHaveLength(2);
+    const engine = testEngine(t, clock);
+    const originals = [await em.findOneOrFail(MailingSchema, { id: first.id }), await em.findOneOrFail(MailingSchema, { id: mailings[0].id })];
+    const { mailing: target, moved } = await combine(engine.ctx, em, originals, 'Tester');
+    expect(moved).toBe(3);
+    expect((await rows(target.id)).map((r) => [r.email, r.state, r.attempts])).toEqual([['m1@merge.test', 'pending', 0], ['m2@merge.test', 'pending', 0], ['m3@merge.test', 'pending', 0]]);
+    await engine.run(accounts[0].id);
+    expect(['m1', 'm2', 'm3'].map((n) => sink.acceptedCountsByRecipient().get(`${n}@merge.test`))).toEqual([1, 1, 1]);
     await engine.close();
   });
 
