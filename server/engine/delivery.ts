@@ -61,9 +61,10 @@ const at = (ctx: EngineContext) => ctx.now().toISOString();
  * ones in flight (uncertain, never resent). The next recipient is prepared while the current one
  * is on the wire, and accepted messages are recorded together at the end of the run (one
  * statement, not a transaction per message); the rarer outcomes are recorded as they happen.
- * When the account or the mailing must stop, the claims not yet sent are released first.
+ * When the account or the mailing must stop, or the run outlives `until`, the claims not yet
+ * sent are released.
  */
-export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAccount, settings: Settings, claimed: ClaimedRecipient[], mailing: MailingContent): Promise<BatchResult> {
+export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAccount, settings: Settings, claimed: ClaimedRecipient[], mailing: MailingContent, until: number): Promise<BatchResult> {
   const { head } = mailing;
   const stopMailing = async (from: number, reason: string): Promise<BatchResult> => {
     await ledgerRepository.release(em, claimed.slice(from).map((c) => c.id), ctx.now());
@@ -90,8 +91,11 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
   try {
     for (let i = 0; upcoming; i++) {
       const prepared: Prepared | Attempt = await upcoming;
-      // The next recipient is rendered and marked started while this one is on the wire.
-      upcoming = i + 1 < claimed.length ? prepare(i + 1) : null;
+      // The next recipient is rendered and marked started while this one is on the wire. A slow
+      // server ends the run early (its job renews its lock between runs); the rest go back.
+      const goOn = i + 1 < claimed.length && Date.now() < until;
+      if (!goOn) await ledgerRepository.release(em, claimed.slice(i + 1).map((c) => c.id), ctx.now());
+      upcoming = goOn ? prepare(i + 1) : null;
       const attempt = prepared.kind === 'ready' ? await transmit(ctx, em, account, password, head, claimed[i], prepared) : prepared;
       if (attempt.kind === 'sent') accepted.push({ id: claimed[i].id, reply: attempt.reply, messageId: attempt.messageId });
       if (attempt.kind !== 'moved_on' && attempt.kind !== 'account' && attempt.kind !== 'stop') continue;

@@ -28,6 +28,8 @@ const INLINE_WAIT_MS = 2_000;
  */
 const BURST_HORIZON_MS = 1_000;
 const MAX_BURST = 50;
+/** A batch that a slow server drags out stops starting messages after this long. */
+const MAX_BATCH_MS = 5_000;
 
 /** The account's next slot, kept on the account so an early wake-up cannot send ahead of the pace. */
 async function setNextSend(em: Em, accountId: number, at: Date): Promise<Date> {
@@ -70,7 +72,7 @@ export async function runAccount(ctx: EngineContext, accountId: number, options:
       await ledgerRepository.release(em, claimed.map((c) => c.id), ctx.now());
       continue;
     }
-    const result = await deliverBatch(ctx, em, account, settings, claimed, content);
+    const result = await deliverBatch(ctx, em, account, settings, claimed, content, Math.min(options.deadline, Date.now() + MAX_BATCH_MS));
     today.sent += result.sent;
     // Done right after the last recipient, not at the next reconcile.
     await finishIfDone(ctx, em, mailingId);

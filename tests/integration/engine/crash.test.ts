@@ -40,10 +40,12 @@ afterAll(async () => {
   jobs?.drop();
 });
 
+// A lease long enough that a loaded machine never outlives it mid-send (the message prepared
+// behind the one on the wire starts its lease early), short enough that recovery comes soon.
 const startEngine = () =>
   startWorker({
     databaseUrl: (t.services.config.database as { url: string }).url,
-    env: { JOBS_URL: jobs!.url, MAIL_SINK: 'off', DEMO_DATA: 'off', SEND_LEASE_SECONDS: '2', RECONCILE_SECONDS: '1', JOBS_POLL_SECONDS: '0.2' },
+    env: { JOBS_URL: jobs!.url, MAIL_SINK: 'off', DEMO_DATA: 'off', SEND_LEASE_SECONDS: '6', RECONCILE_SECONDS: '1', JOBS_POLL_SECONDS: '0.2' },
   });
 
 const ledger = (mailingId: number) => t.services.orm.em.fork().find(MailingRecipientSchema, { mailing: mailingId }, { orderBy: { id: 'asc' } });

@@ -33,10 +33,11 @@ afterAll(async () => {
   jobs?.drop();
 });
 
+// Nothing crashes here, so the lease only has to outlast a send on a loaded machine.
 async function startEngine() {
   const worker = await startWorker({
     databaseUrl: (t.services.config.database as { url: string }).url,
-    env: { JOBS_URL: jobs!.url, MAIL_SINK: 'off', DEMO_DATA: 'off', SEND_LEASE_SECONDS: '5', RECONCILE_SECONDS: '1', JOBS_POLL_SECONDS: '0.2' },
+    env: { JOBS_URL: jobs!.url, MAIL_SINK: 'off', DEMO_DATA: 'off', SEND_LEASE_SECONDS: '30', RECONCILE_SECONDS: '1', JOBS_POLL_SECONDS: '0.2' },
   });
   workers.push(worker);
   return worker;
