@@ -6,7 +6,7 @@ import { errorResponses, json, jsonBody, OkSchema } from '../openapi.js';
 import { ApiError } from '../errors.js';
 import { SESSION_COOKIE, toAuthUser } from '../middleware/session.js';
 import { csrfTokenFor } from '../middleware/csrf.js';
-import { LoginThrottle } from '../middleware/login-throttle.js';
+import { SlidingWindow } from '../sliding-window.js';
 import { sessionRepository } from '../../db/repositories/session.repository.js';
 import { UserSchema } from '../../db/entities/user.entity.js';
 import { verifyPassword } from '../../security/password.js';
@@ -49,7 +49,8 @@ const logout = createRoute({
   responses: { 200: json(OkSchema, 'Signed out') },
 });
 
-export function sessionRoutes(throttle = new LoginThrottle()) {
+/** Ten failed sign-ins per address and e-mail in 15 minutes, then a wait. */
+export function sessionRoutes(throttle = new SlidingWindow(10, 15 * 60_000)) {
   return createRouter()
     .openapi(me, (c) => {
       const user = c.var.user;
@@ -74,10 +75,10 @@ export function sessionRoutes(throttle = new LoginThrottle()) {
       }
       const user = await em.findOne(UserSchema, { email }, { populate: ['department'] });
       if (!user || !user.active || !(await verifyPassword(password, user.passwordHash))) {
-        throttle.fail(key, now);
+        throttle.hit(key, now);
         throw new ApiError('unauthorized', 'Wrong e-mail or password');
       }
-      throttle.succeed(key);
+      throttle.clear(key);
       const { token, expiresAt } = await sessionRepository.create(em, user.id, services.now());
       setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', path: '/', expires: expiresAt, secure: services.config.publicUrl.startsWith('https:') });
       c.set('sessionToken', token);

@@ -1,0 +1,34 @@
+/**
+ * Counts events per key (failed sign-ins by address and e-mail, test sends by user) in a sliding
+ * window; the clock is injected. In-process: good enough for one web process, and a restart only
+ * forgets the counts.
+ */
+export class SlidingWindow {
+  private readonly hits = new Map<string, number[]>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** Milliseconds until `key` may go again, or 0 when it may go now. */
+  retryAfter(key: string, now: number): number {
+    const recent = this.recent(key, now);
+    return recent.length >= this.limit ? recent[0] + this.windowMs - now : 0;
+  }
+
+  hit(key: string, now: number): void {
+    this.hits.set(key, [...this.recent(key, now), now]);
+  }
+
+  clear(key: string): void {
+    this.hits.delete(key);
+  }
+
+  private recent(key: string, now: number): number[] {
+    const list = (this.hits.get(key) ?? []).filter((t) => t > now - this.windowMs);
+    if (list.length) this.hits.set(key, list);
+    else this.hits.delete(key);
+    return list;
+  }
+}
