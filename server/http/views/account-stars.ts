@@ -27,10 +27,18 @@ export async function accountPaces(em: Em, accounts: EmailAccount[], settings: S
   for (const [zone, list] of byZone) {
     const local = DateTime.fromJSDate(now, { zone });
     const counts = await ledgerRepository.sentSinceByAccount(em, list.map((a) => a.id), dayStart(local).toJSDate());
+    // The verdict depends on the account only through its pace, which many share (none sent yet, or
+    // the limit reached): worked out once per pace. Off hours it searches days ahead, a cost per call.
+    const verdicts = new Map<string, ReturnType<typeof maySend>>();
+    const verdict = (pace: { dailyLimit: number; sentToday: number }) => {
+      const key = `${pace.dailyLimit}/${pace.sentToday}`;
+      if (!verdicts.has(key)) verdicts.set(key, maySend(local, pace, calendar));
+      return verdicts.get(key)!;
+    };
     for (const a of list) {
       const sentToday = counts.get(a.id) ?? 0;
       paces.set(a.id, {
-        light: light({ ...a, healthReason: a.healthReason ?? null }, maySend(local, { dailyLimit: a.dailyLimit, sentToday }, calendar)),
+        light: light({ ...a, healthReason: a.healthReason ?? null }, verdict({ dailyLimit: a.dailyLimit, sentToday })),
         sentToday,
         nextSendAt: a.nextSendAt?.toISOString() ?? null,
       });

@@ -20,8 +20,10 @@ export const todayStart = (settings: Settings, now: Date) => DateTime.fromJSDate
 
 /** Mailing rows as the list and the detail page show them: counters, stars and latest notifications. */
 export async function mailingDtos(em: Em, rows: MailingRow[], settings: Settings, now: Date, notificationsPer = 5): Promise<MailingDto[]> {
-  const stars = await accountStars(em, rows.map((r) => Number(r.owner_id)), settings, now);
-  const notes = await latestNotifications(em, rows.map((r) => Number(r.id)), notificationsPer);
+  const [stars, notes] = await Promise.all([
+    accountStars(em, rows.map((r) => Number(r.owner_id)), settings, now),
+    latestNotifications(em, rows.map((r) => Number(r.id)), notificationsPer),
+  ]);
   return rows.map((r) => {
     const mailable = Number(r.total) - Number(r.skipped_count);
     return {
