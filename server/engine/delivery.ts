@@ -59,8 +59,8 @@ const at = (ctx: EngineContext) => ctx.now().toISOString();
  * before this runs; each row also gets its Message-ID, committed, just before its own SMTP
  * transaction, so a crash leaves recovery to tell the untried rows (back to the queue) from the
  * ones in flight (uncertain, never resent). The next recipient is prepared while the current one
- * is on the wire, and accepted messages are recorded together at the end of the run (one
- * statement, not a transaction per message); the rarer outcomes are recorded as they happen.
+ * is on the wire, and accepted messages are recorded a few at a time off the sending path (one
+ * statement each time, not a transaction per message); the rarer outcomes are recorded as they happen.
  * When the account or the mailing must stop, or the run outlives `until`, the claims not yet
  * sent are released.
  */
@@ -84,8 +84,8 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
   }
   const records = await loadRecipientFields(em, head.recipientType as RecipientType, claimed.map((c) => c.recipientId));
 
-  const accepted: { id: number; reply: string; messageId: string }[] = [];
-  let result: BatchResult = { sent: 0, stopped: null };
+  const recorder = acceptedRecorder(ctx, em, head, account.id, claimed);
+  let stopped: BatchResult['stopped'] = null;
   const prepare = (i: number) => prepareOne(ctx, em, account, settings, claimed[i], ready, records.get(claimed[i].recipientId));
   let upcoming: Promise<Prepared | Attempt> | null = prepare(0);
   try {
@@ -97,7 +97,7 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
       if (!goOn) await ledgerRepository.release(em, claimed.slice(i + 1).map((c) => c.id), ctx.now());
       upcoming = goOn ? prepare(i + 1) : null;
       const attempt = prepared.kind === 'ready' ? await transmit(ctx, em, account, password, head, claimed[i], prepared) : prepared;
-      if (attempt.kind === 'sent') accepted.push({ id: claimed[i].id, reply: attempt.reply, messageId: attempt.messageId });
+      if (attempt.kind === 'sent') recorder.add({ id: claimed[i].id, reply: attempt.reply, messageId: attempt.messageId });
       if (attempt.kind !== 'moved_on' && attempt.kind !== 'account' && attempt.kind !== 'stop') continue;
       // Whatever comes next stays unsent: the release below also undoes its start.
       await upcoming?.catch(() => undefined);
@@ -110,26 +110,68 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
       if (attempt.kind === 'account') {
         await ledgerRepository.release(em, claimed.slice(i).map((c) => c.id), ctx.now());
         await failAccount(ctx, em, account, attempt.health, attempt.reply);
-        result = { sent: 0, stopped: 'account' };
+        stopped = 'account';
       }
-      if (attempt.kind === 'stop') result = await stopMailing(i, attempt.reason);
+      if (attempt.kind === 'stop') stopped = (await stopMailing(i, attempt.reason)).stopped;
     }
   } finally {
     await upcoming?.catch(() => undefined);
-    result.sent = await recordAccepted(ctx, em, head, account.id, claimed, accepted);
+    await recorder.done();
   }
-  return result;
+  return { sent: recorder.accepted, stopped };
 }
 
-/** Records the accepted messages of a run and tells the live layer about each. */
-async function recordAccepted(ctx: EngineContext, em: Em, head: MailingHead, accountId: number, claimed: ClaimedRecipient[], accepted: { id: number; reply: string; messageId: string }[]): Promise<number> {
+interface Accepted {
+  id: number;
+  reply: string;
+  messageId: string;
+}
+
+/** How often a run records the messages accepted since the last time. */
+const RECORD_EVERY_MS = 100;
+
+/**
+ * Records accepted messages as a run goes: one statement for what was accepted in the last
+ * RECORD_EVERY_MS, written while the next messages are on the wire, so watchers see progress in
+ * small steps and sending never waits for the database. done() writes the rest and reports the
+ * first failure (the rows it could not record stay in flight, and recovery calls them uncertain).
+ */
+function acceptedRecorder(ctx: EngineContext, em: Em, head: MailingHead, accountId: number, claimed: ClaimedRecipient[]) {
+  let waiting: Accepted[] = [];
+  let lastWrite = Date.now();
+  let writes: Promise<void> = Promise.resolve();
+  let failure: unknown = null;
+  const write = () => {
+    const batch = waiting;
+    waiting = [];
+    lastWrite = Date.now();
+    if (!batch.length) return;
+    writes = writes.then(() => recordAccepted(ctx, em, head, accountId, claimed, batch)).catch((err: unknown) => void (failure ??= err));
+  };
+  return {
+    /** Messages the server accepted in this run (they count against the daily limit). */
+    accepted: 0,
+    add(message: Accepted) {
+      waiting.push(message);
+      this.accepted++;
+      if (Date.now() - lastWrite >= RECORD_EVERY_MS) write();
+    },
+    async done() {
+      write();
+      await writes;
+      if (failure) throw failure;
+    },
+  };
+}
+
+/** Records accepted messages and tells the live layer about each. */
+async function recordAccepted(ctx: EngineContext, em: Em, head: MailingHead, accountId: number, claimed: ClaimedRecipient[], accepted: Accepted[]): Promise<void> {
   const recorded = new Set(await ledgerRepository.finishSent(em, head.id, accepted, ctx.now()));
   for (const { id, messageId } of accepted) {
     if (!recorded.has(id)) continue;
     const row = claimed.find((c) => c.id === id)!;
     ctx.events.emit({ type: 'recipient.sent', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, accountId, rowId: id, email: row.email, messageId, at: at(ctx) });
   }
-  return accepted.length;
 }
 
 /** A recipient's message, rendered, and its row marked as handed to SMTP. */

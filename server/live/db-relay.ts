@@ -10,14 +10,13 @@ import type { AccountHealth } from '../domain/account-health.js';
  * counters and statuses, account health — and re-emits it as domain events, so the live hub
  * works the same whichever process sent the mail. The database is the only shared state.
  */
-export function startDbRelay(orm: Orm, events: EventSink, now: () => Date, everyMs = 500): () => void {
+export function startDbRelay(orm: Orm, events: EventSink, now: () => Date, everyMs = 500): () => Promise<void> {
   let lastEventId: number | null = null;
   const mailings = new Map<number, string>();
   const accounts = new Map<number, string>();
   let busy = false;
 
   const tick = async () => {
-    if (busy) return;
     busy = true;
     try {
       const knex = knexOf(orm.em.fork());
@@ -55,7 +54,13 @@ export function startDbRelay(orm: Orm, events: EventSink, now: () => Date, every
       busy = false;
     }
   };
-  const timer = setInterval(() => void tick(), everyMs);
-  void tick();
-  return () => clearInterval(timer);
+  let current = tick();
+  const timer = setInterval(() => {
+    if (!busy) current = tick();
+  }, everyMs);
+  // Stopping waits for a read in progress, so it never outlives the database it reads.
+  return async () => {
+    clearInterval(timer);
+    await current;
+  };
 }

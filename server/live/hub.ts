@@ -8,12 +8,13 @@ import { sessionRepository } from '../db/repositories/session.repository.js';
 import { mailingRepository } from '../db/repositories/mailing.repository.js';
 import { SESSION_COOKIE, toAuthUser } from '../http/middleware/session.js';
 import type { AuthUser } from '../http/env.js';
-import { mailingDetail, mailingDtos, todayStart } from '../http/views/mailing-view.js';
-import { listMailings } from '../db/repositories/mailing-list.repository.js';
-import { settingsRepository } from '../db/repositories/settings.repository.js';
+import { mailingDetail } from '../http/views/mailing-view.js';
 import type { ClientToServer, RecipientChangesV1, ServerToClient, Viewer } from './protocol.js';
 import { Coalescer } from './coalesce.js';
+import { progressReader, type Progress } from './progress-reader.js';
+import { ProgressFeed } from './progress-feed.js';
 
+type Change = RecipientChangesV1['changes'][number];
 type LiveSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, { user: AuthUser }>;
 
 /** Rooms: `user:<id>`, `dept:<id>` (a department's mailings), `all` (every department), `mailing:<id>` (one mailing's page). */
@@ -79,48 +80,44 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
     });
   });
 
-  const progress = new Coalescer<RecipientChangesV1['changes'][number]>(250, (mailingId, changes) => void pushProgress(mailingId, changes), {
-    now: () => Date.now(),
-    setTimeout: (fn, ms) => setTimeout(fn, ms),
-    clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-  });
-
-  async function pushProgress(mailingId: number, changes: RecipientChangesV1['changes']) {
-    try {
-      const em = services.orm.em.fork();
-      const now = services.now();
-      const settings = await settingsRepository.get(em, services.config.publicUrl);
-      const { rows: [row] } = await listMailings(em, null, { ids: [mailingId] }, { page: 1, pageSize: 1 }, todayStart(settings, now));
-      if (!row) return;
-      const [m] = await mailingDtos(em, [row], settings, now, 0);
-      const at = changes.at(-1)?.at ?? now.toISOString();
-      io.to([...listRooms(m.departmentId), `mailing:${mailingId}`]).emit('mailing:progress:v1', {
-        mailingId, departmentId: m.departmentId, ownerId: m.ownerId, status: m.status, total: m.total, sent: m.sent, failed: m.failed,
-        skipped: m.skipped, uncertain: m.uncertain, completion: m.completion, sentToday: m.sentToday, at,
-      });
-      if (changes.length) io.to(`mailing:${mailingId}`).emit('mailing:recipients:v1', { mailingId, changes, at });
-    } catch (err) {
-      console.error('[live] progress push failed:', err);
-    }
-  }
+  // The recipient changes go out as they are; the counters come from one database read per
+  // push at most, never per event, usually done before the push may leave (progress-feed.ts).
+  const readProgress = progressReader();
+  const counters = new ProgressFeed<Progress>(
+    (mailingId) => readProgress(services.orm.em.fork(), mailingId, services.now()),
+    (p, at) => io.to([...listRooms(p.departmentId), `mailing:${p.mailingId}`]).emit('mailing:progress:v1', { ...p, at }),
+  );
+  const progress = new Coalescer<Change>(
+    250,
+    (mailingId, changes) => {
+      if (changes.length) io.to(`mailing:${mailingId}`).emit('mailing:recipients:v1', { mailingId, changes, at: changes.at(-1)!.at });
+      counters.due(mailingId);
+    },
+    { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+  );
+  /** A change of the mailing: its recipient's new state, if it has one, and fresh counters. */
+  const changed = (mailingId: number, at: string, change?: Change) => {
+    counters.changed(mailingId, at);
+    progress.add(mailingId, change);
+  };
 
   const onEvent = (e: DomainEvent) => {
     switch (e.type) {
       case 'recipient.sent':
-        return progress.add(e.mailingId, { rowId: e.rowId, email: e.email, state: 'sent', accountId: e.accountId, reply: null, at: e.at });
+        return changed(e.mailingId, e.at, { rowId: e.rowId, email: e.email, state: 'sent', accountId: e.accountId, reply: null, at: e.at });
       case 'recipient.failed':
-        return progress.add(e.mailingId, { rowId: e.rowId, email: e.email, state: 'failed', accountId: e.accountId, reply: e.reply, at: e.at });
+        return changed(e.mailingId, e.at, { rowId: e.rowId, email: e.email, state: 'failed', accountId: e.accountId, reply: e.reply, at: e.at });
       case 'recipient.retrying':
-        return progress.add(e.mailingId, { rowId: e.rowId, email: e.email, state: 'retrying', accountId: e.accountId, reply: e.reply, at: e.at });
+        return changed(e.mailingId, e.at, { rowId: e.rowId, email: e.email, state: 'retrying', accountId: e.accountId, reply: e.reply, at: e.at });
       case 'recipient.uncertain':
-        return progress.add(e.mailingId, { rowId: e.rowId, email: e.email, state: 'uncertain', accountId: null, reply: null, at: e.at });
+        return changed(e.mailingId, e.at, { rowId: e.rowId, email: e.email, state: 'uncertain', accountId: null, reply: null, at: e.at });
       case 'recipient.unsubscribed':
       case 'mailing.counters':
-        return progress.add(e.mailingId);
+        return changed(e.mailingId, e.at);
       case 'mailing.status':
         io.to([...listRooms(e.departmentId), `mailing:${e.mailingId}`]).emit('mailing:status:v1', { mailingId: e.mailingId, departmentId: e.departmentId, ownerId: e.ownerId, status: e.status, reason: e.reason, at: e.at });
         io.to(listRooms(e.departmentId)).emit('mailings:changed:v1', { departmentId: e.departmentId, mailingId: e.mailingId, at: e.at });
-        return progress.add(e.mailingId);
+        return changed(e.mailingId, e.at);
       case 'mailing.notification':
         io.to([...listRooms(e.departmentId), `mailing:${e.mailingId}`, `user:${e.ownerId}`]).emit('mailing:notification:v1', { mailingId: e.mailingId, departmentId: e.departmentId, ownerId: e.ownerId, level: e.level, kind: e.kind, text: e.text, at: e.at });
         return;

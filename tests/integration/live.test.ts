@@ -115,6 +115,8 @@ describe('the live hub', () => {
     }
     await expect.poll(() => seen.anna.at(-1)?.p.sent, { timeout: 10_000 }).toBe(12);
     await expect.poll(() => seen.ceo.at(-1)?.sent, { timeout: 10_000 }).toBe(12);
+    // The counters of a push are read from the database, "sent today" included.
+    expect(seen.anna.at(-1)!.p).toMatchObject({ total: 12, failed: 0, completion: 100, sentToday: 12 });
     expect(seen.cleo).toBe(0);
     await expect.poll(() => seen.changes, { timeout: 5_000 }).toBe(12);
     // Every push carries the server time of its change; at most 4 a second per mailing.

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { completion } from '../../domain/completion.js';
 import { EmailAccountSchema } from '../../db/entities/email-account.entity.js';
 import { accountZone } from '../../domain/account-health.js';
 import { dayStart } from '../../domain/business-days.js';
@@ -24,19 +25,16 @@ export async function mailingDtos(em: Em, rows: MailingRow[], settings: Settings
     accountStars(em, rows.map((r) => Number(r.owner_id)), settings, now),
     latestNotifications(em, rows.map((r) => Number(r.id)), notificationsPer),
   ]);
-  return rows.map((r) => {
-    const mailable = Number(r.total) - Number(r.skipped_count);
-    return {
-      id: Number(r.id), name: r.name, recipientType: r.recipient_type as MailingDto['recipientType'], status: r.status as MailingDto['status'],
-      statusReason: r.status_reason, messageId: r.message_id === null ? null : Number(r.message_id), messageName: r.message_name, messageSubject: r.message_subject,
-      signatureId: r.signature_id === null ? null : Number(r.signature_id), ownerId: Number(r.owner_id), ownerName: r.owner_name, departmentId: Number(r.department_id),
-      vip: Boolean(r.vip), total: Number(r.total), sent: Number(r.sent_count), failed: Number(r.failed_count), skipped: Number(r.skipped_count), uncertain: Number(r.uncertain_count),
-      completion: mailable > 0 ? Math.floor((100 * Number(r.sent_count)) / mailable) : 100,
-      sentToday: Number(r.sent_today), accounts: stars.get(Number(r.owner_id)) ?? [],
-      notifications: (notes.get(Number(r.id)) ?? []).map((n) => ({ id: n.id, at: n.at.toISOString(), level: n.level as MailingDto['notifications'][number]['level'], kind: n.kind, text: n.text })),
-      combinedInto: r.combined_into === null ? null : Number(r.combined_into), createdAt: iso(r.created_at)!, finishedAt: iso(r.finished_at), lastSentAt: iso(r.last_sent_at),
-    };
-  });
+  return rows.map((r) => ({
+    id: Number(r.id), name: r.name, recipientType: r.recipient_type as MailingDto['recipientType'], status: r.status as MailingDto['status'],
+    statusReason: r.status_reason, messageId: r.message_id === null ? null : Number(r.message_id), messageName: r.message_name, messageSubject: r.message_subject,
+    signatureId: r.signature_id === null ? null : Number(r.signature_id), ownerId: Number(r.owner_id), ownerName: r.owner_name, departmentId: Number(r.department_id),
+    vip: Boolean(r.vip), total: Number(r.total), sent: Number(r.sent_count), failed: Number(r.failed_count), skipped: Number(r.skipped_count), uncertain: Number(r.uncertain_count),
+    completion: completion({ total: Number(r.total), sent: Number(r.sent_count), skipped: Number(r.skipped_count) }),
+    sentToday: Number(r.sent_today), accounts: stars.get(Number(r.owner_id)) ?? [],
+    notifications: (notes.get(Number(r.id)) ?? []).map((n) => ({ id: n.id, at: n.at.toISOString(), level: n.level as MailingDto['notifications'][number]['level'], kind: n.kind, text: n.text })),
+    combinedInto: r.combined_into === null ? null : Number(r.combined_into), createdAt: iso(r.created_at)!, finishedAt: iso(r.finished_at), lastSentAt: iso(r.last_sent_at),
+  }));
 }
 
 /** One mailing with its live progress by state: the mailing page and a live subscription's snapshot. */
