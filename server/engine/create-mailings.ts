@@ -2,23 +2,24 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Em } from '../db/orm.js';
 import { EmailAccountSchema, type EmailAccount } from '../db/entities/email-account.entity.js';
-import { MessageSchema, type Message } from '../db/entities/message.entity.js';
-import { SignatureSchema, type Signature } from '../db/entities/signature.entity.js';
+import { MessageSchema } from '../db/entities/message.entity.js';
+import { SignatureSchema } from '../db/entities/signature.entity.js';
 import { MailingSchema, type Mailing } from '../db/entities/mailing.entity.js';
 import { MailingEventSchema } from '../db/entities/mailing-event.entity.js';
 import { UserSchema } from '../db/entities/user.entity.js';
 import { DepartmentSchema } from '../db/entities/department.entity.js';
 import type { Settings } from '../db/entities/settings.entity.js';
-import { recipientSchemas, recipientWhere, type RecipientFilter } from '../db/repositories/recipient.repository.js';
+import { lastSelectedId, mailablePage, type RecipientFilter } from '../db/repositories/recipient.repository.js';
 import { ledgerRepository, knexOf } from '../db/repositories/ledger.repository.js';
 import { RECIPIENT_TYPES, type RecipientType } from '../domain/recipient-types.js';
 import { canSee, type Actor } from '../domain/visibility.js';
-import { route } from '../domain/routing.js';
+import { route, type RoutableAccount } from '../domain/routing.js';
 import { dayStart } from '../domain/business-days.js';
 import { eta, maySend } from '../domain/pacing.js';
 import { accountZone, light, usable, type Light } from '../domain/account-health.js';
 import { unknownVariables } from '../domain/template-variables.js';
 import { usedVariables, TemplateError } from '../mail/render.js';
+import { AddressSet } from './address-set.js';
 
 /** One recipient type's part of a "Make Massmail" request: chosen ids, or everything a filter matches. */
 export interface Selection {
@@ -65,65 +66,97 @@ interface Candidate {
   vip: boolean;
 }
 
-const isEmail = (s: string) => z.email().safeParse(s).success;
+/**
+ * Ids read, checked and written per page: memory holds one page, whatever the mailing's size.
+ * Small, because a page is alive while its ledger rows are written, and what is alive when V8
+ * collects moves to the old generation: creating a million in one process grew its heap by
+ * ~90 MB with pages of 2,000 and ~40 MB with pages of 500, for a few more round trips.
+ */
+const CHUNK = 500;
 
-/** The selected CRM rows the actor owns, reduced to what the ledger keeps, with the exclusions counted. */
-async function candidates(em: Em, actor: Actor, type: RecipientType, selection: Selection) {
+const emailSchema = z.email();
+const isEmail = (s: string) => emailSchema.safeParse(s).success;
+
+/** Where one pass over a selection puts the recipients it keeps (the pre-flight keeps nobody). */
+type Destination = (rows: (Candidate & { accountId: number | null })[]) => Promise<void>;
+
+/** What a pass counted: the report's figures, before accounts and the calendar are applied. */
+interface Tally {
+  selected: number;
+  recipients: number;
+  vipRecipients: number;
+  excluded: Preflight['excluded'];
+  byAccount: Map<number, number>;
+  unroutable: number;
+}
+
+/**
+ * Reads the selected CRM rows the actor owns page by page (ranges of ids, in id order), drops the
+ * excluded ones with the reason counted, routes the rest (the round-robin goes on where the last
+ * page left it) and hands them to `destination` before reading the next page. The first row (by
+ * id) of an address wins. Memory holds one page and the addresses taken, as bytes off the heap.
+ */
+async function pass(em: Em, actor: Actor, type: RecipientType, selection: Selection, accounts: RoutableAccount[], destination: Destination | null): Promise<Tally> {
   const filter: RecipientFilter = { ...(selection.filter ?? {}), ...(selection.ids ? { ids: selection.ids } : {}), ownerId: actor.id };
-  const fields = type === 'company' ? ['id', 'name', 'email', 'vip', 'massMailing', 'disqualified'] : ['id', 'firstName', 'lastName', 'email', 'vip', 'massMailing', 'disqualified'];
-  const rows = (await em
-    .createQueryBuilder(recipientSchemas[type] as never)
-    .select(fields as never)
-    .where(recipientWhere(type, filter, null) as never)
-    .orderBy({ id: 'asc' } as never)
-    .execute('all')) as Record<string, unknown>[];
-
-  const excluded = { notYours: selection.ids ? new Set(selection.ids).size - rows.length : 0, noEmail: 0, invalidEmail: 0, optedOut: 0, disqualified: 0, suppressed: 0, duplicate: 0 };
-  const kept: Candidate[] = [];
-  for (const r of rows) {
-    const email = typeof r.email === 'string' ? r.email.trim().toLowerCase() : '';
-    if (!email) excluded.noEmail++;
-    else if (!isEmail(email)) excluded.invalidEmail++;
-    else if (!r.massMailing) excluded.optedOut++;
-    else if (r.disqualified) excluded.disqualified++;
-    else {
-      const name = type === 'company' ? String(r.name) : [r.firstName, r.lastName].filter(Boolean).join(' ');
-      kept.push({ recipientId: Number(r.id), email, name, vip: Boolean(r.vip) });
-    }
-  }
-  const suppressed = new Set<string>();
   const knex = knexOf(em);
-  for (let i = 0; i < kept.length; i += 1000) {
-    const found = await knex('suppressions').whereIn('email', kept.slice(i, i + 1000).map((c) => c.email)).select('email');
-    for (const f of found) suppressed.add(f.email);
-  }
-  const seen = new Set<string>();
-  const eligible: Candidate[] = [];
-  for (const c of kept) {
-    if (suppressed.has(c.email)) excluded.suppressed++;
-    else if (seen.has(c.email)) excluded.duplicate++;
-    else {
-      seen.add(c.email);
-      eligible.push(c);
+  const excluded = { notYours: 0, noEmail: 0, invalidEmail: 0, optedOut: 0, disqualified: 0, suppressed: 0, duplicate: 0 };
+  const tally: Tally = { selected: 0, recipients: 0, vipRecipients: 0, excluded, byAccount: new Map(), unroutable: 0 };
+  const regular = new Set(accounts.filter((a) => !a.main).map((a) => a.id));
+  const taken = new AddressSet();
+  const last = await lastSelectedId(em, type, filter);
+  let turns = 0;
+  for (let afterId = 0; afterId < last; afterId += CHUNK) {
+    const rows = await mailablePage(em, type, filter, afterId, Math.min(afterId + CHUNK, last));
+    tally.selected += rows.length;
+
+    const kept: Candidate[] = [];
+    for (const r of rows) {
+      const email = r.email?.trim().toLowerCase() ?? '';
+      if (!email) excluded.noEmail++;
+      else if (!isEmail(email)) excluded.invalidEmail++;
+      else if (!r.massMailing) excluded.optedOut++;
+      else if (r.disqualified) excluded.disqualified++;
+      else kept.push({ recipientId: r.id, email, name: r.name, vip: r.vip });
     }
+    const suppressed = new Set<string>(kept.length ? await knex('suppressions').whereIn('email', kept.map((c) => c.email)).pluck('email') : []);
+    const eligible: Candidate[] = [];
+    for (const c of kept) {
+      if (suppressed.has(c.email)) excluded.suppressed++;
+      else if (!taken.add(c.email)) excluded.duplicate++;
+      else eligible.push(c);
+    }
+
+    const routes = route(eligible, accounts, turns);
+    for (const r of routes) {
+      if (r.accountId === null) tally.unroutable++;
+      else {
+        tally.byAccount.set(r.accountId, (tally.byAccount.get(r.accountId) ?? 0) + 1);
+        if (regular.has(r.accountId)) turns++;
+      }
+    }
+    tally.recipients += eligible.length;
+    tally.vipRecipients += eligible.filter((c) => c.vip).length;
+    if (destination && eligible.length) await destination(eligible.map((c, i) => ({ ...c, accountId: routes[i].accountId })));
   }
-  return { selected: rows.length + excluded.notYours, eligible, excluded };
+  if (selection.ids) {
+    excluded.notYours = new Set(selection.ids).size - tally.selected;
+    tally.selected += excluded.notYours;
+  }
+  return tally;
 }
 
-interface Plan {
-  report: Preflight;
-  eligible: Candidate[];
-  routes: (number | null)[];
+/** A mailing's destination: its ledger. */
+function ledgerOf(tx: Em, mailingId: number, now: Date): Destination {
+  return (rows) => ledgerRepository.insert(tx, rows.map((r) => ({ mailingId, recipientId: r.recipientId, email: r.email, name: r.name, vip: r.vip, accountId: r.accountId, state: 'pending' as const })), now);
 }
 
-/** Everything a request would do, without writing: one plan per recipient type. */
-export async function planMailings(em: Em, actor: Actor, request: MailingRequest, settings: Settings, now: Date): Promise<{ message: Message | null; signature: Signature | null; plans: Plan[] }> {
+/** What a request is about, checked before any recipient is read: the message, the signature, the accounts, and the errors and warnings that do not depend on who is selected. */
+async function prepare(em: Em, actor: Actor, request: MailingRequest) {
   const message = await em.findOne(MessageSchema, { id: request.messageId });
   const visibleMessage = message && canSee(actor, { ownerId: message.owner.id, departmentId: message.department.id }) ? message : null;
   const signatureId = request.signatureId === undefined ? (visibleMessage?.signature?.id ?? null) : request.signatureId;
   const signature = signatureId ? await em.findOne(SignatureSchema, { id: signatureId, owner: actor.id }) : null;
   const accounts = (await em.find(EmailAccountSchema, { owner: actor.id }, { orderBy: { id: 'asc' } })) as EmailAccount[];
-  const calendar = { windowStart: settings.windowStart, windowEnd: settings.windowEnd, businessDays: settings.businessDays };
 
   let used: string[] = [];
   let templateError: string | null = null;
@@ -135,11 +168,8 @@ export async function planMailings(em: Em, actor: Actor, request: MailingRequest
       templateError = `The message does not parse: ${err.message}`;
     }
   }
-
-  const plans: Plan[] = [];
-  for (const type of RECIPIENT_TYPES) {
-    const selection = request.selections[type];
-    if (!selection) continue;
+  const types = RECIPIENT_TYPES.filter((type) => request.selections[type]);
+  const checks = types.map((type) => {
     const errors: string[] = [];
     const warnings: string[] = [];
     if (!visibleMessage) errors.push(`Message ${request.messageId} not found`);
@@ -147,74 +177,93 @@ export async function planMailings(em: Em, actor: Actor, request: MailingRequest
     if (signatureId && !signature) errors.push(`Signature ${signatureId} is not one of yours`);
     const unknown = unknownVariables(used, type);
     if (unknown.length) errors.push(`The message uses ${unknown.map((u) => `{{ ${u} }}`).join(', ')}, which ${type === 'company' ? 'companies' : `${type}s`} do not have`);
+    if (!accounts.some(usable)) errors.push('You have no e-mail account that can send (add one, or enable one for mass mailing)');
     if (visibleMessage && !signature) warnings.push('The message has no signature');
     if (visibleMessage && !used.includes('unsubscribe_url')) warnings.push('The message has no {{ unsubscribe_url }}: an unsubscribe footer will be added');
-
-    const { selected, eligible, excluded } = await candidates(em, actor, type, selection);
-    const routable = accounts.map((a) => ({ id: a.id, main: a.main, usable: usable(a) }));
-    const routes = route(eligible, routable);
-    if (!accounts.some(usable)) errors.push('You have no e-mail account that can send (add one, or enable one for mass mailing)');
-    else {
-      const unroutable = routes.filter((r) => r.accountId === null).length;
-      if (unroutable) errors.push(`${unroutable} non-VIP recipients need a regular (non-main) account that can send`);
-    }
-    if (eligible.length === 0) errors.push('No recipient can be mailed: everyone selected is excluded');
-
-    const allocation: Preflight['allocation'] = [];
-    let finish: DateTime | null = null;
-    for (const account of accounts) {
-      const count = routes.filter((r) => r.accountId === account.id).length;
-      const local = DateTime.fromJSDate(now, { zone: accountZone(account, settings) });
-      const sentToday = await ledgerRepository.sentSince(em, account.id, dayStart(local).toJSDate());
-      const pace = { dailyLimit: account.dailyLimit, sentToday };
-      allocation.push({ accountId: account.id, name: account.name, main: account.main, recipients: count, light: light({ ...account, healthReason: account.healthReason ?? null }, maySend(local, pace, calendar)) });
-      const done = usable(account) ? eta(local, pace, calendar, count) : null;
-      if (done && (!finish || done > finish)) finish = done;
-    }
-    plans.push({
-      eligible,
-      routes: routes.map((r) => r.accountId),
-      report: {
-        recipientType: type, selected, recipients: eligible.length, vipRecipients: eligible.filter((e) => e.vip).length,
-        excluded, allocation, eta: finish?.toUTC().toISO() ?? null, errors, warnings,
-      },
-    });
-  }
-  return { message: visibleMessage, signature, plans };
+    return { type, selection: request.selections[type]!, errors, warnings };
+  });
+  const routable: RoutableAccount[] = accounts.map((a) => ({ id: a.id, main: a.main, usable: usable(a) }));
+  return { message: visibleMessage, signature, accounts, routable, checks };
 }
 
+type Check = Awaited<ReturnType<typeof prepare>>['checks'][number];
+
+/** The pre-flight report of one recipient type from its pass: allocation, today's light of each account, and the finish time. */
+async function reportOf(em: Em, check: Check, tally: Tally, accounts: EmailAccount[], settings: Settings, now: Date): Promise<Preflight> {
+  const calendar = { windowStart: settings.windowStart, windowEnd: settings.windowEnd, businessDays: settings.businessDays };
+  // The checks made up front come first, then what the pass found, as the report always listed them.
+  const errors = [...check.errors];
+  if (accounts.some(usable) && tally.unroutable) errors.push(`${tally.unroutable} non-VIP recipients need a regular (non-main) account that can send`);
+  if (tally.recipients === 0) errors.push('No recipient can be mailed: everyone selected is excluded');
+  const allocation: Preflight['allocation'] = [];
+  let finish: DateTime | null = null;
+  for (const account of accounts) {
+    const count = tally.byAccount.get(account.id) ?? 0;
+    const local = DateTime.fromJSDate(now, { zone: accountZone(account, settings) });
+    const sentToday = await ledgerRepository.sentSince(em, account.id, dayStart(local).toJSDate());
+    const pace = { dailyLimit: account.dailyLimit, sentToday };
+    allocation.push({ accountId: account.id, name: account.name, main: account.main, recipients: count, light: light({ ...account, healthReason: account.healthReason ?? null }, maySend(local, pace, calendar)) });
+    const done = usable(account) ? eta(local, pace, calendar, count) : null;
+    if (done && (!finish || done > finish)) finish = done;
+  }
+  return {
+    recipientType: check.type, selected: tally.selected, recipients: tally.recipients, vipRecipients: tally.vipRecipients,
+    excluded: tally.excluded, allocation, eta: finish?.toUTC().toISO() ?? null, errors, warnings: check.warnings,
+  };
+}
+
+/** Everything a request would do, without writing: one report per recipient type. */
+export async function planMailings(em: Em, actor: Actor, request: MailingRequest, settings: Settings, now: Date): Promise<Preflight[]> {
+  const { accounts, routable, checks } = await prepare(em, actor, request);
+  const reports: Preflight[] = [];
+  for (const check of checks) {
+    const tally = await pass(em, actor, check.type, check.selection, routable, null);
+    reports.push(await reportOf(em, check, tally, accounts, settings, now));
+  }
+  return reports;
+}
+
+/** Thrown inside the creating transaction when a pass finds a reason to refuse, so everything it wrote is rolled back. */
+class Refused extends Error {}
+
 /**
- * Creates one mailing per recipient type when no plan has an error: the mailing row and its
- * ledger (bulk-inserted) in one transaction. Returns the reports either way.
+ * Creates one mailing per recipient type when no report has an error. Each mailing row and its
+ * ledger are written in one transaction, chunk by chunk as the selection is read, so a refusal
+ * or a failure half-way leaves nothing behind. Returns the reports either way.
  */
 export async function createMailings(em: Em, actor: Actor, request: MailingRequest, settings: Settings, now: Date) {
-  const { message, signature, plans } = await planMailings(em, actor, request, settings, now);
-  const reports = plans.map((p) => p.report);
-  if (!message || plans.length === 0 || reports.some((r) => r.errors.length)) return { mailings: [] as Mailing[], reports };
-  const mailings = await em.transactional(async (tx) => {
-    const created: Mailing[] = [];
-    for (const plan of plans) {
-      const type = plan.report.recipientType;
-      const mailing = tx.create(MailingSchema, {
-        name: request.name?.trim() || `${message.name} · ${type === 'company' ? 'companies' : `${type}s`}`,
-        recipientType: type, status: request.start, message, signature,
-        owner: tx.getReference(UserSchema, actor.id), department: tx.getReference(DepartmentSchema, actor.departmentId!),
-        vip: plan.report.vipRecipients > 0, total: plan.eligible.length,
-      });
+  const { message, signature, accounts, routable, checks } = await prepare(em, actor, request);
+  const refused = async () => ({ mailings: [] as Mailing[], reports: await planMailings(em, actor, request, settings, now) });
+  if (!message || checks.length === 0 || checks.some((c) => c.errors.length)) return refused();
+  try {
+    return await em.transactional(async (tx) => {
+      const mailings: Mailing[] = [];
+      const reports: Preflight[] = [];
+      for (const check of checks) {
+        const type = check.type;
+        const mailing = tx.create(MailingSchema, {
+          name: request.name?.trim() || `${message.name} · ${type === 'company' ? 'companies' : `${type}s`}`,
+          recipientType: type, status: request.start, message, signature,
+          owner: tx.getReference(UserSchema, actor.id), department: tx.getReference(DepartmentSchema, actor.departmentId!),
+          vip: false, total: 0,
+        });
+        await tx.flush();
+        const tally = await pass(tx, actor, type, check.selection, routable, ledgerOf(tx, mailing.id, now));
+        const report = await reportOf(tx, check, tally, accounts, settings, now);
+        if (report.errors.length) throw new Refused();
+        Object.assign(mailing, { vip: tally.vipRecipients > 0, total: tally.recipients });
+        const skipped = (Object.entries(tally.excluded) as [keyof Preflight['excluded'], number][]).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${EXCLUSION_WORDS[k]}`).join(', ');
+        tx.create(MailingEventSchema, { mailing, at: now, level: 'info', kind: 'created', text: `Created with ${tally.recipients} recipients${skipped ? `; excluded: ${skipped}` : ''}` });
+        for (const w of report.warnings) tx.create(MailingEventSchema, { mailing, at: now, level: 'warning', kind: 'preflight', text: w });
+        mailings.push(mailing);
+        reports.push(report);
+      }
       await tx.flush();
-      await ledgerRepository.insert(
-        tx,
-        plan.eligible.map((c, i) => ({ mailingId: mailing.id, recipientId: c.recipientId, email: c.email, name: c.name, vip: c.vip, accountId: plan.routes[i], state: 'pending' as const })),
-        now,
-      );
-      const ex = plan.report.excluded;
-      const skipped = (Object.entries(ex) as [keyof Preflight['excluded'], number][]).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${EXCLUSION_WORDS[k]}`).join(', ');
-      tx.create(MailingEventSchema, { mailing, at: now, level: 'info', kind: 'created', text: `Created with ${plan.eligible.length} recipients${skipped ? `; excluded: ${skipped}` : ''}` });
-      for (const w of plan.report.warnings) tx.create(MailingEventSchema, { mailing, at: now, level: 'warning', kind: 'preflight', text: w });
-      created.push(mailing);
-    }
-    await tx.flush();
-    return created;
-  });
-  return { mailings, reports };
+      return { mailings, reports };
+    });
+  } catch (err) {
+    // Every report, not just the one that failed: the pre-flight of the whole request.
+    if (err instanceof Refused) return refused();
+    throw err;
+  }
 }

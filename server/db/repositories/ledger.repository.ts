@@ -53,17 +53,21 @@ async function bump(trx: Knex, mailingId: number, state: RecipientState, by: num
 }
 
 export const ledgerRepository = {
-  /** Bulk insert in chunks: a 100 000-recipient mailing is ~100 statements, not 100 000. */
+  /**
+   * Bulk insert in chunks: a 100 000-recipient mailing is ~100 statements, not 100 000. Written
+   * as one plain statement with its values in column order, not through knex's insert builder,
+   * which copies and sorts every row object: at a million rows that garbage grew the server's
+   * heap by another ~40 MB.
+   */
   async insert(em: Em, rows: NewLedgerRow[], now: Date): Promise<void> {
     const knex = knexOf(em);
-    const STATEMENT = Number(process.env.STMT ?? 1000);
-    for (let i = 0; i < rows.length; i += STATEMENT) {
-      await knex(T).insert(
-        rows.slice(i, i + STATEMENT).map((r) => ({
-          mailing_id: r.mailingId, recipient_id: r.recipientId, email: r.email, name: r.name, vip: r.vip,
-          account_id: r.accountId, state: r.state, attempts: 0, last_reply: r.lastReply ?? null, updated_at: now,
-        })),
-      );
+    const columns = ['mailing_id', 'recipient_id', 'email', 'name', 'vip', 'account_id', 'state', 'attempts', 'last_reply', 'updated_at'];
+    const row = `(${columns.map(() => '?').join(', ')})`;
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK);
+      const values: Knex.Value[] = [];
+      for (const r of chunk) values.push(r.mailingId, r.recipientId, r.email, r.name, r.vip, r.accountId, r.state, 0, r.lastReply ?? null, now);
+      await knex.raw(`insert into ${T} (${columns.join(', ')}) values ${chunk.map(() => row).join(', ')}`, values);
     }
   },
 

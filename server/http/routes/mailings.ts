@@ -71,8 +71,7 @@ export function mailingRoutes() {
     .openapi(preflight, async (c) => {
       const { em, services } = c.var;
       const settings = await settingsRepository.get(em, services.config.publicUrl);
-      const { plans } = await planMailings(em, c.var.user!, c.req.valid('json'), settings, services.now());
-      return c.json({ reports: plans.map((p) => p.report) }, 200);
+      return c.json({ reports: await planMailings(em, c.var.user!, c.req.valid('json'), settings, services.now()) }, 200);
     })
     .openapi(create, async (c) => {
       const { em, services } = c.var;
