@@ -102,7 +102,9 @@ try {
     samples.push({ seconds: at, rss: round(memoryOf(pid).rss), sent: (await sink.stats()).accepted });
   }
   if (samples[samples.length - 1].sent === 0) throw new Error(`nothing was sent:\n${server.output()}`);
-  const slope = round(slopePerMinute(samples), 2);
+  // Pools, caches and the JIT fill up in the first seconds of sending; flat means no growth after that.
+  const slope = round(slopePerMinute(samples.filter((s) => s.seconds >= SEND_SECONDS / 2)), 2);
+  const wholeSlope = round(slopePerMinute(samples), 2);
   const peak = memoryOf(pid).peak;
 
   table('While sending', ['seconds', 'RSS MB', 'accepted by the sink'], samples.map((s) => [s.seconds, s.rss, s.sent]));
@@ -120,14 +122,15 @@ try {
     ['peak RSS through the creation (VmHWM at the response)', round(creationPeak)],
     ['increase over idle', round(creationPeak - idle.rss)],
     ['peak RSS of the whole run, sending included (VmHWM)', round(peak)],
-    ['slope while sending, MB per minute', slope],
+    ['slope while sending, whole window (warm-up included), MB per minute', wholeSlope],
+    ['slope while sending, second half of the window, MB per minute', slope],
   ]);
-  const pass = responseSeconds <= TARGETS.createdSeconds && creationPeak <= TARGETS.peakRssMb && slope <= TARGETS.sendingSlopeMbPerMinute;
+  const pass = responseSeconds <= TARGETS.createdSeconds && peak <= TARGETS.peakRssMb && slope <= TARGETS.sendingSlopeMbPerMinute;
   finalJson({
     bench: 'million-recipients', machine: await machine(), recipients: RECIPIENTS, accounts: ACCOUNTS, excluded: report.excluded,
     baselineInsertSeconds: round(floor.seconds, 2), preflightSeconds: round(preflightSeconds, 2), createdSeconds: round(responseSeconds, 2), activeSeconds: round(activeSeconds, 2),
     ratioToBaseline: round(responseSeconds / floor.seconds, 2), idleRssMb: round(idle.rss), preflightRssMb: round(preflightRss), creationRssMb: round(creationRss), creationPeakRssMb: round(creationPeak), runPeakRssMb: round(peak),
-    sending: { slopeMbPerMinute: slope, samples }, targets: TARGETS, pass,
+    sending: { slopeMbPerMinute: slope, wholeWindowSlopeMbPerMinute: wholeSlope, samples }, targets: TARGETS, pass,
   });
 } finally {
   await server?.stop();
