@@ -2,7 +2,7 @@
 // table at the end and, with --record, bench/RESULTS.md written from the figures.
 //   npm run bench [-- --only engine-throughput,list-at-scale] [-- --record]
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { finalJson, machine, table } from './lib/report.js';
@@ -12,6 +12,7 @@ const BENCHES = ['engine-throughput', 'live-latency', 'list-at-scale', 'million-
 const { values: args } = parseArgs({ options: { only: { type: 'string' }, record: { type: 'boolean', default: false } } });
 const chosen = args.only ? args.only.split(',').filter((b): b is (typeof BENCHES)[number] => (BENCHES as readonly string[]).includes(b)) : [...BENCHES];
 const root = resolve(import.meta.dirname, '..');
+const resultsDir = resolve(root, 'bench/results');
 
 interface Figures {
   bench: string;
@@ -46,21 +47,32 @@ for (const bench of chosen) {
 }
 
 const about = await machine();
-const headline = (f: Figures | null) => (f ? Object.entries(f).filter(([k, v]) => !['bench', 'machine', 'pass', 'rounds', 'targets'].includes(k) && typeof v !== 'object').map(([k, v]) => `${k} ${v}`).join(', ') : '');
+const headline = (f: Figures | null) => (f ? Object.entries(f).filter(([k, v]) => !['bench', 'machine', 'pass', 'rounds', 'targets', 'recordedAt'].includes(k) && typeof v !== 'object').map(([k, v]) => `${k} ${v}`).join(', ') : '');
 table('Summary', ['benchmark', 'pass', 'seconds', 'figures'], chosen.map((b) => [b, results[b].figures ? (results[b].figures!.pass ? 'yes' : 'NO') : `error: ${results[b].error}`, results[b].seconds, headline(results[b].figures)]));
 
 if (args.record) {
-  const lines = [
+  // Each benchmark's last figures are kept in bench/results/<name>.json, so running some of them
+  // updates theirs and RESULTS.md still shows every benchmark.
+  mkdirSync(resultsDir, { recursive: true });
+  for (const b of chosen) if (results[b].figures) writeFileSync(resolve(resultsDir, `${b}.json`), `${JSON.stringify({ recordedAt: new Date().toISOString(), ...results[b].figures }, null, 2)}\n`);
+  writeFileSync(resolve(root, 'bench/RESULTS.md'), resultsMarkdown());
+  console.log('\nWrote bench/results/ and bench/RESULTS.md');
+}
+
+/** RESULTS.md from every recorded benchmark: a summary table, then each one's figures as JSON. */
+function resultsMarkdown(): string {
+  const recorded = BENCHES.filter((b) => existsSync(resolve(resultsDir, `${b}.json`))).map((b) => JSON.parse(readFileSync(resolve(resultsDir, `${b}.json`), 'utf8')) as Figures & { recordedAt: string; machine: Record<string, unknown> });
+  return [
     '# Benchmark results',
     '',
-    'Written by `npm run bench -- --record`; each section is the last line of JSON its benchmark printed.',
-    'What each one measures, and its baseline, is in its own README.',
+    'Written by `npm run bench -- --record` from `bench/results/*.json`, the last line of JSON each',
+    'benchmark printed. What each one measures, and its baseline, is in its own README.',
     '',
-    `Recorded ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on: ${Object.entries(about).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    '| benchmark | recorded (UTC) | meets its target | figures |',
+    '|---|---|---|---|',
+    ...recorded.map((f) => `| ${f.bench} | ${f.recordedAt.slice(0, 16).replace('T', ' ')} | ${f.pass ? 'yes' : 'no'} | ${headline(f)} |`),
     '',
-    ...chosen.flatMap((b) => [`## ${b}: ${results[b].figures ? (results[b].figures!.pass ? 'meets its target' : 'misses its target') : 'failed to run'}`, '', '```json', JSON.stringify(results[b].figures ?? { error: results[b].error }, null, 2), '```', '']),
-  ];
-  writeFileSync(resolve(root, 'bench/RESULTS.md'), lines.join('\n'));
-  console.log('\nWrote bench/RESULTS.md');
+    ...recorded.flatMap((f) => [`## ${f.bench}`, '', `Machine: ${Object.entries(f.machine).map(([k, v]) => `${k} ${v}`).join(', ')}.`, '', '```json', JSON.stringify(f, null, 2), '```', '']),
+  ].join('\n');
 }
 finalJson({ machine: about, results: Object.fromEntries(chosen.map((b) => [b, results[b].figures])) });

@@ -15,7 +15,7 @@ import { MailingSchema } from '../../server/db/entities/index.js';
 import type { EmailAccount } from '../../server/db/entities/email-account.entity.js';
 import type { Settings } from '../../server/db/entities/settings.entity.js';
 import { scratchDatabase } from '../../tests/support/databases.js';
-import { startWorker, TEST_SECRET_KEY } from '../../tests/support/server-process.js';
+import { scratchJobStore, startWorker, TEST_SECRET_KEY } from '../../tests/support/server-process.js';
 import { startBenchSink, type SinkStats } from '../lib/sink.js';
 import { BENCH_MESSAGE, recipientEmail, recipientName, seedCompanies, seedSender } from '../lib/fixtures.js';
 import { alternate, variantArg } from '../lib/rounds.js';
@@ -81,6 +81,7 @@ async function engine(): Promise<RoundResult> {
   const sink = await startBenchSink();
   const db = await scratchDatabase('mysql');
   if (db.target.kind !== 'mysql') throw new Error('unreachable');
+  const jobStore = scratchJobStore();
   let worker: Awaited<ReturnType<typeof startWorker>> | null = null;
   try {
     const orm = await initORM(db.target);
@@ -91,7 +92,9 @@ async function engine(): Promise<RoundResult> {
     const actor = { id: sender.ownerId, role: 'sales_manager' as const, departmentId: sender.departmentId };
     const { mailings, reports } = await createMailings(em, actor, { messageId: sender.messageId, selections: { company: { filter: {} } }, start: 'active' }, await settingsRepository.get(em, ''), new Date());
     if (!mailings.length) throw new Error(reports.flatMap((r) => r.errors).join('; '));
-    worker = await startWorker({ databaseUrl: db.target.url, env: { DEMO_DATA: 'off', MAIL_SINK: 'off', RECONCILE_SECONDS: '1', JOBS_POLL_SECONDS: '0.2' } });
+    // Agenda on PostgreSQL, as in production (JOBS_URL): the embedded store would run its
+    // database in the worker's own thread, which no deployment that cares about speed does.
+    worker = await startWorker({ databaseUrl: db.target.url, env: { DEMO_DATA: 'off', MAIL_SINK: 'off', JOBS_URL: jobStore.url, JOBS_POLL_SECONDS: '0.2' } });
     const stats = await sink.waitFor(RECIPIENTS, 60_000);
     const mailing = await orm.em.fork().findOneOrFail(MailingSchema, { id: mailings[0].id });
     if (mailing.sentCount !== RECIPIENTS || stats.accepted !== RECIPIENTS) throw new Error(`sent ${mailing.sentCount}, sink accepted ${stats.accepted}, expected ${RECIPIENTS} each`);
@@ -101,6 +104,7 @@ async function engine(): Promise<RoundResult> {
     await worker?.stop();
     await sink.stop();
     await db.drop();
+    jobStore.drop();
   }
 }
 
@@ -115,7 +119,7 @@ else {
   table('Messages per second (first to last accepted by the sink)', ['round', 'baseline msg/s', 'engine msg/s', 'ratio'], base.map((b, i) => [i + 1, b.perSecond, eng[i].perSecond, round(eng[i].perSecond / b.perSecond, 2)]));
   const baseMedian = median(base.map((r) => r.perSecond));
   const engMedian = median(eng.map((r) => r.perSecond));
-  const ratio = round(engMedian / baseMedian, 2);
+  const ratio = round(engMedian / baseMedian, 3);
   table('Median', ['', 'msg/s'], [['baseline (nodemailer alone)', baseMedian], ['engine', engMedian], ['ratio (target ≥ 0.6)', ratio]]);
-  finalJson({ bench: 'engine-throughput', machine: await machine(), recipients: RECIPIENTS, accounts: ACCOUNTS, baselinePerSecond: baseMedian, enginePerSecond: engMedian, ratio, rounds: { baseline: base.map((r) => r.perSecond), engine: eng.map((r) => r.perSecond) }, targets: { ratio: 0.6, perSecond: 500 }, pass: ratio >= 0.6 && engMedian >= 500 });
+  finalJson({ bench: 'engine-throughput', machine: await machine(), recipients: RECIPIENTS, accounts: ACCOUNTS, baselinePerSecond: baseMedian, enginePerSecond: engMedian, ratio, rounds: { baseline: base.map((r) => r.perSecond), engine: eng.map((r) => r.perSecond) }, targets: { ratio: 0.6, perSecond: 500 }, pass: engMedian / baseMedian >= 0.6 && engMedian >= 500 });
 }
