@@ -16,6 +16,7 @@ import { canChange, canSee, departmentScope } from '../../domain/visibility.js';
 import { engineOf, wake } from '../engine.js';
 import { createMailings, planMailings } from '../../engine/create-mailings.js';
 import * as ops from '../../engine/operations.js';
+import { SlidingWindow } from '../sliding-window.js';
 import { sendTest } from '../../engine/test-send.js';
 import type { Em } from '../../db/orm.js';
 import { containsPattern } from '../../db/repositories/like.js';
@@ -54,9 +55,13 @@ const get = createRoute({ method: 'get', path: '/{id}', tags, summary: 'One mail
 const recipients = createRoute({ method: 'get', path: '/{id}/recipients', tags, summary: 'The mailing\'s recipients by state, with their last SMTP reply', request: { params: IdParams, query: S.LedgerQuery }, responses: { 200: json(pageOf(S.LedgerRowSchema), 'One page'), ...errorResponses } });
 const events = createRoute({ method: 'get', path: '/{id}/notifications', tags, summary: 'The mailing\'s notifications and errors, newest first', request: { params: IdParams, query: z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1), pageSize: z.coerce.number().int().min(1).max(500).default(100) }) }, responses: { 200: json(pageOf(S.NotificationSchema), 'One page'), ...errorResponses } });
 const combine = createRoute({ method: 'post', path: '/combine', tags, summary: 'Merge mailings with the same message, recipient type and owner', request: { body: jsonBody(S.CombineSchema) }, responses: { 201: json(S.MailingDetailSchema, 'The combined mailing'), ...errorResponses } });
-const test = createRoute({ method: 'post', path: '/{id}/test', tags, summary: 'Send the message to any address, rendered as a real send', request: { params: IdParams, body: jsonBody(S.TestSendSchema) }, responses: { 200: json(S.TestSendResultSchema, 'What the SMTP server said'), ...errorResponses } });
+const test = createRoute({
+  method: 'post', path: '/{id}/test', tags, summary: 'Send the message to any address, rendered as a real send', request: { params: IdParams, body: jsonBody(S.TestSendSchema) },
+  responses: { 200: json(S.TestSendResultSchema, 'What the SMTP server said'), ...errorResponses, 429: json(z.object({ error: z.string() }), 'Too many test sends') },
+});
 
-export function mailingRoutes() {
+/** Test sends go through the user's own mailbox to any address: 20 an hour, so nobody can spam through it. */
+export function mailingRoutes(testSends = new SlidingWindow(20, 3_600_000)) {
   const router = createRouter();
   router.use('*', requireUser());
   return router
@@ -143,6 +148,13 @@ export function mailingRoutes() {
     .openapi(test, async (c) => {
       const { em, services } = c.var;
       const mailing = await loadChangeable(em, c.var.user!, c.req.valid('param').id);
+      const key = String(c.var.user!.id);
+      const wait = testSends.retryAfter(key, services.now().getTime());
+      if (wait > 0) {
+        c.header('Retry-After', String(Math.ceil(wait / 1000)));
+        throw new ApiError('too_many_requests', `Too many test sends; try again in ${Math.ceil(wait / 60_000)} min`);
+      }
+      testSends.hit(key, services.now().getTime());
       const settings = await settingsRepository.get(em, services.config.publicUrl);
       const outcome = await sendTest(engineOf(c), em, mailing.id, c.req.valid('json').email, settings);
       return c.json({ ok: outcome.kind === 'sent', reply: outcome.reply, messageId: outcome.messageId ?? null }, 200);

@@ -124,6 +124,16 @@ describe('operating a mailing', () => {
     expect(mail?.listUnsubscribePost).toBe('List-Unsubscribe=One-Click');
   });
 
+  // A user's own mailbox must not become a way to spam: 20 test sends an hour, then 429.
+  it('refuses the test send after 20 in an hour, saying when to try again', async () => {
+    for (let i = 2; i <= 20; i++) expect((await annaClient.post(`/api/mailings/${id}/test`, { email: `t${i}@anywhere.test` })).status).toBe(200);
+    const refused = await annaClient.post(`/api/mailings/${id}/test`, { email: 'one-too-many@anywhere.test' });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toMatch(/Too many test sends/);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(sink.accepted().some((m) => m.to[0] === 'one-too-many@anywhere.test')).toBe(false);
+  });
+
   it('lists recipients by state', async () => {
     const res = await annaClient.get(`/api/mailings/${id}/recipients?state=pending`);
     expect(res.body.total).toBe(2);
