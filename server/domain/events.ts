@@ -16,6 +16,11 @@ export interface DomainEvents {
   'mailing.status': { mailingId: number; departmentId: number; ownerId: number; status: MailingStatus; reason: string | null; at: string };
   'mailing.notification': { mailingId: number; departmentId: number; ownerId: number; level: EventLevel; kind: string; text: string; at: string };
   'account.health': { accountId: number; departmentId: number; ownerId: number; health: AccountHealth; reason: string | null; at: string };
+  /**
+   * A session ended (sign-out), or with `token` null every session of the user may no longer see
+   * what it saw (deactivated, deleted, role or department changed): their live sockets close.
+   */
+  'session.ended': { userId: number; token: string | null; at: string };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -15,7 +15,8 @@ import { progressReader, type Progress } from './progress-reader.js';
 import { ProgressFeed } from './progress-feed.js';
 
 type Change = RecipientChangesV1['changes'][number];
-type LiveSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, { user: AuthUser }>;
+type SocketData = { user: AuthUser; token: string };
+type LiveSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
 
 /** Rooms: `user:<id>`, `dept:<id>` (a department's mailings), `all` (every department), `mailing:<id>` (one mailing's page). */
 const listRooms = (departmentId: number) => ['all', `dept:${departmentId}`];
@@ -26,7 +27,7 @@ const listRooms = (departmentId: number) => ['all', `dept:${departmentId}`];
  * pushed to those rooms, progress coalesced to at most 4 pushes a second per mailing.
  */
 export function attachLiveHub(httpServer: HttpServer, services: Services) {
-  const io = new Server<ClientToServer, ServerToClient, Record<string, never>, { user: AuthUser }>(httpServer, {
+  const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(httpServer, {
     serveClient: false,
     // skipMiddlewares: false — a recovered connection proves its session again.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
@@ -36,8 +37,9 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
   io.use(async (socket, next) => {
     const token = parseCookie(socket.handshake.headers.cookie ?? '', SESSION_COOKIE)[SESSION_COOKIE];
     const user = token ? await sessionRepository.findUser(services.orm.em.fork(), token, services.now()).catch(() => null) : null;
-    if (!user) return next(new Error('unauthorized'));
+    if (!user || !token) return next(new Error('unauthorized'));
     socket.data.user = toAuthUser(user);
+    socket.data.token = token;
     next();
   });
 
@@ -123,6 +125,13 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
         return;
       case 'account.health':
         io.to([...listRooms(e.departmentId), `user:${e.ownerId}`]).emit('account:health:v1', { accountId: e.accountId, departmentId: e.departmentId, ownerId: e.ownerId, health: e.health, reason: e.reason, at: e.at });
+        return;
+      // Rooms were joined with the rights of the handshake: a socket whose session ended, or whose
+      // user's rights changed, closes; the client's next handshake proves the session again.
+      case 'session.ended':
+        for (const socket of io.of('/').sockets.values()) {
+          if (socket.data.user?.id === e.userId && (e.token === null || socket.data.token === e.token)) socket.disconnect(true);
+        }
         return;
       default: {
         const unhandled: never = e;

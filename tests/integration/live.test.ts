@@ -10,6 +10,7 @@ import { createMailings } from '../../server/engine/create-mailings.js';
 import { runAccount } from '../../server/engine/scheduler.js';
 import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
 import { SettingsSchema } from '../../server/db/entities/settings.entity.js';
+import { UserSchema } from '../../server/db/entities/user.entity.js';
 import { scratchDatabase } from '../support/databases.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink/index.js';
 import { Factories } from '../support/factories.js';
@@ -125,5 +126,26 @@ describe('the live hub', () => {
     // their number is bounded by the time the sending took.
     const elapsed = seen.anna.at(-1)!.receivedAt - started;
     expect(seen.anna.length).toBeLessThanOrEqual(Math.floor(elapsed / 250) + 1);
+  });
+
+  // A signed-out session, or a user whose rights changed, stops receiving pushes at once.
+  it('closes the sockets of a session that signs out, and of a user who is deactivated', async () => {
+    const csrf = async (cookie: string) => ((await (await fetch(`${running.url}/api/session`, { headers: { cookie } })).json()) as { csrfToken: string }).csrfToken;
+    const [first, second] = [await signIn('cleo@live.test'), await signIn('cleo@live.test')];
+    const [a, b] = [await client(first), await client(second)];
+    await Promise.all([connected(a), connected(b)]);
+    const closedA = new Promise<string>((ok) => a.once('disconnect', ok));
+    const out = await fetch(`${running.url}/api/session`, { method: 'DELETE', headers: { cookie: first, 'x-csrf-token': await csrf(first) } });
+    expect(out.status).toBe(200);
+    expect(await closedA).toBe('io server disconnect');
+    expect(b.connected).toBe(true);
+
+    await f.user('admin', null, { email: 'admin@live.test' });
+    const admin = await signIn('admin@live.test');
+    const cleo = await running.services.orm.em.fork().findOneOrFail(UserSchema, { email: 'cleo@live.test' });
+    const closedB = new Promise<string>((ok) => b.once('disconnect', ok));
+    const res = await fetch(`${running.url}/api/users/${cleo.id}`, { method: 'PATCH', headers: { cookie: admin, 'content-type': 'application/json', 'x-csrf-token': await csrf(admin) }, body: JSON.stringify({ active: false }) });
+    expect(res.status, await res.text()).toBe(200);
+    expect(await closedB).toBe('io server disconnect');
   });
 });

@@ -85,7 +85,9 @@ export function sessionRoutes(throttle = new SlidingWindow(10, 15 * 60_000)) {
       return c.json({ ...toAuthUser(user), csrfToken: csrfTokenFor(c)! }, 200);
     })
     .openapi(logout, async (c) => {
-      if (c.var.sessionToken) await sessionRepository.delete(c.var.em, c.var.sessionToken);
+      const token = c.var.sessionToken;
+      if (token) await sessionRepository.delete(c.var.em, token);
+      if (token && c.var.user) c.var.services.events.emit({ type: 'session.ended', userId: c.var.user.id, token, at: c.var.services.now().toISOString() });
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.json({ ok: true as const }, 200);
     });

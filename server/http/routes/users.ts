@@ -125,6 +125,7 @@ export function userRoutes() {
         }
       }
       const wasActive = user.active;
+      const oldRole = user.role;
       em.assign(user, { ...fields, department, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
       await em.transactional(async (tx) => {
         await tx.flush();
@@ -132,6 +133,9 @@ export function userRoutes() {
         if (moved && newDepartmentId !== null) await moveOwnedRecords(tx, user.id, newDepartmentId);
         if (wasActive && !user.active) await sessionRepository.deleteForUser(tx, user.id);
       });
+      if ((wasActive && !user.active) || moved || user.role !== oldRole) {
+        c.var.services.events.emit({ type: 'session.ended', userId: user.id, token: null, at: c.var.services.now().toISOString() });
+      }
       return c.json(toUserDto(user), 200);
     })
     .openapi(remove, async (c) => {
@@ -144,7 +148,9 @@ export function userRoutes() {
       if (Object.keys(owned).length) {
         throw new ApiError('conflict', `${user.name} still owns ${describeCounts(owned)}; deactivate the user instead, or reassign the records first`, { owned });
       }
+      const userId = user.id;
       await em.remove(user).flush();
+      c.var.services.events.emit({ type: 'session.ended', userId, token: null, at: c.var.services.now().toISOString() });
       return c.json({ ok: true as const }, 200);
     });
 }

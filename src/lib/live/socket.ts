@@ -29,8 +29,11 @@ function theSocket(): LiveSocket {
     if (connectedBefore && !s.recovered) for (const fn of resyncListeners) fn();
     connectedBefore = true;
   });
-  s.on('disconnect', () => {
+  s.on('disconnect', (reason) => {
     for (const fn of statusListeners) fn(false);
+    // The hub closes a socket whose user's rights changed: a new handshake joins the right rooms
+    // (and fails, leaving it closed, when the session is gone).
+    if (reason === 'io server disconnect') s.connect();
   });
   socket = s;
   return s;
