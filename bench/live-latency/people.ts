@@ -3,16 +3,12 @@ import { hashPassword } from '../../server/security/password.js';
 import { DepartmentSchema, UserSchema } from '../../server/db/entities/index.js';
 import type { Role } from '../../server/domain/roles.js';
 import { BENCH_PASSWORD, type SenderFixture } from '../lib/fixtures.js';
+import { post, type Session } from '../lib/api.js';
 
 /** Who watches besides the sender: colleagues and team leads of the department, and company managers. */
 const WATCHERS: [Role, number][] = [['sales_manager', 23], ['team_lead', 8], ['company_manager', 8]];
 /** Sockets per person (tabs and windows): 40 people × 5 = 200 sockets. */
 export const TABS = 5;
-
-export interface Session {
-  cookie: string;
-  csrf: string;
-}
 
 /** The people who watch, with the sender's password; returns their e-mails. */
 export async function seedWatchers(orm: Orm, sender: SenderFixture): Promise<string[]> {
@@ -28,19 +24,6 @@ export async function seedWatchers(orm: Orm, sender: SenderFixture): Promise<str
   return users.map((u) => u.email);
 }
 
-/** Signs in through the API, as the login page does: the session cookie and the CSRF token for writes. */
-export async function signIn(url: string, email: string): Promise<Session> {
-  const res = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: BENCH_PASSWORD }) });
-  if (res.status !== 200) throw new Error(`sign-in of ${email} answered ${res.status}`);
-  return { cookie: res.headers.get('set-cookie')!.split(';')[0], csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
-}
-
-/** A POST through the API as this person, as the UI makes it. */
-export async function post<T>(url: string, as: Session, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: as.cookie, 'x-csrf-token': as.csrf }, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!res.ok) throw new Error(`POST ${path} answered ${res.status}: ${await res.text()}`);
-  return res.json() as Promise<T>;
-}
 
 /** The sender's mailing to every company, created paused so every watcher is in the room before the first send. */
 export async function createWatchedMailing(url: string, sender: Session, fixture: SenderFixture): Promise<number> {

@@ -9,7 +9,8 @@ import { startBenchSink } from '../lib/sink.js';
 import { seedCompanies, seedSender } from '../lib/fixtures.js';
 import { round } from '../lib/stats.js';
 import { startClients, type FinalCounters, type RoundResult } from './clients.js';
-import { createWatchedMailing, post, seedWatchers, signIn, TABS } from './people.js';
+import { createWatchedMailing, seedWatchers, TABS } from './people.js';
+import { post, signIn } from '../lib/api.js';
 
 const ACCOUNTS = 4;
 

@@ -11,7 +11,8 @@ import { TEST_SECRET_KEY } from '../../tests/support/server-process.js';
 import { seedCompanies, seedSender } from '../lib/fixtures.js';
 import { round } from '../lib/stats.js';
 import { startClients, type RoundResult } from './clients.js';
-import { createWatchedMailing, seedWatchers, signIn, TABS } from './people.js';
+import { createWatchedMailing, seedWatchers, TABS } from './people.js';
+import { signIn } from '../lib/api.js';
 
 /** The engine records and reports its sends in batches of up to 20 (engine/scheduler.ts, MAX_BURST). */
 const BATCH = 20;

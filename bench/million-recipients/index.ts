@@ -9,9 +9,9 @@ import { loadSecretKey } from '../../server/security/secret-key.js';
 import type { MailingDetailDto, PreflightDto } from '../../server/http/schemas/mailings.js';
 import { scratchDatabase } from '../../tests/support/databases.js';
 import { scratchJobStore, startServer, TEST_SECRET_KEY, type ServerProcess } from '../../tests/support/server-process.js';
-import { makeClient, type Client } from '../../tests/support/test-app.js';
 import { startBenchSink } from '../lib/sink.js';
-import { BENCH_PASSWORD, seedCompanies, seedSender } from '../lib/fixtures.js';
+import { seedCompanies, seedSender } from '../lib/fixtures.js';
+import { get, post, signIn } from '../lib/api.js';
 import { round } from '../lib/stats.js';
 import { finalJson, machine, table } from '../lib/report.js';
 import { seedExclusions } from './seed.js';
@@ -27,20 +27,6 @@ const TARGETS = { createdSeconds: 60, peakRssMb: 300, sendingSlopeMbPerMinute: 5
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const seconds = (since: number) => (performance.now() - since) / 1000;
-
-/** A signed-in API client on the server process, the one the API tests use, over real HTTP. */
-async function signIn(server: ServerProcess, email: string): Promise<Client> {
-  const remote = { request: (path: string, init?: RequestInit) => fetch(`${server.url}${path}`, init) };
-  const res = await remote.request('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: BENCH_PASSWORD }) });
-  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return makeClient(remote as unknown as Parameters<typeof makeClient>[0], res.headers.get('set-cookie')!.split(';')[0], csrfToken);
-}
-
-function expectStatus<T>(res: { status: number; body: unknown; text: string }, status: number): T {
-  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${res.text.slice(0, 2000)}`);
-  return res.body as T;
-}
 
 const sink = await startBenchSink();
 const db = await scratchDatabase('mysql');
@@ -64,7 +50,8 @@ try {
   // The heap limit `npm start` sets; reconcile at its default pace, as in production.
   server = await startServer({ databaseUrl: db.target.url, env: { DEMO_DATA: 'off', MAIL_SINK: 'off', JOBS_URL: jobStore.url, JOBS_POLL_SECONDS: '0.2', NODE_OPTIONS: '--max-old-space-size=256' } });
   const pid = server.child.pid!;
-  const client = await signIn(server, sender.ownerEmail);
+  const url = server.url;
+  const signedIn = await signIn(url, sender.ownerEmail);
   await sleep(5000);
   const idle = memoryOf(pid);
   console.log(`  server pid ${pid} idle: RSS ${round(idle.rss)} MB`);
@@ -73,21 +60,21 @@ try {
   const request = { messageId: sender.messageId, selections: { company: { filter: {} } } };
   let sampler = sampleRss(pid, 100);
   started = performance.now();
-  const preflight = expectStatus<{ reports: PreflightDto[] }>(await client.post('/api/mailings/preflight', request), 200).reports[0];
+  const preflight = (await post<{ reports: PreflightDto[] }>(url, signedIn, '/api/mailings/preflight', request)).reports[0];
   const preflightSeconds = seconds(started);
   const preflightRss = sampler.stop();
   console.log(`  pre-flight in ${round(preflightSeconds, 2)} s: ${preflight.recipients} recipients, excluded ${JSON.stringify(preflight.excluded)}`);
 
   sampler = sampleRss(pid, 100);
   started = performance.now();
-  const created = expectStatus<{ mailings: MailingDetailDto[]; reports: PreflightDto[] }>(await client.post('/api/mailings', { ...request, start: 'active' }), 201);
+  const created = await post<{ mailings: MailingDetailDto[]; reports: PreflightDto[] }>(url, signedIn, '/api/mailings', { ...request, start: 'active' });
   const responseSeconds = seconds(started);
   const creationRss = sampler.stop();
   // The kernel's high-water mark at the response: the peak of everything up to and including the creation.
   const creationPeak = memoryOf(pid).peak;
   const mailingId = created.mailings[0].id;
   let status = '';
-  while (!['active', 'active_error'].includes(status)) status = expectStatus<MailingDetailDto>(await client.get(`/api/mailings/${mailingId}`), 200).status;
+  while (!['active', 'active_error'].includes(status)) status = (await get<MailingDetailDto>(url, signedIn, `/api/mailings/${mailingId}`)).status;
   const activeSeconds = seconds(started);
   const report = created.reports[0];
   if (report.recipients !== RECIPIENTS || JSON.stringify(report.excluded) !== JSON.stringify(preflight.excluded)) {

@@ -14,9 +14,9 @@ import { ledgerRepository, knexOf } from '../db/repositories/ledger.repository.j
 import { RECIPIENT_TYPES, type RecipientType } from '../domain/recipient-types.js';
 import { canSee, type Actor } from '../domain/visibility.js';
 import { route, type RoutableAccount } from '../domain/routing.js';
-import { dayStart } from '../domain/business-days.js';
-import { eta, maySend } from '../domain/pacing.js';
-import { accountZone, light, usable, type Light } from '../domain/account-health.js';
+import { eta } from '../domain/pacing.js';
+import { accountZone, usable, type Light } from '../domain/account-health.js';
+import { accountPaces } from './account-paces.js';
 import { unknownVariables } from '../domain/template-variables.js';
 import { usedVariables, TemplateError } from '../mail/render.js';
 import { AddressSet } from './address-set.js';
@@ -196,14 +196,14 @@ async function reportOf(em: Em, check: Check, tally: Tally, accounts: EmailAccou
   if (accounts.some(usable) && tally.unroutable) errors.push(`${tally.unroutable} non-VIP recipients need a regular (non-main) account that can send`);
   if (tally.recipients === 0) errors.push('No recipient can be mailed: everyone selected is excluded');
   const allocation: Preflight['allocation'] = [];
+  const paces = await accountPaces(em, accounts, settings, now);
   let finish: DateTime | null = null;
   for (const account of accounts) {
     const count = tally.byAccount.get(account.id) ?? 0;
+    const { light, sentToday } = paces.get(account.id)!;
+    allocation.push({ accountId: account.id, name: account.name, main: account.main, recipients: count, light });
     const local = DateTime.fromJSDate(now, { zone: accountZone(account, settings) });
-    const sentToday = await ledgerRepository.sentSince(em, account.id, dayStart(local).toJSDate());
-    const pace = { dailyLimit: account.dailyLimit, sentToday };
-    allocation.push({ accountId: account.id, name: account.name, main: account.main, recipients: count, light: light({ ...account, healthReason: account.healthReason ?? null }, maySend(local, pace, calendar)) });
-    const done = usable(account) ? eta(local, pace, calendar, count) : null;
+    const done = usable(account) ? eta(local, { dailyLimit: account.dailyLimit, sentToday }, calendar, count) : null;
     if (done && (!finish || done > finish)) finish = done;
   }
   return {

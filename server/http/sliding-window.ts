@@ -1,3 +1,6 @@
+import type { Context } from 'hono';
+import { ApiError } from './errors.js';
+
 /**
  * Counts events per key (failed sign-ins by address and e-mail, test sends by user) in a sliding
  * window; the clock is injected. In-process: good enough for one web process, and a restart only
@@ -31,4 +34,15 @@ export class SlidingWindow {
     else this.hits.delete(key);
     return list;
   }
+}
+
+/**
+ * Refuses the request with 429 and a Retry-After header while `key` is over its window's limit;
+ * `what` names what was counted ("failed sign-ins").
+ */
+export function refuseWhileOver(c: Context, window: SlidingWindow, key: string, now: number, what: string): void {
+  const wait = window.retryAfter(key, now);
+  if (wait <= 0) return;
+  c.header('Retry-After', String(Math.ceil(wait / 1000)));
+  throw new ApiError('too_many_requests', `Too many ${what}; try again in ${Math.ceil(wait / 60_000)} min`);
 }

@@ -232,9 +232,9 @@ export const ledgerRepository = {
    */
   async expireLeases(em: Em, now: Date): Promise<{ id: number; mailingId: number; email: string }[]> {
     const knex = knexOf(em);
-    const untried = await knex(T).where('state', 'sending').andWhere('lease_until', '<', now).whereNull('message_id').select('id');
-    await this.release(em, untried.map((r) => Number(r.id)), now);
-    const stale = await knex(T).where('state', 'sending').andWhere('lease_until', '<', now).whereNotNull('message_id').select('id', 'mailing_id', 'email');
+    const expiredRows = await knex(T).where('state', 'sending').andWhere('lease_until', '<', now).select('id', 'mailing_id', 'email', 'message_id');
+    await this.release(em, expiredRows.filter((r) => r.message_id === null).map((r) => Number(r.id)), now);
+    const stale = expiredRows.filter((r) => r.message_id !== null);
     const expired: { id: number; mailingId: number; email: string }[] = [];
     for (const row of stale) {
       if (await this.finish(em, Number(row.id), Number(row.mailing_id), 'sending', 'uncertain', { now, lastReply: 'The worker stopped during the SMTP transaction; delivery is unknown' })) {

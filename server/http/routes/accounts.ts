@@ -3,7 +3,7 @@ import { createRouter } from '../router.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
 import { requireUser } from '../middleware/session.js';
 import { loadChangeable, loadVisible, resolveOwner } from '../owned.js';
-import { accountPaces, type AccountPace } from '../views/account-stars.js';
+import { accountPaces, type AccountPace } from '../../engine/account-paces.js';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env.js';
 import { engineOf, wake } from '../engine.js';

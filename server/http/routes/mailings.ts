@@ -16,7 +16,7 @@ import { canChange, canSee, departmentScope } from '../../domain/visibility.js';
 import { engineOf, wake } from '../engine.js';
 import { createMailings, planMailings } from '../../engine/create-mailings.js';
 import * as ops from '../../engine/operations.js';
-import { SlidingWindow } from '../sliding-window.js';
+import { refuseWhileOver, SlidingWindow } from '../sliding-window.js';
 import { sendTest } from '../../engine/test-send.js';
 import type { Em } from '../../db/orm.js';
 import { containsPattern } from '../../db/repositories/like.js';
@@ -149,11 +149,7 @@ export function mailingRoutes(testSends = new SlidingWindow(20, 3_600_000)) {
       const { em, services } = c.var;
       const mailing = await loadChangeable(em, c.var.user!, c.req.valid('param').id);
       const key = String(c.var.user!.id);
-      const wait = testSends.retryAfter(key, services.now().getTime());
-      if (wait > 0) {
-        c.header('Retry-After', String(Math.ceil(wait / 1000)));
-        throw new ApiError('too_many_requests', `Too many test sends; try again in ${Math.ceil(wait / 60_000)} min`);
-      }
+      refuseWhileOver(c, testSends, key, services.now().getTime(), 'test sends');
       testSends.hit(key, services.now().getTime());
       const settings = await settingsRepository.get(em, services.config.publicUrl);
       const outcome = await sendTest(engineOf(c), em, mailing.id, c.req.valid('json').email, settings);

@@ -6,7 +6,7 @@ import { errorResponses, json, jsonBody, OkSchema } from '../openapi.js';
 import { ApiError } from '../errors.js';
 import { SESSION_COOKIE, toAuthUser } from '../middleware/session.js';
 import { csrfTokenFor } from '../middleware/csrf.js';
-import { SlidingWindow } from '../sliding-window.js';
+import { refuseWhileOver, SlidingWindow } from '../sliding-window.js';
 import { sessionRepository } from '../../db/repositories/session.repository.js';
 import { UserSchema } from '../../db/entities/user.entity.js';
 import { verifyPassword } from '../../security/password.js';
@@ -68,11 +68,7 @@ export function sessionRoutes(throttle = new SlidingWindow(10, 15 * 60_000)) {
         // app.request() in tests has no socket.
       }
       const key = `${address}|${email}`;
-      const wait = throttle.retryAfter(key, now);
-      if (wait > 0) {
-        c.header('Retry-After', String(Math.ceil(wait / 1000)));
-        throw new ApiError('too_many_requests', `Too many failed sign-ins; try again in ${Math.ceil(wait / 60_000)} min`);
-      }
+      refuseWhileOver(c, throttle, key, now, 'failed sign-ins');
       const user = await em.findOne(UserSchema, { email }, { populate: ['department'] });
       if (!user || !user.active || !(await verifyPassword(password, user.passwordHash))) {
         throttle.hit(key, now);

@@ -1,0 +1,44 @@
+import { DateTime } from 'luxon';
+import type { Em } from '../db/orm.js';
+import type { EmailAccount } from '../db/entities/email-account.entity.js';
+import type { Settings } from '../db/entities/settings.entity.js';
+import { ledgerRepository } from '../db/repositories/ledger.repository.js';
+import { dayStart } from '../domain/business-days.js';
+import { maySend } from '../domain/pacing.js';
+import { accountZone, light, type Light } from '../domain/account-health.js';
+
+export interface AccountPace {
+  light: Light;
+  sentToday: number;
+  nextSendAt: string | null;
+}
+
+/** Each account's star now (green, or red with the reason), today's count in its zone and its next slot. */
+export async function accountPaces(em: Em, accounts: EmailAccount[], settings: Settings, now: Date): Promise<Map<number, AccountPace>> {
+  const calendar = { windowStart: settings.windowStart, windowEnd: settings.windowEnd, businessDays: settings.businessDays };
+  // Accounts share few zones: one grouped count per zone instead of one per account.
+  const byZone = new Map<string, EmailAccount[]>();
+  for (const a of accounts) byZone.set(accountZone(a, settings), [...(byZone.get(accountZone(a, settings)) ?? []), a]);
+  const paces = new Map<number, AccountPace>();
+  for (const [zone, list] of byZone) {
+    const local = DateTime.fromJSDate(now, { zone });
+    const counts = await ledgerRepository.sentSinceByAccount(em, list.map((a) => a.id), dayStart(local).toJSDate());
+    // The verdict depends on the account only through its pace, which many share (none sent yet, or
+    // the limit reached): worked out once per pace. Off hours it searches days ahead, a cost per call.
+    const verdicts = new Map<string, ReturnType<typeof maySend>>();
+    const verdict = (pace: { dailyLimit: number; sentToday: number }) => {
+      const key = `${pace.dailyLimit}/${pace.sentToday}`;
+      if (!verdicts.has(key)) verdicts.set(key, maySend(local, pace, calendar));
+      return verdicts.get(key)!;
+    };
+    for (const a of list) {
+      const sentToday = counts.get(a.id) ?? 0;
+      paces.set(a.id, {
+        light: light({ ...a, healthReason: a.healthReason ?? null }, verdict({ dailyLimit: a.dailyLimit, sentToday })),
+        sentToday,
+        nextSendAt: a.nextSendAt?.toISOString() ?? null,
+      });
+    }
+  }
+  return paces;
+}
