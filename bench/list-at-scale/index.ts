@@ -3,7 +3,7 @@
 // department) and as a sales manager (their own department). Server time is measured in-process
 // through the hono app (`app.request`, the whole middleware stack and the database, no socket),
 // against GET /api/session on the same stack and data as the baseline, sampled in turn with it.
-//   npx tsx bench/list-at-scale/index.ts [--mailings 100000] [--samples 50] [--warmup 5]
+//   npx tsx bench/list-at-scale/index.ts [--mailings 100000] [--samples 50] [--warmup 5] [--only text]
 // BENCH_LIST_DATABASE_URL=mysql://…/mailroom_bench_list measures that database instead of a
 // scratch one: seeded on first use and kept, so a change can be measured again on the same rows.
 import { createHash } from 'node:crypto';
@@ -25,7 +25,7 @@ import { round, summarize } from '../lib/stats.js';
 import { finalJson, machine, table } from '../lib/report.js';
 import { existingFixture, seedList, type ListFixture } from './seed.js';
 
-const { values: args } = parseArgs({ options: { mailings: { type: 'string', default: '100000' }, samples: { type: 'string', default: '50' }, warmup: { type: 'string', default: '5' } } });
+const { values: args } = parseArgs({ options: { mailings: { type: 'string', default: '100000' }, samples: { type: 'string', default: '50' }, warmup: { type: 'string', default: '5' }, only: { type: 'string' } } });
 const MAILINGS = Number(args.mailings);
 const SAMPLES = Number(args.samples);
 const WARMUP = Number(args.warmup);
@@ -109,7 +109,8 @@ try {
   const all: number[] = [];
   const rows: (string | number)[][] = [];
   const perQuery: { role: string; query: string; p50: number; p95: number }[] = [];
-  for (const q of queries(fixture)) {
+  // --only measures the queries whose role and label contain that text, to look at one closely.
+  for (const q of queries(fixture).filter((q) => !args.only || `${q.role}: ${q.label}`.includes(args.only))) {
     const path = `/api/mailings${q.path ? `?${q.path}` : ''}`;
     for (let i = 0; i < WARMUP; i++) await timed(app, path, cookies[q.role]);
     const samples: number[] = [];

@@ -13,21 +13,24 @@ export interface AccountPace {
   nextSendAt: string | null;
 }
 
+/** What an account's pace depends on. */
+export type PacedAccount = Pick<EmailAccount, 'id' | 'dailyLimit' | 'timeZone' | 'massMailEnabled' | 'health' | 'healthReason' | 'nextSendAt'>;
+
 /** Each account's star now (green, or red with the reason), today's count in its zone and its next slot. */
-export async function accountPaces(em: Em, accounts: EmailAccount[], settings: Settings, now: Date): Promise<Map<number, AccountPace>> {
+export async function accountPaces(em: Em, accounts: PacedAccount[], settings: Settings, now: Date): Promise<Map<number, AccountPace>> {
   const calendar = { windowStart: settings.windowStart, windowEnd: settings.windowEnd, businessDays: settings.businessDays };
   // Accounts share few zones: one grouped count per zone instead of one per account.
-  const byZone = new Map<string, EmailAccount[]>();
+  const byZone = new Map<string, PacedAccount[]>();
   for (const a of accounts) byZone.set(accountZone(a, settings), [...(byZone.get(accountZone(a, settings)) ?? []), a]);
   const paces = new Map<number, AccountPace>();
   for (const [zone, list] of byZone) {
     const local = DateTime.fromJSDate(now, { zone });
     const counts = await ledgerRepository.sentSinceByAccount(em, list.map((a) => a.id), dayStart(local).toJSDate());
-    // The verdict depends on the account only through its pace, which many share (none sent yet, or
-    // the limit reached): worked out once per pace. Off hours it searches days ahead, a cost per call.
-    const verdicts = new Map<string, ReturnType<typeof maySend>>();
+    // The verdict depends on the account only through whether its limit is reached: worked out
+    // twice at most per zone. Off hours it searches days ahead, a cost per call.
+    const verdicts = new Map<boolean, ReturnType<typeof maySend>>();
     const verdict = (pace: { dailyLimit: number; sentToday: number }) => {
-      const key = `${pace.dailyLimit}/${pace.sentToday}`;
+      const key = pace.sentToday >= pace.dailyLimit;
       if (!verdicts.has(key)) verdicts.set(key, maySend(local, pace, calendar));
       return verdicts.get(key)!;
     };

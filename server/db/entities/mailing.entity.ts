@@ -1,4 +1,4 @@
-import { defineEntity, type InferEntity } from '@mikro-orm/core';
+import { defineEntity, type InferEntity, type Opt } from '@mikro-orm/core';
 import { UserSchema } from './user.entity.js';
 import { DepartmentSchema } from './department.entity.js';
 import { MessageSchema } from './message.entity.js';
@@ -27,6 +27,8 @@ export const MailingSchema = defineEntity({
     { properties: ['vip'] },
     { properties: ['total'] },
     { properties: ['lastSentAt'] },
+    { properties: ['completion'] },
+    { properties: ['department', 'completion'] },
   ],
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
@@ -44,6 +46,14 @@ export const MailingSchema = defineEntity({
     failedCount: p.integer().default(0),
     skippedCount: p.integer().default(0),
     uncertainCount: p.integer().default(0),
+    /**
+     * `completion()` of the domain, worked out by the database so the list can sort by it through an
+     * index. Integer division spelled so that MariaDB (decimal division) and SQLite agree exactly.
+     */
+    completion: p.integer().$type<Opt<number>>().generated((cols) => {
+      const mailable = `(${cols.total} - ${cols.skippedCount})`;
+      return `(case when ${mailable} > 0 then (100 * ${cols.sentCount} - (100 * ${cols.sentCount}) % ${mailable}) / ${mailable} else 100 end) virtual`;
+    }),
     combinedInto: p.integer().nullable(),
     /** When this mailing last sent through any account: the owner's mailings take turns by it. */
     lastSentAt: p.datetime().nullable(),

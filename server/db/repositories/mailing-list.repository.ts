@@ -10,7 +10,6 @@ export interface MailingListFilter {
   vip?: boolean;
   status?: string;
   recipientType?: string;
-  ids?: number[];
 }
 
 export interface MailingRow {
@@ -59,7 +58,7 @@ const SORT: Record<string, string> = {
   name: 'm.name',
   recipientType: 'm.recipient_type',
   status: 'm.status',
-  completion: 'case when m.total - m.skipped_count > 0 then m.sent_count * 1.0 / (m.total - m.skipped_count) else 0 end',
+  completion: 'm.completion',
   owner: 'u.name',
   sentToday: SENT_TODAY,
   total: 'm.total',
@@ -71,6 +70,12 @@ const SORT: Record<string, string> = {
 /** Below this many matching mailings, ordering them all in SQL costs less than walking an index. */
 const SMALL = 2000;
 
+/**
+ * How a page is found: `auto` as production does (by the orders and the number of matches), or
+ * always by walking, or always ordered in SQL (tests compare the two).
+ */
+export type Way = 'auto' | 'walk' | 'direct';
+
 /** The mailings that match: no join, since every mailing has an owner and the join never drops a row. */
 function matching(knex: Knex, scope: number | null, f: MailingListFilter) {
   const q = knex('mailings as m');
@@ -80,7 +85,6 @@ function matching(knex: Knex, scope: number | null, f: MailingListFilter) {
   if (f.vip !== undefined) q.where('m.vip', f.vip);
   if (f.status) q.where('m.status', f.status);
   if (f.recipientType) q.where('m.recipient_type', f.recipientType);
-  if (f.ids) q.whereIn('m.id', f.ids);
   if (f.q) {
     const term = f.q.replace(/^#/, '');
     q.where((w) => {
@@ -129,10 +133,7 @@ interface PageQuery {
   dir: Dir;
   offset: number;
   limit: number;
-  total: number;
   todayStart: Date;
-  /** At most this many matching mailings are ordered directly (SMALL; tests lower it to reach the walks). */
-  small: number;
 }
 
 /** All matching mailings ordered in SQL: right for few of them, and for orders an index serves. */
@@ -146,8 +147,8 @@ async function direct(p: PageQuery, sort: string): Promise<number[]> {
  * (column ascending, newest first) on an indexed column: the column's value at the page's end, the
  * rows below it ordered in SQL (fewer than a page's end) and then that value's rows, newest first.
  */
-async function byColumnAscending(p: PageQuery, column: string): Promise<number[]> {
-  const end = Math.min(p.offset + p.limit, p.total);
+async function byColumnAscending(p: PageQuery, column: string, total: number): Promise<number[]> {
+  const end = Math.min(p.offset + p.limit, total);
   const last = await p.match().orderBy(column, 'asc').limit(1).offset(end - 1).first({ k: column });
   if (!last) return [];
   const below = ids(await p.match().where(column, '<', last.k).orderByRaw(`${column} asc, m.id desc`).select('m.id'));
@@ -203,13 +204,16 @@ const COUNTED_RUNS: Record<string, (p: PageQuery) => Promise<Run[]>> = {
  */
 const STAMP_SLACK_MS = 3_600_000;
 
-/** "Sent today": the few mailings that sent today, ordered by their counts, then the rest (all 0), newest first. */
+/**
+ * "Sent today": the few mailings that sent today, ordered by their counts, then the rest (all 0),
+ * newest first. It needs no total, and costs about the same however many mailings match.
+ */
 async function bySentToday(p: PageQuery): Promise<number[]> {
   const candidates = p.match().where('m.last_sent_at', '>=', new Date(p.todayStart.getTime() - STAMP_SLACK_MS)).select('m.id', p.knex.raw(`${SENT_TODAY} as n`, [p.todayStart]));
   const sent: { id: number }[] = await p.knex.from(candidates.as('c')).where('c.n', '>', 0).orderByRaw(`c.n ${p.dir}, c.id desc`).select('c.id');
   const some: Run = { n: sent.length, read: async (limit, offset) => ids(sent.slice(offset, offset + limit)) };
   const none: Run = {
-    n: p.dir === 'asc' ? p.total - sent.length : Infinity,
+    n: Infinity,
     read: async (limit, offset) =>
       ids(await p.match().whereNotExists((w) => w.from('mailing_recipients as r').whereRaw('r.mailing_id = m.id').andWhere('r.state', 'sent').andWhere('r.sent_at', '>=', p.todayStart)).orderBy('m.id', 'desc').limit(limit).offset(offset).select('m.id')),
   };
@@ -253,34 +257,31 @@ async function byLatestNotification(p: PageQuery): Promise<number[]> {
 
 /**
  * Orders `direct` serves at any size, so the page need not wait for the total: those an index serves
- * as asked (a single-column index read backwards gives "newest first" among equals), and completion,
- * which no index can serve (a scan either way).
+ * as asked (a single-column index read backwards gives "newest first" among equals).
  */
-const alwaysDirect = (sort: string, dir: Dir) => sort === 'id' || sort === 'completion' || (dir === 'desc' && ['name', 'total', 'createdAt'].includes(sort));
+const alwaysDirect = (sort: string, dir: Dir) => sort === 'id' || (dir === 'desc' && ['name', 'total', 'createdAt', 'completion'].includes(sort));
 
-async function pageIds(p: PageQuery, sort: string): Promise<number[]> {
-  if (p.offset >= p.total) return [];
-  if (p.total <= p.small || alwaysDirect(sort, p.dir)) return direct(p, sort);
-  switch (sort) {
-    case 'name':
-      return byColumnAscending(p, 'm.name');
-    case 'total':
-      return byColumnAscending(p, 'm.total');
-    case 'createdAt':
-      return byColumnAscending(p, 'm.created_at');
-    case 'sentToday':
-      return bySentToday(p);
-    case 'notifications':
-      return byLatestNotification(p);
-    default:
-      return direct(p, sort);
-  }
+/** The indexed columns of the orders `byColumnAscending` serves. */
+const ASCENDING_COLUMN: Record<string, string> = { name: 'm.name', total: 'm.total', createdAt: 'm.created_at', completion: 'm.completion' };
+
+/** Mailings in full, with owner, message and "sent today", in the order of `ids`. */
+export async function mailingRows(em: Em, ids: number[], todayStart: Date): Promise<MailingRow[]> {
+  if (!ids.length) return [];
+  const knex = knexOf(em);
+  const rows = (await knex('mailings as m')
+    .join('users as u', 'u.id', 'm.owner_id')
+    .leftJoin('messages as msg', 'msg.id', 'm.message_id')
+    .whereIn('m.id', ids)
+    .select('m.*', 'u.name as owner_name', 'msg.name as message_name', 'msg.subject as message_subject', knex.raw(`${SENT_TODAY} as sent_today`, [todayStart]))) as MailingRow[];
+  const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  return ids.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
 }
 
 /**
  * The mailing list: one page, the caller's departments only, with "sent today" from the ledger.
- * The page's ids come first and cheaply (see pageIds); only those 50 or so rows are then read in
- * full, with their owner, message and "sent today".
+ * The page's ids come first and cheaply (by the ways above); only those 50 or so rows are then read in
+ * full. The total may still be counting when the rows are ready, so that the caller can build the
+ * page meanwhile: counting every match is often the longest query of the list.
  */
 export async function listMailings(
   em: Em,
@@ -288,34 +289,42 @@ export async function listMailings(
   filter: MailingListFilter,
   paging: ListPaging,
   todayStart: Date,
-  small = SMALL,
-): Promise<{ rows: MailingRow[]; total: number }> {
+  way: Way = 'auto',
+): Promise<{ rows: MailingRow[]; total: Promise<number> }> {
   const knex = knexOf(em);
   const sort = paging.sort ?? 'id';
   const dir = paging.dir ?? (paging.sort ? 'asc' : 'desc');
-  const query = { knex, match: () => matching(knex, scope, filter), dir, offset: (paging.page - 1) * paging.pageSize, limit: paging.pageSize, total: Infinity, todayStart, small };
+  const query: PageQuery = { knex, match: () => matching(knex, scope, filter), dir, offset: (paging.page - 1) * paging.pageSize, limit: paging.pageSize, todayStart };
   const count = () => matching(knex, scope, filter).count({ n: '*' }).first().then((r) => Number(r?.n ?? 0));
-  let total: number;
+  // A count left running while the page is found: should the page fail first, nobody awaits it, and
+  // its own failure must not go unhandled (the caller's await still sees it).
+  const counting = () => {
+    const n = count();
+    n.catch(() => {});
+    return n;
+  };
+  const few = (n: number) => way === 'direct' || (way === 'auto' && n <= SMALL);
+  let total: Promise<number>;
   let page: number[];
-  if (alwaysDirect(sort, dir)) {
-    // The count scans every matching mailing: the page is found meanwhile.
-    [total, page] = await Promise.all([count(), direct(query, sort)]);
+  if (way === 'direct' || alwaysDirect(sort, dir)) {
+    page = await direct(query, sort);
+    // A page that is not full ends the list (a rare search term or an id scans every mailing for
+    // its page: no need to scan them again to count).
+    total = page.length < query.limit && (page.length > 0 || query.offset === 0) ? Promise.resolve(query.offset + page.length) : counting();
   } else if (COUNTED_RUNS[sort]) {
     const runs = await COUNTED_RUNS[sort](query);
-    total = runs.reduce((sum, run) => sum + run.n, 0);
-    page = total <= query.small ? await direct(query, sort) : await walk(runs, query.offset, query.limit);
+    const n = runs.reduce((sum, run) => sum + run.n, 0);
+    page = few(n) ? await direct(query, sort) : await walk(runs, query.offset, query.limit);
+    total = Promise.resolve(n);
+  } else if (sort === 'sentToday') {
+    total = counting();
+    page = await bySentToday(query);
   } else {
-    total = await count();
-    page = await pageIds({ ...query, total }, sort);
+    const n = await count();
+    page = n <= query.offset ? [] : few(n) ? await direct(query, sort) : sort === 'notifications' ? await byLatestNotification(query) : await byColumnAscending(query, ASCENDING_COLUMN[sort], n);
+    total = Promise.resolve(n);
   }
-  if (!page.length) return { rows: [], total };
-  const rows = (await knex('mailings as m')
-    .join('users as u', 'u.id', 'm.owner_id')
-    .leftJoin('messages as msg', 'msg.id', 'm.message_id')
-    .whereIn('m.id', page)
-    .select('m.*', 'u.name as owner_name', 'msg.name as message_name', 'msg.subject as message_subject', knex.raw(`${SENT_TODAY} as sent_today`, [todayStart]))) as MailingRow[];
-  const byId = new Map(rows.map((r) => [Number(r.id), r]));
-  return { rows: page.map((id) => byId.get(id)!), total };
+  return { rows: await mailingRows(em, page, todayStart), total };
 }
 
 /** The latest notifications of each mailing, newest first. */

@@ -11,7 +11,7 @@ import { MailingSchema as MailingEntity, type Mailing } from '../../db/entities/
 import { MailingRecipientSchema } from '../../db/entities/mailing-recipient.entity.js';
 import { MailingEventSchema } from '../../db/entities/mailing-event.entity.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
-import { listMailings } from '../../db/repositories/mailing-list.repository.js';
+import { listMailings, mailingRows } from '../../db/repositories/mailing-list.repository.js';
 import { canChange, canSee, departmentScope } from '../../domain/visibility.js';
 import { engineOf, wake } from '../engine.js';
 import { createMailings, planMailings } from '../../engine/create-mailings.js';
@@ -71,7 +71,8 @@ export function mailingRoutes(testSends = new SlidingWindow(20, 3_600_000)) {
       const now = services.now();
       const settings = await settingsRepository.get(em, services.config.publicUrl);
       const { rows, total } = await listMailings(em, departmentScope(c.var.user!), filter, { sort, dir, page, pageSize }, todayStart(settings, now));
-      return c.json({ items: await mailingDtos(em, rows, settings, now), total, page, pageSize }, 200);
+      const [items, n] = await Promise.all([mailingDtos(em, rows, settings, now), total]);
+      return c.json({ items, total: n, page, pageSize }, 200);
     })
     .openapi(preflight, async (c) => {
       const { em, services } = c.var;
@@ -86,7 +87,7 @@ export function mailingRoutes(testSends = new SlidingWindow(20, 3_600_000)) {
       const now = services.now();
       const { mailings, reports } = await createMailings(em, actor, c.req.valid('json'), settings, now);
       if (!mailings.length) return c.json({ error: reports.flatMap((r) => r.errors)[0] ?? 'Nothing to create', details: { reports } }, 422);
-      const { rows: created } = await listMailings(em, null, { ids: mailings.map((m) => m.id) }, { page: 1, pageSize: mailings.length, sort: 'id', dir: 'asc' }, todayStart(settings, now));
+      const created = await mailingRows(em, mailings.map((m) => m.id), todayStart(settings, now));
       for (const m of mailings) services.events.emit({ type: 'mailing.status', mailingId: m.id, departmentId: actor.departmentId, ownerId: actor.id, status: m.status, reason: null, at: now.toISOString() });
       await wake(c, reports.flatMap((r) => r.allocation.filter((a) => a.recipients > 0).map((a) => a.accountId)));
       return c.json({ mailings: await mailingDtos(em, created, settings, now), reports }, 201);

@@ -11,7 +11,13 @@ export type AccountStar = z.infer<typeof AccountStarSchema>;
 export async function accountStars(em: Em, ownerIds: number[], settings: Settings, now: Date): Promise<Map<number, AccountStar[]>> {
   const stars = new Map<number, AccountStar[]>();
   if (!ownerIds.length) return stars;
-  const accounts = await em.find(EmailAccountSchema, { owner: { $in: [...new Set(ownerIds)] } }, { orderBy: { main: 'desc', id: 'asc' } });
+  // Only what a star shows: a company manager's page has a hundred accounts or more, and their
+  // encrypted secrets are the bulk of a whole row.
+  const accounts = await em.find(
+    EmailAccountSchema,
+    { owner: { $in: [...new Set(ownerIds)] } },
+    { fields: ['owner', 'name', 'main', 'dailyLimit', 'timeZone', 'massMailEnabled', 'health', 'healthReason', 'nextSendAt'], orderBy: { main: 'desc', id: 'asc' } },
+  );
   const paces = await accountPaces(em, accounts, settings, now);
   for (const a of accounts) {
     stars.set(a.owner.id, [...(stars.get(a.owner.id) ?? []), { id: a.id, name: a.name, main: a.main, dailyLimit: a.dailyLimit, ...paces.get(a.id)! }]);

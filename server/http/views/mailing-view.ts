@@ -6,7 +6,7 @@ import { dayStart } from '../../domain/business-days.js';
 import { eta } from '../../domain/pacing.js';
 import type { Em } from '../../db/orm.js';
 import type { Settings } from '../../db/entities/settings.entity.js';
-import { latestNotifications, listMailings, type MailingRow } from '../../db/repositories/mailing-list.repository.js';
+import { latestNotifications, mailingRows, type MailingRow } from '../../db/repositories/mailing-list.repository.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
 import { ledgerRepository } from '../../db/repositories/ledger.repository.js';
 import type { Services } from '../../services.js';
@@ -41,9 +41,7 @@ export async function mailingDtos(em: Em, rows: MailingRow[], settings: Settings
 export async function mailingDetail(em: Em, services: Pick<Services, 'now' | 'config'>, id: number): Promise<MailingDetailDto> {
   const now = services.now();
   const settings = await settingsRepository.get(em, services.config.publicUrl);
-  const {
-    rows: [row],
-  } = await listMailings(em, null, { ids: [id] }, { page: 1, pageSize: 1 }, todayStart(settings, now));
+  const [row] = await mailingRows(em, [id], todayStart(settings, now));
   if (!row) throw notFound('Mailing');
   const [dto] = await mailingDtos(em, [row], settings, now, 50);
   const progress = await ledgerRepository.progress(em, id, now);
