@@ -9,7 +9,8 @@ import { mailingRepository } from '../db/repositories/mailing.repository.js';
 import { SESSION_COOKIE, toAuthUser } from '../http/middleware/session.js';
 import type { AuthUser } from '../http/env.js';
 import { mailingDetail } from '../http/views/mailing-view.js';
-import type { ClientToServer, RecipientChangesV1, ServerToClient, Viewer } from './protocol.js';
+import type { ClientToServer, RecipientChangesV1, ServerToClient } from './protocol.js';
+import { PageWatchers } from './page-watchers.js';
 import { Coalescer } from './coalesce.js';
 import { progressReader, type Progress } from './progress-reader.js';
 import { ProgressFeed } from './progress-feed.js';
@@ -17,6 +18,9 @@ import { ProgressFeed } from './progress-feed.js';
 type Change = RecipientChangesV1['changes'][number];
 type SocketData = { user: AuthUser; token: string };
 type LiveSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>;
+
+/** How long a dropped connection may come back with its rooms and the pushes it missed. */
+const RECOVERY_MS = 2 * 60_000;
 
 /** Rooms: `user:<id>`, `dept:<id>` (a department's mailings), `all` (every department), `mailing:<id>` (one mailing's page). */
 const listRooms = (departmentId: number) => ['all', `dept:${departmentId}`];
@@ -30,9 +34,9 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
   const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(httpServer, {
     serveClient: false,
     // skipMiddlewares: false — a recovered connection proves its session again.
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
   });
-  const viewers = new Map<number, Map<string, Viewer>>();
+  const pages = new PageWatchers(RECOVERY_MS);
 
   io.use(async (socket, next) => {
     const token = parseCookie(socket.handshake.headers.cookie ?? '', SESSION_COOKIE)[SESSION_COOKIE];
@@ -44,19 +48,26 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
   });
 
   const publishViewers = (mailingId: number) => {
-    const list = [...new Map([...(viewers.get(mailingId)?.values() ?? [])].map((v) => [v.id, v])).values()];
-    io.to(`mailing:${mailingId}`).emit('mailing:viewers:v1', { mailingId, viewers: list, at: services.now().toISOString() });
+    io.to(`mailing:${mailingId}`).emit('mailing:viewers:v1', { mailingId, viewers: pages.viewers(mailingId), at: services.now().toISOString() });
   };
+  const view = (socket: LiveSocket, mailingId: number) => pages.open(mailingId, socket.id, { id: socket.data.user.id, name: socket.data.user.name });
   const leave = (socket: LiveSocket, mailingId: number) => {
     void socket.leave(`mailing:${mailingId}`);
-    if (viewers.get(mailingId)?.delete(socket.id)) publishViewers(mailingId);
+    if (pages.close(mailingId, socket.id)) publishViewers(mailingId);
   };
 
   io.on('connection', (socket: LiveSocket) => {
     const user = socket.data.user;
-    // A recovered connection keeps its rooms; joining again is harmless.
+    // A recovered connection keeps its rooms; joining again is harmless. Its mailing pages are
+    // watched again as they were (the client does not ask again).
     void socket.join(`user:${user.id}`);
     void socket.join(seesAllDepartments(user) ? 'all' : `dept:${user.departmentId ?? 'none'}`);
+    for (const room of socket.rooms) {
+      const mailingId = /^mailing:(\d+)$/.exec(room)?.[1];
+      if (!mailingId) continue;
+      view(socket, Number(mailingId));
+      publishViewers(Number(mailingId));
+    }
 
     socket.on('mailing:watch', async (mailingId, reply) => {
       if (typeof reply !== 'function') return;
@@ -66,10 +77,9 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
         const head = await mailingRepository.head(em, mailingId);
         if (!head || !canSee(user, { ownerId: head.ownerId, departmentId: head.departmentId })) return reply({ ok: false, error: 'Mailing not found' });
         await socket.join(`mailing:${mailingId}`);
-        if (!viewers.has(mailingId)) viewers.set(mailingId, new Map());
-        viewers.get(mailingId)!.set(socket.id, { id: user.id, name: user.name });
+        view(socket, mailingId);
         const snapshot = await mailingDetail(em, services, mailingId);
-        reply({ ok: true, snapshot, viewers: [...new Map([...viewers.get(mailingId)!.values()].map((v) => [v.id, v])).values()], at: services.now().toISOString() });
+        reply({ ok: true, snapshot, viewers: pages.viewers(mailingId), at: services.now().toISOString() });
         publishViewers(mailingId);
       } catch (err) {
         console.error('[live] mailing:watch failed:', err);
@@ -78,7 +88,7 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
     });
     socket.on('mailing:unwatch', (mailingId) => leave(socket, mailingId));
     socket.on('disconnect', () => {
-      for (const [mailingId, list] of viewers) if (list.has(socket.id)) leave(socket, mailingId);
+      for (const mailingId of pages.dropped(socket.id)) publishViewers(mailingId);
     });
   });
 
@@ -97,10 +107,10 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
     },
     { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
   );
-  /** A change of the mailing: its recipient's new state, if it has one, and fresh counters. */
+  /** A change of the mailing: its recipient's new state, if it has one and anyone may see it, and fresh counters. */
   const changed = (mailingId: number, at: string, change?: Change) => {
     counters.changed(mailingId, at);
-    progress.add(mailingId, change);
+    progress.add(mailingId, change && pages.watched(mailingId) ? change : undefined);
   };
 
   const onEvent = (e: DomainEvent) => {

@@ -128,6 +128,52 @@ describe('the live hub', () => {
     expect(seen.anna.length).toBeLessThanOrEqual(Math.floor(elapsed / 250) + 1);
   });
 
+  // A connection that drops keeps its pages: the recipient changes sent meanwhile wait for it
+  // (even though nobody else had the page open) and arrive when it comes back, without asking again.
+  it('gives a dropped connection the recipient changes it missed, and its place among the viewers', async () => {
+    const em = running.services.orm.em.fork();
+    const ids = [];
+    for (let i = 0; i < 6; i++) ids.push((await f.company(anna, { email: `dropped${i}@live.test` })).id);
+    const message = await f.message(anna);
+    const { mailings } = await createMailings(em, { id: anna.id, role: 'sales_manager', departmentId: anna.department!.id }, { messageId: message.id, selections: { company: { ids } }, start: 'active' }, await settingsRepository.get(em, ''), new Date());
+    const dropped = mailings[0].id;
+
+    const cookie = await signIn('anna@live.test');
+    const socket = await client(cookie);
+    await connected(socket);
+    expect((await watch(socket, dropped)).ok).toBe(true);
+    let changes = 0;
+    socket.on('mailing:recipients:v1', (r) => r.mailingId === dropped && (changes += r.changes.length));
+    // The network goes: the server sees its transport close, as when a laptop loses its Wi-Fi.
+    const gone = new Promise<string>((ok) => socket.once('disconnect', ok));
+    socket.io.engine.close();
+    await gone;
+
+    const { orm, secrets, transport, events } = running.services;
+    const before = sink.accepted().length;
+    for (let i = 0; i < 20 && sink.accepted().length < before + 6; i++) {
+      await runAccount({ orm, secrets, transport, events, now: () => new Date(), random: () => 0, leaseMs: 60_000 }, accountId, { deadline: Date.now() + 30_000, sleep: async () => {} });
+      await orm.em.fork().getConnection().execute('update email_accounts set next_send_at = null');
+    }
+    expect(sink.accepted().length).toBe(before + 6);
+    // Let the last coalesced push leave while the connection is still down.
+    await new Promise((ok) => setTimeout(ok, 400));
+    expect(changes).toBe(0);
+
+    const other = await client(await signIn('ceo@live.test'));
+    await connected(other);
+    // Until then, the page shows only whoever else opens it.
+    const opened = await watch(other, dropped);
+    expect(opened.ok && opened.viewers.map((v) => v.id)).toEqual([expect.any(Number)]);
+    expect(opened.ok && opened.viewers[0].id).not.toBe(anna.id);
+    const viewers = new Promise<number[]>((ok) => other.on('mailing:viewers:v1', (v) => v.viewers.length === 2 && ok(v.viewers.map((x) => x.id))));
+    socket.connect();
+    await connected(socket);
+    expect(socket.recovered).toBe(true);
+    await expect.poll(() => changes, { timeout: 5_000 }).toBe(6);
+    expect(await viewers).toContain(anna.id);
+  });
+
   // A signed-out session, or a user whose rights changed, stops receiving pushes at once.
   it('closes the sockets of a session that signs out, and of a user who is deactivated', async () => {
     const csrf = async (cookie: string) => ((await (await fetch(`${running.url}/api/session`, { headers: { cookie } })).json()) as { csrfToken: string }).csrfToken;
