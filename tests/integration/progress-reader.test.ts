@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initORM, type Orm } from '../../server/db/orm.js';
+import { knexOf } from '../../server/db/repositories/ledger.repository.js';
+import { progressReader } from '../../server/live/progress-reader.js';
+import { SecretBox } from '../../server/security/secret-box.js';
+import { scratchDatabase, type TestDb } from '../support/databases.js';
+import { Factories } from '../support/factories.js';
+
+const day = (iso: string) => new Date(`${iso}Z`);
+
+describe.each(['mysql', 'sqlite'] as TestDb[])('the counters of a progress push on %s', (kind) => {
+  let orm: Orm;
+  let drop: () => Promise<void>;
+  let mailingId: number;
+  let n = 0;
+
+  /** A recipient recorded as sent at `at`, with the mailing's counter, as the engine records it. */
+  const sent = async (at: Date) => {
+    const knex = knexOf(orm.em.fork());
+    await knex('mailing_recipients').insert({ mailing_id: mailingId, recipient_id: ++n, email: `r${n}@test.local`, state: 'sent', attempts: 1, sent_at: at, updated_at: at });
+    await knex('mailings').where({ id: mailingId }).increment('sent_count', 1);
+  };
+
+  beforeAll(async () => {
+    const db = await scratchDatabase(kind);
+    drop = db.drop;
+    orm = await initORM(db.target);
+    const factories = new Factories(orm, new SecretBox(Buffer.alloc(32, 7)), 'unused password');
+    const owner = await factories.user('sales_manager', (await factories.department()).id);
+    const [id] = await knexOf(orm.em.fork())('mailings').insert({ name: 'Progress', recipient_type: 'company', status: 'active', owner_id: owner.id, department_id: owner.department!.id, total: 20, created_at: day('2026-03-01T08:00:00') });
+    mailingId = Number(id);
+  });
+  afterAll(async () => {
+    await orm.close();
+    await drop();
+  });
+
+  // "Sent today" is the sent counter less what was sent before the day began, counted once a day;
+  // it must still equal a count of today's rows as the day goes on and when the next one starts.
+  it('counts sent today through the day, across midnight, and a row recorded as the day began', async () => {
+    const read = progressReader();
+    const sentToday = async (at: string) => (await read(orm.em.fork(), mailingId, day(at)))!.sentToday;
+    for (const at of ['2026-03-09T10:00:00', '2026-03-09T11:00:00', '2026-03-09T23:00:00']) await sent(day(at));
+    for (const at of ['2026-03-10T09:00:00', '2026-03-10T09:30:00']) await sent(day(at));
+    expect(await sentToday('2026-03-10T10:00:00')).toBe(2);
+    await sent(day('2026-03-10T10:00:01'));
+    expect(await sentToday('2026-03-10T10:00:02')).toBe(3);
+    expect(await sentToday('2026-03-10T15:00:00')).toBe(3);
+
+    // The next day: a read in its first seconds, then a row recorded at the end of the day before,
+    // committed only now.
+    expect(await sentToday('2026-03-11T00:00:10')).toBe(0);
+    await sent(day('2026-03-10T23:59:59'));
+    await sent(day('2026-03-11T00:00:20'));
+    expect(await sentToday('2026-03-11T00:00:30')).toBe(1);
+    await sent(day('2026-03-11T08:00:00'));
+    expect(await sentToday('2026-03-11T08:00:01')).toBe(2);
+    expect(await sentToday('2026-03-11T09:00:00')).toBe(2);
+  });
+});
