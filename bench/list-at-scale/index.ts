@@ -139,7 +139,8 @@ try {
   ]);
   finalJson({
     bench: 'list-at-scale', machine: await machine(), data: { mailings: Number(counts.mailings), ledger: Number(counts.ledger), events: Number(counts.events) }, seedSeconds,
-    samples: SAMPLES, baseline: { p50: round(b.p50), p95: round(b.p95) }, list: { p50: round(overall.p50), p95: round(overall.p95) },
+    samples: SAMPLES, queryCount: perQuery.length, baselineP95: round(b.p95), p95: round(overall.p95), worstP95: worst.p95, worstQuery: `${worst.role}: ${worst.query}`,
+    baseline: { p50: round(b.p50), p95: round(b.p95) }, list: { p50: round(overall.p50), p95: round(overall.p95) },
     worst: { ...worst }, ratio: round(overall.p95 / b.p95, 1), queries: perQuery, targets: { p95: TARGET_P95_MS }, pass: worst.p95 <= TARGET_P95_MS,
   });
   await orm.close();
