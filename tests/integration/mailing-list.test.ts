@@ -95,6 +95,18 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('the mailing list on %s', (kind) 
     }
   });
 
+  // "#N" is a mailing's id as the list shows it; digits alone are searched in names and ids.
+  it('finds a mailing by #id alone, and by digits in names and ids', async () => {
+    const knex = knexOf(orm.em.fork());
+    const [target] = await knex('mailings').orderBy('id').limit(1).pluck('id');
+    const [namesake] = await knex('mailings').insert({ name: `Offer ${target}0000`, recipient_type: 'company', status: 'active', owner_id: fixture.owner, department_id: fixture.department, created_at: at(0) });
+    const search = async (q: string) => (await listMailings(orm.em.fork(), null, { q }, { page: 1, pageSize: 50 }, todayStart)).rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+    expect(await search(`#${target}`)).toEqual([Number(target)]);
+    expect(await search(`${target}0000`)).toEqual([Number(namesake)]);
+    expect(await search(String(target))).toEqual([Number(target), Number(namesake)]);
+    await knex('mailings').where({ id: namesake }).delete();
+  });
+
   // The list sorts by the database's completion column and shows the domain's completion(): they
   // must agree, at the edges (nothing mailable, all sent) and where decimal division would round up.
   it('works out completion as the domain does', async () => {

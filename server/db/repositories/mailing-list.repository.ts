@@ -85,8 +85,12 @@ function matching(knex: Knex, scope: number | null, f: MailingListFilter) {
   if (f.vip !== undefined) q.where('m.vip', f.vip);
   if (f.status) q.where('m.status', f.status);
   if (f.recipientType) q.where('m.recipient_type', f.recipientType);
-  if (f.q) {
-    const term = f.q.replace(/^#/, '');
+  // "#123" is how the list shows a mailing's id: it finds that one mailing, at once. Other terms
+  // search the names, and digits alone the ids too.
+  const id = f.q ? /^#(\d+)$/.exec(f.q)?.[1] : undefined;
+  if (id) q.where('m.id', Number(id));
+  else if (f.q) {
+    const term = f.q;
     q.where((w) => {
       w.where('m.name', 'like', containsPattern(term));
       if (/^\d+$/.test(term)) w.orWhere('m.id', Number(term));
@@ -209,9 +213,14 @@ const STAMP_SLACK_MS = 3_600_000;
  * newest first. It needs no total, and costs about the same however many mailings match.
  */
 async function bySentToday(p: PageQuery): Promise<number[]> {
-  const candidates = p.match().where('m.last_sent_at', '>=', new Date(p.todayStart.getTime() - STAMP_SLACK_MS)).select('m.id', p.knex.raw(`${SENT_TODAY} as n`, [p.todayStart]));
-  const sent: { id: number }[] = await p.knex.from(candidates.as('c')).where('c.n', '>', 0).orderByRaw(`c.n ${p.dir}, c.id desc`).select('c.id');
-  const some: Run = { n: sent.length, read: async (limit, offset) => ids(sent.slice(offset, offset + limit)) };
+  // Counted only when the page reaches them: ascending, the first pages are all mailings at 0.
+  const some: Run = {
+    n: Infinity,
+    async read(limit, offset) {
+      const candidates = p.match().where('m.last_sent_at', '>=', new Date(p.todayStart.getTime() - STAMP_SLACK_MS)).select('m.id', p.knex.raw(`${SENT_TODAY} as n`, [p.todayStart]));
+      return ids(await p.knex.from(candidates.as('c')).where('c.n', '>', 0).orderByRaw(`c.n ${p.dir}, c.id desc`).limit(limit).offset(offset).select('c.id'));
+    },
+  };
   const none: Run = {
     n: Infinity,
     read: async (limit, offset) =>
