@@ -1,7 +1,7 @@
 // A million recipients: the real server makes and starts one mailing of 1,000,000 companies through
 // the API; how long it takes against a raw INSERT … SELECT of the same rows, how much memory the
 // server needs for it against its own idle size, and whether that memory stays flat while it sends.
-//   npx tsx bench/million-recipients/index.ts [--recipients 1000000] [--send-seconds 60]
+//   npx tsx bench/million-recipients/index.ts [--recipients 1000000] [--send-seconds 120]
 import { parseArgs } from 'node:util';
 import { initORM } from '../../server/db/orm.js';
 import { SecretBox } from '../../server/security/secret-box.js';
@@ -18,7 +18,7 @@ import { seedExclusions } from './seed.js';
 import { rawLedgerInsert } from './floor.js';
 import { memoryOf, sampleRss, slopePerMinute } from './memory.js';
 
-const { values: args } = parseArgs({ options: { recipients: { type: 'string', default: '1000000' }, 'send-seconds': { type: 'string', default: '60' } } });
+const { values: args } = parseArgs({ options: { recipients: { type: 'string', default: '1000000' }, 'send-seconds': { type: 'string', default: '120' } } });
 const RECIPIENTS = Number(args.recipients);
 const SEND_SECONDS = Number(args['send-seconds']);
 const ACCOUNTS = 4;

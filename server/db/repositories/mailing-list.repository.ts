@@ -160,9 +160,14 @@ async function byColumnAscending(p: PageQuery, column: string, total: number): P
   return [...below, ...at].slice(p.offset, end);
 }
 
-/** Runs of one value each of an enumerated column, in the database's own order of that column. */
+/**
+ * Runs of one value each of an enumerated column, in the database's own order of that column. The
+ * groups are asked in index order and turned round here: MariaDB groups 100,000 mailings in
+ * descending order at twice the cost.
+ */
 async function enumRuns(p: PageQuery, column: string): Promise<Run[]> {
-  const values: { k: string; n: number | string }[] = await p.match().groupBy(column).orderBy(column, p.dir).select({ k: column }).count({ n: '*' });
+  const values: { k: string; n: number | string }[] = await p.match().groupBy(column).orderBy(column, 'asc').select({ k: column }).count({ n: '*' });
+  if (p.dir === 'desc') values.reverse();
   return values.map((v) => ({ n: Number(v.n), read: async (limit, offset) => ids(await p.match().where(column, v.k).orderBy('m.id', 'desc').limit(limit).offset(offset).select('m.id')) }));
 }
 
