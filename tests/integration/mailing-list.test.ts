@@ -9,6 +9,9 @@ import { SecretBox } from '../../server/security/secret-box.js';
 import { scratchDatabase, type TestDb } from '../support/databases.js';
 import { Factories } from '../support/factories.js';
 import { completion } from '../../server/domain/completion.js';
+import { accountStars } from '../../server/http/views/account-stars.js';
+import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
+import { SettingsSchema } from '../../server/db/entities/settings.entity.js';
 
 const todayStart = new Date('2026-03-10T00:00:00Z');
 const at = (hours: number) => new Date(todayStart.getTime() + hours * 3_600_000);
@@ -56,7 +59,7 @@ async function seed(orm: Orm) {
     // Every mailing is created with a notification; some have more.
     for (let e = 0; e < 1 + (i % 3); e++) await knex('mailing_events').insert({ mailing_id: id, at: at(-10 + e), level: 'info', kind: 'created', text: `Event ${e}` });
   }
-  return { department: north.id, owner: owners[0].id };
+  return { department: north.id, owner: owners[0].id, owners: owners.map((o) => o.id), accounts: accounts.map((a) => a.id) };
 }
 
 describe.each(['mysql', 'sqlite'] as TestDb[])('the mailing list on %s', (kind) => {
@@ -93,6 +96,22 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('the mailing list on %s', (kind) 
         }
       }
     }
+  });
+
+  // Each owner's stars, main account first, with what each account sent today (in the accounts' zone).
+  it('shows each owner\'s accounts as stars with what they sent today', async () => {
+    const em = orm.em.fork();
+    await em.nativeUpdate(SettingsSchema, { id: 1 }, { timeZone: 'UTC' });
+    const stars = await accountStars(em, fixture.owners, await settingsRepository.get(em, ''), at(2));
+    const sentBy = new Map<number, number>();
+    for (let i = 0; i < 60; i++) {
+      const account = fixture.accounts[(i % 3) * 2];
+      sentBy.set(account, (sentBy.get(account) ?? 0) + (i % 5 === 0 ? 0 : i % 4));
+    }
+    expect(fixture.owners.map((o) => stars.get(o)!.map((s) => s.id))).toEqual([fixture.accounts.slice(0, 2), fixture.accounts.slice(2, 4), fixture.accounts.slice(4, 6)]);
+    for (const list of stars.values()) for (const star of list) expect(star.sentToday, `account ${star.id}`).toBe(sentBy.get(star.id) ?? 0);
+    expect(stars.get(fixture.owners[1])![1]).toMatchObject({ light: { green: false, reason: 'disabled' } });
+    expect(stars.get(fixture.owners[2])![1]).toMatchObject({ light: { green: false, reason: 'auth_failed' } });
   });
 
   // "#N" is a mailing's id as the list shows it; digits alone are searched in names and ids.
