@@ -154,6 +154,21 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     await engine.close();
   });
 
+  // Expired claims are found through each account, and also when their account was deleted meanwhile.
+  it('turns an abandoned claim of a deleted account into uncertain after its lease', async () => {
+    const { mailing, accounts } = await setup([{ email: 'orphan@v.test' }], [{ user: 'reg9b@s.test' }]);
+    const em = t.services.orm.em.fork();
+    const [claimed] = await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 1);
+    expect(await ledgerRepository.startAttempt(em, claimed.id, '<orphan@y>', clock.now(), 60_000)).toBe(true);
+    await em.nativeUpdate(MailingRecipientSchema, { id: claimed.id }, { account: null });
+    const engine = testEngine(t, clock);
+    await clock.advance(61_000);
+    const { expireStaleClaims } = await import('../../../server/engine/recovery.js');
+    expect(await expireStaleClaims(engine.ctx)).toBe(1);
+    expect((await rows(mailing.id))[0].state).toBe('uncertain');
+    await engine.close();
+  });
+
   // A claim the dead worker never started (no Message-ID) was not tried: it goes back to the queue.
   it('puts an abandoned claim that was never started back in the queue, and sends it', async () => {
     const { mailing, accounts } = await setup([{ email: 'untried@v.test' }], [{ user: 'reg10@s.test' }]);
