@@ -117,6 +117,7 @@ try {
     bench: 'million-recipients', machine: await machine(), recipients: RECIPIENTS, accounts: ACCOUNTS, excluded: report.excluded,
     baselineInsertSeconds: round(floor.seconds, 2), preflightSeconds: round(preflightSeconds, 2), createdSeconds: round(responseSeconds, 2), activeSeconds: round(activeSeconds, 2),
     ratioToBaseline: round(responseSeconds / floor.seconds, 2), idleRssMb: round(idle.rss), preflightRssMb: round(preflightRss), creationRssMb: round(creationRss), creationPeakRssMb: round(creationPeak), runPeakRssMb: round(peak),
+    sendingSlopeMbPerMinute: slope, sendingPerSecond: round((samples[samples.length - 1].sent - samples[0].sent) / (samples[samples.length - 1].seconds - samples[0].seconds)),
     sending: { slopeMbPerMinute: slope, wholeWindowSlopeMbPerMinute: wholeSlope, samples }, targets: TARGETS, pass,
   });
 } finally {
