@@ -21,7 +21,11 @@ export async function accountPaces(em: Em, accounts: PacedAccount[], settings: S
   const calendar = { windowStart: settings.windowStart, windowEnd: settings.windowEnd, businessDays: settings.businessDays };
   // Accounts share few zones: one grouped count per zone instead of one per account.
   const byZone = new Map<string, PacedAccount[]>();
-  for (const a of accounts) byZone.set(accountZone(a, settings), [...(byZone.get(accountZone(a, settings)) ?? []), a]);
+  for (const a of accounts) {
+    const zone = accountZone(a, settings);
+    if (!byZone.has(zone)) byZone.set(zone, []);
+    byZone.get(zone)!.push(a);
+  }
   const paces = new Map<number, AccountPace>();
   for (const [zone, list] of byZone) {
     const local = DateTime.fromJSDate(now, { zone });

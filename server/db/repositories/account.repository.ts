@@ -1,20 +1,9 @@
 import type { Em } from '../orm.js';
-import type { AccountHealth } from '../../domain/account-health.js';
+import type { EmailAccount } from '../entities/email-account.entity.js';
 import { knexOf } from './ledger.repository.js';
 
 /** What an account's star shows and its light depends on. */
-export interface StarAccount {
-  id: number;
-  ownerId: number;
-  name: string;
-  main: boolean;
-  dailyLimit: number;
-  timeZone: string | null;
-  massMailEnabled: boolean;
-  health: AccountHealth;
-  healthReason: string | null;
-  nextSendAt: Date | null;
-}
+export type StarAccount = Pick<EmailAccount, 'id' | 'name' | 'main' | 'dailyLimit' | 'timeZone' | 'massMailEnabled' | 'health' | 'healthReason' | 'nextSendAt'> & { ownerId: number };
 
 export const accountRepository = {
   /**

@@ -13,7 +13,8 @@ export async function accountStars(em: Em, ownerIds: number[], settings: Setting
   const accounts = await accountRepository.forStars(em, ownerIds);
   const paces = await accountPaces(em, accounts, settings, now);
   for (const a of accounts) {
-    stars.set(a.ownerId, [...(stars.get(a.ownerId) ?? []), { id: a.id, name: a.name, main: a.main, dailyLimit: a.dailyLimit, ...paces.get(a.id)! }]);
+    if (!stars.has(a.ownerId)) stars.set(a.ownerId, []);
+    stars.get(a.ownerId)!.push({ id: a.id, name: a.name, main: a.main, dailyLimit: a.dailyLimit, ...paces.get(a.id)! });
   }
   return stars;
 }

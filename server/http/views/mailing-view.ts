@@ -17,7 +17,7 @@ import { accountStars } from './account-stars.js';
 const iso = (v: Date | number | string | null) => (v === null ? null : new Date(v).toISOString());
 
 /** The organisation's "today" for the Sent today column. */
-export const todayStart = (settings: Settings, now: Date) => DateTime.fromJSDate(now, { zone: settings.timeZone }).startOf('day').toJSDate();
+export const todayStart = (settings: Settings, now: Date) => dayStart(DateTime.fromJSDate(now, { zone: settings.timeZone })).toJSDate();
 
 /** Mailing rows as the list and the detail page show them: counters, stars and latest notifications. */
 export async function mailingDtos(em: Em, rows: MailingRow[], settings: Settings, now: Date, notificationsPer = 5): Promise<MailingDto[]> {
