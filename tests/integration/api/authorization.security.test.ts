@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevSink, type DevSink } from '../../../server/mail/dev-sink.js';
 import { apiRoutes } from '../../../server/http/routes/index.js';
 import { initTestApp, makeClient, TEST_PASSWORD, type Client, type TestApp } from '../../support/test-app.js';
+import { makeMailing, mailingState } from '../../support/mailing-fixtures.js';
+import { UserSchema } from '../../../server/db/entities/user.entity.js';
 import {
   ACTOR_KEYS,
   ACTORS,
@@ -23,7 +25,6 @@ import {
 
 /**
  * The authorisation matrix: every role × every route under /api, from one table of expectations.
- * Mailings are left out while their routes are being written.
  */
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -32,7 +33,7 @@ type Res = Awaited<ReturnType<Client['get']>>;
 /** Every route of the API as its OpenAPI document lists it, e.g. ['PATCH', '/api/companies/{id}']. */
 const ROUTES: [Method, string][] = Object.entries(apiRoutes().getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'routes', version: '1' } }).paths ?? {})
   .flatMap(([path, ops]) => Object.keys(ops ?? {}).map((op) => [op.toUpperCase(), `/api${path}`]))
-  .filter((route): route is [Method, string] => ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'].includes(route[0]) && !route[1].startsWith('/api/mailings'));
+  .filter((route): route is [Method, string] => ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'].includes(route[0]));
 
 /** Reachable without a session: signing in, the health probe and the API description. */
 const PUBLIC = new Set(['POST /api/session', 'GET /api/health', 'GET /api/openapi.json']);
@@ -78,6 +79,12 @@ const IMPORT_FOR_A = rule('only admins import rows owned by someone else; the fi
 const PREVIEW_SIG_A = rule("a preview may only use a signature the caller can see; another department's is not found (422)", [200, 200, 200, 200, 200, 422, 422]);
 const ADMIN_CREATES = rule('only admins manage users, departments and settings (403 for everyone else, whatever the id)', [201, 403, 403, 403, 403, 403, 403]);
 const ADMIN_CHANGES = rule('only admins manage users, departments and settings (403 for everyone else, whatever the id)', [200, 403, 403, 403, 403, 403, 403]);
+const MAIL_AS_A = rule("only the owner of the message and the recipients makes a mailing of them; refused with the pre-flight's reasons (422), nothing created", [422, 422, 422, 201, 422, 422, 422]);
+const MAIL_AS_B = rule("only the owner of the message and the recipients makes a mailing of them; refused with the pre-flight's reasons (422), nothing created", [422, 422, 422, 422, 422, 201, 422]);
+const OPERATE_A = rule("only the mailing's owner and admins operate it: visible to others means 403, another department 404", [200, 403, 403, 200, 403, 404, 404]);
+const OPERATE_B = rule("only the mailing's owner and admins operate it: visible to others means 403, another department 404", [200, 403, 404, 404, 404, 200, 403]);
+const COMBINE_A = rule("only the mailings' owner and admins combine them: visible to others means 403, another department 404", [201, 403, 403, 201, 403, 404, 404]);
+const COMBINE_B = rule("only the mailings' owner and admins combine them: visible to others means 403, another department 404", [201, 403, 404, 404, 404, 201, 403]);
 
 // ---------------------------------------------------------------------------------------------
 // How test names speak of a target.
@@ -111,6 +118,8 @@ interface Target {
   /** A new record for a write that succeeds, so the shared ones stay put. */
   fresh?(): Promise<number>;
   missing: number | string;
+  /** What a refused write must leave as it was, beyond the database's checksum (read before and after). */
+  state?(id: number | string): Promise<unknown>;
 }
 
 interface Row {
@@ -121,9 +130,9 @@ interface Row {
   act(a: Seat): string;
   rule: Rule;
   target?: Target;
-  body?(a: Seat): unknown;
+  body?(a: Seat, id?: number | string): unknown;
   /** More checks on a successful answer. */
-  then?(res: Res, a: MatrixActor): void;
+  then?(res: Res, a: MatrixActor): void | Promise<void>;
 }
 
 const NOUN: Record<OwnedResource, string> = { companies: 'company', contacts: 'contact', leads: 'lead', accounts: 'account', signatures: 'signature', messages: 'message' };
@@ -222,6 +231,91 @@ const ownedRows = (r: OwnedResource): Row[] => {
   return rows;
 };
 
+// ---------------------------------------------------------------------------------------------
+// Mailings: a department's mailings are its owner's, made of the owner's message and companies.
+// ---------------------------------------------------------------------------------------------
+
+/** Per department: an Active-but-error mailing (one failed, one pending recipient), a paused one, and a pair to combine. */
+const mailingsOf = {} as Record<DeptKey, { failing: number; paused: number; pair: number }>;
+/** The second mailing of a pair to combine, by the first one's id. */
+const partners = new Map<number, number>();
+const pairOf = async (dept: DeptKey) => {
+  const first = await m.mailing(dept, 'failing');
+  partners.set(first, await m.mailing(dept, 'paused'));
+  return first;
+};
+/** A mailing target: the shared one for reads and refusals, a fresh one (and its partner) for a write that succeeds. */
+const mailingTarget = (dept: DeptKey, shared: 'failing' | 'paused' | 'pair', fresh?: () => Promise<number>): Target => ({
+  dept, id: () => mailingsOf[dept][shared], fresh, missing: MISSING_ID,
+  state: (id) => Promise.all([Number(id), partners.get(Number(id))].filter((x) => x !== undefined).map((x) => mailingState(t, x))),
+});
+/** The pre-flight's and Make Massmail's request: the department's message to one of its companies. */
+const mailingRequest = (dept: DeptKey, messageId = m.records[dept].messages) => ({ messageId, start: 'paused', selections: { company: { ids: [m.records[dept].companies] } } });
+const mailingIds = () => ({ A: mailingsOf.A.failing, B: mailingsOf.B.failing });
+
+const mailingRows: Row[] = [
+  {
+    group: 'mailings', method: 'GET', route: '/api/mailings?pageSize=500', rule: EVERYONE, act: () => 'list mailings (only the departments they may see)',
+    then: (res, a) => expectOnlyVisible(res.body.items, a, mailingIds()),
+  },
+  {
+    group: 'mailings', method: 'GET', route: '/api/mailings?departmentId={dept:B}&pageSize=500', rule: EVERYONE, act: (a) => `list mailings with ?departmentId=${ofDept(a, 'B')} and get only what they may see`,
+    then: (res, a) => expectOnlyVisible(res.body.items, a, mailingIds(), visibleDepts(a).filter((d) => d === 'B')),
+  },
+  {
+    group: 'mailings', method: 'POST', route: '/api/mailings/preflight', rule: EVERYONE, body: () => mailingRequest('A'), act: (a) => `plan a mailing of ${whose(a, 'A')} message to dept A's company`,
+    then: async (res, a) => {
+      const [report] = res.body.reports;
+      if (a.key === 'ownerA') return expect(report).toMatchObject({ recipients: 1, errors: [] });
+      // Nobody else may mail dept A's company: the report refuses and names no recipient.
+      expect(report.recipients).toBe(0);
+      expect(report.errors.join(' | ')).toMatch(/No recipient can be mailed/);
+      if (visibleDepts(a).includes('A')) return;
+      // Another department's message reads exactly as a message that does not exist.
+      const missing = await a.client.post('/api/mailings/preflight', mailingRequest('A', MISSING_ID));
+      const withoutIds = (text: string) => text.replaceAll(String(MISSING_ID), '#').replaceAll(String(m.records.A.messages), '#');
+      expect(withoutIds(JSON.stringify(res.body))).toBe(withoutIds(JSON.stringify(missing.body)));
+    },
+  },
+  ...(['A', 'B'] as const).flatMap((dept): Row[] => {
+    const see = dept === 'A' ? SEE_A : SEE_B;
+    const operate = dept === 'A' ? OPERATE_A : OPERATE_B;
+    const expectStatus = (status: string) => (res: Res) => expect(res.body.status).toBe(status);
+    return [
+      {
+        group: 'mailings', method: 'POST', route: '/api/mailings', rule: dept === 'A' ? MAIL_AS_A : MAIL_AS_B, body: () => mailingRequest(dept),
+        act: (a) => `make a mailing of ${whose(a, dept)} message to dept ${dept}'s company`, then: (res, a) => expect(res.body.mailings.map((x: { ownerId: number }) => x.ownerId)).toEqual([a.user.id]),
+      },
+      { group: 'mailings', method: 'GET', route: '/api/mailings/{id}', rule: see, target: mailingTarget(dept, 'failing'), act: (a) => `GET ${whose(a, dept)} mailing` },
+      {
+        group: 'mailings', method: 'GET', route: '/api/mailings/{id}/recipients', rule: see, target: mailingTarget(dept, 'failing'), act: (a) => `list the recipients of ${whose(a, dept)} mailing`,
+        then: (res) => expect(res.body.items.map((r: { state: string }) => r.state)).toEqual(['failed', 'pending']),
+      },
+      {
+        group: 'mailings', method: 'GET', route: '/api/mailings/{id}/notifications', rule: see, target: mailingTarget(dept, 'failing'), act: (a) => `read the notifications of ${whose(a, dept)} mailing`,
+        then: (res) => expect(res.body.items.map((n: { kind: string }) => n.kind)).toContain('created'),
+      },
+      { group: 'mailings', method: 'POST', route: '/api/mailings/{id}/pause', rule: operate, target: mailingTarget(dept, 'failing', () => m.mailing(dept, 'failing')), act: (a) => `pause ${whose(a, dept)} mailing`, then: expectStatus('paused') },
+      { group: 'mailings', method: 'POST', route: '/api/mailings/{id}/resume', rule: operate, target: mailingTarget(dept, 'paused', () => m.mailing(dept, 'paused')), act: (a) => `resume ${whose(a, dept)} mailing`, then: expectStatus('active') },
+      { group: 'mailings', method: 'POST', route: '/api/mailings/{id}/cancel', rule: operate, target: mailingTarget(dept, 'failing', () => m.mailing(dept, 'failing')), act: (a) => `cancel ${whose(a, dept)} mailing`, then: expectStatus('cancelled') },
+      {
+        group: 'mailings', method: 'POST', route: '/api/mailings/{id}/restart', rule: operate, target: mailingTarget(dept, 'failing', () => m.mailing(dept, 'failing')), body: () => ({}),
+        act: (a) => `restart ${whose(a, dept)} mailing`, then: (res) => expect(res.body).toMatchObject({ status: 'active', progress: { failed: 0, pending: 2 } }),
+      },
+      {
+        // The owner's account listens nowhere: the answer is the SMTP outcome, not a refusal.
+        group: 'mailings', method: 'POST', route: '/api/mailings/{id}/test', rule: operate, target: mailingTarget(dept, 'failing'), body: () => ({ email: 'test-send@matrix.test' }),
+        act: (a) => `send a test of ${whose(a, dept)} mailing`, then: (res) => expect(res.body).toMatchObject({ ok: false, messageId: null }),
+      },
+      {
+        group: 'mailings', method: 'POST', route: '/api/mailings/combine', rule: dept === 'A' ? COMBINE_A : COMBINE_B, target: mailingTarget(dept, 'pair', () => pairOf(dept)),
+        body: (_a, id) => ({ ids: [id, partners.get(Number(id)) ?? MISSING_ID - 1] }), act: (a) => `combine two of ${whose(a, dept)} mailings`,
+        then: (res) => expect(res.body).toMatchObject({ status: 'active', total: 2 }),
+      },
+    ];
+  }),
+];
+
 const TABLE: Row[] = [
   { group: 'session', method: 'GET', route: '/api/session', rule: EVERYONE, act: () => 'read their own session', then: (res, a) => expect(res.body.id).toBe(a.user.id) },
   ...OWNED.flatMap(ownedRows),
@@ -288,6 +382,7 @@ const TABLE: Row[] = [
     group: 'outbox', method: 'GET', route: '/api/outbox/{id}', rule: dept === 'A' ? SEE_A : SEE_B, target: { dept, id: () => mails[dept], missing: MISSING_MAIL },
     act: (a) => `read mail sent from ${ofDept(a, dept)}`,
   })),
+  ...mailingRows,
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -302,7 +397,7 @@ const pathOf = (route: string, id?: number | string) =>
     .replace(/\{dept:([AB])\}/, (_, d: DeptKey) => String(m.departments[d].id));
 
 async function run(row: Row, client: Client, a: Seat, id?: number | string): Promise<Res> {
-  return client.send(row.method, pathOf(row.route, id), row.body?.(a));
+  return client.send(row.method, pathOf(row.route, id), row.body?.(a, id));
 }
 
 async function sendMail(from: string, subject: string) {
@@ -327,6 +422,7 @@ beforeAll(async () => {
   const outbox = (await admin.get('/api/outbox')).body.items as { id: string; subject: string }[];
   for (const d of ['A', 'B'] as const) mails[d] = outbox.find((e) => e.subject === `Mail of dept ${d}`)!.id;
   settings = (await admin.get('/api/settings')).body;
+  for (const d of ['A', 'B'] as const) mailingsOf[d] = { failing: await m.mailing(d, 'failing'), paused: await m.mailing(d, 'paused'), pair: await pairOf(d) };
 });
 afterAll(async () => {
   await t?.close();
@@ -354,6 +450,7 @@ describe('the authorisation matrix', () => {
             const id = expected < 400 && row.target?.fresh ? await row.target.fresh() : row.target?.id();
             const refusedWrite = row.method !== 'GET' && expected >= 400;
             const before = refusedWrite ? await databaseFingerprint(t.services.orm) : '';
+            const stateBefore = refusedWrite && id !== undefined ? await row.target?.state?.(id) : undefined;
             const res = await run(row, a.client, a, id);
             expect(res.status, res.text.slice(0, 300)).toBe(expected);
             if (expected < 400) return row.then?.(res, a);
@@ -363,6 +460,7 @@ describe('the authorisation matrix', () => {
               const missing = await run(row, a.client, a, row.target.missing);
               expect(missing.status, 'the same answer as for a missing id').toBe(res.status);
             }
+            if (refusedWrite && id !== undefined && row.target?.state) expect(await row.target.state(id), 'the target is as it was').toEqual(stateBefore);
             if (refusedWrite) expect(await databaseFingerprint(t.services.orm), 'a refused write changes nothing').toBe(before);
           });
         }
@@ -387,6 +485,32 @@ describe('anonymous requests', () => {
     expect((await m.anonymous.get('/api/openapi.json')).status).toBe(200);
     expect((await m.anonymous.post('/api/session', { email: m.actors.colleagueA.user.email, password: TEST_PASSWORD })).status).toBe(200);
     expect((await m.anonymous.delete('/api/session')).status).toBe(200);
+  });
+});
+
+describe('deactivated users', () => {
+  let client: Client;
+  /** The deactivated user's own mailing: signed in and active, they could operate it. */
+  let own: number;
+
+  beforeAll(async () => {
+    const f = t.factories;
+    const user = await f.user('sales_manager', m.departments.A.id);
+    await f.account(user, { smtpPort: m.closedPort });
+    const companyIds = [(await f.company(user)).id, (await f.company(user)).id];
+    own = await makeMailing(t, { owner: user, messageId: (await f.message(user)).id, companyIds, state: 'failing' });
+    client = await t.signIn(user.email);
+    // Deactivated behind its back: the session row stays, only the user's flag changes.
+    await t.services.orm.em.fork().nativeUpdate(UserSchema, { id: user.id }, { active: false });
+  });
+
+  // A deactivated user's session opens nothing, not even their own mailing: 401 and nothing changes.
+  it.each(ROUTES.filter(([method, path]) => !PUBLIC.has(`${method} ${path}`) && `${method} ${path}` !== IDEMPOTENT_SIGN_OUT))('%s %s → 401', async (method, route) => {
+    const before = await databaseFingerprint(t.services.orm);
+    const res = await client.send(method, route.replace('{id}', route.startsWith('/api/mailings/') ? String(own) : '1'), method === 'GET' || method === 'DELETE' ? undefined : {});
+    expect(res.status, res.text).toBe(401);
+    expect(res.body.error).toMatch(/sign in/i);
+    expect(await databaseFingerprint(t.services.orm)).toBe(before);
   });
 });
 
@@ -417,7 +541,7 @@ describe('CSRF', () => {
       // The admin's own request would succeed, so only the token can be why it is refused.
       const id = row?.target?.fresh ? await row.target.fresh() : row?.target?.id();
       const before = await databaseFingerprint(t.services.orm);
-      const res = await client().send(method, pathOf(route, id), row?.body?.(admin) ?? (method === 'DELETE' ? undefined : {}));
+      const res = await client().send(method, pathOf(route, id), row?.body?.(admin, id) ?? (method === 'DELETE' ? undefined : {}));
       expect(res.status, res.text).toBe(403);
       expect(res.body.error).toMatch(/x-csrf-token/);
       expect(await databaseFingerprint(t.services.orm)).toBe(before);
