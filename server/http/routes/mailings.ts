@@ -25,7 +25,7 @@ const tags = ['mailings'];
 
 async function loadVisible(em: Em, actor: AuthUser, id: number): Promise<Mailing> {
   const mailing = await em.findOne(MailingEntity, { id }, { populate: ['owner'] });
-  if (!mailing || !canSee(actor, { ownerId: mailing.owner.id, departmentId: mailing.department.id })) throw notFound('Mailing');
+  if (!mailing || !canSee(actor, { ownerId: mailing.owner.id, departmentId: mailing.department.id })) throw notFound(`Mailing #${id}`);
   return mailing;
 }
 async function loadChangeable(em: Em, actor: AuthUser, id: number): Promise<Mailing> {
@@ -159,9 +159,8 @@ export function mailingRoutes(testSends = new SlidingWindow(20, 3_600_000)) {
     .openapi(combine, async (c) => {
       const { em } = c.var;
       const actor = c.var.user!;
-      const ids = [...new Set(c.req.valid('json').ids)];
       const mailings: Mailing[] = [];
-      for (const id of ids) mailings.push(await loadChangeable(em, actor, id));
+      for (const id of c.req.valid('json').ids) mailings.push(await loadChangeable(em, actor, id));
       const result = await ops.combine(engineOf(c), em, mailings, actor.name);
       await wake(c, result.accounts);
       return c.json(await detail(c, result.mailing.id), 201);

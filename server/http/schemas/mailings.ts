@@ -107,6 +107,8 @@ export const LedgerQuery = listQuery(['id', 'email', 'state', 'sentAt']).extend(
 export const RestartSchema = z.object({ includeUncertain: z.boolean().default(false) }).strict();
 export const TestSendSchema = z.object({ email: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'Invalid e-mail address' })) }).strict();
 export const TestSendResultSchema = z.object({ ok: z.boolean(), reply: z.string(), messageId: z.string().nullable() }).openapi('TestSendResult');
-export const CombineSchema = z.object({ ids: z.array(idField).min(2).max(100) }).strict();
+export const CombineSchema = z
+  .object({ ids: z.array(idField).min(2).max(100).refine((ids) => new Set(ids).size === ids.length, { message: 'Each mailing may be listed only once' }) })
+  .strict();
 export const CreateResultSchema = z.object({ mailings: z.array(MailingSchema), reports: z.array(PreflightSchema) }).openapi('CreateMailingsResult');
 export const PreflightResultSchema = z.object({ reports: z.array(PreflightSchema) }).openapi('PreflightResult');

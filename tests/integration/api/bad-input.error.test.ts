@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initTestApp, type TestApp } from '../../support/test-app.js';
 import { buildRoleMatrix, databaseFingerprint, type ActorKey, type RoleMatrix } from '../../support/role-matrix.js';
+import { makeMailing, type MailingFixtureState } from '../../support/mailing-fixtures.js';
 
 /**
  * Bad input, route by route, generated from tables: every case must get a 4xx (never a 5xx) with
  * a JSON `{ error }` that says what is wrong, naming the field when one field is at fault, and a
- * refused write must leave every table as it was. Mailings are left out while being written.
+ * refused write must leave every table as it was.
  */
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -20,7 +21,7 @@ interface Case {
   body?(): unknown;
   raw?(): { text: string; type: string };
   status: number;
-  /** The field the error must name (null: the request as a whole is wrong). */
+  /** The field the error must name (null: the request as a whole is wrong; for a business rule, the words that name it). */
   field: string | null;
   /** Where the field is named: in `error`, or per row in `details` (CSV imports). */
   namedIn?: 'error' | 'details';
@@ -55,7 +56,7 @@ interface BodySpec {
   bad?: Bad[];
 }
 
-/** Values that exist only at run time (ids of the matrix) are written as functions. */
+/** Values that exist only at run time (ids of the matrix) are written as functions; `field` is the field named, or for a business rule the words that name it. */
 type Bad = [what: string, change: Record<string, unknown>, field: string | null, status?: number];
 const evaluate = (change: Record<string, unknown>) => Object.fromEntries(Object.entries(change).map(([k, v]) => [k, typeof v === 'function' ? v() : v]));
 const colleague = () => m.actors.colleagueA.user.id;
@@ -126,7 +127,7 @@ const RECIPIENT_BAD: Record<RecipientKind, Bad[]> = {
 };
 
 /** Ids the valid bodies refer to, filled in by beforeAll (the cases are generated from the bodies' shapes before). */
-const ids = { companyA: 0, departmentA: 0 };
+const ids = { companyA: 0, departmentA: 0, messageA: 0 };
 
 const company = () => ({ name: `Acme ${next()}`, email: 'info@acme.test', country: 'Spain', website: 'https://acme.test', vip: false, massMailing: true, disqualified: false });
 const contact = () => ({ firstName: 'Jane', lastName: 'Doe', title: 'Buyer', email: 'jane@acme.test', companyId: ids.companyA, vip: false });
@@ -147,6 +148,83 @@ const LIQUID_ERRORS: Bad[] = [
   ['a render of a server file in the subject', { subject: '{% render "package.json" %}' }, 'subject', 400],
   ['a layout of a server file in the text', { text: '{% layout "package.json" %}x' }, 'text', 400],
   ['an include of a file that does not exist', { html: '{% include "no-such-partial" %}' }, 'html', 400],
+];
+
+// Mailings: dept A's owner acts on their own mailings, each in a state where only the input is wrong.
+
+/** Dept A's owner's mailings, one per state, made by beforeAll; refused requests leave them as they are. */
+const mailingsIn = {} as Record<MailingFixtureState, number>;
+/** Two more of dept A's owner's mailings that could be combined (the valid combine body), one of another message, and one of dept B. */
+const combinable = { first: 0, second: 0, otherMessage: 0, deptB: 0 };
+
+const mailingRequest = () => ({ messageId: ids.messageA, name: 'News', selections: { company: { ids: [ids.companyA] } }, start: 'paused' });
+const selection = (company: unknown): Record<string, unknown> => ({ selections: { company } });
+/** What the schema of a mailing request refuses: the pre-flight and Make Massmail alike. */
+const MAILING_REQUEST_BAD: Bad[] = [
+  ['no recipient type selected', { selections: {} }, 'selections'],
+  ['an unknown recipient type', { selections: { robot: { ids: [1] } } }, 'robot'],
+  ['a selection of both ids and a filter', selection({ ids: [1], filter: {} }), 'selections.company'],
+  ['a selection of neither ids nor a filter', selection({}), 'selections.company'],
+  ['an empty list of recipient ids', selection({ ids: [] }), 'selections.company.ids'],
+  ['100 001 recipient ids', selection({ ids: Array.from({ length: 100_001 }, (_, i) => i + 1) }), 'selections.company.ids'],
+  ['recipient id zero', selection({ ids: [0] }), 'selections.company.ids.0'],
+  ['a recipient id beyond 32 bits', selection({ ids: [2 ** 31] }), 'selections.company.ids.0'],
+  ['a recipient id as a string', selection({ ids: ['1'] }), 'selections.company.ids.0'],
+  ['a recipient id as a fraction', selection({ ids: [1.5] }), 'selections.company.ids.0'],
+  ['recipient ids as an object', selection({ ids: { 0: 1 } }), 'selections.company.ids'],
+  ['an unknown filter field', selection({ filter: { passwordHash: 'x' } }), 'passwordHash'],
+  ['a filter search of 201 characters', selection({ filter: { q: 'x'.repeat(201) } }), 'selections.company.filter.q'],
+  ['a filter VIP flag that is no flag', selection({ filter: { vip: 'maybe' } }), 'selections.company.filter.vip'],
+  ['a filter department that is no id', selection({ filter: { departmentId: 'abc' } }), 'selections.company.filter.departmentId'],
+  ['a filter country of 81 characters', selection({ filter: { country: 'x'.repeat(81) } }), 'selections.company.filter.country'],
+  ['an unknown start', { start: 'now' }, 'start'],
+  ['message id zero', { messageId: 0 }, 'messageId'],
+  ['a message id beyond 32 bits', { messageId: 2 ** 31 }, 'messageId'],
+  ['signature id zero', { signatureId: 0 }, 'signatureId'],
+];
+/** What Make Massmail refuses after reading the database (the pre-flight reports the same as errors, with 200). */
+const MAILING_CREATE_BAD: Bad[] = [
+  ['a message that does not exist', { messageId: MISSING_ID }, `Message ${MISSING_ID} not found`, 422],
+  ["another department's message", { messageId: () => m.records.B.messages }, 'not found', 422],
+  ["another department's signature", { signatureId: () => m.records.B.signatures }, 'is not one of yours', 422],
+  ["only another department's companies", { selections: () => ({ company: { ids: [m.records.B.companies] } }) }, 'No recipient can be mailed', 422],
+  ['only companies that do not exist', selection({ ids: [MISSING_ID] }), 'No recipient can be mailed', 422],
+];
+const combining = (...list: (() => number)[]) => ({ ids: () => list.map((id) => id()) });
+const COMBINE_BAD: Bad[] = [
+  ['one mailing', combining(() => combinable.first), 'ids'],
+  ['101 mailings', { ids: Array.from({ length: 101 }, (_, i) => i + 1) }, 'ids'],
+  ['mailing id zero', combining(() => 0, () => combinable.first), 'ids.0'],
+  ['a mailing id beyond 32 bits', combining(() => combinable.first, () => 2 ** 31), 'ids.1'],
+  ['a mailing id as a string', { ids: ['1', '2'] }, 'ids.0'],
+  ['the same mailing twice', combining(() => combinable.first, () => combinable.first), 'ids'],
+  ['a mailing listed twice among others', combining(() => combinable.first, () => combinable.second, () => combinable.first), 'ids'],
+  ['a mailing that does not exist', combining(() => combinable.first, () => MISSING_ID), `Mailing #${MISSING_ID} not found`, 404],
+  // Another department's mailing reads exactly as one that does not exist.
+  ["another department's mailing", combining(() => combinable.first, () => combinable.deptB), 'not found', 404],
+  ['mailings of different messages', combining(() => combinable.first, () => combinable.otherMessage), 'same newsletter message', 422],
+  ['a finished mailing', combining(() => combinable.first, () => mailingsIn.done), 'Finished mailings cannot be combined', 422],
+  ['a cancelled mailing', combining(() => combinable.first, () => mailingsIn.cancelled), 'Finished mailings cannot be combined', 422],
+];
+const MAILING_SPECS: BodySpec[] = [
+  ...(['/api/mailings/preflight', '/api/mailings'] as const).map(
+    (route): BodySpec => ({
+      as: 'ownerA', method: 'POST', route, path: () => route, valid: mailingRequest, required: ['messageId', 'selections'], nullable: ['signatureId'], limits: { name: 200 },
+      bad: [...MAILING_REQUEST_BAD, ...(route === '/api/mailings' ? MAILING_CREATE_BAD : [])],
+    }),
+  ),
+  {
+    as: 'ownerA', method: 'POST', route: '/api/mailings/{id}/restart', path: () => `/api/mailings/${mailingsIn.failing}/restart`,
+    valid: () => ({ includeUncertain: true }), required: [],
+  },
+  {
+    as: 'ownerA', method: 'POST', route: '/api/mailings/{id}/test', path: () => `/api/mailings/${mailingsIn.failing}/test`,
+    valid: () => ({ email: 'someone@example.com' }), required: ['email'], limits: { email: 254 }, bad: badEmails('email'),
+  },
+  {
+    as: 'ownerA', method: 'POST', route: '/api/mailings/combine', path: () => '/api/mailings/combine',
+    valid: () => ({ ids: [combinable.first, combinable.second] }), required: ['ids'], bad: COMBINE_BAD,
+  },
 ];
 
 const BODY_SPECS: BodySpec[] = [
@@ -270,6 +348,7 @@ const BODY_SPECS: BodySpec[] = [
     as: 'anonymous', method: 'POST', route: '/api/session', path: () => '/api/session',
     valid: () => ({ email: 'someone@crm.test', password: 'wrong-but-well-formed' }), required: ['email', 'password'], limits: { email: 254, password: 200 },
   },
+  ...MAILING_SPECS,
 ];
 
 /** A signature of the colleague in dept A: not one the owner of dept A's message may use. */
@@ -304,6 +383,10 @@ const ID_ROUTES: IdRoute[] = [
   }),
   { method: 'POST', route: '/api/accounts/{id}/test', as: 'ownerA' },
   { method: 'GET', route: '/api/messages/{id}/preview', as: 'ownerA' },
+  ...['', '/recipients', '/notifications'].map((tail): IdRoute => ({ method: 'GET', route: `/api/mailings/{id}${tail}`, as: 'ownerA' })),
+  ...['pause', 'resume', 'cancel'].map((op): IdRoute => ({ method: 'POST', route: `/api/mailings/{id}/${op}`, as: 'ownerA' })),
+  { method: 'POST', route: '/api/mailings/{id}/restart', as: 'ownerA', body: () => ({}) },
+  { method: 'POST', route: '/api/mailings/{id}/test', as: 'ownerA', body: () => ({ email: 'someone@example.com' }) },
 ];
 /** Rename bodies the resources accept, so only the id is wrong. */
 const RENAME: Record<string, Record<string, unknown>> = { contacts: { firstName: 'Renamed' }, leads: { firstName: 'Renamed' } };
@@ -346,6 +429,18 @@ const RECIPIENT_FILTERS: [string, string][] = [
   [`country=${'x'.repeat(81)}`, 'country'],
 ];
 
+const MAILING_FILTERS: [string, string][] = [
+  ...OWNER_FILTER,
+  ['departmentId=abc', 'departmentId'],
+  ['departmentId=0', 'departmentId'],
+  ['departmentId=99999999999', 'departmentId'],
+  ['vip=maybe', 'vip'],
+  ['status=running', 'status'],
+  ['status=', 'status'],
+  ['recipientType=robot', 'recipientType'],
+  ['sort=owner_id', 'sort'],
+];
+
 const QUERY_ROUTES: [string, [string, string][]][] = [
   ['/api/companies', [...PAGING, ...RECIPIENT_FILTERS]],
   ['/api/contacts', [...PAGING, ...RECIPIENT_FILTERS, ['companyId=abc', 'companyId'], ['companyId=0', 'companyId'], ['companyId=99999999999', 'companyId']]],
@@ -355,12 +450,17 @@ const QUERY_ROUTES: [string, [string, string][]][] = [
   ['/api/messages', [...PAGING, ...OWNER_FILTER]],
   ['/api/messages/{id}/preview', [['recipientType=robot', 'recipientType'], ['recipientType=', 'recipientType']]],
   ['/api/outbox', [['page=0', 'page'], ['pageSize=201', 'pageSize'], ['pageSize=abc', 'pageSize'], [`q=${'x'.repeat(201)}`, 'q']]],
+  ['/api/mailings', [...PAGING, ...MAILING_FILTERS]],
+  ['/api/mailings/{id}/recipients', [...PAGING, ['state=lost', 'state'], ['state=', 'state'], ['sort=name', 'sort']]],
+  ['/api/mailings/{id}/notifications', [['page=0', 'page'], ['page=abc', 'page'], ['page=100001', 'page'], ['pageSize=0', 'pageSize'], ['pageSize=501', 'pageSize']]],
 ];
+/** The record a route's `{id}` names: its own kind, owned by dept A's owner. */
+const idFor = (route: string) => (route.startsWith('/api/mailings/') ? mailingsIn.failing : m.records.A.messages);
 
 const queryCases = (): Case[] =>
   QUERY_ROUTES.flatMap(([route, bad]) =>
     bad.map(([query, field]): Case => ({
-      what: `${route}?${query.slice(0, 30)}`, as: 'ownerA', method: 'GET', path: () => `${route.replace('{id}', String(m.records.A.messages))}?${query}`, status: 400, field,
+      what: `${route}?${query.slice(0, 30)}`, as: 'ownerA', method: 'GET', path: () => `${route.replace('{id}', String(idFor(route)))}?${query}`, status: 400, field,
     })),
   );
 
@@ -397,6 +497,37 @@ const importCases = (): Case[] =>
   );
 
 // ---------------------------------------------------------------------------------------------
+// Operations on a mailing in a state they do not apply to: 409, saying the state.
+// ---------------------------------------------------------------------------------------------
+
+/** [operation, the state of the mailing, what the error must say, the restart's body] */
+const WRONG_STATE: [op: 'pause' | 'resume' | 'cancel' | 'restart', state: MailingFixtureState, says: string, body?: Record<string, unknown>][] = [
+  ['pause', 'paused', 'is paused; it cannot be paused'],
+  ['pause', 'interrupted', 'is interrupted; it cannot be paused'],
+  ['pause', 'done', 'is done; it cannot be paused'],
+  ['pause', 'cancelled', 'is cancelled; it cannot be paused'],
+  ['resume', 'active', 'is active; it cannot be resumed'],
+  ['resume', 'failing', 'is active error; it cannot be resumed'],
+  ['resume', 'done', 'is done; it cannot be resumed'],
+  ['resume', 'cancelled', 'is cancelled; it cannot be resumed'],
+  ['cancel', 'done', 'is done; it cannot be cancelled'],
+  ['cancel', 'cancelled', 'is cancelled; it cannot be cancelled'],
+  ['restart', 'cancelled', 'is cancelled; it cannot be restarted', {}],
+  ['restart', 'active', 'has no failed recipients to send again', {}],
+  ['restart', 'paused', 'has no failed recipients to send again', {}],
+  ['restart', 'interrupted', 'has no failed recipients to send again', {}],
+  ['restart', 'done', 'has no failed recipients to send again', {}],
+  ['restart', 'active', 'has no failed or uncertain recipients to send again', { includeUncertain: true }],
+];
+const STATE_WORDS: Record<MailingFixtureState, string> = { active: 'an active', failing: 'an active-but-error', paused: 'a paused', interrupted: 'an interrupted', done: 'a done', cancelled: 'a cancelled' };
+
+const stateCases = (): Case[] =>
+  WRONG_STATE.map(([op, state, says, body]): Case => ({
+    what: `${op} ${STATE_WORDS[state]} mailing${body?.includeUncertain ? ' (uncertain ones included)' : ''}`, as: 'ownerA', method: 'POST',
+    path: () => `/api/mailings/${mailingsIn[state]}/${op}`, body: body && (() => body), status: 409, field: says,
+  }));
+
+// ---------------------------------------------------------------------------------------------
 // Running them.
 // ---------------------------------------------------------------------------------------------
 
@@ -405,13 +536,20 @@ const GROUPS: [string, () => Case[]][] = [
   ['ids in paths', idCases],
   ['query strings', queryCases],
   ['CSV imports', importCases],
+  ['mailing operations in the wrong state', stateCases],
 ];
 
 beforeAll(async () => {
   t = await initTestApp();
   m = await buildRoleMatrix(t);
-  Object.assign(ids, { companyA: m.records.A.companies, departmentA: m.departments.A.id });
+  Object.assign(ids, { companyA: m.records.A.companies, departmentA: m.departments.A.id, messageA: m.records.A.messages });
   colleagueSignature = (await t.factories.signature(m.actors.colleagueA.user)).id;
+  for (const state of Object.keys(STATE_WORDS) as MailingFixtureState[]) mailingsIn[state] = await m.mailing('A', state);
+  const otherMessage = (await t.factories.message(m.owners.A)).id;
+  Object.assign(combinable, {
+    first: await m.mailing('A', 'active'), second: await m.mailing('A', 'paused'), deptB: await m.mailing('B', 'active'),
+    otherMessage: await makeMailing(t, { owner: m.owners.A, messageId: otherMessage, companyIds: [m.records.A.companies], state: 'active' }),
+  });
 });
 afterAll(() => t?.close());
 
