@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { ZodType } from 'zod';
+import { idQuery, wholeNumberQuery } from './schemas/fields.js';
 
 /** Small builders so every route declares its contract the same way. */
 
@@ -30,10 +31,13 @@ export const jsonBody = <T extends ZodType>(schema: T) => ({
 });
 
 export const IdParams = z.object({
-  id: z.coerce.number().int().positive().max(2_147_483_647).openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
+  id: idQuery.openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
 });
 
 export const OkSchema = z.object({ ok: z.literal(true) });
+
+/** The page number of a list. */
+export const pageQuery = wholeNumberQuery(1, 100_000).default(1);
 
 /** Query parameters every list accepts. */
 export const listQuery = <S extends readonly [string, ...string[]]>(sortable: S) =>
@@ -41,8 +45,8 @@ export const listQuery = <S extends readonly [string, ...string[]]>(sortable: S)
     q: z.string().trim().max(200).optional(),
     sort: z.enum(sortable).optional(),
     dir: z.enum(['asc', 'desc']).optional(),
-    page: z.coerce.number().int().min(1).max(100_000).default(1),
-    pageSize: z.coerce.number().int().min(1).max(500).default(50),
+    page: pageQuery,
+    pageSize: wholeNumberQuery(1, 500).default(50),
   });
 
 export const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');

@@ -3,7 +3,8 @@ import type { Context } from 'hono';
 import { createRouter } from '../router.js';
 import type { AppEnv, AuthUser } from '../env.js';
 import { ApiError, notFound } from '../errors.js';
-import { errorResponses, IdParams, json, jsonBody, pageOf } from '../openapi.js';
+import { errorResponses, IdParams, json, jsonBody, pageOf, pageQuery } from '../openapi.js';
+import { wholeNumberQuery } from '../schemas/fields.js';
 import { requireUser } from '../middleware/session.js';
 import * as S from '../schemas/mailings.js';
 import { mailingDetail, mailingDtos, todayStart } from '../views/mailing-view.js';
@@ -53,7 +54,7 @@ const create = createRoute({
 });
 const get = createRoute({ method: 'get', path: '/{id}', tags, summary: 'One mailing with its live progress', request: { params: IdParams }, responses: { 200: json(S.MailingDetailSchema, 'The mailing'), ...errorResponses } });
 const recipients = createRoute({ method: 'get', path: '/{id}/recipients', tags, summary: 'The mailing\'s recipients by state, with their last SMTP reply', request: { params: IdParams, query: S.LedgerQuery }, responses: { 200: json(pageOf(S.LedgerRowSchema), 'One page'), ...errorResponses } });
-const events = createRoute({ method: 'get', path: '/{id}/notifications', tags, summary: 'The mailing\'s notifications and errors, newest first', request: { params: IdParams, query: z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1), pageSize: z.coerce.number().int().min(1).max(500).default(100) }) }, responses: { 200: json(pageOf(S.NotificationSchema), 'One page'), ...errorResponses } });
+const events = createRoute({ method: 'get', path: '/{id}/notifications', tags, summary: 'The mailing\'s notifications and errors, newest first', request: { params: IdParams, query: z.object({ page: pageQuery, pageSize: wholeNumberQuery(1, 500).default(100) }) }, responses: { 200: json(pageOf(S.NotificationSchema), 'One page'), ...errorResponses } });
 const combine = createRoute({ method: 'post', path: '/combine', tags, summary: 'Merge mailings with the same message, recipient type and owner', request: { body: jsonBody(S.CombineSchema) }, responses: { 201: json(S.MailingDetailSchema, 'The combined mailing'), ...errorResponses } });
 const test = createRoute({
   method: 'post', path: '/{id}/test', tags, summary: 'Send the message to any address, rendered as a real send', request: { params: IdParams, body: jsonBody(S.TestSendSchema) },

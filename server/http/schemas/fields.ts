@@ -8,8 +8,19 @@ export const MAX_ID = 2_147_483_647;
 /** A reference to another row in a JSON body. */
 export const idField = z.number().int().positive().max(MAX_ID);
 
+/**
+ * A whole number written in decimal digits, as a path or query string carries it. `Number()`
+ * would also take "0x10", "1e1", " 5" and "+5": each is refused rather than read as another number.
+ */
+export const wholeNumberQuery = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,10}$/, { message: 'Must be a whole number written in digits' })
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
 /** An id filter in a query string. */
-export const idQuery = z.coerce.number().int().positive().max(MAX_ID);
+export const idQuery = wholeNumberQuery(1, MAX_ID);
 
 export const nameField = (max: number) => z.string().trim().min(1).max(max);
 

@@ -1,4 +1,6 @@
 import { z } from '@hono/zod-openapi';
+import { pageQuery } from '../openapi.js';
+import { wholeNumberQuery } from './fields.js';
 
 /** Contracts of the development mail sink's outbox: what demo mailings "sent". */
 
@@ -21,8 +23,8 @@ export const OutboxMessageSchema = OutboxEntrySchema.extend({
 
 export const OutboxListQuery = z.object({
   q: z.string().trim().max(200).optional(),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  page: pageQuery,
+  pageSize: wholeNumberQuery(1, 200).default(50),
 });
 
 export const OutboxIdParams = z.object({

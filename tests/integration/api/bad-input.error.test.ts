@@ -364,6 +364,11 @@ const BAD_IDS: [string, string][] = [
   ['-1', 'a negative number'],
   ['1.5', 'a fraction'],
   ['99999999999', 'a number beyond 32 bits'],
+  // Number() reads each of these as a valid id; they are not digits.
+  ['0x10', 'a hexadecimal number'],
+  ['1e1', 'an exponent'],
+  ['+5', 'a signed number'],
+  ['%205', 'a leading space'],
 ];
 
 interface IdRoute {
@@ -407,6 +412,8 @@ const PAGING: [string, string][] = [
   ['page=abc', 'page'],
   ['page=100001', 'page'],
   ['page=1.5', 'page'],
+  ['page=0x2', 'page'],
+  ['pageSize=1e1', 'pageSize'],
   ['pageSize=0', 'pageSize'],
   ['pageSize=501', 'pageSize'],
   ['pageSize=abc', 'pageSize'],
@@ -419,6 +426,7 @@ const OWNER_FILTER: [string, string][] = [
   ['ownerId=abc', 'ownerId'],
   ['ownerId=0', 'ownerId'],
   ['ownerId=99999999999', 'ownerId'],
+  ['ownerId=0b11', 'ownerId'],
 ];
 const RECIPIENT_FILTERS: [string, string][] = [
   ...OWNER_FILTER,
