@@ -57,9 +57,10 @@ beforeAll(async () => {
   await t.factories.user('sales_manager', north.id, { email: 'ben@out.test' });
   const cleo = await t.factories.user('sales_manager', south.id, { email: 'cleo@out.test' });
   await t.factories.account(cleo, { fromEmail: 'cleo@south.test', smtpPort: sink.port });
-  // Anna gives her own account Cleo's address as its From.
-  await t.factories.account(anna, { fromEmail: 'cleo@south.test', smtpPort: sink.port });
+  const annaAccount = await t.factories.account(anna, { fromEmail: 'anna@north.test', smtpPort: sink.port });
   [manager_, anna_, ben_, cleo_] = await Promise.all(['cm', 'anna', 'ben', 'cleo'].map((n) => t.signIn(`${n}@out.test`)));
+  // Anna gives her own account Cleo's address as its From.
+  expect((await anna_.patch(`/api/accounts/${annaAccount.id}`, { fromEmail: 'cleo@south.test' })).status).toBe(200);
   cleoMailing = await mailingOf(cleo, SUBJECTS.cleoSent);
   annaMailing = await mailingOf(anna, SUBJECTS.annaTest);
 
