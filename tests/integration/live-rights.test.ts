@@ -1,21 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { io as connect, type Socket } from 'socket.io-client';
+import { io as connect } from 'socket.io-client';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boot, type Running } from '../../server/boot.js';
 import { loadConfig } from '../../server/config.js';
-import type { ClientToServer, ServerToClient, SubscribeReply } from '../../server/live/protocol.js';
 import { createMailings } from '../../server/engine/create-mailings.js';
 import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
 import type { User } from '../../server/db/entities/user.entity.js';
 import { scratchDatabase } from '../support/databases.js';
 import { Factories } from '../support/factories.js';
 import { TEST_PASSWORD } from '../support/test-app.js';
+import { connected, dropConnection, watch, type LiveClient as Client } from '../support/live-client.js';
 
 /** Socket rooms follow a user's rights as they change, not the rights the socket joined with. */
-
-type Client = Socket<ServerToClient, ClientToServer>;
 
 const PUBLIC_URL = 'https://mail.example.test';
 
@@ -41,18 +39,6 @@ function client(cookie: string, origin?: string): Client {
   return socket;
 }
 
-const connected = (s: Client) => new Promise<void>((ok, fail) => {
-  if (s.connected) return ok();
-  s.once('connect', () => ok());
-  s.once('connect_error', fail);
-});
-const watch = (s: Client, id: number) => new Promise<SubscribeReply>((ok) => s.emit('mailing:watch', id, ok));
-/** The network goes: the server sees the transport close, so the connection may be recovered. */
-async function dropConnection(s: Client) {
-  const gone = new Promise<string>((ok) => s.once('disconnect', ok));
-  s.io.engine.close();
-  await gone;
-}
 
 async function moveUser(user: User, departmentId: number) {
   const csrf = ((await (await fetch(`${running.url}/api/session`, { headers: { cookie: adminCookie } })).json()) as { csrfToken: string }).csrfToken;
