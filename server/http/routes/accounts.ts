@@ -78,7 +78,7 @@ const create = createRoute({
   responses: { 201: json(S.AccountSchema, 'Created'), ...errorResponses },
 });
 const update = createRoute({
-  method: 'patch', path: '/{id}', tags, summary: 'Change an account you own (admins: any); an omitted password is kept',
+  method: 'patch', path: '/{id}', tags, summary: 'Change an account you own (admins: any); an omitted password is kept, but a new SMTP host, port, security or login needs it again (and a new DKIM domain or selector the key)',
   request: { params: IdParams, body: jsonBody(S.AccountPatch) },
   responses: { 200: json(S.AccountSchema, 'Changed'), ...errorResponses },
 });
