@@ -21,6 +21,11 @@ export interface DomainEvents {
    * what it saw (deactivated, deleted, role or department changed): their live sockets close.
    */
   'session.ended': { userId: number; token: string | null; at: string };
+  /**
+   * A user moved to another department and their mailings (with everything else they own) moved
+   * along: whoever watched those mailings from the old department may no longer see them.
+   */
+  'mailings.moved': { ownerId: number; fromDepartmentId: number | null; departmentId: number; at: string };
 }
 
 export type DomainEventName = keyof DomainEvents;

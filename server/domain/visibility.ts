@@ -43,3 +43,12 @@ export function isAdmin(actor: Actor): boolean {
 export function canAssignOwner(actor: Actor, ownerId: number): boolean {
   return actor.role === 'admin' || ownerId === actor.id;
 }
+
+/**
+ * Whose recipients may this actor mail? Only their own: a mailing goes out through its owner's
+ * accounts to the recipients assigned to that owner, so admins and company managers too mail only
+ * what is theirs.
+ */
+export function canMailRecipientsOf(actor: Actor, ownerId: number): boolean {
+  return ownerId === actor.id;
+}

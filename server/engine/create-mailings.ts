@@ -12,7 +12,8 @@ import type { Settings } from '../db/entities/settings.entity.js';
 import { lastSelectedId, mailablePage, type RecipientFilter } from '../db/repositories/recipient.repository.js';
 import { ledgerRepository, knexOf } from '../db/repositories/ledger.repository.js';
 import { RECIPIENT_TYPES, type RecipientType } from '../domain/recipient-types.js';
-import { canSee, type Actor } from '../domain/visibility.js';
+import { canMailRecipientsOf, canSee, type Actor } from '../domain/visibility.js';
+import { DomainError } from '../domain/errors.js';
 import { route, type RoutableAccount } from '../domain/routing.js';
 import { eta } from '../domain/pacing.js';
 import { accountZone, usable, type Light } from '../domain/account-health.js';
@@ -150,8 +151,19 @@ function ledgerOf(tx: Em, mailingId: number, now: Date): Destination {
   return (rows) => ledgerRepository.insert(tx, rows.map((r) => ({ mailingId, recipientId: r.recipientId, email: r.email, name: r.name, vip: r.vip, accountId: r.accountId, state: 'pending' as const })), now);
 }
 
+/** A filter naming another owner is refused, not narrowed to the actor's own recipients behind their back. */
+function assertOwnRecipients(actor: Actor, request: MailingRequest) {
+  for (const type of RECIPIENT_TYPES) {
+    const ownerId = request.selections[type]?.filter?.ownerId;
+    if (ownerId !== undefined && !canMailRecipientsOf(actor, ownerId)) {
+      throw new DomainError('forbidden', `selections.${type}.filter.ownerId: you may only mail recipients assigned to you`);
+    }
+  }
+}
+
 /** What a request is about, checked before any recipient is read: the message, the signature, the accounts, and the errors and warnings that do not depend on who is selected. */
 async function prepare(em: Em, actor: Actor, request: MailingRequest) {
+  assertOwnRecipients(actor, request);
   const message = await em.findOne(MessageSchema, { id: request.messageId });
   const visibleMessage = message && canSee(actor, { ownerId: message.owner.id, departmentId: message.department.id }) ? message : null;
   const signatureId = request.signatureId === undefined ? (visibleMessage?.signature?.id ?? null) : request.signatureId;

@@ -10,10 +10,12 @@ import type { EngineContext } from './ports.js';
 import { compose } from './compose.js';
 import { loadMailingContent } from './delivery.js';
 import { usable } from '../domain/account-health.js';
+import { messageOriginRepository } from '../db/repositories/message-origin.repository.js';
 
 /**
  * Sends the mailing's message to any address, rendered exactly as a real send (with a sample
- * recipient's data), through the owner's own account. It is not recorded in the ledger.
+ * recipient's data), through the owner's own account. It is not recorded in the ledger; its
+ * Message-ID is, with the mailing and account, before it leaves, so the mail can be traced back.
  */
 export async function sendTest(ctx: EngineContext, em: Em, mailingId: number, to: string, settings: Settings): Promise<SmtpOutcome & { messageId?: string }> {
   const mailing = await loadMailingContent(em, mailingId);
@@ -29,6 +31,7 @@ export async function sendTest(ctx: EngineContext, em: Em, mailingId: number, to
     mailingId, recipientType: type, content: mailing.content, signature: mailing.signature, account, settings,
     to: { email: to, name: null }, fields, rowId: null, messageId,
   });
+  await messageOriginRepository.recordTestSend(em, { messageId, mailingId, accountId: account.id }, ctx.now());
   const outcome = await ctx.transport.send(account, ctx.secrets.decrypt(account.smtpPasswordEnc), message);
   return outcome.kind === 'sent' ? { ...outcome, messageId } : outcome;
 }

@@ -3,7 +3,7 @@ import { Server, type Socket } from 'socket.io';
 import { parse as parseCookie } from 'hono/utils/cookie';
 import type { Services } from '../services.js';
 import type { DomainEvent } from '../domain/events.js';
-import { canSee, seesAllDepartments } from '../domain/visibility.js';
+import { canSee } from '../domain/visibility.js';
 import { sessionRepository } from '../db/repositories/session.repository.js';
 import { mailingRepository } from '../db/repositories/mailing.repository.js';
 import { SESSION_COOKIE, toAuthUser } from '../http/middleware/session.js';
@@ -11,6 +11,9 @@ import type { AuthUser } from '../http/env.js';
 import { mailingDetail } from '../http/views/mailing-view.js';
 import type { ClientToServer, RecipientChangesV1, ServerToClient } from './protocol.js';
 import { PageWatchers } from './page-watchers.js';
+import { recoveryAdapter } from './recovery-adapter.js';
+import { originAllowed } from './origin.js';
+import { baseRooms, forbiddenRooms, mailingOfRoom, mailingRoom, mailingsOfRooms } from './room-rights.js';
 import { Coalescer } from './coalesce.js';
 import { progressReader, type Progress } from './progress-reader.js';
 import { ProgressFeed } from './progress-feed.js';
@@ -26,48 +29,102 @@ const RECOVERY_MS = 2 * 60_000;
 const listRooms = (departmentId: number) => ['all', `dept:${departmentId}`];
 
 /**
- * The one owner of socket.io. The handshake reuses the HTTP session cookie; each socket joins the
- * rooms its role may watch, and a mailing's room only after a visibility check. Domain events are
- * pushed to those rooms, progress coalesced to at most 4 pushes a second per mailing.
+ * The one owner of socket.io. The handshake reuses the HTTP session cookie and accepts only pages
+ * of Mailroom's own origin; each socket joins the rooms its role may watch, and a mailing's room
+ * only after a visibility check. Rooms follow rights as they change: a recovered connection gets
+ * back only rooms its user may still be in, and sockets watching mailings that moved away leave
+ * them at once. Domain events are pushed to those rooms, progress coalesced to at most 4 pushes a
+ * second per mailing.
  */
 export function attachLiveHub(httpServer: HttpServer, services: Services) {
+  /** The user of a session token with their rights now; null when the session is over. */
+  const currentUser = async (token: string) => {
+    const user = await sessionRepository.findUser(services.orm.em.fork(), token, services.now());
+    return user ? toAuthUser(user) : null;
+  };
+  /** The rooms among a socket's that its user may not be in now. */
+  const forbidden = async (user: AuthUser, socketId: string, rooms: Iterable<string>) =>
+    forbiddenRooms(user, socketId, rooms, await mailingRepository.owned(services.orm.em.fork(), mailingsOfRooms(rooms)));
+
   const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(httpServer, {
     serveClient: false,
     // skipMiddlewares: false — a recovered connection proves its session again.
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
+    // Recovery replays what the old rooms got, before any middleware: only while the session it was
+    // joined with is still on and may still be in every one of them.
+    adapter: recoveryAdapter(async (session) => {
+      const { token } = session.data as Partial<SocketData>;
+      const user = token ? await currentUser(token) : null;
+      return user !== null && (await forbidden(user, session.sid, session.rooms)).length === 0;
+    }),
+    allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin, req.headers.host, services.config.publicUrl)),
   });
   const pages = new PageWatchers(RECOVERY_MS);
 
   io.use(async (socket, next) => {
     const token = parseCookie(socket.handshake.headers.cookie ?? '', SESSION_COOKIE)[SESSION_COOKIE];
-    const user = token ? await sessionRepository.findUser(services.orm.em.fork(), token, services.now()).catch(() => null) : null;
+    const user = token ? await currentUser(token).catch(() => null) : null;
     if (!user || !token) return next(new Error('unauthorized'));
-    socket.data.user = toAuthUser(user);
+    socket.data.user = user;
     socket.data.token = token;
     next();
   });
 
   const publishViewers = (mailingId: number) => {
-    io.to(`mailing:${mailingId}`).emit('mailing:viewers:v1', { mailingId, viewers: pages.viewers(mailingId), at: services.now().toISOString() });
+    io.to(mailingRoom(mailingId)).emit('mailing:viewers:v1', { mailingId, viewers: pages.viewers(mailingId), at: services.now().toISOString() });
   };
   const view = (socket: LiveSocket, mailingId: number) => pages.open(mailingId, socket.id, { id: socket.data.user.id, name: socket.data.user.name });
   const leave = (socket: LiveSocket, mailingId: number) => {
-    void socket.leave(`mailing:${mailingId}`);
+    void socket.leave(mailingRoom(mailingId));
     if (pages.close(mailingId, socket.id)) publishViewers(mailingId);
+  };
+  /** Takes a socket out of rooms it may no longer be in, telling it of each mailing it lost. */
+  const revoke = (socket: LiveSocket, rooms: string[]) => {
+    for (const room of rooms) {
+      const mailingId = mailingOfRoom(room);
+      if (mailingId === null) {
+        void socket.leave(room);
+        continue;
+      }
+      leave(socket, mailingId);
+      socket.emit('mailing:gone:v1', { mailingId, at: services.now().toISOString() });
+    }
+  };
+  /**
+   * A recovered connection has its rooms back, checked against the session it was recovered with;
+   * this handshake's user (normally the same) is checked too. Its mailing pages are then watched
+   * again as they were (the client does not ask again).
+   */
+  const recovered = async (socket: LiveSocket) => {
+    try {
+      revoke(socket, await forbidden(socket.data.user, socket.id, socket.rooms));
+    } catch (err) {
+      console.error('[live] checking a recovered connection failed:', err);
+      socket.disconnect(true);
+      return;
+    }
+    for (const mailingId of mailingsOfRooms(socket.rooms)) {
+      view(socket, mailingId);
+      publishViewers(mailingId);
+    }
+  };
+  /** After mailings moved department: every socket watching one its user may no longer see leaves it, and is told. */
+  const recheckMailingRooms = async () => {
+    const nsp = io.of('/');
+    const rooms = [...nsp.adapter.rooms.keys()].filter((room) => mailingOfRoom(room) !== null);
+    const mailings = await mailingRepository.owned(services.orm.em.fork(), mailingsOfRooms(rooms));
+    for (const room of rooms) {
+      for (const socketId of [...(nsp.adapter.rooms.get(room) ?? [])]) {
+        const socket = nsp.sockets.get(socketId);
+        if (socket) revoke(socket, forbiddenRooms(socket.data.user, socket.id, [room], mailings));
+      }
+    }
   };
 
   io.on('connection', (socket: LiveSocket) => {
     const user = socket.data.user;
-    // A recovered connection keeps its rooms; joining again is harmless. Its mailing pages are
-    // watched again as they were (the client does not ask again).
-    void socket.join(`user:${user.id}`);
-    void socket.join(seesAllDepartments(user) ? 'all' : `dept:${user.departmentId ?? 'none'}`);
-    for (const room of socket.rooms) {
-      const mailingId = /^mailing:(\d+)$/.exec(room)?.[1];
-      if (!mailingId) continue;
-      view(socket, Number(mailingId));
-      publishViewers(Number(mailingId));
-    }
+    void socket.join(baseRooms(user));
+    if (socket.recovered) void recovered(socket);
 
     socket.on('mailing:watch', async (mailingId, reply) => {
       if (typeof reply !== 'function') return;
@@ -76,7 +133,7 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
         const em = services.orm.em.fork();
         const head = await mailingRepository.head(em, mailingId);
         if (!head || !canSee(user, { ownerId: head.ownerId, departmentId: head.departmentId })) return reply({ ok: false, error: 'Mailing not found' });
-        await socket.join(`mailing:${mailingId}`);
+        await socket.join(mailingRoom(mailingId));
         view(socket, mailingId);
         const snapshot = await mailingDetail(em, services, mailingId);
         reply({ ok: true, snapshot, viewers: pages.viewers(mailingId), at: services.now().toISOString() });
@@ -97,12 +154,12 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
   const readProgress = progressReader();
   const counters = new ProgressFeed<Progress>(
     (mailingId) => readProgress(services.orm.em.fork(), mailingId, services.now()),
-    (p, at) => io.to([...listRooms(p.departmentId), `mailing:${p.mailingId}`]).emit('mailing:progress:v1', { ...p, at }),
+    (p, at) => io.to([...listRooms(p.departmentId), mailingRoom(p.mailingId)]).emit('mailing:progress:v1', { ...p, at }),
   );
   const progress = new Coalescer<Change>(
     250,
     (mailingId, changes) => {
-      if (changes.length) io.to(`mailing:${mailingId}`).emit('mailing:recipients:v1', { mailingId, changes, at: changes.at(-1)!.at });
+      if (changes.length) io.to(mailingRoom(mailingId)).emit('mailing:recipients:v1', { mailingId, changes, at: changes.at(-1)!.at });
       counters.due(mailingId);
     },
     { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
@@ -127,11 +184,11 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
       case 'mailing.counters':
         return changed(e.mailingId, e.at);
       case 'mailing.status':
-        io.to([...listRooms(e.departmentId), `mailing:${e.mailingId}`]).emit('mailing:status:v1', { mailingId: e.mailingId, departmentId: e.departmentId, ownerId: e.ownerId, status: e.status, reason: e.reason, at: e.at });
+        io.to([...listRooms(e.departmentId), mailingRoom(e.mailingId)]).emit('mailing:status:v1', { mailingId: e.mailingId, departmentId: e.departmentId, ownerId: e.ownerId, status: e.status, reason: e.reason, at: e.at });
         io.to(listRooms(e.departmentId)).emit('mailings:changed:v1', { departmentId: e.departmentId, mailingId: e.mailingId, at: e.at });
         return changed(e.mailingId, e.at);
       case 'mailing.notification':
-        io.to([...listRooms(e.departmentId), `mailing:${e.mailingId}`, `user:${e.ownerId}`]).emit('mailing:notification:v1', { mailingId: e.mailingId, departmentId: e.departmentId, ownerId: e.ownerId, level: e.level, kind: e.kind, text: e.text, at: e.at });
+        io.to([...listRooms(e.departmentId), mailingRoom(e.mailingId), `user:${e.ownerId}`]).emit('mailing:notification:v1', { mailingId: e.mailingId, departmentId: e.departmentId, ownerId: e.ownerId, level: e.level, kind: e.kind, text: e.text, at: e.at });
         return;
       case 'account.health':
         io.to([...listRooms(e.departmentId), `user:${e.ownerId}`]).emit('account:health:v1', { accountId: e.accountId, departmentId: e.departmentId, ownerId: e.ownerId, health: e.health, reason: e.reason, at: e.at });
@@ -142,6 +199,9 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
         for (const socket of io.of('/').sockets.values()) {
           if (socket.data.user?.id === e.userId && (e.token === null || socket.data.token === e.token)) socket.disconnect(true);
         }
+        return;
+      case 'mailings.moved':
+        recheckMailingRooms().catch((err: Error) => console.error('[live] re-checking mailing rooms failed:', err));
         return;
       default: {
         const unhandled: never = e;

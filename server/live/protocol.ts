@@ -80,6 +80,8 @@ export interface ServerToClient {
   'mailings:changed:v1': (p: { departmentId: number; mailingId: number; at: string }) => void;
   'account:health:v1': (p: AccountHealthV1) => void;
   'mailing:viewers:v1': (p: ViewersV1) => void;
+  /** This client may no longer see a mailing it watched (it moved to another department, or is gone): it left the mailing's room. */
+  'mailing:gone:v1': (p: { mailingId: number; at: string }) => void;
 }
 
 export type SubscribeReply = { ok: true; snapshot: MailingDetailDto; viewers: Viewer[]; at: string } | { ok: false; error: string };

@@ -11,8 +11,10 @@ import { SMTPServer } from 'smtp-server';
 export interface OutboxEntry {
   /** The file name without `.eml`: `<received ms>-<8 hex>`. */
   id: string;
-  /** The From header as written, name included. */
+  /** The From header as written, name included: the sender's claim, never a proof of who sent it. */
   from: string;
+  /** The Message-ID header (`<…@…>`), by which Mailroom traces mail to the mailing that sent it; null when absent. */
+  messageId: string | null;
   /** The addresses of the To and Cc headers. */
   to: string[];
   subject: string;
@@ -55,6 +57,7 @@ function toEntry(id: string, mail: ParsedMail, size: number): OutboxEntry {
   return {
     id,
     from: mail.from?.text ?? '',
+    messageId: mail.messageId?.trim() || null,
     to: [...addresses(mail.to), ...addresses(mail.cc)],
     subject: mail.subject ?? '',
     date: new Date(Number(id.split('-')[0])).toISOString(),

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createTransport } from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../server/db/seed/demo.js';
@@ -174,15 +173,16 @@ describe('a sales manager at work', () => {
     expect(s.problems()).toEqual([]);
   });
 
-  // Testing an account's connection records the server's answer on its star; mail the sink
-  // received is listed in the outbox and opens with its headers and a sandboxed HTML part.
+  // Testing an account's connection records the server's answer on its star; the mail her own
+  // mailing sent (a test send here) is listed in her outbox and opens with its headers and a
+  // sandboxed HTML part.
   it('tests an account and reads the outbox', async () => {
-    // Signed in (the page's own cookie), health says where the sink listens.
-    const health = (await (await s.page.request.get(`${server.url}/api/health`)).json()) as { mailSink: { detail: string } };
-    const port = Number(new URL(health.mailSink.detail).port);
-    const transport = createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
-    await transport.sendMail({ from: '"Anna Sales" <anna@mailroom.test>', to: 'reader@example.com', subject: 'Outbox browser check', html: '<p>Sink body</p>', text: 'Sink body' });
-    transport.close();
+    // Signed in (the page's own cookie): a test send of her running demo mailing.
+    const me = (await (await s.page.request.get(`${server.url}/api/session`)).json()) as { id: number; csrfToken: string };
+    const mailings = (await (await s.page.request.get(`${server.url}/api/mailings`)).json()) as { items: { id: number; ownerId: number }[] };
+    const mailingId = mailings.items.find((m) => m.ownerId === me.id)!.id;
+    const sent = await s.page.request.post(`${server.url}/api/mailings/${mailingId}/test`, { headers: { 'x-csrf-token': me.csrfToken }, data: { email: 'reader@example.com' } });
+    expect(((await sent.json()) as { ok: boolean }).ok).toBe(true);
 
     const { page } = s;
     await page.goto(`${server.url}/accounts`);
@@ -190,12 +190,12 @@ describe('a sales manager at work', () => {
     await page.getByRole('row', { name: /Anna Sales \(main\)/ }).getByRole('img', { name: /^Can send: The SMTP server accepted the sign-in/ }).waitFor();
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Outbox' }).click();
-    await page.getByRole('table', { name: 'Outbox' }).getByRole('link', { name: 'Outbox browser check' }).click();
-    await heading(page).filter({ hasText: 'Outbox browser check' }).waitFor();
-    await page.getByRole('row', { name: /^Subject Outbox browser check/ }).waitFor();
+    await page.getByRole('table', { name: 'Outbox' }).getByRole('row', { name: /reader@example\.com/ }).getByRole('link').click();
+    await heading(page).filter({ hasText: 'What is new this autumn' }).waitFor();
+    await page.getByRole('row', { name: /^Subject What is new this autumn/ }).waitFor();
     const frame = page.getByTitle('HTML part of the message');
     expect(await frame.getAttribute('sandbox')).toBe('');
-    expect(await frame.getAttribute('srcdoc')).toContain('Sink body');
+    expect(await frame.getAttribute('srcdoc')).toContain('Unsubscribe');
     expect(s.problems()).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { io as connect, type Socket } from 'socket.io-client';
+import { io as connect } from 'socket.io-client';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boot, type Running } from '../../server/boot.js';
 import { loadConfig } from '../../server/config.js';
-import type { ClientToServer, MailingProgressV1, ServerToClient, SubscribeReply } from '../../server/live/protocol.js';
+import type { MailingProgressV1 } from '../../server/live/protocol.js';
 import { createMailings } from '../../server/engine/create-mailings.js';
 import { runAccount } from '../../server/engine/scheduler.js';
 import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
@@ -15,8 +15,8 @@ import { scratchDatabase } from '../support/databases.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink/index.js';
 import { Factories } from '../support/factories.js';
 import { TEST_PASSWORD } from '../support/test-app.js';
+import { connected, watch, type LiveClient as Client } from '../support/live-client.js';
 
-type Client = Socket<ServerToClient, ClientToServer>;
 
 let running: Running;
 let sink: SmtpSink;
@@ -36,12 +36,6 @@ async function client(cookie?: string): Promise<Client> {
   return socket;
 }
 
-const connected = (s: Client) => new Promise<void>((ok, fail) => {
-  if (s.connected) return ok();
-  s.once('connect', () => ok());
-  s.once('connect_error', fail);
-});
-const watch = (s: Client, id: number) => new Promise<SubscribeReply>((ok) => s.emit('mailing:watch', id, ok));
 
 let anna: Awaited<ReturnType<Factories['user']>>;
 let mailingId: number;

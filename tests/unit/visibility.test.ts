@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canAssignOwner, canChange, canSee, departmentScope, type Actor } from '../../server/domain/visibility.js';
+import { canAssignOwner, canChange, canMailRecipientsOf, canSee, departmentScope, type Actor } from '../../server/domain/visibility.js';
 
 const actor = (role: Actor['role'], departmentId: number | null, id = 1): Actor => ({ id, role, departmentId });
 const ownItem = { ownerId: 1, departmentId: 10 };
@@ -36,5 +36,13 @@ describe('visibility', () => {
     expect(canAssignOwner(actor('sales_manager', 10), 1)).toBe(true);
     expect(canAssignOwner(actor('sales_manager', 10), 2)).toBe(false);
     expect(canAssignOwner(actor('admin', null), 2)).toBe(true);
+  });
+
+  // A mailing goes through its owner's own accounts: nobody, whatever the role, mails another owner's recipients.
+  it('lets everyone mail only their own recipients', () => {
+    expect(canMailRecipientsOf(actor('sales_manager', 10), 1)).toBe(true);
+    expect(canMailRecipientsOf(actor('sales_manager', 10), 2)).toBe(false);
+    expect(canMailRecipientsOf(actor('company_manager', null), 2)).toBe(false);
+    expect(canMailRecipientsOf(actor('admin', null), 2)).toBe(false);
   });
 });

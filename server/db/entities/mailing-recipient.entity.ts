@@ -7,8 +7,8 @@ import { RECIPIENT_STATES } from '../../domain/recipient-states.js';
  * The recipients ledger: one row per mailing and recipient. Progress, "sent today" and
  * "who didn't get it" are queries on it. Indexed for the engine's claim (account, state,
  * mailing, then the primary key: the oldest pending rows of one mailing without a sort), an
- * account's sends today (account, state, sent time) and the mailing list and page (mailing,
- * state, sent time).
+ * account's sends today (account, state, sent time), the mailing list and page (mailing,
+ * state, sent time) and a received message's mailing (Message-ID).
  */
 export const MailingRecipientSchema = defineEntity({
   name: 'MailingRecipient',
@@ -19,6 +19,8 @@ export const MailingRecipientSchema = defineEntity({
     { properties: ['mailing', 'state', 'sentAt'] },
     { properties: ['account', 'state', 'mailing'] },
     { properties: ['account', 'state', 'sentAt'] },
+    // Which mailing sent a message, from its Message-ID (the outbox; bounces and replies later).
+    { properties: ['messageId'] },
   ],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),

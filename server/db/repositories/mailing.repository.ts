@@ -1,6 +1,7 @@
 import type { Em } from '../orm.js';
 import { knexOf } from './ledger.repository.js';
 import { MAILING_STATUSES, nextStatus, type MailingStatus, type MailingTransition, type EventLevel } from '../../domain/mailing-status.js';
+import type { Owned } from '../../domain/visibility.js';
 
 /** The status a transition leads to, and every status it may start from. */
 function transitionSql(transition: MailingTransition): { to: MailingStatus; from: MailingStatus[] } {
@@ -62,6 +63,12 @@ export const mailingRepository = {
     return row
       ? { id: Number(row.id), status: row.status, ownerId: Number(row.owner_id), departmentId: Number(row.department_id), recipientType: row.recipient_type, messageId: row.message_id === null ? null : Number(row.message_id), signatureId: row.signature_id === null ? null : Number(row.signature_id) }
       : null;
+  },
+
+  /** Owner and department of each mailing that exists: what visibility is decided on. */
+  async owned(em: Em, ids: number[]): Promise<Map<number, Owned>> {
+    const rows = ids.length ? await knexOf(em)('mailings').whereIn('id', ids).select('id', 'owner_id', 'department_id') : [];
+    return new Map(rows.map((r) => [Number(r.id), { ownerId: Number(r.owner_id), departmentId: Number(r.department_id) }]));
   },
 
   /** A line in the mailing's Notifications column. */

@@ -13,13 +13,13 @@ import { listOwned } from '../../db/repositories/ownership.repository.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
 import { departmentScope } from '../../domain/visibility.js';
 import { checkSmtpLogin } from '../../mail/smtp-check.js';
+import { missingSecret, retargeted, SMTP_TARGET_FIELDS } from '../../domain/account-secrets.js';
+import { ApiError } from '../errors.js';
 import * as S from '../schemas/accounts.js';
 
 const tags = ['accounts'];
 const LABEL = 'Account';
 const SEARCH_FIELDS = ['name', 'fromName', 'fromEmail', 'smtpHost', 'smtpUser'];
-/** Changing any of these (or the password) makes the last health check meaningless. */
-const SMTP_FIELDS = ['smtpHost', 'smtpPort', 'smtpSecurity', 'smtpUser'] as const;
 
 /** The password never leaves the server: only `hasPassword` says one is stored. */
 const toAccountDto = (a: EmailAccount, pace: AccountPace): S.AccountDto => ({
@@ -78,7 +78,7 @@ const create = createRoute({
   responses: { 201: json(S.AccountSchema, 'Created'), ...errorResponses },
 });
 const update = createRoute({
-  method: 'patch', path: '/{id}', tags, summary: 'Change an account you own (admins: any); an omitted password is kept',
+  method: 'patch', path: '/{id}', tags, summary: 'Change an account you own (admins: any); an omitted password is kept, but a new SMTP host, port, security or login needs it again (and a new DKIM domain or selector the key)',
   request: { params: IdParams, body: jsonBody(S.AccountPatch) },
   responses: { 200: json(S.AccountSchema, 'Changed'), ...errorResponses },
 });
@@ -126,7 +126,10 @@ export function accountRoutes() {
       const { ownerId, password, dkimPrivateKey, ...fields } = c.req.valid('json');
       const previousOwnerId = account.owner.id;
       const owner = ownerId === undefined ? account.owner.getEntity() : await resolveOwner(em, actor, ownerId);
-      const smtpChanged = password !== undefined || SMTP_FIELDS.some((f) => fields[f] !== undefined && fields[f] !== account[f]);
+      const missing = missingSecret(account, { ...fields, password, dkimPrivateKey });
+      if (missing) throw new ApiError('precondition', missing);
+      // A new server, login or password makes the last health check meaningless.
+      const smtpChanged = password !== undefined || retargeted(SMTP_TARGET_FIELDS, account, fields).length > 0;
       em.assign(account, {
         ...fields,
         owner,

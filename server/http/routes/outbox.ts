@@ -1,30 +1,14 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../router.js';
-import type { AuthUser } from '../env.js';
 import { ApiError, notFound } from '../errors.js';
 import { errorResponses, json, pageOf } from '../openapi.js';
 import { requireUser } from '../middleware/session.js';
-import type { Em } from '../../db/orm.js';
-import { EmailAccountSchema as AccountEntity } from '../../db/entities/email-account.entity.js';
-import { departmentScope } from '../../domain/visibility.js';
+import { OutboxVisibility } from '../outbox-visibility.js';
+import { seesAllDepartments } from '../../domain/visibility.js';
 import type { DevSink } from '../../mail/dev-sink.js';
 import * as S from '../schemas/outbox.js';
 
 const tags = ['outbox'];
-
-/** The bare address of a From header such as `"Ann Sales" <ann@crm.test>`. */
-const fromAddress = (from: string) => (/<([^>]+)>/.exec(from)?.[1] ?? from).trim().toLowerCase();
-
-/**
- * The From addresses whose mail the actor may read: null means every message (admins and company
- * managers); others see the mail of their department's accounts.
- */
-async function visibleSenders(em: Em, actor: AuthUser): Promise<Set<string> | null> {
-  const scope = departmentScope(actor);
-  if (scope === null) return null;
-  const accounts = await em.find(AccountEntity, { department: scope }, { fields: ['fromEmail'] });
-  return new Set(accounts.map((a) => a.fromEmail.toLowerCase()));
-}
 
 function sinkOf(sink: DevSink | null): DevSink {
   if (!sink) throw new ApiError('not_found', 'The development mail sink is off');
@@ -43,28 +27,29 @@ const get = createRoute({
 });
 
 export function outboxRoutes() {
+  const visibility = new OutboxVisibility();
   const router = createRouter();
   router.use('*', requireUser());
   return router
     .openapi(list, async (c) => {
       const sink = sinkOf(c.var.services.sink);
       const { q, page, pageSize } = c.req.valid('query');
-      const senders = await visibleSenders(c.var.em, c.var.user!);
+      const actor = c.var.user!;
       const offset = (page - 1) * pageSize;
-      if (!senders) {
+      if (seesAllDepartments(actor)) {
         const { items, total } = await sink.list({ limit: pageSize, offset, q });
         return c.json({ items, total, page, pageSize }, 200);
       }
-      // The sink knows nothing of departments: filter its whole (in-memory) index, then page.
+      // The sink knows nothing of departments: filter its whole (in-memory) index, then page. Each
+      // message's mailing is looked up once; after that a request costs one query for the mailings.
       const all = await sink.list({ limit: Number.MAX_SAFE_INTEGER, q });
-      const visible = all.items.filter((e) => senders.has(fromAddress(e.from)));
+      const visible = all.items.filter(await visibility.readableBy(c.var.em, actor, all.items));
       return c.json({ items: visible.slice(offset, offset + pageSize), total: visible.length, page, pageSize }, 200);
     })
     .openapi(get, async (c) => {
       const sink = sinkOf(c.var.services.sink);
       const message = await sink.read(c.req.valid('param').id);
-      const senders = await visibleSenders(c.var.em, c.var.user!);
-      if (!message || (senders && !senders.has(fromAddress(message.from)))) throw notFound('Message');
+      if (!message || !(await visibility.readableBy(c.var.em, c.var.user!, [message]))(message)) throw notFound('Message');
       return c.json(message, 200);
     });
 }

@@ -121,5 +121,9 @@ export function unsubscribeRoutes(onUnsubscribed?: (e: UnsubscribedEvent) => voi
     return c.html(donePage(result.email));
   });
 
+  // Anything else under /u (no token, extra segments, other methods) is a broken link, never the
+  // app's page: the same page as a forged token.
+  app.all('*', (c) => c.html(invalidPage(), 404));
+
   return app;
 }

@@ -136,6 +136,9 @@ export function userRoutes() {
       if ((wasActive && !user.active) || moved || user.role !== oldRole) {
         c.var.services.events.emit({ type: 'session.ended', userId: user.id, token: null, at: c.var.services.now().toISOString() });
       }
+      if (moved && newDepartmentId !== null) {
+        c.var.services.events.emit({ type: 'mailings.moved', ownerId: user.id, fromDepartmentId: oldDepartmentId, departmentId: newDepartmentId, at: c.var.services.now().toISOString() });
+      }
       return c.json(toUserDto(user), 200);
     })
     .openapi(remove, async (c) => {

@@ -99,7 +99,7 @@ export const AccountInput = z
   .refine(dkimComplete, { message: 'DKIM needs a domain, a selector and a private key together', path: ['dkimDomain'] })
   .openapi('AccountInput');
 
-/** Every field optional; an omitted password keeps the stored one. */
+/** Every field optional; an omitted password keeps the stored one (unless the change points it elsewhere: server/domain/account-secrets.ts). */
 export const AccountPatch = z.object(fields).partial().strict().openapi('AccountPatch');
 
 export const AccountListQuery = listQuery(['id', 'name', 'fromEmail', 'dailyLimit', 'health', 'createdAt']).extend({

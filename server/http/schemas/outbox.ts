@@ -8,6 +8,7 @@ export const OutboxEntrySchema = z
   .object({
     id: z.string(),
     from: z.string(),
+    messageId: z.string().nullable(),
     to: z.array(z.string()),
     subject: z.string(),
     date: z.string(),

@@ -2,6 +2,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initTestApp, type Client, type TestApp } from '../../support/test-app.js';
+import { startSmtpSink } from '../../support/smtp-sink/index.js';
 import type { User } from '../../../server/db/entities/user.entity.js';
 
 const SMTP_USER = 'ann@smtp.test';
@@ -145,8 +146,54 @@ describe('email accounts', () => {
     const { body } = await seller_.post('/api/accounts', accountInput({ name: 'Checked' }));
     await seller_.post(`/api/accounts/${body.id}/test`);
     expect((await seller_.patch(`/api/accounts/${body.id}`, { fromName: 'Ann S.' })).body.health).toBe('ok');
-    const moved = await seller_.patch(`/api/accounts/${body.id}`, { smtpPort: closedPort });
+    const moved = await seller_.patch(`/api/accounts/${body.id}`, { smtpPort: closedPort, password: SMTP_PASSWORD });
     expect(moved.body).toMatchObject({ health: 'unknown', healthCheckedAt: null });
+  });
+
+  // A stored password goes only to the server it was given for: pointing the account at another
+  // host, port, security or login needs the password again, so "Test connection" can never carry
+  // the stored one to a server of the owner's choosing.
+  it('asks for the password again when the SMTP server or login changes, and never sends the stored one elsewhere', async () => {
+    const other = await startSmtpSink();
+    try {
+      const { body } = await seller_.post('/api/accounts', accountInput({ name: 'Redirected' }));
+      const before = await storedSecret(body.id);
+      for (const change of [{ smtpPort: other.port }, { smtpHost: 'localhost' }, { smtpSecurity: 'tls' }, { smtpUser: 'someone@else.test' }]) {
+        const refused = await seller_.patch(`/api/accounts/${body.id}`, change);
+        expect([change, refused.status]).toEqual([change, 422]);
+        expect(refused.body.error).toMatch(/^password: /);
+      }
+      // Nothing changed, and the test still signs in where the password was meant to go.
+      expect((await seller_.get(`/api/accounts/${body.id}`)).body).toMatchObject({ smtpHost: '127.0.0.1', smtpPort, smtpSecurity: 'none', smtpUser: SMTP_USER });
+      expect(await storedSecret(body.id)).toBe(before);
+      expect((await seller_.post(`/api/accounts/${body.id}/test`)).body.ok).toBe(true);
+      // Unchanged values (a form sends them all back) need no password.
+      expect((await seller_.patch(`/api/accounts/${body.id}`, { smtpHost: '127.0.0.1', smtpPort, fromName: 'Ann S.' })).status).toBe(200);
+
+      const moved = await seller_.patch(`/api/accounts/${body.id}`, { smtpPort: other.port, smtpUser: 'new@other.test', password: 'the-new-password' });
+      expect(moved.status, moved.text).toBe(200);
+      expect((await seller_.post(`/api/accounts/${body.id}/test`)).body.ok).toBe(true);
+      const auths = other.events().filter((e) => e.type === 'auth');
+      expect(auths).toEqual([expect.objectContaining({ user: 'new@other.test', password: 'the-new-password' })]);
+      expect(JSON.stringify(other.events())).not.toContain(SMTP_PASSWORD);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  // The DKIM key signs only for the domain and selector it was given with.
+  it('asks for the DKIM key again when its domain or selector changes', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const pem = (generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+    const { body } = await seller_.post('/api/accounts', accountInput({ name: 'Signed', dkimDomain: 'crm.test', dkimSelector: 's1', dkimPrivateKey: pem }));
+    for (const change of [{ dkimDomain: 'elsewhere.test' }, { dkimSelector: 's2' }]) {
+      const refused = await seller_.patch(`/api/accounts/${body.id}`, change);
+      expect([change, refused.status]).toEqual([change, 422]);
+      expect(refused.body.error).toMatch(/^dkimPrivateKey: /);
+    }
+    expect((await seller_.get(`/api/accounts/${body.id}`)).body).toMatchObject({ dkimDomain: 'crm.test', dkimSelector: 's1', hasDkimKey: true });
+    expect((await seller_.patch(`/api/accounts/${body.id}`, { dkimDomain: 'elsewhere.test', dkimPrivateKey: pem })).body).toMatchObject({ dkimDomain: 'elsewhere.test', hasDkimKey: true });
+    expect((await seller_.patch(`/api/accounts/${body.id}`, { dkimDomain: null, dkimSelector: null, dkimPrivateKey: null })).body).toMatchObject({ dkimDomain: null, hasDkimKey: false });
   });
 
   it('refuses malformed input with 400', async () => {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevSink, type DevSink } from '../../../server/mail/dev-sink.js';
+import { DepartmentSchema, MailingSchema, UserSchema } from '../../../server/db/entities/index.js';
+import { messageOriginRepository } from '../../../server/db/repositories/message-origin.repository.js';
 import { apiRoutes } from '../../../server/http/routes/index.js';
 import { initTestApp, makeClient, TEST_PASSWORD, type Client, type TestApp } from '../../support/test-app.js';
 import { makeMailing, mailingState } from '../../support/mailing-fixtures.js';
@@ -400,10 +402,18 @@ async function run(row: Row, client: Client, a: Seat, id?: number | string): Pro
   return client.send(row.method, pathOf(row.route, id), row.body?.(a, id));
 }
 
-async function sendMail(from: string, subject: string) {
+/** Mail of a mailing of the department's owner: its Message-ID recorded before it leaves, as a test send's is. */
+async function sendMail(d: DeptKey, from: string, subject: string) {
+  const em = t.services.orm.em.fork();
+  const mailing = em.create(MailingSchema, {
+    name: subject, recipientType: 'company', status: 'paused', owner: em.getReference(UserSchema, m.owners[d].id), department: em.getReference(DepartmentSchema, m.departments[d].id),
+  });
+  await em.flush();
+  const messageId = `<matrix-${d}@matrix.test>`;
+  await messageOriginRepository.recordTestSend(em, { messageId, mailingId: mailing.id, accountId: m.records[d].accounts }, new Date());
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, ignoreTLS: true });
   try {
-    await transport.sendMail({ from, to: 'buyer@acme.test', subject, text: subject });
+    await transport.sendMail({ from, to: 'buyer@acme.test', subject, text: subject, messageId });
   } finally {
     transport.close();
   }
@@ -417,7 +427,7 @@ beforeAll(async () => {
   const admin = m.actors.admin.client;
   for (const d of ['A', 'B'] as const) {
     const account = await admin.get(`/api/accounts/${m.records[d].accounts}`);
-    await sendMail(account.body.fromEmail, `Mail of dept ${d}`);
+    await sendMail(d, account.body.fromEmail, `Mail of dept ${d}`);
   }
   const outbox = (await admin.get('/api/outbox')).body.items as { id: string; subject: string }[];
   for (const d of ['A', 'B'] as const) mails[d] = outbox.find((e) => e.subject === `Mail of dept ${d}`)!.id;

@@ -8,6 +8,7 @@ import type { User } from '../../../server/db/entities/user.entity.js';
 let t: TestApp;
 let sink: SmtpSink;
 let anna: User;
+let colleague: User;
 let annaClient: Client;
 let foreignClient: Client;
 let colleagueClient: Client;
@@ -19,7 +20,7 @@ beforeAll(async () => {
   await alwaysOpen(t);
   const [north, south] = [await t.factories.department(), await t.factories.department()];
   anna = await t.factories.user('sales_manager', north.id);
-  const colleague = await t.factories.user('sales_manager', north.id);
+  colleague = await t.factories.user('sales_manager', north.id);
   const foreign = await t.factories.user('sales_manager', south.id);
   await t.factories.account(anna, { main: true, smtpPort: sink.port });
   await t.factories.account(anna, { smtpPort: sink.port });
@@ -70,6 +71,21 @@ describe('making a mass mailing', () => {
     expect(noAccounts.body.error).toMatch(/no e-mail account/);
     const foreign = await foreignClient.post('/api/mailings/preflight', { messageId, selections: { company: { filter: {} } } });
     expect(foreign.body.reports[0].errors.join()).toMatch(/not found/);
+  });
+
+  // A sales manager mails only the recipients assigned to them: a filter naming another owner is
+  // refused with the field named, never quietly turned into the caller's own recipients.
+  it('refuses a filter naming another owner, in the pre-flight and on create', async () => {
+    const body = { messageId, selections: { company: { filter: { ownerId: colleague.id } } } };
+    for (const path of ['/api/mailings/preflight', '/api/mailings']) {
+      const res = await annaClient.post(path, body);
+      expect([path, res.status]).toEqual([path, 403]);
+      expect(res.body.error).toMatch(/^selections\.company\.filter\.ownerId: /);
+    }
+    expect((await annaClient.get('/api/mailings')).body.total).toBe(0);
+    const own = await annaClient.post('/api/mailings/preflight', { messageId, selections: { company: { filter: { ownerId: anna.id } } } });
+    expect(own.status, own.text).toBe(200);
+    expect(own.body.reports[0].recipients).toBe(2);
   });
 
   it('creates one mailing per recipient type, paused when asked, with its ledger', async () => {

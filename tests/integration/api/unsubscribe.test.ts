@@ -14,6 +14,10 @@ import {
 } from '../../../server/db/entities/index.js';
 import type { DomainEvent } from '../../../server/domain/events.js';
 import { unsubscribeToken } from '../../../server/mail/unsubscribe-token.js';
+import { createApp } from '../../../server/http/app.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const NOW = new Date('2026-03-02T10:00:00Z');
 
@@ -116,6 +120,27 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('unsubscribe pages on %s', (db) =
       }
     }
     expect(await state('keep.me@acme.test', mailing.id, company.id)).toEqual({ suppressions: [], events: [], massMailing: true });
+  });
+
+  // Only a well-formed, signed token reaches the page: any other path under /u (empty, extra
+  // segments, malformed) is the same 4xx page for GET and POST, never the app nor a JSON error,
+  // even when the built UI is served beside it.
+  it('answers every /u path that is not a token with the invalid-link page', async () => {
+    const ui = mkdtempSync(join(tmpdir(), 'mailroom-spa-'));
+    writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Mailroom app</title>');
+    const withUi = createApp(t.services, { staticDir: ui });
+    const { token } = await recipient('paths@acme.test');
+    for (const path of ['/u', '/u/', `/u/${token}/extra`, `/u//${token}`, '/u/preview/x', '/u/%00', `/u/${token}.`]) {
+      for (const method of ['GET', 'POST']) {
+        const res = await withUi.request(path, { method, headers: { 'content-type': 'application/x-www-form-urlencoded' }, ...(method === 'POST' ? { body: 'List-Unsubscribe=One-Click' } : {}) });
+        const page = await res.text();
+        expect([method, path, res.status]).toEqual([method, path, 404]);
+        expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+        expect(page).toContain('This link is not valid');
+      }
+    }
+    // The real token still works beside them.
+    expect((await withUi.request(`/u/${token}`)).status).toBe(200);
   });
 
   it('shows the preview page in a demo mode that changes nothing', async () => {

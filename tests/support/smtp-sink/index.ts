@@ -45,7 +45,8 @@ export type SinkEvent =
   | AcceptedMail
   | { type: 'rejected'; at: string; stage: 'mail' | 'rcpt'; address: string; code: number; reply: string; user: string | null }
   | { type: 'dropped'; at: string; from: string; to: string[]; user: string | null }
-  | { type: 'auth'; at: string; user: string; ok: boolean };
+  /** A sign-in with the password it offered (test servers only: tests check which secret went where). */
+  | { type: 'auth'; at: string; user: string; password: string; ok: boolean };
 
 /** IPC between this controller and server.ts. */
 export type SinkRequest = { type: 'setRules'; id: number; rules: Partial<SinkRules> };

@@ -72,7 +72,7 @@ const server: SMTPServer = new SMTPServer({
   onAuth(auth, _session, callback) {
     const user = auth.username ?? '';
     const ok = !rules.failAuth.includes(user.toLowerCase());
-    record({ type: 'auth', user, ok });
+    record({ type: 'auth', user, password: auth.password ?? '', ok });
     if (!ok) return callback(smtpError(535, '5.7.8 Authentication credentials invalid'));
     callback(null, { user });
   },

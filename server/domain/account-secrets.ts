@@ -1,0 +1,43 @@
+/**
+ * An account's stored secrets belong to where they were given for: the SMTP password to one
+ * server and login, the DKIM key to one signing domain and selector. A change that points a
+ * secret somewhere else must bring the secret again (the stored one is replaced), as
+ * secret-holding integrations do; otherwise its owner could send the stored password to a host of
+ * their choosing by changing the host and pressing "Test connection".
+ */
+
+/** The fields that say where the SMTP password goes. */
+export const SMTP_TARGET_FIELDS = ['smtpHost', 'smtpPort', 'smtpSecurity', 'smtpUser'] as const;
+/** The fields that say what the DKIM key signs for. */
+export const DKIM_TARGET_FIELDS = ['dkimDomain', 'dkimSelector'] as const;
+
+type SmtpTarget = Record<(typeof SMTP_TARGET_FIELDS)[number], string | number>;
+type DkimTarget = Record<(typeof DKIM_TARGET_FIELDS)[number], string | null | undefined>;
+
+export interface AccountChange extends Partial<SmtpTarget>, Partial<DkimTarget> {
+  password?: string;
+  dkimPrivateKey?: string | null;
+}
+
+/** The target fields the change gives a new value (a form sends unchanged values back too). */
+export function retargeted<F extends string>(fields: readonly F[], current: Partial<Record<F, unknown>>, change: Partial<Record<F, unknown>>): F[] {
+  return fields.filter((f) => change[f] !== undefined && change[f] !== current[f]);
+}
+
+/**
+ * Why the change must be refused, naming the missing secret's field, or null when it may go
+ * ahead: a new SMTP target needs `password`, a new DKIM target `dkimPrivateKey` (a key, or null
+ * to stop signing).
+ */
+export function missingSecret(current: SmtpTarget & Partial<DkimTarget>, change: AccountChange): string | null {
+  const smtp = retargeted(SMTP_TARGET_FIELDS, current, change);
+  if (smtp.length && change.password === undefined) {
+    return `password: changing ${smtp.join(', ')} needs the SMTP password again; the stored one is only sent to the server it was given for`;
+  }
+  // The entity leaves an unset DKIM field undefined; the API says null.
+  const dkim = retargeted(DKIM_TARGET_FIELDS, { dkimDomain: current.dkimDomain ?? null, dkimSelector: current.dkimSelector ?? null }, change);
+  if (dkim.length && change.dkimPrivateKey === undefined) {
+    return `dkimPrivateKey: changing ${dkim.join(', ')} needs the DKIM private key again; the stored one only signs for the domain it was given for`;
+  }
+  return null;
+}

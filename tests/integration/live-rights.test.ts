@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connect } from 'socket.io-client';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { boot, type Running } from '../../server/boot.js';
+import { loadConfig } from '../../server/config.js';
+import { createMailings } from '../../server/engine/create-mailings.js';
+import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
+import type { User } from '../../server/db/entities/user.entity.js';
+import { scratchDatabase } from '../support/databases.js';
+import { Factories } from '../support/factories.js';
+import { TEST_PASSWORD } from '../support/test-app.js';
+import { connected, dropConnection, watch, type LiveClient as Client } from '../support/live-client.js';
+
+/** Socket rooms follow a user's rights as they change, not the rights the socket joined with. */
+
+const PUBLIC_URL = 'https://mail.example.test';
+
+let running: Running;
+let drop: () => Promise<void>;
+let f: Factories;
+const sockets: Client[] = [];
+let north: number;
+let south: number;
+let anna: User;
+let mover: User;
+let adminCookie: string;
+
+async function signIn(email: string): Promise<string> {
+  const res = await fetch(`${running.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: TEST_PASSWORD }) });
+  expect(res.status).toBe(200);
+  return res.headers.get('set-cookie')!.split(';')[0];
+}
+
+function client(cookie: string, origin?: string): Client {
+  const socket: Client = connect(running.url!, { transports: ['websocket'], extraHeaders: { cookie, ...(origin ? { origin } : {}) }, reconnection: false });
+  sockets.push(socket);
+  return socket;
+}
+
+
+async function moveUser(user: User, departmentId: number) {
+  const csrf = ((await (await fetch(`${running.url}/api/session`, { headers: { cookie: adminCookie } })).json()) as { csrfToken: string }).csrfToken;
+  const res = await fetch(`${running.url}/api/users/${user.id}`, {
+    method: 'PATCH', headers: { cookie: adminCookie, 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify({ departmentId }),
+  });
+  expect(res.status, await res.text()).toBe(200);
+}
+
+const statusOf = (mailingId: number, departmentId: number, ownerId: number) =>
+  running.services.events.emit({ type: 'mailing.status', mailingId, departmentId, ownerId, status: 'paused', reason: null, at: new Date().toISOString() });
+
+beforeAll(async () => {
+  const db = await scratchDatabase('mysql');
+  drop = db.drop;
+  const env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'mailroom-live-rights-')), PORT: '0', MAIL_SINK: 'off', DEMO_DATA: 'off', SECRET_KEY: 'live-rights-secret-key-000', PUBLIC_URL };
+  running = await boot({ ...loadConfig(env, ['--role', 'web']), database: db.target }, () => {});
+  f = new Factories(running.services.orm, running.services.secrets, TEST_PASSWORD);
+  [north, south] = [(await f.department()).id, (await f.department()).id];
+  anna = await f.user('sales_manager', north, { email: 'anna@rights.test' });
+  mover = await f.user('sales_manager', north, { email: 'mover@rights.test' });
+  await f.user('team_lead', north, { email: 'lead@rights.test' });
+  await f.user('company_manager', null, { email: 'ceo@rights.test' });
+  await f.user('admin', null, { email: 'admin@rights.test' });
+  adminCookie = await signIn('admin@rights.test');
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  await running?.close();
+  await drop?.();
+});
+
+describe('socket rooms after a change of rights', () => {
+  // A connection that comes back after its user moved to another department gets neither the old
+  // department's room nor what was pushed to it meanwhile: rights are those of now.
+  it('does not recover the old department for a user who moved while disconnected', async () => {
+    const socket = client(await signIn('mover@rights.test'));
+    await connected(socket);
+    const seen: number[] = [];
+    socket.on('mailing:status:v1', (p) => seen.push(p.departmentId));
+    // A client asks for recovery from the last push it got: it needs one.
+    statusOf(9000, north, anna.id);
+    await expect.poll(() => seen, { timeout: 5_000 }).toEqual([north]);
+    seen.length = 0;
+    await dropConnection(socket);
+
+    await moveUser(mover, south);
+    statusOf(9001, north, anna.id);
+
+    socket.connect();
+    await connected(socket);
+    expect(socket.recovered).toBe(false);
+    statusOf(9002, north, anna.id);
+    statusOf(9003, south, mover.id);
+    await expect.poll(() => seen, { timeout: 5_000 }).toContain(south);
+    expect(seen).toEqual([south]);
+  });
+
+  // A team lead watching a mailing whose owner moves to another department leaves its room at
+  // once and is told; its recipients' addresses reach only those who may still see it. A lead's
+  // connection that was down during the move does not get the room back either.
+  it('takes a watched mailing away from the old department when its owner moves', async () => {
+    await f.account(anna, { dailyLimit: 10_000 });
+    const ids = [];
+    for (let i = 0; i < 2; i++) ids.push((await f.company(anna, { email: `c${i}@rights.test` })).id);
+    const em = running.services.orm.em.fork();
+    const { mailings } = await createMailings(em, { id: anna.id, role: 'sales_manager', departmentId: north }, { messageId: (await f.message(anna)).id, selections: { company: { ids } }, start: 'paused' }, await settingsRepository.get(em, ''), new Date());
+    const mailingId = mailings[0].id;
+
+    const [lead, away, ceo] = [client(await signIn('lead@rights.test')), client(await signIn('lead@rights.test')), client(await signIn('ceo@rights.test'))];
+    await Promise.all([connected(lead), connected(away), connected(ceo)]);
+    for (const s of [lead, away, ceo]) expect((await watch(s, mailingId)).ok).toBe(true);
+    // A push to the dropped connection first, so that it asks for recovery when it comes back.
+    const pushed = new Promise((ok) => away.once('mailing:status:v1', ok));
+    statusOf(mailingId, north, anna.id);
+    await pushed;
+    const gone: number[] = [];
+    const emails = { lead: [] as string[], ceo: [] as string[] };
+    lead.on('mailing:gone:v1', (p) => gone.push(p.mailingId));
+    lead.on('mailing:recipients:v1', (r) => emails.lead.push(...r.changes.map((c) => c.email)));
+    ceo.on('mailing:recipients:v1', (r) => emails.ceo.push(...r.changes.map((c) => c.email)));
+    await dropConnection(away);
+
+    await moveUser(anna, south);
+    await expect.poll(() => gone, { timeout: 5_000 }).toEqual([mailingId]);
+    running.services.events.emit({ type: 'recipient.sent', mailingId, departmentId: south, ownerId: anna.id, accountId: 1, rowId: 1, email: 'c0@rights.test', messageId: '<x@rights.test>', at: new Date().toISOString() });
+    await expect.poll(() => emails.ceo, { timeout: 5_000 }).toEqual(['c0@rights.test']);
+    expect(emails.lead).toEqual([]);
+    expect(lead.connected).toBe(true);
+
+    away.connect();
+    await connected(away);
+    expect(away.recovered).toBe(false);
+    expect(await watch(away, mailingId)).toEqual({ ok: false, error: 'Mailing not found' });
+  });
+
+  // A page on another site cannot open a socket with its visitor's cookie.
+  it('refuses a handshake from a page of another origin', async () => {
+    const cookie = await signIn('ceo@rights.test');
+    const forged = client(cookie, 'https://evil.example');
+    await expect(connected(forged)).rejects.toThrow();
+    const nullOrigin = client(cookie, 'null');
+    await expect(connected(nullOrigin)).rejects.toThrow();
+    for (const origin of [PUBLIC_URL, new URL(running.url!).origin]) {
+      const fine = client(cookie, origin);
+      await connected(fine);
+      expect(fine.connected).toBe(true);
+    }
+  });
+});
