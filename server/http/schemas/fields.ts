@@ -9,14 +9,13 @@ export const MAX_ID = 2_147_483_647;
 export const idField = z.number().int().positive().max(MAX_ID);
 
 /**
- * A whole number written in decimal digits, as a path or query string carries it. `Number()`
+ * A whole number written in decimal digits, as a path or query string carries it (a
+ * JSON body's filter may give it as a number). `Number()`
  * would also take "0x10", "1e1", " 5" and "+5": each is refused rather than read as another number.
  */
 export const wholeNumberQuery = (min: number, max: number) =>
   z
-    .string()
-    .regex(/^\d{1,10}$/, { message: 'Must be a whole number written in digits' })
-    .transform(Number)
+    .union([z.number(), z.string().regex(/^\d{1,10}$/, { message: 'Must be a whole number written in digits' }).transform(Number)])
     .pipe(z.number().int().min(min).max(max));
 
 /** An id filter in a query string. */

@@ -9,7 +9,6 @@ import { messageOriginRepository } from '../../../server/db/repositories/message
 import { apiRoutes } from '../../../server/http/routes/index.js';
 import { initTestApp, makeClient, TEST_PASSWORD, type Client, type TestApp } from '../../support/test-app.js';
 import { makeMailing, mailingState } from '../../support/mailing-fixtures.js';
-import { UserSchema } from '../../../server/db/entities/user.entity.js';
 import {
   ACTOR_KEYS,
   ACTORS,
