@@ -12,6 +12,7 @@ import { sessionRepository } from './db/repositories/session.repository.js';
 import { seedDemo } from './db/seed/demo.js';
 import { seedAdmin } from './db/seed/admin.js';
 import { createApp } from './http/app.js';
+import { httpServerOptions } from './http/server-options.js';
 import { attachLiveHub } from './live/hub.js';
 import { createJobRunner } from './engine/job-runner.js';
 import { defineHousekeeping } from './engine/housekeeping.js';
@@ -74,7 +75,7 @@ export async function boot(config: Config, log: (line: string) => void = console
       if (!existsSync(`${staticDir}/index.html`)) log('[http] no built UI in build/ (run `npm run build`); serving the API only');
       const app = createApp(services, { staticDir: existsSync(`${staticDir}/index.html`) ? staticDir : undefined, log: process.env.HTTP_LOG === 'on' });
       const server: ServerType = await new Promise((ok) => {
-        const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ok(s));
+        const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions(config.http.requestTimeoutMs) }, () => ok(s));
       });
       const hub = attachLiveHub(server as HttpServer, services);
       closers.push(() => hub.close());

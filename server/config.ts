@@ -76,6 +76,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     admin,
     mailSink: sink === 'on' ? { port: parsePort('MAIL_SINK_PORT', env.MAIL_SINK_PORT, 2525), dir: `${dataDir}/outbox` } : null,
     publicUrl: publicUrl ?? `http://localhost:${port}`,
+    http: {
+      /** How long a client may take to send a whole request (headers and body) before it gets 408. */
+      requestTimeoutMs: parseSeconds('REQUEST_TIMEOUT_SECONDS', env.REQUEST_TIMEOUT_SECONDS, 10),
+    },
     engine: {
       /** How long a claimed recipient may stay "sending" before recovery calls it uncertain. */
       leaseMs: parseSeconds('SEND_LEASE_SECONDS', env.SEND_LEASE_SECONDS, 300),
