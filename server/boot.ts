@@ -9,6 +9,7 @@ import { loadSecretKey } from './security/secret-key.js';
 import { SecretBox } from './security/secret-box.js';
 import { settingsRepository } from './db/repositories/settings.repository.js';
 import { sessionRepository } from './db/repositories/session.repository.js';
+import { deleteExpiredRateLimits } from './db/rate-limiter.js';
 import { seedDemo } from './db/seed/demo.js';
 import { seedAdmin } from './db/seed/admin.js';
 import { createApp } from './http/app.js';
@@ -51,6 +52,7 @@ export async function boot(config: Config, log: (line: string) => void = console
       closers.push(() => jobs.stop());
       await defineHousekeeping(jobs, async () => {
         await sessionRepository.deleteExpired(orm.em.fork(), now());
+        await deleteExpiredRateLimits(orm, now());
       });
       await jobs.start();
     }

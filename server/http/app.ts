@@ -10,6 +10,7 @@ import { apiRoutes } from './routes/index.js';
 import { spa } from './spa.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { createRouter } from './router.js';
+import { rateLimits } from './rate-limits.js';
 
 export interface AppOptions {
   /** Serve the built SPA from this folder (omitted in API tests). */
@@ -19,10 +20,12 @@ export interface AppOptions {
 
 export function createApp(services: Services, options: AppOptions = {}) {
   const app = createRouter();
+  const limits = rateLimits(services);
   if (options.log) app.use('*', logger());
   app.use('*', secureHeaders({ contentSecurityPolicy: undefined, crossOriginEmbedderPolicy: false }));
   app.use('*', async (c, next) => {
     c.set('services', services);
+    c.set('limits', limits);
     c.set('em', services.orm.em.fork() as AppEnv['Variables']['em']);
     await next();
   });

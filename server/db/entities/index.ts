@@ -13,3 +13,4 @@ export * from './mailing-recipient.entity.js';
 export * from './mailing-event.entity.js';
 export * from './suppression.entity.js';
 export * from './settings.entity.js';
+export * from './rate-limit.entity.js';

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServer, ServerToClient } from '../../../server/live/protocol.js';
 import { startWebServer, type WebServer } from '../../support/web-server.js';
+import { UserSchema } from '../../../server/db/entities/user.entity.js';
 
 type Client = Socket<ServerToClient, ClientToServer>;
 
@@ -50,7 +51,7 @@ describe('a password change', () => {
     const [laptop, phone] = [await server.signIn('dana@pw.test'), await server.signIn('dana@pw.test')];
     const socket = await openSocket(laptop.cookie);
     const closed = new Promise<string>((ok) => socket.once('disconnect', ok));
-    const dana = await server.running.services.orm.em.fork().findOneOrFail('User', { email: 'dana@pw.test' }) as { id: number };
+    const dana = await server.running.services.orm.em.fork().findOneOrFail(UserSchema, { email: 'dana@pw.test' });
 
     await changePassword(admin, dana.id, 'a-brand-new-password');
 
@@ -63,7 +64,7 @@ describe('a password change', () => {
   // Changing your own password keeps the session you changed it from and ends the others.
   it('of your own ends your other sessions but not this one', async () => {
     const [here, elsewhere] = [await server.signIn('ops@pw.test'), await server.signIn('ops@pw.test')];
-    const ops = await server.running.services.orm.em.fork().findOneOrFail('User', { email: 'ops@pw.test' }) as { id: number };
+    const ops = await server.running.services.orm.em.fork().findOneOrFail(UserSchema, { email: 'ops@pw.test' });
 
     await changePassword(here, ops.id, 'another-new-password');
 
