@@ -6,6 +6,7 @@ import type { AppEnv } from './env.js';
 import { ApiError, toApiError } from './errors.js';
 import { session } from './middleware/session.js';
 import { csrf } from './middleware/csrf.js';
+import { inputHygiene } from './middleware/input-hygiene.js';
 import { apiRoutes } from './routes/index.js';
 import { spa } from './spa.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
@@ -30,7 +31,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
     await next();
   });
   app.use('/api/*', bodyLimit({ maxSize: 5 * 1024 * 1024, onError: () => { throw new ApiError('payload_too_large', 'The request body is larger than 5 MB'); } }));
-  app.use('/api/*', session(), csrf());
+  app.use('/api/*', inputHygiene(), session(), csrf());
 
   app.route('/api', apiRoutes());
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'Mailroom API', version: '1' } });
