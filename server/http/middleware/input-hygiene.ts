@@ -93,7 +93,8 @@ export const inputHygiene = () =>
       }
       const problem = jsonProblem(body);
       if (problem) throw refuse(problem);
-    } else if (type.startsWith('text/')) {
+    } else if (c.req.raw.body) {
+      // The API takes no binary bodies: any other body (a CSV file, whatever its stated type) is text.
       const problem = textBodyProblem(await c.req.text());
       if (problem) throw refuse(problem);
     }
