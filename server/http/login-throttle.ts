@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { LimiterOptions } from '../db/rate-limiter.js';
 
 /**
@@ -46,11 +46,10 @@ export class LoginThrottle {
    */
   async begin(address: string, email: string): Promise<void> {
     const { byAddress, byAddressAndAccount, accountWait } = this.limiters;
-    try {
-      await byAddress.consume(address);
-    } catch (res) {
-      throw new LoginWait((res as RateLimiterRes).msBeforeNext);
-    }
+    // The limiter rejects with a RateLimiterRes when over its limit, with an Error when it failed.
+    await byAddress.consume(address).catch((err) => {
+      throw err instanceof RateLimiterRes ? new LoginWait(err.msBeforeNext) : err;
+    });
     const account = accountKey(email);
     const [pair, wait] = await Promise.all([byAddressAndAccount.get(`${address}|${account}`), accountWait.get(account)]);
     const ms = Math.max(blockedFor(byAddressAndAccount, pair), blockedFor(accountWait, wait));
@@ -65,8 +64,9 @@ export class LoginThrottle {
   async failed(address: string, email: string): Promise<void> {
     const { byAddressAndAccount, accountFailures, accountWait } = this.limiters;
     const account = accountKey(email);
-    await byAddressAndAccount.consume(`${address}|${account}`).catch(() => {
-      // Over its limit: the pair is now blocked, which is all this count is for.
+    await byAddressAndAccount.consume(`${address}|${account}`).catch((err) => {
+      // Over its limit, the pair is now blocked, which is all this count is for.
+      if (!(err instanceof RateLimiterRes)) throw err;
     });
     const failures = await accountFailures.penalty(account, 1);
     const over = failures.consumedPoints - accountFailures.points;

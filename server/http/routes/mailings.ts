@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { createRouter } from '../router.js';
 import type { AppEnv, AuthUser } from '../env.js';
 import { ApiError, notFound } from '../errors.js';
@@ -150,8 +150,8 @@ export function mailingRoutes() {
       const { em, services } = c.var;
       const mailing = await loadChangeable(em, c.var.user!, c.req.valid('param').id);
       // Test sends go to any address through the user's own mailbox: counted per user.
-      await c.var.limits.testSends.consume(c.var.user!.id).catch((res: RateLimiterRes) => {
-        throw tooMany(c, res.msBeforeNext, 'test sends');
+      await c.var.limits.testSends.consume(c.var.user!.id).catch((err) => {
+        throw err instanceof RateLimiterRes ? tooMany(c, err.msBeforeNext, 'test sends') : err;
       });
       const settings = await settingsRepository.get(em, services.config.publicUrl);
       const outcome = await sendTest(engineOf(c), em, mailing.id, c.req.valid('json').email, settings);
