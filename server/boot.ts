@@ -9,9 +9,11 @@ import { loadSecretKey } from './security/secret-key.js';
 import { SecretBox } from './security/secret-box.js';
 import { settingsRepository } from './db/repositories/settings.repository.js';
 import { sessionRepository } from './db/repositories/session.repository.js';
+import { deleteExpiredRateLimits } from './db/rate-limiter.js';
 import { seedDemo } from './db/seed/demo.js';
 import { seedAdmin } from './db/seed/admin.js';
 import { createApp } from './http/app.js';
+import { httpServerOptions } from './http/server-options.js';
 import { attachLiveHub } from './live/hub.js';
 import { createJobRunner } from './engine/job-runner.js';
 import { defineHousekeeping } from './engine/housekeeping.js';
@@ -50,6 +52,7 @@ export async function boot(config: Config, log: (line: string) => void = console
       closers.push(() => jobs.stop());
       await defineHousekeeping(jobs, async () => {
         await sessionRepository.deleteExpired(orm.em.fork(), now());
+        await deleteExpiredRateLimits(orm, now());
       });
       await jobs.start();
     }
@@ -74,7 +77,7 @@ export async function boot(config: Config, log: (line: string) => void = console
       if (!existsSync(`${staticDir}/index.html`)) log('[http] no built UI in build/ (run `npm run build`); serving the API only');
       const app = createApp(services, { staticDir: existsSync(`${staticDir}/index.html`) ? staticDir : undefined, log: process.env.HTTP_LOG === 'on' });
       const server: ServerType = await new Promise((ok) => {
-        const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => ok(s));
+        const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions(config.http.requestTimeoutMs) }, () => ok(s));
       });
       const hub = attachLiveHub(server as HttpServer, services);
       closers.push(() => hub.close());

@@ -37,6 +37,15 @@ function parseSeconds(name: string, raw: string | undefined, fallback: number): 
   return seconds * 1000;
 }
 
+/** TRUST_PROXY: how many proxies stand in front (`off` = 0, `on` = 1, or a number up to 10). */
+function parseTrustProxy(raw: string | undefined): number {
+  if (raw === undefined || raw === '' || raw === 'off') return 0;
+  if (raw === 'on') return 1;
+  const hops = Number(raw);
+  if (!Number.isInteger(hops) || hops < 0 || hops > 10) throw new ConfigError(`TRUST_PROXY must be "off", "on" or the number of proxies in front (0-10), got "${raw}"`);
+  return hops;
+}
+
 function parsePort(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
@@ -76,6 +85,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     admin,
     mailSink: sink === 'on' ? { port: parsePort('MAIL_SINK_PORT', env.MAIL_SINK_PORT, 2525), dir: `${dataDir}/outbox` } : null,
     publicUrl: publicUrl ?? `http://localhost:${port}`,
+    http: {
+      /** How long a client may take to send a whole request (headers and body) before it gets 408. */
+      requestTimeoutMs: parseSeconds('REQUEST_TIMEOUT_SECONDS', env.REQUEST_TIMEOUT_SECONDS, 10),
+      /** Proxies in front whose X-Forwarded-For is believed (0: the socket's address is the client's). */
+      trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    },
     engine: {
       /** How long a claimed recipient may stay "sending" before recovery calls it uncertain. */
       leaseMs: parseSeconds('SEND_LEASE_SECONDS', env.SEND_LEASE_SECONDS, 300),

@@ -6,10 +6,12 @@ import type { AppEnv } from './env.js';
 import { ApiError, toApiError } from './errors.js';
 import { session } from './middleware/session.js';
 import { csrf } from './middleware/csrf.js';
+import { inputHygiene } from './middleware/input-hygiene.js';
 import { apiRoutes } from './routes/index.js';
 import { spa } from './spa.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { createRouter } from './router.js';
+import { rateLimits } from './rate-limits.js';
 
 export interface AppOptions {
   /** Serve the built SPA from this folder (omitted in API tests). */
@@ -19,15 +21,17 @@ export interface AppOptions {
 
 export function createApp(services: Services, options: AppOptions = {}) {
   const app = createRouter();
+  const limits = rateLimits(services);
   if (options.log) app.use('*', logger());
   app.use('*', secureHeaders({ contentSecurityPolicy: undefined, crossOriginEmbedderPolicy: false }));
   app.use('*', async (c, next) => {
     c.set('services', services);
+    c.set('limits', limits);
     c.set('em', services.orm.em.fork() as AppEnv['Variables']['em']);
     await next();
   });
   app.use('/api/*', bodyLimit({ maxSize: 5 * 1024 * 1024, onError: () => { throw new ApiError('payload_too_large', 'The request body is larger than 5 MB'); } }));
-  app.use('/api/*', session(), csrf());
+  app.use('/api/*', inputHygiene(), session(), csrf());
 
   app.route('/api', apiRoutes());
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'Mailroom API', version: '1' } });

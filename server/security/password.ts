@@ -24,3 +24,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const actual = await derive(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p), keylen: expected.length });
   return timingSafeEqual(actual, expected);
 }
+
+let dummy: Promise<string> | null = null;
+
+/**
+ * A hash to verify against when the e-mail is unknown or its user inactive, so the answer takes as
+ * long as for a real account and does not tell which e-mails exist.
+ */
+export function dummyPasswordHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(32).toString('base64'));
+  return dummy;
+}

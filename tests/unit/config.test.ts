@@ -19,6 +19,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ JOBS_URL: 'postgres://localhost/jobs' }, []).jobs.kind).toBe('postgres');
   });
 
+  // TRUST_PROXY counts the proxies in front; off (the default) believes no X-Forwarded-For.
+  it('reads TRUST_PROXY as a number of proxies', () => {
+    expect(loadConfig({}, []).http.trustProxy).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: 'off' }, []).http.trustProxy).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: 'on' }, []).http.trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '2' }, []).http.trustProxy).toBe(2);
+  });
+
   it('reads the process role', () => {
     expect(loadConfig({}, ['--role', 'worker']).role).toBe('worker');
     expect(loadConfig({}, ['--role=web']).role).toBe('web');
@@ -35,6 +43,9 @@ describe('loadConfig', () => {
     [{ PUBLIC_URL: 'ftp://x' }, [], /PUBLIC_URL/],
     [{ ADMIN_EMAIL: 'nope', ADMIN_PASSWORD: 'long-enough-pass' }, [], /ADMIN_EMAIL/],
     [{}, ['--role', 'boss'], /--role/],
+    [{ TRUST_PROXY: 'yes' }, [], /TRUST_PROXY/],
+    [{ TRUST_PROXY: '11' }, [], /TRUST_PROXY/],
+    [{ REQUEST_TIMEOUT_SECONDS: '0' }, [], /REQUEST_TIMEOUT_SECONDS/],
   ] as const)('refuses %o %o', (env, argv, message) => {
     expect(() => loadConfig(env, [...argv])).toThrowError(ConfigError);
     expect(() => loadConfig(env, [...argv])).toThrowError(message);

@@ -14,3 +14,4 @@ export * from './mailing-event.entity.js';
 export * from './suppression.entity.js';
 export * from './settings.entity.js';
 export * from './test-send.entity.js';
+export * from './rate-limit.entity.js';

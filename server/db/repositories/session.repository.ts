@@ -28,8 +28,9 @@ export const sessionRepository = {
     await em.nativeDelete(SessionSchema, { tokenHash: hashToken(token) });
   },
 
-  async deleteForUser(em: Em, userId: number): Promise<void> {
-    await em.nativeDelete(SessionSchema, { user: userId });
+  /** Ends every session of the user, except the one whose token is `keep` (the caller's own). */
+  async deleteForUser(em: Em, userId: number, keep: string | null = null): Promise<void> {
+    await em.nativeDelete(SessionSchema, keep === null ? { user: userId } : { user: userId, tokenHash: { $ne: hashToken(keep) } });
   },
 
   async deleteExpired(em: Em, now: Date): Promise<number> {

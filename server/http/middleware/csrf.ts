@@ -20,8 +20,10 @@ export const csrf = () =>
   createMiddleware<AppEnv>(async function csrf(c, next) {
     const expected = csrfTokenFor(c);
     if (expected && !SAFE.has(c.req.method)) {
-      const given = c.req.header(CSRF_HEADER) ?? '';
-      const ok = given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+      // Compared as bytes: a header of the right length in characters may be longer in UTF-8.
+      const given = Buffer.from(c.req.header(CSRF_HEADER) ?? '');
+      const wanted = Buffer.from(expected);
+      const ok = given.length === wanted.length && timingSafeEqual(given, wanted);
       if (!ok) throw new ApiError('forbidden', `Missing or wrong ${CSRF_HEADER} header`);
     }
     await next();

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { createRouter } from '../router.js';
 import type { AppEnv, AuthUser } from '../env.js';
 import { ApiError, notFound } from '../errors.js';
@@ -17,7 +18,7 @@ import { canChange, canSee, departmentScope } from '../../domain/visibility.js';
 import { engineOf, wake } from '../engine.js';
 import { createMailings, planMailings } from '../../engine/create-mailings.js';
 import * as ops from '../../engine/operations.js';
-import { refuseWhileOver, SlidingWindow } from '../sliding-window.js';
+import { tooMany } from '../rate-limits.js';
 import { sendTest } from '../../engine/test-send.js';
 import type { Em } from '../../db/orm.js';
 import { containsPattern } from '../../db/repositories/like.js';
@@ -61,8 +62,7 @@ const test = createRoute({
   responses: { 200: json(S.TestSendResultSchema, 'What the SMTP server said'), ...errorResponses, 429: json(z.object({ error: z.string() }), 'Too many test sends') },
 });
 
-/** Test sends go through the user's own mailbox to any address: 20 an hour, so nobody can spam through it. */
-export function mailingRoutes(testSends = new SlidingWindow(20, 3_600_000)) {
+export function mailingRoutes() {
   const router = createRouter();
   router.use('*', requireUser());
   return router
@@ -150,9 +150,10 @@ export function mailingRoutes(testSends = new SlidingWindow(20, 3_600_000)) {
     .openapi(test, async (c) => {
       const { em, services } = c.var;
       const mailing = await loadChangeable(em, c.var.user!, c.req.valid('param').id);
-      const key = String(c.var.user!.id);
-      refuseWhileOver(c, testSends, key, services.now().getTime(), 'test sends');
-      testSends.hit(key, services.now().getTime());
+      // Test sends go to any address through the user's own mailbox: counted per user.
+      await c.var.limits.testSends.consume(c.var.user!.id).catch((err) => {
+        throw err instanceof RateLimiterRes ? tooMany(c, err.msBeforeNext, 'test sends') : err;
+      });
       const settings = await settingsRepository.get(em, services.config.publicUrl);
       const outcome = await sendTest(engineOf(c), em, mailing.id, c.req.valid('json').email, settings);
       return c.json({ ok: outcome.kind === 'sent', reply: outcome.reply, messageId: outcome.messageId ?? null }, 200);

@@ -1,15 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { createRouter } from '../router.js';
 import { errorResponses, json, jsonBody, OkSchema } from '../openapi.js';
 import { ApiError } from '../errors.js';
 import { SESSION_COOKIE, toAuthUser } from '../middleware/session.js';
 import { csrfTokenFor } from '../middleware/csrf.js';
-import { refuseWhileOver, SlidingWindow } from '../sliding-window.js';
+import { tooMany } from '../rate-limits.js';
+import { LoginWait } from '../login-throttle.js';
+import { clientAddress } from '../client-address.js';
 import { sessionRepository } from '../../db/repositories/session.repository.js';
 import { UserSchema } from '../../db/entities/user.entity.js';
-import { verifyPassword } from '../../security/password.js';
+import { dummyPasswordHash, verifyPassword } from '../../security/password.js';
 import { UserSchema as UserDtoSchema } from '../schemas/users.js';
 
 export const MeSchema = UserDtoSchema.pick({ id: true, email: true, name: true, role: true, departmentId: true, timeZone: true })
@@ -38,7 +39,7 @@ const login = createRoute({
   tags: ['session'],
   summary: 'Sign in; sets an HTTP-only session cookie',
   request: { body: jsonBody(LoginSchema) },
-  responses: { 200: json(MeSchema, 'Signed in'), 400: errorResponses[400], 401: errorResponses[401], 429: json(z.object({ error: z.string() }), 'Too many failed attempts') },
+  responses: { 200: json(MeSchema, 'Signed in'), 400: errorResponses[400], 401: errorResponses[401], 429: json(z.object({ error: z.string() }), 'Too many failed attempts; Retry-After says when to try again') },
 });
 
 const logout = createRoute({
@@ -49,8 +50,7 @@ const logout = createRoute({
   responses: { 200: json(OkSchema, 'Signed out') },
 });
 
-/** Ten failed sign-ins per address and e-mail in 15 minutes, then a wait. */
-export function sessionRoutes(throttle = new SlidingWindow(10, 15 * 60_000)) {
+export function sessionRoutes() {
   return createRouter()
     .openapi(me, (c) => {
       const user = c.var.user;
@@ -60,21 +60,21 @@ export function sessionRoutes(throttle = new SlidingWindow(10, 15 * 60_000)) {
     .openapi(login, async (c) => {
       const { email, password } = c.req.valid('json');
       const { em, services } = c.var;
-      const now = services.now().getTime();
-      let address = 'unknown';
-      try {
-        address = getConnInfo(c).remote.address ?? 'unknown';
-      } catch {
-        // app.request() in tests has no socket.
-      }
-      const key = `${address}|${email}`;
-      refuseWhileOver(c, throttle, key, now, 'failed sign-ins');
-      const user = await em.findOne(UserSchema, { email }, { populate: ['department'] });
-      if (!user || !user.active || !(await verifyPassword(password, user.passwordHash))) {
-        throttle.hit(key, now);
+      // Failures slow the next tries down (see LoginThrottle); they never lock an account.
+      const throttle = c.var.limits.login;
+      const address = clientAddress(c, services.config.http.trustProxy);
+      await throttle.begin(address, email).catch((err) => {
+        throw err instanceof LoginWait ? tooMany(c, err.ms, 'failed sign-ins') : err;
+      });
+      const found = await em.findOne(UserSchema, { email }, { populate: ['department'] });
+      const user = found?.active ? found : null;
+      // Unknown and inactive e-mails verify a dummy hash: every answer costs the same hashing.
+      const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+      if (!user || !matches) {
+        await throttle.failed(address, email);
         throw new ApiError('unauthorized', 'Wrong e-mail or password');
       }
-      throttle.clear(key);
+      await throttle.succeeded(address, email);
       const { token, expiresAt } = await sessionRepository.create(em, user.id, services.now());
       setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', path: '/', expires: expiresAt, secure: services.config.publicUrl.startsWith('https:') });
       c.set('sessionToken', token);

@@ -76,7 +76,7 @@ const create = createRoute({
   responses: { 201: json(S.UserSchema, 'Created'), ...errorResponses },
 });
 const update = createRoute({
-  method: 'patch', path: '/{id}', tags, summary: 'Change a user (admins); deactivating signs them out everywhere',
+  method: 'patch', path: '/{id}', tags, summary: 'Change a user (admins); deactivating or a new password signs them out everywhere (your own new password: everywhere else)',
   request: { params: IdParams, body: jsonBody(S.UserPatch) },
   responses: { 200: json(S.UserSchema, 'Changed'), ...errorResponses },
 });
@@ -132,8 +132,11 @@ export function userRoutes() {
         // Records live in their owner's department; a moved owner takes them along.
         if (moved && newDepartmentId !== null) await moveOwnedRecords(tx, user.id, newDepartmentId);
         if (wasActive && !user.active) await sessionRepository.deleteForUser(tx, user.id);
+        // A new password ends the sessions signed in with the old one; changing your own keeps this one.
+        else if (password) await sessionRepository.deleteForUser(tx, user.id, user.id === actor.id ? c.var.sessionToken : null);
       });
-      if ((wasActive && !user.active) || moved || user.role !== oldRole) {
+      // Sockets of an ended session close (this one's reconnects, as its session still holds).
+      if ((wasActive && !user.active) || password || moved || user.role !== oldRole) {
         c.var.services.events.emit({ type: 'session.ended', userId: user.id, token: null, at: c.var.services.now().toISOString() });
       }
       if (moved && newDepartmentId !== null) {

@@ -1,0 +1,102 @@
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../env.js';
+import { ApiError } from '../errors.js';
+
+/**
+ * Text from outside is checked once, here, before any route sees it: no string in the path, the
+ * query or a JSON or text body may hold control characters or ill-formed Unicode (a lone UTF-16
+ * surrogate, which the database would store as invalid UTF-8). Tab, line feed and carriage return
+ * are allowed only in the fields that hold several lines of text, and in CSV files.
+ */
+
+/** JSON fields that hold multi-line text: message parts, signature bodies, the unsubscribe text, a PEM key. */
+const MULTI_LINE_FIELDS = new Set(['html', 'text', 'body', 'unsubscribeText', 'dkimPrivateKey']);
+
+// C0 controls, DEL and C1 controls; the second leaves out tab, LF and CR.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+const codePoint = (char: string) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** What is wrong with `value`, or null when it is clean text. */
+export function textProblem(value: string, multiLine: boolean): string | null {
+  const control = (multiLine ? CONTROL_BUT_LINES : CONTROL).exec(value);
+  if (control) return `must not contain control characters (found ${codePoint(control[0])})`;
+  if (!value.isWellFormed()) return 'must be well-formed Unicode (found a lone surrogate)';
+  return null;
+}
+
+interface Problem {
+  path: string;
+  message: string;
+}
+
+/** The first bad string (or key) in a parsed JSON value, with its path ("selections.company.filter.q"). */
+export function jsonProblem(value: unknown, path: (string | number)[] = []): Problem | null {
+  const here = () => path.join('.') || 'body';
+  if (typeof value === 'string') {
+    const field = path.findLast((p) => typeof p === 'string');
+    const message = textProblem(value, field !== undefined && MULTI_LINE_FIELDS.has(field));
+    return message ? { path: here(), message } : null;
+  }
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const problem = jsonProblem(item, [...path, i]);
+      if (problem) return problem;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const keyMessage = textProblem(key, false);
+      if (keyMessage) return { path: here(), message: `field names ${keyMessage}` };
+      const problem = jsonProblem(item, [...path, key]);
+      if (problem) return problem;
+    }
+  }
+  return null;
+}
+
+/** The first bad line of a text body (a CSV file), counted from 1. */
+function textBodyProblem(text: string): Problem | null {
+  const message = textProblem(text, true);
+  if (!message) return null;
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => textProblem(l, true) !== null);
+  return { path: `line ${line + 1}`, message };
+}
+
+const refuse = ({ path, message }: Problem) => new ApiError('bad_request', `${path}: ${message}`, [{ path, message }]);
+
+const isJson = (type: string) => /^application\/([a-z-.]+\+)?json\b/i.test(type);
+
+export const inputHygiene = () =>
+  createMiddleware<AppEnv>(async function inputHygiene(c, next) {
+    const pathMessage = textProblem(c.req.path, false);
+    if (pathMessage) throw refuse({ path: 'path', message: pathMessage });
+    for (const [key, values] of Object.entries(c.req.queries())) {
+      const keyMessage = textProblem(key, false);
+      if (keyMessage) throw refuse({ path: 'query', message: `parameter names ${keyMessage}` });
+      for (const value of values) {
+        const message = textProblem(value, false);
+        if (message) throw refuse({ path: key, message });
+      }
+    }
+    const type = c.req.header('content-type') ?? '';
+    if (isJson(type)) {
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch (err) {
+        // Malformed JSON is the validator's to explain; anything else (the size limit) stands.
+        if (!(err instanceof SyntaxError)) throw err;
+      }
+      const problem = jsonProblem(body);
+      if (problem) throw refuse(problem);
+    } else if (c.req.raw.body) {
+      // The API takes no binary bodies: any other body (a CSV file, whatever its stated type) is text.
+      const problem = textBodyProblem(await c.req.text());
+      if (problem) throw refuse(problem);
+    }
+    await next();
+  });

@@ -1,0 +1,35 @@
+import type { Context } from 'hono';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Services } from '../services.js';
+import { dbRateLimiter } from '../db/rate-limiter.js';
+import { ApiError } from './errors.js';
+import { LOGIN_LIMITS, LoginThrottle, type LoginLimiters } from './login-throttle.js';
+
+/** Test sends go through the user's own mailbox to any address: 20 an hour, so nobody can spam through it. */
+const TEST_SENDS = { keyPrefix: 'test_sends', points: 20, duration: 3_600 };
+
+/** Every rate limit of the API, counted in the database (one mechanism, shared by all web processes). */
+export interface RateLimits {
+  login: LoginThrottle;
+  /** Keyed by user id. */
+  testSends: RateLimiterAbstract;
+}
+
+export function rateLimits({ orm, config }: Pick<Services, 'orm' | 'config'>): RateLimits {
+  const limiter = (opts: Parameters<typeof dbRateLimiter>[2]) => dbRateLimiter(orm, config.database.kind, opts);
+  const login: LoginLimiters = {
+    byAddress: limiter(LOGIN_LIMITS.byAddress),
+    byAddressAndAccount: limiter(LOGIN_LIMITS.byAddressAndAccount),
+    accountFailures: limiter(LOGIN_LIMITS.accountFailures),
+    accountWait: limiter(LOGIN_LIMITS.accountWait),
+  };
+  return { login: new LoginThrottle(login), testSends: limiter(TEST_SENDS) };
+}
+
+/** Refuses the request with 429 and Retry-After; `what` names what was counted ("failed sign-ins"). */
+export function tooMany(c: Context, waitMs: number, what: string): ApiError {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  c.header('Retry-After', String(seconds));
+  const when = seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+  return new ApiError('too_many_requests', `Too many ${what}; try again in ${when}`);
+}
