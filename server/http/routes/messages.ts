@@ -14,14 +14,28 @@ import { settingsRepository } from '../../db/repositories/settings.repository.js
 import { canSee, departmentScope } from '../../domain/visibility.js';
 import type { RecipientType } from '../../domain/recipient-types.js';
 import { SAMPLE_RECIPIENTS, unknownVariables, variablesFor } from '../../domain/template-variables.js';
-import { checkSyntax, renderMessage, TemplateError, usedVariables, withUnknownMarkers, type MessageContent } from '../../mail/render.js';
-import { sanitizeContentHtml, sanitizeTemplateHtml } from '../../mail/sanitize.js';
+import { checkSyntax, TemplateError, usedVariables, type MessageContent } from '../../mail/render.js';
+import { renderMessage } from '../../mail/render-pool.js';
+import { sanitizeTemplateHtml } from '../../mail/sanitize.js';
 import * as S from '../schemas/messages.js';
 
 const tags = ['messages'];
 const LABEL = 'Message';
 
 const contentOf = (m: Message): MessageContent => ({ subject: m.subject, html: m.html, text: m.text ?? null });
+
+/**
+ * A message stored before a template rule was tightened may no longer parse: it lists no
+ * variables (its error shows when it is previewed, saved or sent) instead of failing the list.
+ */
+function variablesOf(m: Message): string[] {
+  try {
+    return usedVariables(contentOf(m));
+  } catch (err) {
+    if (err instanceof TemplateError) return [];
+    throw err;
+  }
+}
 
 export const toMessageDto = (m: Message): S.MessageDto => ({
   id: m.id,
@@ -33,7 +47,7 @@ export const toMessageDto = (m: Message): S.MessageDto => ({
   ownerId: m.owner.id,
   ownerName: m.owner.getEntity().name,
   departmentId: m.department.id,
-  variables: usedVariables(contentOf(m)),
+  variables: variablesOf(m),
   createdAt: m.createdAt.toISOString(),
   updatedAt: m.updatedAt.toISOString(),
 });
@@ -44,13 +58,31 @@ function rethrowTemplateError(err: unknown): never {
   throw err;
 }
 
-/** Sanitised HTML (liquid tags kept) whose three parts all parse. */
+/** Sanitised HTML (liquid tags kept) whose three parts all parse (file tags refused). */
 function cleanContent(content: MessageContent): MessageContent {
   const clean = { ...content, html: sanitizeTemplateHtml(content.html) };
   try {
     checkSyntax(clean);
   } catch (err) {
     rethrowTemplateError(err);
+  }
+  return clean;
+}
+
+/**
+ * Content fit to save: clean, and rendered once for a sample contact so that a template that
+ * breaks a render limit (a loop over a huge range, a string doubled into hundreds of MB) is
+ * refused now rather than when a mailing sends it. Other render errors may depend on the
+ * recipient's data, so they show in the preview and at send time, as before.
+ */
+async function savableContent(content: MessageContent): Promise<MessageContent> {
+  const clean = cleanContent(content);
+  const type: RecipientType = 'contact';
+  const variables = variablesFor(type, SAMPLE_RECIPIENTS[type], { unsubscribeUrl: 'https://example.invalid/u/preview', senderName: 'Sample' });
+  try {
+    await renderMessage({ content: { ...clean, signature: null }, variables, unknown: unknownVariables(usedVariables(clean), type) });
+  } catch (err) {
+    if (!(err instanceof TemplateError) || err.limit) rethrowTemplateError(err);
   }
   return clean;
 }
@@ -69,9 +101,9 @@ async function renderPreview(em: Em, publicUrl: string, content: MessageContent,
   const unknown = unknownVariables(usedVariables(content), type);
   const variables = variablesFor(type, SAMPLE_RECIPIENTS[type], { unsubscribeUrl: `${settings.publicBaseUrl}/u/preview`, senderName });
   try {
-    const rendered = await renderMessage({ ...content, signature: signature && { format: signature.format, body: signature.body } }, withUnknownMarkers(variables, unknown));
-    // What liquid outputs was never sanitised; the preview is shown in a browser, so clean it once more.
-    return { ...rendered, html: sanitizeContentHtml(rendered.html), unknownVariables: unknown };
+    // Its HTML passes the sanitiser, as every send's does.
+    const rendered = await renderMessage({ content: { ...content, signature: signature && { format: signature.format, body: signature.body } }, variables, unknown });
+    return { ...rendered, unknownVariables: unknown };
   } catch (err) {
     rethrowTemplateError(err);
   }
@@ -134,7 +166,8 @@ export function messageRoutes() {
       const { em } = c.var;
       const { ownerId, name, signatureId, ...content } = c.req.valid('json');
       const owner = await resolveOwner(em, c.var.user!, ownerId);
-      const clean = cleanContent(content);
+      // Everything is checked before the entity exists, so a refused request saves nothing.
+      const clean = await savableContent(content);
       const signature = await ownersSignature(em, owner.id, signatureId);
       const message = em.create(MessageEntity, { name, ...clean, signature, owner, department: owner.department! });
       await em.flush();
@@ -144,7 +177,8 @@ export function messageRoutes() {
       const { em } = c.var;
       const message = await loadChangeable<Message>(em, MessageEntity, c.var.user!, c.req.valid('param').id, LABEL);
       const { name, signatureId, ...changes } = c.req.valid('json');
-      const clean = cleanContent({ ...contentOf(message), ...changes });
+      // Everything is checked before the entity changes, so a refused request saves nothing.
+      const clean = await savableContent({ ...contentOf(message), ...changes });
       const signature = signatureId === undefined ? message.signature : await ownersSignature(em, message.owner.id, signatureId);
       em.assign(message, { ...(name === undefined ? {} : { name }), ...clean, signature });
       await em.flush();
