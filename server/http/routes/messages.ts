@@ -98,9 +98,10 @@ async function ownersSignature(em: Em, ownerId: number, signatureId: number | nu
 /** Renders for a made-up recipient of `type`; variables that type lacks show as `[[unknown: x]]` and are listed. */
 async function renderPreview(em: Em, publicUrl: string, content: MessageContent, signature: Signature | null, type: RecipientType, senderName: string): Promise<S.PreviewDto> {
   const settings = await settingsRepository.get(em, publicUrl);
-  const unknown = unknownVariables(usedVariables(content), type);
   const variables = variablesFor(type, SAMPLE_RECIPIENTS[type], { unsubscribeUrl: `${settings.publicBaseUrl}/u/preview`, senderName });
   try {
+    // A saved message is parsed here for the first time since it was stored.
+    const unknown = unknownVariables(usedVariables(content), type);
     // Its HTML passes the sanitiser, as every send's does.
     const rendered = await renderMessage({ content: { ...content, signature: signature && { format: signature.format, body: signature.body } }, variables, unknown });
     return { ...rendered, unknownVariables: unknown };
