@@ -94,4 +94,17 @@ describe('sent HTML is sanitised', () => {
     expect(res.body.ok).toBe(true);
     expectClean((await receivedBy('probe@sent.test')).html);
   });
+
+  // Invariant: a test send of a message that breaks a render limit answers 400 with the reason, and sends nothing.
+  it('refuses a test send of a template bomb with the reason', async () => {
+    const bomb = await t.factories.message(owner, { html: '{% for i in (1..49000000) %}x{% endfor %}' });
+    const company = await t.factories.company(owner, { email: 'bomb@acme.test' });
+    const em = t.services.orm.em.fork();
+    const actor = { id: owner.id, role: 'sales_manager' as const, departmentId: owner.department!.id };
+    const { mailings } = await createMailings(em, actor, { messageId: bomb.id, selections: { company: { ids: [company.id] } }, start: 'active' }, await settingsRepository.get(em, ''), clock.now());
+    const res = await owner_.post(`/api/mailings/${mailings[0].id}/test`, { email: 'bomb-probe@sent.test' });
+    expect(res.status, res.text).toBe(400);
+    expect(res.body.error).toMatch(/^The message cannot be rendered: html: the template needs too much memory/);
+    expect(sink.accepted().some((m) => m.to.includes('bomb-probe@sent.test'))).toBe(false);
+  });
 });
