@@ -27,6 +27,10 @@ function renderPool(): Piscina<RenderTask, RenderOutcome> {
     idleTimeout: 60_000,
     resourceLimits: { maxOldGenerationSizeMb: POOL_LIMITS.heapMb },
   });
+  // A worker that dies with no task left to fail (e.g. out of memory while being terminated for
+  // its wall time) is reported on the pool, and an unheard 'error' event would end the process.
+  // piscina has already replaced it; the task's caller was told.
+  pool.on('error', (err: Error) => console.error(`[render-pool] a worker failed: ${err.message}`));
   return pool;
 }
 
