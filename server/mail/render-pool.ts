@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { TemplateError, type RenderedMessage, type RenderInput } from './render.js';
-import type { RenderOutcome, RenderTask } from './render-worker.js';
+import { TemplateError, type MessageContent, type RenderedMessage, type RenderInput } from './render.js';
+import type { RenderJob, RenderOutcome, RenderTask } from './render-worker.js';
 
 /**
  * Templates are user input: they render on worker threads, off the server's heap and event loop.
@@ -35,26 +36,62 @@ function renderPool(): Piscina<RenderTask, RenderOutcome> {
 }
 
 /**
- * One recipient's message, rendered on the pool (see renderInThisThread for what it contains).
+ * Runs one job on the pool, with the wall-time limit counted from when a worker takes it up.
  * A template that fails, or breaks a limit, throws TemplateError with the reason.
  */
-export async function renderMessage(input: RenderInput): Promise<RenderedMessage> {
+async function run(job: RenderJob): Promise<Extract<RenderOutcome, { ok: true }>> {
   const { port1: started, port2: startedInWorker } = new MessageChannel();
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   started.once('message', () => (timer = setTimeout(() => abort.abort(), POOL_LIMITS.wallMs)));
   try {
-    const outcome = await renderPool().run({ input, started: startedInWorker }, { transferList: [startedInWorker], signal: abort.signal });
+    const outcome = await renderPool().run({ ...job, started: startedInWorker }, { transferList: [startedInWorker], signal: abort.signal });
     if (!outcome.ok) throw new TemplateError(outcome.part, outcome.reason, outcome.limit);
-    return outcome.message;
+    return outcome;
   } catch (err) {
-    if (abort.signal.aborted) throw new TemplateError(null, `rendering took longer than ${POOL_LIMITS.wallMs / 1000} s`, true);
-    if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') throw new TemplateError(null, `rendering needed more than ${POOL_LIMITS.heapMb} MB of memory`, true);
+    if (abort.signal.aborted) throw new TemplateError(null, `the template took longer than ${POOL_LIMITS.wallMs / 1000} s`, true);
+    if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') throw new TemplateError(null, `the template needed more than ${POOL_LIMITS.heapMb} MB of memory`, true);
     throw err;
   } finally {
     clearTimeout(timer);
     started.close();
   }
+}
+
+/** One recipient's message, rendered on the pool (see renderInThisThread for what it contains). */
+export async function renderMessage(input: RenderInput): Promise<RenderedMessage> {
+  const outcome = await run({ kind: 'render', input });
+  return (outcome as { message: RenderedMessage }).message;
+}
+
+/**
+ * What analysing a message came to, by a hash of its content: a list of messages asks again for
+ * the same few, and a template that does not parse fails again the same way.
+ */
+const analysed = new Map<string, string[] | TemplateError>();
+const ANALYSED_MAX = 500;
+
+/**
+ * The variables a message uses, sorted; parsing it on the pool (parsing a large template takes
+ * seconds). Throws TemplateError when a part does not parse, has a file tag or breaks a limit.
+ */
+export async function analyseMessage(content: MessageContent): Promise<string[]> {
+  const key = createHash('sha256').update(JSON.stringify([content.subject, content.html, content.text])).digest('base64');
+  let result = analysed.get(key);
+  if (!result) {
+    try {
+      result = ((await run({ kind: 'analyse', content })) as { variables: string[] }).variables;
+    } catch (err) {
+      // A limit may have been the machine's load as much as the template's: asked again next time.
+      if (!(err instanceof TemplateError) || err.limit) throw err;
+      result = err;
+    }
+    // Oldest first out: Map keeps insertion order.
+    if (analysed.size >= ANALYSED_MAX) analysed.delete(analysed.keys().next().value!);
+    analysed.set(key, result);
+  }
+  if (result instanceof TemplateError) throw result;
+  return result;
 }
 
 /** Stops the pool's workers (at shutdown); the next render starts a new pool. */

@@ -93,9 +93,12 @@ export class TemplateError extends Error {
  * Parsed templates by part and source: a mailing renders the same few templates for every
  * recipient, and parsing costs more than rendering. Parsed templates are immutable, so they are
  * safe to share. The part is in the key because the HTML part is parsed with output escaping.
+ * Bounded by source size, since a parsed template is several times larger than its source and
+ * the worker's heap is small.
  */
 const parsed = new Map<string, Template[]>();
-const PARSED_MAX = 200;
+const PARSED_MAX_CHARS = 2_000_000;
+let parsedChars = 0;
 
 function parsePart(part: MessagePart, source: string): Template[] {
   const key = `${part === 'html' ? 'h' : 'p'}:${source}`;
@@ -107,9 +110,15 @@ function parsePart(part: MessagePart, source: string): Template[] {
   } catch (err) {
     throw new TemplateError(part, (err as Error).message);
   }
+  if (key.length > PARSED_MAX_CHARS / 4) return templates;
   // Oldest first out: Map keeps insertion order.
-  if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value!);
+  for (const old of parsed.keys()) {
+    if (parsedChars + key.length <= PARSED_MAX_CHARS) break;
+    parsed.delete(old);
+    parsedChars -= old.length;
+  }
   parsed.set(key, templates);
+  parsedChars += key.length;
   return templates;
 }
 
@@ -120,15 +129,11 @@ function parts(content: MessageContent): [MessagePart, string][] {
 }
 
 /**
- * Throws TemplateError when any part has a syntax error or a file tag. Parsing is linear in the
- * source (at most 500,000 characters a part, by the input schema) and runs nothing the template
- * says, so it stays on the server's thread; only rendering can be made to cost without bound.
+ * The top-level variable names the message uses (e.g. `first_name` for `{{ first_name | upcase }}`),
+ * sorted. Throws TemplateError when a part does not parse or has a file tag. Parsing and this
+ * analysis grow faster than the source (seconds for 500,000 characters of outputs), so the server
+ * calls it through the worker pool too (analyseMessage in render-pool.ts).
  */
-export function checkSyntax(content: MessageContent): void {
-  for (const [part, source] of parts(content)) parsePart(part, source);
-}
-
-/** The top-level variable names the message uses (e.g. `first_name` for `{{ first_name | upcase }}`), sorted. */
 export function usedVariables(content: MessageContent): string[] {
   const names = new Set<string>();
   for (const [part, source] of parts(content)) {

@@ -14,8 +14,8 @@ import { settingsRepository } from '../../db/repositories/settings.repository.js
 import { canSee, departmentScope } from '../../domain/visibility.js';
 import type { RecipientType } from '../../domain/recipient-types.js';
 import { SAMPLE_RECIPIENTS, unknownVariables, variablesFor } from '../../domain/template-variables.js';
-import { checkSyntax, TemplateError, usedVariables, type MessageContent } from '../../mail/render.js';
-import { renderMessage } from '../../mail/render-pool.js';
+import { TemplateError, type MessageContent } from '../../mail/render.js';
+import { analyseMessage, renderMessage } from '../../mail/render-pool.js';
 import { sanitizeTemplateHtml } from '../../mail/sanitize.js';
 import * as S from '../schemas/messages.js';
 
@@ -28,16 +28,16 @@ const contentOf = (m: Message): MessageContent => ({ subject: m.subject, html: m
  * A message stored before a template rule was tightened may no longer parse: it lists no
  * variables (its error shows when it is previewed, saved or sent) instead of failing the list.
  */
-function variablesOf(m: Message): string[] {
+async function variablesOf(m: Message): Promise<string[]> {
   try {
-    return usedVariables(contentOf(m));
+    return await analyseMessage(contentOf(m));
   } catch (err) {
     if (err instanceof TemplateError) return [];
     throw err;
   }
 }
 
-export const toMessageDto = (m: Message): S.MessageDto => ({
+export const toMessageDto = async (m: Message): Promise<S.MessageDto> => ({
   id: m.id,
   name: m.name,
   subject: m.subject,
@@ -47,7 +47,7 @@ export const toMessageDto = (m: Message): S.MessageDto => ({
   ownerId: m.owner.id,
   ownerName: m.owner.getEntity().name,
   departmentId: m.department.id,
-  variables: variablesOf(m),
+  variables: await variablesOf(m),
   createdAt: m.createdAt.toISOString(),
   updatedAt: m.updatedAt.toISOString(),
 });
@@ -58,31 +58,26 @@ function rethrowTemplateError(err: unknown): never {
   throw err;
 }
 
-/** Sanitised HTML (liquid tags kept) whose three parts all parse (file tags refused). */
-function cleanContent(content: MessageContent): MessageContent {
-  const clean = { ...content, html: sanitizeTemplateHtml(content.html) };
-  try {
-    checkSyntax(clean);
-  } catch (err) {
-    rethrowTemplateError(err);
-  }
-  return clean;
-}
+/** The HTML sanitised, liquid tags kept (what a string literal in them builds is cleaned when sent). */
+const sanitised = (content: MessageContent): MessageContent => ({ ...content, html: sanitizeTemplateHtml(content.html) });
 
 /**
- * Content fit to save: clean, and rendered once for a sample contact so that a template that
- * breaks a render limit (a loop over a huge range, a string doubled into hundreds of MB) is
- * refused now rather than when a mailing sends it. Other render errors may depend on the
- * recipient's data, so they show in the preview and at send time, as before.
+ * Content fit to save: sanitised, its three parts parse (file tags refused), and rendered once
+ * for a sample contact so that a template that breaks a render limit (a loop over a huge range, a
+ * string doubled into hundreds of MB) is refused now rather than when a mailing sends it. Other
+ * render errors may depend on the recipient's data, so they show in the preview and at send time.
  */
 async function savableContent(content: MessageContent): Promise<MessageContent> {
-  const clean = cleanContent(content);
+  const clean = sanitised(content);
   const type: RecipientType = 'contact';
   const variables = variablesFor(type, SAMPLE_RECIPIENTS[type], { unsubscribeUrl: 'https://example.invalid/u/preview', senderName: 'Sample' });
   try {
-    await renderMessage({ content: { ...clean, signature: null }, variables, unknown: unknownVariables(usedVariables(clean), type) });
+    const unknown = unknownVariables(await analyseMessage(clean), type);
+    await renderMessage({ content: { ...clean, signature: null }, variables, unknown }).catch((err: unknown) => {
+      if (!(err instanceof TemplateError) || err.limit) throw err;
+    });
   } catch (err) {
-    if (!(err instanceof TemplateError) || err.limit) rethrowTemplateError(err);
+    rethrowTemplateError(err);
   }
   return clean;
 }
@@ -101,7 +96,7 @@ async function renderPreview(em: Em, publicUrl: string, content: MessageContent,
   const variables = variablesFor(type, SAMPLE_RECIPIENTS[type], { unsubscribeUrl: `${settings.publicBaseUrl}/u/preview`, senderName });
   try {
     // A saved message is parsed here for the first time since it was stored.
-    const unknown = unknownVariables(usedVariables(content), type);
+    const unknown = unknownVariables(await analyseMessage(content), type);
     // Its HTML passes the sanitiser, as every send's does.
     const rendered = await renderMessage({ content: { ...content, signature: signature && { format: signature.format, body: signature.body } }, variables, unknown });
     return { ...rendered, unknownVariables: unknown };
@@ -160,9 +155,9 @@ export function messageRoutes() {
     .openapi(list, async (c) => {
       const { q, sort, dir, page, pageSize, ownerId } = c.req.valid('query');
       const { items, total } = await listOwned<Message>(c.var.em, MessageEntity, ['name', 'subject'], { q, ownerId }, departmentScope(c.var.user!), { sort, dir, page, pageSize });
-      return c.json({ items: items.map(toMessageDto), total, page, pageSize }, 200);
+      return c.json({ items: await Promise.all(items.map(toMessageDto)), total, page, pageSize }, 200);
     })
-    .openapi(get, async (c) => c.json(toMessageDto(await loadVisible<Message>(c.var.em, MessageEntity, c.var.user!, c.req.valid('param').id, LABEL)), 200))
+    .openapi(get, async (c) => c.json(await toMessageDto(await loadVisible<Message>(c.var.em, MessageEntity, c.var.user!, c.req.valid('param').id, LABEL)), 200))
     .openapi(create, async (c) => {
       const { em } = c.var;
       const { ownerId, name, signatureId, ...content } = c.req.valid('json');
@@ -172,7 +167,7 @@ export function messageRoutes() {
       const signature = await ownersSignature(em, owner.id, signatureId);
       const message = em.create(MessageEntity, { name, ...clean, signature, owner, department: owner.department! });
       await em.flush();
-      return c.json(toMessageDto(message), 201);
+      return c.json(await toMessageDto(message), 201);
     })
     .openapi(update, async (c) => {
       const { em } = c.var;
@@ -183,7 +178,7 @@ export function messageRoutes() {
       const signature = signatureId === undefined ? message.signature : await ownersSignature(em, message.owner.id, signatureId);
       em.assign(message, { ...(name === undefined ? {} : { name }), ...clean, signature });
       await em.flush();
-      return c.json(toMessageDto(message), 200);
+      return c.json(await toMessageDto(message), 200);
     })
     .openapi(remove, async (c) => {
       const { em } = c.var;
@@ -195,7 +190,7 @@ export function messageRoutes() {
       const { em, services } = c.var;
       const actor = c.var.user!;
       const { recipientType, signatureId, ...content } = c.req.valid('json');
-      const clean = cleanContent(content);
+      const clean = sanitised(content);
       const signature = await visibleSignature(em, actor, signatureId);
       return c.json(await renderPreview(em, services.config.publicUrl, clean, signature, recipientType, actor.name), 200);
     })

@@ -71,14 +71,14 @@ async function nextReconcile() {
 const alive = () => server!.child.exitCode === null && server!.child.signalCode === null;
 const preview = (content: { subject?: string; html: string; text?: string }) => seller_.post('/api/messages/preview', { subject: 'Hi', ...content, recipientType: 'contact' });
 
-describe('previews', () => {
+describe('previews and saves', () => {
   // Invariant: a preview that breaks a memory limit answers 4xx with the reason, and the server stays up.
   it.each([
     ['a loop over a huge range', RANGE_BOMB, /^html: the template needs too much memory/],
     ['a string doubled into gigabytes', STRING_BOMB, /^html: the template needs too much memory/],
     // Within liquid's limits (a short loop), but its 1.8 MB of nested tags outgrow the worker's
     // heap in the sanitiser: the worker's own limits stop it (heap, or wall time on a slow machine).
-    ['600,000 nested tags', `{% for i in (1..30000) %}${'<b>'.repeat(20)}{% endfor %}`, /^rendering (needed more than \d+ MB of memory|took longer than)/],
+    ['600,000 nested tags', `{% for i in (1..30000) %}${'<b>'.repeat(20)}{% endfor %}`, /^the template (needed more than \d+ MB of memory|took longer than)/],
   ])('answers %s with a 400 naming the limit', async (_what, bomb, reason) => {
     const res = await preview({ html: bomb });
     expect(res.status, `${res.text}\n${server!.output()}`).toBe(400);
@@ -105,6 +105,23 @@ describe('previews', () => {
       expect(res.status, res.text).toBe(400);
       expect(res.body.error).toMatch(/takes too long to render|took longer than/);
     }
+  });
+
+  // Invariant: parsing is off the event loop too: a template of 500,000 characters of outputs
+  // (seconds of parsing, more than the worker's heap) is refused while the server answers others.
+  it('answers health checks while a huge template is checked for saving', async () => {
+    let saved: Awaited<ReturnType<Client['post']>> | null = null;
+    const saving = seller_.post('/api/messages', { name: 'Huge', subject: 'Hi', html: '{{a}}'.repeat(100_000) }).then((res) => (saved = res));
+    const HEALTH_CHECKS = 10;
+    const answeredBeforeTheSave: boolean[] = [];
+    for (let i = 0; i < HEALTH_CHECKS; i++) {
+      expect((await anonymous.get('/api/health')).status).toBe(200);
+      answeredBeforeTheSave.push(saved === null);
+    }
+    expect(answeredBeforeTheSave).toEqual(Array(HEALTH_CHECKS).fill(true));
+    const res = await saving;
+    expect(res.status, res.text).toBe(400);
+    expect(res.body.error).toMatch(/^the template (needed more than \d+ MB of memory|took longer than)/);
   });
 });
 
