@@ -1,65 +1,8 @@
-import { Context, Drop, Liquid, Tag, toPromise, type Emitter, type TagToken, type Template, type TopLevelToken } from 'liquidjs';
+import { Context, Drop, toPromise, type Emitter, type Template } from 'liquidjs';
 import type { ContentFormat } from '../domain/content.js';
 import { htmlToText, textToHtml } from './html-to-text.js';
 import { sanitizeContentHtml } from './sanitize.js';
-
-/**
- * Tags that pull in other templates. A message is one self-contained template, so these are
- * refused by the parser itself: whatever way they are written ({%- include -%}, inside a
- * {% liquid %} block, …) they reach the tag registry and fail there.
- */
-const FILE_TAGS = ['include', 'render', 'layout'] as const;
-
-class FileTagRefused extends Tag {
-  constructor(token: TagToken, remain: TopLevelToken[], liquid: Liquid) {
-    super(token, remain, liquid);
-    throw new Error(`{% ${token.name} %} is not allowed: a message cannot load other templates`);
-  }
-  render(): never {
-    throw new Error('unreachable: the tag is refused when parsed');
-  }
-}
-
-/**
- * What one render may cost, on top of the worker's own heap and wall-time limits
- * (render-pool.ts). liquidjs counts memory in units (a range element, a character a filter
- * makes), cumulated over one render; a unit can cost up to 8 bytes (an array slot), so the
- * limit keeps liquid's own allocations well below the worker's heap: a bomb such as
- * `{% for i in (1..49000000) %}` or a string doubled thirty times is refused before it allocates.
- */
-export const TEMPLATE_LIMITS = {
-  /** liquidjs memory units per part. */
-  memoryUnits: 4_000_000,
-  /** liquidjs render time per part (checked between template nodes). */
-  renderMs: 1_000,
-  /** Characters of output one part may produce. */
-  outputChars: 2_000_000,
-} as const;
-
-/**
- * Renders message templates per recipient. Liquid is data-only (no code runs); strict settings
- * make a missing variable or filter an error instead of a silent blank in someone's inbox.
- */
-function engine(outputEscape?: 'escape'): Liquid {
-  const liquid = new Liquid({
-    // Templates are user input: no file system either (the file tags are refused below).
-    relativeReference: false,
-    strictVariables: true,
-    strictFilters: true,
-    ownPropertyOnly: true,
-    renderLimit: TEMPLATE_LIMITS.renderMs,
-    memoryLimit: TEMPLATE_LIMITS.memoryUnits,
-    outputEscape,
-  });
-  for (const tag of FILE_TAGS) liquid.registerTag(tag, FileTagRefused);
-  return liquid;
-}
-
-/** Subject and text parts: output as is. */
-const plain = engine();
-/** The HTML part: every {{ output }} is HTML-escaped unless its last filter is `raw`. */
-const html = engine('escape');
-const engineFor = (part: MessagePart) => (part === 'html' ? html : plain);
+import { engineFor, TEMPLATE_LIMITS } from './liquid-engines.js';
 
 export interface MessageContent {
   subject: string;
@@ -160,12 +103,13 @@ function withUnknownMarkers(variables: Record<string, unknown>, names: string[])
   return { ...variables, ...Object.fromEntries(names.map((name) => [name, new UnknownVariable(name)])) };
 }
 
-/** Collects a part's output and refuses to grow past TEMPLATE_LIMITS.outputChars, as it is written. */
 const OUTPUT_TOO_LARGE = `the output is larger than ${TEMPLATE_LIMITS.outputChars.toLocaleString('en')} characters`;
+
+/** Collects a part's output and refuses to grow past TEMPLATE_LIMITS.outputChars, as it is written. */
 class CappedOutput implements Emitter {
   buffer = '';
-  write(html: unknown) {
-    const chunk = String(html ?? '');
+  write(value: unknown) {
+    const chunk = String(value ?? '');
     if (this.buffer.length + chunk.length > TEMPLATE_LIMITS.outputChars) throw new Error(OUTPUT_TOO_LARGE);
     this.buffer += chunk;
   }
