@@ -5,9 +5,9 @@ import { TemplateError, type MessageContent, type RenderedMessage, type RenderIn
 import type { RenderJob, RenderOutcome, RenderTask } from './render-worker.js';
 
 /**
- * Templates are user input: they render on worker threads, off the server's heap and event loop.
- * Each worker has its own small heap, and a render that outlives its wall time has its worker
- * terminated (piscina starts a new one). These back up liquidjs's own limits (TEMPLATE_LIMITS),
+ * Templates are user input: they are parsed and rendered on worker threads, off the server's heap
+ * and event loop. Each worker has its own small heap, and a job that outlives its wall time has
+ * its worker terminated (piscina starts a new one). These back up liquidjs's own limits (TEMPLATE_LIMITS),
  * which stop the usual bombs before they allocate: a worker that reaches its heap limit can still
  * take the whole process down on Node 20 (nodejs/node#47224), so the heap limit is a last resort.
  */
