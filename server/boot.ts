@@ -22,6 +22,7 @@ import { TransportPool } from './mail/transport.js';
 import { EventBus } from './live/event-bus.js';
 import { Engine } from './engine/jobs.js';
 import { startDbRelay } from './live/db-relay.js';
+import { closeRenderPool } from './mail/render-pool.js';
 
 export interface Running {
   services: Services;
@@ -40,6 +41,8 @@ export async function boot(config: Config, log: (line: string) => void = console
   try {
     const orm = await initORM(config.database);
     closers.push(() => orm.close());
+    // Started on first use; stopped after everything that renders (closers run in reverse).
+    closers.push(closeRenderPool);
     const secrets = new SecretBox(loadSecretKey(config.secretKey, config.dataDir));
     const now = () => new Date();
     await settingsRepository.get(orm.em.fork(), config.publicUrl);

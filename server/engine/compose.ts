@@ -4,7 +4,8 @@ import type { Settings } from '../db/entities/settings.entity.js';
 import type { EmailAccount } from '../db/entities/email-account.entity.js';
 import type { RecipientType } from '../domain/recipient-types.js';
 import { variablesFor, type RecipientFields } from '../domain/template-variables.js';
-import { renderMessage, type MessageContent, type SignatureContent } from '../mail/render.js';
+import type { MessageContent, SignatureContent } from '../mail/render.js';
+import { renderMessage } from '../mail/render-pool.js';
 import { buildMessage } from '../mail/build-message.js';
 import { unsubscribeToken } from '../mail/unsubscribe-token.js';
 
@@ -31,7 +32,7 @@ export async function compose(secrets: SecretBox, input: ComposeInput): Promise<
   const base = input.settings.publicBaseUrl.replace(/\/+$/, '');
   const unsubscribeUrl = input.rowId === null ? `${base}/u/preview` : `${base}/u/${unsubscribeToken(secrets, input.rowId)}`;
   const variables = variablesFor(input.recipientType, input.fields as never, { unsubscribeUrl, senderName: input.account.fromName });
-  const rendered = await renderMessage({ ...input.content, signature: input.signature }, variables);
+  const rendered = await renderMessage({ content: { ...input.content, signature: input.signature }, variables });
   const { account } = input;
   const host = new URL(base).hostname;
   return buildMessage({

@@ -19,7 +19,8 @@ import { eta } from '../domain/pacing.js';
 import { accountZone, usable, type Light } from '../domain/account-health.js';
 import { accountPaces } from './account-paces.js';
 import { unknownVariables } from '../domain/template-variables.js';
-import { usedVariables, TemplateError } from '../mail/render.js';
+import { TemplateError } from '../mail/render.js';
+import { analyseMessage } from '../mail/render-pool.js';
 import { AddressSet } from './address-set.js';
 
 /** One recipient type's part of a "Make Massmail" request: chosen ids, or everything a filter matches. */
@@ -174,7 +175,7 @@ async function prepare(em: Em, actor: Actor, request: MailingRequest) {
   let templateError: string | null = null;
   if (visibleMessage) {
     try {
-      used = usedVariables({ subject: visibleMessage.subject, html: visibleMessage.html, text: visibleMessage.text ?? null });
+      used = await analyseMessage({ subject: visibleMessage.subject, html: visibleMessage.html, text: visibleMessage.text ?? null });
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
       templateError = `The message does not parse: ${err.message}`;

@@ -6,6 +6,7 @@ import type { RecipientType } from '../domain/recipient-types.js';
 import { SAMPLE_RECIPIENTS } from '../domain/template-variables.js';
 import type { SmtpOutcome } from '../domain/smtp-outcome.js';
 import { newMessageId } from '../mail/build-message.js';
+import { TemplateError } from '../mail/render.js';
 import type { EngineContext } from './ports.js';
 import { compose } from './compose.js';
 import { loadMailingContent } from './delivery.js';
@@ -27,10 +28,17 @@ export async function sendTest(ctx: EngineContext, em: Em, mailingId: number, to
   // Sample data, not a customer's: the address is whatever the user typed.
   const fields = SAMPLE_RECIPIENTS[type];
   const messageId = newMessageId(account.fromEmail.split('@')[1] ?? 'mailroom.local');
-  const message = await compose(ctx.secrets, {
-    mailingId, recipientType: type, content: mailing.content, signature: mailing.signature, account, settings,
-    to: { email: to, name: null }, fields, rowId: null, messageId,
-  });
+  let message;
+  try {
+    message = await compose(ctx.secrets, {
+      mailingId, recipientType: type, content: mailing.content, signature: mailing.signature, account, settings,
+      to: { email: to, name: null }, fields, rowId: null, messageId,
+    });
+  } catch (err) {
+    // The author's to fix, as in a preview; the mailing itself is left alone.
+    if (err instanceof TemplateError) throw new DomainError('invalid', `The message cannot be rendered: ${err.message}`);
+    throw err;
+  }
   await messageOriginRepository.recordTestSend(em, { messageId, mailingId, accountId: account.id }, ctx.now());
   const outcome = await ctx.transport.send(account, ctx.secrets.decrypt(account.smtpPasswordEnc), message);
   return outcome.kind === 'sent' ? { ...outcome, messageId } : outcome;

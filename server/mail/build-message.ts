@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type Mail from 'nodemailer/lib/mailer/index.js';
-import { appendHtml, escapeHtml } from './render.js';
+import { appendHtml } from './render.js';
+import { escapeHtml } from './html-to-text.js';
 
 /**
  * One recipient's message as nodemailer options: the rendered parts plus the headers bulk mail

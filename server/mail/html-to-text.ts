@@ -28,12 +28,14 @@ export function htmlToText(html: string): string {
     .trim();
 }
 
+/** Text made safe to put into HTML, in an element or a quoted attribute. */
+export const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
 /** Plain text as HTML paragraphs: blank lines separate paragraphs, single newlines become <br>. */
 export function textToHtml(text: string): string {
-  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   return text
     .trim()
     .split(/\n\s*\n/)
-    .map((para) => `<p>${escape(para.trim()).replace(/\n/g, '<br>')}</p>`)
+    .map((para) => `<p>${escapeHtml(para.trim()).replace(/\n/g, '<br>')}</p>`)
     .join('\n');
 }

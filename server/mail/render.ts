@@ -1,38 +1,8 @@
-import { Drop, Liquid, type Template } from 'liquidjs';
+import { Context, Drop, toPromise, type Emitter, type Template } from 'liquidjs';
 import type { ContentFormat } from '../domain/content.js';
 import { htmlToText, textToHtml } from './html-to-text.js';
-
-const refuse = (file: string): never => {
-  throw new Error(`Templates cannot load other files ("${file}")`);
-};
-const NO_FILES = {
-  exists: async () => false,
-  existsSync: () => false,
-  readFile: async (file: string) => refuse(file),
-  readFileSync: (file: string) => refuse(file),
-  resolve: (_dir: string, file: string) => file,
-  contains: async () => false,
-  containsSync: () => false,
-};
-
-/** Tags that pull in other templates: a message is one self-contained template. */
-const FILE_TAGS = /\{%-?\s*(include|render|layout)\b/;
-
-/**
- * Renders message templates per recipient. Liquid is data-only (no code runs); strict settings
- * make a missing variable or filter an error instead of a silent blank in someone's inbox.
- */
-export const liquid = new Liquid({
-  // Templates are user input: no file system at all, so {% include %} and friends read nothing.
-  fs: NO_FILES,
-  relativeReference: false,
-  strictVariables: true,
-  strictFilters: true,
-  ownPropertyOnly: true,
-  // A template is user input: bound what a loop like {% for i in (1..1000000000) %} may cost.
-  renderLimit: 2_000,
-  memoryLimit: 50_000_000,
-});
+import { sanitizeContentHtml } from './sanitize.js';
+import { engineFor, TEMPLATE_LIMITS } from './liquid-engines.js';
 
 export interface MessageContent {
   subject: string;
@@ -47,37 +17,51 @@ export interface SignatureContent {
 
 export type MessagePart = 'subject' | 'html' | 'text';
 
-/** A template that does not parse or render; the message names the part, line and column. */
+/**
+ * A template that does not parse or render, or breaks a limit; the message names the part, line
+ * and column where they are known (a worker that ran out of memory or time does not know them).
+ */
 export class TemplateError extends Error {
   constructor(
-    readonly part: MessagePart,
-    message: string,
+    readonly part: MessagePart | null,
+    readonly reason: string,
+    /** True when the template broke a limit (memory, time, output size) rather than a rule of liquid. */
+    readonly limit = false,
   ) {
-    super(`${part}: ${message}`);
+    super(part ? `${part}: ${reason}` : reason);
   }
 }
 
 /**
- * Parsed templates by source: a mailing renders the same few templates for every recipient, and
- * parsing costs more than rendering. Parsed templates are immutable, so they are safe to share.
+ * Parsed templates by part and source: a mailing renders the same few templates for every
+ * recipient, and parsing costs more than rendering. Parsed templates are immutable, so they are
+ * safe to share. The part is in the key because the HTML part is parsed with output escaping.
+ * Bounded by source size, since a parsed template is several times larger than its source and
+ * the worker's heap is small.
  */
 const parsed = new Map<string, Template[]>();
-const PARSED_MAX = 200;
+const PARSED_MAX_CHARS = 2_000_000;
+let parsedChars = 0;
 
 function parsePart(part: MessagePart, source: string): Template[] {
-  const cached = parsed.get(source);
+  const key = `${part === 'html' ? 'h' : 'p'}:${source}`;
+  const cached = parsed.get(key);
   if (cached) return cached;
-  const fileTag = FILE_TAGS.exec(source);
-  if (fileTag) throw new TemplateError(part, `{% ${fileTag[1]} %} is not allowed: a message cannot load other templates`);
   let templates: Template[];
   try {
-    templates = liquid.parse(source);
+    templates = engineFor(part).parse(source);
   } catch (err) {
     throw new TemplateError(part, (err as Error).message);
   }
+  if (key.length > PARSED_MAX_CHARS / 4) return templates;
   // Oldest first out: Map keeps insertion order.
-  if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value!);
-  parsed.set(source, templates);
+  for (const old of parsed.keys()) {
+    if (parsedChars + key.length <= PARSED_MAX_CHARS) break;
+    parsed.delete(old);
+    parsedChars -= old.length;
+  }
+  parsed.set(key, templates);
+  parsedChars += key.length;
   return templates;
 }
 
@@ -87,16 +71,16 @@ function parts(content: MessageContent): [MessagePart, string][] {
   return list;
 }
 
-/** Throws TemplateError when any part has a syntax error. */
-export function checkSyntax(content: MessageContent): void {
-  for (const [part, source] of parts(content)) parsePart(part, source);
-}
-
-/** The top-level variable names the message uses (e.g. `first_name` for `{{ first_name | upcase }}`), sorted. */
+/**
+ * The top-level variable names the message uses (e.g. `first_name` for `{{ first_name | upcase }}`),
+ * sorted. Throws TemplateError when a part does not parse or has a file tag. Parsing and this
+ * analysis grow faster than the source (seconds for 500,000 characters of outputs), so the server
+ * calls it through the worker pool too (analyseMessage in render-pool.ts).
+ */
 export function usedVariables(content: MessageContent): string[] {
   const names = new Set<string>();
   for (const [part, source] of parts(content)) {
-    for (const name of liquid.globalVariablesSync(parsePart(part, source))) names.add(name);
+    for (const name of engineFor(part).globalVariablesSync(parsePart(part, source))) names.add(name);
   }
   return [...names].sort();
 }
@@ -115,20 +99,45 @@ class UnknownVariable extends Drop {
 }
 
 /** `variables` plus a visible `[[unknown: name]]` marker for each of `names`. */
-export function withUnknownMarkers(variables: Record<string, unknown>, names: string[]): Record<string, unknown> {
+function withUnknownMarkers(variables: Record<string, unknown>, names: string[]): Record<string, unknown> {
   return { ...variables, ...Object.fromEntries(names.map((name) => [name, new UnknownVariable(name)])) };
 }
 
-export const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const OUTPUT_TOO_LARGE = `the output is larger than ${TEMPLATE_LIMITS.outputChars.toLocaleString('en')} characters`;
+
+/** Collects a part's output and refuses to grow past TEMPLATE_LIMITS.outputChars, as it is written. */
+class CappedOutput implements Emitter {
+  buffer = '';
+  write(value: unknown) {
+    const chunk = String(value ?? '');
+    if (this.buffer.length + chunk.length > TEMPLATE_LIMITS.outputChars) throw new Error(OUTPUT_TOO_LARGE);
+    this.buffer += chunk;
+  }
+}
 
 async function renderPart(part: MessagePart, source: string, scope: Record<string, unknown>): Promise<string> {
   const template = parsePart(part, source);
+  const liquid = engineFor(part);
+  const output = new CappedOutput();
   try {
-    return (await liquid.render(template, scope)) as string;
+    const ctx = new Context(scope, liquid.options, { sync: false }, { liquid });
+    const rendering = liquid.renderer.renderTemplates(template, ctx, output);
+    // renderTemplates is liquidjs's generator: drive it as liquid.render does.
+    await toPromise(rendering);
+    return output.buffer;
   } catch (err) {
-    throw new TemplateError(part, (err as Error).message);
+    const message = (err as Error).message;
+    const limit = LIMIT_MESSAGES.find(([pattern]) => pattern.test(message));
+    throw new TemplateError(part, limit ? message.replace(...limit) : message, Boolean(limit));
   }
 }
+
+/** liquidjs's limit messages, and the output cap's, said in the author's terms (liquid's ", line:…, col:…" is kept). */
+const LIMIT_MESSAGES: [RegExp, string][] = [
+  [/^memory alloc limit exceeded/, `the template needs too much memory (more than ${TEMPLATE_LIMITS.memoryUnits.toLocaleString('en')} items or characters: a loop over a huge range, or a string grown too long)`],
+  [/^template render limit exceeded/, `the template takes too long to render (more than ${TEMPLATE_LIMITS.renderMs / 1000} s)`],
+  [new RegExp(`^${OUTPUT_TOO_LARGE}`), OUTPUT_TOO_LARGE],
+];
 
 /** Inserts `block` before </body>, or at the end of a fragment. */
 export function appendHtml(html: string, block: string): string {
@@ -136,20 +145,33 @@ export function appendHtml(html: string, block: string): string {
   return close === -1 ? `${html}\n${block}` : `${html.slice(0, close)}${block}\n${html.slice(close)}`;
 }
 
+export interface RenderInput {
+  content: MessageContent & { signature: SignatureContent | null };
+  variables: Record<string, string>;
+  /** Names shown as `[[unknown: name]]` instead of failing (previews for a type that lacks them). */
+  unknown?: string[];
+}
+
+export interface RenderedMessage {
+  subject: string;
+  html: string;
+  text: string;
+}
+
 /**
- * One recipient's subject, HTML and text. Variable values are HTML-escaped in the HTML part only.
- * The signature is appended as written (it is not a template), in its own format, after a
- * conventional "-- " line in the text part. Without a text template the text is derived from the HTML.
+ * One recipient's subject, HTML and text, on the calling thread: the server calls it through the
+ * worker pool (render-pool.ts), never directly. Variable output is HTML-escaped in the HTML part
+ * only, and the finished HTML passes the same sanitiser as previews, so nothing a template builds
+ * (a script, a javascript: link, an event handler) reaches an inbox. The signature is appended as
+ * written (it is not a template), in its own format, after a conventional "-- " line in the text
+ * part. Without a text template the text is derived from the HTML.
  */
-export async function renderMessage(
-  content: MessageContent & { signature: SignatureContent | null },
-  variables: Record<string, unknown>,
-): Promise<{ subject: string; html: string; text: string }> {
-  const htmlScope = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, typeof v === 'string' ? escapeHtml(v) : v]));
+export async function renderInThisThread({ content, variables, unknown = [] }: RenderInput): Promise<RenderedMessage> {
+  const scope = withUnknownMarkers(variables, unknown);
   // A header must stay on one line whatever the variables contain.
-  const subject = (await renderPart('subject', content.subject, variables)).replace(/[\r\n]+/g, ' ').trim();
-  let html = await renderPart('html', content.html, htmlScope);
-  let text = content.text ? await renderPart('text', content.text, variables) : htmlToText(html);
+  const subject = (await renderPart('subject', content.subject, scope)).replace(/[\r\n]+/g, ' ').trim();
+  let html = await renderPart('html', content.html, scope);
+  let text = content.text ? await renderPart('text', content.text, scope) : htmlToText(sanitizeContentHtml(html));
   const signature = content.signature;
   if (signature?.body.trim()) {
     const asHtml = signature.format === 'html' ? signature.body : textToHtml(signature.body);
@@ -157,5 +179,5 @@ export async function renderMessage(
     html = appendHtml(html, `<div class="signature">${asHtml}</div>`);
     text = `${text.trimEnd()}\n\n-- \n${asText}`;
   }
-  return { subject, html, text };
+  return { subject, html: sanitizeContentHtml(html), text };
 }

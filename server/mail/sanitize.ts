@@ -2,6 +2,16 @@ import { randomBytes } from 'node:crypto';
 import sanitizeHtml, { type IOptions } from 'sanitize-html';
 
 /**
+ * Whether an inline style is free of CSS that can run or load script: a url() to anything but
+ * http(s) or an inline image (e.g. `url(javascript:…)`), IE's expression() and behavior, Mozilla's
+ * -moz-binding. Styles with escapes or comments are refused too, since those can spell any of these.
+ */
+function safeStyle(style: string): boolean {
+  if (/\\|\/\*|expression\s*\(|behavior\s*:|-moz-binding|javascript:|vbscript:/i.test(style)) return false;
+  return [...style.matchAll(/url\s*\(\s*['"]?([^'")]*)/gi)].every(([, address]) => /^(https?:|data:image\/)/i.test(address.trim()));
+}
+
+/**
  * What user-written HTML (signatures, message templates) may contain: the formatting e-mail
  * clients understand, links, images and inline styles; no scripts, frames, forms or event handlers.
  */
@@ -18,6 +28,14 @@ const OPTIONS: IOptions = {
   allowProtocolRelative: false,
   // Content of these is dropped with the tag, so a pasted <head><title> does not leak into the body.
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title'],
+  // An unsafe inline style is dropped whole: a half-kept declaration could mean something else.
+  transformTags: {
+    '*': (tagName, attribs) => {
+      if (attribs.style === undefined || safeStyle(attribs.style)) return { tagName, attribs };
+      const { style: _unsafe, ...rest } = attribs;
+      return { tagName, attribs: rest };
+    },
+  },
 };
 
 export function sanitizeContentHtml(html: string): string {

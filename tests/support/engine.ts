@@ -56,15 +56,16 @@ export async function alwaysOpen(t: TestApp) {
 
 /**
  * A fresh sales manager with regular accounts (room to spare today) logging in to the sink as
- * `users`, and an active mailing to `companies` companies at `@domain`. Returns the mailing's id.
+ * `users`, and an active mailing to `companies` companies at `@domain` (its message's HTML stored
+ * as given, unchecked, when `html` is set). Returns the mailing's id.
  */
-export async function activeMailingOnSink(t: TestApp, sinkPort: number, opts: { users: string[]; companies: number; domain: string }): Promise<number> {
+export async function activeMailingOnSink(t: TestApp, sinkPort: number, opts: { users: string[]; companies: number; domain: string; html?: string }): Promise<number> {
   const dept = await t.factories.department();
   const owner = await t.factories.user('sales_manager', dept.id);
   for (const user of opts.users) await t.factories.account(owner, { smtpPort: sinkPort, smtpUser: user, fromEmail: user, dailyLimit: 1_000_000 });
   const ids: number[] = [];
   for (let i = 0; i < opts.companies; i++) ids.push((await t.factories.company(owner, { email: `c${i}@${opts.domain}` })).id);
-  const message = await t.factories.message(owner, { html: '<p>Hello {{ name }}</p><a href="{{ unsubscribe_url }}">unsubscribe</a>' });
+  const message = await t.factories.message(owner, { html: opts.html ?? '<p>Hello {{ name }}</p><a href="{{ unsubscribe_url }}">unsubscribe</a>' });
   const em = t.services.orm.em.fork();
   const actor = { id: owner.id, role: 'sales_manager' as const, departmentId: dept.id };
   const { mailings, reports } = await createMailings(em, actor, { messageId: message.id, selections: { company: { ids } }, start: 'active' }, await settingsRepository.get(em, ''), new Date());

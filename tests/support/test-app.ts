@@ -8,6 +8,7 @@ import { scratchDatabase, type TestDb } from './databases.js';
 import { Factories } from './factories.js';
 import { EventBus } from '../../server/live/event-bus.js';
 import { TransportPool } from '../../server/mail/transport.js';
+import { closeRenderPool } from '../../server/mail/render-pool.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -81,6 +82,7 @@ export async function initTestApp(opts: { db?: TestDb; now?: () => Date; service
       return makeClient(app, cookie, csrfToken);
     },
     async close() {
+      await closeRenderPool();
       await orm.close();
       await db.drop();
     },

@@ -14,8 +14,9 @@ import { settingsRepository } from '../../db/repositories/settings.repository.js
 import { canSee, departmentScope } from '../../domain/visibility.js';
 import type { RecipientType } from '../../domain/recipient-types.js';
 import { SAMPLE_RECIPIENTS, unknownVariables, variablesFor } from '../../domain/template-variables.js';
-import { checkSyntax, renderMessage, TemplateError, usedVariables, withUnknownMarkers, type MessageContent } from '../../mail/render.js';
-import { sanitizeContentHtml, sanitizeTemplateHtml } from '../../mail/sanitize.js';
+import { TemplateError, type MessageContent } from '../../mail/render.js';
+import { analyseMessage, renderMessage } from '../../mail/render-pool.js';
+import { sanitizeTemplateHtml } from '../../mail/sanitize.js';
 import * as S from '../schemas/messages.js';
 
 const tags = ['messages'];
@@ -23,7 +24,20 @@ const LABEL = 'Message';
 
 const contentOf = (m: Message): MessageContent => ({ subject: m.subject, html: m.html, text: m.text ?? null });
 
-export const toMessageDto = (m: Message): S.MessageDto => ({
+/**
+ * A message stored before a template rule was tightened may no longer parse: it lists no
+ * variables (its error shows when it is previewed, saved or sent) instead of failing the list.
+ */
+async function variablesOf(m: Message): Promise<string[]> {
+  try {
+    return await analyseMessage(contentOf(m));
+  } catch (err) {
+    if (err instanceof TemplateError) return [];
+    throw err;
+  }
+}
+
+export const toMessageDto = async (m: Message): Promise<S.MessageDto> => ({
   id: m.id,
   name: m.name,
   subject: m.subject,
@@ -33,7 +47,7 @@ export const toMessageDto = (m: Message): S.MessageDto => ({
   ownerId: m.owner.id,
   ownerName: m.owner.getEntity().name,
   departmentId: m.department.id,
-  variables: usedVariables(contentOf(m)),
+  variables: await variablesOf(m),
   createdAt: m.createdAt.toISOString(),
   updatedAt: m.updatedAt.toISOString(),
 });
@@ -44,11 +58,24 @@ function rethrowTemplateError(err: unknown): never {
   throw err;
 }
 
-/** Sanitised HTML (liquid tags kept) whose three parts all parse. */
-function cleanContent(content: MessageContent): MessageContent {
-  const clean = { ...content, html: sanitizeTemplateHtml(content.html) };
+/** The HTML sanitised, liquid tags kept (what a string literal in them builds is cleaned when sent). */
+const sanitised = (content: MessageContent): MessageContent => ({ ...content, html: sanitizeTemplateHtml(content.html) });
+
+/**
+ * Content fit to save: sanitised, its three parts parse (file tags refused), and rendered once
+ * for a sample contact so that a template that breaks a render limit (a loop over a huge range, a
+ * string doubled into hundreds of MB) is refused now rather than when a mailing sends it. Other
+ * render errors may depend on the recipient's data, so they show in the preview and at send time.
+ */
+async function savableContent(content: MessageContent): Promise<MessageContent> {
+  const clean = sanitised(content);
+  const type: RecipientType = 'contact';
+  const variables = variablesFor(type, SAMPLE_RECIPIENTS[type], { unsubscribeUrl: 'https://example.invalid/u/preview', senderName: 'Sample' });
   try {
-    checkSyntax(clean);
+    const unknown = unknownVariables(await analyseMessage(clean), type);
+    await renderMessage({ content: { ...clean, signature: null }, variables, unknown }).catch((err: unknown) => {
+      if (!(err instanceof TemplateError) || err.limit) throw err;
+    });
   } catch (err) {
     rethrowTemplateError(err);
   }
@@ -66,12 +93,13 @@ async function ownersSignature(em: Em, ownerId: number, signatureId: number | nu
 /** Renders for a made-up recipient of `type`; variables that type lacks show as `[[unknown: x]]` and are listed. */
 async function renderPreview(em: Em, publicUrl: string, content: MessageContent, signature: Signature | null, type: RecipientType, senderName: string): Promise<S.PreviewDto> {
   const settings = await settingsRepository.get(em, publicUrl);
-  const unknown = unknownVariables(usedVariables(content), type);
   const variables = variablesFor(type, SAMPLE_RECIPIENTS[type], { unsubscribeUrl: `${settings.publicBaseUrl}/u/preview`, senderName });
   try {
-    const rendered = await renderMessage({ ...content, signature: signature && { format: signature.format, body: signature.body } }, withUnknownMarkers(variables, unknown));
-    // What liquid outputs was never sanitised; the preview is shown in a browser, so clean it once more.
-    return { ...rendered, html: sanitizeContentHtml(rendered.html), unknownVariables: unknown };
+    // A saved message is parsed here for the first time since it was stored.
+    const unknown = unknownVariables(await analyseMessage(content), type);
+    // Its HTML passes the sanitiser, as every send's does.
+    const rendered = await renderMessage({ content: { ...content, signature: signature && { format: signature.format, body: signature.body } }, variables, unknown });
+    return { ...rendered, unknownVariables: unknown };
   } catch (err) {
     rethrowTemplateError(err);
   }
@@ -127,28 +155,30 @@ export function messageRoutes() {
     .openapi(list, async (c) => {
       const { q, sort, dir, page, pageSize, ownerId } = c.req.valid('query');
       const { items, total } = await listOwned<Message>(c.var.em, MessageEntity, ['name', 'subject'], { q, ownerId }, departmentScope(c.var.user!), { sort, dir, page, pageSize });
-      return c.json({ items: items.map(toMessageDto), total, page, pageSize }, 200);
+      return c.json({ items: await Promise.all(items.map(toMessageDto)), total, page, pageSize }, 200);
     })
-    .openapi(get, async (c) => c.json(toMessageDto(await loadVisible<Message>(c.var.em, MessageEntity, c.var.user!, c.req.valid('param').id, LABEL)), 200))
+    .openapi(get, async (c) => c.json(await toMessageDto(await loadVisible<Message>(c.var.em, MessageEntity, c.var.user!, c.req.valid('param').id, LABEL)), 200))
     .openapi(create, async (c) => {
       const { em } = c.var;
       const { ownerId, name, signatureId, ...content } = c.req.valid('json');
       const owner = await resolveOwner(em, c.var.user!, ownerId);
-      const clean = cleanContent(content);
+      // Everything is checked before the entity exists, so a refused request saves nothing.
+      const clean = await savableContent(content);
       const signature = await ownersSignature(em, owner.id, signatureId);
       const message = em.create(MessageEntity, { name, ...clean, signature, owner, department: owner.department! });
       await em.flush();
-      return c.json(toMessageDto(message), 201);
+      return c.json(await toMessageDto(message), 201);
     })
     .openapi(update, async (c) => {
       const { em } = c.var;
       const message = await loadChangeable<Message>(em, MessageEntity, c.var.user!, c.req.valid('param').id, LABEL);
       const { name, signatureId, ...changes } = c.req.valid('json');
-      const clean = cleanContent({ ...contentOf(message), ...changes });
+      // Everything is checked before the entity changes, so a refused request saves nothing.
+      const clean = await savableContent({ ...contentOf(message), ...changes });
       const signature = signatureId === undefined ? message.signature : await ownersSignature(em, message.owner.id, signatureId);
       em.assign(message, { ...(name === undefined ? {} : { name }), ...clean, signature });
       await em.flush();
-      return c.json(toMessageDto(message), 200);
+      return c.json(await toMessageDto(message), 200);
     })
     .openapi(remove, async (c) => {
       const { em } = c.var;
@@ -160,7 +190,7 @@ export function messageRoutes() {
       const { em, services } = c.var;
       const actor = c.var.user!;
       const { recipientType, signatureId, ...content } = c.req.valid('json');
-      const clean = cleanContent(content);
+      const clean = sanitised(content);
       const signature = await visibleSignature(em, actor, signatureId);
       return c.json(await renderPreview(em, services.config.publicUrl, clean, signature, recipientType, actor.name), 200);
     })

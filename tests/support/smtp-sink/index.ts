@@ -35,6 +35,9 @@ export interface AcceptedMail {
   user: string | null;
   /** Bytes of the message as received. */
   size: number;
+  /** The HTML and text parts as mailparser decodes them; null when absent. */
+  html: string | null;
+  text: string | null;
 }
 
 /**

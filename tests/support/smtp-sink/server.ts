@@ -123,6 +123,8 @@ const server: SMTPServer = new SMTPServer({
             listUnsubscribePost: rawHeader(mail, 'list-unsubscribe-post'),
             user,
             size: raw.length,
+            html: mail.html || null,
+            text: mail.text ?? null,
           });
           callback(null, 'OK: queued');
         })
