@@ -42,7 +42,9 @@ describe('file tags', () => {
     const before = await messagesOfSeller();
     const existing = await seller_.post('/api/messages', { name: 'Ok', subject: 'Hi', html: '<p>Hi</p>' });
     expect(existing.status, existing.text).toBe(201);
-    for (const part of ['subject', 'html', 'text'] as const) {
+    // A subject is one line: a tag written over several lines is refused there before it is parsed.
+    const parts = tag.includes('\n') ? (['html', 'text'] as const) : (['subject', 'html', 'text'] as const);
+    for (const part of parts) {
       const content = { subject: 'Hi', html: '<p>Hi</p>', [part]: tag };
       const created = await seller_.post('/api/messages', { name: 'Tagged', ...content });
       expect(created.status, created.text).toBe(400);
