@@ -12,7 +12,7 @@ import { TemplateError, type MessageContent, type SignatureContent } from '../ma
 import type { EngineContext } from './ports.js';
 import { compose } from './compose.js';
 import { loadRecipientFields, type RecipientRecord } from './recipient-fields.js';
-import { changeStatus, interrupt } from './mailing-events.js';
+import { changeStatus, interrupt, reportUncertain } from './mailing-events.js';
 import { failAccount } from './account-failure.js';
 import { newMessageId } from '../mail/build-message.js';
 
@@ -234,6 +234,14 @@ async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, passw
       ctx.events.emit({ type: 'recipient.retrying', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, accountId: account.id, rowId: claimed.id, email: claimed.email, attempts: claimed.attempts, dueAt: dueAt.toISOString(), reply: outcome.reply, at: at(ctx) });
       return { kind: 'recorded' };
     }
+
+    // The connection was lost or timed out after the whole message went out, before the server
+    // answered: it may have been delivered. Shown as uncertain, never resent silently.
+    case 'uncertain':
+      if (await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'uncertain', { now, lastReply: outcome.reply })) {
+        await reportUncertain(ctx, em, head, claimed, 'the connection was lost after the message was sent, before the server answered', account.id);
+      }
+      return { kind: 'recorded' };
 
     // The mailbox itself is refused (handled for the whole run by deliverBatch).
     case 'account':

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import type { Readable } from 'node:stream';
 import type Mail from 'nodemailer/lib/mailer/index.js';
+import type MailMessage from 'nodemailer/lib/mailer/mail-message.js';
 import type { SMTPPoolOptions, SMTPPoolSentMessageInfo } from 'nodemailer/lib/smtp-pool/index.js';
 import { classifySmtpFailure, type SmtpFailure, type SmtpOutcome } from '../domain/smtp-outcome.js';
 import type { SmtpAccount, Transport } from '../engine/ports.js';
@@ -16,6 +18,10 @@ import { smtpConnection } from './smtp-options.js';
  *   before the send settled (up to 5 times; before 10.0.12 even after the message data
  *   had gone out, so it may already have been accepted). Here every drop comes back as a
  *   temporary failure and the engine decides, with the ledger, what happens next.
+ *
+ * A failure without a server reply is classified by how far the message got: the stream the
+ * connection read the message from tells whether all of it (and so the final dot) went out.
+ * nodemailer's error says only `CONN` for any dropped connection, whatever the phase.
  */
 
 export interface TransportPoolOptions {
@@ -48,11 +54,13 @@ export class TransportPool implements Transport {
   }
 
   async send(account: SmtpAccount, password: string, message: Mail.Options): Promise<SmtpOutcome> {
+    let body: Readable | null = null;
+    const watched: Watched = { ...message, [WATCH]: (stream) => (body = stream) };
     try {
-      const info = await this.mailerFor(account, password).sendMail(message);
+      const info = await this.mailerFor(account, password).sendMail(watched);
       return { kind: 'sent', messageId: info.messageId, reply: info.response };
     } catch (err) {
-      return classifySmtpFailure(err as SmtpFailure);
+      return classifySmtpFailure(err as SmtpFailure, (body as Readable | null)?.readableEnded ?? false);
     }
   }
 
@@ -80,7 +88,27 @@ export class TransportPool implements Transport {
       maxRequeues: 0,
       ...smtpConnection({ host: account.smtpHost, port: account.smtpPort, security: account.smtpSecurity, user: account.smtpUser }, password, this.timeoutMs),
     });
+    mailer.use('stream', watchBody);
     this.pools.set(account.id, { key, mailer });
     return mailer;
   }
+}
+
+/** The message option through which send() learns which stream the connection reads its message from. */
+const WATCH = 'mailroomWatchBody';
+type Watched = Mail.Options & { [WATCH]: (stream: Readable) => void };
+
+/**
+ * A mailer plugin: hands send() the message's outermost stream (after DKIM signing), the one the
+ * SMTP connection pipes into DATA. Once it has ended, the message and its final dot went out.
+ */
+function watchBody(mail: MailMessage, done: (err?: Error | null) => void): void {
+  const watch = (mail.data as Watched)[WATCH];
+  const create = mail.message.createReadStream.bind(mail.message);
+  mail.message.createReadStream = (...args: Parameters<typeof create>) => {
+    const stream = create(...args);
+    watch?.(stream);
+    return stream;
+  };
+  done();
 }

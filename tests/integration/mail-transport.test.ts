@@ -91,11 +91,11 @@ describe('TransportPool against a real SMTP server', () => {
     expect((await pool.send(account({ id: 3, smtpPasswordEnc: 'sealed-3' }), 'right', message('jane@acme.test'))).kind).toBe('sent');
   });
 
-  // The guard against duplicates: a connection dropped during DATA may already have delivered the
-  // message, so the pool must report it (temporary) and never re-send it on its own.
-  it('reports a connection dropped during DATA once, without re-sending', async () => {
+  // The guard against duplicates: a connection dropped after the end of DATA may already have
+  // delivered the message, so the pool must report it as uncertain and never re-send it on its own.
+  it('reports a connection dropped after DATA once, as uncertain, without re-sending', async () => {
     const outcome = await pool.send(account(), 'right', message('drop@acme.test'));
-    expect(outcome.kind).toBe('temporary');
+    expect(outcome.kind).toBe('uncertain');
     pool.closeAll();
     expect(attempts.get('drop@acme.test')).toBe(1);
   });

@@ -217,7 +217,7 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     await engine.close();
   });
 
-  // A connection dropped during DATA is retried later, and the server ends up with one copy.
+  // A connection dropped at DATA, before the message was sent, is retried later, and the server ends up with one copy.
   it('retries a message whose connection dropped during DATA, without a duplicate', async () => {
     await sink.setRules({ dropDuringData: ['flaky@d.test'] });
     const { mailing, accounts } = await setup([{ email: 'flaky@d.test' }], [{ user: 'reg7@s.test' }]);
@@ -231,6 +231,27 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     expect((await rows(mailing.id))[0]).toMatchObject({ state: 'sent', attempts: 2 });
     expect(sink.acceptedCountsByRecipient().get('flaky@d.test')).toBe(1);
     await engine.close();
+  });
+
+  // Invariant: a connection cut after the whole message went out, before the server's reply, is
+  // `uncertain` (the server may have delivered it), shown as such and never retried silently.
+  it('marks a message whose connection was cut after DATA uncertain, and never resends it', async () => {
+    await sink.setRules({ dropAfterData: ['cut@d.test'] });
+    const { mailing, accounts } = await setup([{ email: 'cut@d.test' }, { email: 'after-cut@d.test' }], [{ user: 'reg13@s.test' }]);
+    const engine = testEngine(t, clock);
+    await engine.run(accounts[0].id, clock.t + 60_000);
+    await sink.setRules({ dropAfterData: [] });
+    // The engine runs on, past every retry delay: the uncertain row stays as it is.
+    await clock.advance(24 * 3_600_000);
+    await engine.run(accounts[0].id);
+    await engine.close();
+    const [cut, next] = await rows(mailing.id);
+    expect(cut).toMatchObject({ state: 'uncertain', attempts: 1, lastReply: expect.stringContaining('No reply after the message was sent') });
+    expect(next.state).toBe('sent');
+    expect(sink.acceptedCountsByRecipient().get('cut@d.test')).toBe(1);
+    expect(engine.events.filter((e) => e.type === 'recipient.uncertain').map((e) => 'email' in e && e.email)).toEqual(['cut@d.test']);
+    expect(engine.events.some((e) => e.type === 'recipient.retrying')).toBe(false);
+    expect((await mailingRow(mailing.id)).uncertainCount).toBe(1);
   });
 
   // Several live mailings of one owner take turns on a shared account.
