@@ -155,14 +155,19 @@ export const ledgerRepository = {
    * Marks a claimed row as handed to SMTP, with its Message-ID, committed before the transaction
    * starts: from here on a crash makes it uncertain. Its lease starts again, so it measures this
    * one transaction, not the wait behind the others of the batch. False when the row moved on
-   * meanwhile (cancelled, combined, or its claim's lease ran out): then it must not be sent.
+   * meanwhile (cancelled, combined, or its claim's lease ran out) or its mailing is no longer
+   * live (paused, cancelled, interrupted, combined, by any process): then it must not be sent.
+   * The mailing's status is read by the same statement, and InnoDB's read of it in an UPDATE's
+   * subquery is a locking one, so a status change being committed is waited for and wins.
    */
   async startAttempt(em: Em, id: number, messageId: string, now: Date, leaseMs: number): Promise<boolean> {
+    const knex = knexOf(em);
     const changed = await retryOnDeadlock(() =>
-      knexOf(em)(T)
+      knex(T)
         .where({ id, state: 'sending' })
         .whereNull('message_id')
         .andWhere('lease_until', '>', now)
+        .whereExists(knex('mailings').whereRaw('mailings.id = ??', [`${T}.mailing_id`]).whereIn('mailings.status', LIVE).select(knex.raw('1')))
         .update({ message_id: messageId, lease_until: new Date(now.getTime() + leaseMs), updated_at: now }),
     );
     return changed === 1;
