@@ -66,8 +66,10 @@ const at = (ctx: EngineContext) => ctx.now().toISOString();
  */
 export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAccount, settings: Settings, claimed: ClaimedRecipient[], mailing: MailingContent, until: number): Promise<BatchResult> {
   const { head } = mailing;
+  /** Gives back the claims from `from` on that this run still holds. */
+  const giveBack = (from: number) => ledgerRepository.release(em, claimed[0].claim, claimed.slice(from).map((c) => c.id), ctx.now());
   const stopMailing = async (from: number, reason: string): Promise<BatchResult> => {
-    await ledgerRepository.release(em, claimed.slice(from).map((c) => c.id), ctx.now());
+    await giveBack(from);
     await interrupt(ctx, em, head.id, reason);
     return { sent: 0, stopped: 'mailing' };
   };
@@ -94,7 +96,7 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
       // The next recipient is rendered and marked started while this one is on the wire. A slow
       // server ends the run early (its job renews its lock between runs); the rest go back.
       const goOn = i + 1 < claimed.length && Date.now() < until;
-      if (!goOn) await ledgerRepository.release(em, claimed.slice(i + 1).map((c) => c.id), ctx.now());
+      if (!goOn) await giveBack(i + 1);
       upcoming = goOn ? prepare(i + 1) : null;
       const attempt = prepared.kind === 'ready' ? await transmit(ctx, em, account, password, head, claimed[i], prepared) : prepared;
       if (attempt.kind === 'sent') recorder.add({ id: claimed[i].id, reply: attempt.reply, messageId: attempt.messageId });
@@ -104,11 +106,11 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
       upcoming = null;
       // Cancelled or combined meanwhile (they take unstarted claims), or the lease ran out: stop
       // here and give back what is still ours.
-      if (attempt.kind === 'moved_on') await ledgerRepository.release(em, claimed.slice(i).map((c) => c.id), ctx.now());
+      if (attempt.kind === 'moved_on') await giveBack(i);
       // The mailbox itself is refused: this recipient and the rest go back to the queue (never
       // accepted), then the account turns red and its recipients move to the owner's other accounts.
       if (attempt.kind === 'account') {
-        await ledgerRepository.release(em, claimed.slice(i).map((c) => c.id), ctx.now());
+        await giveBack(i);
         await failAccount(ctx, em, account, attempt.health, attempt.reply);
         stopped = 'account';
       }
@@ -166,7 +168,7 @@ function acceptedRecorder(ctx: EngineContext, em: Em, head: MailingHead, account
 
 /** Records accepted messages and tells the live layer about each. */
 async function recordAccepted(ctx: EngineContext, em: Em, head: MailingHead, accountId: number, claimed: ClaimedRecipient[], accepted: Accepted[]): Promise<void> {
-  const recorded = new Set(await ledgerRepository.finishSent(em, head.id, accepted, ctx.now()));
+  const recorded = new Set(await ledgerRepository.finishSent(em, head.id, claimed[0].claim, accepted, ctx.now()));
   for (const { id, messageId } of accepted) {
     if (!recorded.has(id)) continue;
     const row = claimed.find((c) => c.id === id)!;
@@ -189,7 +191,7 @@ async function prepareOne(
   const { head } = mailing;
   // The CRM record was deleted, or opted out or was disqualified since the mailing was made: skip it.
   if (!record?.mailable) {
-    await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'skipped', { now: ctx.now(), lastReply: record ? 'Opted out of mass mailing since the mailing was made' : 'The CRM record was deleted' });
+    await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'skipped', { now: ctx.now(), claim: claimed.claim, lastReply: record ? 'Opted out of mass mailing since the mailing was made' : 'The CRM record was deleted' });
     return { kind: 'recorded' };
   }
   const messageId = newMessageId(account.fromEmail.split('@')[1] ?? 'mailroom.local');
@@ -205,7 +207,7 @@ async function prepareOne(
     return { kind: 'stop', reason: err instanceof TemplateError ? `The message cannot be rendered: ${err.message}` : `The message cannot be prepared: ${(err as Error).message}` };
   }
   // Committed before the SMTP transaction, so that even an uncertain send has a traceable Message-ID.
-  if (!(await ledgerRepository.startAttempt(em, claimed.id, messageId, ctx.now(), ctx.leaseMs))) return { kind: 'moved_on' };
+  if (!(await ledgerRepository.startAttempt(em, claimed, messageId, ctx.now(), ctx.leaseMs))) return { kind: 'moved_on' };
   return { kind: 'ready', message, messageId };
 }
 
@@ -230,7 +232,7 @@ async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, passw
         return { kind: 'recorded' };
       }
       const dueAt = new Date(now.getTime() + retryDelayMs(claimed.attempts));
-      await ledgerRepository.retryLater(em, claimed.id, dueAt, outcome.reply, now);
+      if (!(await ledgerRepository.retryLater(em, claimed, dueAt, outcome.reply, now))) return { kind: 'recorded' };
       ctx.events.emit({ type: 'recipient.retrying', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, accountId: account.id, rowId: claimed.id, email: claimed.email, attempts: claimed.attempts, dueAt: dueAt.toISOString(), reply: outcome.reply, at: at(ctx) });
       return { kind: 'recorded' };
     }
@@ -238,7 +240,7 @@ async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, passw
     // The connection was lost or timed out after the whole message went out, before the server
     // answered: it may have been delivered. Shown as uncertain, never resent silently.
     case 'uncertain':
-      if (await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'uncertain', { now, lastReply: outcome.reply })) {
+      if (await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'uncertain', { now, claim: claimed.claim, lastReply: outcome.reply })) {
         await reportUncertain(ctx, em, head, claimed, 'the connection was lost after the message was sent, before the server answered', account.id);
       }
       return { kind: 'recorded' };
@@ -260,7 +262,7 @@ async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, passw
 
 async function recordFailure(ctx: EngineContext, em: Em, head: MailingHead, claimed: ClaimedRecipient, accountId: number, reply: string) {
   const now = ctx.now();
-  if (!(await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'failed', { now, lastReply: reply }))) return;
+  if (!(await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'failed', { now, claim: claimed.claim, lastReply: reply }))) return;
   const text = `${claimed.email}: ${reply}`;
   await mailingRepository.note(em, head.id, 'error', 'recipient_failed', text, now, { recipientEmail: claimed.email, accountId });
   ctx.events.emit({ type: 'recipient.failed', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, accountId, rowId: claimed.id, email: claimed.email, reply, at: now.toISOString() });

@@ -39,20 +39,23 @@ export class Engine {
   async start(): Promise<void> {
     const { agenda } = this.runner;
     agenda.maxConcurrency(50).defaultConcurrency(50);
+    // A worker killed mid-run leaves its lock behind, holding the account back until the lock
+    // expires, so it is short; a live run renews it every quarter of it, also while an SMTP
+    // transaction is in flight, so agenda never starts a second run of the account beside it.
+    // (Were one started anyway, the ledger's claims fence each run's writes to its own rows.)
+    const lockLifetime = Math.min(this.runMs, this.ctx.leaseMs) * 2;
     agenda.define<{ accountId: number }>(
       ACCOUNT_JOB,
       async (job) => {
-        const next = await runAccount(this.ctx, job.attrs.data.accountId, {
-          deadline: Date.now() + this.runMs,
-          heartbeat: () => job.touch(),
-        });
-        // Saved by agenda when the run ends; null leaves the job idle until work wakes it.
-        job.attrs.nextRunAt = next;
+        const renew = setInterval(() => job.touch().catch((err: Error) => console.error(`[engine] could not renew the lock of account ${job.attrs.data.accountId}: ${err.message}`)), lockLifetime / 4);
+        try {
+          // Saved by agenda when the run ends; null leaves the job idle until work wakes it.
+          job.attrs.nextRunAt = await runAccount(this.ctx, job.attrs.data.accountId, { deadline: Date.now() + this.runMs });
+        } finally {
+          clearInterval(renew);
+        }
       },
-      // A worker killed mid-run leaves its lock behind, holding the account back until the lock
-      // expires. The run renews it after every message, and a send that outlives its lease is
-      // abandoned anyway (recovery calls it uncertain), so two leases are enough.
-      { lockLifetime: Math.min(this.runMs, this.ctx.leaseMs) * 2, concurrency: 50 },
+      { lockLifetime, concurrency: 50 },
     );
     // Likewise a dead worker's reconcile lock stops lease expiry and mailing completion until it
     // expires; reconcile is idempotent, so a slow run overlapping the next one does no harm.

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { DateTime } from 'luxon';
 import type { Em } from '../db/orm.js';
 import { EmailAccountSchema } from '../db/entities/email-account.entity.js';
@@ -13,8 +15,6 @@ import { finishIfDone } from './mailing-events.js';
 export interface RunOptions {
   /** Stop sending after this instant and hand back the next slot (keeps agenda's lock short). */
   deadline: number;
-  /** Called between batches; agenda's `job.touch()` renews the lock on long runs. */
-  heartbeat?: () => Promise<void>;
   /** Waits for the next slot when it is near (tests pass a no-op with a moving clock). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -40,12 +40,19 @@ async function setNextSend(em: Em, accountId: number, at: Date): Promise<Date> {
 const defaultSleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
 
 /**
+ * Names one run of an account's job: the worker (host and process) and a random part. The run's
+ * claims carry it, fencing its writes, and a sent row keeps it to show which worker sent it.
+ */
+export const newRunClaim = () => `${hostname().slice(0, 60)}:${process.pid}:${randomBytes(4).toString('hex')}`;
+
+/**
  * One run of an account's job: send what is due at the account's pace until the next slot is
  * far off, the run's deadline passes, or there is nothing to send. Returns when the job should
  * run next, or null when the account is idle or switched off (creation and reconcile wake it).
  */
 export async function runAccount(ctx: EngineContext, accountId: number, options: RunOptions): Promise<Date | null> {
   const sleep = options.sleep ?? defaultSleep;
+  const claim = newRunClaim();
   const contents = new Map<number, MailingContent | null>();
   // Counted once per run and day, then kept up to date here: agenda runs one job per account at a time.
   const today = { start: Number.NaN, sent: 0 };
@@ -63,13 +70,13 @@ export async function runAccount(ctx: EngineContext, accountId: number, options:
     if (!maySend(local, pace, calendar).ok) return setNextSend(em, account.id, nextSlot(local, pace, calendar, ctx.random).toJSDate());
 
     const size = burstSize(local, pace, calendar, BURST_HORIZON_MS, MAX_BURST);
-    const claimed = await ledgerRepository.claimBatch(em, account.id, ctx.now(), ctx.leaseMs, size);
+    const claimed = await ledgerRepository.claimBatch(em, account.id, ctx.now(), ctx.leaseMs, size, claim);
     if (!claimed.length) return null;
     const mailingId = claimed[0].mailingId;
     if (!contents.has(mailingId)) contents.set(mailingId, await loadMailingContent(em, mailingId));
     const content = contents.get(mailingId);
     if (!content) {
-      await ledgerRepository.release(em, claimed.map((c) => c.id), ctx.now());
+      await ledgerRepository.release(em, claim, claimed.map((c) => c.id), ctx.now());
       continue;
     }
     const result = await deliverBatch(ctx, em, account, settings, claimed, content, Math.min(options.deadline, Date.now() + MAX_BATCH_MS));
@@ -85,6 +92,5 @@ export async function runAccount(ctx: EngineContext, accountId: number, options:
     const wait = next.toMillis() - after.toMillis();
     if (wait > INLINE_WAIT_MS || Date.now() + Math.max(0, wait) > options.deadline) return next.toJSDate();
     if (wait > 0) await sleep(wait);
-    await options.heartbeat?.();
   }
 }

@@ -27,6 +27,12 @@ import { smtpConnection } from './smtp-options.js';
 export interface TransportPoolOptions {
   /** Connection, greeting and socket timeouts. */
   timeoutMs?: number;
+  /**
+   * The longest one message may take in all, however the server trickles its replies; the send
+   * is then abandoned (uncertain once the whole message went out). Kept below the account job's
+   * lock and the send lease, so a stalled transaction ends before either runs out.
+   */
+  sendLimitMs?: number;
 }
 
 type PoolMailer = Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions>;
@@ -37,6 +43,7 @@ interface Pooled {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_SEND_LIMIT_MS = 45_000;
 
 /** Changes whenever the account's server, login or stored password does, so a stale pool is replaced. */
 function settingsKey(account: SmtpAccount): string {
@@ -48,14 +55,16 @@ function settingsKey(account: SmtpAccount): string {
 export class TransportPool implements Transport {
   private readonly pools = new Map<number, Pooled>();
   private readonly timeoutMs: number;
+  private readonly sendLimitMs: number;
 
   constructor(options: TransportPoolOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.sendLimitMs = options.sendLimitMs ?? Math.max(DEFAULT_SEND_LIMIT_MS, this.timeoutMs);
   }
 
   async send(account: SmtpAccount, password: string, message: Mail.Options): Promise<SmtpOutcome> {
     let body: Readable | null = null;
-    const watched: Watched = { ...message, [WATCH]: (stream) => (body = stream) };
+    const watched: Watched = { ...message, signal: AbortSignal.timeout(this.sendLimitMs), [WATCH]: (stream) => (body = stream) };
     try {
       const info = await this.mailerFor(account, password).sendMail(watched);
       return { kind: 'sent', messageId: info.messageId, reply: info.response };

@@ -34,6 +34,12 @@ export const MailingRecipientSchema = defineEntity({
     leaseUntil: p.datetime().nullable(),
     lastReply: p.string().length(1000).nullable(),
     messageId: p.string().length(300).nullable(),
+    /**
+     * The run of an account job that holds (or last held) this row's claim: every write of that
+     * run is fenced by it, so a run that outlived its lock cannot touch a newer run's rows. Kept
+     * once the row is done, so operators see which worker sent it.
+     */
+    claimedBy: p.string().length(100).nullable(),
     sentAt: p.datetime().nullable(),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   }),

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { initTestApp, type TestApp } from '../../support/test-app.js';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink/index.js';
 import { alwaysOpen, TestClock, testEngine } from '../../support/engine.js';
@@ -140,8 +140,8 @@ describe('delivery through the real transport into an SMTP sink process', () => 
   it('turns an abandoned claim into uncertain after its lease', async () => {
     const { mailing, accounts } = await setup([{ email: 'lost@v.test' }], [{ user: 'reg9@s.test' }]);
     const em = t.services.orm.em.fork();
-    const [claimed] = await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 1);
-    expect(await ledgerRepository.startAttempt(em, claimed.id, '<x@y>', clock.now(), 60_000)).toBe(true);
+    const [claimed] = await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 1, 'test-run');
+    expect(await ledgerRepository.startAttempt(em, claimed, '<x@y>', clock.now(), 60_000)).toBe(true);
     expect(claimed?.email).toBe('lost@v.test');
     const engine = testEngine(t, clock);
     await clock.advance(61_000);
@@ -158,8 +158,8 @@ describe('delivery through the real transport into an SMTP sink process', () => 
   it('turns an abandoned claim of a deleted account into uncertain after its lease', async () => {
     const { mailing, accounts } = await setup([{ email: 'orphan@v.test' }], [{ user: 'reg9b@s.test' }]);
     const em = t.services.orm.em.fork();
-    const [claimed] = await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 1);
-    expect(await ledgerRepository.startAttempt(em, claimed.id, '<orphan@y>', clock.now(), 60_000)).toBe(true);
+    const [claimed] = await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 1, 'test-run');
+    expect(await ledgerRepository.startAttempt(em, claimed, '<orphan@y>', clock.now(), 60_000)).toBe(true);
     await em.nativeUpdate(MailingRecipientSchema, { id: claimed.id }, { account: null });
     const engine = testEngine(t, clock);
     await clock.advance(61_000);
@@ -173,7 +173,7 @@ describe('delivery through the real transport into an SMTP sink process', () => 
   it('puts an abandoned claim that was never started back in the queue, and sends it', async () => {
     const { mailing, accounts } = await setup([{ email: 'untried@v.test' }], [{ user: 'reg10@s.test' }]);
     const em = t.services.orm.em.fork();
-    expect(await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 5)).toHaveLength(1);
+    expect(await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 5, 'test-run')).toHaveLength(1);
     const engine = testEngine(t, clock);
     await clock.advance(61_000);
     const { expireStaleClaims } = await import('../../../server/engine/recovery.js');
@@ -189,7 +189,7 @@ describe('delivery through the real transport into an SMTP sink process', () => 
   it('skips unstarted claims when the mailing is cancelled', async () => {
     const { mailing, accounts } = await setup(['k1', 'k2', 'k3'].map((n) => ({ email: `${n}@cancel.test` })), [{ user: 'reg11@s.test' }]);
     const em = t.services.orm.em.fork();
-    expect(await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 3)).toHaveLength(3);
+    expect(await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 3, 'test-run')).toHaveLength(3);
     const engine = testEngine(t, clock);
     await cancel(engine.ctx, em, await em.findOneOrFail(MailingSchema, { id: mailing.id }), 'Tester');
     expect((await rows(mailing.id)).map((r) => r.state)).toEqual(['skipped', 'skipped', 'skipped']);
@@ -206,7 +206,7 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     const more = await t.factories.company(owner, { email: 'm3@merge.test' });
     const settings = await settingsRepository.get(em, '');
     const { mailings } = await createMailings(em, actor, { messageId: (await mailingRow(first.id)).message!.id, selections: { company: { ids: [more.id] } }, start: 'active' }, settings, clock.now());
-    expect(await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 2)).toHaveLength(2);
+    expect(await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 2, 'test-run')).toHaveLength(2);
     const engine = testEngine(t, clock);
     const originals = [await em.findOneOrFail(MailingSchema, { id: first.id }), await em.findOneOrFail(MailingSchema, { id: mailings[0].id })];
     const { mailing: target, moved } = await combine(engine.ctx, em, originals, 'Tester');
@@ -252,6 +252,48 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     expect(engine.events.filter((e) => e.type === 'recipient.uncertain').map((e) => 'email' in e && e.email)).toEqual(['cut@d.test']);
     expect(engine.events.some((e) => e.type === 'recipient.retrying')).toBe(false);
     expect((await mailingRow(mailing.id)).uncertainCount).toBe(1);
+  });
+
+  // Invariant: a run that outlived its lock (its SMTP server stalled) cannot touch the rows a newer
+  // run of the account claimed meanwhile: every write of a run is fenced by its own claim, so
+  // nothing is released back to the queue from under the new run, and nothing goes out twice.
+  it('keeps a stalled run from handing back the rows a newer run is sending', async () => {
+    const emails = ['s1', 's2', 's3', 's4'].map((n) => `${n}@stall.test`);
+    const { mailing, accounts } = await setup(emails.map((email) => ({ email })), [{ user: 'reg14@s.test' }]);
+    // Fast enough that one run claims all four at once.
+    await t.services.orm.em.fork().nativeUpdate(EmailAccountSchema, { id: accounts[0].id }, { dailyLimit: 1_000_000 });
+    await sink.setRules({ holdData: ['s1@stall.test', 's4@stall.test'] });
+    const held = (email: string) => sink.events().filter((e) => e.type === 'held' && e.to.includes(email)).length;
+    const stale = testEngine(t, clock, { smtpTimeoutMs: 60_000 });
+    const fresh = testEngine(t, clock, { smtpTimeoutMs: 60_000 });
+
+    // The first run's server stalls on s1; s2 is already marked started behind it.
+    let staleDone = false;
+    const staleRun = stale.runOnce(accounts[0].id).finally(() => (staleDone = true));
+    await sink.waitFor(() => held('s1@stall.test') === 1);
+    await vi.waitFor(async () => expect((await rows(mailing.id))[1].messageId).toBeTruthy());
+    // Past its lease (as past its lock): recovery hands back its unstarted claims, and a second
+    // run of the account, as agenda would start, sends them; its server stalls on s4.
+    await clock.advance(61_000);
+    const { expireStaleClaims } = await import('../../../server/engine/recovery.js');
+    await expireStaleClaims(stale.ctx);
+    const freshRun = fresh.runOnce(accounts[0].id);
+    await sink.waitFor(() => held('s4@stall.test') === 1);
+    // The stale run wakes up while the new one still has s4 on the wire.
+    await sink.setRules({ holdData: ['s4@stall.test'] });
+    await sink.waitFor(() => staleDone || held('s4@stall.test') > 1);
+    await sink.setRules({ holdData: [] });
+    await Promise.all([staleRun, freshRun]);
+    await stale.close();
+    await fresh.close();
+
+    expect(emails.map((email) => sink.acceptedCountsByRecipient().get(email))).toEqual([1, 1, 1, 1]);
+    const [s1, s2, s3, s4] = await rows(mailing.id);
+    expect([s1.state, s2.state, s3.state, s4.state]).toEqual(['uncertain', 'uncertain', 'sent', 'sent']);
+    // Both sent by the second run, which the first never got to undo.
+    expect(s4.claimedBy).toBe(s3.claimedBy);
+    expect(s3.claimedBy).not.toBe(s1.claimedBy);
+    expect(s4.attempts).toBe(1);
   });
 
   // Several live mailings of one owner take turns on a shared account.

@@ -33,13 +33,13 @@ describe.each<TestDb>(['mysql', 'sqlite'])('starting a claimed row on %s', (db) 
     const { mailings } = await createMailings(em, actor, { messageId: message.id, selections: { company: { ids } }, start: 'active' }, await settingsRepository.get(em, ''), clock.now());
     const mailing = await em.findOneOrFail(MailingSchema, { id: mailings[0].id });
     const { ctx } = testEngine(t, clock);
-    const [first, second] = await ledgerRepository.claimBatch(em, account.id, clock.now(), 60_000, 2);
+    const [first, second] = await ledgerRepository.claimBatch(em, account.id, clock.now(), 60_000, 2, 'test-run');
 
     await pause(ctx, em, mailing, 'Tester');
-    expect(await ledgerRepository.startAttempt(em, first.id, '<g1@guard.test>', clock.now(), 60_000)).toBe(false);
+    expect(await ledgerRepository.startAttempt(em, first, '<g1@guard.test>', clock.now(), 60_000)).toBe(false);
     await resume(ctx, em, mailing, 'Tester');
-    expect(await ledgerRepository.startAttempt(em, first.id, '<g1@guard.test>', clock.now(), 60_000)).toBe(true);
+    expect(await ledgerRepository.startAttempt(em, first, '<g1@guard.test>', clock.now(), 60_000)).toBe(true);
     await cancel(ctx, em, await em.findOneOrFail(MailingSchema, { id: mailing.id }, { refresh: true }), 'Tester');
-    expect(await ledgerRepository.startAttempt(em, second.id, '<g2@guard.test>', clock.now(), 60_000)).toBe(false);
+    expect(await ledgerRepository.startAttempt(em, second, '<g2@guard.test>', clock.now(), 60_000)).toBe(false);
   });
 });

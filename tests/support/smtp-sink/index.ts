@@ -24,6 +24,11 @@ export interface SinkRules {
   dropAfterData: string[];
   /** Wait this long before answering DATA, so a send can be caught in flight. */
   delayMs: number;
+  /**
+   * Recipients whose whole message arrives but whose reply is held (logged as 'held') for as long
+   * as they stay in this list: a server stalling past any timeout the test cares about.
+   */
+  holdData: string[];
   /** Senders refused at MAIL FROM with 553 5.7.1. */
   rejectMailFrom: string[];
 }
@@ -53,6 +58,7 @@ export type SinkEvent =
   | AcceptedMail
   | { type: 'rejected'; at: string; stage: 'mail' | 'rcpt'; address: string; code: number; reply: string; user: string | null }
   | { type: 'dropped'; at: string; from: string; to: string[]; user: string | null }
+  | { type: 'held'; at: string; from: string; to: string[]; user: string | null }
   | { type: 'auth'; at: string; user: string; ok: boolean };
 
 /** IPC between this controller and server.ts. */

@@ -15,7 +15,10 @@ type Uncut<E> = E extends SinkEvent ? Omit<E, 'at'> : never;
 const { values: args } = parseArgs({ options: { log: { type: 'string' }, rules: { type: 'string', default: '{}' } } });
 if (!args.log) throw new Error('usage: server.ts --log <file> [--rules <json>]');
 
-const rules: SinkRules = { rejectRcpt: {}, failAuth: [], dropDuringData: [], dropAfterData: [], delayMs: 0, rejectMailFrom: [] };
+const rules: SinkRules = { rejectRcpt: {}, failAuth: [], dropDuringData: [], dropAfterData: [], delayMs: 0, rejectMailFrom: [], holdData: [] };
+/** Replies held by holdData, each let go once none of its recipients is held any more. */
+let held: { to: string[]; reply: () => void }[] = [];
+const isHeld = (to: string[]) => to.some((rcpt) => rules.holdData.includes(rcpt));
 
 /** Addresses and users are matched lower-cased, as mail servers do. */
 function applyRules(patch: Partial<SinkRules>) {
@@ -26,6 +29,10 @@ function applyRules(patch: Partial<SinkRules>) {
   if (patch.dropAfterData) rules.dropAfterData = lower(patch.dropAfterData);
   if (patch.delayMs !== undefined) rules.delayMs = patch.delayMs;
   if (patch.rejectMailFrom) rules.rejectMailFrom = lower(patch.rejectMailFrom);
+  if (patch.holdData) rules.holdData = lower(patch.holdData);
+  const free = held.filter((h) => !isHeld(h.to));
+  held = held.filter((h) => isHeld(h.to));
+  for (const h of free) h.reply();
 }
 applyRules(JSON.parse(args.rules) as Partial<SinkRules>);
 
@@ -116,6 +123,10 @@ const server: SMTPServer = new SMTPServer({
       simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
         .then(async (mail) => {
           if (rules.delayMs > 0) await new Promise((r) => setTimeout(r, rules.delayMs));
+          if (isHeld(to)) {
+            record({ type: 'held', from, to, user });
+            await new Promise<void>((reply) => held.push({ to, reply }));
+          }
           record({
             type: 'accepted',
             from,
