@@ -61,10 +61,11 @@ const at = (ctx: EngineContext) => ctx.now().toISOString();
  * ones in flight (uncertain, never resent). The next recipient is prepared while the current one
  * is on the wire, and accepted messages are recorded a few at a time off the sending path (one
  * statement each time, not a transaction per message); the rarer outcomes are recorded as they happen.
- * When the account or the mailing must stop, or the run outlives `until`, the claims not yet
+ * When the account or the mailing must stop, or `enough()` says the run must start no more
+ * messages (it ran long, or the worker is shutting down), the claims not yet
  * sent are released.
  */
-export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAccount, settings: Settings, claimed: ClaimedRecipient[], mailing: MailingContent, until: number): Promise<BatchResult> {
+export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAccount, settings: Settings, claimed: ClaimedRecipient[], mailing: MailingContent, enough: () => boolean): Promise<BatchResult> {
   const { head } = mailing;
   /** Gives back the claims from `from` on that this run still holds. */
   const giveBack = (from: number) => ledgerRepository.release(em, claimed[0].claim, claimed.slice(from).map((c) => c.id), ctx.now());
@@ -95,7 +96,7 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
       const prepared: Prepared | Attempt = await upcoming;
       // The next recipient is rendered and marked started while this one is on the wire. A slow
       // server ends the run early (its job renews its lock between runs); the rest go back.
-      const goOn = i + 1 < claimed.length && Date.now() < until;
+      const goOn = i + 1 < claimed.length && !enough();
       if (!goOn) await giveBack(i + 1);
       upcoming = goOn ? prepare(i + 1) : null;
       const attempt = prepared.kind === 'ready' ? await transmit(ctx, em, account, password, head, claimed[i], prepared) : prepared;

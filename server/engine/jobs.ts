@@ -26,6 +26,10 @@ export interface EngineOptions {
 export class Engine {
   private readonly runMs: number;
   private readonly reconcileEveryMs: number;
+  /** Set by stop(): runs start no more messages. */
+  private stopping = false;
+  /** The account runs in progress in this process, which stop() waits for. */
+  private readonly runs = new Set<Promise<unknown>>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -48,10 +52,13 @@ export class Engine {
       ACCOUNT_JOB,
       async (job) => {
         const renew = setInterval(() => job.touch().catch((err: Error) => console.error(`[engine] could not renew the lock of account ${job.attrs.data.accountId}: ${err.message}`)), lockLifetime / 4);
+        const run = runAccount(this.ctx, job.attrs.data.accountId, { deadline: Date.now() + this.runMs, stopping: () => this.stopping });
+        this.runs.add(run);
         try {
           // Saved by agenda when the run ends; null leaves the job idle until work wakes it.
-          job.attrs.nextRunAt = await runAccount(this.ctx, job.attrs.data.accountId, { deadline: Date.now() + this.runMs });
+          job.attrs.nextRunAt = await run;
         } finally {
+          this.runs.delete(run);
           clearInterval(renew);
         }
       },
@@ -61,6 +68,16 @@ export class Engine {
     // expires; reconcile is idempotent, so a slow run overlapping the next one does no harm.
     agenda.define(RECONCILE_JOB, () => this.reconcile(), { lockLifetime: this.reconcileEveryMs * 2, concurrency: 1 });
     await agenda.every(this.reconcileEveryMs, RECONCILE_JOB);
+  }
+
+  /**
+   * A graceful stop (SIGTERM): every run finishes the message it has on the wire, gives back the
+   * claims it has not started and ends, so a deploy leaves nothing in flight (nothing uncertain).
+   * Call it before stopping the job runner and closing the transport and the database.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.runs]);
   }
 
   /** Makes sure each account's job runs now (its own pacing then decides whether to send). */

@@ -17,6 +17,8 @@ export interface RunOptions {
   deadline: number;
   /** Waits for the next slot when it is near (tests pass a no-op with a moving clock). */
   sleep?: (ms: number) => Promise<void>;
+  /** True once the worker is shutting down: the run starts no more messages and gives back its claims. */
+  stopping?: () => boolean;
 }
 
 /** Gaps shorter than this are waited out inside one run instead of rescheduling the job. */
@@ -53,10 +55,13 @@ export const newRunClaim = () => `${hostname().slice(0, 60)}:${process.pid}:${ra
 export async function runAccount(ctx: EngineContext, accountId: number, options: RunOptions): Promise<Date | null> {
   const sleep = options.sleep ?? defaultSleep;
   const claim = newRunClaim();
+  const stopping = options.stopping ?? (() => false);
   const contents = new Map<number, MailingContent | null>();
   // Counted once per run and day, then kept up to date here: agenda runs one job per account at a time.
   const today = { start: Number.NaN, sent: 0 };
   for (;;) {
+    // Shutting down: claim nothing more, and let a worker that stays up take the account at once.
+    if (stopping()) return ctx.now();
     const em = ctx.orm.em.fork();
     const account = await em.findOne(EmailAccountSchema, { id: accountId });
     if (!account || !usable(account)) return null;
@@ -79,7 +84,8 @@ export async function runAccount(ctx: EngineContext, accountId: number, options:
       await ledgerRepository.release(em, claim, claimed.map((c) => c.id), ctx.now());
       continue;
     }
-    const result = await deliverBatch(ctx, em, account, settings, claimed, content, Math.min(options.deadline, Date.now() + MAX_BATCH_MS));
+    const batchEnd = Math.min(options.deadline, Date.now() + MAX_BATCH_MS);
+    const result = await deliverBatch(ctx, em, account, settings, claimed, content, () => Date.now() >= batchEnd || stopping());
     today.sent += result.sent;
     // Done right after the last recipient, not at the next reconcile.
     await finishIfDone(ctx, em, mailingId);
