@@ -24,9 +24,10 @@ export interface RunOptions {
 /** Gaps shorter than this are waited out inside one run instead of rescheduling the job. */
 const INLINE_WAIT_MS = 2_000;
 /**
- * A fast account sends the slots of the next second back to back, at most this many: one claim,
- * one record and one lock renewal per batch instead of per message. Claims not yet started go
- * back to the queue on a crash, so the size only bounds how long a pause may take to bite.
+ * A fast account sends the slots of the next second back to back, at most this many: one claim
+ * and one record per batch instead of per message. The batch then counts as that many slots
+ * (the next one waits as many intervals), so the pace stays even. Claims not yet started go back
+ * to the queue on a crash, a pause or a shutdown.
  */
 const BURST_HORIZON_MS = 1_000;
 const MAX_BURST = 50;
@@ -93,7 +94,8 @@ export async function runAccount(ctx: EngineContext, accountId: number, options:
     if (result.stopped === 'mailing') contents.delete(mailingId);
 
     const after = DateTime.fromJSDate(ctx.now(), { zone: accountZone(account, settings) });
-    const next = nextSlot(after, { dailyLimit: account.dailyLimit, sentToday: today.sent }, calendar, ctx.random);
+    // A burst used as many slots as it sent: the next one waits for all of them.
+    const next = nextSlot(after, { dailyLimit: account.dailyLimit, sentToday: today.sent }, calendar, ctx.random, result.sent);
     await setNextSend(em, account.id, next.toJSDate());
     const wait = next.toMillis() - after.toMillis();
     if (wait > INLINE_WAIT_MS || Date.now() + Math.max(0, wait) > options.deadline) return next.toJSDate();
