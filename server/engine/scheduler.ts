@@ -11,6 +11,7 @@ import type { EngineContext } from './ports.js';
 import { accountZone, usable } from '../domain/account-health.js';
 import { deliverBatch, loadMailingContent, type MailingContent } from './delivery.js';
 import { finishIfDone } from './mailing-events.js';
+import { confirmAccount } from './account-confirmed.js';
 
 export interface RunOptions {
   /** Stop sending after this instant and hand back the next slot (keeps agenda's lock short). */
@@ -88,6 +89,7 @@ export async function runAccount(ctx: EngineContext, accountId: number, options:
     const batchEnd = Math.min(options.deadline, Date.now() + MAX_BATCH_MS);
     const result = await deliverBatch(ctx, em, account, settings, claimed, content, () => Date.now() >= batchEnd || stopping());
     today.sent += result.sent;
+    if (result.sent > 0) await confirmAccount(ctx, em, account);
     // Done right after the last recipient, not at the next reconcile.
     await finishIfDone(ctx, em, mailingId);
     if (result.stopped === 'account') return null;

@@ -70,6 +70,10 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     // Done as soon as the last recipient is sent.
     expect((await mailingRow(mailing.id)).status).toBe('done');
     expect(engine.events.filter((e) => e.type === 'recipient.sent')).toHaveLength(4);
+    // Invariant: an account whose server accepted mail turns green from `unknown`.
+    const health = await t.services.orm.em.fork().find(EmailAccountSchema, { id: { $in: accounts.map((a) => a.id) } }, { orderBy: { id: 'asc' } });
+    expect(health.map((a) => a.health)).toEqual(['ok', 'ok', 'ok']);
+    expect(engine.events.filter((e) => e.type === 'account.health' && e.health === 'ok')).toHaveLength(3);
   });
 
   // A 550 fails only that recipient; a 421 is retried later; the mailing keeps sending.
