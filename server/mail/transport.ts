@@ -14,10 +14,11 @@ import { smtpConnection } from './smtp-options.js';
  *
  * Pool settings and why:
  * - maxConnections 1: a person's mailbox is paced by the engine, not parallelised here;
- * - maxRequeues 0: by default the pool quietly re-sends a message whose connection closed
- *   before the send settled (up to 5 times; before 10.0.12 even after the message data
- *   had gone out, so it may already have been accepted). Here every drop comes back as a
- *   temporary failure and the engine decides, with the ledger, what happens next.
+ * - maxRequeues 1: the pool re-sends a message on a new connection only when not a byte of it
+ *   was read (since 10.0.12; before, even after the message data had gone out), i.e. when a
+ *   reused connection turned out closed or answered 421 before DATA. Once: a new connection's
+ *   answer is the server's own (with 0, a 421 there came back as nodemailer's "Reached maximum
+ *   number of retries"). Every other drop comes back to the engine, which decides with the ledger.
  *
  * A failure without a server reply is classified by how far the message got: the stream the
  * connection read the message from tells whether all of it (and so the final dot) went out.
@@ -94,7 +95,7 @@ export class TransportPool implements Transport {
       pool: true,
       maxConnections: 1,
       maxMessages: 100,
-      maxRequeues: 0,
+      maxRequeues: 1,
       ...smtpConnection({ host: account.smtpHost, port: account.smtpPort, security: account.smtpSecurity, user: account.smtpUser }, password, this.timeoutMs),
     });
     mailer.use('stream', watchBody);

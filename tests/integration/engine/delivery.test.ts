@@ -87,6 +87,8 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     expect(by['bad@y.test']).toMatchObject({ state: 'failed', attempts: 1 });
     expect(by['bad@y.test'].lastReply).toMatch(/550/);
     expect(by['later@y.test']).toMatchObject({ state: 'pending', attempts: 1 });
+    // The server's own reply is recorded, also when the 421 came on a reused connection.
+    expect(by['later@y.test'].lastReply).toMatch(/^421 4\.7\.0 <later@y\.test> try again later/);
     expect(by['later@y.test'].dueAt!.getTime()).toBeGreaterThan(clock.t);
     expect(by['ok@y.test'].state).toBe('sent');
     expect((await mailingRow(mailing.id)).status).toBe('active_error');
