@@ -228,11 +228,11 @@ async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, passw
 
     // Try later with backoff; after the last attempt it is a failure like any other.
     case 'temporary': {
-      if (claimed.attempts >= MAX_ATTEMPTS) {
+      if (claimed.round >= MAX_ATTEMPTS) {
         await recordFailure(ctx, em, head, claimed, account.id, `Gave up after ${claimed.attempts} attempts: ${outcome.reply}`);
         return { kind: 'recorded' };
       }
-      const dueAt = new Date(now.getTime() + retryDelayMs(claimed.attempts));
+      const dueAt = new Date(now.getTime() + retryDelayMs(claimed.round));
       if (!(await ledgerRepository.retryLater(em, claimed, dueAt, outcome.reply, now))) return { kind: 'recorded' };
       ctx.events.emit({ type: 'recipient.retrying', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, accountId: account.id, rowId: claimed.id, email: claimed.email, attempts: claimed.attempts, dueAt: dueAt.toISOString(), reply: outcome.reply, at: at(ctx) });
       return { kind: 'recorded' };

@@ -29,7 +29,10 @@ export const MailingRecipientSchema = defineEntity({
     vip: p.boolean().default(false),
     account: p.manyToOne(EmailAccountSchema).ref().nullable().deleteRule('set null'),
     state: p.enum([...RECIPIENT_STATES]).default('pending'),
+    /** SMTP attempts in all, kept across a restart (the recipient's history). */
     attempts: p.integer().default(0),
+    /** `attempts` when a user last restarted it: the backoff and the give-up count only the attempts since. */
+    attemptsBeforeRestart: p.integer().default(0),
     dueAt: p.datetime().nullable(),
     leaseUntil: p.datetime().nullable(),
     lastReply: p.string().length(1000).nullable(),

@@ -27,7 +27,10 @@ export interface ClaimedRecipient {
   email: string;
   name: string | null;
   vip: boolean;
+  /** Attempts in all, this one included. */
   attempts: number;
+  /** Attempts since the last restart, this one included: what the backoff and the give-up count. */
+  round: number;
   accountId: number;
   /** The claiming run's token (the row's `claimed_by`): every write of that run is fenced by it. */
   claim: string;
@@ -118,7 +121,7 @@ export const ledgerRepository = {
         .andWhere(due)
         .orderBy('r.id')
         .limit(limit)
-        .select('r.id', 'r.recipient_id', 'r.email', 'r.name', 'r.vip', 'r.attempts');
+        .select('r.id', 'r.recipient_id', 'r.email', 'r.name', 'r.vip', 'r.attempts', 'r.attempts_before_restart');
       if (!candidates.length) {
         lost++;
         continue;
@@ -154,7 +157,7 @@ export const ledgerRepository = {
       }
       return candidates.filter((c) => claimed.has(Number(c.id))).map((c) => ({
         id: Number(c.id), mailingId, recipientId: Number(c.recipient_id), email: c.email, name: c.name ?? null,
-        vip: Boolean(c.vip), attempts: Number(c.attempts) + 1, accountId, claim,
+        vip: Boolean(c.vip), attempts: Number(c.attempts) + 1, round: Number(c.attempts) + 1 - Number(c.attempts_before_restart), accountId, claim,
       }));
     }
     return [];
@@ -322,13 +325,14 @@ export const ledgerRepository = {
 
   /**
    * Puts the unsuccessful recipients of a mailing back in the queue (failed, and uncertain when
-   * asked) and takes them off the counters. Returns how many.
+   * asked) and takes them off the counters. Returns how many. Their attempts and last reply stay
+   * (the history); a new round of retries starts from here.
    */
   async requeue(em: Em, mailingId: number, states: ('failed' | 'uncertain')[], now: Date): Promise<number> {
     return knexOf(em).transaction(async (trx) => {
       let total = 0;
       for (const state of states) {
-        const n = await trx(T).where({ mailing_id: mailingId, state }).update({ state: 'pending', due_at: null, attempts: 0, updated_at: now });
+        const n = await trx(T).where({ mailing_id: mailingId, state }).update({ state: 'pending', due_at: null, attempts_before_restart: trx.ref('attempts'), updated_at: now });
         await bump(trx, mailingId, state, -n);
         total += n;
       }

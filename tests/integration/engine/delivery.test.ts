@@ -6,7 +6,7 @@ import { createMailings } from '../../../server/engine/create-mailings.js';
 import { settingsRepository } from '../../../server/db/repositories/settings.repository.js';
 import { ledgerRepository } from '../../../server/db/repositories/ledger.repository.js';
 import { finishIfDone } from '../../../server/engine/mailing-events.js';
-import { cancel, combine } from '../../../server/engine/operations.js';
+import { cancel, combine, restart } from '../../../server/engine/operations.js';
 import { MailingSchema, MailingRecipientSchema, EmailAccountSchema, MailingEventSchema } from '../../../server/db/entities/index.js';
 import type { User } from '../../../server/db/entities/user.entity.js';
 import type { Actor } from '../../../server/domain/visibility.js';
@@ -300,6 +300,33 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     expect(s4.claimedBy).toBe(s3.claimedBy);
     expect(s3.claimedBy).not.toBe(s1.claimedBy);
     expect(s4.attempts).toBe(1);
+  });
+
+  // Invariant: a restart keeps a recipient's history (its attempts and last reply) and gives it a
+  // new round of retries: it is not cut short because earlier rounds used up the attempts.
+  it('keeps attempts and the last reply on restart, and retries again with a new round', async () => {
+    await sink.setRules({ rejectRcpt: { 'again@r.test': 421 } });
+    const { mailing, accounts } = await setup([{ email: 'again@r.test' }], [{ user: 'reg15@s.test' }]);
+    const engine = testEngine(t, clock);
+    const row = async () => (await rows(mailing.id))[0];
+    for (let i = 0; i < 5; i++) {
+      await engine.run(accounts[0].id, clock.t + 60_000);
+      await clock.advance(5 * 3_600_000);
+    }
+    expect(await row()).toMatchObject({ state: 'failed', attempts: 5, lastReply: expect.stringMatching(/^Gave up after 5 attempts: 421 /) });
+
+    const em = t.services.orm.em.fork();
+    await restart(engine.ctx, em, await em.findOneOrFail(MailingSchema, { id: mailing.id }), false, 'Tester');
+    expect(await row()).toMatchObject({ state: 'pending', attempts: 5, lastReply: expect.stringMatching(/^Gave up after 5 attempts/) });
+    // Still refused: retried later, not given up at once.
+    await engine.run(accounts[0].id, clock.t + 60_000);
+    expect(await row()).toMatchObject({ state: 'pending', attempts: 6, lastReply: expect.stringMatching(/^421 /) });
+    await sink.setRules({ rejectRcpt: {} });
+    await clock.advance(3_600_000);
+    await engine.run(accounts[0].id);
+    expect(await row()).toMatchObject({ state: 'sent', attempts: 7 });
+    expect(sink.acceptedCountsByRecipient().get('again@r.test')).toBe(1);
+    await engine.close();
   });
 
   // Several live mailings of one owner take turns on a shared account.
