@@ -60,12 +60,12 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     await engine.close();
     const ledger = await rows(mailing.id);
     expect(ledger.map((r) => r.state)).toEqual(['sent', 'sent', 'sent', 'sent']);
-    expect(ledger.every((r) => r.messageId && r.lastReply?.startsWith('250'))).toBe(true);
+    expect(ledger.filter((r) => !r.messageId || !r.lastReply?.startsWith('250'))).toEqual([]);
     const accepted = sink.accepted().filter((m) => m.to[0].endsWith('@x.test'));
     expect(accepted.map((m) => m.to[0]).sort()).toEqual(['a@x.test', 'b@x.test', 'c@x.test', 'd@x.test']);
     expect(accepted.find((m) => m.to[0] === 'b@x.test')!.user).toBe('main1@s.test');
     expect(accepted.filter((m) => m.user === 'main1@s.test').map((m) => m.to[0])).toEqual(['b@x.test']);
-    expect(accepted.every((m) => m.listUnsubscribe?.includes('/u/') && m.listUnsubscribePost === 'List-Unsubscribe=One-Click')).toBe(true);
+    expect(accepted.filter((m) => !m.listUnsubscribe?.includes('/u/') || m.listUnsubscribePost !== 'List-Unsubscribe=One-Click')).toEqual([]);
     expect((await mailingRow(mailing.id)).sentCount).toBe(4);
     // Done as soon as the last recipient is sent.
     expect((await mailingRow(mailing.id)).status).toBe('done');
@@ -115,7 +115,7 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     const account = await t.services.orm.em.fork().findOneOrFail(EmailAccountSchema, { id: broken.id });
     expect(account.health).toBe('auth_failed');
     expect(account.healthReason).toMatch(/535/);
-    expect((await rows(mailing.id)).every((r) => r.account?.id === healthy.id && r.state === 'pending' && r.attempts === 0)).toBe(true);
+    expect((await rows(mailing.id)).map((r) => [r.account?.id, r.state, r.attempts])).toEqual(Array(2).fill([healthy.id, 'pending', 0]));
     expect(engine.events.some((e) => e.type === 'account.health' && e.health === 'auth_failed')).toBe(true);
     await engine.run(healthy.id);
     expect((await rows(mailing.id)).map((r) => r.state)).toEqual(['sent', 'sent']);
