@@ -16,6 +16,8 @@ export interface EngineOptions {
   reconcileEveryMs?: number;
   /** The longest one account run keeps its lock before handing back to agenda (ms). */
   runMs?: number;
+  /** How many accounts this process sends for at once (it locks no more, so other workers take the rest). */
+  accountsPerWorker?: number;
 }
 
 /**
@@ -26,6 +28,7 @@ export interface EngineOptions {
 export class Engine {
   private readonly runMs: number;
   private readonly reconcileEveryMs: number;
+  private readonly accountsPerWorker: number;
   /** Set by stop(): runs start no more messages. */
   private stopping = false;
   /** The account runs in progress in this process, which stop() waits for. */
@@ -38,6 +41,7 @@ export class Engine {
   ) {
     this.runMs = options.runMs ?? 30_000;
     this.reconcileEveryMs = options.reconcileEveryMs ?? 30_000;
+    this.accountsPerWorker = options.accountsPerWorker ?? 50;
   }
 
   async start(): Promise<void> {
@@ -62,7 +66,7 @@ export class Engine {
           clearInterval(renew);
         }
       },
-      { lockLifetime, concurrency: 50 },
+      { lockLifetime, concurrency: this.accountsPerWorker, lockLimit: this.accountsPerWorker },
     );
     // Likewise a dead worker's reconcile lock stops lease expiry and mailing completion until it
     // expires; reconcile is idempotent, so a slow run overlapping the next one does no harm.

@@ -19,6 +19,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ JOBS_URL: 'postgres://localhost/jobs' }, []).jobs.kind).toBe('postgres');
   });
 
+  it('reads how many accounts a worker sends for at once', () => {
+    expect(loadConfig({}, []).engine.accountsPerWorker).toBe(50);
+    expect(loadConfig({ SEND_ACCOUNTS_PER_WORKER: '2' }, []).engine.accountsPerWorker).toBe(2);
+  });
+
   it('reads the process role', () => {
     expect(loadConfig({}, ['--role', 'worker']).role).toBe('worker');
     expect(loadConfig({}, ['--role=web']).role).toBe('web');
@@ -35,6 +40,8 @@ describe('loadConfig', () => {
     [{ PUBLIC_URL: 'ftp://x' }, [], /PUBLIC_URL/],
     [{ ADMIN_EMAIL: 'nope', ADMIN_PASSWORD: 'long-enough-pass' }, [], /ADMIN_EMAIL/],
     [{}, ['--role', 'boss'], /--role/],
+    [{ SEND_ACCOUNTS_PER_WORKER: '0' }, [], /SEND_ACCOUNTS_PER_WORKER/],
+    [{ SEND_ACCOUNTS_PER_WORKER: '1.5' }, [], /SEND_ACCOUNTS_PER_WORKER/],
   ] as const)('refuses %o %o', (env, argv, message) => {
     expect(() => loadConfig(env, [...argv])).toThrowError(ConfigError);
     expect(() => loadConfig(env, [...argv])).toThrowError(message);
