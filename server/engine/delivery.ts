@@ -95,7 +95,7 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
     for (let i = 0; upcoming; i++) {
       const prepared: Prepared | Attempt = await upcoming;
       // The next recipient is rendered and marked started while this one is on the wire. A slow
-      // server ends the run early (its job renews its lock between runs); the rest go back.
+      // server ends the batch early (its job keeps renewing its lock); the rest go back.
       const goOn = i + 1 < claimed.length && !enough();
       if (!goOn) await giveBack(i + 1);
       upcoming = goOn ? prepare(i + 1) : null;
