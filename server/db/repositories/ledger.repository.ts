@@ -418,7 +418,7 @@ export const ledgerRepository = {
     for (let i = 0; i < move.length; i += CHUNK) {
       // Attempts first: MySQL evaluates SET left to right, so it must read the state before it changes.
       await knex(T).whereIn('id', move.slice(i, i + CHUNK)).andWhere(queued).update({
-        attempts: knex.raw("case when state = 'sending' then attempts - 1 else attempts end"), mailing_id: targetId, state: 'pending', lease_until: null, updated_at: now,
+        attempts: knex.raw("case when state = 'sending' then attempts - 1 else attempts end"), mailing_id: targetId, state: 'pending', lease_until: null, claimed_by: null, updated_at: now,
       });
     }
     for (let i = 0; i < drop.length; i += CHUNK) {
