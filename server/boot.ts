@@ -63,8 +63,12 @@ export async function boot(config: Config, log: (line: string) => void = console
     const events = new EventBus();
     const transport = new TransportPool();
     closers.push(async () => transport.closeAll());
-    const engine = jobs ? new Engine({ orm, secrets, transport, events, now, random: Math.random, leaseMs: config.engine.leaseMs }, jobs, { reconcileEveryMs: config.engine.reconcileEveryMs }) : null;
-    if (engine) await engine.start();
+    const engine = jobs ? new Engine({ orm, secrets, transport, events, now, random: Math.random, leaseMs: config.engine.leaseMs }, jobs, { reconcileEveryMs: config.engine.reconcileEveryMs, accountsPerWorker: config.engine.accountsPerWorker }) : null;
+    if (engine) {
+      await engine.start();
+      // Closers run in reverse: the engine's runs end first, while the job store, the transport and the database still serve them.
+      closers.push(() => engine.stop());
+    }
 
     const services: Services = { config, orm, secrets, jobs, sink, now, engine, events, transport };
 

@@ -46,6 +46,13 @@ function parseTrustProxy(raw: string | undefined): number {
   return hops;
 }
 
+function parseCount(name: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new ConfigError(`${name} must be a whole number (1-${max}), got "${raw}"`);
+  return n;
+}
+
 function parsePort(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
@@ -96,6 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       leaseMs: parseSeconds('SEND_LEASE_SECONDS', env.SEND_LEASE_SECONDS, 300),
       reconcileEveryMs: parseSeconds('RECONCILE_SECONDS', env.RECONCILE_SECONDS, 30),
       processEveryMs: parseSeconds('JOBS_POLL_SECONDS', env.JOBS_POLL_SECONDS, 1),
+      /** How many accounts one worker process sends for at once; the others wait for another worker. */
+      accountsPerWorker: parseCount('SEND_ACCOUNTS_PER_WORKER', env.SEND_ACCOUNTS_PER_WORKER, 50, 50),
     },
   };
 }

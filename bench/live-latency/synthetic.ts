@@ -39,7 +39,7 @@ export async function hubAtRate(opts: { rate: number; seconds: number }): Promis
     const mailingId = await createWatchedMailing(url, sessions[0], sender);
     // Claimed, as the engine's rows are when they are sent.
     const knex = knexOf(orm.em.fork());
-    await knex('mailing_recipients').where({ mailing_id: mailingId }).update({ state: 'sending' });
+    await knex('mailing_recipients').where({ mailing_id: mailingId }).update({ state: 'sending', claimed_by: 'bench' });
     const rows = await knex('mailing_recipients').where({ mailing_id: mailingId }).orderBy('id').select('id', 'email', 'account_id');
     clients = await startClients({ url, cookies: Array.from({ length: people.length * TABS }, (_, i) => sessions[i % people.length].cookie), mailingId });
 
@@ -50,7 +50,7 @@ export async function hubAtRate(opts: { rate: number; seconds: number }): Promis
       const wait = started + (from / opts.rate) * 1000 - Date.now();
       if (wait > 0) await sleep(wait);
       const batch = rows.slice(from, from + BATCH);
-      const recorded = new Set(await ledgerRepository.finishSent(orm.em.fork(), mailingId, batch.map((r) => ({ id: Number(r.id), reply: '250 OK' })), new Date()));
+      const recorded = new Set(await ledgerRepository.finishSent(orm.em.fork(), mailingId, 'bench', batch.map((r) => ({ id: Number(r.id), reply: '250 OK' })), new Date()));
       const at = new Date().toISOString();
       for (const r of batch) {
         if (recorded.has(Number(r.id))) events.emit({ type: 'recipient.sent', ...base, accountId: Number(r.account_id), rowId: Number(r.id), email: r.email, messageId: `<${r.id}@bench.test>`, at });

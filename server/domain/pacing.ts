@@ -29,8 +29,10 @@ export function maySend(now: DateTime, pace: AccountPace, calendar: SendingCalen
  * remaining window, with jitter. The gap is `interval × (0.5 … 1.5)`, so on average sends keep
  * the even pace; recomputing after each send corrects any drift. The first send of a window
  * also lands at a random point of its first interval, never in a burst at the window's opening.
+ * `slotsUsed`: how many messages just went out back to back (a burst); each takes a slot, so the
+ * next one waits that many intervals, not one.
  */
-export function nextSlot(now: DateTime, pace: AccountPace, calendar: SendingCalendar, random: () => number): DateTime {
+export function nextSlot(now: DateTime, pace: AccountPace, calendar: SendingCalendar, random: () => number, slotsUsed = 1): DateTime {
   const verdict = maySend(now, pace, calendar);
   if (!verdict.ok && verdict.reason !== 'before_window') {
     const window = currentOrNextWindow(verdict.until, calendar);
@@ -41,7 +43,7 @@ export function nextSlot(now: DateTime, pace: AccountPace, calendar: SendingCale
   const from = now < window.start ? window.start : now;
   const remaining = pace.dailyLimit - pace.sentToday;
   const interval = window.end.diff(from).as('milliseconds') / remaining;
-  const factor = now < window.start || remaining === 1 ? random() : 0.5 + random();
+  const factor = now < window.start || remaining === 1 ? random() : Math.max(1, slotsUsed) - 0.5 + random();
   const slot = from.plus({ milliseconds: Math.floor(interval * factor) });
   return slot < window.end ? slot : window.end.minus({ milliseconds: 1 });
 }

@@ -2,7 +2,10 @@
  * What an SMTP attempt means for the mailing. Each class has its own handling in the engine:
  * - sent: accepted by the server;
  * - recipient: permanent for this recipient only (5xx on RCPT/DATA, invalid address);
- * - temporary: try again later (4xx, timeouts, dropped connections);
+ * - temporary: try again later (4xx, and timeouts or dropped connections before the whole message
+ *   was sent: the server cannot have accepted it);
+ * - uncertain: the connection was lost or timed out after the end of DATA, before the server's
+ *   reply, so nobody knows whether it was accepted — never retried silently;
  * - account: the mailbox itself is refused (authentication, sender refused) — switch it off,
  *   with `health` saying which;
  * - critical: the message cannot be built or sent by anyone (it stops the mailing).
@@ -10,7 +13,7 @@
 export type SmtpOutcome =
   | { kind: 'sent'; messageId: string; reply: string }
   | { kind: 'account'; health: 'auth_failed' | 'sender_refused'; code: number | null; reply: string }
-  | { kind: 'recipient' | 'temporary' | 'critical'; code: number | null; reply: string };
+  | { kind: 'recipient' | 'temporary' | 'critical' | 'uncertain'; code: number | null; reply: string };
 
 /** The fields of a nodemailer error this classification reads. */
 export interface SmtpFailure {
@@ -23,10 +26,15 @@ export interface SmtpFailure {
 
 const NETWORK = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'ECONNRESET', 'EDNS', 'ECONNREFUSED', 'EPIPE', 'EPROTOCOL', 'ETLS']);
 
-export function classifySmtpFailure(err: SmtpFailure): SmtpOutcome {
+/**
+ * `dataSent`: the whole message, with its final dot, had been handed to the connection when the
+ * send failed. A failure with no server reply from then on cannot tell delivered from not delivered.
+ */
+export function classifySmtpFailure(err: SmtpFailure, dataSent = false): SmtpOutcome {
   const code = err.responseCode ?? null;
   const reply = (err.response ?? err.message).slice(0, 1000);
   const command = (err.command ?? '').toUpperCase();
+  if (dataSent && code === null) return { kind: 'uncertain', code, reply: `No reply after the message was sent: ${reply}` };
   if (err.code === 'EAUTH' || code === 535 || code === 534 || code === 530) return { kind: 'account', health: 'auth_failed', code, reply };
   if (code !== null && code >= 400 && code < 500) return { kind: 'temporary', code, reply };
   if (code !== null && code >= 500 && command.startsWith('MAIL')) return { kind: 'account', health: 'sender_refused', code, reply };

@@ -12,7 +12,7 @@ import { TemplateError, type MessageContent, type SignatureContent } from '../ma
 import type { EngineContext } from './ports.js';
 import { compose } from './compose.js';
 import { loadRecipientFields, type RecipientRecord } from './recipient-fields.js';
-import { changeStatus, interrupt } from './mailing-events.js';
+import { changeStatus, interrupt, reportUncertain } from './mailing-events.js';
 import { failAccount } from './account-failure.js';
 import { newMessageId } from '../mail/build-message.js';
 
@@ -61,13 +61,16 @@ const at = (ctx: EngineContext) => ctx.now().toISOString();
  * ones in flight (uncertain, never resent). The next recipient is prepared while the current one
  * is on the wire, and accepted messages are recorded a few at a time off the sending path (one
  * statement each time, not a transaction per message); the rarer outcomes are recorded as they happen.
- * When the account or the mailing must stop, or the run outlives `until`, the claims not yet
+ * When the account or the mailing must stop, or `enough()` says the run must start no more
+ * messages (it ran long, or the worker is shutting down), the claims not yet
  * sent are released.
  */
-export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAccount, settings: Settings, claimed: ClaimedRecipient[], mailing: MailingContent, until: number): Promise<BatchResult> {
+export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAccount, settings: Settings, claimed: ClaimedRecipient[], mailing: MailingContent, enough: () => boolean): Promise<BatchResult> {
   const { head } = mailing;
+  /** Gives back the claims from `from` on that this run still holds. */
+  const giveBack = (from: number) => ledgerRepository.release(em, claimed[0].claim, claimed.slice(from).map((c) => c.id), ctx.now());
   const stopMailing = async (from: number, reason: string): Promise<BatchResult> => {
-    await ledgerRepository.release(em, claimed.slice(from).map((c) => c.id), ctx.now());
+    await giveBack(from);
     await interrupt(ctx, em, head.id, reason);
     return { sent: 0, stopped: 'mailing' };
   };
@@ -92,9 +95,9 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
     for (let i = 0; upcoming; i++) {
       const prepared: Prepared | Attempt = await upcoming;
       // The next recipient is rendered and marked started while this one is on the wire. A slow
-      // server ends the run early (its job renews its lock between runs); the rest go back.
-      const goOn = i + 1 < claimed.length && Date.now() < until;
-      if (!goOn) await ledgerRepository.release(em, claimed.slice(i + 1).map((c) => c.id), ctx.now());
+      // server ends the batch early (its job keeps renewing its lock); the rest go back.
+      const goOn = i + 1 < claimed.length && !enough();
+      if (!goOn) await giveBack(i + 1);
       upcoming = goOn ? prepare(i + 1) : null;
       const attempt = prepared.kind === 'ready' ? await transmit(ctx, em, account, password, head, claimed[i], prepared) : prepared;
       if (attempt.kind === 'sent') recorder.add({ id: claimed[i].id, reply: attempt.reply, messageId: attempt.messageId });
@@ -104,11 +107,11 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
       upcoming = null;
       // Cancelled or combined meanwhile (they take unstarted claims), or the lease ran out: stop
       // here and give back what is still ours.
-      if (attempt.kind === 'moved_on') await ledgerRepository.release(em, claimed.slice(i).map((c) => c.id), ctx.now());
+      if (attempt.kind === 'moved_on') await giveBack(i);
       // The mailbox itself is refused: this recipient and the rest go back to the queue (never
       // accepted), then the account turns red and its recipients move to the owner's other accounts.
       if (attempt.kind === 'account') {
-        await ledgerRepository.release(em, claimed.slice(i).map((c) => c.id), ctx.now());
+        await giveBack(i);
         await failAccount(ctx, em, account, attempt.health, attempt.reply);
         stopped = 'account';
       }
@@ -166,7 +169,7 @@ function acceptedRecorder(ctx: EngineContext, em: Em, head: MailingHead, account
 
 /** Records accepted messages and tells the live layer about each. */
 async function recordAccepted(ctx: EngineContext, em: Em, head: MailingHead, accountId: number, claimed: ClaimedRecipient[], accepted: Accepted[]): Promise<void> {
-  const recorded = new Set(await ledgerRepository.finishSent(em, head.id, accepted, ctx.now()));
+  const recorded = new Set(await ledgerRepository.finishSent(em, head.id, claimed[0].claim, accepted, ctx.now()));
   for (const { id, messageId } of accepted) {
     if (!recorded.has(id)) continue;
     const row = claimed.find((c) => c.id === id)!;
@@ -189,7 +192,7 @@ async function prepareOne(
   const { head } = mailing;
   // The CRM record was deleted, or opted out or was disqualified since the mailing was made: skip it.
   if (!record?.mailable) {
-    await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'skipped', { now: ctx.now(), lastReply: record ? 'Opted out of mass mailing since the mailing was made' : 'The CRM record was deleted' });
+    await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'skipped', { now: ctx.now(), claim: claimed.claim, lastReply: record ? 'Opted out of mass mailing since the mailing was made' : 'The CRM record was deleted' });
     return { kind: 'recorded' };
   }
   const messageId = newMessageId(account.fromEmail.split('@')[1] ?? 'mailroom.local');
@@ -205,7 +208,7 @@ async function prepareOne(
     return { kind: 'stop', reason: err instanceof TemplateError ? `The message cannot be rendered: ${err.message}` : `The message cannot be prepared: ${(err as Error).message}` };
   }
   // Committed before the SMTP transaction, so that even an uncertain send has a traceable Message-ID.
-  if (!(await ledgerRepository.startAttempt(em, claimed.id, messageId, ctx.now(), ctx.leaseMs))) return { kind: 'moved_on' };
+  if (!(await ledgerRepository.startAttempt(em, claimed, messageId, ctx.now(), ctx.leaseMs))) return { kind: 'moved_on' };
   return { kind: 'ready', message, messageId };
 }
 
@@ -225,15 +228,23 @@ async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, passw
 
     // Try later with backoff; after the last attempt it is a failure like any other.
     case 'temporary': {
-      if (claimed.attempts >= MAX_ATTEMPTS) {
+      if (claimed.round >= MAX_ATTEMPTS) {
         await recordFailure(ctx, em, head, claimed, account.id, `Gave up after ${claimed.attempts} attempts: ${outcome.reply}`);
         return { kind: 'recorded' };
       }
-      const dueAt = new Date(now.getTime() + retryDelayMs(claimed.attempts));
-      await ledgerRepository.retryLater(em, claimed.id, dueAt, outcome.reply, now);
+      const dueAt = new Date(now.getTime() + retryDelayMs(claimed.round));
+      if (!(await ledgerRepository.retryLater(em, claimed, dueAt, outcome.reply, now))) return { kind: 'recorded' };
       ctx.events.emit({ type: 'recipient.retrying', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, accountId: account.id, rowId: claimed.id, email: claimed.email, attempts: claimed.attempts, dueAt: dueAt.toISOString(), reply: outcome.reply, at: at(ctx) });
       return { kind: 'recorded' };
     }
+
+    // The connection was lost or timed out after the whole message went out, before the server
+    // answered: it may have been delivered. Shown as uncertain, never resent silently.
+    case 'uncertain':
+      if (await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'uncertain', { now, claim: claimed.claim, lastReply: outcome.reply })) {
+        await reportUncertain(ctx, em, head, claimed, 'the connection was lost after the message was sent, before the server answered', account.id);
+      }
+      return { kind: 'recorded' };
 
     // The mailbox itself is refused (handled for the whole run by deliverBatch).
     case 'account':
@@ -252,7 +263,7 @@ async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, passw
 
 async function recordFailure(ctx: EngineContext, em: Em, head: MailingHead, claimed: ClaimedRecipient, accountId: number, reply: string) {
   const now = ctx.now();
-  if (!(await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'failed', { now, lastReply: reply }))) return;
+  if (!(await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'failed', { now, claim: claimed.claim, lastReply: reply }))) return;
   const text = `${claimed.email}: ${reply}`;
   await mailingRepository.note(em, head.id, 'error', 'recipient_failed', text, now, { recipientEmail: claimed.email, accountId });
   ctx.events.emit({ type: 'recipient.failed', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, accountId, rowId: claimed.id, email: claimed.email, reply, at: now.toISOString() });

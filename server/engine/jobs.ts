@@ -16,6 +16,8 @@ export interface EngineOptions {
   reconcileEveryMs?: number;
   /** The longest one account run keeps its lock before handing back to agenda (ms). */
   runMs?: number;
+  /** How many accounts this process sends for at once (it locks no more, so other workers take the rest). */
+  accountsPerWorker?: number;
 }
 
 /**
@@ -26,6 +28,11 @@ export interface EngineOptions {
 export class Engine {
   private readonly runMs: number;
   private readonly reconcileEveryMs: number;
+  private readonly accountsPerWorker: number;
+  /** Set by stop(): runs start no more messages. */
+  private stopping = false;
+  /** The account runs in progress in this process, which stop() waits for. */
+  private readonly runs = new Set<Promise<unknown>>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -34,30 +41,47 @@ export class Engine {
   ) {
     this.runMs = options.runMs ?? 30_000;
     this.reconcileEveryMs = options.reconcileEveryMs ?? 30_000;
+    this.accountsPerWorker = options.accountsPerWorker ?? 50;
   }
 
   async start(): Promise<void> {
     const { agenda } = this.runner;
     agenda.maxConcurrency(50).defaultConcurrency(50);
+    // A worker killed mid-run leaves its lock behind, holding the account back until the lock
+    // expires, so it is short; a live run renews it every quarter of it, also while an SMTP
+    // transaction is in flight, so agenda never starts a second run of the account beside it.
+    // (Were one started anyway, the ledger's claims fence each run's writes to its own rows.)
+    const lockLifetime = Math.min(this.runMs, this.ctx.leaseMs) * 2;
     agenda.define<{ accountId: number }>(
       ACCOUNT_JOB,
       async (job) => {
-        const next = await runAccount(this.ctx, job.attrs.data.accountId, {
-          deadline: Date.now() + this.runMs,
-          heartbeat: () => job.touch(),
-        });
-        // Saved by agenda when the run ends; null leaves the job idle until work wakes it.
-        job.attrs.nextRunAt = next;
+        const renew = setInterval(() => job.touch().catch((err: Error) => console.error(`[engine] could not renew the lock of account ${job.attrs.data.accountId}: ${err.message}`)), lockLifetime / 4);
+        const run = runAccount(this.ctx, job.attrs.data.accountId, { deadline: Date.now() + this.runMs, stopping: () => this.stopping });
+        this.runs.add(run);
+        try {
+          // Saved by agenda when the run ends; null leaves the job idle until work wakes it.
+          job.attrs.nextRunAt = await run;
+        } finally {
+          this.runs.delete(run);
+          clearInterval(renew);
+        }
       },
-      // A worker killed mid-run leaves its lock behind, holding the account back until the lock
-      // expires. The run renews it after every message, and a send that outlives its lease is
-      // abandoned anyway (recovery calls it uncertain), so two leases are enough.
-      { lockLifetime: Math.min(this.runMs, this.ctx.leaseMs) * 2, concurrency: 50 },
+      { lockLifetime, concurrency: this.accountsPerWorker, lockLimit: this.accountsPerWorker },
     );
     // Likewise a dead worker's reconcile lock stops lease expiry and mailing completion until it
     // expires; reconcile is idempotent, so a slow run overlapping the next one does no harm.
     agenda.define(RECONCILE_JOB, () => this.reconcile(), { lockLifetime: this.reconcileEveryMs * 2, concurrency: 1 });
     await agenda.every(this.reconcileEveryMs, RECONCILE_JOB);
+  }
+
+  /**
+   * A graceful stop (SIGTERM): every run finishes the message it has on the wire, gives back the
+   * claims it has not started and ends, so a deploy leaves nothing in flight (nothing uncertain).
+   * Call it before stopping the job runner and closing the transport and the database.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.runs]);
   }
 
   /** Makes sure each account's job runs now (its own pacing then decides whether to send). */

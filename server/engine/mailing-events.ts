@@ -32,3 +32,11 @@ export async function finishIfDone(ctx: EngineContext, em: Em, mailingId: number
   ctx.events.emit({ type: 'mailing.status', mailingId, departmentId: head.departmentId, ownerId: head.ownerId, status: 'done', reason: null, at: now.toISOString() });
   return true;
 }
+
+/** A recipient whose delivery nobody can know: a warning on the mailing and a live event. */
+export async function reportUncertain(ctx: EngineContext, em: Em, head: { id: number; departmentId: number; ownerId: number }, row: { id: number; email: string }, why: string, accountId?: number): Promise<void> {
+  const now = ctx.now();
+  const text = `${row.email}: ${why}; delivery is uncertain and it will not be resent automatically`;
+  await mailingRepository.note(em, head.id, 'warning', 'uncertain', text, now, { recipientEmail: row.email, accountId });
+  ctx.events.emit({ type: 'recipient.uncertain', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, rowId: row.id, email: row.email, at: now.toISOString() });
+}

@@ -1,6 +1,7 @@
 import { ledgerRepository } from '../db/repositories/ledger.repository.js';
 import { mailingRepository } from '../db/repositories/mailing.repository.js';
 import type { EngineContext } from './ports.js';
+import { reportUncertain } from './mailing-events.js';
 
 /**
  * Rows a dead worker left in `sending` become `uncertain` once their lease is over: shown as
@@ -8,14 +9,10 @@ import type { EngineContext } from './ports.js';
  */
 export async function expireStaleClaims(ctx: EngineContext): Promise<number> {
   const em = ctx.orm.em.fork();
-  const now = ctx.now();
-  const expired = await ledgerRepository.expireLeases(em, now);
+  const expired = await ledgerRepository.expireLeases(em, ctx.now());
   for (const row of expired) {
     const head = await mailingRepository.head(em, row.mailingId);
-    if (!head) continue;
-    const text = `${row.email}: the sending worker stopped mid-send; delivery is uncertain and it will not be resent automatically`;
-    await mailingRepository.note(em, row.mailingId, 'warning', 'uncertain', text, now, { recipientEmail: row.email });
-    ctx.events.emit({ type: 'recipient.uncertain', mailingId: row.mailingId, departmentId: head.departmentId, ownerId: head.ownerId, rowId: row.id, email: row.email, at: now.toISOString() });
+    if (head) await reportUncertain(ctx, em, head, row, 'the sending worker stopped mid-send');
   }
   return expired.length;
 }

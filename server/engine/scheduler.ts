@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { DateTime } from 'luxon';
 import type { Em } from '../db/orm.js';
 import { EmailAccountSchema } from '../db/entities/email-account.entity.js';
@@ -9,22 +11,24 @@ import type { EngineContext } from './ports.js';
 import { accountZone, usable } from '../domain/account-health.js';
 import { deliverBatch, loadMailingContent, type MailingContent } from './delivery.js';
 import { finishIfDone } from './mailing-events.js';
+import { confirmAccount } from './account-confirmed.js';
 
 export interface RunOptions {
   /** Stop sending after this instant and hand back the next slot (keeps agenda's lock short). */
   deadline: number;
-  /** Called between batches; agenda's `job.touch()` renews the lock on long runs. */
-  heartbeat?: () => Promise<void>;
   /** Waits for the next slot when it is near (tests pass a no-op with a moving clock). */
   sleep?: (ms: number) => Promise<void>;
+  /** True once the worker is shutting down: the run starts no more messages and gives back its claims. */
+  stopping?: () => boolean;
 }
 
 /** Gaps shorter than this are waited out inside one run instead of rescheduling the job. */
 const INLINE_WAIT_MS = 2_000;
 /**
- * A fast account sends the slots of the next second back to back, at most this many: one claim,
- * one record and one lock renewal per batch instead of per message. Claims not yet started go
- * back to the queue on a crash, so the size only bounds how long a pause may take to bite.
+ * A fast account sends the slots of the next second back to back, at most this many: one claim
+ * and one record per batch instead of per message. The batch then counts as that many slots
+ * (the next one waits as many intervals), so the pace stays even. Claims not yet started go back
+ * to the queue on a crash, a pause or a shutdown.
  */
 const BURST_HORIZON_MS = 1_000;
 const MAX_BURST = 50;
@@ -40,16 +44,26 @@ async function setNextSend(em: Em, accountId: number, at: Date): Promise<Date> {
 const defaultSleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
 
 /**
+ * Names one run of an account's job: the worker (host and process) and a random part. The run's
+ * claims carry it, fencing its writes, and a sent row keeps it to show which worker sent it.
+ */
+export const newRunClaim = () => `${hostname().slice(0, 60)}:${process.pid}:${randomBytes(4).toString('hex')}`;
+
+/**
  * One run of an account's job: send what is due at the account's pace until the next slot is
  * far off, the run's deadline passes, or there is nothing to send. Returns when the job should
  * run next, or null when the account is idle or switched off (creation and reconcile wake it).
  */
 export async function runAccount(ctx: EngineContext, accountId: number, options: RunOptions): Promise<Date | null> {
   const sleep = options.sleep ?? defaultSleep;
+  const claim = newRunClaim();
+  const stopping = options.stopping ?? (() => false);
   const contents = new Map<number, MailingContent | null>();
   // Counted once per run and day, then kept up to date here: agenda runs one job per account at a time.
   const today = { start: Number.NaN, sent: 0 };
   for (;;) {
+    // Shutting down: claim nothing more, and let a worker that stays up take the account at once.
+    if (stopping()) return ctx.now();
     const em = ctx.orm.em.fork();
     const account = await em.findOne(EmailAccountSchema, { id: accountId });
     if (!account || !usable(account)) return null;
@@ -63,28 +77,30 @@ export async function runAccount(ctx: EngineContext, accountId: number, options:
     if (!maySend(local, pace, calendar).ok) return setNextSend(em, account.id, nextSlot(local, pace, calendar, ctx.random).toJSDate());
 
     const size = burstSize(local, pace, calendar, BURST_HORIZON_MS, MAX_BURST);
-    const claimed = await ledgerRepository.claimBatch(em, account.id, ctx.now(), ctx.leaseMs, size);
+    const claimed = await ledgerRepository.claimBatch(em, account.id, ctx.now(), ctx.leaseMs, size, claim);
     if (!claimed.length) return null;
     const mailingId = claimed[0].mailingId;
     if (!contents.has(mailingId)) contents.set(mailingId, await loadMailingContent(em, mailingId));
     const content = contents.get(mailingId);
     if (!content) {
-      await ledgerRepository.release(em, claimed.map((c) => c.id), ctx.now());
+      await ledgerRepository.release(em, claim, claimed.map((c) => c.id), ctx.now());
       continue;
     }
-    const result = await deliverBatch(ctx, em, account, settings, claimed, content, Math.min(options.deadline, Date.now() + MAX_BATCH_MS));
+    const batchEnd = Math.min(options.deadline, Date.now() + MAX_BATCH_MS);
+    const result = await deliverBatch(ctx, em, account, settings, claimed, content, () => Date.now() >= batchEnd || stopping());
     today.sent += result.sent;
+    if (result.sent > 0) await confirmAccount(ctx, em, account);
     // Done right after the last recipient, not at the next reconcile.
     await finishIfDone(ctx, em, mailingId);
     if (result.stopped === 'account') return null;
     if (result.stopped === 'mailing') contents.delete(mailingId);
 
     const after = DateTime.fromJSDate(ctx.now(), { zone: accountZone(account, settings) });
-    const next = nextSlot(after, { dailyLimit: account.dailyLimit, sentToday: today.sent }, calendar, ctx.random);
+    // A burst used as many slots as it sent: the next one waits for all of them.
+    const next = nextSlot(after, { dailyLimit: account.dailyLimit, sentToday: today.sent }, calendar, ctx.random, result.sent);
     await setNextSend(em, account.id, next.toJSDate());
     const wait = next.toMillis() - after.toMillis();
     if (wait > INLINE_WAIT_MS || Date.now() + Math.max(0, wait) > options.deadline) return next.toJSDate();
     if (wait > 0) await sleep(wait);
-    await options.heartbeat?.();
   }
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import type { Readable } from 'node:stream';
 import type Mail from 'nodemailer/lib/mailer/index.js';
+import type MailMessage from 'nodemailer/lib/mailer/mail-message.js';
 import type { SMTPPoolOptions, SMTPPoolSentMessageInfo } from 'nodemailer/lib/smtp-pool/index.js';
 import { classifySmtpFailure, type SmtpFailure, type SmtpOutcome } from '../domain/smtp-outcome.js';
 import type { SmtpAccount, Transport } from '../engine/ports.js';
@@ -12,15 +14,26 @@ import { smtpConnection } from './smtp-options.js';
  *
  * Pool settings and why:
  * - maxConnections 1: a person's mailbox is paced by the engine, not parallelised here;
- * - maxRequeues 0: by default the pool quietly re-sends a message whose connection closed
- *   before the send settled (up to 5 times; before 10.0.12 even after the message data
- *   had gone out, so it may already have been accepted). Here every drop comes back as a
- *   temporary failure and the engine decides, with the ledger, what happens next.
+ * - maxRequeues 1: the pool re-sends a message on a new connection only when not a byte of it
+ *   was read (since 10.0.12; before, even after the message data had gone out), i.e. when a
+ *   reused connection turned out closed or answered 421 before DATA. Once: a new connection's
+ *   answer is the server's own (with 0, a 421 there came back as nodemailer's "Reached maximum
+ *   number of retries"). Every other drop comes back to the engine, which decides with the ledger.
+ *
+ * A failure without a server reply is classified by how far the message got: the stream the
+ * connection read the message from tells whether all of it (and so the final dot) went out.
+ * nodemailer's error says only `CONN` for any dropped connection, whatever the phase.
  */
 
 export interface TransportPoolOptions {
   /** Connection, greeting and socket timeouts. */
   timeoutMs?: number;
+  /**
+   * The longest one message may take in all, however the server trickles its replies; the send
+   * is then abandoned (uncertain once the whole message went out). Kept below the account job's
+   * lock and the send lease, so a stalled transaction ends before either runs out.
+   */
+  sendLimitMs?: number;
 }
 
 type PoolMailer = Mail<SMTPPoolSentMessageInfo, SMTPPoolOptions>;
@@ -31,6 +44,7 @@ interface Pooled {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_SEND_LIMIT_MS = 45_000;
 
 /** Changes whenever the account's server, login or stored password does, so a stale pool is replaced. */
 function settingsKey(account: SmtpAccount): string {
@@ -42,17 +56,21 @@ function settingsKey(account: SmtpAccount): string {
 export class TransportPool implements Transport {
   private readonly pools = new Map<number, Pooled>();
   private readonly timeoutMs: number;
+  private readonly sendLimitMs: number;
 
   constructor(options: TransportPoolOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.sendLimitMs = options.sendLimitMs ?? Math.max(DEFAULT_SEND_LIMIT_MS, this.timeoutMs);
   }
 
   async send(account: SmtpAccount, password: string, message: Mail.Options): Promise<SmtpOutcome> {
+    let body: Readable | null = null;
+    const watched: Watched = { ...message, signal: AbortSignal.timeout(this.sendLimitMs), [WATCH]: (stream) => (body = stream) };
     try {
-      const info = await this.mailerFor(account, password).sendMail(message);
+      const info = await this.mailerFor(account, password).sendMail(watched);
       return { kind: 'sent', messageId: info.messageId, reply: info.response };
     } catch (err) {
-      return classifySmtpFailure(err as SmtpFailure);
+      return classifySmtpFailure(err as SmtpFailure, (body as Readable | null)?.readableEnded ?? false);
     }
   }
 
@@ -77,10 +95,30 @@ export class TransportPool implements Transport {
       pool: true,
       maxConnections: 1,
       maxMessages: 100,
-      maxRequeues: 0,
+      maxRequeues: 1,
       ...smtpConnection({ host: account.smtpHost, port: account.smtpPort, security: account.smtpSecurity, user: account.smtpUser }, password, this.timeoutMs),
     });
+    mailer.use('stream', watchBody);
     this.pools.set(account.id, { key, mailer });
     return mailer;
   }
+}
+
+/** The message option through which send() learns which stream the connection reads its message from. */
+const WATCH = 'mailroomWatchBody';
+type Watched = Mail.Options & { [WATCH]: (stream: Readable) => void };
+
+/**
+ * A mailer plugin: hands send() the message's outermost stream (after DKIM signing), the one the
+ * SMTP connection pipes into DATA. Once it has ended, the message and its final dot went out.
+ */
+function watchBody(mail: MailMessage, done: (err?: Error | null) => void): void {
+  const watch = (mail.data as Watched)[WATCH];
+  const create = mail.message.createReadStream.bind(mail.message);
+  mail.message.createReadStream = (...args: Parameters<typeof create>) => {
+    const stream = create(...args);
+    watch?.(stream);
+    return stream;
+  };
+  done();
 }

@@ -103,7 +103,11 @@ describe('postgres backend (local PostgreSQL)', { timeout: 20_000 }, () => {
   // (the backend's CREATE … IF NOT EXISTS races; STACK.md). Runs first, while the database is empty.
   it('connects several runners started at the same moment on a fresh database', async () => {
     const runners = await Promise.all([1, 2, 3].map(() => createJobRunner({ kind: 'postgres', url }, fast)));
-    await Promise.all(runners.map((r) => r.stop()));
+    try {
+      expect((await Promise.all(runners.map((r) => r.health()))).map((h) => h.ok)).toEqual([true, true, true]);
+    } finally {
+      await Promise.all(runners.map((r) => r.stop()));
+    }
   });
 
   // Guards: the production-style Postgres store runs jobs and reports health.

@@ -21,9 +21,9 @@ export class TestClock {
  * The engine's context on a test app: a hand-moved clock, a seeded random, the real pooled
  * transport and a recorder of every domain event.
  */
-export function testEngine(t: TestApp, clock: TestClock, opts: { leaseMs?: number } = {}) {
+export function testEngine(t: TestApp, clock: TestClock, opts: { leaseMs?: number; smtpTimeoutMs?: number } = {}) {
   const events: DomainEvent[] = [];
-  const transport = new TransportPool({ timeoutMs: 5_000 });
+  const transport = new TransportPool({ timeoutMs: opts.smtpTimeoutMs ?? 5_000 });
   const ctx: EngineContext = {
     orm: t.services.orm, secrets: t.services.secrets, transport, now: clock.now, random: seededRandom(7),
     leaseMs: opts.leaseMs ?? 60_000, events: { emit: (e) => events.push(e) },

@@ -27,6 +27,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: '2' }, []).http.trustProxy).toBe(2);
   });
 
+  it('reads how many accounts a worker sends for at once', () => {
+    expect(loadConfig({}, []).engine.accountsPerWorker).toBe(50);
+    expect(loadConfig({ SEND_ACCOUNTS_PER_WORKER: '2' }, []).engine.accountsPerWorker).toBe(2);
+  });
+
   it('reads the process role', () => {
     expect(loadConfig({}, ['--role', 'worker']).role).toBe('worker');
     expect(loadConfig({}, ['--role=web']).role).toBe('web');
@@ -46,6 +51,8 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: 'yes' }, [], /TRUST_PROXY/],
     [{ TRUST_PROXY: '11' }, [], /TRUST_PROXY/],
     [{ REQUEST_TIMEOUT_SECONDS: '0' }, [], /REQUEST_TIMEOUT_SECONDS/],
+    [{ SEND_ACCOUNTS_PER_WORKER: '0' }, [], /SEND_ACCOUNTS_PER_WORKER/],
+    [{ SEND_ACCOUNTS_PER_WORKER: '1.5' }, [], /SEND_ACCOUNTS_PER_WORKER/],
   ] as const)('refuses %o %o', (env, argv, message) => {
     expect(() => loadConfig(env, [...argv])).toThrowError(ConfigError);
     expect(() => loadConfig(env, [...argv])).toThrowError(message);

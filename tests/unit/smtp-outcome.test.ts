@@ -22,6 +22,15 @@ describe('classifySmtpFailure', () => {
     expect(classifySmtpFailure({ code: 'EENVELOPE', responseCode: 553, command: 'MAIL FROM', message: 'sender refused' })).toMatchObject({ kind: 'account', health: 'sender_refused' });
   });
 
+  // Invariant: once the whole message went out, a lost connection or a timeout cannot tell
+  // delivered from not delivered (uncertain); a reply from the server still decides as usual.
+  it('calls a failure without a reply after the end of DATA uncertain', () => {
+    expect(classifySmtpFailure({ code: 'ECONNECTION', command: 'CONN', message: 'Connection closed unexpectedly' }, true).kind).toBe('uncertain');
+    expect(classifySmtpFailure({ code: 'ETIMEDOUT', command: 'CONN', message: 'Timeout' }, true).kind).toBe('uncertain');
+    expect(classifySmtpFailure({ code: 'ECONNECTION', command: 'CONN', message: 'Connection closed unexpectedly' }, false).kind).toBe('temporary');
+    expect(classifySmtpFailure({ code: 'EMESSAGE', responseCode: 451, response: '451 try later', command: 'DATA', message: 'x' }, true).kind).toBe('temporary');
+  });
+
   it('keeps the server reply', () => {
     expect(classifySmtpFailure({ responseCode: 550, response: '550 5.1.1 unknown user', message: 'x' })).toEqual({ kind: 'recipient', code: 550, reply: '550 5.1.1 unknown user' });
   });

@@ -31,11 +31,20 @@ export const MailingRecipientSchema = defineEntity({
     vip: p.boolean().default(false),
     account: p.manyToOne(EmailAccountSchema).ref().nullable().deleteRule('set null'),
     state: p.enum([...RECIPIENT_STATES]).default('pending'),
+    /** SMTP attempts in all, kept across a restart (the recipient's history). */
     attempts: p.integer().default(0),
+    /** `attempts` when a user last restarted it: the backoff and the give-up count only the attempts since. */
+    attemptsBeforeRestart: p.integer().default(0),
     dueAt: p.datetime().nullable(),
     leaseUntil: p.datetime().nullable(),
     lastReply: p.string().length(1000).nullable(),
     messageId: p.string().length(300).nullable(),
+    /**
+     * The run of an account job that holds (or last held) this row's claim: every write of that
+     * run is fenced by it, so a run that outlived its lock cannot touch a newer run's rows. Kept
+     * once the row is done, so operators see which worker sent it.
+     */
+    claimedBy: p.string().length(100).nullable(),
     sentAt: p.datetime().nullable(),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   }),

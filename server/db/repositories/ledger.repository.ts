@@ -27,9 +27,17 @@ export interface ClaimedRecipient {
   email: string;
   name: string | null;
   vip: boolean;
+  /** Attempts in all, this one included. */
   attempts: number;
+  /** Attempts since the last restart, this one included: what the backoff and the give-up count. */
+  round: number;
   accountId: number;
+  /** The claiming run's token (the row's `claimed_by`): every write of that run is fenced by it. */
+  claim: string;
 }
+
+/** A row as one run holds it: its writes touch the row only while the claim is still that run's. */
+export type HeldRow = Pick<ClaimedRecipient, 'id' | 'claim'>;
 
 const T = 'mailing_recipients';
 const LIVE = ['active', 'active_error'];
@@ -53,6 +61,9 @@ export const knexOf = (em: Em): Knex => (em.getTransactionContext<Knex.Transacti
 
 /** Rows nothing was tried for: pending ones, and claims a worker has not started (no Message-ID). */
 const queued = (q: Knex.QueryBuilder) => q.where('state', 'pending').orWhere((w) => w.where('state', 'sending').whereNull('message_id'));
+
+/** Rows still held by this claim (null: rows claimed before claims had tokens). */
+const heldBy = (claim: string | null) => (q: Knex.QueryBuilder) => (claim === null ? q.whereNull('claimed_by') : q.where('claimed_by', claim));
 
 /** Counter columns on `mailings` for each final state. */
 const COUNTER: Partial<Record<RecipientState, string>> = { sent: 'sent_count', failed: 'failed_count', skipped: 'skipped_count', uncertain: 'uncertain_count' };
@@ -89,8 +100,9 @@ export const ledgerRepository = {
    * other worker can hold them too. No Message-ID yet: nothing has been tried (startAttempt marks
    * each row just before its SMTP transaction, and until then cancel and combine treat it as
    * pending). Suppressed addresses are skipped here, so an unsubscribe takes effect from the next claim.
+   * `claim` names the claiming run (see ClaimedRecipient.claim).
    */
-  async claimBatch(em: Em, accountId: number, now: Date, leaseMs: number, limit: number): Promise<ClaimedRecipient[]> {
+  async claimBatch(em: Em, accountId: number, now: Date, leaseMs: number, limit: number, claim: string): Promise<ClaimedRecipient[]> {
     const knex = knexOf(em);
     const due = (q: Knex.QueryBuilder) => q.whereNull('r.due_at').orWhere('r.due_at', '<=', now);
     for (let lost = 0; lost < 5; ) {
@@ -109,7 +121,7 @@ export const ledgerRepository = {
         .andWhere(due)
         .orderBy('r.id')
         .limit(limit)
-        .select('r.id', 'r.recipient_id', 'r.email', 'r.name', 'r.vip', 'r.attempts');
+        .select('r.id', 'r.recipient_id', 'r.email', 'r.name', 'r.vip', 'r.attempts', 'r.attempts_before_restart');
       if (!candidates.length) {
         lost++;
         continue;
@@ -132,7 +144,7 @@ export const ledgerRepository = {
             ? await trx(T)
                 .whereIn('id', take)
                 .whereExists(trx('mailings').where('mailings.id', mailingId).whereIn('status', LIVE).select(trx.raw('1')))
-                .update({ state: 'sending', message_id: null, lease_until: new Date(now.getTime() + leaseMs), attempts: trx.raw('attempts + 1'), updated_at: now })
+                .update({ state: 'sending', message_id: null, claimed_by: claim, lease_until: new Date(now.getTime() + leaseMs), attempts: trx.raw('attempts + 1'), updated_at: now })
             : 0;
           return { claimed: won ? new Set(take) : new Set<number>(), skipped: skip.length };
         }),
@@ -145,7 +157,7 @@ export const ledgerRepository = {
       }
       return candidates.filter((c) => claimed.has(Number(c.id))).map((c) => ({
         id: Number(c.id), mailingId, recipientId: Number(c.recipient_id), email: c.email, name: c.name ?? null,
-        vip: Boolean(c.vip), attempts: Number(c.attempts) + 1, accountId,
+        vip: Boolean(c.vip), attempts: Number(c.attempts) + 1, round: Number(c.attempts) + 1 - Number(c.attempts_before_restart), accountId, claim,
       }));
     }
     return [];
@@ -155,30 +167,36 @@ export const ledgerRepository = {
    * Marks a claimed row as handed to SMTP, with its Message-ID, committed before the transaction
    * starts: from here on a crash makes it uncertain. Its lease starts again, so it measures this
    * one transaction, not the wait behind the others of the batch. False when the row moved on
-   * meanwhile (cancelled, combined, or its claim's lease ran out): then it must not be sent.
+   * meanwhile (cancelled, combined, its claim's lease ran out or another run holds it) or its mailing is no longer
+   * live (paused, cancelled, interrupted, combined, by any process): then it must not be sent.
+   * The mailing's status is read by the same statement, and InnoDB's read of it in an UPDATE's
+   * subquery is a locking one, so a status change being committed is waited for and wins.
    */
-  async startAttempt(em: Em, id: number, messageId: string, now: Date, leaseMs: number): Promise<boolean> {
+  async startAttempt(em: Em, row: HeldRow, messageId: string, now: Date, leaseMs: number): Promise<boolean> {
+    const knex = knexOf(em);
     const changed = await retryOnDeadlock(() =>
-      knexOf(em)(T)
-        .where({ id, state: 'sending' })
+      knex(T)
+        .where({ id: row.id, state: 'sending', claimed_by: row.claim })
         .whereNull('message_id')
         .andWhere('lease_until', '>', now)
+        .whereExists(knex('mailings').whereRaw('mailings.id = ??', [`${T}.mailing_id`]).whereIn('mailings.status', LIVE).select(knex.raw('1')))
         .update({ message_id: messageId, lease_until: new Date(now.getTime() + leaseMs), updated_at: now }),
     );
     return changed === 1;
   },
 
   /**
-   * Records a run's accepted messages in one statement (guarded: only rows still `sending`) and
-   * moves the mailing's counter by as many. Returns the ids that were recorded.
+   * Records a run's accepted messages in one statement (guarded: only rows still `sending` under
+   * this run's claim) and moves the mailing's counter by as many. Returns the ids that were recorded.
    */
-  async finishSent(em: Em, mailingId: number, sent: { id: number; reply: string }[], now: Date): Promise<number[]> {
+  async finishSent(em: Em, mailingId: number, claim: string, sent: { id: number; reply: string }[], now: Date): Promise<number[]> {
     if (!sent.length) return [];
     return retryOnDeadlock(() => knexOf(em).transaction(async (trx) => {
       const ids = sent.map((s) => s.id);
       const changed = await trx(T)
         .whereIn('id', ids)
         .andWhere('state', 'sending')
+        .andWhere(heldBy(claim))
         .update({
           state: 'sent', lease_until: null, sent_at: now, updated_at: now,
           last_reply: trx.raw(`case id ${sent.map(() => 'when ? then ?').join(' ')} end`, sent.flatMap((s) => [s.id, s.reply.slice(0, 1000)])),
@@ -189,18 +207,22 @@ export const ledgerRepository = {
     }));
   },
 
-  /** Moves one row `from` → `to` (guarded) and its mailing's counters with it; false if someone else moved it first. */
+  /**
+   * Moves one row `from` → `to` (guarded, and by `claim` when given: a run passes its own) and its
+   * mailing's counters with it; false if someone else moved it first.
+   */
   async finish(
     em: Em,
     id: number,
     mailingId: number,
     from: RecipientState,
     to: RecipientState,
-    fields: { now: Date; lastReply?: string | null; messageId?: string | null },
+    fields: { now: Date; lastReply?: string | null; messageId?: string | null; claim?: string | null },
   ): Promise<boolean> {
     return knexOf(em).transaction(async (trx) => {
       const changed = await trx(T)
         .where({ id, state: from })
+        .andWhere((q) => (fields.claim === undefined ? q : heldBy(fields.claim)(q)))
         .update({
           state: to, lease_until: null, updated_at: fields.now,
           ...(fields.lastReply !== undefined ? { last_reply: fields.lastReply?.slice(0, 1000) ?? null } : {}),
@@ -214,16 +236,22 @@ export const ledgerRepository = {
   },
 
   /** A temporary failure: back to pending, due again at `dueAt`. */
-  async retryLater(em: Em, id: number, dueAt: Date, reply: string, now: Date): Promise<boolean> {
-    const changed = await knexOf(em)(T).where({ id, state: 'sending' }).update({ state: 'pending', due_at: dueAt, lease_until: null, last_reply: reply.slice(0, 1000), updated_at: now });
+  async retryLater(em: Em, row: HeldRow, dueAt: Date, reply: string, now: Date): Promise<boolean> {
+    const changed = await knexOf(em)(T)
+      .where({ id: row.id, state: 'sending', claimed_by: row.claim })
+      .update({ state: 'pending', due_at: dueAt, lease_until: null, claimed_by: null, last_reply: reply.slice(0, 1000), updated_at: now });
     return changed === 1;
   },
 
-  /** Releases claims without counting an attempt (nothing was accepted: the account or the mailing stopped first). */
-  async release(em: Em, ids: number[], now: Date): Promise<void> {
+  /**
+   * Releases claims without counting an attempt (nothing was accepted: the account or the mailing
+   * stopped first). Only rows this claim still holds: a run that outlived its lock must not hand
+   * back rows a newer run has claimed since, and may be sending.
+   */
+  async release(em: Em, claim: string | null, ids: number[], now: Date): Promise<void> {
     if (!ids.length) return;
     const knex = knexOf(em);
-    await knex(T).whereIn('id', ids).andWhere('state', 'sending').update({ state: 'pending', message_id: null, lease_until: null, attempts: knex.raw('attempts - 1'), updated_at: now });
+    await knex(T).whereIn('id', ids).andWhere('state', 'sending').andWhere(heldBy(claim)).update({ state: 'pending', message_id: null, lease_until: null, claimed_by: null, attempts: knex.raw('attempts - 1'), updated_at: now });
   },
 
   /**
@@ -237,16 +265,17 @@ export const ledgerRepository = {
     // 30 s, a million rows at a time): read through the claim index, for every account and for the
     // rows whose account was deleted.
     const accounts = await knex('email_accounts').pluck('id');
-    const inFlight = (q: Knex.QueryBuilder) => q.andWhere('r.state', 'sending').andWhere('r.lease_until', '<', now).select('r.id', 'r.mailing_id', 'r.email', 'r.message_id');
+    const inFlight = (q: Knex.QueryBuilder) => q.andWhere('r.state', 'sending').andWhere('r.lease_until', '<', now).select('r.id', 'r.mailing_id', 'r.email', 'r.message_id', 'r.claimed_by');
     const expiredRows = [
       ...(accounts.length ? await inFlight(knex.from(claimIndex(knex)).whereIn('r.account_id', accounts)) : []),
       ...(await inFlight(knex.from(claimIndex(knex)).whereNull('r.account_id'))),
     ];
-    await this.release(em, expiredRows.filter((r) => r.message_id === null).map((r) => Number(r.id)), now);
+    // Each under the claim it was read with: a row claimed again meanwhile is the new run's.
+    for (const row of expiredRows.filter((r) => r.message_id === null)) await this.release(em, row.claimed_by, [Number(row.id)], now);
     const stale = expiredRows.filter((r) => r.message_id !== null);
     const expired: { id: number; mailingId: number; email: string }[] = [];
     for (const row of stale) {
-      if (await this.finish(em, Number(row.id), Number(row.mailing_id), 'sending', 'uncertain', { now, lastReply: 'The worker stopped during the SMTP transaction; delivery is unknown' })) {
+      if (await this.finish(em, Number(row.id), Number(row.mailing_id), 'sending', 'uncertain', { now, claim: row.claimed_by, lastReply: 'The worker stopped during the SMTP transaction; delivery is unknown' })) {
         expired.push({ id: Number(row.id), mailingId: Number(row.mailing_id), email: row.email });
       }
     }
@@ -296,13 +325,14 @@ export const ledgerRepository = {
 
   /**
    * Puts the unsuccessful recipients of a mailing back in the queue (failed, and uncertain when
-   * asked) and takes them off the counters. Returns how many.
+   * asked) and takes them off the counters. Returns how many. Their attempts and last reply stay
+   * (the history); a new round of retries starts from here.
    */
   async requeue(em: Em, mailingId: number, states: ('failed' | 'uncertain')[], now: Date): Promise<number> {
     return knexOf(em).transaction(async (trx) => {
       let total = 0;
       for (const state of states) {
-        const n = await trx(T).where({ mailing_id: mailingId, state }).update({ state: 'pending', due_at: null, attempts: 0, updated_at: now });
+        const n = await trx(T).where({ mailing_id: mailingId, state }).update({ state: 'pending', due_at: null, attempts_before_restart: trx.ref('attempts'), updated_at: now });
         await bump(trx, mailingId, state, -n);
         total += n;
       }
@@ -388,7 +418,7 @@ export const ledgerRepository = {
     for (let i = 0; i < move.length; i += CHUNK) {
       // Attempts first: MySQL evaluates SET left to right, so it must read the state before it changes.
       await knex(T).whereIn('id', move.slice(i, i + CHUNK)).andWhere(queued).update({
-        attempts: knex.raw("case when state = 'sending' then attempts - 1 else attempts end"), mailing_id: targetId, state: 'pending', lease_until: null, updated_at: now,
+        attempts: knex.raw("case when state = 'sending' then attempts - 1 else attempts end"), mailing_id: targetId, state: 'pending', lease_until: null, claimed_by: null, updated_at: now,
       });
     }
     for (let i = 0; i < drop.length; i += CHUNK) {

@@ -113,6 +113,7 @@ export function mailingRoutes() {
         items: items.map((r) => ({
           id: r.id, recipientId: r.recipientId, email: r.email, name: r.name ?? null, vip: r.vip, accountId: r.account?.id ?? null, state: r.state, attempts: r.attempts,
           dueAt: r.dueAt?.toISOString() ?? null, lastReply: r.lastReply ?? null, messageId: r.messageId ?? null, sentAt: r.sentAt?.toISOString() ?? null,
+          claimedBy: r.claimedBy ?? null,
         })),
         total, page, pageSize,
       }, 200);

@@ -99,7 +99,9 @@ export const MailingDetailSchema = MailingSchema.extend({ progress: ProgressSche
 export type MailingDetailDto = z.infer<typeof MailingDetailSchema>;
 
 export const LedgerRowSchema = z
-  .object({ id: z.number(), recipientId: z.number(), email: z.string(), name: z.string().nullable(), vip: z.boolean(), accountId: z.number().nullable(), state: z.enum(RECIPIENT_STATES), attempts: z.number(), dueAt: z.string().nullable(), lastReply: z.string().nullable(), messageId: z.string().nullable(), sentAt: z.string().nullable() })
+  .object({ id: z.number(), recipientId: z.number(), email: z.string(), name: z.string().nullable(), vip: z.boolean(), accountId: z.number().nullable(), state: z.enum(RECIPIENT_STATES), attempts: z.number(), dueAt: z.string().nullable(), lastReply: z.string().nullable(), messageId: z.string().nullable(), sentAt: z.string().nullable(),
+    /** The engine run (worker host:process:run) that holds or last held the claim: for a sent recipient, the one that sent it. */
+    claimedBy: z.string().nullable() })
   .openapi('MailingRecipient');
 export type LedgerRowDto = z.infer<typeof LedgerRowSchema>;
 export const LedgerQuery = listQuery(['id', 'email', 'state', 'sentAt']).extend({ state: z.enum([...RECIPIENT_STATES, 'retrying']).optional() });

@@ -58,6 +58,13 @@ async function sendingIds(mailingId: number): Promise<number[]> {
   return (await ledger(mailingId)).filter((r) => r.state === 'sending' && r.messageId).map((r) => r.id);
 }
 
+/** Statements running on the test database now, apart from this query itself. */
+async function statementsRunning(): Promise<number> {
+  const knex = t.services.orm.em.getKnex();
+  const [rows] = await knex.raw("select count(*) as n from information_schema.processlist where db = database() and command <> 'Sleep' and id <> connection_id()");
+  return Number((rows as { n: number | string }[])[0].n);
+}
+
 const activeMailing = () => activeMailingOnSink(t, sink.port, { users: ['crash-a@s.test', 'crash-b@s.test'], companies: COMPANIES, domain: 'crash.test' });
 
 // Invariant: a crash never makes a recipient mailed twice or lost; what was in flight at a kill
@@ -80,8 +87,8 @@ it('survives SIGKILL mid-sending, three times, without a double send or a lost r
     await vi.waitFor(async () => expect((await sendingIds(mailingId)).length).toBeGreaterThan(0), { timeout: 30_000, interval: 5 });
     await worker.kill();
     // A statement the worker had already sent still commits after it dies (the next row is
-    // marked started while the current one is on the wire): let MariaDB finish it first.
-    await new Promise((settle) => setTimeout(settle, 1_000));
+    // marked started while the current one is on the wire): wait until MariaDB has finished it.
+    await vi.waitFor(async () => expect(await statementsRunning()).toBe(0), { timeout: 30_000, interval: 20 });
     for (const id of await sendingIds(mailingId)) inFlightAtKill.add(id);
     await sink.setRules({ delayMs: 150 });
     worker = await startEngine();
@@ -106,7 +113,8 @@ it('survives SIGKILL mid-sending, three times, without a double send or a lost r
   expect(rows.filter((r) => r.state !== 'sent' && r.state !== 'uncertain')).toEqual([]);
   const sent = rows.filter((r) => r.state === 'sent');
   for (const r of sent) expect(mails.find((m) => m.to.includes(r.email))?.messageId).toBe(r.messageId);
-  expect(mails.every((m) => m.to.every((to) => rows.some((r) => r.email === to)))).toBe(true);
+  expect(mails.length).toBeGreaterThanOrEqual(sent.length);
+  expect(mails.flatMap((m) => m.to).filter((to) => !rows.some((r) => r.email === to))).toEqual([]);
 
   // Uncertain = exactly what a dead worker had in flight. The sink may or may not have it (the
   // server can accept as the client dies, even just after), but only the one message of that

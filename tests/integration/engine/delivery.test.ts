@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { initTestApp, type TestApp } from '../../support/test-app.js';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink/index.js';
 import { alwaysOpen, TestClock, testEngine } from '../../support/engine.js';
@@ -6,7 +6,7 @@ import { createMailings } from '../../../server/engine/create-mailings.js';
 import { settingsRepository } from '../../../server/db/repositories/settings.repository.js';
 import { ledgerRepository } from '../../../server/db/repositories/ledger.repository.js';
 import { finishIfDone } from '../../../server/engine/mailing-events.js';
-import { cancel, combine } from '../../../server/engine/operations.js';
+import { cancel, combine, restart } from '../../../server/engine/operations.js';
 import { MailingSchema, MailingRecipientSchema, EmailAccountSchema, MailingEventSchema } from '../../../server/db/entities/index.js';
 import type { User } from '../../../server/db/entities/user.entity.js';
 import type { Actor } from '../../../server/domain/visibility.js';
@@ -60,16 +60,20 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     await engine.close();
     const ledger = await rows(mailing.id);
     expect(ledger.map((r) => r.state)).toEqual(['sent', 'sent', 'sent', 'sent']);
-    expect(ledger.every((r) => r.messageId && r.lastReply?.startsWith('250'))).toBe(true);
+    expect(ledger.filter((r) => !r.messageId || !r.lastReply?.startsWith('250'))).toEqual([]);
     const accepted = sink.accepted().filter((m) => m.to[0].endsWith('@x.test'));
     expect(accepted.map((m) => m.to[0]).sort()).toEqual(['a@x.test', 'b@x.test', 'c@x.test', 'd@x.test']);
     expect(accepted.find((m) => m.to[0] === 'b@x.test')!.user).toBe('main1@s.test');
     expect(accepted.filter((m) => m.user === 'main1@s.test').map((m) => m.to[0])).toEqual(['b@x.test']);
-    expect(accepted.every((m) => m.listUnsubscribe?.includes('/u/') && m.listUnsubscribePost === 'List-Unsubscribe=One-Click')).toBe(true);
+    expect(accepted.filter((m) => !m.listUnsubscribe?.includes('/u/') || m.listUnsubscribePost !== 'List-Unsubscribe=One-Click')).toEqual([]);
     expect((await mailingRow(mailing.id)).sentCount).toBe(4);
     // Done as soon as the last recipient is sent.
     expect((await mailingRow(mailing.id)).status).toBe('done');
     expect(engine.events.filter((e) => e.type === 'recipient.sent')).toHaveLength(4);
+    // Invariant: an account whose server accepted mail turns green from `unknown`.
+    const health = await t.services.orm.em.fork().find(EmailAccountSchema, { id: { $in: accounts.map((a) => a.id) } }, { orderBy: { id: 'asc' } });
+    expect(health.map((a) => a.health)).toEqual(['ok', 'ok', 'ok']);
+    expect(engine.events.filter((e) => e.type === 'account.health' && e.health === 'ok')).toHaveLength(3);
   });
 
   // A 550 fails only that recipient; a 421 is retried later; the mailing keeps sending.
@@ -83,6 +87,8 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     expect(by['bad@y.test']).toMatchObject({ state: 'failed', attempts: 1 });
     expect(by['bad@y.test'].lastReply).toMatch(/550/);
     expect(by['later@y.test']).toMatchObject({ state: 'pending', attempts: 1 });
+    // The server's own reply is recorded, also when the 421 came on a reused connection.
+    expect(by['later@y.test'].lastReply).toMatch(/^421 4\.7\.0 <later@y\.test> try again later/);
     expect(by['later@y.test'].dueAt!.getTime()).toBeGreaterThan(clock.t);
     expect(by['ok@y.test'].state).toBe('sent');
     expect((await mailingRow(mailing.id)).status).toBe('active_error');
@@ -109,7 +115,7 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     const account = await t.services.orm.em.fork().findOneOrFail(EmailAccountSchema, { id: broken.id });
     expect(account.health).toBe('auth_failed');
     expect(account.healthReason).toMatch(/535/);
-    expect((await rows(mailing.id)).every((r) => r.account?.id === healthy.id && r.state === 'pending' && r.attempts === 0)).toBe(true);
+    expect((await rows(mailing.id)).map((r) => [r.account?.id, r.state, r.attempts])).toEqual(Array(2).fill([healthy.id, 'pending', 0]));
     expect(engine.events.some((e) => e.type === 'account.health' && e.health === 'auth_failed')).toBe(true);
     await engine.run(healthy.id);
     expect((await rows(mailing.id)).map((r) => r.state)).toEqual(['sent', 'sent']);
@@ -140,8 +146,8 @@ describe('delivery through the real transport into an SMTP sink process', () => 
   it('turns an abandoned claim into uncertain after its lease', async () => {
     const { mailing, accounts } = await setup([{ email: 'lost@v.test' }], [{ user: 'reg9@s.test' }]);
     const em = t.services.orm.em.fork();
-    const [claimed] = await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 1);
-    expect(await ledgerRepository.startAttempt(em, claimed.id, '<x@y>', clock.now(), 60_000)).toBe(true);
+    const [claimed] = await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 1, 'test-run');
+    expect(await ledgerRepository.startAttempt(em, claimed, '<x@y>', clock.now(), 60_000)).toBe(true);
     expect(claimed?.email).toBe('lost@v.test');
     const engine = testEngine(t, clock);
     await clock.advance(61_000);
@@ -158,8 +164,8 @@ describe('delivery through the real transport into an SMTP sink process', () => 
   it('turns an abandoned claim of a deleted account into uncertain after its lease', async () => {
     const { mailing, accounts } = await setup([{ email: 'orphan@v.test' }], [{ user: 'reg9b@s.test' }]);
     const em = t.services.orm.em.fork();
-    const [claimed] = await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 1);
-    expect(await ledgerRepository.startAttempt(em, claimed.id, '<orphan@y>', clock.now(), 60_000)).toBe(true);
+    const [claimed] = await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 1, 'test-run');
+    expect(await ledgerRepository.startAttempt(em, claimed, '<orphan@y>', clock.now(), 60_000)).toBe(true);
     await em.nativeUpdate(MailingRecipientSchema, { id: claimed.id }, { account: null });
     const engine = testEngine(t, clock);
     await clock.advance(61_000);
@@ -173,7 +179,7 @@ describe('delivery through the real transport into an SMTP sink process', () => 
   it('puts an abandoned claim that was never started back in the queue, and sends it', async () => {
     const { mailing, accounts } = await setup([{ email: 'untried@v.test' }], [{ user: 'reg10@s.test' }]);
     const em = t.services.orm.em.fork();
-    expect(await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 5)).toHaveLength(1);
+    expect(await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 5, 'test-run')).toHaveLength(1);
     const engine = testEngine(t, clock);
     await clock.advance(61_000);
     const { expireStaleClaims } = await import('../../../server/engine/recovery.js');
@@ -189,7 +195,7 @@ describe('delivery through the real transport into an SMTP sink process', () => 
   it('skips unstarted claims when the mailing is cancelled', async () => {
     const { mailing, accounts } = await setup(['k1', 'k2', 'k3'].map((n) => ({ email: `${n}@cancel.test` })), [{ user: 'reg11@s.test' }]);
     const em = t.services.orm.em.fork();
-    expect(await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 3)).toHaveLength(3);
+    expect(await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 3, 'test-run')).toHaveLength(3);
     const engine = testEngine(t, clock);
     await cancel(engine.ctx, em, await em.findOneOrFail(MailingSchema, { id: mailing.id }), 'Tester');
     expect((await rows(mailing.id)).map((r) => r.state)).toEqual(['skipped', 'skipped', 'skipped']);
@@ -206,7 +212,7 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     const more = await t.factories.company(owner, { email: 'm3@merge.test' });
     const settings = await settingsRepository.get(em, '');
     const { mailings } = await createMailings(em, actor, { messageId: (await mailingRow(first.id)).message!.id, selections: { company: { ids: [more.id] } }, start: 'active' }, settings, clock.now());
-    expect(await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 2)).toHaveLength(2);
+    expect(await ledgerRepository.claimBatch(em, accounts[0].id, clock.now(), 60_000, 2, 'test-run')).toHaveLength(2);
     const engine = testEngine(t, clock);
     const originals = [await em.findOneOrFail(MailingSchema, { id: first.id }), await em.findOneOrFail(MailingSchema, { id: mailings[0].id })];
     const { mailing: target, moved } = await combine(engine.ctx, em, originals, 'Tester');
@@ -217,7 +223,7 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     await engine.close();
   });
 
-  // A connection dropped during DATA is retried later, and the server ends up with one copy.
+  // A connection dropped at DATA, before the message was sent, is retried later, and the server ends up with one copy.
   it('retries a message whose connection dropped during DATA, without a duplicate', async () => {
     await sink.setRules({ dropDuringData: ['flaky@d.test'] });
     const { mailing, accounts } = await setup([{ email: 'flaky@d.test' }], [{ user: 'reg7@s.test' }]);
@@ -230,6 +236,96 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     await engine.run(accounts[0].id);
     expect((await rows(mailing.id))[0]).toMatchObject({ state: 'sent', attempts: 2 });
     expect(sink.acceptedCountsByRecipient().get('flaky@d.test')).toBe(1);
+    await engine.close();
+  });
+
+  // Invariant: a connection cut after the whole message went out, before the server's reply, is
+  // `uncertain` (the server may have delivered it), shown as such and never retried silently.
+  it('marks a message whose connection was cut after DATA uncertain, and never resends it', async () => {
+    await sink.setRules({ dropAfterData: ['cut@d.test'] });
+    const { mailing, accounts } = await setup([{ email: 'cut@d.test' }, { email: 'after-cut@d.test' }], [{ user: 'reg13@s.test' }]);
+    const engine = testEngine(t, clock);
+    await engine.run(accounts[0].id, clock.t + 60_000);
+    await sink.setRules({ dropAfterData: [] });
+    // The engine runs on, past every retry delay: the uncertain row stays as it is.
+    await clock.advance(24 * 3_600_000);
+    await engine.run(accounts[0].id);
+    await engine.close();
+    const [cut, next] = await rows(mailing.id);
+    expect(cut).toMatchObject({ state: 'uncertain', attempts: 1, lastReply: expect.stringContaining('No reply after the message was sent') });
+    expect(next.state).toBe('sent');
+    expect(sink.acceptedCountsByRecipient().get('cut@d.test')).toBe(1);
+    expect(engine.events.filter((e) => e.type === 'recipient.uncertain').map((e) => 'email' in e && e.email)).toEqual(['cut@d.test']);
+    expect(engine.events.some((e) => e.type === 'recipient.retrying')).toBe(false);
+    expect((await mailingRow(mailing.id)).uncertainCount).toBe(1);
+  });
+
+  // Invariant: a run that outlived its lock (its SMTP server stalled) cannot touch the rows a newer
+  // run of the account claimed meanwhile: every write of a run is fenced by its own claim, so
+  // nothing is released back to the queue from under the new run, and nothing goes out twice.
+  it('keeps a stalled run from handing back the rows a newer run is sending', async () => {
+    const emails = ['s1', 's2', 's3', 's4'].map((n) => `${n}@stall.test`);
+    const { mailing, accounts } = await setup(emails.map((email) => ({ email })), [{ user: 'reg14@s.test' }]);
+    // Fast enough that one run claims all four at once.
+    await t.services.orm.em.fork().nativeUpdate(EmailAccountSchema, { id: accounts[0].id }, { dailyLimit: 1_000_000 });
+    await sink.setRules({ holdData: ['s1@stall.test', 's4@stall.test'] });
+    const held = (email: string) => sink.events().filter((e) => e.type === 'held' && e.to.includes(email)).length;
+    const stale = testEngine(t, clock, { smtpTimeoutMs: 60_000 });
+    const fresh = testEngine(t, clock, { smtpTimeoutMs: 60_000 });
+
+    // The first run's server stalls on s1; s2 is already marked started behind it.
+    let staleDone = false;
+    const staleRun = stale.runOnce(accounts[0].id).finally(() => (staleDone = true));
+    await sink.waitFor(() => held('s1@stall.test') === 1);
+    await vi.waitFor(async () => expect((await rows(mailing.id))[1].messageId).toBeTruthy());
+    // Past its lease (as past its lock): recovery hands back its unstarted claims, and a second
+    // run of the account, as agenda would start, sends them; its server stalls on s4.
+    await clock.advance(61_000);
+    const { expireStaleClaims } = await import('../../../server/engine/recovery.js');
+    await expireStaleClaims(stale.ctx);
+    const freshRun = fresh.runOnce(accounts[0].id);
+    await sink.waitFor(() => held('s4@stall.test') === 1);
+    // The stale run wakes up while the new one still has s4 on the wire.
+    await sink.setRules({ holdData: ['s4@stall.test'] });
+    await sink.waitFor(() => staleDone || held('s4@stall.test') > 1);
+    await sink.setRules({ holdData: [] });
+    await Promise.all([staleRun, freshRun]);
+    await stale.close();
+    await fresh.close();
+
+    expect(emails.map((email) => sink.acceptedCountsByRecipient().get(email))).toEqual([1, 1, 1, 1]);
+    const [s1, s2, s3, s4] = await rows(mailing.id);
+    expect([s1.state, s2.state, s3.state, s4.state]).toEqual(['uncertain', 'uncertain', 'sent', 'sent']);
+    // Both sent by the second run, which the first never got to undo.
+    expect(s4.claimedBy).toBe(s3.claimedBy);
+    expect(s3.claimedBy).not.toBe(s1.claimedBy);
+    expect(s4.attempts).toBe(1);
+  });
+
+  // Invariant: a restart keeps a recipient's history (its attempts and last reply) and gives it a
+  // new round of retries: it is not cut short because earlier rounds used up the attempts.
+  it('keeps attempts and the last reply on restart, and retries again with a new round', async () => {
+    await sink.setRules({ rejectRcpt: { 'again@r.test': 421 } });
+    const { mailing, accounts } = await setup([{ email: 'again@r.test' }], [{ user: 'reg15@s.test' }]);
+    const engine = testEngine(t, clock);
+    const row = async () => (await rows(mailing.id))[0];
+    for (let i = 0; i < 5; i++) {
+      await engine.run(accounts[0].id, clock.t + 60_000);
+      await clock.advance(5 * 3_600_000);
+    }
+    expect(await row()).toMatchObject({ state: 'failed', attempts: 5, lastReply: expect.stringMatching(/^Gave up after 5 attempts: 421 /) });
+
+    const em = t.services.orm.em.fork();
+    await restart(engine.ctx, em, await em.findOneOrFail(MailingSchema, { id: mailing.id }), false, 'Tester');
+    expect(await row()).toMatchObject({ state: 'pending', attempts: 5, lastReply: expect.stringMatching(/^Gave up after 5 attempts/) });
+    // Still refused: retried later, not given up at once.
+    await engine.run(accounts[0].id, clock.t + 60_000);
+    expect(await row()).toMatchObject({ state: 'pending', attempts: 6, lastReply: expect.stringMatching(/^421 /) });
+    await sink.setRules({ rejectRcpt: {} });
+    await clock.advance(3_600_000);
+    await engine.run(accounts[0].id);
+    expect(await row()).toMatchObject({ state: 'sent', attempts: 7 });
+    expect(sink.acceptedCountsByRecipient().get('again@r.test')).toBe(1);
     await engine.close();
   });
 

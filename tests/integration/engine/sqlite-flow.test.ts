@@ -94,7 +94,8 @@ it('mails, unsubscribes and honours the suppression, through the API on SQLite',
   expect((await untilDone(sales, first.mailings[0].id)).sent).toBe(3);
   expect(Object.fromEntries(sink!.acceptedCountsByRecipient())).toEqual({ 'one@flow.test': 1, 'two@flow.test': 1, 'three@flow.test': 1 });
   const mails = sink!.accepted();
-  expect(mails.every((m) => m.listUnsubscribePost === 'List-Unsubscribe=One-Click' && m.listUnsubscribe?.includes(`<${server!.url}/u/`))).toBe(true);
+  expect(mails).toHaveLength(3);
+  expect(mails.filter((m) => m.listUnsubscribePost !== 'List-Unsubscribe=One-Click' || !m.listUnsubscribe?.includes(`<${server!.url}/u/`))).toEqual([]);
 
   // The RFC 8058 one-click POST a mailbox provider would send, with no session.
   const header = mails.find((m) => m.to.includes('one@flow.test'))!.listUnsubscribe!;

@@ -12,10 +12,23 @@ export interface SinkRules {
   rejectRcpt: Record<string, number>;
   /** Users whose AUTH fails with 535 5.7.8; everyone else gets in with any password. */
   failAuth: string[];
-  /** Recipients for which the socket is destroyed in the middle of DATA, so the client never gets a reply. */
+  /**
+   * Recipients for which the socket is destroyed when DATA begins, before the server asks for the
+   * message: nothing of it was sent, so the client must try again.
+   */
   dropDuringData: string[];
+  /**
+   * Recipients for which the whole message arrives and is accepted (logged as such), then the
+   * socket is destroyed instead of the 250 reply: delivered, but the client cannot know.
+   */
+  dropAfterData: string[];
   /** Wait this long before answering DATA, so a send can be caught in flight. */
   delayMs: number;
+  /**
+   * Recipients whose whole message arrives but whose reply is held (logged as 'held') for as long
+   * as they stay in this list: a server stalling past any timeout the test cares about.
+   */
+  holdData: string[];
   /** Senders refused at MAIL FROM with 553 5.7.1. */
   rejectMailFrom: string[];
 }
@@ -41,13 +54,14 @@ export interface AcceptedMail {
 }
 
 /**
- * One line of the log. 'dropped' is a delivery attempt that reached DATA but was never answered;
+ * One line of the log. 'dropped' is a delivery attempt cut at DATA, before the message was sent;
  * 'accepted' is written just before the 250 reply, whether or not the client lives to read it.
  */
 export type SinkEvent =
   | AcceptedMail
   | { type: 'rejected'; at: string; stage: 'mail' | 'rcpt'; address: string; code: number; reply: string; user: string | null }
   | { type: 'dropped'; at: string; from: string; to: string[]; user: string | null }
+  | { type: 'held'; at: string; from: string; to: string[]; user: string | null }
   /** A sign-in with the password it offered (test servers only: tests check which secret went where). */
   | { type: 'auth'; at: string; user: string; password: string; ok: boolean };
 

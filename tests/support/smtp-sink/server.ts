@@ -15,7 +15,10 @@ type Uncut<E> = E extends SinkEvent ? Omit<E, 'at'> : never;
 const { values: args } = parseArgs({ options: { log: { type: 'string' }, rules: { type: 'string', default: '{}' } } });
 if (!args.log) throw new Error('usage: server.ts --log <file> [--rules <json>]');
 
-const rules: SinkRules = { rejectRcpt: {}, failAuth: [], dropDuringData: [], delayMs: 0, rejectMailFrom: [] };
+const rules: SinkRules = { rejectRcpt: {}, failAuth: [], dropDuringData: [], dropAfterData: [], delayMs: 0, rejectMailFrom: [], holdData: [] };
+/** Replies held by holdData, each let go once none of its recipients is held any more. */
+let held: { to: string[]; reply: () => void }[] = [];
+const isHeld = (to: string[]) => to.some((rcpt) => rules.holdData.includes(rcpt));
 
 /** Addresses and users are matched lower-cased, as mail servers do. */
 function applyRules(patch: Partial<SinkRules>) {
@@ -23,8 +26,13 @@ function applyRules(patch: Partial<SinkRules>) {
   if (patch.rejectRcpt) rules.rejectRcpt = Object.fromEntries(Object.entries(patch.rejectRcpt).map(([a, code]) => [a.toLowerCase(), code]));
   if (patch.failAuth) rules.failAuth = lower(patch.failAuth);
   if (patch.dropDuringData) rules.dropDuringData = lower(patch.dropDuringData);
+  if (patch.dropAfterData) rules.dropAfterData = lower(patch.dropAfterData);
   if (patch.delayMs !== undefined) rules.delayMs = patch.delayMs;
   if (patch.rejectMailFrom) rules.rejectMailFrom = lower(patch.rejectMailFrom);
+  if (patch.holdData) rules.holdData = lower(patch.holdData);
+  const free = held.filter((h) => !isHeld(h.to));
+  held = held.filter((h) => isHeld(h.to));
+  for (const h of free) h.reply();
 }
 applyRules(JSON.parse(args.rules) as Partial<SinkRules>);
 
@@ -96,15 +104,17 @@ const server: SMTPServer = new SMTPServer({
     const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
     const user = userOf(session);
 
+    const hangUp = () => [...server.connections].find((c) => c.session === session)?._socket.destroy();
+
     if (to.some((rcpt) => rules.dropDuringData.includes(rcpt))) {
-      // Hang up once part of the message has arrived, before the end of DATA: nothing was
-      // accepted, so the engine must retry it later (and the retry is the only copy delivered).
-      stream.once('data', () => {
-        record({ type: 'dropped', from, to, user });
-        [...server.connections].find((c) => c.session === session)?._socket.destroy();
-      });
+      // Hang up as DATA begins (onData runs before the 354): the client has sent nothing of the
+      // message, so it was not accepted and the engine must retry it later.
+      record({ type: 'dropped', from, to, user });
+      hangUp();
       return;
     }
+    // The whole message arrived and is taken, but with dropAfterData the client never hears so.
+    const answer = (reply: string) => (to.some((rcpt) => rules.dropAfterData.includes(rcpt)) ? hangUp() : callback(null, reply));
 
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -113,6 +123,10 @@ const server: SMTPServer = new SMTPServer({
       simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
         .then(async (mail) => {
           if (rules.delayMs > 0) await new Promise((r) => setTimeout(r, rules.delayMs));
+          if (isHeld(to)) {
+            record({ type: 'held', from, to, user });
+            await new Promise<void>((reply) => held.push({ to, reply }));
+          }
           record({
             type: 'accepted',
             from,
@@ -126,7 +140,7 @@ const server: SMTPServer = new SMTPServer({
             html: mail.html || null,
             text: mail.text ?? null,
           });
-          callback(null, 'OK: queued');
+          answer('OK: queued');
         })
         .catch((err: Error) => callback(smtpError(451, `4.3.0 ${err.message}`)));
     });
