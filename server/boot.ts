@@ -10,6 +10,7 @@ import { SecretBox } from './security/secret-box.js';
 import { settingsRepository } from './db/repositories/settings.repository.js';
 import { sessionRepository } from './db/repositories/session.repository.js';
 import { deleteExpiredRateLimits } from './db/rate-limiter.js';
+import { liveRevocationRepository } from './db/repositories/live-revocation.repository.js';
 import { seedDemo } from './db/seed/demo.js';
 import { seedAdmin } from './db/seed/admin.js';
 import { createApp } from './http/app.js';
@@ -22,6 +23,7 @@ import { TransportPool } from './mail/transport.js';
 import { EventBus } from './live/event-bus.js';
 import { Engine } from './engine/jobs.js';
 import { startDbRelay } from './live/db-relay.js';
+import { startRevocationRelay } from './live/revocation-relay.js';
 
 export interface Running {
   services: Services;
@@ -53,6 +55,7 @@ export async function boot(config: Config, log: (line: string) => void = console
       await defineHousekeeping(jobs, async () => {
         await sessionRepository.deleteExpired(orm.em.fork(), now());
         await deleteExpiredRateLimits(orm, now());
+        await liveRevocationRepository.deleteBefore(orm.em.fork(), new Date(now().getTime() - 86_400_000));
       });
       await jobs.start();
     }
@@ -81,6 +84,9 @@ export async function boot(config: Config, log: (line: string) => void = console
       });
       const hub = attachLiveHub(server as HttpServer, services);
       closers.push(() => hub.close());
+      // Revocations made through the other web processes reach this one's sockets through the database.
+      const stopRevocations = startRevocationRelay(orm, events, now);
+      closers.push(async () => stopRevocations());
       // Without an engine in this process, what the workers commit reaches the hub through the database.
       if (!engine) {
         const stopRelay = startDbRelay(orm, events, now);

@@ -4,7 +4,7 @@ import { parse as parseCookie } from 'hono/utils/cookie';
 import type { Services } from '../services.js';
 import type { DomainEvent } from '../domain/events.js';
 import { canSee } from '../domain/visibility.js';
-import { sessionRepository } from '../db/repositories/session.repository.js';
+import { sessionRepository, sessionTokenHash } from '../db/repositories/session.repository.js';
 import { mailingRepository } from '../db/repositories/mailing.repository.js';
 import { SESSION_COOKIE, toAuthUser } from '../http/middleware/session.js';
 import type { AuthUser } from '../http/env.js';
@@ -185,7 +185,7 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
         return changed(e.mailingId, e.at);
       case 'mailing.status':
         io.to([...listRooms(e.departmentId), mailingRoom(e.mailingId)]).emit('mailing:status:v1', { mailingId: e.mailingId, departmentId: e.departmentId, ownerId: e.ownerId, status: e.status, reason: e.reason, at: e.at });
-        io.to(listRooms(e.departmentId)).emit('mailings:changed:v1', { departmentId: e.departmentId, mailingId: e.mailingId, at: e.at });
+        io.to(listRooms(e.departmentId)).emit('mailings:changed:v2', { departmentId: e.departmentId, mailingId: e.mailingId, at: e.at });
         return changed(e.mailingId, e.at);
       case 'mailing.notification':
         io.to([...listRooms(e.departmentId), mailingRoom(e.mailingId), `user:${e.ownerId}`]).emit('mailing:notification:v1', { mailingId: e.mailingId, departmentId: e.departmentId, ownerId: e.ownerId, level: e.level, kind: e.kind, text: e.text, at: e.at });
@@ -197,11 +197,15 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
       // user's rights changed, closes; the client's next handshake proves the session again.
       case 'session.ended':
         for (const socket of io.of('/').sockets.values()) {
-          if (socket.data.user?.id === e.userId && (e.token === null || socket.data.token === e.token)) socket.disconnect(true);
+          if (socket.data.user?.id === e.userId && (e.tokenHash === null || sessionTokenHash(socket.data.token) === e.tokenHash)) socket.disconnect(true);
         }
         return;
       case 'mailings.moved':
         recheckMailingRooms().catch((err: Error) => console.error('[live] re-checking mailing rooms failed:', err));
+        // The owner's mailings left one department's list and joined another's.
+        for (const departmentId of [e.fromDepartmentId, e.departmentId]) {
+          if (departmentId !== null) io.to(listRooms(departmentId)).emit('mailings:changed:v2', { departmentId, mailingId: null, at: e.at });
+        }
         return;
       default: {
         const unhandled: never = e;
