@@ -16,6 +16,8 @@ import { seedAdmin } from './db/seed/admin.js';
 import { createApp } from './http/app.js';
 import { httpServerOptions } from './http/server-options.js';
 import { attachLiveHub } from './live/hub.js';
+import { signedInUser } from './security/session.js';
+import { mailingDetail } from './read-models/mailing-view.js';
 import { createJobRunner } from './engine/job-runner.js';
 import { defineHousekeeping } from './engine/housekeeping.js';
 import { startDevSink } from './mail/dev-sink.js';
@@ -82,7 +84,10 @@ export async function boot(config: Config, log: (line: string) => void = console
       const server: ServerType = await new Promise((ok) => {
         const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions(config.http.requestTimeoutMs) }, () => ok(s));
       });
-      const hub = attachLiveHub(server as HttpServer, services);
+      const hub = attachLiveHub(server as HttpServer, services, {
+        authenticate: (token) => signedInUser(orm.em.fork(), token, now()),
+        snapshot: (mailingId) => mailingDetail(orm.em.fork(), services, mailingId),
+      });
       closers.push(() => hub.close());
       // Revocations made through the other web processes reach this one's sockets through the database.
       const stopRevocations = startRevocationRelay(orm, events, now);

@@ -1,4 +1,4 @@
-import type { MailingDetailDto } from '../http/schemas/mailings.js';
+import type { MailingDetailDto } from '../read-models/mailing-schemas.js';
 import type { MailingStatus, EventLevel } from '../domain/mailing-status.js';
 import type { AccountHealth } from '../domain/account-health.js';
 import type { RecipientState } from '../domain/recipient-states.js';

@@ -3,7 +3,7 @@ import { deleteCookie, setCookie } from 'hono/cookie';
 import { createRouter } from '../router.js';
 import { errorResponses, json, jsonBody, OkSchema } from '../openapi.js';
 import { ApiError } from '../errors.js';
-import { SESSION_COOKIE, toAuthUser } from '../middleware/session.js';
+import { SESSION_COOKIE, toAuthUser } from '../../security/session.js';
 import { csrfTokenFor } from '../middleware/csrf.js';
 import { tooMany } from '../rate-limits.js';
 import { LoginWait } from '../login-throttle.js';
