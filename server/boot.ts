@@ -10,11 +10,14 @@ import { SecretBox } from './security/secret-box.js';
 import { settingsRepository } from './db/repositories/settings.repository.js';
 import { sessionRepository } from './db/repositories/session.repository.js';
 import { deleteExpiredRateLimits } from './db/rate-limiter.js';
+import { liveRevocationRepository } from './db/repositories/live-revocation.repository.js';
 import { seedDemo } from './db/seed/demo.js';
 import { seedAdmin } from './db/seed/admin.js';
 import { createApp } from './http/app.js';
 import { httpServerOptions } from './http/server-options.js';
 import { attachLiveHub } from './live/hub.js';
+import { signedInUser } from './security/session.js';
+import { mailingDetail } from './read-models/mailing-view.js';
 import { createJobRunner } from './engine/job-runner.js';
 import { defineHousekeeping } from './engine/housekeeping.js';
 import { startDevSink } from './mail/dev-sink.js';
@@ -23,6 +26,7 @@ import { EventBus } from './live/event-bus.js';
 import { Engine } from './engine/jobs.js';
 import { startDbRelay } from './live/db-relay.js';
 import { closeRenderPool } from './mail/render-pool.js';
+import { startRevocationRelay } from './live/revocation-relay.js';
 
 export interface Running {
   services: Services;
@@ -56,6 +60,7 @@ export async function boot(config: Config, log: (line: string) => void = console
       await defineHousekeeping(jobs, async () => {
         await sessionRepository.deleteExpired(orm.em.fork(), now());
         await deleteExpiredRateLimits(orm, now());
+        await liveRevocationRepository.deleteBefore(orm.em.fork(), new Date(now().getTime() - 86_400_000));
       });
       await jobs.start();
     }
@@ -86,8 +91,14 @@ export async function boot(config: Config, log: (line: string) => void = console
       const server: ServerType = await new Promise((ok) => {
         const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions(config.http.requestTimeoutMs) }, () => ok(s));
       });
-      const hub = attachLiveHub(server as HttpServer, services);
+      const hub = attachLiveHub(server as HttpServer, services, {
+        authenticate: (token) => signedInUser(orm.em.fork(), token, now()),
+        snapshot: (mailingId) => mailingDetail(orm.em.fork(), services, mailingId),
+      });
       closers.push(() => hub.close());
+      // Revocations made through the other web processes reach this one's sockets through the database.
+      const stopRevocations = startRevocationRelay(orm, events, now);
+      closers.push(async () => stopRevocations());
       // Without an engine in this process, what the workers commit reaches the hub through the database.
       if (!engine) {
         const stopRelay = startDbRelay(orm, events, now);

@@ -17,10 +17,11 @@ export interface DomainEvents {
   'mailing.notification': { mailingId: number; departmentId: number; ownerId: number; level: EventLevel; kind: string; text: string; at: string };
   'account.health': { accountId: number; departmentId: number; ownerId: number; health: AccountHealth; reason: string | null; at: string };
   /**
-   * A session ended (sign-out), or with `token` null every session of the user may no longer see
-   * what it saw (deactivated, deleted, role or department changed): their live sockets close.
+   * A session ended (sign-out; named by its token's SHA-256, as it is stored), or with `tokenHash`
+   * null every session of the user may no longer see what it saw (deactivated, deleted, role or
+   * department changed): their live sockets close.
    */
-  'session.ended': { userId: number; token: string | null; at: string };
+  'session.ended': { userId: number; tokenHash: string | null; at: string };
   /**
    * A user moved to another department and their mailings (with everything else they own) moved
    * along: whoever watched those mailings from the old department may no longer see them.

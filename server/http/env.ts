@@ -1,14 +1,7 @@
 import type { Services } from '../services.js';
 import type { Em } from '../db/orm.js';
-import type { Actor } from '../domain/visibility.js';
+import type { AuthUser } from '../security/session.js';
 import type { RateLimits } from './rate-limits.js';
-
-/** The signed-in user as every route sees it. */
-export interface AuthUser extends Actor {
-  email: string;
-  name: string;
-  timeZone: string;
-}
 
 export interface AppEnv {
   Variables: {

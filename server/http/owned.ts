@@ -1,7 +1,7 @@
 import type { Em } from '../db/orm.js';
 import { canAssignOwner, canChange, canSee, type Owned } from '../domain/visibility.js';
 import { UserSchema, type User } from '../db/entities/user.entity.js';
-import type { AuthUser } from './env.js';
+import type { AuthUser } from '../security/session.js';
 import { ApiError, notFound } from './errors.js';
 
 /** Loading and guarding one owned record (account, signature, message) the same way in every route. */

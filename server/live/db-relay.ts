@@ -3,6 +3,7 @@ import { knexOf } from '../db/repositories/ledger.repository.js';
 import type { EventSink } from '../engine/ports.js';
 import type { MailingStatus, EventLevel } from '../domain/mailing-status.js';
 import type { AccountHealth } from '../domain/account-health.js';
+import { startPolling } from './poll.js';
 
 /**
  * In a web-only process the engine runs elsewhere (`--role worker`), so its events never reach
@@ -14,53 +15,36 @@ export function startDbRelay(orm: Orm, events: EventSink, now: () => Date, every
   let lastEventId: number | null = null;
   const mailings = new Map<number, string>();
   const accounts = new Map<number, string>();
-  let busy = false;
 
-  const tick = async () => {
-    busy = true;
-    try {
-      const knex = knexOf(orm.em.fork());
-      const at = now().toISOString();
-      if (lastEventId === null) lastEventId = Number((await knex('mailing_events').max({ id: 'id' }).first())?.id ?? 0);
-      const notes = await knex('mailing_events as e').join('mailings as m', 'm.id', 'e.mailing_id').where('e.id', '>', lastEventId).orderBy('e.id').limit(500)
-        .select('e.id', 'e.mailing_id', 'e.level', 'e.kind', 'e.text', 'e.at', 'm.department_id', 'm.owner_id');
-      for (const n of notes) {
-        lastEventId = Number(n.id);
-        events.emit({ type: 'mailing.notification', mailingId: Number(n.mailing_id), departmentId: Number(n.department_id), ownerId: Number(n.owner_id), level: n.level as EventLevel, kind: n.kind, text: n.text, at: new Date(n.at).toISOString() });
-      }
-      const rows = await knex('mailings').whereIn('status', ['active', 'active_error', 'paused']).orWhere('finished_at', '>', new Date(now().getTime() - 60_000))
-        .select('id', 'status', 'status_reason', 'department_id', 'owner_id', 'sent_count', 'failed_count', 'skipped_count', 'uncertain_count', 'total');
-      for (const r of rows) {
-        const counters = `${r.sent_count}|${r.failed_count}|${r.skipped_count}|${r.uncertain_count}|${r.total}`;
-        const before = mailings.get(Number(r.id));
-        mailings.set(Number(r.id), `${r.status}#${counters}`);
-        if (before === undefined) continue;
-        const [status, was] = before.split('#');
-        const ids = { mailingId: Number(r.id), departmentId: Number(r.department_id), ownerId: Number(r.owner_id), at };
-        if (status !== r.status) events.emit({ type: 'mailing.status', ...ids, status: r.status as MailingStatus, reason: r.status_reason });
-        else if (was !== counters) events.emit({ type: 'mailing.counters', ...ids });
-      }
-      for (const a of await knex('email_accounts').select('id', 'health', 'health_reason', 'department_id', 'owner_id')) {
-        const print = `${a.health}|${a.health_reason ?? ''}`;
-        const before = accounts.get(Number(a.id));
-        accounts.set(Number(a.id), print);
-        if (before !== undefined && before !== print) {
-          events.emit({ type: 'account.health', accountId: Number(a.id), departmentId: Number(a.department_id), ownerId: Number(a.owner_id), health: a.health as AccountHealth, reason: a.health_reason, at });
-        }
-      }
-    } catch (err) {
-      console.error('[live] relay failed:', (err as Error).message);
-    } finally {
-      busy = false;
+  return startPolling('relay', async () => {
+    const knex = knexOf(orm.em.fork());
+    const at = now().toISOString();
+    if (lastEventId === null) lastEventId = Number((await knex('mailing_events').max({ id: 'id' }).first())?.id ?? 0);
+    const notes = await knex('mailing_events as e').join('mailings as m', 'm.id', 'e.mailing_id').where('e.id', '>', lastEventId).orderBy('e.id').limit(500)
+      .select('e.id', 'e.mailing_id', 'e.level', 'e.kind', 'e.text', 'e.at', 'm.department_id', 'm.owner_id');
+    for (const n of notes) {
+      lastEventId = Number(n.id);
+      events.emit({ type: 'mailing.notification', mailingId: Number(n.mailing_id), departmentId: Number(n.department_id), ownerId: Number(n.owner_id), level: n.level as EventLevel, kind: n.kind, text: n.text, at: new Date(n.at).toISOString() });
     }
-  };
-  let current = tick();
-  const timer = setInterval(() => {
-    if (!busy) current = tick();
+    const rows = await knex('mailings').whereIn('status', ['active', 'active_error', 'paused']).orWhere('finished_at', '>', new Date(now().getTime() - 60_000))
+      .select('id', 'status', 'status_reason', 'department_id', 'owner_id', 'sent_count', 'failed_count', 'skipped_count', 'uncertain_count', 'total');
+    for (const r of rows) {
+      const counters = `${r.sent_count}|${r.failed_count}|${r.skipped_count}|${r.uncertain_count}|${r.total}`;
+      const before = mailings.get(Number(r.id));
+      mailings.set(Number(r.id), `${r.status}#${counters}`);
+      if (before === undefined) continue;
+      const [status, was] = before.split('#');
+      const ids = { mailingId: Number(r.id), departmentId: Number(r.department_id), ownerId: Number(r.owner_id), at };
+      if (status !== r.status) events.emit({ type: 'mailing.status', ...ids, status: r.status as MailingStatus, reason: r.status_reason });
+      else if (was !== counters) events.emit({ type: 'mailing.counters', ...ids });
+    }
+    for (const a of await knex('email_accounts').select('id', 'health', 'health_reason', 'department_id', 'owner_id')) {
+      const print = `${a.health}|${a.health_reason ?? ''}`;
+      const before = accounts.get(Number(a.id));
+      accounts.set(Number(a.id), print);
+      if (before !== undefined && before !== print) {
+        events.emit({ type: 'account.health', accountId: Number(a.id), departmentId: Number(a.department_id), ownerId: Number(a.owner_id), health: a.health as AccountHealth, reason: a.health_reason, at });
+      }
+    }
   }, everyMs);
-  // Stopping waits for a read in progress, so it never outlives the database it reads.
-  return async () => {
-    clearInterval(timer);
-    await current;
-  };
 }

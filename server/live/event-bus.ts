@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '../domain/events.js';
 import type { EventSink } from '../engine/ports.js';
 
@@ -7,6 +8,8 @@ import type { EventSink } from '../engine/ports.js';
  * that throws must not break a send, so errors are logged, not propagated.
  */
 export class EventBus implements EventSink {
+  /** Names this bus (one per process) on the revocations it records, so its relay skips them (revocation-relay.ts). */
+  readonly id = randomUUID();
   private readonly emitter = new EventEmitter().setMaxListeners(100);
 
   emit(event: DomainEvent): void {

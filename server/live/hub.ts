@@ -1,14 +1,12 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { parse as parseCookie } from 'hono/utils/cookie';
 import type { Services } from '../services.js';
 import type { DomainEvent } from '../domain/events.js';
 import { canSee } from '../domain/visibility.js';
-import { sessionRepository } from '../db/repositories/session.repository.js';
+import { sessionTokenHash } from '../db/repositories/session.repository.js';
 import { mailingRepository } from '../db/repositories/mailing.repository.js';
-import { SESSION_COOKIE, toAuthUser } from '../http/middleware/session.js';
-import type { AuthUser } from '../http/env.js';
-import { mailingDetail } from '../http/views/mailing-view.js';
+import { sessionTokenOf, type AuthUser } from '../security/session.js';
+import type { MailingDetailDto } from '../read-models/mailing-schemas.js';
 import type { ClientToServer, RecipientChangesV1, ServerToClient } from './protocol.js';
 import { PageWatchers } from './page-watchers.js';
 import { recoveryAdapter } from './recovery-adapter.js';
@@ -28,6 +26,14 @@ const RECOVERY_MS = 2 * 60_000;
 /** Rooms: `user:<id>`, `dept:<id>` (a department's mailings), `all` (every department), `mailing:<id>` (one mailing's page). */
 const listRooms = (departmentId: number) => ['all', `dept:${departmentId}`];
 
+/** What the hub asks of the rest of Mailroom, given by boot.ts: who holds a session, and what a mailing's page shows. */
+export interface LiveAccess {
+  /** The user of a session token with their rights now; null when the session is over. */
+  authenticate(token: string): Promise<AuthUser | null>;
+  /** A mailing's page as the API shows it, for a new watcher; null when it is gone. */
+  snapshot(mailingId: number): Promise<MailingDetailDto | null>;
+}
+
 /**
  * The one owner of socket.io. The handshake reuses the HTTP session cookie and accepts only pages
  * of Mailroom's own origin; each socket joins the rooms its role may watch, and a mailing's room
@@ -36,12 +42,8 @@ const listRooms = (departmentId: number) => ['all', `dept:${departmentId}`];
  * them at once. Domain events are pushed to those rooms, progress coalesced to at most 4 pushes a
  * second per mailing.
  */
-export function attachLiveHub(httpServer: HttpServer, services: Services) {
-  /** The user of a session token with their rights now; null when the session is over. */
-  const currentUser = async (token: string) => {
-    const user = await sessionRepository.findUser(services.orm.em.fork(), token, services.now());
-    return user ? toAuthUser(user) : null;
-  };
+export function attachLiveHub(httpServer: HttpServer, services: Services, access: LiveAccess) {
+  const currentUser = access.authenticate;
   /** The rooms among a socket's that its user may not be in now. */
   const forbidden = async (user: AuthUser, socketId: string, rooms: Iterable<string>) =>
     forbiddenRooms(user, socketId, rooms, await mailingRepository.owned(services.orm.em.fork(), mailingsOfRooms(rooms)));
@@ -62,7 +64,7 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
   const pages = new PageWatchers(RECOVERY_MS);
 
   io.use(async (socket, next) => {
-    const token = parseCookie(socket.handshake.headers.cookie ?? '', SESSION_COOKIE)[SESSION_COOKIE];
+    const token = sessionTokenOf(socket.handshake.headers.cookie);
     const user = token ? await currentUser(token).catch(() => null) : null;
     if (!user || !token) return next(new Error('unauthorized'));
     socket.data.user = user;
@@ -130,12 +132,12 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
       if (typeof reply !== 'function') return;
       try {
         if (!Number.isInteger(mailingId) || mailingId <= 0) return reply({ ok: false, error: 'mailingId must be a positive integer' });
-        const em = services.orm.em.fork();
-        const head = await mailingRepository.head(em, mailingId);
+        const head = await mailingRepository.head(services.orm.em.fork(), mailingId);
         if (!head || !canSee(user, { ownerId: head.ownerId, departmentId: head.departmentId })) return reply({ ok: false, error: 'Mailing not found' });
         await socket.join(mailingRoom(mailingId));
         view(socket, mailingId);
-        const snapshot = await mailingDetail(em, services, mailingId);
+        const snapshot = await access.snapshot(mailingId);
+        if (!snapshot) throw new Error(`mailing ${mailingId} is gone`);
         reply({ ok: true, snapshot, viewers: pages.viewers(mailingId), at: services.now().toISOString() });
         publishViewers(mailingId);
       } catch (err) {
@@ -185,7 +187,7 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
         return changed(e.mailingId, e.at);
       case 'mailing.status':
         io.to([...listRooms(e.departmentId), mailingRoom(e.mailingId)]).emit('mailing:status:v1', { mailingId: e.mailingId, departmentId: e.departmentId, ownerId: e.ownerId, status: e.status, reason: e.reason, at: e.at });
-        io.to(listRooms(e.departmentId)).emit('mailings:changed:v1', { departmentId: e.departmentId, mailingId: e.mailingId, at: e.at });
+        io.to(listRooms(e.departmentId)).emit('mailings:changed:v2', { departmentId: e.departmentId, mailingId: e.mailingId, at: e.at });
         return changed(e.mailingId, e.at);
       case 'mailing.notification':
         io.to([...listRooms(e.departmentId), mailingRoom(e.mailingId), `user:${e.ownerId}`]).emit('mailing:notification:v1', { mailingId: e.mailingId, departmentId: e.departmentId, ownerId: e.ownerId, level: e.level, kind: e.kind, text: e.text, at: e.at });
@@ -197,11 +199,15 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
       // user's rights changed, closes; the client's next handshake proves the session again.
       case 'session.ended':
         for (const socket of io.of('/').sockets.values()) {
-          if (socket.data.user?.id === e.userId && (e.token === null || socket.data.token === e.token)) socket.disconnect(true);
+          if (socket.data.user?.id === e.userId && (e.tokenHash === null || sessionTokenHash(socket.data.token) === e.tokenHash)) socket.disconnect(true);
         }
         return;
       case 'mailings.moved':
         recheckMailingRooms().catch((err: Error) => console.error('[live] re-checking mailing rooms failed:', err));
+        // The owner's mailings left one department's list and joined another's.
+        for (const departmentId of [e.fromDepartmentId, e.departmentId]) {
+          if (departmentId !== null) io.to(listRooms(departmentId)).emit('mailings:changed:v2', { departmentId, mailingId: null, at: e.at });
+        }
         return;
       default: {
         const unhandled: never = e;

@@ -1,4 +1,4 @@
-import type { MailingDetailDto } from '../http/schemas/mailings.js';
+import type { MailingDetailDto } from '../read-models/mailing-schemas.js';
 import type { MailingStatus, EventLevel } from '../domain/mailing-status.js';
 import type { AccountHealth } from '../domain/account-health.js';
 import type { RecipientState } from '../domain/recipient-states.js';
@@ -76,8 +76,11 @@ export interface ServerToClient {
   'mailing:recipients:v1': (p: RecipientChangesV1) => void;
   'mailing:status:v1': (p: MailingStatusV1) => void;
   'mailing:notification:v1': (p: MailingNotificationV1) => void;
-  /** A mailing appeared in (or left) a list this client may see: reload the page of the list. */
-  'mailings:changed:v1': (p: { departmentId: number; mailingId: number; at: string }) => void;
+  /**
+   * Mailings appeared in (or left) a department's list this client may see: reload the page of
+   * the list. `mailingId` is null when several changed at once (their owner moved department).
+   */
+  'mailings:changed:v2': (p: { departmentId: number; mailingId: number | null; at: string }) => void;
   'account:health:v1': (p: AccountHealthV1) => void;
   'mailing:viewers:v1': (p: ViewersV1) => void;
   /** This client may no longer see a mailing it watched (it moved to another department, or is gone): it left the mailing's room. */

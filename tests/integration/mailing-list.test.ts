@@ -9,7 +9,7 @@ import { SecretBox } from '../../server/security/secret-box.js';
 import { scratchDatabase, type TestDb } from '../support/databases.js';
 import { Factories } from '../support/factories.js';
 import { completion } from '../../server/domain/completion.js';
-import { accountStars } from '../../server/http/views/account-stars.js';
+import { accountStars } from '../../server/read-models/account-stars.js';
 import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
 import { SettingsSchema } from '../../server/db/entities/settings.entity.js';
 

@@ -15,3 +15,4 @@ export * from './suppression.entity.js';
 export * from './settings.entity.js';
 export * from './test-send.entity.js';
 export * from './rate-limit.entity.js';
+export * from './live-revocation.entity.js';

@@ -1,30 +1,16 @@
 import { createMiddleware } from 'hono/factory';
 import { getCookie } from 'hono/cookie';
-import type { AppEnv, AuthUser } from '../env.js';
-import type { User } from '../../db/entities/user.entity.js';
-import { sessionRepository } from '../../db/repositories/session.repository.js';
+import type { AppEnv } from '../env.js';
+import { SESSION_COOKIE, signedInUser } from '../../security/session.js';
 import { ApiError } from '../errors.js';
-
-export const SESSION_COOKIE = 'mailroom_session';
-
-export function toAuthUser(user: User): AuthUser {
-  return {
-    id: user.id,
-    role: user.role,
-    departmentId: user.department?.id ?? null,
-    email: user.email,
-    name: user.name,
-    timeZone: user.timeZone,
-  };
-}
 
 /** Resolves the session cookie to the signed-in user (or null); never rejects a request itself. */
 export const session = () =>
   createMiddleware<AppEnv>(async function session(c, next) {
     const token = getCookie(c, SESSION_COOKIE) ?? null;
-    const user = token ? await sessionRepository.findUser(c.var.em, token, c.var.services.now()) : null;
+    const user = token ? await signedInUser(c.var.em, token, c.var.services.now()) : null;
     c.set('sessionToken', user ? token : null);
-    c.set('user', user ? toAuthUser(user) : null);
+    c.set('user', user);
     await next();
   });
 

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../router.js';
-import type { AuthUser } from '../env.js';
+import type { AuthUser } from '../../security/session.js';
 import { ApiError, notFound } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema } from '../openapi.js';
 import { requireUser } from '../middleware/session.js';

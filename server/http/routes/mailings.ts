@@ -2,13 +2,15 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { createRouter } from '../router.js';
-import type { AppEnv, AuthUser } from '../env.js';
+import type { AppEnv } from '../env.js';
+import type { AuthUser } from '../../security/session.js';
 import { ApiError, notFound } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, pageOf, pageQuery } from '../openapi.js';
 import { wholeNumberQuery } from '../schemas/fields.js';
 import { requireUser } from '../middleware/session.js';
 import * as S from '../schemas/mailings.js';
-import { mailingDetail, mailingDtos, todayStart } from '../views/mailing-view.js';
+import { mailingDetail, mailingDtos, todayStart } from '../../read-models/mailing-view.js';
+import { MailingDetailSchema, MailingSchema, NotificationSchema } from '../../read-models/mailing-schemas.js';
 import { MailingSchema as MailingEntity, type Mailing } from '../../db/entities/mailing.entity.js';
 import { MailingRecipientSchema } from '../../db/entities/mailing-recipient.entity.js';
 import { MailingEventSchema } from '../../db/entities/mailing-event.entity.js';
@@ -36,27 +38,31 @@ async function loadChangeable(em: Em, actor: AuthUser, id: number): Promise<Mail
   return mailing;
 }
 
-const detail = (c: Context<AppEnv>, id: number) => mailingDetail(c.var.em, c.var.services, id);
+const detail = async (c: Context<AppEnv>, id: number) => {
+  const found = await mailingDetail(c.var.em, c.var.services, id);
+  if (!found) throw notFound('Mailing');
+  return found;
+};
 
 const action = (path: string, summary: string) =>
-  createRoute({ method: 'post', path, tags, summary, request: { params: IdParams }, responses: { 200: json(S.MailingDetailSchema, 'The mailing after the action'), ...errorResponses } });
+  createRoute({ method: 'post', path, tags, summary, request: { params: IdParams }, responses: { 200: json(MailingDetailSchema, 'The mailing after the action'), ...errorResponses } });
 const restart = createRoute({
   method: 'post', path: '/{id}/restart', tags, summary: 'Send again to the unsuccessful recipients only (failed, and uncertain on request)',
   request: { params: IdParams, body: jsonBody(S.RestartSchema) },
-  responses: { 200: json(S.MailingDetailSchema, 'The mailing after the restart'), ...errorResponses },
+  responses: { 200: json(MailingDetailSchema, 'The mailing after the restart'), ...errorResponses },
 });
 
-const list = createRoute({ method: 'get', path: '/', tags, summary: 'Mass mailings visible to you', request: { query: S.MailingListQuery }, responses: { 200: json(pageOf(S.MailingSchema), 'One page'), ...errorResponses } });
+const list = createRoute({ method: 'get', path: '/', tags, summary: 'Mass mailings visible to you', request: { query: S.MailingListQuery }, responses: { 200: json(pageOf(MailingSchema), 'One page'), ...errorResponses } });
 const preflight = createRoute({ method: 'post', path: '/preflight', tags, summary: 'What creating these mailings would do, without doing it', request: { body: jsonBody(S.MailingRequestSchema) }, responses: { 200: json(S.PreflightResultSchema, 'One report per recipient type'), ...errorResponses } });
 const create = createRoute({
   method: 'post', path: '/', tags, summary: 'Create one mailing per recipient type (Make Massmail)',
   request: { body: jsonBody(S.MailingRequestSchema) },
   responses: { ...errorResponses, 201: json(S.CreateResultSchema, 'Created'), 422: json(z.object({ error: z.string(), details: S.PreflightResultSchema }), 'Pre-flight refused; nothing created') },
 });
-const get = createRoute({ method: 'get', path: '/{id}', tags, summary: 'One mailing with its live progress', request: { params: IdParams }, responses: { 200: json(S.MailingDetailSchema, 'The mailing'), ...errorResponses } });
+const get = createRoute({ method: 'get', path: '/{id}', tags, summary: 'One mailing with its live progress', request: { params: IdParams }, responses: { 200: json(MailingDetailSchema, 'The mailing'), ...errorResponses } });
 const recipients = createRoute({ method: 'get', path: '/{id}/recipients', tags, summary: 'The mailing\'s recipients by state, with their last SMTP reply', request: { params: IdParams, query: S.LedgerQuery }, responses: { 200: json(pageOf(S.LedgerRowSchema), 'One page'), ...errorResponses } });
-const events = createRoute({ method: 'get', path: '/{id}/notifications', tags, summary: 'The mailing\'s notifications and errors, newest first', request: { params: IdParams, query: z.object({ page: pageQuery, pageSize: wholeNumberQuery(1, 500).default(100) }) }, responses: { 200: json(pageOf(S.NotificationSchema), 'One page'), ...errorResponses } });
-const combine = createRoute({ method: 'post', path: '/combine', tags, summary: 'Merge mailings with the same message, recipient type and owner', request: { body: jsonBody(S.CombineSchema) }, responses: { 201: json(S.MailingDetailSchema, 'The combined mailing'), ...errorResponses } });
+const events = createRoute({ method: 'get', path: '/{id}/notifications', tags, summary: 'The mailing\'s notifications and errors, newest first', request: { params: IdParams, query: z.object({ page: pageQuery, pageSize: wholeNumberQuery(1, 500).default(100) }) }, responses: { 200: json(pageOf(NotificationSchema), 'One page'), ...errorResponses } });
+const combine = createRoute({ method: 'post', path: '/combine', tags, summary: 'Merge mailings with the same message, recipient type and owner', request: { body: jsonBody(S.CombineSchema) }, responses: { 201: json(MailingDetailSchema, 'The combined mailing'), ...errorResponses } });
 const test = createRoute({
   method: 'post', path: '/{id}/test', tags, summary: 'Send the message to any address, rendered as a real send', request: { params: IdParams, body: jsonBody(S.TestSendSchema) },
   responses: { 200: json(S.TestSendResultSchema, 'What the SMTP server said'), ...errorResponses, 429: json(z.object({ error: z.string() }), 'Too many test sends') },

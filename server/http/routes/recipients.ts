@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { ZodObject, ZodType } from 'zod';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { createRouter } from '../router.js';
-import type { AuthUser } from '../env.js';
+import type { AuthUser } from '../../security/session.js';
 import { ApiError, notFound } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
 import { requireUser } from '../middleware/session.js';

@@ -3,12 +3,13 @@ import { deleteCookie, setCookie } from 'hono/cookie';
 import { createRouter } from '../router.js';
 import { errorResponses, json, jsonBody, OkSchema } from '../openapi.js';
 import { ApiError } from '../errors.js';
-import { SESSION_COOKIE, toAuthUser } from '../middleware/session.js';
+import { SESSION_COOKIE, toAuthUser } from '../../security/session.js';
 import { csrfTokenFor } from '../middleware/csrf.js';
 import { tooMany } from '../rate-limits.js';
 import { LoginWait } from '../login-throttle.js';
 import { clientAddress } from '../client-address.js';
-import { sessionRepository } from '../../db/repositories/session.repository.js';
+import { sessionRepository, sessionTokenHash } from '../../db/repositories/session.repository.js';
+import { changeWithRevocations } from '../revocations.js';
 import { UserSchema } from '../../db/entities/user.entity.js';
 import { dummyPasswordHash, verifyPassword } from '../../security/password.js';
 import { UserSchema as UserDtoSchema } from '../schemas/users.js';
@@ -82,8 +83,13 @@ export function sessionRoutes() {
     })
     .openapi(logout, async (c) => {
       const token = c.var.sessionToken;
-      if (token) await sessionRepository.delete(c.var.em, token);
-      if (token && c.var.user) c.var.services.events.emit({ type: 'session.ended', userId: c.var.user.id, token, at: c.var.services.now().toISOString() });
+      const user = c.var.user;
+      if (token) {
+        await changeWithRevocations(c.var.services, c.var.em, async (tx) => {
+          await sessionRepository.delete(tx, token);
+          return user ? [{ type: 'session.ended', userId: user.id, tokenHash: sessionTokenHash(token), at: c.var.services.now().toISOString() }] : [];
+        });
+      }
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.json({ ok: true as const }, 200);
     });

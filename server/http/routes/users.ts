@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../router.js';
-import type { AuthUser } from '../env.js';
+import type { AuthUser } from '../../security/session.js';
 import { ApiError, notFound } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema } from '../openapi.js';
 import { requireUser } from '../middleware/session.js';
@@ -8,6 +8,8 @@ import type { Em } from '../../db/orm.js';
 import { UserSchema as UserEntity, type User } from '../../db/entities/user.entity.js';
 import { DepartmentSchema as DepartmentEntity } from '../../db/entities/department.entity.js';
 import { sessionRepository } from '../../db/repositories/session.repository.js';
+import type { Revocation } from '../../db/repositories/live-revocation.repository.js';
+import { changeWithRevocations } from '../revocations.js';
 import { describeCounts, moveOwnedRecords, ownedRecordCounts } from '../../db/repositories/ownership.repository.js';
 import { hashPassword } from '../../security/password.js';
 import { isAdmin, seesAllDepartments } from '../../domain/visibility.js';
@@ -127,21 +129,20 @@ export function userRoutes() {
       const wasActive = user.active;
       const oldRole = user.role;
       em.assign(user, { ...fields, department, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
-      await em.transactional(async (tx) => {
+      await changeWithRevocations(c.var.services, em, async (tx) => {
         await tx.flush();
         // Records live in their owner's department; a moved owner takes them along.
         if (moved && newDepartmentId !== null) await moveOwnedRecords(tx, user.id, newDepartmentId);
         if (wasActive && !user.active) await sessionRepository.deleteForUser(tx, user.id);
         // A new password ends the sessions signed in with the old one; changing your own keeps this one.
         else if (password) await sessionRepository.deleteForUser(tx, user.id, user.id === actor.id ? c.var.sessionToken : null);
+        const at = c.var.services.now().toISOString();
+        const revoked: Revocation[] = [];
+        // Sockets of an ended session close (this one's reconnects, as its session still holds).
+        if ((wasActive && !user.active) || password || moved || user.role !== oldRole) revoked.push({ type: 'session.ended', userId: user.id, tokenHash: null, at });
+        if (moved && newDepartmentId !== null) revoked.push({ type: 'mailings.moved', ownerId: user.id, fromDepartmentId: oldDepartmentId, departmentId: newDepartmentId, at });
+        return revoked;
       });
-      // Sockets of an ended session close (this one's reconnects, as its session still holds).
-      if ((wasActive && !user.active) || password || moved || user.role !== oldRole) {
-        c.var.services.events.emit({ type: 'session.ended', userId: user.id, token: null, at: c.var.services.now().toISOString() });
-      }
-      if (moved && newDepartmentId !== null) {
-        c.var.services.events.emit({ type: 'mailings.moved', ownerId: user.id, fromDepartmentId: oldDepartmentId, departmentId: newDepartmentId, at: c.var.services.now().toISOString() });
-      }
       return c.json(toUserDto(user), 200);
     })
     .openapi(remove, async (c) => {
@@ -155,8 +156,10 @@ export function userRoutes() {
         throw new ApiError('conflict', `${user.name} still owns ${describeCounts(owned)}; deactivate the user instead, or reassign the records first`, { owned });
       }
       const userId = user.id;
-      await em.remove(user).flush();
-      c.var.services.events.emit({ type: 'session.ended', userId, token: null, at: c.var.services.now().toISOString() });
+      await changeWithRevocations(c.var.services, em, async (tx) => {
+        await tx.remove(user).flush();
+        return [{ type: 'session.ended', userId, tokenHash: null, at: c.var.services.now().toISOString() }];
+      });
       return c.json({ ok: true as const }, 200);
     });
 }

@@ -2,7 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import { ACCOUNT_HEALTH, SMTP_SECURITY } from '../../domain/account-health.js';
 import { listQuery } from '../openapi.js';
-import { LightSchema } from './light.js';
+import { LightSchema } from '../../read-models/light.js';
 import { emailField } from './recipients.js';
 import { idField, idQuery, nameField, timeZoneField } from './fields.js';
 

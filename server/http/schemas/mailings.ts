@@ -2,8 +2,12 @@ import { z } from '@hono/zod-openapi';
 import { booleanQuery, listQuery } from '../openapi.js';
 import { idField, idQuery } from './fields.js';
 import { recipientFilter } from './recipients.js';
-import { LightSchema } from './light.js';
-import { MAILING_STATUSES, EVENT_LEVELS } from '../../domain/mailing-status.js';
+import { LightSchema } from '../../read-models/light.js';
+import { MailingSchema } from '../../read-models/mailing-schemas.js';
+
+/** The mailing read model's types, for the API's readers (the UI). */
+export type { MailingDto, MailingDetailDto } from '../../read-models/mailing-schemas.js';
+import { MAILING_STATUSES } from '../../domain/mailing-status.js';
 import { RECIPIENT_TYPES } from '../../domain/recipient-types.js';
 import { RECIPIENT_STATES } from '../../domain/recipient-states.js';
 
@@ -48,43 +52,6 @@ export const PreflightSchema = z
   .openapi('Preflight');
 export type PreflightDto = z.infer<typeof PreflightSchema>;
 
-export const AccountStarSchema = z.object({ id: z.number(), name: z.string(), main: z.boolean(), light: LightSchema, sentToday: z.number(), dailyLimit: z.number(), nextSendAt: z.string().nullable() });
-
-export const NotificationSchema = z.object({ id: z.number(), at: z.string(), level: z.enum(EVENT_LEVELS), kind: z.string(), text: z.string() }).openapi('MailingNotification');
-
-export const MailingSchema = z
-  .object({
-    id: z.number().int(),
-    name: z.string(),
-    recipientType: z.enum(RECIPIENT_TYPES),
-    status: z.enum(MAILING_STATUSES),
-    statusReason: z.string().nullable(),
-    messageId: z.number().nullable(),
-    messageName: z.string().nullable(),
-    messageSubject: z.string().nullable(),
-    signatureId: z.number().nullable(),
-    ownerId: z.number(),
-    ownerName: z.string(),
-    departmentId: z.number(),
-    vip: z.boolean(),
-    total: z.number(),
-    sent: z.number(),
-    failed: z.number(),
-    skipped: z.number(),
-    uncertain: z.number(),
-    /** Delivered share of those who may be mailed: sent / (total − skipped), in percent. */
-    completion: z.number(),
-    sentToday: z.number(),
-    accounts: z.array(AccountStarSchema),
-    notifications: z.array(NotificationSchema),
-    combinedInto: z.number().nullable(),
-    createdAt: z.string(),
-    finishedAt: z.string().nullable(),
-    lastSentAt: z.string().nullable(),
-  })
-  .openapi('Mailing');
-export type MailingDto = z.infer<typeof MailingSchema>;
-
 export const MAILING_SORTS = ['id', 'name', 'recipientType', 'status', 'completion', 'owner', 'sentToday', 'total', 'accounts', 'notifications', 'createdAt'] as const;
 export const MailingListQuery = listQuery(MAILING_SORTS).extend({
   departmentId: idQuery.optional(),
@@ -94,9 +61,6 @@ export const MailingListQuery = listQuery(MAILING_SORTS).extend({
   recipientType: z.enum(RECIPIENT_TYPES).optional(),
 });
 
-export const ProgressSchema = z.object({ pending: z.number(), sending: z.number(), sent: z.number(), failed: z.number(), skipped: z.number(), uncertain: z.number(), retrying: z.number() });
-export const MailingDetailSchema = MailingSchema.extend({ progress: ProgressSchema, eta: z.string().nullable() }).openapi('MailingDetail');
-export type MailingDetailDto = z.infer<typeof MailingDetailSchema>;
 
 export const LedgerRowSchema = z
   .object({ id: z.number(), recipientId: z.number(), email: z.string(), name: z.string().nullable(), vip: z.boolean(), accountId: z.number().nullable(), state: z.enum(RECIPIENT_STATES), attempts: z.number(), dueAt: z.string().nullable(), lastReply: z.string().nullable(), messageId: z.string().nullable(), sentAt: z.string().nullable(),

@@ -1,17 +1,16 @@
 import { DateTime } from 'luxon';
-import { completion } from '../../domain/completion.js';
-import { EmailAccountSchema } from '../../db/entities/email-account.entity.js';
-import { accountZone } from '../../domain/account-health.js';
-import { dayStart } from '../../domain/business-days.js';
-import { eta } from '../../domain/pacing.js';
-import type { Em } from '../../db/orm.js';
-import type { Settings } from '../../db/entities/settings.entity.js';
-import { latestNotifications, mailingRows, type MailingRow } from '../../db/repositories/mailing-list.repository.js';
-import { settingsRepository } from '../../db/repositories/settings.repository.js';
-import { ledgerRepository } from '../../db/repositories/ledger.repository.js';
-import type { Services } from '../../services.js';
-import { notFound } from '../errors.js';
-import type { MailingDetailDto, MailingDto } from '../schemas/mailings.js';
+import { completion } from '../domain/completion.js';
+import { EmailAccountSchema } from '../db/entities/email-account.entity.js';
+import { accountZone } from '../domain/account-health.js';
+import { dayStart } from '../domain/business-days.js';
+import { eta } from '../domain/pacing.js';
+import type { Em } from '../db/orm.js';
+import type { Settings } from '../db/entities/settings.entity.js';
+import { latestNotifications, mailingRows, type MailingRow } from '../db/repositories/mailing-list.repository.js';
+import { settingsRepository } from '../db/repositories/settings.repository.js';
+import { ledgerRepository } from '../db/repositories/ledger.repository.js';
+import type { Services } from '../services.js';
+import type { MailingDetailDto, MailingDto } from './mailing-schemas.js';
 import { accountStars } from './account-stars.js';
 
 const iso = (v: Date | number | string | null) => (v === null ? null : new Date(v).toISOString());
@@ -37,12 +36,12 @@ export async function mailingDtos(em: Em, rows: MailingRow[], settings: Settings
   }));
 }
 
-/** One mailing with its live progress by state: the mailing page and a live subscription's snapshot. */
-export async function mailingDetail(em: Em, services: Pick<Services, 'now' | 'config'>, id: number): Promise<MailingDetailDto> {
+/** One mailing with its live progress by state: the mailing page and a live subscription's snapshot; null when there is none. */
+export async function mailingDetail(em: Em, services: Pick<Services, 'now' | 'config'>, id: number): Promise<MailingDetailDto | null> {
   const now = services.now();
   const settings = await settingsRepository.get(em, services.config.publicUrl);
   const [row] = await mailingRows(em, [id], todayStart(settings, now));
-  if (!row) throw notFound('Mailing');
+  if (!row) return null;
   const [dto] = await mailingDtos(em, [row], settings, now, 50);
   const progress = await ledgerRepository.progress(em, id, now);
   return { ...dto, progress, eta: await finishEstimate(em, id, settings, now) };

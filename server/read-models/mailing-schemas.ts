@@ -1,0 +1,50 @@
+import { z } from '@hono/zod-openapi';
+import { LightSchema } from './light.js';
+import { MAILING_STATUSES, EVENT_LEVELS } from '../domain/mailing-status.js';
+import { RECIPIENT_TYPES } from '../domain/recipient-types.js';
+
+/**
+ * The mailing read model's shape: what the list, the mailing page and a live watcher's snapshot
+ * show. The API documents it (server/http/schemas/mailings.ts) and the live protocol carries it.
+ */
+
+export const AccountStarSchema = z.object({ id: z.number(), name: z.string(), main: z.boolean(), light: LightSchema, sentToday: z.number(), dailyLimit: z.number(), nextSendAt: z.string().nullable() });
+
+export const NotificationSchema = z.object({ id: z.number(), at: z.string(), level: z.enum(EVENT_LEVELS), kind: z.string(), text: z.string() }).openapi('MailingNotification');
+
+export const MailingSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    recipientType: z.enum(RECIPIENT_TYPES),
+    status: z.enum(MAILING_STATUSES),
+    statusReason: z.string().nullable(),
+    messageId: z.number().nullable(),
+    messageName: z.string().nullable(),
+    messageSubject: z.string().nullable(),
+    signatureId: z.number().nullable(),
+    ownerId: z.number(),
+    ownerName: z.string(),
+    departmentId: z.number(),
+    vip: z.boolean(),
+    total: z.number(),
+    sent: z.number(),
+    failed: z.number(),
+    skipped: z.number(),
+    uncertain: z.number(),
+    /** Delivered share of those who may be mailed: sent / (total − skipped), in percent. */
+    completion: z.number(),
+    sentToday: z.number(),
+    accounts: z.array(AccountStarSchema),
+    notifications: z.array(NotificationSchema),
+    combinedInto: z.number().nullable(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+    lastSentAt: z.string().nullable(),
+  })
+  .openapi('Mailing');
+export type MailingDto = z.infer<typeof MailingSchema>;
+
+export const ProgressSchema = z.object({ pending: z.number(), sending: z.number(), sent: z.number(), failed: z.number(), skipped: z.number(), uncertain: z.number(), retrying: z.number() });
+export const MailingDetailSchema = MailingSchema.extend({ progress: ProgressSchema, eta: z.string().nullable() }).openapi('MailingDetail');
+export type MailingDetailDto = z.infer<typeof MailingDetailSchema>;
