@@ -36,7 +36,8 @@ export function createApp(services: Services, options: AppOptions = {}) {
   app.use('/api/*', bodyLimit({ maxSize: 5 * 1024 * 1024, onError: () => { throw new ApiError('payload_too_large', 'The request body is larger than 5 MB'); } }));
   app.use('/api/*', inputHygiene(), session(), csrf());
 
-  app.route('/api', apiRoutes());
+  // Chained, so the app's type carries every API route for the UI's typed client (hc<App>).
+  const routed = app.route('/api', apiRoutes());
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'Mailroom API', version: '1' } });
   app.all('/api/*', (c) => {
     throw noRoute(c);
@@ -53,7 +54,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
     console.error(`[http] ${c.req.method} ${c.req.path} failed:`, err);
     return c.json(new ApiError('internal', 'Internal server error').toBody(), 500);
   });
-  return app;
+  return routed;
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -38,7 +38,7 @@ async function loadChangeable(em: Em, actor: AuthUser, id: number): Promise<Mail
 
 const detail = (c: Context<AppEnv>, id: number) => mailingDetail(c.var.em, c.var.services, id);
 
-const action = (path: string, summary: string) =>
+const action = <P extends string>(path: P, summary: string) =>
   createRoute({ method: 'post', path, tags, summary, request: { params: IdParams }, responses: { 200: json(S.MailingDetailSchema, 'The mailing after the action'), ...errorResponses } });
 const restart = createRoute({
   method: 'post', path: '/{id}/restart', tags, summary: 'Send again to the unsuccessful recipients only (failed, and uncertain on request)',
