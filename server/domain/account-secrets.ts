@@ -6,6 +6,8 @@
  * their choosing by changing the host and pressing "Test connection".
  */
 
+import { DomainError } from './errors.js';
+
 /** The fields that say where the SMTP password goes. */
 export const SMTP_TARGET_FIELDS = ['smtpHost', 'smtpPort', 'smtpSecurity', 'smtpUser'] as const;
 /** The fields that say what the DKIM key signs for. */
@@ -25,19 +27,19 @@ export function retargeted<F extends string>(fields: readonly F[], current: Part
 }
 
 /**
- * Why the change must be refused, naming the missing secret's field, or null when it may go
+ * The refusal of the change, naming the missing secret's field, or null when it may go
  * ahead: a new SMTP target needs `password`, a new DKIM target `dkimPrivateKey` (a key, or null
  * to stop signing).
  */
-export function missingSecret(current: SmtpTarget & Partial<DkimTarget>, change: AccountChange): string | null {
+export function missingSecret(current: SmtpTarget & Partial<DkimTarget>, change: AccountChange): DomainError | null {
   const smtp = retargeted(SMTP_TARGET_FIELDS, current, change);
   if (smtp.length && change.password === undefined) {
-    return `password: changing ${smtp.join(', ')} needs the SMTP password again; the stored one is only sent to the server it was given for`;
+    return DomainError.of('precondition', 'password', `changing ${smtp.join(', ')} needs the SMTP password again; the stored one is only sent to the server it was given for`);
   }
   // The entity leaves an unset DKIM field undefined; the API says null.
   const dkim = retargeted(DKIM_TARGET_FIELDS, { dkimDomain: current.dkimDomain ?? null, dkimSelector: current.dkimSelector ?? null }, change);
   if (dkim.length && change.dkimPrivateKey === undefined) {
-    return `dkimPrivateKey: changing ${dkim.join(', ')} needs the DKIM private key again; the stored one only signs for the domain it was given for`;
+    return DomainError.of('precondition', 'dkimPrivateKey', `changing ${dkim.join(', ')} needs the DKIM private key again; the stored one only signs for the domain it was given for`);
   }
   return null;
 }

@@ -157,7 +157,7 @@ function assertOwnRecipients(actor: Actor, request: MailingRequest) {
   for (const type of RECIPIENT_TYPES) {
     const ownerId = request.selections[type]?.filter?.ownerId;
     if (ownerId !== undefined && !canMailRecipientsOf(actor, ownerId)) {
-      throw new DomainError('forbidden', `selections.${type}.filter.ownerId: you may only mail recipients assigned to you`);
+      throw DomainError.of('forbidden', `selections.${type}.filter.ownerId`, 'you may only mail recipients assigned to you');
     }
   }
 }

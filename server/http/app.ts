@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { logger } from 'hono/logger';
 import { secureHeaders } from 'hono/secure-headers';
@@ -12,6 +13,8 @@ import { spa } from './spa.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { createRouter } from './router.js';
 import { rateLimits } from './rate-limits.js';
+
+const noRoute = (c: Context) => new ApiError('not_found', `No route ${c.req.method} ${c.req.path}`);
 
 export interface AppOptions {
   /** Serve the built SPA from this folder (omitted in API tests). */
@@ -33,22 +36,25 @@ export function createApp(services: Services, options: AppOptions = {}) {
   app.use('/api/*', bodyLimit({ maxSize: 5 * 1024 * 1024, onError: () => { throw new ApiError('payload_too_large', 'The request body is larger than 5 MB'); } }));
   app.use('/api/*', inputHygiene(), session(), csrf());
 
-  app.route('/api', apiRoutes());
+  // Chained, so the app's type carries every API route for the UI's typed client (hc<App>).
+  const routed = app.route('/api', apiRoutes());
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'Mailroom API', version: '1' } });
-  app.all('/api/*', (c) => c.json({ error: `No route ${c.req.method} ${c.req.path}` }, 404));
+  app.all('/api/*', (c) => {
+    throw noRoute(c);
+  });
   // Public: reached from recipients' mail clients, with no session and no CSRF token.
   app.route('/u', unsubscribeRoutes((e) => services.events.emit({ type: 'recipient.unsubscribed', mailingId: e.mailingId, departmentId: e.departmentId, ownerId: e.ownerId, email: e.email, at: e.at.toISOString() })));
 
   if (options.staticDir) app.route('/', spa(options.staticDir));
 
-  app.notFound((c) => c.json({ error: `No route ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound((c) => c.json(noRoute(c).toBody(), 404));
   app.onError((err, c) => {
     const apiError = toApiError(err);
-    if (apiError) return c.json({ error: apiError.message, ...(apiError.details === undefined ? {} : { details: apiError.details }) }, apiError.status);
+    if (apiError) return c.json(apiError.toBody(), apiError.status);
     console.error(`[http] ${c.req.method} ${c.req.path} failed:`, err);
-    return c.json({ error: 'Internal server error' }, 500);
+    return c.json(new ApiError('internal', 'Internal server error').toBody(), 500);
   });
-  return app;
+  return routed;
 }
 
 export type App = ReturnType<typeof createApp>;

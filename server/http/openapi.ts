@@ -1,14 +1,25 @@
 import { z } from '@hono/zod-openapi';
 import type { ZodType } from 'zod';
 import { idQuery, wholeNumberQuery } from './schemas/fields.js';
+import { ERROR_CODES } from './errors.js';
 
 /** Small builders so every route declares its contract the same way. */
 
+/** Every error body (ErrorBody in errors.ts): a code from the closed list, the message, the offending input's path, more. */
 export const ErrorSchema = z
-  .object({ error: z.string(), details: z.unknown().optional() })
+  .object({
+    code: z.enum(ERROR_CODES).openapi({ description: 'What went wrong, from a closed list; each code has one status' }),
+    error: z.string().openapi({ description: 'The reason in words, for people' }),
+    field: z.string().optional().openapi({ description: 'The path of the input to blame (`ownerId`, `selections.contact.filter.ownerId`), when one is' }),
+    details: z.unknown().optional(),
+  })
   .openapi('Error');
 
-const errorResponse = (description: string) => ({ content: { 'application/json': { schema: ErrorSchema } }, description });
+/** An error response; `schema` narrows ErrorSchema for a route whose refusal carries more (`details`). */
+export const errorResponse = <T extends ZodType = typeof ErrorSchema>(description: string, schema?: T) => ({
+  content: { 'application/json': { schema: (schema ?? ErrorSchema) as T } },
+  description,
+});
 
 /** The error responses every authenticated route may give. */
 export const errorResponses = {

@@ -30,9 +30,9 @@ export async function loadChangeable<T extends OwnedEntity>(em: Em, schema: unkn
 /** The owner a new or re-assigned record gets: yourself unless you are an admin. */
 export async function resolveOwner(em: Em, actor: AuthUser, ownerId: number | undefined): Promise<User> {
   const id = ownerId ?? actor.id;
-  if (!canAssignOwner(actor, id)) throw new ApiError('forbidden', 'ownerId: only admins may assign records to other users');
+  if (!canAssignOwner(actor, id)) throw ApiError.of('forbidden', 'ownerId', 'only admins may assign records to other users');
   const owner = await em.findOne(UserSchema, { id }, { populate: ['department'] });
-  if (!owner || !owner.active) throw new ApiError('precondition', `ownerId: user ${id} not found`);
-  if (!owner.department) throw new ApiError('precondition', `ownerId: ${owner.name} has no department and cannot own records`);
+  if (!owner || !owner.active) throw ApiError.of('precondition', 'ownerId', `user ${id} not found`);
+  if (!owner.department) throw ApiError.of('precondition', 'ownerId', `${owner.name} has no department and cannot own records`);
   return owner;
 }

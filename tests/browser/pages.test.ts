@@ -199,3 +199,22 @@ describe('a sales manager at work', () => {
     expect(s.problems()).toEqual([]);
   });
 });
+
+describe('an admin at work', () => {
+  // A rule's refusal names its input in `field`: the form shows the reason under that input,
+  // not as a message for the whole form.
+  it('shows a taken department name under the name field', async () => {
+    const s = await signIn(userOf('admin').email);
+    await s.page.goto(`${server.url}/departments`);
+    await s.page.getByRole('button', { name: 'New department' }).click();
+    const dialog = s.page.getByRole('dialog', { name: 'New department' });
+    const name = dialog.getByLabel('Name');
+    await name.fill('Sales North');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    const reason = dialog.getByText('a department named Sales North already exists', { exact: true });
+    await reason.waitFor();
+    expect(await name.getAttribute('aria-describedby')).toBe(await reason.getAttribute('id'));
+    expect(s.problems([409])).toEqual([]);
+    await s.close();
+  });
+});

@@ -2,6 +2,8 @@ import { loadConfig } from '../../server/config.js';
 import { initORM } from '../../server/db/orm.js';
 import { SecretBox } from '../../server/security/secret-box.js';
 import { createApp } from '../../server/http/app.js';
+import { ERROR_STATUS } from '../../server/http/errors.js';
+import { ErrorSchema } from '../../server/http/openapi.js';
 import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
 import type { Services } from '../../server/services.js';
 import { scratchDatabase, type TestDb } from './databases.js';
@@ -25,6 +27,19 @@ export interface TestApp {
 
 export type Client = ReturnType<typeof makeClient>;
 
+/**
+ * Every error answer of the API keeps the contract, whichever test provoked it: an ErrorSchema
+ * body whose code is from the closed list and has the answer's status, and a `field` that the
+ * text names first ("field: reason").
+ */
+export function assertErrorContract(request: string, status: number, body: unknown) {
+  const parsed = ErrorSchema.safeParse(body);
+  if (!parsed.success) throw new Error(`${request}: ${status} body breaks the error contract: ${JSON.stringify(body)}`);
+  const { code, error, field } = parsed.data;
+  if (ERROR_STATUS[code] !== status) throw new Error(`${request}: code ${code} is ${ERROR_STATUS[code]}, but the answer is ${status}`);
+  if (field !== undefined && !error.startsWith(`${field}: `)) throw new Error(`${request}: field ${field} is not what "${error}" names`);
+}
+
 export function makeClient(app: ReturnType<typeof createApp>, cookie?: string, csrf?: string) {
   const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const isText = typeof body === 'string';
@@ -45,6 +60,8 @@ export function makeClient(app: ReturnType<typeof createApp>, cookie?: string, c
     } catch {
       json = null;
     }
+    // /api/health's 503 is its report (what is down), not a refusal.
+    if (path.startsWith('/api/') && res.status >= 400 && !path.startsWith('/api/health')) assertErrorContract(`${method} ${path}`, res.status, json);
     return { status: res.status, body: json, text, headers: res.headers };
   };
   return {

@@ -6,10 +6,10 @@ const stored = { smtpHost: 'smtp.crm.test', smtpPort: 587, smtpSecurity: 'startt
 describe('secrets of an account', () => {
   // A stored secret only goes where it was given for: a new target needs the secret again.
   it('asks for the password when the server or login changes, and for the DKIM key when its domain or selector does', () => {
-    expect(missingSecret(stored, { smtpHost: 'smtp.evil.test' })).toMatch(/^password: changing smtpHost /);
-    expect(missingSecret(stored, { smtpPort: 2525, smtpUser: 'bob' })).toMatch(/^password: changing smtpPort, smtpUser /);
+    expect(missingSecret(stored, { smtpHost: 'smtp.evil.test' })?.message).toMatch(/^password: changing smtpHost /);
+    expect(missingSecret(stored, { smtpPort: 2525, smtpUser: 'bob' })?.message).toMatch(/^password: changing smtpPort, smtpUser /);
     expect(missingSecret(stored, { smtpHost: 'smtp.evil.test', password: 'new' })).toBeNull();
-    expect(missingSecret(stored, { dkimSelector: 's2', password: 'new' })).toMatch(/^dkimPrivateKey: /);
+    expect(missingSecret(stored, { dkimSelector: 's2', password: 'new' })?.message).toMatch(/^dkimPrivateKey: /);
     expect(missingSecret(stored, { dkimDomain: null, dkimSelector: null, dkimPrivateKey: null })).toBeNull();
   });
 

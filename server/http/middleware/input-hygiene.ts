@@ -66,20 +66,21 @@ function textBodyProblem(text: string): Problem | null {
   return { path: `line ${line + 1}`, message };
 }
 
-const refuse = ({ path, message }: Problem) => new ApiError('bad_request', `${path}: ${message}`, [{ path, message }]);
+/** Refuses like a validation error; `path` is also the `field` when it names an input (a query parameter or a JSON field). */
+const refuse = ({ path, message }: Problem, isField: boolean) => new ApiError('invalid_input', `${path}: ${message}`, [{ path, message }], isField ? { field: path } : {});
 
 const isJson = (type: string) => /^application\/([a-z-.]+\+)?json\b/i.test(type);
 
 export const inputHygiene = () =>
   createMiddleware<AppEnv>(async function inputHygiene(c, next) {
     const pathMessage = textProblem(c.req.path, false);
-    if (pathMessage) throw refuse({ path: 'path', message: pathMessage });
+    if (pathMessage) throw refuse({ path: 'path', message: pathMessage }, false);
     for (const [key, values] of Object.entries(c.req.queries())) {
       const keyMessage = textProblem(key, false);
-      if (keyMessage) throw refuse({ path: 'query', message: `parameter names ${keyMessage}` });
+      if (keyMessage) throw refuse({ path: 'query', message: `parameter names ${keyMessage}` }, false);
       for (const value of values) {
         const message = textProblem(value, false);
-        if (message) throw refuse({ path: key, message });
+        if (message) throw refuse({ path: key, message }, true);
       }
     }
     const type = c.req.header('content-type') ?? '';
@@ -92,11 +93,11 @@ export const inputHygiene = () =>
         if (!(err instanceof SyntaxError)) throw err;
       }
       const problem = jsonProblem(body);
-      if (problem) throw refuse(problem);
+      if (problem) throw refuse(problem, problem.path !== 'body');
     } else if (c.req.raw.body) {
       // The API takes no binary bodies: any other body (a CSV file, whatever its stated type) is text.
       const problem = textBodyProblem(await c.req.text());
-      if (problem) throw refuse(problem);
+      if (problem) throw refuse(problem, false);
     }
     await next();
   });

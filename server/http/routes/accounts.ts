@@ -127,7 +127,7 @@ export function accountRoutes() {
       const previousOwnerId = account.owner.id;
       const owner = ownerId === undefined ? account.owner.getEntity() : await resolveOwner(em, actor, ownerId);
       const missing = missingSecret(account, { ...fields, password, dkimPrivateKey });
-      if (missing) throw new ApiError('precondition', missing);
+      if (missing) throw missing;
       // A new server, login or password makes the last health check meaningless.
       const smtpChanged = password !== undefined || retargeted(SMTP_TARGET_FIELDS, account, fields).length > 0;
       em.assign(account, {

@@ -29,7 +29,7 @@ async function load(em: Em, actor: AuthUser, id: number): Promise<Department> {
 
 async function assertNameFree(em: Em, name: string, exceptId?: number) {
   const other = await em.findOne(DepartmentEntity, { name });
-  if (other && other.id !== exceptId) throw new ApiError('conflict', `name: a department named ${name} already exists`);
+  if (other && other.id !== exceptId) throw ApiError.of('conflict', 'name', `a department named ${name} already exists`);
 }
 
 const list = createRoute({

@@ -5,7 +5,7 @@ import { createRouter } from '../router.js';
 import type { AppEnv } from '../env.js';
 import type { AuthUser } from '../../security/session.js';
 import { ApiError, notFound } from '../errors.js';
-import { errorResponses, IdParams, json, jsonBody, pageOf, pageQuery } from '../openapi.js';
+import { ErrorSchema, errorResponse, errorResponses, IdParams, json, jsonBody, pageOf, pageQuery } from '../openapi.js';
 import { wholeNumberQuery } from '../schemas/fields.js';
 import { requireUser } from '../middleware/session.js';
 import * as S from '../schemas/mailings.js';
@@ -44,7 +44,7 @@ const detail = async (c: Context<AppEnv>, id: number) => {
   return found;
 };
 
-const action = (path: string, summary: string) =>
+const action = <P extends string>(path: P, summary: string) =>
   createRoute({ method: 'post', path, tags, summary, request: { params: IdParams }, responses: { 200: json(MailingDetailSchema, 'The mailing after the action'), ...errorResponses } });
 const restart = createRoute({
   method: 'post', path: '/{id}/restart', tags, summary: 'Send again to the unsuccessful recipients only (failed, and uncertain on request)',
@@ -57,7 +57,7 @@ const preflight = createRoute({ method: 'post', path: '/preflight', tags, summar
 const create = createRoute({
   method: 'post', path: '/', tags, summary: 'Create one mailing per recipient type (Make Massmail)',
   request: { body: jsonBody(S.MailingRequestSchema) },
-  responses: { ...errorResponses, 201: json(S.CreateResultSchema, 'Created'), 422: json(z.object({ error: z.string(), details: S.PreflightResultSchema }), 'Pre-flight refused; nothing created') },
+  responses: { ...errorResponses, 201: json(S.CreateResultSchema, 'Created'), 422: errorResponse('Pre-flight refused (code preflight_refused, the reports in details) or a rule refuses it; nothing created', ErrorSchema.extend({ details: S.PreflightResultSchema.optional() })) },
 });
 const get = createRoute({ method: 'get', path: '/{id}', tags, summary: 'One mailing with its live progress', request: { params: IdParams }, responses: { 200: json(MailingDetailSchema, 'The mailing'), ...errorResponses } });
 const recipients = createRoute({ method: 'get', path: '/{id}/recipients', tags, summary: 'The mailing\'s recipients by state, with their last SMTP reply', request: { params: IdParams, query: S.LedgerQuery }, responses: { 200: json(pageOf(S.LedgerRowSchema), 'One page'), ...errorResponses } });
@@ -65,7 +65,7 @@ const events = createRoute({ method: 'get', path: '/{id}/notifications', tags, s
 const combine = createRoute({ method: 'post', path: '/combine', tags, summary: 'Merge mailings with the same message, recipient type and owner', request: { body: jsonBody(S.CombineSchema) }, responses: { 201: json(MailingDetailSchema, 'The combined mailing'), ...errorResponses } });
 const test = createRoute({
   method: 'post', path: '/{id}/test', tags, summary: 'Send the message to any address, rendered as a real send', request: { params: IdParams, body: jsonBody(S.TestSendSchema) },
-  responses: { 200: json(S.TestSendResultSchema, 'What the SMTP server said'), ...errorResponses, 429: json(z.object({ error: z.string() }), 'Too many test sends') },
+  responses: { 200: json(S.TestSendResultSchema, 'What the SMTP server said'), ...errorResponses, 429: errorResponse('Too many test sends; Retry-After says when to try again') },
 });
 
 export function mailingRoutes() {
@@ -93,7 +93,7 @@ export function mailingRoutes() {
       const settings = await settingsRepository.get(em, services.config.publicUrl);
       const now = services.now();
       const { mailings, reports } = await createMailings(em, actor, c.req.valid('json'), settings, now);
-      if (!mailings.length) return c.json({ error: reports.flatMap((r) => r.errors)[0] ?? 'Nothing to create', details: { reports } }, 422);
+      if (!mailings.length) throw new ApiError('preflight_refused', reports.flatMap((r) => r.errors)[0] ?? 'Nothing to create', { reports });
       const created = await mailingRows(em, mailings.map((m) => m.id), todayStart(settings, now));
       for (const m of mailings) services.events.emit({ type: 'mailing.status', mailingId: m.id, departmentId: actor.departmentId, ownerId: actor.id, status: m.status, reason: null, at: now.toISOString() });
       await wake(c, reports.flatMap((r) => r.allocation.filter((a) => a.recipients > 0).map((a) => a.accountId)));

@@ -86,7 +86,7 @@ async function savableContent(content: MessageContent): Promise<MessageContent> 
 async function ownersSignature(em: Em, ownerId: number, signatureId: number | null): Promise<Signature | null> {
   if (signatureId === null) return null;
   const signature = await em.findOne(SignatureEntity, { id: signatureId });
-  if (!signature || signature.owner.id !== ownerId) throw new ApiError('precondition', `signatureId: signature ${signatureId} is not one of the message owner's signatures`);
+  if (!signature || signature.owner.id !== ownerId) throw ApiError.of('precondition', 'signatureId', `signature ${signatureId} is not one of the message owner's signatures`);
   return signature;
 }
 
@@ -108,7 +108,7 @@ async function renderPreview(em: Em, publicUrl: string, content: MessageContent,
 async function visibleSignature(em: Em, actor: AuthUser, signatureId: number | null): Promise<Signature | null> {
   if (signatureId === null) return null;
   const signature = await em.findOne(SignatureEntity, { id: signatureId });
-  if (!signature || !canSee(actor, ownership(signature))) throw new ApiError('precondition', `signatureId: signature ${signatureId} not found`);
+  if (!signature || !canSee(actor, ownership(signature))) throw ApiError.of('precondition', 'signatureId', `signature ${signatureId} not found`);
   return signature;
 }
 

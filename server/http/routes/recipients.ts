@@ -75,9 +75,9 @@ export const KINDS = {
       if (input.companyId === undefined) return {};
       const company = await em.findOne(CompanyEntity, { id: input.companyId as number });
       if (!company || !canSee(actor, { ownerId: company.owner.id, departmentId: company.department.id })) {
-        throw new ApiError('precondition', `companyId: company ${String(input.companyId)} not found`);
+        throw ApiError.of('precondition', 'companyId', `company ${String(input.companyId)} not found`);
       }
-      if (company.department.id !== owner.department?.id) throw new ApiError('precondition', "companyId: the company belongs to another department than the contact's owner");
+      if (company.department.id !== owner.department?.id) throw ApiError.of('precondition', 'companyId', "the company belongs to another department than the contact's owner");
       return { company };
     },
   } satisfies KindSpec<'contact'>,
@@ -243,7 +243,7 @@ export function recipientRoutes<K extends RecipientType>(spec: KindSpec<K>) {
           let owner: User;
           if (ownerEmail) {
             const cached = owners.get(ownerEmail) ?? (await em.findOne(UserSchema, { email: ownerEmail }, { populate: ['department'] }));
-            if (!cached) throw new ApiError('precondition', `owner_email: no user ${ownerEmail}`);
+            if (!cached) throw ApiError.of('precondition', 'owner_email', `no user ${ownerEmail}`);
             owners.set(ownerEmail, cached);
             owner = await resolveOwner(em, actor, cached.id);
           } else owner = await resolveOwner(em, actor, undefined);
@@ -256,7 +256,7 @@ export function recipientRoutes<K extends RecipientType>(spec: KindSpec<K>) {
         }
       }
       if (rows.length) {
-        return c.json({ error: `${rows.length} of ${records.length} rows are invalid; nothing was imported`, details: { rows } }, 422);
+        throw new ApiError('import_rejected', `${rows.length} of ${records.length} rows are invalid; nothing was imported`, { rows });
       }
       for (const data of ready) em.create(schema as never, data as never);
       await em.flush();

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { createRouter } from '../router.js';
-import { errorResponses, json, jsonBody, OkSchema } from '../openapi.js';
+import { errorResponse, errorResponses, json, jsonBody, OkSchema } from '../openapi.js';
 import { ApiError } from '../errors.js';
 import { SESSION_COOKIE, toAuthUser } from '../../security/session.js';
 import { csrfTokenFor } from '../middleware/csrf.js';
@@ -40,7 +40,7 @@ const login = createRoute({
   tags: ['session'],
   summary: 'Sign in; sets an HTTP-only session cookie',
   request: { body: jsonBody(LoginSchema) },
-  responses: { 200: json(MeSchema, 'Signed in'), 400: errorResponses[400], 401: errorResponses[401], 429: json(z.object({ error: z.string() }), 'Too many failed attempts; Retry-After says when to try again') },
+  responses: { 200: json(MeSchema, 'Signed in'), 400: errorResponses[400], 401: errorResponses[401], 429: errorResponse('Too many failed attempts; Retry-After says when to try again') },
 });
 
 const logout = createRoute({

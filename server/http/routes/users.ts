@@ -49,17 +49,17 @@ async function load(em: Em, actor: AuthUser, id: number): Promise<User> {
 
 async function assertEmailFree(em: Em, email: string, exceptId?: number) {
   const other = await em.findOne(UserEntity, { email });
-  if (other && other.id !== exceptId) throw new ApiError('conflict', `email: a user with the e-mail ${email} already exists`);
+  if (other && other.id !== exceptId) throw ApiError.of('conflict', 'email', `a user with the e-mail ${email} already exists`);
 }
 
 /** The department a role/department pair ends up with, checked: 422 when missing where required or unknown. */
 async function resolveDepartment(em: Em, role: Role, departmentId: number | null) {
   if (departmentId === null) {
-    if (needsDepartment(role)) throw new ApiError('precondition', `departmentId: a ${role.replace('_', ' ')} must belong to a department`);
+    if (needsDepartment(role)) throw ApiError.of('precondition', 'departmentId', `a ${role.replace('_', ' ')} must belong to a department`);
     return null;
   }
   const department = await em.findOne(DepartmentEntity, { id: departmentId });
-  if (!department) throw new ApiError('precondition', `departmentId: department ${departmentId} not found`);
+  if (!department) throw ApiError.of('precondition', 'departmentId', `department ${departmentId} not found`);
   return department;
 }
 
@@ -123,7 +123,7 @@ export function userRoutes() {
       if (moved && newDepartmentId === null) {
         const owned = await ownedRecordCounts(em, { owner: user.id });
         if (Object.keys(owned).length) {
-          throw new ApiError('conflict', `departmentId: ${user.name} still owns ${describeCounts(owned)}; records must stay in a department, so move them to another department instead`, { owned });
+          throw ApiError.of('conflict', 'departmentId', `${user.name} still owns ${describeCounts(owned)}; records must stay in a department, so move them to another department instead`, { owned });
         }
       }
       const wasActive = user.active;

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { listQuery, booleanQuery } from '../openapi.js';
+import { ErrorSchema, listQuery, booleanQuery } from '../openapi.js';
 import { idField, idQuery } from './fields.js';
 
 /** Contracts of the CRM's mailable objects: companies, contacts and leads. */
@@ -79,6 +79,7 @@ export const ContactListQuery = listQuery(['id', 'firstName', 'lastName', 'email
 export const LeadListQuery = listQuery(['id', 'firstName', 'lastName', 'email', 'companyName', 'country', 'createdAt', 'vip']).extend(recipientFilter);
 
 export const ImportResultSchema = z.object({ imported: z.number().int() }).openapi('ImportResult');
-export const ImportErrorSchema = z
-  .object({ error: z.string(), details: z.object({ rows: z.array(z.object({ line: z.number().int(), errors: z.array(z.string()) })) }) })
-  .openapi('ImportError');
+/** code `import_rejected`: every bad row with its reasons. */
+export const ImportErrorSchema = ErrorSchema.extend({
+  details: z.object({ rows: z.array(z.object({ line: z.number().int(), errors: z.array(z.string()) })) }),
+}).openapi('ImportError');

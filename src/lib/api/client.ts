@@ -1,15 +1,35 @@
 import { goto } from '$app/navigation';
+import { hc, type ClientResponse } from 'hono/client';
+import type { SuccessStatusCode } from 'hono/utils/http-status';
+import type { App } from '$server/http/app';
+import type { ErrorBody, ErrorCode } from '$server/http/errors';
 
-/** The only fetch code in the UI. Every response error becomes an ApiError carrying the server's words. */
+/**
+ * The only fetch code in the UI: hono's typed client over the server's own route types, so paths,
+ * queries, bodies and answers follow the server. Every error answer becomes an ApiError carrying
+ * the server's words, code and field.
+ */
 
 export class ApiError extends Error {
+  readonly code: ErrorCode | null;
+  readonly field: string | null;
+  readonly details: unknown;
+
   constructor(
     readonly status: number,
     message: string,
-    readonly details?: unknown,
+    body: Partial<Omit<ErrorBody, 'error'>> = {},
   ) {
     super(message);
     this.name = 'ApiError';
+    this.code = body.code ?? null;
+    this.field = body.field ?? null;
+    this.details = body.details;
+  }
+
+  /** The server refused the request (4xx) for a reason the user can act on; 401 is the sign-in page's. */
+  get refused(): boolean {
+    return this.status >= 400 && this.status < 500 && this.status !== 401;
   }
 }
 
@@ -22,60 +42,62 @@ export function setCsrfToken(token: string | null) {
   csrfToken = token;
 }
 
-/** `path?a=1&b=2`, leaving out empty values so the server applies its defaults. */
-export function withQuery(path: string, query: Query = {}): string {
+/** A query without its empty values, so the server applies its defaults. */
+function searchParams(query: Record<string, unknown>): URLSearchParams {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+    for (const one of Array.isArray(value) ? value : [value]) if (one !== undefined && one !== null && one !== '') params.append(key, String(one));
   }
-  const qs = params.toString();
+  return params;
+}
+
+/** `path?a=1&b=2`, leaving out empty values. */
+export function withQuery(path: string, query: Query = {}): string {
+  const qs = searchParams(query).toString();
   return qs ? `${path}?${qs}` : path;
 }
 
-interface SendOptions {
-  /** Send `body` as-is with this content type (CSV imports) instead of JSON. */
-  contentType?: string;
-}
-
-async function send<T>(method: string, path: string, body?: unknown, opts: SendOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  let payload: BodyInit | undefined;
-  if (body !== undefined) {
-    headers['content-type'] = opts.contentType ?? 'application/json';
-    payload = opts.contentType ? (body as BodyInit) : JSON.stringify(body);
-  }
-
+/** hc's fetch: the CSRF token on writes, the session cookie, and a lost session sent to sign in. */
+async function send(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('accept', 'application/json');
+  const method = (init.method ?? 'GET').toUpperCase();
+  if (method !== 'GET' && csrfToken) headers.set('x-csrf-token', csrfToken);
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
+    res = await fetch(input, { ...init, headers, credentials: 'same-origin' });
   } catch {
     throw new ApiError(0, 'The server cannot be reached; check your connection');
   }
+  // A 401 anywhere but the session endpoint itself means the session ended: sign in again.
+  if (res.status === 401 && !new URL(res.url || String(input), location.href).pathname.startsWith('/api/session')) {
+    setCsrfToken(null);
+    const here = location.pathname + location.search;
+    void goto(withQuery('/login', { next: here === '/login' ? undefined : here }));
+  }
+  return res;
+}
+
+/** The API, typed from the server's routes: `client.api.users[':id'].$patch({ param, json })`. */
+export const client = hc<App>('/', { fetch: send, buildSearchParams: searchParams });
+
+/** The body of a success answer of `R`. */
+type Ok<R> = R extends ClientResponse<infer T, infer S, infer _F> ? (S extends SuccessStatusCode ? T : never) : never;
+
+/**
+ * Awaits one typed request: the answer's body on success, else an ApiError (a proxy's HTML error
+ * page included: the status still says what happened).
+ */
+export async function call<R extends ClientResponse<unknown, number, string>>(request: Promise<R>): Promise<Ok<R>> {
+  const res = await request;
   const text = await res.text();
   let data: unknown = null;
   try {
     data = text ? JSON.parse(text) : null;
   } catch {
-    // A proxy's HTML error page, for instance; the status still says what happened.
+    // Not JSON: the status alone explains it below.
   }
-  if (res.ok) return data as T;
-
-  const { error, details } = (data ?? {}) as { error?: string; details?: unknown };
-  const err = new ApiError(res.status, error ?? `${res.status} ${res.statusText || 'Request failed'}`, details);
-  // A 401 anywhere but the session endpoint itself means the session ended: sign in again.
-  if (res.status === 401 && !path.startsWith('/api/session')) {
-    setCsrfToken(null);
-    const here = location.pathname + location.search;
-    void goto(withQuery('/login', { next: here === '/login' ? undefined : here }));
-  }
-  throw err;
+  if (res.ok) return data as Ok<R>;
+  const body = (data ?? {}) as Partial<ErrorBody>;
+  throw new ApiError(res.status, body.error ?? `${res.status} ${res.statusText || 'Request failed'}`, body);
 }
-
-export const api = {
-  get: <T>(path: string, query?: Query) => send<T>('GET', withQuery(path, query)),
-  post: <T>(path: string, body?: unknown, opts?: SendOptions) => send<T>('POST', path, body, opts),
-  patch: <T>(path: string, body?: unknown) => send<T>('PATCH', path, body),
-  put: <T>(path: string, body?: unknown) => send<T>('PUT', path, body),
-  delete: <T>(path: string) => send<T>('DELETE', path),
-};

@@ -1,6 +1,7 @@
 import type { CompanyDto, CompanyInputDto, ContactDto, ContactInputDto, LeadDto, LeadInputDto } from '$server/http/schemas/recipients';
 import type { RecipientType } from '$server/domain/recipient-types';
 import type { Column } from '$lib/components/table';
+import { client } from '$lib/api/client';
 
 /** What the companies, contacts and leads pages show and edit; everything else they share. */
 
@@ -22,7 +23,8 @@ export interface KindView<K extends RecipientType> {
   type: K;
   title: string;
   singular: string;
-  apiPath: string;
+  /** The kind's routes on the typed client (/api/companies, …). */
+  endpoint: typeof client.api.companies | typeof client.api.contacts | typeof client.api.leads;
   columns: Column[];
   textFields: TextField<K>[];
   /** The CSV header names the import accepts (the input's fields in snake_case, plus owner_email). */
@@ -48,7 +50,7 @@ const company: KindView<'company'> = {
   type: 'company',
   title: 'Companies',
   singular: 'company',
-  apiPath: '/api/companies',
+  endpoint: client.api.companies,
   columns: [{ key: 'name', label: 'Name', sort: 'name' }, ...tail],
   textFields: [
     { key: 'name', label: 'Name', required: true },
@@ -64,7 +66,7 @@ const contact: KindView<'contact'> = {
   type: 'contact',
   title: 'Contacts',
   singular: 'contact',
-  apiPath: '/api/contacts',
+  endpoint: client.api.contacts,
   columns: [
     { key: 'name', label: 'Name', sort: 'lastName' },
     { key: 'company', label: 'Company' },
@@ -85,7 +87,7 @@ const lead: KindView<'lead'> = {
   type: 'lead',
   title: 'Leads',
   singular: 'lead',
-  apiPath: '/api/leads',
+  endpoint: client.api.leads,
   columns: [
     { key: 'name', label: 'Name', sort: 'lastName' },
     { key: 'company', label: 'Company', sort: 'companyName' },
@@ -105,5 +107,3 @@ const lead: KindView<'lead'> = {
 
 export const KIND_VIEWS: { [K in RecipientType]: KindView<K> } = { company, contact, lead };
 
-/** The list's URL parameters the API understands. */
-export const LIST_KEYS = ['q', 'sort', 'dir', 'page', 'pageSize', 'ownerId', 'vip', 'massMailing', 'disqualified', 'country', 'companyId'] as const;

@@ -1,6 +1,6 @@
 import type { Me } from '$server/http/routes/session';
 import { isAdmin } from '$server/domain/visibility';
-import { api, ApiError, setCsrfToken } from '$lib/api/client';
+import { ApiError, call, client, setCsrfToken } from '$lib/api/client';
 
 /** The signed-in user; the client's CSRF token follows it. */
 class SessionState {
@@ -25,7 +25,7 @@ class SessionState {
   /** Asks the server who is signed in; null when nobody is. */
   async load(): Promise<Me | null> {
     try {
-      this.#set(await api.get<Me>('/api/session'));
+      this.#set(await call(client.api.session.$get()));
     } catch (err) {
       if (!(err instanceof ApiError && err.status === 401)) throw err;
       this.#set(null);
@@ -34,13 +34,13 @@ class SessionState {
   }
 
   async signIn(email: string, password: string): Promise<Me> {
-    const me = await api.post<Me>('/api/session', { email, password });
+    const me = await call(client.api.session.$post({ json: { email, password } }));
     this.#set(me);
     return me;
   }
 
   async signOut() {
-    await api.delete('/api/session');
+    await call(client.api.session.$delete());
     this.reset();
   }
 

@@ -8,26 +8,28 @@ export interface FormErrors {
 
 export const noErrors = (): FormErrors => ({ fields: {}, form: null });
 
+/** The form's input a path belongs to ("selections.contact" → "selections"). */
+const inputOf = (path: string) => path.split('.')[0];
+
 /**
- * Maps a 4xx answer onto the form's fields: validation `details: [{ path, message }]`, or a
- * rule's message written as "field: reason". Returns null for anything else (server down,
- * 401, 5xx), which belongs to handleError.
+ * Maps a refusal onto the form's fields by the `field` the server names: every issue of a
+ * validation error (`invalid_input`, issues in `details`), or the one field of a rule's refusal,
+ * whose text reads "field: reason". Returns null for anything else (server down, 401, 5xx), which
+ * belongs to handleError.
  */
 export function formErrors(error: unknown, known: readonly string[]): FormErrors | null {
-  if (!(error instanceof ApiError) || error.status < 400 || error.status >= 500 || error.status === 401) return null;
+  if (!(error instanceof ApiError) || !error.refused) return null;
   const fields: Record<string, string> = {};
   let unmapped = false;
-  const issues = Array.isArray(error.details) ? (error.details as { path?: unknown; message?: unknown }[]) : [];
+  const issues = error.code === 'invalid_input' && Array.isArray(error.details) ? (error.details as { path: string; message: string }[]) : [];
   for (const issue of issues) {
-    const field = typeof issue?.path === 'string' ? issue.path.split('.')[0] : '';
-    if (known.includes(field) && typeof issue.message === 'string') fields[field] ??= issue.message;
+    if (known.includes(inputOf(issue.path))) fields[inputOf(issue.path)] ??= issue.message;
     else unmapped = true;
   }
   if (issues.length === 0) {
-    const prefixed = /^([A-Za-z]+): (.+)$/.exec(error.message);
-    if (prefixed && known.includes(prefixed[1])) fields[prefixed[1]] = prefixed[2];
+    const { field, message } = error;
+    if (field !== null && known.includes(inputOf(field))) fields[inputOf(field)] = message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
     else unmapped = true;
   }
-  const form = unmapped ? error.message : null;
-  return { fields, form };
+  return { fields, form: unmapped ? error.message : null };
 }

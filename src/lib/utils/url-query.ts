@@ -6,14 +6,15 @@ import type { Query } from '$lib/api/client';
  * shared and navigated back to. These two helpers read and change that state.
  */
 
-/** The URL's values for `keys` (empty ones left out), ready to pass to api.get. */
-export function queryFrom(url: URL, keys: readonly string[]): Query {
-  const out: Query = {};
-  for (const key of keys) {
-    const value = url.searchParams.get(key);
-    if (value) out[key] = value;
-  }
-  return out;
+/**
+ * The URL's parameters (empty ones left out) as the query of the list it shows. The URL is
+ * outside input like any other: the server checks every value and ignores names it does not know,
+ * so the page needs no list of its own.
+ */
+export function queryFrom<Q extends object>(url: URL): Q {
+  const out: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) if (value) out[key] = value;
+  return out as Q;
 }
 
 /** Navigates to the same page with `changes` applied; any change but paging goes back to page 1. */
