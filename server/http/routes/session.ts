@@ -7,7 +7,7 @@ import { SESSION_COOKIE, toAuthUser } from '../middleware/session.js';
 import { csrfTokenFor } from '../middleware/csrf.js';
 import { tooMany } from '../rate-limits.js';
 import { LoginWait } from '../login-throttle.js';
-import { clientAddress } from '../client-address.js';
+import { clientAddress, clientNetwork } from '../client-address.js';
 import { sessionRepository } from '../../db/repositories/session.repository.js';
 import { UserSchema } from '../../db/entities/user.entity.js';
 import { dummyPasswordHash, verifyPassword } from '../../security/password.js';
@@ -62,7 +62,7 @@ export function sessionRoutes() {
       const { em, services } = c.var;
       // Failures slow the next tries down (see LoginThrottle); they never lock an account.
       const throttle = c.var.limits.login;
-      const address = clientAddress(c, services.config.http.trustProxy);
+      const address = clientNetwork(clientAddress(c, services.config.http.trustProxy));
       await throttle.begin(address, email).catch((err) => {
         throw err instanceof LoginWait ? tooMany(c, err.ms, 'failed sign-ins') : err;
       });

@@ -68,6 +68,21 @@ describe('sign-in throttling', () => {
     expect(await rateLimitRows()).toBe(rows);
   });
 
+  // An IPv6 client holds a whole /64 (2^64 addresses): rotating through it must not buy a fresh
+  // daily allowance (nor fresh rows) per address. The /64 is counted as one client.
+  it('counts a flood from rotating IPv6 addresses of one /64 as one client', async () => {
+    const flood = async () => {
+      const host = Array.from({ length: 4 }, () => randomBytes(2).toString('hex')).join(':');
+      return signIn(t.app, `2001:db8:77:1:${host}`, `${randomBytes(6).toString('hex')}@flood6.test`, 'wrong-password');
+    };
+    for (let i = 0; i < LOGIN_LIMITS.byAddress.points; i++) expect((await flood()).status).toBe(401);
+    const rows = await rateLimitRows();
+    for (let i = 0; i < 10; i++) expect((await flood()).status).toBe(429);
+    expect(await rateLimitRows()).toBe(rows);
+    // Another /64 is another client.
+    expect((await signIn(t.app, '2001:db8:77:2::1', 'someone@flood6.test', 'wrong-password')).status).toBe(401);
+  });
+
   // Wrong passwords from one client slow the account down for a while, never for long: the owner
   // signing in from elsewhere (here: behind the same trusted proxy) gets in at once or after at
   // most MAX_ACCOUNT_WAIT_S seconds, however long the attacker goes on.
