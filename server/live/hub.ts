@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import pLimit from 'p-limit';
 import { parse as parseCookie } from 'hono/utils/cookie';
 import type { Services } from '../services.js';
 import type { DomainEvent } from '../domain/events.js';
@@ -9,7 +10,7 @@ import { mailingRepository } from '../db/repositories/mailing.repository.js';
 import { SESSION_COOKIE, toAuthUser } from '../http/middleware/session.js';
 import type { AuthUser } from '../http/env.js';
 import { mailingDetail } from '../http/views/mailing-view.js';
-import type { ClientToServer, RecipientChangesV1, ServerToClient } from './protocol.js';
+import type { ClientToServer, RecipientChangesV1, ServerToClient, SubscribeReply } from './protocol.js';
 import { PageWatchers } from './page-watchers.js';
 import { recoveryAdapter } from './recovery-adapter.js';
 import { originAllowed } from './origin.js';
@@ -24,6 +25,13 @@ type LiveSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, 
 
 /** How long a dropped connection may come back with its rooms and the pushes it missed. */
 const RECOVERY_MS = 2 * 60_000;
+
+/**
+ * Each mailing:watch reads the database, so one socket's are answered one at a time, and beyond
+ * this many waiting the next is refused at once: a client flooding the event can neither take the
+ * connection pool from everyone else nor queue work without bound.
+ */
+const MAX_WAITING_WATCHES = 8;
 
 /** Rooms: `user:<id>`, `dept:<id>` (a department's mailings), `all` (every department), `mailing:<id>` (one mailing's page). */
 const listRooms = (departmentId: number) => ['all', `dept:${departmentId}`];
@@ -126,8 +134,14 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
     void socket.join(baseRooms(user));
     if (socket.recovered) void recovered(socket);
 
-    socket.on('mailing:watch', async (mailingId, reply) => {
+    const watches = pLimit(1);
+    socket.on('mailing:watch', (mailingId, reply) => {
       if (typeof reply !== 'function') return;
+      if (watches.pendingCount >= MAX_WAITING_WATCHES) return reply({ ok: false, error: 'Too many mailings asked for at once' });
+      void watches(() => watchMailing(mailingId, reply));
+    });
+    const watchMailing = async (mailingId: number, reply: (r: SubscribeReply) => void) => {
+      if (socket.disconnected) return;
       try {
         if (!Number.isInteger(mailingId) || mailingId <= 0) return reply({ ok: false, error: 'mailingId must be a positive integer' });
         const em = services.orm.em.fork();
@@ -142,7 +156,7 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
         console.error('[live] mailing:watch failed:', err);
         reply({ ok: false, error: 'Could not load the mailing' });
       }
-    });
+    };
     socket.on('mailing:unwatch', (mailingId) => leave(socket, mailingId));
     socket.on('disconnect', () => {
       for (const mailingId of pages.dropped(socket.id)) publishViewers(mailingId);

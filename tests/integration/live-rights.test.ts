@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { boot, type Running } from '../../server/boot.js';
 import { loadConfig } from '../../server/config.js';
 import { createMailings } from '../../server/engine/create-mailings.js';
 import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
+import { mailingRepository } from '../../server/db/repositories/mailing.repository.js';
 import type { User } from '../../server/db/entities/user.entity.js';
 import { scratchDatabase } from '../support/databases.js';
 import { Factories } from '../support/factories.js';
@@ -148,5 +149,43 @@ describe('socket rooms after a change of rights', () => {
       await connected(fine);
       expect(fine.connected).toBe(true);
     }
+  });
+});
+
+describe('a flood of socket events', () => {
+  // One socket's flood of mailing:watch (each reads the database) must not take the connection
+  // pool from everyone else: its watches are answered one at a time, those beyond a short queue
+  // are refused at once, and the socket still works afterwards.
+  it('answers one socket\'s watches one at a time and refuses those beyond a short queue', async () => {
+    const owner = await f.user('sales_manager', north, { email: 'flood@rights.test' });
+    await f.account(owner, { dailyLimit: 10_000 });
+    const em = running.services.orm.em.fork();
+    const company = await f.company(owner, { email: 'flood-c@rights.test' });
+    const { mailings } = await createMailings(em, { id: owner.id, role: 'sales_manager', departmentId: north }, { messageId: (await f.message(owner)).id, selections: { company: { ids: [company.id] } }, start: 'paused' }, await settingsRepository.get(em, ''), new Date());
+    const socket = client(await signIn('flood@rights.test'));
+    await connected(socket);
+
+    const head = mailingRepository.head.bind(mailingRepository);
+    let reading = 0;
+    let most = 0;
+    const spy = vi.spyOn(mailingRepository, 'head').mockImplementation(async (...args) => {
+      most = Math.max(most, ++reading);
+      try {
+        return await head(...args);
+      } finally {
+        reading--;
+      }
+    });
+    try {
+      const replies = await Promise.all(Array.from({ length: 200 }, () => watch(socket, mailings[0].id)));
+      expect(most).toBe(1);
+      expect(replies.filter((r) => r.ok).length).toBeGreaterThan(0);
+      const refused = replies.filter((r) => !r.ok);
+      expect(refused.length).toBeGreaterThan(100);
+      expect(refused[0]).toEqual({ ok: false, error: expect.stringMatching(/too many/i) });
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await watch(socket, mailings[0].id)).ok).toBe(true);
   });
 });
