@@ -42,6 +42,7 @@ beforeAll(async () => {
   await t.factories.user('sales_manager', (await t.factories.department()).id, { email: 'gone@throttle.test', active: false });
   await t.factories.user('admin', null, { email: 'shared@throttle.test' });
   await t.factories.user('admin', null, { email: 'proxied@throttle.test' });
+  await t.factories.user('admin', null, { email: 'burst@throttle.test' });
 });
 afterAll(() => t.close());
 afterEach(() => {
@@ -112,6 +113,19 @@ describe('sign-in throttling', () => {
       owner = await viaProxy('192.0.2.50', TEST_PASSWORD);
     }
     expect(owner.status).toBe(200);
+  });
+
+  // The limits count attempts as they start, not after the hashing: a burst of parallel guesses
+  // for one account from many addresses gets no more passwords checked than one guess after
+  // another would (the account's free failures, then one per wait).
+  it('checks no more passwords for a parallel burst than for guesses one after another', async () => {
+    const verify = vi.mocked(passwords.verifyPassword);
+    verify.mockClear();
+    const burst = await Promise.all(Array.from({ length: 100 }, (_, i) => signIn(t.app, `198.51.100.${i + 100}`, 'burst@throttle.test', `guess-${i}`)));
+    const checked = verify.mock.calls.length;
+    expect(checked).toBeLessThanOrEqual(LOGIN_LIMITS.accountFailures.points + 1);
+    expect(burst.filter((r) => r.status === 401)).toHaveLength(checked);
+    expect(burst.filter((r) => r.status === 429)).toHaveLength(100 - checked);
   });
 
   // The counts live in the database: a second web process on it sees the first one's failures.
