@@ -10,14 +10,17 @@ import type { LimiterOptions } from '../db/rate-limiter.js';
  * - per client address and account: 10 failures in a row, then that pair waits 10 minutes (the
  *   address's own lockout; a sign-in elsewhere is not affected);
  * - per account, from anywhere: 5 failures an hour are free, each further one makes the next try
- *   wait 1, 2, 4 … seconds, never more than 30 (a distributed attack gets ~120 guesses an hour,
- *   the real user waits half a minute at worst).
+ *   wait 1, 2, 4 … seconds, never more than 30 (a distributed attack gets ~120 guesses an hour);
+ * - per device: a browser that signed in to the account before (device-cookie.ts) skips the
+ *   address-and-account and account counts, which others can run up, and has 10 failures an hour
+ *   of its own, then waits 10 minutes.
  */
 export const LOGIN_LIMITS = {
   byAddress: { keyPrefix: 'login_address', points: 100, duration: 86_400, blockDuration: 86_400 },
   byAddressAndAccount: { keyPrefix: 'login_address_account', points: 10, duration: 86_400, blockDuration: 600 },
   accountFailures: { keyPrefix: 'login_account_failures', points: 5, duration: 3_600 },
   accountWait: { keyPrefix: 'login_account_wait', points: 1, duration: 1 },
+  byDevice: { keyPrefix: 'login_device', points: 10, duration: 3_600, blockDuration: 600 },
 } as const satisfies Record<string, LimiterOptions>;
 
 /** The longest wait an account's failures impose on everyone (seconds). */
@@ -49,14 +52,18 @@ export class LoginThrottle {
    * atomic step each, and given back when the attempt is refused or succeeds: a burst of parallel
    * requests gets no more passwords checked than the same requests one after another.
    */
-  async begin(address: string, email: string): Promise<void> {
-    const { byAddress, byAddressAndAccount, accountFailures, accountWait } = this.limiters;
+  async begin(address: string, email: string, device: string | null): Promise<void> {
+    const { byAddress, byAddressAndAccount, accountFailures, accountWait, byDevice } = this.limiters;
     const account = accountKey(email);
     const pair = `${address}|${account}`;
     const undo: (() => Promise<unknown>)[] = [];
     try {
       await take(byAddress, address);
       undo.push(() => byAddress.reward(address, 1));
+      if (device) {
+        await take(byDevice, device);
+        return;
+      }
       await take(byAddressAndAccount, pair);
       undo.push(() => byAddressAndAccount.reward(pair, 1));
       const attempts = await accountFailures.penalty(account, 1);
@@ -71,7 +78,9 @@ export class LoginThrottle {
   }
 
   /** The password was wrong (or the account unknown): the next attempt on the account waits longer. */
-  async failed(address: string, email: string): Promise<void> {
+  async failed(address: string, email: string, device: string | null): Promise<void> {
+    // A known device's failure was counted as it began, against the device alone.
+    if (device) return;
     const { accountFailures, accountWait } = this.limiters;
     const account = accountKey(email);
     const failures = await accountFailures.get(account);
@@ -79,10 +88,12 @@ export class LoginThrottle {
     if (over > 0) await accountWait.block(account, Math.min(2 ** (over - 1), MAX_ACCOUNT_WAIT_S));
   }
 
-  /** Signed in: the address and the account get the attempt back, and the pair's run of failures ends. */
-  async succeeded(address: string, email: string): Promise<void> {
-    const { byAddress, byAddressAndAccount, accountFailures } = this.limiters;
+  /** Signed in: the address and the account (or device) get the attempt back, and a run of failures ends. */
+  async succeeded(address: string, email: string, device: string | null): Promise<void> {
+    const { byAddress, byAddressAndAccount, accountFailures, byDevice } = this.limiters;
     const account = accountKey(email);
-    await Promise.all([byAddress.reward(address, 1), byAddressAndAccount.delete(`${address}|${account}`), accountFailures.reward(account, 1)]);
+    await byAddress.reward(address, 1);
+    if (device) await byDevice.delete(device);
+    else await Promise.all([byAddressAndAccount.delete(`${address}|${account}`), accountFailures.reward(account, 1)]);
   }
 }

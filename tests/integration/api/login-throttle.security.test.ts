@@ -6,6 +6,7 @@ import { initORM } from '../../../server/db/orm.js';
 import { RateLimitSchema } from '../../../server/db/entities/rate-limit.entity.js';
 import { LOGIN_LIMITS, MAX_ACCOUNT_WAIT_S } from '../../../server/http/login-throttle.js';
 import * as passwords from '../../../server/security/password.js';
+import { DEVICE_COOKIE } from '../../../server/http/device-cookie.js';
 
 // The real hashing, watched: a sign-in must do it whether or not the e-mail exists.
 vi.mock('../../../server/security/password.js', async (original) => {
@@ -25,7 +26,8 @@ async function signIn(app: App, address: string, email: string, password: string
     { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ email, password }) },
     { incoming: { socket: { remoteAddress: address } } },
   );
-  return { status: res.status, retryAfter: Number(res.headers.get('retry-after') ?? 0) };
+  const device = res.headers.getSetCookie().find((c) => c.startsWith(`${DEVICE_COOKIE}=`))?.split(';')[0];
+  return { status: res.status, retryAfter: Number(res.headers.get('retry-after') ?? 0), device };
 }
 
 /** The limiter's clock is Date: tests move it instead of sleeping. */
@@ -43,6 +45,8 @@ beforeAll(async () => {
   await t.factories.user('admin', null, { email: 'shared@throttle.test' });
   await t.factories.user('admin', null, { email: 'proxied@throttle.test' });
   await t.factories.user('admin', null, { email: 'burst@throttle.test' });
+  await t.factories.user('admin', null, { email: 'device@throttle.test' });
+  await t.factories.user('admin', null, { email: 'device-other@throttle.test' });
 });
 afterAll(() => t.close());
 afterEach(() => {
@@ -126,6 +130,20 @@ describe('sign-in throttling', () => {
     expect(checked).toBeLessThanOrEqual(LOGIN_LIMITS.accountFailures.points + 1);
     expect(burst.filter((r) => r.status === 401)).toHaveLength(checked);
     expect(burst.filter((r) => r.status === 429)).toHaveLength(100 - checked);
+  });
+
+  // Anyone can make an account wait by failing on purpose, again and again (each wait's slot is
+  // theirs for the taking). The owner's own browser, which signed in before and kept its device
+  // cookie, is not held up by that; a stranger's, or one holding another account's cookie, is.
+  it('lets the owner in from a browser they signed in with while an attacker keeps the account waiting', async () => {
+    vi.setSystemTime(clock);
+    const { device } = await signIn(t.app, '192.0.2.70', 'device@throttle.test', TEST_PASSWORD);
+    const { device: otherDevice } = await signIn(t.app, '192.0.2.72', 'device-other@throttle.test', TEST_PASSWORD);
+    expect(device).toBeDefined();
+    for (let i = 0; i <= LOGIN_LIMITS.accountFailures.points + 1; i++) await signIn(t.app, `203.0.113.${100 + i}`, 'device@throttle.test', `guess-${i}`);
+    expect((await signIn(t.app, '192.0.2.71', 'device@throttle.test', TEST_PASSWORD)).status).toBe(429);
+    expect((await signIn(t.app, '192.0.2.72', 'device@throttle.test', TEST_PASSWORD, { cookie: otherDevice! })).status).toBe(429);
+    expect((await signIn(t.app, '192.0.2.70', 'device@throttle.test', TEST_PASSWORD, { cookie: device! })).status).toBe(200);
   });
 
   // The counts live in the database: a second web process on it sees the first one's failures.
