@@ -33,6 +33,12 @@ const RECOVERY_MS = 2 * 60_000;
  */
 const MAX_WAITING_WATCHES = 8;
 
+/**
+ * Mailings one socket may watch at once. A page watches one and lets it go when it closes; a
+ * client asking for every mailing it may see would hold a room and a viewer entry for each.
+ */
+export const MAX_WATCHED_MAILINGS = 20;
+
 /** Rooms: `user:<id>`, `dept:<id>` (a department's mailings), `all` (every department), `mailing:<id>` (one mailing's page). */
 const listRooms = (departmentId: number) => ['all', `dept:${departmentId}`];
 
@@ -147,6 +153,9 @@ export function attachLiveHub(httpServer: HttpServer, services: Services) {
         const em = services.orm.em.fork();
         const head = await mailingRepository.head(em, mailingId);
         if (!head || !canSee(user, { ownerId: head.ownerId, departmentId: head.departmentId })) return reply({ ok: false, error: 'Mailing not found' });
+        if (!socket.rooms.has(mailingRoom(mailingId)) && mailingsOfRooms(socket.rooms).length >= MAX_WATCHED_MAILINGS) {
+          return reply({ ok: false, error: `Watching at most ${MAX_WATCHED_MAILINGS} mailings at once` });
+        }
         await socket.join(mailingRoom(mailingId));
         view(socket, mailingId);
         const snapshot = await mailingDetail(em, services, mailingId);

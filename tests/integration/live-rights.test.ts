@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boot, type Running } from '../../server/boot.js';
+import { MAX_WATCHED_MAILINGS } from '../../server/live/hub.js';
 import { loadConfig } from '../../server/config.js';
 import { createMailings } from '../../server/engine/create-mailings.js';
 import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
@@ -187,5 +188,28 @@ describe('a flood of socket events', () => {
       spy.mockRestore();
     }
     expect((await watch(socket, mailings[0].id)).ok).toBe(true);
+  });
+
+  // Nor may one socket join every mailing it may see, each holding a room and a viewer entry: it
+  // watches a bounded number at once, and one more after letting one go.
+  it('lets one socket watch a bounded number of mailings at once', async () => {
+    const owner = await f.user('sales_manager', north, { email: 'many@rights.test' });
+    await f.account(owner, { dailyLimit: 10_000 });
+    const em = running.services.orm.em.fork();
+    const message = await f.message(owner);
+    const ids: number[] = [];
+    for (let i = 0; i <= MAX_WATCHED_MAILINGS; i++) {
+      const company = await f.company(owner, { email: `many-${i}@rights.test` });
+      const { mailings } = await createMailings(em, { id: owner.id, role: 'sales_manager', departmentId: north }, { messageId: message.id, selections: { company: { ids: [company.id] } }, start: 'paused' }, await settingsRepository.get(em, ''), new Date());
+      ids.push(mailings[0].id);
+    }
+    const socket = client(await signIn('many@rights.test'));
+    await connected(socket);
+    for (const id of ids.slice(0, MAX_WATCHED_MAILINGS)) expect((await watch(socket, id)).ok).toBe(true);
+    expect(await watch(socket, ids[MAX_WATCHED_MAILINGS])).toEqual({ ok: false, error: `Watching at most ${MAX_WATCHED_MAILINGS} mailings at once` });
+    // Asking again for one it watches is fine.
+    expect((await watch(socket, ids[0])).ok).toBe(true);
+    socket.emit('mailing:unwatch', ids[0]);
+    expect((await watch(socket, ids[MAX_WATCHED_MAILINGS])).ok).toBe(true);
   });
 });
