@@ -4,6 +4,7 @@ import { initTestApp, TEST_PASSWORD, type TestApp } from '../../support/test-app
 import { createApp } from '../../../server/http/app.js';
 import { initORM } from '../../../server/db/orm.js';
 import { RateLimitSchema } from '../../../server/db/entities/rate-limit.entity.js';
+import { deleteExpiredRateLimits } from '../../../server/db/rate-limiter.js';
 import { LOGIN_LIMITS, MAX_ACCOUNT_WAIT_S } from '../../../server/http/login-throttle.js';
 import * as passwords from '../../../server/security/password.js';
 import { DEVICE_COOKIE } from '../../../server/http/device-cookie.js';
@@ -185,6 +186,20 @@ describe('sign-in throttling', () => {
       expect((await signIn(t.app, '192.0.2.200', email, 'not-the-password')).status).toBe(401);
       expect(verify).toHaveBeenCalledTimes(1);
     }
+  });
+});
+
+describe('housekeeping of the counts', () => {
+  // The counts a flood leaves behind do not stay: once every limit's duration (and block) is
+  // over, housekeeping deletes them, and it never deletes a count still running.
+  it('deletes the counts that ended, and only those', async () => {
+    await signIn(t.app, '198.51.100.250', `${randomBytes(6).toString('hex')}@prune.test`, 'wrong-password');
+    const running = { key: 'login_address:198.51.100.250' };
+    await deleteExpiredRateLimits(t.services.orm, new Date());
+    expect(await t.services.orm.em.fork().count(RateLimitSchema, running)).toBe(1);
+    const longest = Math.max(...Object.values(LOGIN_LIMITS).map((l) => Math.max(l.duration, 'blockDuration' in l ? l.blockDuration : 0)));
+    await deleteExpiredRateLimits(t.services.orm, new Date(Date.now() + (longest + 1) * 1000));
+    expect(await rateLimitRows()).toBe(0);
   });
 });
 
