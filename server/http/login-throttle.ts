@@ -10,14 +10,17 @@ import type { LimiterOptions } from '../db/rate-limiter.js';
  * - per client address and account: 10 failures in a row, then that pair waits 10 minutes (the
  *   address's own lockout; a sign-in elsewhere is not affected);
  * - per account, from anywhere: 5 failures an hour are free, each further one makes the next try
- *   wait 1, 2, 4 … seconds, never more than 30 (a distributed attack gets ~120 guesses an hour,
- *   the real user waits half a minute at worst).
+ *   wait 1, 2, 4 … seconds, never more than 30 (a distributed attack gets ~120 guesses an hour);
+ * - per device: a browser that signed in to the account before (device-cookie.ts) skips the
+ *   address-and-account and account counts, which others can run up, and has 10 failures an hour
+ *   of its own, then waits 10 minutes.
  */
 export const LOGIN_LIMITS = {
   byAddress: { keyPrefix: 'login_address', points: 100, duration: 86_400, blockDuration: 86_400 },
   byAddressAndAccount: { keyPrefix: 'login_address_account', points: 10, duration: 86_400, blockDuration: 600 },
   accountFailures: { keyPrefix: 'login_account_failures', points: 5, duration: 3_600 },
   accountWait: { keyPrefix: 'login_account_wait', points: 1, duration: 1 },
+  byDevice: { keyPrefix: 'login_device', points: 10, duration: 3_600, blockDuration: 600 },
 } as const satisfies Record<string, LimiterOptions>;
 
 /** The longest wait an account's failures impose on everyone (seconds). */
@@ -28,7 +31,11 @@ export type LoginLimiters = Record<keyof typeof LOGIN_LIMITS, RateLimiterAbstrac
 /** Keys never hold the e-mail itself, and stay short whatever was typed. */
 const accountKey = (email: string) => createHash('sha256').update(email).digest('base64url');
 
-const blockedFor = (limiter: RateLimiterAbstract, res: RateLimiterRes | null) => (res && res.consumedPoints > limiter.points ? res.msBeforeNext : 0);
+/** Consumes one point, or throws LoginWait when the limiter refuses (an Error when it failed). */
+const take = (limiter: RateLimiterAbstract, key: string) =>
+  limiter.consume(key).catch((err) => {
+    throw err instanceof RateLimiterRes ? new LoginWait(err.msBeforeNext) : err;
+  });
 
 /** Thrown while an attempt must wait; `ms` is how long. */
 export class LoginWait extends Error {
@@ -41,41 +48,52 @@ export class LoginThrottle {
   constructor(private readonly limiters: LoginLimiters) {}
 
   /**
-   * Lets a sign-in attempt be checked, or throws LoginWait. It takes one of the address's daily
-   * failures up front (given back on success), so a burst of parallel requests cannot outrun the count.
+   * Lets a sign-in attempt be checked, or throws LoginWait. Every count is taken up front, in one
+   * atomic step each, and given back when the attempt is refused or succeeds: a burst of parallel
+   * requests gets no more passwords checked than the same requests one after another.
    */
-  async begin(address: string, email: string): Promise<void> {
-    const { byAddress, byAddressAndAccount, accountWait } = this.limiters;
-    // The limiter rejects with a RateLimiterRes when over its limit, with an Error when it failed.
-    await byAddress.consume(address).catch((err) => {
-      throw err instanceof RateLimiterRes ? new LoginWait(err.msBeforeNext) : err;
-    });
+  async begin(address: string, email: string, device: string | null): Promise<void> {
+    const { byAddress, byAddressAndAccount, accountFailures, accountWait, byDevice } = this.limiters;
     const account = accountKey(email);
-    const [pair, wait] = await Promise.all([byAddressAndAccount.get(`${address}|${account}`), accountWait.get(account)]);
-    const ms = Math.max(blockedFor(byAddressAndAccount, pair), blockedFor(accountWait, wait));
-    if (ms > 0) {
-      // Refused unchecked: not a failure of this address.
-      await byAddress.reward(address, 1);
-      throw new LoginWait(ms);
+    const pair = `${address}|${account}`;
+    const undo: (() => Promise<unknown>)[] = [];
+    try {
+      await take(byAddress, address);
+      undo.push(() => byAddress.reward(address, 1));
+      if (device) {
+        await take(byDevice, device);
+        return;
+      }
+      await take(byAddressAndAccount, pair);
+      undo.push(() => byAddressAndAccount.reward(pair, 1));
+      const attempts = await accountFailures.penalty(account, 1);
+      undo.push(() => accountFailures.reward(account, 1));
+      // Past the free failures, one attempt per wait: the first to take the slot, from anywhere.
+      if (attempts.consumedPoints > accountFailures.points) await take(accountWait, account);
+    } catch (err) {
+      // Refused unchecked: no failure of this address, pair or account.
+      if (err instanceof LoginWait) await Promise.all(undo.map((fn) => fn()));
+      throw err;
     }
   }
 
-  /** The password was wrong (or the account unknown): count it against the pair and the account. */
-  async failed(address: string, email: string): Promise<void> {
-    const { byAddressAndAccount, accountFailures, accountWait } = this.limiters;
+  /** The password was wrong (or the account unknown): the next attempt on the account waits longer. */
+  async failed(address: string, email: string, device: string | null): Promise<void> {
+    // A known device's failure was counted as it began, against the device alone.
+    if (device) return;
+    const { accountFailures, accountWait } = this.limiters;
     const account = accountKey(email);
-    await byAddressAndAccount.consume(`${address}|${account}`).catch((err) => {
-      // Over its limit, the pair is now blocked, which is all this count is for.
-      if (!(err instanceof RateLimiterRes)) throw err;
-    });
-    const failures = await accountFailures.penalty(account, 1);
-    const over = failures.consumedPoints - accountFailures.points;
+    const failures = await accountFailures.get(account);
+    const over = (failures?.consumedPoints ?? 0) - accountFailures.points;
     if (over > 0) await accountWait.block(account, Math.min(2 ** (over - 1), MAX_ACCOUNT_WAIT_S));
   }
 
-  /** Signed in: the address gets its failure back, and the pair's run of failures ends. */
-  async succeeded(address: string, email: string): Promise<void> {
-    const { byAddress, byAddressAndAccount } = this.limiters;
-    await Promise.all([byAddress.reward(address, 1), byAddressAndAccount.delete(`${address}|${accountKey(email)}`)]);
+  /** Signed in: the address and the account (or device) get the attempt back, and a run of failures ends. */
+  async succeeded(address: string, email: string, device: string | null): Promise<void> {
+    const { byAddress, byAddressAndAccount, accountFailures, byDevice } = this.limiters;
+    const account = accountKey(email);
+    await byAddress.reward(address, 1);
+    if (device) await byDevice.delete(device);
+    else await Promise.all([byAddressAndAccount.delete(`${address}|${account}`), accountFailures.reward(account, 1)]);
   }
 }

@@ -22,6 +22,7 @@ export function rateLimits({ orm, config }: Pick<Services, 'orm' | 'config'>): R
     byAddressAndAccount: limiter(LOGIN_LIMITS.byAddressAndAccount),
     accountFailures: limiter(LOGIN_LIMITS.accountFailures),
     accountWait: limiter(LOGIN_LIMITS.accountWait),
+    byDevice: limiter(LOGIN_LIMITS.byDevice),
   };
   return { login: new LoginThrottle(login), testSends: limiter(TEST_SENDS) };
 }

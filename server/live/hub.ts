@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import pLimit from 'p-limit';
 import type { Services } from '../services.js';
 import type { DomainEvent } from '../domain/events.js';
 import { canSee } from '../domain/visibility.js';
@@ -7,7 +8,7 @@ import { sessionTokenHash } from '../db/repositories/session.repository.js';
 import { mailingRepository } from '../db/repositories/mailing.repository.js';
 import { sessionTokenOf, type AuthUser } from '../security/session.js';
 import type { MailingDetailDto } from '../read-models/mailing-schemas.js';
-import type { ClientToServer, RecipientChangesV1, ServerToClient } from './protocol.js';
+import type { ClientToServer, RecipientChangesV1, ServerToClient, SubscribeReply } from './protocol.js';
 import { PageWatchers } from './page-watchers.js';
 import { recoveryAdapter } from './recovery-adapter.js';
 import { originAllowed } from './origin.js';
@@ -22,6 +23,19 @@ type LiveSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, 
 
 /** How long a dropped connection may come back with its rooms and the pushes it missed. */
 const RECOVERY_MS = 2 * 60_000;
+
+/**
+ * Each mailing:watch reads the database, so one socket's are answered one at a time, and beyond
+ * this many waiting the next is refused at once: a client flooding the event can neither take the
+ * connection pool from everyone else nor queue work without bound.
+ */
+const MAX_WAITING_WATCHES = 8;
+
+/**
+ * Mailings one socket may watch at once. A page watches one and lets it go when it closes; a
+ * client asking for every mailing it may see would hold a room and a viewer entry for each.
+ */
+export const MAX_WATCHED_MAILINGS = 20;
 
 /** Rooms: `user:<id>`, `dept:<id>` (a department's mailings), `all` (every department), `mailing:<id>` (one mailing's page). */
 const listRooms = (departmentId: number) => ['all', `dept:${departmentId}`];
@@ -128,12 +142,21 @@ export function attachLiveHub(httpServer: HttpServer, services: Services, access
     void socket.join(baseRooms(user));
     if (socket.recovered) void recovered(socket);
 
-    socket.on('mailing:watch', async (mailingId, reply) => {
+    const watches = pLimit(1);
+    socket.on('mailing:watch', (mailingId, reply) => {
       if (typeof reply !== 'function') return;
+      if (watches.pendingCount >= MAX_WAITING_WATCHES) return reply({ ok: false, error: 'Too many mailings asked for at once' });
+      void watches(() => watchMailing(mailingId, reply));
+    });
+    const watchMailing = async (mailingId: number, reply: (r: SubscribeReply) => void) => {
+      if (socket.disconnected) return;
       try {
         if (!Number.isInteger(mailingId) || mailingId <= 0) return reply({ ok: false, error: 'mailingId must be a positive integer' });
         const head = await mailingRepository.head(services.orm.em.fork(), mailingId);
         if (!head || !canSee(user, { ownerId: head.ownerId, departmentId: head.departmentId })) return reply({ ok: false, error: 'Mailing not found' });
+        if (!socket.rooms.has(mailingRoom(mailingId)) && mailingsOfRooms(socket.rooms).length >= MAX_WATCHED_MAILINGS) {
+          return reply({ ok: false, error: `Watching at most ${MAX_WATCHED_MAILINGS} mailings at once` });
+        }
         await socket.join(mailingRoom(mailingId));
         view(socket, mailingId);
         const snapshot = await access.snapshot(mailingId);
@@ -144,7 +167,7 @@ export function attachLiveHub(httpServer: HttpServer, services: Services, access
         console.error('[live] mailing:watch failed:', err);
         reply({ ok: false, error: 'Could not load the mailing' });
       }
-    });
+    };
     socket.on('mailing:unwatch', (mailingId) => leave(socket, mailingId));
     socket.on('disconnect', () => {
       for (const mailingId of pages.dropped(socket.id)) publishViewers(mailingId);

@@ -1,12 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boot, type Running } from '../../server/boot.js';
+import { MAX_WATCHED_MAILINGS } from '../../server/live/hub.js';
 import { loadConfig } from '../../server/config.js';
 import { createMailings } from '../../server/engine/create-mailings.js';
 import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
+import { mailingRepository } from '../../server/db/repositories/mailing.repository.js';
 import type { User } from '../../server/db/entities/user.entity.js';
 import { scratchDatabase } from '../support/databases.js';
 import { Factories } from '../support/factories.js';
@@ -148,5 +150,66 @@ describe('socket rooms after a change of rights', () => {
       await connected(fine);
       expect(fine.connected).toBe(true);
     }
+  });
+});
+
+describe('a flood of socket events', () => {
+  // One socket's flood of mailing:watch (each reads the database) must not take the connection
+  // pool from everyone else: its watches are answered one at a time, those beyond a short queue
+  // are refused at once, and the socket still works afterwards.
+  it('answers one socket\'s watches one at a time and refuses those beyond a short queue', async () => {
+    const owner = await f.user('sales_manager', north, { email: 'flood@rights.test' });
+    await f.account(owner, { dailyLimit: 10_000 });
+    const em = running.services.orm.em.fork();
+    const company = await f.company(owner, { email: 'flood-c@rights.test' });
+    const { mailings } = await createMailings(em, { id: owner.id, role: 'sales_manager', departmentId: north }, { messageId: (await f.message(owner)).id, selections: { company: { ids: [company.id] } }, start: 'paused' }, await settingsRepository.get(em, ''), new Date());
+    const socket = client(await signIn('flood@rights.test'));
+    await connected(socket);
+
+    const head = mailingRepository.head.bind(mailingRepository);
+    let reading = 0;
+    let most = 0;
+    const spy = vi.spyOn(mailingRepository, 'head').mockImplementation(async (...args) => {
+      most = Math.max(most, ++reading);
+      try {
+        return await head(...args);
+      } finally {
+        reading--;
+      }
+    });
+    try {
+      const replies = await Promise.all(Array.from({ length: 200 }, () => watch(socket, mailings[0].id)));
+      expect(most).toBe(1);
+      expect(replies.filter((r) => r.ok).length).toBeGreaterThan(0);
+      const refused = replies.filter((r) => !r.ok);
+      expect(refused.length).toBeGreaterThan(100);
+      expect(refused[0]).toEqual({ ok: false, error: expect.stringMatching(/too many/i) });
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await watch(socket, mailings[0].id)).ok).toBe(true);
+  });
+
+  // Nor may one socket join every mailing it may see, each holding a room and a viewer entry: it
+  // watches a bounded number at once, and one more after letting one go.
+  it('lets one socket watch a bounded number of mailings at once', async () => {
+    const owner = await f.user('sales_manager', north, { email: 'many@rights.test' });
+    await f.account(owner, { dailyLimit: 10_000 });
+    const em = running.services.orm.em.fork();
+    const message = await f.message(owner);
+    const ids: number[] = [];
+    for (let i = 0; i <= MAX_WATCHED_MAILINGS; i++) {
+      const company = await f.company(owner, { email: `many-${i}@rights.test` });
+      const { mailings } = await createMailings(em, { id: owner.id, role: 'sales_manager', departmentId: north }, { messageId: message.id, selections: { company: { ids: [company.id] } }, start: 'paused' }, await settingsRepository.get(em, ''), new Date());
+      ids.push(mailings[0].id);
+    }
+    const socket = client(await signIn('many@rights.test'));
+    await connected(socket);
+    for (const id of ids.slice(0, MAX_WATCHED_MAILINGS)) expect((await watch(socket, id)).ok).toBe(true);
+    expect(await watch(socket, ids[MAX_WATCHED_MAILINGS])).toEqual({ ok: false, error: `Watching at most ${MAX_WATCHED_MAILINGS} mailings at once` });
+    // Asking again for one it watches is fine.
+    expect((await watch(socket, ids[0])).ok).toBe(true);
+    socket.emit('mailing:unwatch', ids[0]);
+    expect((await watch(socket, ids[MAX_WATCHED_MAILINGS])).ok).toBe(true);
   });
 });

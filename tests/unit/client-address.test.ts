@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
-import { clientAddress } from '../../server/http/client-address.js';
+import { clientAddress, clientNetwork } from '../../server/http/client-address.js';
 
 /** The address clientAddress() sees for a request from `peer` with this X-Forwarded-For. */
 async function seen(trustedProxies: number, peer: string, forwardedFor?: string) {
@@ -30,5 +30,17 @@ describe('clientAddress', () => {
 
   it('counts an IPv4 client of a dual-stack socket by its IPv4 address', async () => {
     expect(await seen(0, '::ffff:192.0.2.4')).toBe('192.0.2.4');
+  });
+});
+
+describe('clientNetwork', () => {
+  // One IPv6 host or subscriber holds a /64: every address in it is the same client; IPv4 stays as it is.
+  it('counts IPv6 clients by their /64 and IPv4 clients by their address', () => {
+    expect(clientNetwork('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64');
+    expect(clientNetwork('2001:DB8:1:2::ffff')).toBe('2001:db8:1:2::/64');
+    expect(clientNetwork('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+    expect(clientNetwork('fe80::1%eth0')).toBe('fe80::/64');
+    expect(clientNetwork('192.0.2.4')).toBe('192.0.2.4');
+    expect(clientNetwork('unknown')).toBe('unknown');
   });
 });

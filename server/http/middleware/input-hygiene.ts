@@ -31,9 +31,16 @@ interface Problem {
   message: string;
 }
 
+/**
+ * How deep a JSON body may nest. The API's deepest bodies (mailing filters) use a handful of
+ * levels; a few kB of brackets would otherwise overflow the stack of whatever walks the value.
+ */
+const MAX_JSON_DEPTH = 32;
+
 /** The first bad string (or key) in a parsed JSON value, with its path ("selections.company.filter.q"). */
 export function jsonProblem(value: unknown, path: (string | number)[] = []): Problem | null {
   const here = () => path.join('.') || 'body';
+  if (path.length > MAX_JSON_DEPTH) return { path: here(), message: `is nested deeper than ${MAX_JSON_DEPTH} levels` };
   if (typeof value === 'string') {
     const field = path.findLast((p) => typeof p === 'string');
     const message = textProblem(value, field !== undefined && MULTI_LINE_FIELDS.has(field));

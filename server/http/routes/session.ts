@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createRouter } from '../router.js';
 import { errorResponse, errorResponses, json, jsonBody, OkSchema } from '../openapi.js';
 import { ApiError } from '../errors.js';
@@ -7,7 +7,8 @@ import { SESSION_COOKIE, toAuthUser } from '../../security/session.js';
 import { csrfTokenFor } from '../middleware/csrf.js';
 import { tooMany } from '../rate-limits.js';
 import { LoginWait } from '../login-throttle.js';
-import { clientAddress } from '../client-address.js';
+import { clientAddress, clientNetwork } from '../client-address.js';
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, deviceCookie, deviceOf } from '../device-cookie.js';
 import { sessionRepository, sessionTokenHash } from '../../db/repositories/session.repository.js';
 import { changeWithRevocations } from '../revocations.js';
 import { UserSchema } from '../../db/entities/user.entity.js';
@@ -63,8 +64,9 @@ export function sessionRoutes() {
       const { em, services } = c.var;
       // Failures slow the next tries down (see LoginThrottle); they never lock an account.
       const throttle = c.var.limits.login;
-      const address = clientAddress(c, services.config.http.trustProxy);
-      await throttle.begin(address, email).catch((err) => {
+      const address = clientNetwork(clientAddress(c, services.config.http.trustProxy));
+      const device = deviceOf(services.secrets, getCookie(c, DEVICE_COOKIE), email);
+      await throttle.begin(address, email, device).catch((err) => {
         throw err instanceof LoginWait ? tooMany(c, err.ms, 'failed sign-ins') : err;
       });
       const found = await em.findOne(UserSchema, { email }, { populate: ['department'] });
@@ -72,12 +74,15 @@ export function sessionRoutes() {
       // Unknown and inactive e-mails verify a dummy hash: every answer costs the same hashing.
       const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
       if (!user || !matches) {
-        await throttle.failed(address, email);
+        await throttle.failed(address, email, device);
         throw new ApiError('unauthorized', 'Wrong e-mail or password');
       }
-      await throttle.succeeded(address, email);
+      await throttle.succeeded(address, email, device);
       const { token, expiresAt } = await sessionRepository.create(em, user.id, services.now());
-      setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', path: '/', expires: expiresAt, secure: services.config.publicUrl.startsWith('https:') });
+      const secure = services.config.publicUrl.startsWith('https:');
+      setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Lax', path: '/', expires: expiresAt, secure });
+      // Only the sign-in reads it.
+      if (!device) setCookie(c, DEVICE_COOKIE, deviceCookie(services.secrets, email), { httpOnly: true, sameSite: 'Lax', path: '/api/session', maxAge: DEVICE_COOKIE_DAYS * 86_400, secure });
       c.set('sessionToken', token);
       return c.json({ ...toAuthUser(user), csrfToken: csrfTokenFor(c)! }, 200);
     })

@@ -143,6 +143,19 @@ describe('text hygiene of JSON bodies', () => {
     before = await fingerprint();
   });
 
+  // Nesting is input too: a body nested 10,000 levels deep (a few kB) must be a 400, never a
+  // stack overflow (500) in whatever walks it, anonymously as well, up to the size limit.
+  it.each([
+    ['arrays', (n: number) => '['.repeat(n) + ']'.repeat(n), 1_000_000],
+    ['objects', (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n), 100_000],
+  ])('refuses JSON %s nested 10,000 deep and more with 400', async (_, nested, deepest) => {
+    for (const [path, depth] of [['/api/session', 10_000], ['/api/departments', 10_000], ['/api/session', deepest]] as const) {
+      const res = await t.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: nested(depth) });
+      expect(res.status, `${path} ${depth}`).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(/nested deeper than/);
+    }
+  });
+
   // Field names are text too.
   it('refuses a control character in a field name', async () => {
     const res = await admin.post('/api/departments', { 'na\u0000me': 'x' });

@@ -4,8 +4,10 @@ import { initTestApp, TEST_PASSWORD, type TestApp } from '../../support/test-app
 import { createApp } from '../../../server/http/app.js';
 import { initORM } from '../../../server/db/orm.js';
 import { RateLimitSchema } from '../../../server/db/entities/rate-limit.entity.js';
+import { deleteExpiredRateLimits } from '../../../server/db/rate-limiter.js';
 import { LOGIN_LIMITS, MAX_ACCOUNT_WAIT_S } from '../../../server/http/login-throttle.js';
 import * as passwords from '../../../server/security/password.js';
+import { DEVICE_COOKIE } from '../../../server/http/device-cookie.js';
 
 // The real hashing, watched: a sign-in must do it whether or not the e-mail exists.
 vi.mock('../../../server/security/password.js', async (original) => {
@@ -25,7 +27,8 @@ async function signIn(app: App, address: string, email: string, password: string
     { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ email, password }) },
     { incoming: { socket: { remoteAddress: address } } },
   );
-  return { status: res.status, retryAfter: Number(res.headers.get('retry-after') ?? 0) };
+  const device = res.headers.getSetCookie().find((c) => c.startsWith(`${DEVICE_COOKIE}=`))?.split(';')[0];
+  return { status: res.status, retryAfter: Number(res.headers.get('retry-after') ?? 0), device };
 }
 
 /** The limiter's clock is Date: tests move it instead of sleeping. */
@@ -42,6 +45,9 @@ beforeAll(async () => {
   await t.factories.user('sales_manager', (await t.factories.department()).id, { email: 'gone@throttle.test', active: false });
   await t.factories.user('admin', null, { email: 'shared@throttle.test' });
   await t.factories.user('admin', null, { email: 'proxied@throttle.test' });
+  await t.factories.user('admin', null, { email: 'burst@throttle.test' });
+  await t.factories.user('admin', null, { email: 'device@throttle.test' });
+  await t.factories.user('admin', null, { email: 'device-other@throttle.test' });
 });
 afterAll(() => t.close());
 afterEach(() => {
@@ -66,6 +72,21 @@ describe('sign-in throttling', () => {
       expect(refused.retryAfter).toBeGreaterThan(0);
     }
     expect(await rateLimitRows()).toBe(rows);
+  });
+
+  // An IPv6 client holds a whole /64 (2^64 addresses): rotating through it must not buy a fresh
+  // daily allowance (nor fresh rows) per address. The /64 is counted as one client.
+  it('counts a flood from rotating IPv6 addresses of one /64 as one client', async () => {
+    const flood = async () => {
+      const host = Array.from({ length: 4 }, () => randomBytes(2).toString('hex')).join(':');
+      return signIn(t.app, `2001:db8:77:1:${host}`, `${randomBytes(6).toString('hex')}@flood6.test`, 'wrong-password');
+    };
+    for (let i = 0; i < LOGIN_LIMITS.byAddress.points; i++) expect((await flood()).status).toBe(401);
+    const rows = await rateLimitRows();
+    for (let i = 0; i < 10; i++) expect((await flood()).status).toBe(429);
+    expect(await rateLimitRows()).toBe(rows);
+    // Another /64 is another client.
+    expect((await signIn(t.app, '2001:db8:77:2::1', 'someone@flood6.test', 'wrong-password')).status).toBe(401);
   });
 
   // Wrong passwords from one client slow the account down for a while, never for long: the owner
@@ -97,6 +118,33 @@ describe('sign-in throttling', () => {
       owner = await viaProxy('192.0.2.50', TEST_PASSWORD);
     }
     expect(owner.status).toBe(200);
+  });
+
+  // The limits count attempts as they start, not after the hashing: a burst of parallel guesses
+  // for one account from many addresses gets no more passwords checked than one guess after
+  // another would (the account's free failures, then one per wait).
+  it('checks no more passwords for a parallel burst than for guesses one after another', async () => {
+    const verify = vi.mocked(passwords.verifyPassword);
+    verify.mockClear();
+    const burst = await Promise.all(Array.from({ length: 100 }, (_, i) => signIn(t.app, `198.51.100.${i + 100}`, 'burst@throttle.test', `guess-${i}`)));
+    const checked = verify.mock.calls.length;
+    expect(checked).toBeLessThanOrEqual(LOGIN_LIMITS.accountFailures.points + 1);
+    expect(burst.filter((r) => r.status === 401)).toHaveLength(checked);
+    expect(burst.filter((r) => r.status === 429)).toHaveLength(100 - checked);
+  });
+
+  // Anyone can make an account wait by failing on purpose, again and again (each wait's slot is
+  // theirs for the taking). The owner's own browser, which signed in before and kept its device
+  // cookie, is not held up by that; a stranger's, or one holding another account's cookie, is.
+  it('lets the owner in from a browser they signed in with while an attacker keeps the account waiting', async () => {
+    vi.setSystemTime(clock);
+    const { device } = await signIn(t.app, '192.0.2.70', 'device@throttle.test', TEST_PASSWORD);
+    const { device: otherDevice } = await signIn(t.app, '192.0.2.72', 'device-other@throttle.test', TEST_PASSWORD);
+    expect(device).toBeDefined();
+    for (let i = 0; i <= LOGIN_LIMITS.accountFailures.points + 1; i++) await signIn(t.app, `203.0.113.${100 + i}`, 'device@throttle.test', `guess-${i}`);
+    expect((await signIn(t.app, '192.0.2.71', 'device@throttle.test', TEST_PASSWORD)).status).toBe(429);
+    expect((await signIn(t.app, '192.0.2.72', 'device@throttle.test', TEST_PASSWORD, { cookie: otherDevice! })).status).toBe(429);
+    expect((await signIn(t.app, '192.0.2.70', 'device@throttle.test', TEST_PASSWORD, { cookie: device! })).status).toBe(200);
   });
 
   // The counts live in the database: a second web process on it sees the first one's failures.
@@ -138,6 +186,20 @@ describe('sign-in throttling', () => {
       expect((await signIn(t.app, '192.0.2.200', email, 'not-the-password')).status).toBe(401);
       expect(verify).toHaveBeenCalledTimes(1);
     }
+  });
+});
+
+describe('housekeeping of the counts', () => {
+  // The counts a flood leaves behind do not stay: once every limit's duration (and block) is
+  // over, housekeeping deletes them, and it never deletes a count still running.
+  it('deletes the counts that ended, and only those', async () => {
+    await signIn(t.app, '198.51.100.250', `${randomBytes(6).toString('hex')}@prune.test`, 'wrong-password');
+    const running = { key: 'login_address:198.51.100.250' };
+    await deleteExpiredRateLimits(t.services.orm, new Date());
+    expect(await t.services.orm.em.fork().count(RateLimitSchema, running)).toBe(1);
+    const longest = Math.max(...Object.values(LOGIN_LIMITS).map((l) => Math.max(l.duration, 'blockDuration' in l ? l.blockDuration : 0)));
+    await deleteExpiredRateLimits(t.services.orm, new Date(Date.now() + (longest + 1) * 1000));
+    expect(await rateLimitRows()).toBe(0);
   });
 });
 
