@@ -20,7 +20,7 @@ import { defineHousekeeping } from './engine/housekeeping.js';
 import { startDevSink } from './mail/dev-sink.js';
 import { TransportPool } from './mail/transport.js';
 import { EventBus } from './live/event-bus.js';
-import { Engine } from './engine/jobs.js';
+import { Engine } from './engine/index.js';
 import { startDbRelay } from './live/db-relay.js';
 import { closeRenderPool } from './mail/render-pool.js';
 
@@ -63,8 +63,8 @@ export async function boot(config: Config, log: (line: string) => void = console
     const events = new EventBus();
     const transport = new TransportPool();
     closers.push(async () => transport.closeAll());
-    const engine = jobs ? new Engine({ orm, secrets, transport, events, now, random: Math.random, leaseMs: config.engine.leaseMs }, jobs, { reconcileEveryMs: config.engine.reconcileEveryMs, accountsPerWorker: config.engine.accountsPerWorker }) : null;
-    if (engine) {
+    const engine = new Engine({ orm, secrets, transport, events, now, random: Math.random, leaseMs: config.engine.leaseMs }, jobs, { reconcileEveryMs: config.engine.reconcileEveryMs, accountsPerWorker: config.engine.accountsPerWorker });
+    if (jobs) {
       await engine.start();
       // Closers run in reverse: the engine's runs end first, while the job store, the transport and the database still serve them.
       closers.push(() => engine.stop());
@@ -88,8 +88,8 @@ export async function boot(config: Config, log: (line: string) => void = console
       });
       const hub = attachLiveHub(server as HttpServer, services);
       closers.push(() => hub.close());
-      // Without an engine in this process, what the workers commit reaches the hub through the database.
-      if (!engine) {
+      // Without account jobs in this process, what the workers commit reaches the hub through the database.
+      if (!jobs) {
         const stopRelay = startDbRelay(orm, events, now);
         closers.push(async () => stopRelay());
       }

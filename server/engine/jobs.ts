@@ -25,7 +25,7 @@ export interface EngineOptions {
  * account's next slot) and a recurring reconcile job. Agenda's locks keep an account's job on one
  * worker at a time; the ledger's guarded claims keep each recipient to one send even if not.
  */
-export class Engine {
+export class AccountJobs {
   private readonly runMs: number;
   private readonly reconcileEveryMs: number;
   private readonly accountsPerWorker: number;

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../../server/domain/events.js';
-import type { EngineContext } from '../../server/engine/ports.js';
+import { Engine } from '../../server/engine/index.js';
 import { runAccount } from '../../server/engine/scheduler.js';
 import { TransportPool } from '../../server/mail/transport.js';
 import { seededRandom } from '../../server/domain/seeded-random.js';
@@ -24,10 +24,11 @@ export class TestClock {
 export function testEngine(t: TestApp, clock: TestClock, opts: { leaseMs?: number; smtpTimeoutMs?: number } = {}) {
   const events: DomainEvent[] = [];
   const transport = new TransportPool({ timeoutMs: opts.smtpTimeoutMs ?? 5_000 });
-  const ctx: EngineContext = {
+  // Built as boot.ts builds it, without a job runner: the test starts each run itself.
+  const { ctx } = new Engine({
     orm: t.services.orm, secrets: t.services.secrets, transport, now: clock.now, random: seededRandom(7),
     leaseMs: opts.leaseMs ?? 60_000, events: { emit: (e) => events.push(e) },
-  };
+  });
   return {
     ctx,
     events,
