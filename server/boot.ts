@@ -63,7 +63,7 @@ export async function boot(config: Config, log: (line: string) => void = console
     const events = new EventBus();
     const transport = new TransportPool();
     closers.push(async () => transport.closeAll());
-    const engine = new Engine({ orm, secrets, transport, events, now, random: Math.random, leaseMs: config.engine.leaseMs }, jobs, { reconcileEveryMs: config.engine.reconcileEveryMs, accountsPerWorker: config.engine.accountsPerWorker });
+    const engine = new Engine({ orm, secrets, transport, events, now, wallClock: Date.now, random: Math.random, leaseMs: config.engine.leaseMs }, jobs, { reconcileEveryMs: config.engine.reconcileEveryMs, accountsPerWorker: config.engine.accountsPerWorker });
     if (jobs) {
       await engine.start();
       // Closers run in reverse: the engine's runs end first, while the job store, the transport and the database still serve them.

@@ -103,7 +103,7 @@ try {
   const secrets = new SecretBox(loadSecretKey(TEST_SECRET_KEY, ''));
   const events = new EventBus();
   const transport = new TransportPool();
-  const engine = new Engine({ orm, secrets, transport, events, now: () => now, random: Math.random, leaseMs: config.engine.leaseMs });
+  const engine = new Engine({ orm, secrets, transport, events, now: () => now, wallClock: Date.now, random: Math.random, leaseMs: config.engine.leaseMs });
   const services: Services = { config, orm, secrets, jobs: null, sink: null, engine, events, transport, now: () => now };
   const app = createApp(services);
   const cookies = { 'company manager': await signIn(app, fixture.companyManagerEmail), 'sales manager': await signIn(app, fixture.salesManagerEmail) };

@@ -5,6 +5,7 @@ import type { Settings } from '../db/entities/settings.entity.js';
 import type { Actor } from '../domain/visibility.js';
 import type { AccountHealth } from '../domain/account-health.js';
 import type { SmtpOutcome } from '../domain/smtp-outcome.js';
+import { dbLedger } from '../db/repositories/engine-ledger.js';
 import type { JobRunner } from './job-runner.js';
 import type { EngineContext } from './ports.js';
 import { AccountJobs, type EngineOptions } from './jobs.js';
@@ -14,11 +15,11 @@ import { sendTest } from './test-send.js';
 import { rebindStranded } from './rebind.js';
 import { accountPaces, type AccountPace, type PacedAccount } from './account-paces.js';
 
-/** What the composition root hands the engine. */
-export type EngineDeps = EngineContext;
+/** What the composition root hands the engine; the ledger defaults to the database's. */
+export type EngineDeps = Omit<EngineContext, 'ledger'> & Partial<Pick<EngineContext, 'ledger'>>;
 
 /** The engine's context, built the same way by boot.ts and by the tests' support. */
-export const engineContext = (deps: EngineDeps): EngineContext => ({ ...deps });
+export const engineContext = (deps: EngineDeps): EngineContext => ({ ledger: dbLedger, ...deps });
 
 /**
  * The engine's front door, as Keila's `mailings.ex` is: everything the HTTP layer asks of the

@@ -19,7 +19,7 @@ import { messageOriginRepository } from '../db/repositories/message-origin.repos
  * Message-ID is, with the mailing and account, before it leaves, so the mail can be traced back.
  */
 export async function sendTest(ctx: EngineContext, em: Em, mailingId: number, to: string, settings: Settings): Promise<SmtpOutcome & { messageId?: string }> {
-  const mailing = await loadMailingContent(em, mailingId);
+  const mailing = await loadMailingContent(ctx, em, mailingId);
   if (!mailing?.content) throw new DomainError('precondition', 'The message of this mailing was deleted');
   const type = mailing.head.recipientType as RecipientType;
   const accounts = (await em.find(EmailAccountSchema, { owner: mailing.head.ownerId }, { orderBy: { main: 'asc', id: 'asc' } })).filter(usable);

@@ -68,7 +68,7 @@ export async function initTestApp(opts: { db?: TestDb; now?: () => Date; service
     now: opts.now ?? (() => new Date()), ...opts.services,
   };
   // The engine's front door as boot.ts builds it in a web-only process: no account jobs.
-  const engine = new Engine({ orm: parts.orm, secrets: parts.secrets, transport: parts.transport, events: parts.events, now: parts.now, random: Math.random, leaseMs: config.engine.leaseMs });
+  const engine = new Engine({ orm: parts.orm, secrets: parts.secrets, transport: parts.transport, events: parts.events, now: parts.now, wallClock: Date.now, random: Math.random, leaseMs: config.engine.leaseMs });
   const services: Services = { engine, ...parts };
   await settingsRepository.get(orm.em.fork(), config.publicUrl);
   const app = createApp(services);

@@ -271,11 +271,11 @@ export const ledgerRepository = {
       ...(await inFlight(knex.from(claimIndex(knex)).whereNull('r.account_id'))),
     ];
     // Each under the claim it was read with: a row claimed again meanwhile is the new run's.
-    for (const row of expiredRows.filter((r) => r.message_id === null)) await this.release(em, row.claimed_by, [Number(row.id)], now);
+    for (const row of expiredRows.filter((r) => r.message_id === null)) await ledgerRepository.release(em, row.claimed_by, [Number(row.id)], now);
     const stale = expiredRows.filter((r) => r.message_id !== null);
     const expired: { id: number; mailingId: number; email: string }[] = [];
     for (const row of stale) {
-      if (await this.finish(em, Number(row.id), Number(row.mailing_id), 'sending', 'uncertain', { now, claim: row.claimed_by, lastReply: 'The worker stopped during the SMTP transaction; delivery is unknown' })) {
+      if (await ledgerRepository.finish(em, Number(row.id), Number(row.mailing_id), 'sending', 'uncertain', { now, claim: row.claimed_by, lastReply: 'The worker stopped during the SMTP transaction; delivery is unknown' })) {
         expired.push({ id: Number(row.id), mailingId: Number(row.mailing_id), email: row.email });
       }
     }
@@ -287,7 +287,7 @@ export const ledgerRepository = {
    * messages, and those in flight or uncertain, which the server may well have accepted.
    */
   async sentSince(em: Em, accountId: number, since: Date): Promise<number> {
-    return (await this.sentSinceByAccount(em, [accountId], since)).get(accountId) ?? 0;
+    return (await ledgerRepository.sentSinceByAccount(em, [accountId], since)).get(accountId) ?? 0;
   },
 
   /** `sentSince` for many accounts whose day starts at the same instant, in two grouped queries. */

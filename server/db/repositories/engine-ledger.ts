@@ -1,0 +1,15 @@
+import type { Ledger } from '../../engine/ports.js';
+import { ledgerRepository } from './ledger.repository.js';
+import { mailingRepository } from './mailing.repository.js';
+import { accountRepository } from './account.repository.js';
+
+const { claimBatch, release, startAttempt, finishSent, finish, retryLater, expireLeases, sentSince, stranded, rebind, requeue, skipQueued, mergeInto, pendingByAccount, accountsWithWork } = ledgerRepository;
+const { head, transition, finishIfDone, cancelAll, note, liveIds, liveMailingsOfAccount } = mailingRepository;
+const { byId: account, ofOwner: accountsOf, nextSends, setNextSend, setHealth } = accountRepository;
+
+/** The engine's ledger port on the database: the repositories' named queries. */
+export const dbLedger: Ledger = {
+  claimBatch, release, startAttempt, finishSent, finish, retryLater, expireLeases, sentSince, stranded, rebind, requeue, skipQueued, mergeInto, pendingByAccount, accountsWithWork,
+  head, transition, finishIfDone, cancelAll, note, liveIds, liveMailingsOfAccount,
+  account, accountsOf, nextSends, setNextSend, setHealth,
+};

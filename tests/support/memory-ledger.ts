@@ -1,0 +1,65 @@
+import type { Ledger } from '../../server/engine/ports.js';
+import type { EmailAccount } from '../../server/db/entities/email-account.entity.js';
+import type { MailingHead } from '../../server/db/repositories/mailing.repository.js';
+import { nextStatus } from '../../server/domain/mailing-status.js';
+import { usable } from '../../server/domain/account-health.js';
+import type { RecipientState } from '../../server/domain/recipient-states.js';
+
+export interface MemoryRow {
+  id: number;
+  mailingId: number;
+  vip: boolean;
+  accountId: number | null;
+  state: RecipientState;
+}
+
+/** An account as the engine reads it, with only what its rules look at. */
+export type MemoryAccount = Pick<EmailAccount, 'id' | 'main' | 'massMailEnabled' | 'health'> & { ownerId: number };
+
+/**
+ * The engine's ledger port in memory, for unit tests of the engine without a database: the
+ * mailings, ledger rows and accounts are plain arrays the test sets up and reads back. Only the
+ * calls a test needs are written; any other throws, naming itself, so a test never passes on a
+ * call the fake does not model.
+ */
+export function memoryLedger(data: { mailings: MailingHead[]; rows: MemoryRow[]; accounts: MemoryAccount[] }) {
+  const notes: { mailingId: number; level: string; kind: string; text: string }[] = [];
+  const mailing = (id: number) => data.mailings.find((m) => m.id === id) ?? null;
+  const canTake = (row: MemoryRow, ownerId: number) => {
+    const a = data.accounts.find((x) => x.id === row.accountId);
+    return Boolean(a && usable(a) && a.ownerId === ownerId && (row.vip || !a.main));
+  };
+  const modelled: Partial<Ledger> = {
+    async stranded(_em, ownerId) {
+      return data.rows
+        .filter((r) => r.state === 'pending')
+        .map((r) => ({ r, m: mailing(r.mailingId)! }))
+        .filter(({ r, m }) => ['active', 'active_error', 'paused'].includes(m.status) && !canTake(r, m.ownerId) && (!ownerId || m.ownerId === ownerId))
+        .map(({ r, m }) => ({ id: r.id, vip: r.vip, mailingId: r.mailingId, ownerId: m.ownerId }));
+    },
+    async rebind(_em, ids, accountId) {
+      for (const r of data.rows) if (ids.includes(r.id) && r.state === 'pending') r.accountId = accountId;
+    },
+    async accountsOf(_em, ownerId) {
+      // The rules read only these fields of an account.
+      return data.accounts.filter((a) => a.ownerId === ownerId) as unknown as EmailAccount[];
+    },
+    async head(_em, id) {
+      return mailing(id);
+    },
+    async transition(_em, id, transition) {
+      const m = mailing(id);
+      const to = m && nextStatus(m.status, transition);
+      if (!m || !to) return null;
+      m.status = to;
+      return to;
+    },
+    async note(_em, mailingId, level, kind, text) {
+      notes.push({ mailingId, level, kind, text });
+    },
+  };
+  const ledger = new Proxy(modelled, {
+    get: (target, name: string) => target[name as keyof Ledger] ?? (() => Promise.reject(new Error(`the memory ledger does not model ${name}`))),
+  }) as Ledger;
+  return { ledger, notes };
+}
