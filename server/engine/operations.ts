@@ -2,6 +2,7 @@ import type { Em } from '../db/orm.js';
 import { MailingSchema, type Mailing } from '../db/entities/mailing.entity.js';
 import { DomainError } from '../domain/errors.js';
 import { combineProblems } from '../domain/combine.js';
+import { isSending } from '../domain/mailing-status.js';
 import type { EngineContext } from './ports.js';
 import { changeStatus } from './mailing-events.js';
 
@@ -57,7 +58,7 @@ export async function combine(ctx: EngineContext, em: Em, mailings: Mailing[], b
     if (stopped !== ids.length) throw new DomainError('conflict', 'One of the mailings finished meanwhile; nothing was combined');
     const first = mailings[0];
     const target = tx.create(MailingSchema, {
-      name: `${first.name} (combined)`, recipientType: first.recipientType, status: mailings.some((m) => m.status === 'active' || m.status === 'active_error') ? 'active' : 'paused',
+      name: `${first.name} (combined)`, recipientType: first.recipientType, status: mailings.some((m) => isSending(m.status)) ? 'active' : 'paused',
       message: first.message, signature: first.signature, owner: first.owner, department: first.department, vip: mailings.some((m) => m.vip), total: 0,
     });
     await tx.flush();

@@ -1,6 +1,6 @@
 import type { Em } from '../orm.js';
 import { knexOf } from './ledger.repository.js';
-import { MAILING_STATUSES, nextStatus, type MailingStatus, type MailingTransition, type EventLevel } from '../../domain/mailing-status.js';
+import { LIVE_STATUSES, MAILING_STATUSES, SENDING_STATUSES, nextStatus, type MailingStatus, type MailingTransition, type EventLevel } from '../../domain/mailing-status.js';
 import type { Owned } from '../../domain/visibility.js';
 
 /** The status a transition leads to, and every status it may start from. */
@@ -41,7 +41,7 @@ export const mailingRepository = {
     if (await knex('mailing_recipients').where({ mailing_id: id }).whereIn('state', ['pending', 'sending']).first('id')) return false;
     const changed = await knex('mailings')
       .where({ id })
-      .whereIn('status', ['active', 'active_error'])
+      .whereIn('status', SENDING_STATUSES)
       .whereNotExists(knex('mailing_recipients').where({ mailing_id: id }).whereIn('state', ['pending', 'sending']).select(knex.raw('1')))
       .update({ status: 'done', status_reason: null, finished_at: now });
     return changed === 1;
@@ -54,7 +54,7 @@ export const mailingRepository = {
 
   /** Every live mailing (reconcile checks each for Done). */
   async liveIds(em: Em): Promise<number[]> {
-    const rows = await knexOf(em)('mailings').whereIn('status', ['active', 'active_error']).select('id');
+    const rows = await knexOf(em)('mailings').whereIn('status', SENDING_STATUSES).select('id');
     return rows.map((r) => Number(r.id));
   },
 
@@ -84,7 +84,7 @@ export const mailingRepository = {
       .join('mailings as m', 'm.id', 'r.mailing_id')
       .where('r.account_id', accountId)
       .andWhere('r.state', 'pending')
-      .whereIn('m.status', ['active', 'active_error', 'paused'])
+      .whereIn('m.status', LIVE_STATUSES)
       .distinct('m.id');
     return rows.map((r) => Number(r.id));
   },
