@@ -1,3 +1,5 @@
+import { todayIn } from './business-days.js';
+
 export const SMTP_SECURITY = ['tls', 'starttls', 'none'] as const;
 export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
 
@@ -37,3 +39,6 @@ export const usable = (a: { massMailEnabled: boolean; health: AccountHealth }) =
 
 /** The zone an account counts its day in: its own, else the organisation's. */
 export const accountZone = (a: { timeZone?: string | null }, settings: { timeZone: string }) => a.timeZone ?? settings.timeZone;
+
+/** "Today" for an account: `now` in its zone, and the start of its day, where its daily limit counts from. */
+export const accountToday = (a: { timeZone?: string | null }, settings: { timeZone: string }, now: Date) => todayIn(accountZone(a, settings), now);

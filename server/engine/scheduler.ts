@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { DateTime } from 'luxon';
 import type { Em } from '../db/orm.js';
 import { settingsRepository } from '../db/repositories/settings.repository.js';
-import { dayStart, type SendingCalendar } from '../domain/business-days.js';
+import { calendarOf } from '../domain/business-days.js';
 import { burstSize, maySend, nextSlot } from '../domain/pacing.js';
 import type { EngineContext } from './ports.js';
-import { accountZone, usable } from '../domain/account-health.js';
+import { accountToday, usable } from '../domain/account-health.js';
 import { deliverBatch, loadMailingContent, type MailingContent } from './delivery.js';
 import { finishIfDone } from './mailing-events.js';
 import { confirmAccount } from './account-confirmed.js';
@@ -66,10 +65,9 @@ export async function runAccount(ctx: EngineContext, accountId: number, options:
     const account = await ctx.ledger.account(em, accountId);
     if (!account || !usable(account)) return null;
     const settings = await settingsRepository.get(em, '');
-    const calendar: SendingCalendar = { windowStart: settings.windowStart, windowEnd: settings.windowEnd, businessDays: settings.businessDays };
-    const local = DateTime.fromJSDate(ctx.now(), { zone: accountZone(account, settings) });
-    const start = dayStart(local).toMillis();
-    if (today.start !== start) Object.assign(today, { start, sent: await ctx.ledger.sentSince(em, account.id, new Date(start)) });
+    const calendar = calendarOf(settings);
+    const { local, start } = accountToday(account, settings, ctx.now());
+    if (today.start !== start.getTime()) Object.assign(today, { start: start.getTime(), sent: await ctx.ledger.sentSince(em, account.id, start) });
     const pace = { dailyLimit: account.dailyLimit, sentToday: today.sent };
     if (account.nextSendAt && account.nextSendAt > ctx.now()) return account.nextSendAt;
     if (!maySend(local, pace, calendar).ok) return setNextSend(ctx, em, account.id, nextSlot(local, pace, calendar, ctx.random).toJSDate());
@@ -93,7 +91,7 @@ export async function runAccount(ctx: EngineContext, accountId: number, options:
     if (result.stopped === 'account') return null;
     if (result.stopped === 'mailing') contents.delete(mailingId);
 
-    const after = DateTime.fromJSDate(ctx.now(), { zone: accountZone(account, settings) });
+    const after = accountToday(account, settings, ctx.now()).local;
     // A burst used as many slots as it sent: the next one waits for all of them.
     const next = nextSlot(after, { dailyLimit: account.dailyLimit, sentToday: today.sent }, calendar, ctx.random, result.sent);
     await setNextSend(ctx, em, account.id, next.toJSDate());
