@@ -47,7 +47,7 @@ class NotificationState {
       }),
       live.on('account:health:v1', (p) => {
         if (p.ownerId !== me.id || !isFailed(p.health)) return;
-        const reason = p.reason ?? RED_REASON_TEXT[p.health as 'auth_failed' | 'sender_refused' | 'unreachable'];
+        const reason = p.reason ?? RED_REASON_TEXT[p.health];
         this.#alert(`account:${p.accountId}:${p.at}`, 'One of your e-mail accounts turned red', reason, '/accounts');
       }),
       live.on('mailing:notification:v1', (p) => {
