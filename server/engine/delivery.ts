@@ -2,8 +2,6 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { Em } from '../db/orm.js';
 import type { EmailAccount } from '../db/entities/email-account.entity.js';
 import type { Settings } from '../db/entities/settings.entity.js';
-import { MessageSchema } from '../db/entities/message.entity.js';
-import { SignatureSchema } from '../db/entities/signature.entity.js';
 import type { ClaimedRecipient } from '../db/repositories/ledger.repository.js';
 import type { MailingHead } from '../db/repositories/mailing.repository.js';
 import { MAX_ATTEMPTS, retryDelayMs } from '../domain/smtp-outcome.js';
@@ -11,7 +9,7 @@ import type { RecipientType } from '../domain/recipient-types.js';
 import { TemplateError, type MessageContent, type SignatureContent } from '../mail/render.js';
 import type { EngineContext } from './ports.js';
 import { compose } from './compose.js';
-import { loadRecipientFields, type RecipientRecord } from './recipient-fields.js';
+import type { RecipientRecord } from '../db/repositories/recipient-fields.js';
 import { changeStatus, interrupt, reportUncertain } from './mailing-events.js';
 import { failAccount } from './account-failure.js';
 import { newMessageId } from '../mail/build-message.js';
@@ -25,14 +23,7 @@ export interface MailingContent {
 
 export async function loadMailingContent(ctx: EngineContext, em: Em, mailingId: number): Promise<MailingContent | null> {
   const head = await ctx.ledger.head(em, mailingId);
-  if (!head) return null;
-  const message = head.messageId ? await em.findOne(MessageSchema, { id: head.messageId }) : null;
-  const signature = head.signatureId ? await em.findOne(SignatureSchema, { id: head.signatureId }) : null;
-  return {
-    head,
-    content: message ? { subject: message.subject, html: message.html, text: message.text ?? null } : null,
-    signature: signature ? { format: signature.format, body: signature.body } : null,
-  };
+  return head ? { head, ...(await ctx.ledger.content(em, head)) } : null;
 }
 
 /** What a run of claimed recipients came to. */
@@ -85,7 +76,7 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
     // A changed SECRET_KEY fails for every recipient: the mailing stops with the reason.
     return stopMailing(0, `The message cannot be prepared: ${(err as Error).message}`);
   }
-  const records = await loadRecipientFields(em, head.recipientType as RecipientType, claimed.map((c) => c.recipientId));
+  const records = await ctx.ledger.recipientRecords(em, head.recipientType as RecipientType, claimed.map((c) => c.recipientId));
 
   const recorder = acceptedRecorder(ctx, em, head, account.id, claimed);
   let stopped: BatchResult['stopped'] = null;

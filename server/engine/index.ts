@@ -1,4 +1,4 @@
-import type { Em } from '../db/orm.js';
+import type { Em, Orm } from '../db/orm.js';
 import type { Mailing } from '../db/entities/mailing.entity.js';
 import type { EmailAccount } from '../db/entities/email-account.entity.js';
 import type { Settings } from '../db/entities/settings.entity.js';
@@ -7,7 +7,7 @@ import type { AccountHealth } from '../domain/account-health.js';
 import type { SmtpOutcome } from '../domain/smtp-outcome.js';
 import { dbLedger } from '../db/repositories/engine-ledger.js';
 import type { JobRunner } from './job-runner.js';
-import type { EngineContext } from './ports.js';
+import type { EngineContext, Ledger } from './ports.js';
 import { AccountJobs, type EngineOptions } from './jobs.js';
 import { createMailings, planMailings, type MailingRequest, type Preflight } from './create-mailings.js';
 import * as ops from './operations.js';
@@ -16,10 +16,10 @@ import { rebindStranded } from './rebind.js';
 import { accountPaces, type AccountPace, type PacedAccount } from './account-paces.js';
 
 /** What the composition root hands the engine; the ledger defaults to the database's. */
-export type EngineDeps = Omit<EngineContext, 'ledger'> & Partial<Pick<EngineContext, 'ledger'>>;
+export type EngineDeps = Omit<EngineContext, 'ledger' | 'unitOfWork'> & { orm: Orm; ledger?: Ledger };
 
 /** The engine's context, built the same way by boot.ts and by the tests' support. */
-export const engineContext = (deps: EngineDeps): EngineContext => ({ ledger: dbLedger, ...deps });
+export const engineContext = ({ orm, ledger = dbLedger, ...deps }: EngineDeps): EngineContext => ({ ...deps, ledger, unitOfWork: () => orm.em.fork() });
 
 /**
  * The engine's front door, as Keila's `mailings.ex` is: everything the HTTP layer asks of the

@@ -95,7 +95,7 @@ export class AccountJobs {
    */
   async reconcile(): Promise<void> {
     await expireStaleClaims(this.ctx);
-    const em = this.ctx.orm.em.fork();
+    const em = this.ctx.unitOfWork();
     await rebindStranded(this.ctx, em);
     for (const mailingId of await this.ctx.ledger.liveIds(em)) await finishIfDone(this.ctx, em, mailingId);
     const withWork = await this.ctx.ledger.accountsWithWork(em);

@@ -1,9 +1,13 @@
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { SmtpOutcome } from '../domain/smtp-outcome.js';
 import type { DomainEvent } from '../domain/events.js';
-import type { Em, Orm } from '../db/orm.js';
+import type { Em } from '../db/orm.js';
 import type { EmailAccount } from '../db/entities/email-account.entity.js';
+import type { Settings } from '../db/entities/settings.entity.js';
 import type { ClaimedRecipient, HeldRow } from '../db/repositories/ledger.repository.js';
+import type { RecipientRecord } from '../db/repositories/recipient-fields.js';
+import type { MessageContent, SignatureContent } from '../mail/render.js';
+import type { RecipientType } from '../domain/recipient-types.js';
 import type { MailingHead } from '../db/repositories/mailing.repository.js';
 import type { AccountHealth } from '../domain/account-health.js';
 import type { EventLevel, MailingStatus, MailingTransition } from '../domain/mailing-status.js';
@@ -69,6 +73,12 @@ export interface Ledger {
   note(em: Em, mailingId: number, level: EventLevel, kind: string, text: string, now: Date, extra?: { recipientEmail?: string; accountId?: number }): Promise<void>;
   liveIds(em: Em): Promise<number[]>;
   liveMailingsOfAccount(em: Em, accountId: number): Promise<number[]>;
+  /** What the mailing sends, as it is now (null where deleted). */
+  content(em: Em, head: Pick<MailingHead, 'messageId' | 'signatureId'>): Promise<{ content: MessageContent | null; signature: SignatureContent | null }>;
+  /** The CRM records behind ledger rows, as template fields; a deleted record is missing. */
+  recipientRecords<T extends RecipientType>(em: Em, type: T, ids: number[]): Promise<Map<number, RecipientRecord<T>>>;
+  /** The organisation's settings (calendar, zone, footer). */
+  settings(em: Em): Promise<Settings>;
 
   // Accounts: the ones that send, their pace and health.
   account(em: Em, id: number): Promise<EmailAccount | null>;
@@ -81,7 +91,8 @@ export interface Ledger {
 
 /** Everything the engine's modules share, built once by the composition root. */
 export interface EngineContext {
-  orm: Orm;
+  /** A fresh unit of work (an entity manager fork) for one run or one pass. */
+  unitOfWork: () => Em;
   ledger: Ledger;
   secrets: SecretBox;
   transport: Transport;

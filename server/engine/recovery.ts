@@ -6,7 +6,7 @@ import { reportUncertain } from './mailing-events.js';
  * such on the mailing, never resent unless a user restarts them on purpose.
  */
 export async function expireStaleClaims(ctx: EngineContext): Promise<number> {
-  const em = ctx.orm.em.fork();
+  const em = ctx.unitOfWork();
   const expired = await ctx.ledger.expireLeases(em, ctx.now());
   for (const row of expired) {
     const head = await ctx.ledger.head(em, row.mailingId);

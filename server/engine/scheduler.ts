@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Em } from '../db/orm.js';
-import { settingsRepository } from '../db/repositories/settings.repository.js';
 import { calendarOf } from '../domain/business-days.js';
 import { burstSize, maySend, nextSlot } from '../domain/pacing.js';
 import type { EngineContext } from './ports.js';
@@ -61,10 +60,10 @@ export async function runAccount(ctx: EngineContext, accountId: number, options:
   for (;;) {
     // Shutting down: claim nothing more, and let a worker that stays up take the account at once.
     if (stopping()) return ctx.now();
-    const em = ctx.orm.em.fork();
+    const em = ctx.unitOfWork();
     const account = await ctx.ledger.account(em, accountId);
     if (!account || !usable(account)) return null;
-    const settings = await settingsRepository.get(em, '');
+    const settings = await ctx.ledger.settings(em);
     const calendar = calendarOf(settings);
     const { local, start } = accountToday(account, settings, ctx.now());
     if (today.start !== start.getTime()) Object.assign(today, { start: start.getTime(), sent: await ctx.ledger.sentSince(em, account.id, start) });

@@ -2,6 +2,9 @@ import type { Em } from '../orm.js';
 import { knexOf } from './ledger.repository.js';
 import { LIVE_STATUSES, MAILING_STATUSES, SENDING_STATUSES, nextStatus, type MailingStatus, type MailingTransition, type EventLevel } from '../../domain/mailing-status.js';
 import type { Owned } from '../../domain/visibility.js';
+import type { MessageContent, SignatureContent } from '../../mail/render.js';
+import { MessageSchema } from '../entities/message.entity.js';
+import { SignatureSchema } from '../entities/signature.entity.js';
 
 /** The status a transition leads to, and every status it may start from. */
 function transitionSql(transition: MailingTransition): { to: MailingStatus; from: MailingStatus[] } {
@@ -63,6 +66,16 @@ export const mailingRepository = {
     return row
       ? { id: Number(row.id), status: row.status, ownerId: Number(row.owner_id), departmentId: Number(row.department_id), recipientType: row.recipient_type, messageId: row.message_id === null ? null : Number(row.message_id), signatureId: row.signature_id === null ? null : Number(row.signature_id) }
       : null;
+  },
+
+  /** What the mailing sends: its message and signature as they are now (null where deleted). */
+  async content(em: Em, head: Pick<MailingHead, 'messageId' | 'signatureId'>): Promise<{ content: MessageContent | null; signature: SignatureContent | null }> {
+    const message = head.messageId ? await em.findOne(MessageSchema, { id: head.messageId }) : null;
+    const signature = head.signatureId ? await em.findOne(SignatureSchema, { id: head.signatureId }) : null;
+    return {
+      content: message ? { subject: message.subject, html: message.html, text: message.text ?? null } : null,
+      signature: signature ? { format: signature.format, body: signature.body } : null,
+    };
   },
 
   /** Owner and department of each mailing that exists: what visibility is decided on. */
