@@ -1,5 +1,6 @@
 import type { Ledger } from '../../server/engine/ports.js';
 import type { EmailAccount } from '../../server/db/entities/email-account.entity.js';
+import type { Settings } from '../../server/db/entities/settings.entity.js';
 import type { MailingHead } from '../../server/db/repositories/mailing.repository.js';
 import { nextStatus } from '../../server/domain/mailing-status.js';
 import { usable } from '../../server/domain/account-health.js';
@@ -21,7 +22,7 @@ export interface MemoryRow {
 }
 
 /** An account as the engine reads it, with only what its rules look at. */
-export type MemoryAccount = Pick<EmailAccount, 'id' | 'main' | 'massMailEnabled' | 'health'> & { ownerId: number };
+export type MemoryAccount = Pick<EmailAccount, 'id' | 'main' | 'massMailEnabled' | 'health'> & Partial<Pick<EmailAccount, 'dailyLimit' | 'timeZone' | 'nextSendAt'>> & { ownerId: number };
 
 /**
  * The engine's ledger port in memory, for unit tests of the engine without a database: the
@@ -29,7 +30,7 @@ export type MemoryAccount = Pick<EmailAccount, 'id' | 'main' | 'massMailEnabled'
  * calls a test needs are written; any other throws, naming itself, so a test never passes on a
  * call the fake does not model.
  */
-export function memoryLedger(data: { mailings: MailingHead[]; rows: MemoryRow[]; accounts: MemoryAccount[]; records?: Map<number, RecipientRecord<RecipientType>> }) {
+export function memoryLedger(data: { mailings: MailingHead[]; rows: MemoryRow[]; accounts: MemoryAccount[]; records?: Map<number, RecipientRecord<RecipientType>>; settings?: Settings }) {
   const notes: { mailingId: number; level: string; kind: string; text: string }[] = [];
   const mailing = (id: number) => data.mailings.find((m) => m.id === id) ?? null;
   const canTake = (row: MemoryRow, ownerId: number) => {
@@ -77,6 +78,21 @@ export function memoryLedger(data: { mailings: MailingHead[]; rows: MemoryRow[];
     },
     async rebind(_em, ids, accountId) {
       for (const r of data.rows) if (ids.includes(r.id) && r.state === 'pending') r.accountId = accountId;
+    },
+    async account(_em, id) {
+      // The rules read only these fields of an account.
+      return (data.accounts.find((a) => a.id === id) ?? null) as unknown as EmailAccount | null;
+    },
+    async settings() {
+      if (!data.settings) throw new Error('the test gave the memory ledger no settings');
+      return data.settings;
+    },
+    async sentSince(_em, accountId) {
+      // The test's rows are all of today.
+      return data.rows.filter((r) => r.accountId === accountId && r.state === 'sent').length;
+    },
+    async setNextSend(_em, accountId, at) {
+      data.accounts.find((a) => a.id === accountId)!.nextSendAt = at;
     },
     async accountsOf(_em, ownerId) {
       // The rules read only these fields of an account.
