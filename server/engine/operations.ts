@@ -1,5 +1,5 @@
 import type { Em } from '../db/orm.js';
-import { MailingSchema, type Mailing } from '../db/entities/mailing.entity.js';
+import type { Mailing } from '../db/entities/mailing.entity.js';
 import { DomainError } from '../domain/errors.js';
 import { combineProblems } from '../domain/combine.js';
 import { isSending } from '../domain/mailing-status.js';
@@ -53,15 +53,10 @@ export async function combine(ctx: EngineContext, em: Em, mailings: Mailing[], b
   if (problems.length) throw new DomainError('precondition', problems.join('; '), { problems });
   const now = ctx.now();
   const ids = mailings.map((m) => m.id);
-  const result = await em.transactional(async (tx) => {
+  const result = await ctx.ledger.transaction(em, async (tx) => {
     const stopped = await ctx.ledger.cancelAll(tx, ids, `Combined by ${by}`, now);
     if (stopped !== ids.length) throw new DomainError('conflict', 'One of the mailings finished meanwhile; nothing was combined');
-    const first = mailings[0];
-    const target = tx.create(MailingSchema, {
-      name: `${first.name} (combined)`, recipientType: first.recipientType, status: mailings.some((m) => isSending(m.status)) ? 'active' : 'paused',
-      message: first.message, signature: first.signature, owner: first.owner, department: first.department, vip: mailings.some((m) => m.vip), total: 0,
-    });
-    await tx.flush();
+    const target = await ctx.ledger.createCombined(tx, mailings, mailings.some((m) => isSending(m.status)) ? 'active' : 'paused');
     const { moved, duplicates } = await ctx.ledger.mergeInto(tx, ids, target.id, now);
     await ctx.ledger.note(tx, target.id, 'info', 'combined', `Combined by ${by} from #${ids.join(', #')}: ${moved} recipients, ${duplicates} duplicates left out`, now);
     for (const id of ids) await ctx.ledger.note(tx, id, 'info', 'combined', `Combined into #${target.id} by ${by}`, now);

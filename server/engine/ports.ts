@@ -4,6 +4,7 @@ import type { DomainEvent } from '../domain/events.js';
 import type { Em } from '../db/orm.js';
 import type { EmailAccount } from '../db/entities/email-account.entity.js';
 import type { Settings } from '../db/entities/settings.entity.js';
+import type { Mailing } from '../db/entities/mailing.entity.js';
 import type { ClaimedRecipient, HeldRow } from '../db/repositories/ledger.repository.js';
 import type { RecipientRecord } from '../db/repositories/recipient-fields.js';
 import type { MessageContent, SignatureContent } from '../mail/render.js';
@@ -65,7 +66,11 @@ export interface Ledger {
   pendingByAccount(em: Em, mailingId: number): Promise<Map<number, number>>;
   accountsWithWork(em: Em): Promise<number[]>;
 
+  /** Runs `work` in one database transaction: all of it is written, or none. */
+  transaction<T>(em: Em, work: (tx: Em) => Promise<T>): Promise<T>;
+
   // Mailings: status, notes, heads.
+  createCombined(em: Em, originals: Mailing[], status: 'active' | 'paused'): Promise<Mailing>;
   head(em: Em, id: number): Promise<MailingHead | null>;
   transition(em: Em, id: number, transition: MailingTransition, reason: string | null, now: Date): Promise<MailingStatus | null>;
   finishIfDone(em: Em, id: number, now: Date): Promise<boolean>;

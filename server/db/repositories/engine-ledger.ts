@@ -6,13 +6,14 @@ import { settingsRepository } from './settings.repository.js';
 import { loadRecipientFields } from './recipient-fields.js';
 
 const { claimBatch, release, startAttempt, finishSent, finish, retryLater, expireLeases, sentSince, stranded, rebind, requeue, skipQueued, mergeInto, pendingByAccount, accountsWithWork } = ledgerRepository;
-const { head, transition, finishIfDone, cancelAll, note, liveIds, liveMailingsOfAccount, content } = mailingRepository;
+const { head, transition, finishIfDone, cancelAll, note, liveIds, liveMailingsOfAccount, content, createCombined } = mailingRepository;
 const { byId: account, ofOwner: accountsOf, nextSends, setNextSend, setHealth } = accountRepository;
 
 /** The engine's ledger port on the database: the repositories' named queries. */
 export const dbLedger: Ledger = {
   claimBatch, release, startAttempt, finishSent, finish, retryLater, expireLeases, sentSince, stranded, rebind, requeue, skipQueued, mergeInto, pendingByAccount, accountsWithWork,
-  head, transition, finishIfDone, cancelAll, note, liveIds, liveMailingsOfAccount, content,
+  head, transition, finishIfDone, cancelAll, note, liveIds, liveMailingsOfAccount, content, createCombined,
+  transaction: (em, work) => em.transactional(work),
   recipientRecords: loadRecipientFields,
   // Created with the defaults on first start (boot.ts), so the base URL given here is never used.
   settings: (em) => settingsRepository.get(em, ''),

@@ -4,6 +4,7 @@ import { LIVE_STATUSES, MAILING_STATUSES, SENDING_STATUSES, nextStatus, type Mai
 import type { Owned } from '../../domain/visibility.js';
 import type { MessageContent, SignatureContent } from '../../mail/render.js';
 import { MessageSchema } from '../entities/message.entity.js';
+import { MailingSchema, type Mailing } from '../entities/mailing.entity.js';
 import { SignatureSchema } from '../entities/signature.entity.js';
 
 /** The status a transition leads to, and every status it may start from. */
@@ -66,6 +67,17 @@ export const mailingRepository = {
     return row
       ? { id: Number(row.id), status: row.status, ownerId: Number(row.owner_id), departmentId: Number(row.department_id), recipientType: row.recipient_type, messageId: row.message_id === null ? null : Number(row.message_id), signatureId: row.signature_id === null ? null : Number(row.signature_id) }
       : null;
+  },
+
+  /** The mailing that combines `originals`: the first one's message, signature, owner and name; empty until its ledger moves over. */
+  async createCombined(em: Em, originals: Mailing[], status: 'active' | 'paused'): Promise<Mailing> {
+    const first = originals[0];
+    const target = em.create(MailingSchema, {
+      name: `${first.name} (combined)`, recipientType: first.recipientType, status,
+      message: first.message, signature: first.signature, owner: first.owner, department: first.department, vip: originals.some((m) => m.vip), total: 0,
+    });
+    await em.flush();
+    return target;
   },
 
   /** What the mailing sends: its message and signature as they are now (null where deleted). */
