@@ -85,6 +85,9 @@ export interface Ledger {
   /** The organisation's settings (calendar, zone, footer). */
   settings(em: Em): Promise<Settings>;
 
+  /** Keeps a test send's Message-ID before it is sent, so the mail it makes can be traced to its mailing. */
+  recordTestSend(em: Em, send: { messageId: string; mailingId: number; accountId: number }, now: Date): Promise<void>;
+
   // Accounts: the ones that send, their pace and health.
   account(em: Em, id: number): Promise<EmailAccount | null>;
   accountsOf(em: Em, ownerId: number): Promise<EmailAccount[]>;

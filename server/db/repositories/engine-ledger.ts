@@ -4,6 +4,7 @@ import { mailingRepository } from './mailing.repository.js';
 import { accountRepository } from './account.repository.js';
 import { settingsRepository } from './settings.repository.js';
 import { loadRecipientFields } from './recipient-fields.js';
+import { messageOriginRepository } from './message-origin.repository.js';
 
 const { claimBatch, release, startAttempt, finishSent, finish, retryLater, expireLeases, sentSince, stranded, rebind, requeue, skipQueued, mergeInto, pendingByAccount, accountsWithWork } = ledgerRepository;
 const { head, transition, finishIfDone, cancelAll, note, liveIds, liveMailingsOfAccount, content, createCombined } = mailingRepository;
@@ -15,6 +16,7 @@ export const dbLedger: Ledger = {
   head, transition, finishIfDone, cancelAll, note, liveIds, liveMailingsOfAccount, content, createCombined,
   transaction: (em, work) => em.transactional(work),
   recipientRecords: loadRecipientFields,
+  recordTestSend: (em, send, now) => messageOriginRepository.recordTestSend(em, send, now),
   // Created with the defaults on first start (boot.ts), so the base URL given here is never used.
   settings: (em) => settingsRepository.get(em, ''),
   account, accountsOf, nextSends, setNextSend, setHealth,
