@@ -23,7 +23,7 @@ import { defineHousekeeping } from './engine/housekeeping.js';
 import { startDevSink } from './mail/dev-sink.js';
 import { TransportPool } from './mail/transport.js';
 import { EventBus } from './live/event-bus.js';
-import { Engine } from './engine/jobs.js';
+import { Engine } from './engine/index.js';
 import { startDbRelay } from './live/db-relay.js';
 import { closeRenderPool } from './mail/render-pool.js';
 import { startRevocationRelay } from './live/revocation-relay.js';
@@ -68,8 +68,8 @@ export async function boot(config: Config, log: (line: string) => void = console
     const events = new EventBus();
     const transport = new TransportPool();
     closers.push(async () => transport.closeAll());
-    const engine = jobs ? new Engine({ orm, secrets, transport, events, now, random: Math.random, leaseMs: config.engine.leaseMs }, jobs, { reconcileEveryMs: config.engine.reconcileEveryMs, accountsPerWorker: config.engine.accountsPerWorker }) : null;
-    if (engine) {
+    const engine = new Engine({ orm, secrets, transport, events, now, wallClock: Date.now, random: Math.random, leaseMs: config.engine.leaseMs }, jobs, { reconcileEveryMs: config.engine.reconcileEveryMs, accountsPerWorker: config.engine.accountsPerWorker });
+    if (jobs) {
       await engine.start();
       // Closers run in reverse: the engine's runs end first, while the job store, the transport and the database still serve them.
       closers.push(() => engine.stop());
@@ -99,8 +99,8 @@ export async function boot(config: Config, log: (line: string) => void = console
       // Revocations made through the other web processes reach this one's sockets through the database.
       const stopRevocations = startRevocationRelay(orm, events, now);
       closers.push(async () => stopRevocations());
-      // Without an engine in this process, what the workers commit reaches the hub through the database.
-      if (!engine) {
+      // Without account jobs in this process, what the workers commit reaches the hub through the database.
+      if (!jobs) {
         const stopRelay = startDbRelay(orm, events, now);
         closers.push(async () => stopRelay());
       }

@@ -3,7 +3,7 @@ import type { Orm } from './db/orm.js';
 import type { SecretBox } from './security/secret-box.js';
 import type { JobRunner } from './engine/job-runner.js';
 import type { DevSink } from './mail/dev-sink.js';
-import type { Engine } from './engine/jobs.js';
+import type { Engine } from './engine/index.js';
 import type { EventBus } from './live/event-bus.js';
 import type { Transport } from './engine/ports.js';
 
@@ -14,8 +14,8 @@ export interface Services {
   secrets: SecretBox;
   jobs: JobRunner | null;
   sink: DevSink | null;
-  /** The sending engine; null in a web-only process (the worker's reconcile picks new work up). */
-  engine: Engine | null;
+  /** The engine's front door; it runs account jobs only where there is a job runner (not in a web-only process). */
+  engine: Engine;
   events: EventBus;
   transport: Transport;
   /** The clock; tests pass a fixed one. */

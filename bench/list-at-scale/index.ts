@@ -13,6 +13,7 @@ import { initORM } from '../../server/db/orm.js';
 import { createApp, type App } from '../../server/http/app.js';
 import { EventBus } from '../../server/live/event-bus.js';
 import { TransportPool } from '../../server/mail/transport.js';
+import { Engine } from '../../server/engine/index.js';
 import { SecretBox } from '../../server/security/secret-box.js';
 import { loadSecretKey } from '../../server/security/secret-key.js';
 import type { Services } from '../../server/services.js';
@@ -99,9 +100,11 @@ try {
   // A fixed clock, so that two runs on the same database answer the same bytes (the digest column).
   const now = new Date(process.env.BENCH_LIST_NOW ?? Date.now());
   const config = { ...loadConfig({ DATA_DIR: '/tmp/mailroom-bench-data', SECRET_KEY: TEST_SECRET_KEY, MAIL_SINK: 'off', DEMO_DATA: 'off' }, []), database: db.target };
-  const services: Services = {
-    config, orm, secrets: new SecretBox(loadSecretKey(TEST_SECRET_KEY, '')), jobs: null, sink: null, engine: null, events: new EventBus(), transport: new TransportPool(), now: () => now,
-  };
+  const secrets = new SecretBox(loadSecretKey(TEST_SECRET_KEY, ''));
+  const events = new EventBus();
+  const transport = new TransportPool();
+  const engine = new Engine({ orm, secrets, transport, events, now: () => now, wallClock: Date.now, random: Math.random, leaseMs: config.engine.leaseMs });
+  const services: Services = { config, orm, secrets, jobs: null, sink: null, engine, events, transport, now: () => now };
   const app = createApp(services);
   const cookies = { 'company manager': await signIn(app, fixture.companyManagerEmail), 'sales manager': await signIn(app, fixture.salesManagerEmail) };
 

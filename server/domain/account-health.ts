@@ -1,9 +1,16 @@
+import { todayIn } from './business-days.js';
+
 export const SMTP_SECURITY = ['tls', 'starttls', 'none'] as const;
 export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
 
 /** Stored health of an account; "green" or "red" on screen is derived from it with the clock. */
 export const ACCOUNT_HEALTH = ['unknown', 'ok', 'auth_failed', 'sender_refused', 'unreachable'] as const;
 export type AccountHealth = (typeof ACCOUNT_HEALTH)[number];
+
+/** Verdicts of its server that switch an account off until someone fixes it. */
+export const FAILED_HEALTH = ['auth_failed', 'sender_refused', 'unreachable'] as const satisfies readonly AccountHealth[];
+export type FailedHealth = (typeof FAILED_HEALTH)[number];
+export const isFailed = (health: AccountHealth): health is FailedHealth => (FAILED_HEALTH as readonly AccountHealth[]).includes(health);
 
 /** A reason shown beside a red star. */
 export type RedReason = 'disabled' | 'auth_failed' | 'sender_refused' | 'unreachable' | 'daily_limit' | 'outside_window' | 'day_off';
@@ -19,7 +26,7 @@ export function light(
   pacing: { ok: true } | { ok: false; reason: 'day_off' | 'before_window' | 'after_window' | 'daily_limit' },
 ): Light {
   if (!account.massMailEnabled) return { green: false, reason: 'disabled', detail: null };
-  if (account.health === 'auth_failed' || account.health === 'sender_refused' || account.health === 'unreachable') {
+  if (isFailed(account.health)) {
     return { green: false, reason: account.health, detail: account.healthReason };
   }
   if (pacing.ok) return { green: true };
@@ -27,10 +34,11 @@ export function light(
   return { green: false, reason, detail: null };
 }
 
-const FAILED: readonly AccountHealth[] = ['auth_failed', 'sender_refused', 'unreachable'];
-
 /** May the account be used at all (enabled and not refused by its server)? Window and quota aside. */
-export const usable = (a: { massMailEnabled: boolean; health: AccountHealth }) => a.massMailEnabled && !FAILED.includes(a.health);
+export const usable = (a: { massMailEnabled: boolean; health: AccountHealth }) => a.massMailEnabled && !isFailed(a.health);
 
 /** The zone an account counts its day in: its own, else the organisation's. */
 export const accountZone = (a: { timeZone?: string | null }, settings: { timeZone: string }) => a.timeZone ?? settings.timeZone;
+
+/** "Today" for an account: `now` in its zone, and the start of its day, where its daily limit counts from. */
+export const accountToday = (a: { timeZone?: string | null }, settings: { timeZone: string }, now: Date) => todayIn(accountZone(a, settings), now);

@@ -43,3 +43,12 @@ export function currentOrNextWindow(now: DateTime, calendar: SendingCalendar): W
 export function dayStart(now: DateTime): DateTime {
   return now.startOf('day');
 }
+
+/** `now` in `zone`, and the start of that day there: where a "sent today" count begins. */
+export function todayIn(zone: string, now: Date): { local: DateTime; start: Date } {
+  const local = DateTime.fromJSDate(now, { zone });
+  return { local, start: dayStart(local).toJSDate() };
+}
+
+/** The organisation's sending calendar, read from its settings. */
+export const calendarOf = (settings: SendingCalendar): SendingCalendar => ({ windowStart: settings.windowStart, windowEnd: settings.windowEnd, businessDays: settings.businessDays });

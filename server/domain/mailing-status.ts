@@ -1,6 +1,12 @@
 export const MAILING_STATUSES = ['active', 'active_error', 'paused', 'interrupted', 'done', 'cancelled'] as const;
 export type MailingStatus = (typeof MAILING_STATUSES)[number];
 
+/** The statuses the engine sends for. */
+export const SENDING_STATUSES = ['active', 'active_error'] as const satisfies readonly MailingStatus[];
+/** Not finished yet: sending, or paused with work left (rebinding and the live relay still follow them). */
+export const LIVE_STATUSES = [...SENDING_STATUSES, 'paused'] as const satisfies readonly MailingStatus[];
+export const isSending = (status: MailingStatus) => (SENDING_STATUSES as readonly MailingStatus[]).includes(status);
+
 export const EVENT_LEVELS = ['info', 'warning', 'error', 'critical'] as const;
 export type EventLevel = (typeof EVENT_LEVELS)[number];
 
@@ -19,7 +25,7 @@ export type MailingTransition =
  * a user's action, and ignores an engine event that arrives late).
  */
 export function nextStatus(from: MailingStatus, transition: MailingTransition): MailingStatus | null {
-  const live = from === 'active' || from === 'active_error';
+  const live = isSending(from);
   switch (transition) {
     case 'pause':
       return live ? 'paused' : null;

@@ -15,6 +15,10 @@ export type SmtpOutcome =
   | { kind: 'account'; health: 'auth_failed' | 'sender_refused'; code: number | null; reply: string }
   | { kind: 'recipient' | 'temporary' | 'critical' | 'uncertain'; code: number | null; reply: string };
 
+/** The server refused the credentials (535 and friends); EAUTH also covers "no AUTH offered". */
+export const isAuthFailure = (err: Pick<SmtpFailure, 'code' | 'responseCode'>) =>
+  err.code === 'EAUTH' || err.responseCode === 535 || err.responseCode === 534 || err.responseCode === 530;
+
 /** The fields of a nodemailer error this classification reads. */
 export interface SmtpFailure {
   code?: string;
@@ -35,7 +39,7 @@ export function classifySmtpFailure(err: SmtpFailure, dataSent = false): SmtpOut
   const reply = (err.response ?? err.message).slice(0, 1000);
   const command = (err.command ?? '').toUpperCase();
   if (dataSent && code === null) return { kind: 'uncertain', code, reply: `No reply after the message was sent: ${reply}` };
-  if (err.code === 'EAUTH' || code === 535 || code === 534 || code === 530) return { kind: 'account', health: 'auth_failed', code, reply };
+  if (isAuthFailure(err)) return { kind: 'account', health: 'auth_failed', code, reply };
   if (code !== null && code >= 400 && code < 500) return { kind: 'temporary', code, reply };
   if (code !== null && code >= 500 && command.startsWith('MAIL')) return { kind: 'account', health: 'sender_refused', code, reply };
   if (code !== null && code >= 500) return { kind: 'recipient', code, reply };

@@ -1,6 +1,5 @@
 import type { Em } from '../db/orm.js';
-import { EmailAccountSchema, type EmailAccount } from '../db/entities/email-account.entity.js';
-import { mailingRepository } from '../db/repositories/mailing.repository.js';
+import type { EmailAccount } from '../db/entities/email-account.entity.js';
 import type { AccountHealth } from '../domain/account-health.js';
 import type { EngineContext } from './ports.js';
 import { rebindStranded } from './rebind.js';
@@ -13,13 +12,13 @@ import { rebindStranded } from './rebind.js';
  */
 export async function failAccount(ctx: EngineContext, em: Em, account: EmailAccount, health: AccountHealth, reason: string): Promise<number[]> {
   const now = ctx.now();
-  await em.nativeUpdate(EmailAccountSchema, { id: account.id }, { health, healthReason: reason.slice(0, 500), healthCheckedAt: now });
+  await ctx.ledger.setHealth(em, account.id, { health, healthReason: reason.slice(0, 500), healthCheckedAt: now });
   ctx.events.emit({ type: 'account.health', accountId: account.id, departmentId: account.department.id, ownerId: account.owner.id, health, reason, at: now.toISOString() });
 
   const text = `Account ${account.name} <${account.fromEmail}> was switched off: ${reason}`;
-  for (const mailingId of await mailingRepository.liveMailingsOfAccount(em, account.id)) {
-    await mailingRepository.note(em, mailingId, 'error', 'account_failed', text, now, { accountId: account.id });
-    const head = await mailingRepository.head(em, mailingId);
+  for (const mailingId of await ctx.ledger.liveMailingsOfAccount(em, account.id)) {
+    await ctx.ledger.note(em, mailingId, 'error', 'account_failed', text, now, { accountId: account.id });
+    const head = await ctx.ledger.head(em, mailingId);
     if (head) ctx.events.emit({ type: 'mailing.notification', mailingId, departmentId: head.departmentId, ownerId: head.ownerId, level: 'error', kind: 'account_failed', text, at: now.toISOString() });
   }
   return rebindStranded(ctx, em, { ownerId: account.owner.id, why: `${account.name}: ${reason}` });

@@ -1,9 +1,8 @@
-import { DateTime } from 'luxon';
 import type { Em } from '../db/orm.js';
 import type { EmailAccount } from '../db/entities/email-account.entity.js';
 import type { Settings } from '../db/entities/settings.entity.js';
 import { ledgerRepository } from '../db/repositories/ledger.repository.js';
-import { dayStart } from '../domain/business-days.js';
+import { calendarOf, todayIn } from '../domain/business-days.js';
 import { maySend } from '../domain/pacing.js';
 import { accountZone, light, type Light } from '../domain/account-health.js';
 
@@ -18,7 +17,7 @@ export type PacedAccount = Pick<EmailAccount, 'id' | 'dailyLimit' | 'timeZone' |
 
 /** Each account's star now (green, or red with the reason), today's count in its zone and its next slot. */
 export async function accountPaces(em: Em, accounts: PacedAccount[], settings: Settings, now: Date): Promise<Map<number, AccountPace>> {
-  const calendar = { windowStart: settings.windowStart, windowEnd: settings.windowEnd, businessDays: settings.businessDays };
+  const calendar = calendarOf(settings);
   // Accounts share few zones: one grouped count per zone instead of one per account.
   const byZone = new Map<string, PacedAccount[]>();
   for (const a of accounts) {
@@ -28,8 +27,8 @@ export async function accountPaces(em: Em, accounts: PacedAccount[], settings: S
   }
   const paces = new Map<number, AccountPace>();
   for (const [zone, list] of byZone) {
-    const local = DateTime.fromJSDate(now, { zone });
-    const counts = await ledgerRepository.sentSinceByAccount(em, list.map((a) => a.id), dayStart(local).toJSDate());
+    const { local, start } = todayIn(zone, now);
+    const counts = await ledgerRepository.sentSinceByAccount(em, list.map((a) => a.id), start);
     // The verdict depends on the account only through whether its limit is reached: worked out
     // twice at most per zone. Off hours it searches days ahead, a cost per call.
     const verdicts = new Map<boolean, ReturnType<typeof maySend>>();

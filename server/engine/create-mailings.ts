@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Em } from '../db/orm.js';
 import { EmailAccountSchema, type EmailAccount } from '../db/entities/email-account.entity.js';
@@ -16,7 +16,8 @@ import { canMailRecipientsOf, canSee, type Actor } from '../domain/visibility.js
 import { DomainError } from '../domain/errors.js';
 import { route, type RoutableAccount } from '../domain/routing.js';
 import { eta } from '../domain/pacing.js';
-import { accountZone, usable, type Light } from '../domain/account-health.js';
+import { calendarOf } from '../domain/business-days.js';
+import { accountToday, usable, type Light } from '../domain/account-health.js';
 import { accountPaces } from './account-paces.js';
 import { unknownVariables } from '../domain/template-variables.js';
 import { TemplateError } from '../mail/render.js';
@@ -203,7 +204,7 @@ type Check = Awaited<ReturnType<typeof prepare>>['checks'][number];
 
 /** The pre-flight report of one recipient type from its pass: allocation, today's light of each account, and the finish time. */
 async function reportOf(em: Em, check: Check, tally: Tally, accounts: EmailAccount[], settings: Settings, now: Date): Promise<Preflight> {
-  const calendar = { windowStart: settings.windowStart, windowEnd: settings.windowEnd, businessDays: settings.businessDays };
+  const calendar = calendarOf(settings);
   // The checks made up front come first, then what the pass found, as the report always listed them.
   const errors = [...check.errors];
   if (accounts.some(usable) && tally.unroutable) errors.push(`${tally.unroutable} non-VIP recipients need a regular (non-main) account that can send`);
@@ -215,8 +216,7 @@ async function reportOf(em: Em, check: Check, tally: Tally, accounts: EmailAccou
     const count = tally.byAccount.get(account.id) ?? 0;
     const { light, sentToday } = paces.get(account.id)!;
     allocation.push({ accountId: account.id, name: account.name, main: account.main, recipients: count, light });
-    const local = DateTime.fromJSDate(now, { zone: accountZone(account, settings) });
-    const done = usable(account) ? eta(local, { dailyLimit: account.dailyLimit, sentToday }, calendar, count) : null;
+    const done = usable(account) ? eta(accountToday(account, settings, now).local, { dailyLimit: account.dailyLimit, sentToday }, calendar, count) : null;
     if (done && (!finish || done > finish)) finish = done;
   }
   return {

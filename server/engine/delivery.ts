@@ -2,16 +2,14 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { Em } from '../db/orm.js';
 import type { EmailAccount } from '../db/entities/email-account.entity.js';
 import type { Settings } from '../db/entities/settings.entity.js';
-import { MessageSchema } from '../db/entities/message.entity.js';
-import { SignatureSchema } from '../db/entities/signature.entity.js';
-import { ledgerRepository, type ClaimedRecipient } from '../db/repositories/ledger.repository.js';
-import { mailingRepository, type MailingHead } from '../db/repositories/mailing.repository.js';
+import type { ClaimedRecipient } from '../db/repositories/ledger.repository.js';
+import type { MailingHead } from '../db/repositories/mailing.repository.js';
 import { MAX_ATTEMPTS, retryDelayMs } from '../domain/smtp-outcome.js';
 import type { RecipientType } from '../domain/recipient-types.js';
 import { TemplateError, type MessageContent, type SignatureContent } from '../mail/render.js';
 import type { EngineContext } from './ports.js';
 import { compose } from './compose.js';
-import { loadRecipientFields, type RecipientRecord } from './recipient-fields.js';
+import type { RecipientRecord } from '../db/repositories/recipient-fields.js';
 import { changeStatus, interrupt, reportUncertain } from './mailing-events.js';
 import { failAccount } from './account-failure.js';
 import { newMessageId } from '../mail/build-message.js';
@@ -23,16 +21,9 @@ export interface MailingContent {
   signature: SignatureContent | null;
 }
 
-export async function loadMailingContent(em: Em, mailingId: number): Promise<MailingContent | null> {
-  const head = await mailingRepository.head(em, mailingId);
-  if (!head) return null;
-  const message = head.messageId ? await em.findOne(MessageSchema, { id: head.messageId }) : null;
-  const signature = head.signatureId ? await em.findOne(SignatureSchema, { id: head.signatureId }) : null;
-  return {
-    head,
-    content: message ? { subject: message.subject, html: message.html, text: message.text ?? null } : null,
-    signature: signature ? { format: signature.format, body: signature.body } : null,
-  };
+export async function loadMailingContent(ctx: EngineContext, em: Em, mailingId: number): Promise<MailingContent | null> {
+  const head = await ctx.ledger.head(em, mailingId);
+  return head ? { head, ...(await ctx.ledger.content(em, head)) } : null;
 }
 
 /** What a run of claimed recipients came to. */
@@ -68,7 +59,7 @@ const at = (ctx: EngineContext) => ctx.now().toISOString();
 export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAccount, settings: Settings, claimed: ClaimedRecipient[], mailing: MailingContent, enough: () => boolean): Promise<BatchResult> {
   const { head } = mailing;
   /** Gives back the claims from `from` on that this run still holds. */
-  const giveBack = (from: number) => ledgerRepository.release(em, claimed[0].claim, claimed.slice(from).map((c) => c.id), ctx.now());
+  const giveBack = (from: number) => ctx.ledger.release(em, claimed[0].claim, claimed.slice(from).map((c) => c.id), ctx.now());
   const stopMailing = async (from: number, reason: string): Promise<BatchResult> => {
     await giveBack(from);
     await interrupt(ctx, em, head.id, reason);
@@ -85,7 +76,7 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
     // A changed SECRET_KEY fails for every recipient: the mailing stops with the reason.
     return stopMailing(0, `The message cannot be prepared: ${(err as Error).message}`);
   }
-  const records = await loadRecipientFields(em, head.recipientType as RecipientType, claimed.map((c) => c.recipientId));
+  const records = await ctx.ledger.recipientRecords(em, head.recipientType as RecipientType, claimed.map((c) => c.recipientId));
 
   const recorder = acceptedRecorder(ctx, em, head, account.id, claimed);
   let stopped: BatchResult['stopped'] = null;
@@ -141,13 +132,13 @@ const RECORD_EVERY_MS = 100;
  */
 function acceptedRecorder(ctx: EngineContext, em: Em, head: MailingHead, accountId: number, claimed: ClaimedRecipient[]) {
   let waiting: Accepted[] = [];
-  let lastWrite = Date.now();
+  let lastWrite = ctx.wallClock();
   let writes: Promise<void> = Promise.resolve();
   let failure: unknown = null;
   const write = () => {
     const batch = waiting;
     waiting = [];
-    lastWrite = Date.now();
+    lastWrite = ctx.wallClock();
     if (!batch.length) return;
     writes = writes.then(() => recordAccepted(ctx, em, head, accountId, claimed, batch)).catch((err: unknown) => void (failure ??= err));
   };
@@ -157,7 +148,7 @@ function acceptedRecorder(ctx: EngineContext, em: Em, head: MailingHead, account
     add(message: Accepted) {
       waiting.push(message);
       this.accepted++;
-      if (Date.now() - lastWrite >= RECORD_EVERY_MS) write();
+      if (ctx.wallClock() - lastWrite >= RECORD_EVERY_MS) write();
     },
     async done() {
       write();
@@ -169,7 +160,7 @@ function acceptedRecorder(ctx: EngineContext, em: Em, head: MailingHead, account
 
 /** Records accepted messages and tells the live layer about each. */
 async function recordAccepted(ctx: EngineContext, em: Em, head: MailingHead, accountId: number, claimed: ClaimedRecipient[], accepted: Accepted[]): Promise<void> {
-  const recorded = new Set(await ledgerRepository.finishSent(em, head.id, claimed[0].claim, accepted, ctx.now()));
+  const recorded = new Set(await ctx.ledger.finishSent(em, head.id, claimed[0].claim, accepted, ctx.now()));
   for (const { id, messageId } of accepted) {
     if (!recorded.has(id)) continue;
     const row = claimed.find((c) => c.id === id)!;
@@ -192,7 +183,7 @@ async function prepareOne(
   const { head } = mailing;
   // The CRM record was deleted, or opted out or was disqualified since the mailing was made: skip it.
   if (!record?.mailable) {
-    await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'skipped', { now: ctx.now(), claim: claimed.claim, lastReply: record ? 'Opted out of mass mailing since the mailing was made' : 'The CRM record was deleted' });
+    await ctx.ledger.finish(em, claimed.id, head.id, 'sending', 'skipped', { now: ctx.now(), claim: claimed.claim, lastReply: record ? 'Opted out of mass mailing since the mailing was made' : 'The CRM record was deleted' });
     return { kind: 'recorded' };
   }
   const messageId = newMessageId(account.fromEmail.split('@')[1] ?? 'mailroom.local');
@@ -208,7 +199,7 @@ async function prepareOne(
     return { kind: 'stop', reason: err instanceof TemplateError ? `The message cannot be rendered: ${err.message}` : `The message cannot be prepared: ${(err as Error).message}` };
   }
   // Committed before the SMTP transaction, so that even an uncertain send has a traceable Message-ID.
-  if (!(await ledgerRepository.startAttempt(em, claimed, messageId, ctx.now(), ctx.leaseMs))) return { kind: 'moved_on' };
+  if (!(await ctx.ledger.startAttempt(em, claimed, messageId, ctx.now(), ctx.leaseMs))) return { kind: 'moved_on' };
   return { kind: 'ready', message, messageId };
 }
 
@@ -233,7 +224,7 @@ async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, passw
         return { kind: 'recorded' };
       }
       const dueAt = new Date(now.getTime() + retryDelayMs(claimed.round));
-      if (!(await ledgerRepository.retryLater(em, claimed, dueAt, outcome.reply, now))) return { kind: 'recorded' };
+      if (!(await ctx.ledger.retryLater(em, claimed, dueAt, outcome.reply, now))) return { kind: 'recorded' };
       ctx.events.emit({ type: 'recipient.retrying', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, accountId: account.id, rowId: claimed.id, email: claimed.email, attempts: claimed.attempts, dueAt: dueAt.toISOString(), reply: outcome.reply, at: at(ctx) });
       return { kind: 'recorded' };
     }
@@ -241,7 +232,7 @@ async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, passw
     // The connection was lost or timed out after the whole message went out, before the server
     // answered: it may have been delivered. Shown as uncertain, never resent silently.
     case 'uncertain':
-      if (await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'uncertain', { now, claim: claimed.claim, lastReply: outcome.reply })) {
+      if (await ctx.ledger.finish(em, claimed.id, head.id, 'sending', 'uncertain', { now, claim: claimed.claim, lastReply: outcome.reply })) {
         await reportUncertain(ctx, em, head, claimed, 'the connection was lost after the message was sent, before the server answered', account.id);
       }
       return { kind: 'recorded' };
@@ -263,9 +254,9 @@ async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, passw
 
 async function recordFailure(ctx: EngineContext, em: Em, head: MailingHead, claimed: ClaimedRecipient, accountId: number, reply: string) {
   const now = ctx.now();
-  if (!(await ledgerRepository.finish(em, claimed.id, head.id, 'sending', 'failed', { now, claim: claimed.claim, lastReply: reply }))) return;
+  if (!(await ctx.ledger.finish(em, claimed.id, head.id, 'sending', 'failed', { now, claim: claimed.claim, lastReply: reply }))) return;
   const text = `${claimed.email}: ${reply}`;
-  await mailingRepository.note(em, head.id, 'error', 'recipient_failed', text, now, { recipientEmail: claimed.email, accountId });
+  await ctx.ledger.note(em, head.id, 'error', 'recipient_failed', text, now, { recipientEmail: claimed.email, accountId });
   ctx.events.emit({ type: 'recipient.failed', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, accountId, rowId: claimed.id, email: claimed.email, reply, at: now.toISOString() });
   ctx.events.emit({ type: 'mailing.notification', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, level: 'error', kind: 'recipient_failed', text, at: now.toISOString() });
   await changeStatus(ctx, em, head.id, 'recipient_failed', null);

@@ -4,9 +4,6 @@ import { runAccount } from './scheduler.js';
 import { expireStaleClaims } from './recovery.js';
 import { rebindStranded } from './rebind.js';
 import { finishIfDone } from './mailing-events.js';
-import { ledgerRepository } from '../db/repositories/ledger.repository.js';
-import { mailingRepository } from '../db/repositories/mailing.repository.js';
-import { EmailAccountSchema } from '../db/entities/email-account.entity.js';
 
 export const ACCOUNT_JOB = 'send-account';
 export const RECONCILE_JOB = 'reconcile';
@@ -25,7 +22,7 @@ export interface EngineOptions {
  * account's next slot) and a recurring reconcile job. Agenda's locks keep an account's job on one
  * worker at a time; the ledger's guarded claims keep each recipient to one send even if not.
  */
-export class Engine {
+export class AccountJobs {
   private readonly runMs: number;
   private readonly reconcileEveryMs: number;
   private readonly accountsPerWorker: number;
@@ -56,7 +53,7 @@ export class Engine {
       ACCOUNT_JOB,
       async (job) => {
         const renew = setInterval(() => job.touch().catch((err: Error) => console.error(`[engine] could not renew the lock of account ${job.attrs.data.accountId}: ${err.message}`)), lockLifetime / 4);
-        const run = runAccount(this.ctx, job.attrs.data.accountId, { deadline: Date.now() + this.runMs, stopping: () => this.stopping });
+        const run = runAccount(this.ctx, job.attrs.data.accountId, { deadline: this.ctx.wallClock() + this.runMs, stopping: () => this.stopping });
         this.runs.add(run);
         try {
           // Saved by agenda when the run ends; null leaves the job idle until work wakes it.
@@ -87,7 +84,7 @@ export class Engine {
   /** Makes sure each account's job runs now (its own pacing then decides whether to send). */
   async wake(accountIds: number[]): Promise<void> {
     for (const accountId of new Set(accountIds)) {
-      await this.runner.agenda.create(ACCOUNT_JOB, { accountId }).unique({ 'data.accountId': accountId }).schedule(new Date()).save();
+      await this.runner.agenda.create(ACCOUNT_JOB, { accountId }).unique({ 'data.accountId': accountId }).schedule(new Date(this.ctx.wallClock())).save();
     }
   }
 
@@ -98,12 +95,12 @@ export class Engine {
    */
   async reconcile(): Promise<void> {
     await expireStaleClaims(this.ctx);
-    const em = this.ctx.orm.em.fork();
+    const em = this.ctx.unitOfWork();
     await rebindStranded(this.ctx, em);
-    for (const mailingId of await mailingRepository.liveIds(em)) await finishIfDone(this.ctx, em, mailingId);
-    const withWork = await ledgerRepository.accountsWithWork(em);
+    for (const mailingId of await this.ctx.ledger.liveIds(em)) await finishIfDone(this.ctx, em, mailingId);
+    const withWork = await this.ctx.ledger.accountsWithWork(em);
     if (!withWork.length) return;
-    const accounts = await em.find(EmailAccountSchema, { id: { $in: withWork } }, { fields: ['id', 'nextSendAt'] });
+    const accounts = await this.ctx.ledger.nextSends(em, withWork);
     const due = accounts.filter((a) => !a.nextSendAt || a.nextSendAt <= this.ctx.now()).map((a) => a.id);
     await this.wake(due);
   }

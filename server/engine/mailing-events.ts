@@ -1,42 +1,41 @@
 import type { Em } from '../db/orm.js';
-import { mailingRepository } from '../db/repositories/mailing.repository.js';
 import type { MailingTransition } from '../domain/mailing-status.js';
-import type { EngineContext } from './ports.js';
+import type { LedgerContext } from './ports.js';
 
 /**
  * Moves a mailing's status and tells everyone: a note in its Notifications and a domain event.
  * Returns false when the mailing was not in a status the transition applies to.
  */
-export async function changeStatus(ctx: EngineContext, em: Em, mailingId: number, transition: MailingTransition, reason: string | null, level: 'info' | 'warning' | 'error' | 'critical' = 'info'): Promise<boolean> {
+export async function changeStatus(ctx: LedgerContext, em: Em, mailingId: number, transition: MailingTransition, reason: string | null, level: 'info' | 'warning' | 'error' | 'critical' = 'info'): Promise<boolean> {
   const now = ctx.now();
-  const status = await mailingRepository.transition(em, mailingId, transition, reason, now);
+  const status = await ctx.ledger.transition(em, mailingId, transition, reason, now);
   if (!status) return false;
-  const head = (await mailingRepository.head(em, mailingId))!;
+  const head = (await ctx.ledger.head(em, mailingId))!;
   const at = now.toISOString();
   ctx.events.emit({ type: 'mailing.status', mailingId, departmentId: head.departmentId, ownerId: head.ownerId, status, reason, at });
   if (reason) {
-    await mailingRepository.note(em, mailingId, level, `status_${status}`, reason, now);
+    await ctx.ledger.note(em, mailingId, level, `status_${status}`, reason, now);
     ctx.events.emit({ type: 'mailing.notification', mailingId, departmentId: head.departmentId, ownerId: head.ownerId, level, kind: `status_${status}`, text: reason, at });
   }
   return true;
 }
 
 /** A critical error: the mailing stops with the reason, and watchers are notified. */
-export const interrupt = (ctx: EngineContext, em: Em, mailingId: number, reason: string) => changeStatus(ctx, em, mailingId, 'interrupt', reason, 'critical');
+export const interrupt = (ctx: LedgerContext, em: Em, mailingId: number, reason: string) => changeStatus(ctx, em, mailingId, 'interrupt', reason, 'critical');
 
 /** Done once nothing is pending, sending or waiting for a retry. */
-export async function finishIfDone(ctx: EngineContext, em: Em, mailingId: number): Promise<boolean> {
+export async function finishIfDone(ctx: LedgerContext, em: Em, mailingId: number): Promise<boolean> {
   const now = ctx.now();
-  if (!(await mailingRepository.finishIfDone(em, mailingId, now))) return false;
-  const head = (await mailingRepository.head(em, mailingId))!;
+  if (!(await ctx.ledger.finishIfDone(em, mailingId, now))) return false;
+  const head = (await ctx.ledger.head(em, mailingId))!;
   ctx.events.emit({ type: 'mailing.status', mailingId, departmentId: head.departmentId, ownerId: head.ownerId, status: 'done', reason: null, at: now.toISOString() });
   return true;
 }
 
 /** A recipient whose delivery nobody can know: a warning on the mailing and a live event. */
-export async function reportUncertain(ctx: EngineContext, em: Em, head: { id: number; departmentId: number; ownerId: number }, row: { id: number; email: string }, why: string, accountId?: number): Promise<void> {
+export async function reportUncertain(ctx: LedgerContext, em: Em, head: { id: number; departmentId: number; ownerId: number }, row: { id: number; email: string }, why: string, accountId?: number): Promise<void> {
   const now = ctx.now();
   const text = `${row.email}: ${why}; delivery is uncertain and it will not be resent automatically`;
-  await mailingRepository.note(em, head.id, 'warning', 'uncertain', text, now, { recipientEmail: row.email, accountId });
+  await ctx.ledger.note(em, head.id, 'warning', 'uncertain', text, now, { recipientEmail: row.email, accountId });
   ctx.events.emit({ type: 'recipient.uncertain', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, rowId: row.id, email: row.email, at: now.toISOString() });
 }

@@ -1,9 +1,8 @@
 import type { Em } from '../db/orm.js';
-import { MailingSchema, type Mailing } from '../db/entities/mailing.entity.js';
-import { ledgerRepository } from '../db/repositories/ledger.repository.js';
-import { mailingRepository } from '../db/repositories/mailing.repository.js';
+import type { Mailing } from '../db/entities/mailing.entity.js';
 import { DomainError } from '../domain/errors.js';
 import { combineProblems } from '../domain/combine.js';
+import { isSending } from '../domain/mailing-status.js';
 import type { EngineContext } from './ports.js';
 import { changeStatus } from './mailing-events.js';
 
@@ -21,28 +20,28 @@ export async function pause(ctx: EngineContext, em: Em, mailing: Mailing, by: st
 
 export async function resume(ctx: EngineContext, em: Em, mailing: Mailing, by: string): Promise<number[]> {
   if (!(await changeStatus(ctx, em, mailing.id, 'resume', `Resumed by ${by}`))) throw refuse(mailing, 'resumed');
-  return accountsOf(em, mailing.id);
+  return accountsOf(ctx, em, mailing.id);
 }
 
 /** Cancels the mailing; its pending recipients are skipped, its history stays. */
 export async function cancel(ctx: EngineContext, em: Em, mailing: Mailing, by: string): Promise<void> {
   if (!(await changeStatus(ctx, em, mailing.id, 'cancel', `Cancelled by ${by}`))) throw refuse(mailing, 'cancelled');
-  await ledgerRepository.skipQueued(em, mailing.id, 'Cancelled', ctx.now());
+  await ctx.ledger.skipQueued(em, mailing.id, 'Cancelled', ctx.now());
 }
 
 /** Sends again to the unsuccessful recipients only: failed ones, and uncertain ones on request. */
 export async function restart(ctx: EngineContext, em: Em, mailing: Mailing, includeUncertain: boolean, by: string): Promise<{ requeued: number; accounts: number[] }> {
   if (mailing.status === 'cancelled') throw refuse(mailing, 'restarted');
-  const requeued = await ledgerRepository.requeue(em, mailing.id, includeUncertain ? ['failed', 'uncertain'] : ['failed'], ctx.now());
+  const requeued = await ctx.ledger.requeue(em, mailing.id, includeUncertain ? ['failed', 'uncertain'] : ['failed'], ctx.now());
   if (requeued === 0) throw new DomainError('conflict', `Mailing #${mailing.id} has no ${includeUncertain ? 'failed or uncertain' : 'failed'} recipients to send again`);
   const text = `Restarted by ${by} for ${requeued} unsuccessful recipient${requeued === 1 ? '' : 's'}`;
   // A paused mailing stays paused: the recipients wait in the queue until someone resumes it.
-  if (mailing.status === 'paused') await mailingRepository.note(em, mailing.id, 'info', 'restart', `${text}; still paused`, ctx.now());
+  if (mailing.status === 'paused') await ctx.ledger.note(em, mailing.id, 'info', 'restart', `${text}; still paused`, ctx.now());
   else await changeStatus(ctx, em, mailing.id, 'restart', text);
-  return { requeued, accounts: await accountsOf(em, mailing.id) };
+  return { requeued, accounts: await accountsOf(ctx, em, mailing.id) };
 }
 
-const accountsOf = async (em: Em, mailingId: number) => [...(await ledgerRepository.pendingByAccount(em, mailingId)).keys()];
+const accountsOf = async (ctx: EngineContext, em: Em, mailingId: number) => [...(await ctx.ledger.pendingByAccount(em, mailingId)).keys()];
 
 /**
  * Merges mailings into a new one. The originals stop first (cancelled, `combinedInto` set, their
@@ -54,21 +53,16 @@ export async function combine(ctx: EngineContext, em: Em, mailings: Mailing[], b
   if (problems.length) throw new DomainError('precondition', problems.join('; '), { problems });
   const now = ctx.now();
   const ids = mailings.map((m) => m.id);
-  const result = await em.transactional(async (tx) => {
-    const stopped = await mailingRepository.cancelAll(tx, ids, `Combined by ${by}`, now);
+  const result = await ctx.ledger.transaction(em, async (tx) => {
+    const stopped = await ctx.ledger.cancelAll(tx, ids, `Combined by ${by}`, now);
     if (stopped !== ids.length) throw new DomainError('conflict', 'One of the mailings finished meanwhile; nothing was combined');
-    const first = mailings[0];
-    const target = tx.create(MailingSchema, {
-      name: `${first.name} (combined)`, recipientType: first.recipientType, status: mailings.some((m) => m.status === 'active' || m.status === 'active_error') ? 'active' : 'paused',
-      message: first.message, signature: first.signature, owner: first.owner, department: first.department, vip: mailings.some((m) => m.vip), total: 0,
-    });
-    await tx.flush();
-    const { moved, duplicates } = await ledgerRepository.mergeInto(tx, ids, target.id, now);
-    await mailingRepository.note(tx, target.id, 'info', 'combined', `Combined by ${by} from #${ids.join(', #')}: ${moved} recipients, ${duplicates} duplicates left out`, now);
-    for (const id of ids) await mailingRepository.note(tx, id, 'info', 'combined', `Combined into #${target.id} by ${by}`, now);
+    const target = await ctx.ledger.createCombined(tx, mailings, mailings.some((m) => isSending(m.status)) ? 'active' : 'paused');
+    const { moved, duplicates } = await ctx.ledger.mergeInto(tx, ids, target.id, now);
+    await ctx.ledger.note(tx, target.id, 'info', 'combined', `Combined by ${by} from #${ids.join(', #')}: ${moved} recipients, ${duplicates} duplicates left out`, now);
+    for (const id of ids) await ctx.ledger.note(tx, id, 'info', 'combined', `Combined into #${target.id} by ${by}`, now);
     return { mailing: target, moved, duplicates };
   });
   for (const m of mailings) ctx.events.emit({ type: 'mailing.status', mailingId: m.id, departmentId: m.department.id, ownerId: m.owner.id, status: 'cancelled', reason: `Combined into #${result.mailing.id}`, at: now.toISOString() });
   ctx.events.emit({ type: 'mailing.status', mailingId: result.mailing.id, departmentId: result.mailing.department.id, ownerId: result.mailing.owner.id, status: result.mailing.status, reason: null, at: now.toISOString() });
-  return { ...result, accounts: await accountsOf(em, result.mailing.id) };
+  return { ...result, accounts: await accountsOf(ctx, em, result.mailing.id) };
 }

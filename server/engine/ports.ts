@@ -1,7 +1,18 @@
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { SmtpOutcome } from '../domain/smtp-outcome.js';
 import type { DomainEvent } from '../domain/events.js';
-import type { Orm } from '../db/orm.js';
+import type { Em } from '../db/orm.js';
+import type { EmailAccount } from '../db/entities/email-account.entity.js';
+import type { Settings } from '../db/entities/settings.entity.js';
+import type { Mailing } from '../db/entities/mailing.entity.js';
+import type { ClaimedRecipient, HeldRow } from '../db/repositories/ledger.repository.js';
+import type { RecipientRecord } from '../db/repositories/recipient-fields.js';
+import type { MessageContent, SignatureContent } from '../mail/render.js';
+import type { RecipientType } from '../domain/recipient-types.js';
+import type { MailingHead } from '../db/repositories/mailing.repository.js';
+import type { AccountHealth } from '../domain/account-health.js';
+import type { EventLevel, MailingStatus, MailingTransition } from '../domain/mailing-status.js';
+import type { RecipientState } from '../domain/recipient-states.js';
 import type { SecretBox } from '../security/secret-box.js';
 
 /**
@@ -31,14 +42,76 @@ export interface EventSink {
 
 export type Clock = () => Date;
 
+/**
+ * The ledger, mailings and accounts as the engine reads and moves them (listmonk's `Store`),
+ * implemented by server/db's repositories (`db/repositories/engine-ledger.ts`), faked in unit
+ * tests. Every call runs in the unit of work `em` it is given; every change is one guarded
+ * statement, so two runs never both win.
+ */
+export interface Ledger {
+  // Recipients: claims, outcomes and moves.
+  claimBatch(em: Em, accountId: number, now: Date, leaseMs: number, limit: number, claim: string): Promise<ClaimedRecipient[]>;
+  release(em: Em, claim: string | null, ids: number[], now: Date): Promise<void>;
+  startAttempt(em: Em, row: HeldRow, messageId: string, now: Date, leaseMs: number): Promise<boolean>;
+  finishSent(em: Em, mailingId: number, claim: string, sent: { id: number; reply: string }[], now: Date): Promise<number[]>;
+  finish(em: Em, id: number, mailingId: number, from: RecipientState, to: RecipientState, fields: { now: Date; lastReply?: string | null; messageId?: string | null; claim?: string | null }): Promise<boolean>;
+  retryLater(em: Em, row: HeldRow, dueAt: Date, reply: string, now: Date): Promise<boolean>;
+  expireLeases(em: Em, now: Date): Promise<{ id: number; mailingId: number; email: string }[]>;
+  sentSince(em: Em, accountId: number, since: Date): Promise<number>;
+  stranded(em: Em, ownerId?: number): Promise<{ id: number; vip: boolean; mailingId: number; ownerId: number }[]>;
+  rebind(em: Em, ids: number[], accountId: number, now: Date): Promise<void>;
+  requeue(em: Em, mailingId: number, states: ('failed' | 'uncertain')[], now: Date): Promise<number>;
+  skipQueued(em: Em, mailingId: number, reason: string, now: Date): Promise<number>;
+  mergeInto(em: Em, ids: number[], targetId: number, now: Date): Promise<{ moved: number; duplicates: number }>;
+  pendingByAccount(em: Em, mailingId: number): Promise<Map<number, number>>;
+  accountsWithWork(em: Em): Promise<number[]>;
+
+  /** Runs `work` in one database transaction: all of it is written, or none. */
+  transaction<T>(em: Em, work: (tx: Em) => Promise<T>): Promise<T>;
+
+  // Mailings: status, notes, heads.
+  createCombined(em: Em, originals: Mailing[], status: 'active' | 'paused'): Promise<Mailing>;
+  head(em: Em, id: number): Promise<MailingHead | null>;
+  transition(em: Em, id: number, transition: MailingTransition, reason: string | null, now: Date): Promise<MailingStatus | null>;
+  finishIfDone(em: Em, id: number, now: Date): Promise<boolean>;
+  cancelAll(em: Em, ids: number[], reason: string, now: Date): Promise<number>;
+  note(em: Em, mailingId: number, level: EventLevel, kind: string, text: string, now: Date, extra?: { recipientEmail?: string; accountId?: number }): Promise<void>;
+  liveIds(em: Em): Promise<number[]>;
+  liveMailingsOfAccount(em: Em, accountId: number): Promise<number[]>;
+  /** What the mailing sends, as it is now (null where deleted). */
+  content(em: Em, head: Pick<MailingHead, 'messageId' | 'signatureId'>): Promise<{ content: MessageContent | null; signature: SignatureContent | null }>;
+  /** The CRM records behind ledger rows, as template fields; a deleted record is missing. */
+  recipientRecords<T extends RecipientType>(em: Em, type: T, ids: number[]): Promise<Map<number, RecipientRecord<T>>>;
+  /** The organisation's settings (calendar, zone, footer). */
+  settings(em: Em): Promise<Settings>;
+
+  /** Keeps a test send's Message-ID before it is sent, so the mail it makes can be traced to its mailing. */
+  recordTestSend(em: Em, send: { messageId: string; mailingId: number; accountId: number }, now: Date): Promise<void>;
+
+  // Accounts: the ones that send, their pace and health.
+  account(em: Em, id: number): Promise<EmailAccount | null>;
+  accountsOf(em: Em, ownerId: number): Promise<EmailAccount[]>;
+  nextSends(em: Em, ids: number[]): Promise<{ id: number; nextSendAt: Date | null }[]>;
+  setNextSend(em: Em, accountId: number, at: Date): Promise<void>;
+  /** Stores a verdict on the account; with `onlyFrom`, only while its health is still that one. False when it was not. */
+  setHealth(em: Em, accountId: number, verdict: { health: AccountHealth; healthReason: string | null; healthCheckedAt: Date }, onlyFrom?: AccountHealth): Promise<boolean>;
+}
+
 /** Everything the engine's modules share, built once by the composition root. */
 export interface EngineContext {
-  orm: Orm;
+  /** A fresh unit of work (an entity manager fork) for one run or one pass. */
+  unitOfWork: () => Em;
+  ledger: Ledger;
   secrets: SecretBox;
   transport: Transport;
   events: EventSink;
   now: Clock;
+  /** Real milliseconds, for a run's deadlines and batching, even where `now` is a test's simulated clock. */
+  wallClock: () => number;
   random: () => number;
   /** How long a claimed row may stay `sending` before recovery calls it uncertain. */
   leaseMs: number;
 }
+
+/** The part of the context that rules moving only ledger rows and statuses need (a unit test's fake ledger is enough). */
+export type LedgerContext = Pick<EngineContext, 'ledger' | 'events' | 'now'>;

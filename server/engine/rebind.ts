@@ -1,9 +1,7 @@
 import type { Em } from '../db/orm.js';
-import { EmailAccountSchema } from '../db/entities/email-account.entity.js';
-import { ledgerRepository } from '../db/repositories/ledger.repository.js';
 import { route } from '../domain/routing.js';
 import { usable } from '../domain/account-health.js';
-import type { EngineContext } from './ports.js';
+import type { LedgerContext } from './ports.js';
 import { interrupt } from './mailing-events.js';
 
 /**
@@ -12,13 +10,13 @@ import { interrupt } from './mailing-events.js';
  * live mailing left with recipients nobody can take is interrupted with the reason. Returns the
  * accounts that received recipients, so their jobs can be woken.
  */
-export async function rebindStranded(ctx: EngineContext, em: Em, opts: { ownerId?: number; why?: string } = {}): Promise<number[]> {
-  const rows = await ledgerRepository.stranded(em, opts.ownerId);
+export async function rebindStranded(ctx: LedgerContext, em: Em, opts: { ownerId?: number; why?: string } = {}): Promise<number[]> {
+  const rows = await ctx.ledger.stranded(em, opts.ownerId);
   const woken = new Set<number>();
   const byOwner = new Map<number, typeof rows>();
   for (const r of rows) byOwner.set(r.ownerId, [...(byOwner.get(r.ownerId) ?? []), r]);
   for (const [ownerId, list] of byOwner) {
-    const accounts = (await em.find(EmailAccountSchema, { owner: ownerId })).filter(usable);
+    const accounts = (await ctx.ledger.accountsOf(em, ownerId)).filter(usable);
     const routes = route(list, accounts.map((a) => ({ id: a.id, main: a.main, usable: true })));
     const byAccount = new Map<number, number[]>();
     const strandedMailings = new Set<number>();
@@ -27,7 +25,7 @@ export async function rebindStranded(ctx: EngineContext, em: Em, opts: { ownerId
       else byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), list[i].id]);
     });
     for (const [accountId, ids] of byAccount) {
-      await ledgerRepository.rebind(em, ids, accountId, ctx.now());
+      await ctx.ledger.rebind(em, ids, accountId, ctx.now());
       woken.add(accountId);
     }
     for (const mailingId of strandedMailings) {

@@ -1,5 +1,3 @@
-import { ledgerRepository } from '../db/repositories/ledger.repository.js';
-import { mailingRepository } from '../db/repositories/mailing.repository.js';
 import type { EngineContext } from './ports.js';
 import { reportUncertain } from './mailing-events.js';
 
@@ -8,10 +6,10 @@ import { reportUncertain } from './mailing-events.js';
  * such on the mailing, never resent unless a user restarts them on purpose.
  */
 export async function expireStaleClaims(ctx: EngineContext): Promise<number> {
-  const em = ctx.orm.em.fork();
-  const expired = await ledgerRepository.expireLeases(em, ctx.now());
+  const em = ctx.unitOfWork();
+  const expired = await ctx.ledger.expireLeases(em, ctx.now());
   for (const row of expired) {
-    const head = await mailingRepository.head(em, row.mailingId);
+    const head = await ctx.ledger.head(em, row.mailingId);
     if (head) await reportUncertain(ctx, em, head, row, 'the sending worker stopped mid-send');
   }
   return expired.length;

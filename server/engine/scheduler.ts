@@ -1,14 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { DateTime } from 'luxon';
 import type { Em } from '../db/orm.js';
-import { EmailAccountSchema } from '../db/entities/email-account.entity.js';
-import { settingsRepository } from '../db/repositories/settings.repository.js';
-import { ledgerRepository } from '../db/repositories/ledger.repository.js';
-import { dayStart, type SendingCalendar } from '../domain/business-days.js';
+import { calendarOf } from '../domain/business-days.js';
 import { burstSize, maySend, nextSlot } from '../domain/pacing.js';
 import type { EngineContext } from './ports.js';
-import { accountZone, usable } from '../domain/account-health.js';
+import { accountToday, usable } from '../domain/account-health.js';
 import { deliverBatch, loadMailingContent, type MailingContent } from './delivery.js';
 import { finishIfDone } from './mailing-events.js';
 import { confirmAccount } from './account-confirmed.js';
@@ -36,8 +32,8 @@ const MAX_BURST = 50;
 const MAX_BATCH_MS = 5_000;
 
 /** The account's next slot, kept on the account so an early wake-up cannot send ahead of the pace. */
-async function setNextSend(em: Em, accountId: number, at: Date): Promise<Date> {
-  await em.nativeUpdate(EmailAccountSchema, { id: accountId }, { nextSendAt: at });
+async function setNextSend(ctx: EngineContext, em: Em, accountId: number, at: Date): Promise<Date> {
+  await ctx.ledger.setNextSend(em, accountId, at);
   return at;
 }
 
@@ -64,30 +60,29 @@ export async function runAccount(ctx: EngineContext, accountId: number, options:
   for (;;) {
     // Shutting down: claim nothing more, and let a worker that stays up take the account at once.
     if (stopping()) return ctx.now();
-    const em = ctx.orm.em.fork();
-    const account = await em.findOne(EmailAccountSchema, { id: accountId });
+    const em = ctx.unitOfWork();
+    const account = await ctx.ledger.account(em, accountId);
     if (!account || !usable(account)) return null;
-    const settings = await settingsRepository.get(em, '');
-    const calendar: SendingCalendar = { windowStart: settings.windowStart, windowEnd: settings.windowEnd, businessDays: settings.businessDays };
-    const local = DateTime.fromJSDate(ctx.now(), { zone: accountZone(account, settings) });
-    const start = dayStart(local).toMillis();
-    if (today.start !== start) Object.assign(today, { start, sent: await ledgerRepository.sentSince(em, account.id, new Date(start)) });
+    const settings = await ctx.ledger.settings(em);
+    const calendar = calendarOf(settings);
+    const { local, start } = accountToday(account, settings, ctx.now());
+    if (today.start !== start.getTime()) Object.assign(today, { start: start.getTime(), sent: await ctx.ledger.sentSince(em, account.id, start) });
     const pace = { dailyLimit: account.dailyLimit, sentToday: today.sent };
     if (account.nextSendAt && account.nextSendAt > ctx.now()) return account.nextSendAt;
-    if (!maySend(local, pace, calendar).ok) return setNextSend(em, account.id, nextSlot(local, pace, calendar, ctx.random).toJSDate());
+    if (!maySend(local, pace, calendar).ok) return setNextSend(ctx, em, account.id, nextSlot(local, pace, calendar, ctx.random).toJSDate());
 
     const size = burstSize(local, pace, calendar, BURST_HORIZON_MS, MAX_BURST);
-    const claimed = await ledgerRepository.claimBatch(em, account.id, ctx.now(), ctx.leaseMs, size, claim);
+    const claimed = await ctx.ledger.claimBatch(em, account.id, ctx.now(), ctx.leaseMs, size, claim);
     if (!claimed.length) return null;
     const mailingId = claimed[0].mailingId;
-    if (!contents.has(mailingId)) contents.set(mailingId, await loadMailingContent(em, mailingId));
+    if (!contents.has(mailingId)) contents.set(mailingId, await loadMailingContent(ctx, em, mailingId));
     const content = contents.get(mailingId);
     if (!content) {
-      await ledgerRepository.release(em, claim, claimed.map((c) => c.id), ctx.now());
+      await ctx.ledger.release(em, claim, claimed.map((c) => c.id), ctx.now());
       continue;
     }
-    const batchEnd = Math.min(options.deadline, Date.now() + MAX_BATCH_MS);
-    const result = await deliverBatch(ctx, em, account, settings, claimed, content, () => Date.now() >= batchEnd || stopping());
+    const batchEnd = Math.min(options.deadline, ctx.wallClock() + MAX_BATCH_MS);
+    const result = await deliverBatch(ctx, em, account, settings, claimed, content, () => ctx.wallClock() >= batchEnd || stopping());
     today.sent += result.sent;
     if (result.sent > 0) await confirmAccount(ctx, em, account);
     // Done right after the last recipient, not at the next reconcile.
@@ -95,12 +90,12 @@ export async function runAccount(ctx: EngineContext, accountId: number, options:
     if (result.stopped === 'account') return null;
     if (result.stopped === 'mailing') contents.delete(mailingId);
 
-    const after = DateTime.fromJSDate(ctx.now(), { zone: accountZone(account, settings) });
+    const after = accountToday(account, settings, ctx.now()).local;
     // A burst used as many slots as it sent: the next one waits for all of them.
     const next = nextSlot(after, { dailyLimit: account.dailyLimit, sentToday: today.sent }, calendar, ctx.random, result.sent);
-    await setNextSend(em, account.id, next.toJSDate());
+    await setNextSend(ctx, em, account.id, next.toJSDate());
     const wait = next.toMillis() - after.toMillis();
-    if (wait > INLINE_WAIT_MS || Date.now() + Math.max(0, wait) > options.deadline) return next.toJSDate();
+    if (wait > INLINE_WAIT_MS || ctx.wallClock() + Math.max(0, wait) > options.deadline) return next.toJSDate();
     if (wait > 0) await sleep(wait);
   }
 }

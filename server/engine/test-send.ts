@@ -1,6 +1,5 @@
 import type { Em } from '../db/orm.js';
 import type { Settings } from '../db/entities/settings.entity.js';
-import { EmailAccountSchema } from '../db/entities/email-account.entity.js';
 import { DomainError } from '../domain/errors.js';
 import type { RecipientType } from '../domain/recipient-types.js';
 import { SAMPLE_RECIPIENTS } from '../domain/template-variables.js';
@@ -11,7 +10,6 @@ import type { EngineContext } from './ports.js';
 import { compose } from './compose.js';
 import { loadMailingContent } from './delivery.js';
 import { usable } from '../domain/account-health.js';
-import { messageOriginRepository } from '../db/repositories/message-origin.repository.js';
 
 /**
  * Sends the mailing's message to any address, rendered exactly as a real send (with a sample
@@ -19,10 +17,11 @@ import { messageOriginRepository } from '../db/repositories/message-origin.repos
  * Message-ID is, with the mailing and account, before it leaves, so the mail can be traced back.
  */
 export async function sendTest(ctx: EngineContext, em: Em, mailingId: number, to: string, settings: Settings): Promise<SmtpOutcome & { messageId?: string }> {
-  const mailing = await loadMailingContent(em, mailingId);
+  const mailing = await loadMailingContent(ctx, em, mailingId);
   if (!mailing?.content) throw new DomainError('precondition', 'The message of this mailing was deleted');
   const type = mailing.head.recipientType as RecipientType;
-  const accounts = (await em.find(EmailAccountSchema, { owner: mailing.head.ownerId }, { orderBy: { main: 'asc', id: 'asc' } })).filter(usable);
+  // Regular accounts first, oldest first.
+  const accounts = (await ctx.ledger.accountsOf(em, mailing.head.ownerId)).filter(usable).sort((a, b) => Number(a.main) - Number(b.main) || a.id - b.id);
   const account = accounts[0];
   if (!account) throw new DomainError('precondition', 'The owner has no e-mail account that can send');
   // Sample data, not a customer's: the address is whatever the user typed.
@@ -39,7 +38,7 @@ export async function sendTest(ctx: EngineContext, em: Em, mailingId: number, to
     if (err instanceof TemplateError) throw new DomainError('invalid', `The message cannot be rendered: ${err.message}`);
     throw err;
   }
-  await messageOriginRepository.recordTestSend(em, { messageId, mailingId, accountId: account.id }, ctx.now());
+  await ctx.ledger.recordTestSend(em, { messageId, mailingId, accountId: account.id }, ctx.now());
   const outcome = await ctx.transport.send(account, ctx.secrets.decrypt(account.smtpPasswordEnc), message);
   return outcome.kind === 'sent' ? { ...outcome, messageId } : outcome;
 }

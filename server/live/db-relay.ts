@@ -1,7 +1,7 @@
 import type { Orm } from '../db/orm.js';
 import { knexOf } from '../db/repositories/ledger.repository.js';
 import type { EventSink } from '../engine/ports.js';
-import type { MailingStatus, EventLevel } from '../domain/mailing-status.js';
+import { LIVE_STATUSES, type MailingStatus, type EventLevel } from '../domain/mailing-status.js';
 import type { AccountHealth } from '../domain/account-health.js';
 import { startPolling } from './poll.js';
 
@@ -26,7 +26,7 @@ export function startDbRelay(orm: Orm, events: EventSink, now: () => Date, every
       lastEventId = Number(n.id);
       events.emit({ type: 'mailing.notification', mailingId: Number(n.mailing_id), departmentId: Number(n.department_id), ownerId: Number(n.owner_id), level: n.level as EventLevel, kind: n.kind, text: n.text, at: new Date(n.at).toISOString() });
     }
-    const rows = await knex('mailings').whereIn('status', ['active', 'active_error', 'paused']).orWhere('finished_at', '>', new Date(now().getTime() - 60_000))
+    const rows = await knex('mailings').whereIn('status', LIVE_STATUSES).orWhere('finished_at', '>', new Date(now().getTime() - 60_000))
       .select('id', 'status', 'status_reason', 'department_id', 'owner_id', 'sent_count', 'failed_count', 'skipped_count', 'uncertain_count', 'total');
     for (const r of rows) {
       const counters = `${r.sent_count}|${r.failed_count}|${r.skipped_count}|${r.uncertain_count}|${r.total}`;

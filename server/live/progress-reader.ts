@@ -1,7 +1,6 @@
-import { DateTime } from 'luxon';
 import type { Em } from '../db/orm.js';
 import { knexOf } from '../db/repositories/ledger.repository.js';
-import { dayStart } from '../domain/business-days.js';
+import { todayIn } from '../domain/business-days.js';
 import type { MailingStatus } from '../domain/mailing-status.js';
 import { completion } from '../domain/completion.js';
 import type { MailingProgressV1 } from './protocol.js';
@@ -41,7 +40,7 @@ export function progressReader() {
   };
 
   return async function read(em: Em, mailingId: number, now: Date): Promise<Progress | null> {
-    const since = (z: string) => dayStart(DateTime.fromJSDate(now, { zone: z })).toJSDate();
+    const since = (z: string) => todayIn(z, now).start;
     let start = since(zone);
     let cached = day === start.getTime() ? sentBefore.get(mailingId) : undefined;
     let m = await query(em, mailingId, start, cached !== undefined);

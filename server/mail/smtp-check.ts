@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { SmtpSecurity } from '../domain/account-health.js';
 import { smtpConnection } from './smtp-options.js';
+import { isAuthFailure } from '../domain/smtp-outcome.js';
 
 /** Signs in to an account's SMTP server once, without sending, and says how it went. */
 
@@ -35,8 +36,7 @@ export async function checkSmtpLogin(login: SmtpLogin, password: string, opts: {
     return { health: 'ok', message: `Signed in to ${where} as ${login.user}` };
   } catch (err) {
     const e = err as SmtpError;
-    // 535 and friends are the server's answer to the credentials; EAUTH also covers "no AUTH offered".
-    if (e.code === 'EAUTH' || e.responseCode === 535 || e.responseCode === 534 || e.responseCode === 530) {
+    if (isAuthFailure(e)) {
       const reply = (e.response ?? e.message).trim();
       return { health: 'auth_failed', message: `${where} refused the sign-in for ${login.user}: ${reply}` };
     }

@@ -1,8 +1,8 @@
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import { completion } from '../domain/completion.js';
 import { EmailAccountSchema } from '../db/entities/email-account.entity.js';
-import { accountZone } from '../domain/account-health.js';
-import { dayStart } from '../domain/business-days.js';
+import { accountToday } from '../domain/account-health.js';
+import { calendarOf, todayIn } from '../domain/business-days.js';
 import { eta } from '../domain/pacing.js';
 import type { Em } from '../db/orm.js';
 import type { Settings } from '../db/entities/settings.entity.js';
@@ -16,7 +16,7 @@ import { accountStars } from './account-stars.js';
 const iso = (v: Date | number | string | null) => (v === null ? null : new Date(v).toISOString());
 
 /** The organisation's "today" for the Sent today column. */
-export const todayStart = (settings: Settings, now: Date) => dayStart(DateTime.fromJSDate(now, { zone: settings.timeZone })).toJSDate();
+export const todayStart = (settings: Settings, now: Date) => todayIn(settings.timeZone, now).start;
 
 /** Mailing rows as the list and the detail page show them: counters, stars and latest notifications. */
 export async function mailingDtos(em: Em, rows: MailingRow[], settings: Settings, now: Date, notificationsPer = 5): Promise<MailingDto[]> {
@@ -51,11 +51,11 @@ export async function mailingDetail(em: Em, services: Pick<Services, 'now' | 'co
 async function finishEstimate(em: Em, mailingId: number, settings: Settings, now: Date): Promise<string | null> {
   const pending = await ledgerRepository.pendingByAccount(em, mailingId);
   if (!pending.size) return null;
-  const calendar = { windowStart: settings.windowStart, windowEnd: settings.windowEnd, businessDays: settings.businessDays };
+  const calendar = calendarOf(settings);
   let latest: DateTime | null = null;
   for (const account of await em.find(EmailAccountSchema, { id: { $in: [...pending.keys()] } })) {
-    const local = DateTime.fromJSDate(now, { zone: accountZone(account, settings) });
-    const sentToday = await ledgerRepository.sentSince(em, account.id, dayStart(local).toJSDate());
+    const { local, start } = accountToday(account, settings, now);
+    const sentToday = await ledgerRepository.sentSince(em, account.id, start);
     const done = eta(local, { dailyLimit: account.dailyLimit, sentToday }, calendar, pending.get(account.id)!);
     if (done && (!latest || done > latest)) latest = done;
   }

@@ -8,6 +8,7 @@ import { loadConfig } from '../../server/config.js';
 import type { MailingProgressV1 } from '../../server/live/protocol.js';
 import { createMailings } from '../../server/engine/create-mailings.js';
 import { runAccount } from '../../server/engine/scheduler.js';
+import { engineContext } from '../../server/engine/index.js';
 import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
 import { SettingsSchema } from '../../server/db/entities/settings.entity.js';
 import { UserSchema } from '../../server/db/entities/user.entity.js';
@@ -104,7 +105,7 @@ describe('the live hub', () => {
     let sent = 0;
     const started = Date.now();
     for (let i = 0; i < 20 && sent < 12; i++) {
-      await runAccount({ orm, secrets, transport, events, now: () => new Date(), random: () => 0, leaseMs: 60_000 }, accountId, { deadline: Date.now() + 30_000, sleep: async () => {} });
+      await runAccount(engineContext({ orm, secrets, transport, events, now: () => new Date(), wallClock: Date.now, random: () => 0, leaseMs: 60_000 }), accountId, { deadline: Date.now() + 30_000, sleep: async () => {} });
       await orm.em.fork().getConnection().execute('update email_accounts set next_send_at = null');
       sent = sink.accepted().length;
     }
@@ -146,7 +147,7 @@ describe('the live hub', () => {
     const { orm, secrets, transport, events } = running.services;
     const before = sink.accepted().length;
     for (let i = 0; i < 20 && sink.accepted().length < before + 6; i++) {
-      await runAccount({ orm, secrets, transport, events, now: () => new Date(), random: () => 0, leaseMs: 60_000 }, accountId, { deadline: Date.now() + 30_000, sleep: async () => {} });
+      await runAccount(engineContext({ orm, secrets, transport, events, now: () => new Date(), wallClock: Date.now, random: () => 0, leaseMs: 60_000 }), accountId, { deadline: Date.now() + 30_000, sleep: async () => {} });
       await orm.em.fork().getConnection().execute('update email_accounts set next_send_at = null');
     }
     expect(sink.accepted().length).toBe(before + 6);

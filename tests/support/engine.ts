@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../../server/domain/events.js';
-import type { EngineContext } from '../../server/engine/ports.js';
+import { Engine } from '../../server/engine/index.js';
 import { runAccount } from '../../server/engine/scheduler.js';
 import { TransportPool } from '../../server/mail/transport.js';
 import { seededRandom } from '../../server/domain/seeded-random.js';
@@ -24,22 +24,23 @@ export class TestClock {
 export function testEngine(t: TestApp, clock: TestClock, opts: { leaseMs?: number; smtpTimeoutMs?: number } = {}) {
   const events: DomainEvent[] = [];
   const transport = new TransportPool({ timeoutMs: opts.smtpTimeoutMs ?? 5_000 });
-  const ctx: EngineContext = {
-    orm: t.services.orm, secrets: t.services.secrets, transport, now: clock.now, random: seededRandom(7),
+  // Built as boot.ts builds it, without a job runner: the test starts each run itself.
+  const { ctx } = new Engine({
+    orm: t.services.orm, secrets: t.services.secrets, transport, now: clock.now, wallClock: Date.now, random: seededRandom(7),
     leaseMs: opts.leaseMs ?? 60_000, events: { emit: (e) => events.push(e) },
-  };
+  });
   return {
     ctx,
     events,
     /** One run of an account's job, as agenda would start it, with sleeps turned into clock moves. */
-    runOnce: (accountId: number) => runAccount(ctx, accountId, { deadline: Date.now() + 60_000, sleep: clock.advance }),
+    runOnce: (accountId: number) => runAccount(ctx, accountId, { deadline: ctx.wallClock() + 60_000, sleep: clock.advance }),
     /**
      * Runs an account's job again and again, moving the clock to each next slot, until it has
      * nothing left to send (or `until`); returns the last answer of runAccount.
      */
     async run(accountId: number, until = clock.t + 7 * 86_400_000): Promise<Date | null> {
       for (let i = 0; i < 10_000; i++) {
-        const next = await runAccount(ctx, accountId, { deadline: Date.now() + 60_000, sleep: clock.advance });
+        const next = await runAccount(ctx, accountId, { deadline: ctx.wallClock() + 60_000, sleep: clock.advance });
         if (!next || next.getTime() > until) return next;
         clock.t = Math.max(clock.t, next.getTime());
       }

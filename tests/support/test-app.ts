@@ -11,6 +11,7 @@ import { Factories } from './factories.js';
 import { EventBus } from '../../server/live/event-bus.js';
 import { TransportPool } from '../../server/mail/transport.js';
 import { closeRenderPool } from '../../server/mail/render-pool.js';
+import { Engine } from '../../server/engine/index.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -79,10 +80,13 @@ export async function initTestApp(opts: { db?: TestDb; now?: () => Date; service
   const db = await scratchDatabase(opts.db ?? 'mysql');
   const orm = await initORM(db.target);
   const config = { ...loadConfig({ DATA_DIR: '/tmp/mailroom-test-data', SECRET_KEY: 'test-secret-key-0123456789', MAIL_SINK: 'off' }, []), database: db.target };
-  const services: Services = {
-    config, orm, secrets: new SecretBox(Buffer.alloc(32, 7)), jobs: null, sink: null, engine: null, events: new EventBus(), transport: new TransportPool(),
+  const parts = {
+    config, orm, secrets: new SecretBox(Buffer.alloc(32, 7)), jobs: null, sink: null, events: new EventBus(), transport: new TransportPool(),
     now: opts.now ?? (() => new Date()), ...opts.services,
   };
+  // The engine's front door as boot.ts builds it in a web-only process: no account jobs.
+  const engine = new Engine({ orm: parts.orm, secrets: parts.secrets, transport: parts.transport, events: parts.events, now: parts.now, wallClock: Date.now, random: Math.random, leaseMs: config.engine.leaseMs });
+  const services: Services = { engine, ...parts };
   await settingsRepository.get(orm.em.fork(), config.publicUrl);
   const app = createApp(services);
   const factories = new Factories(orm, services.secrets, TEST_PASSWORD);

@@ -1,5 +1,6 @@
 import type { Em } from '../orm.js';
-import type { EmailAccount } from '../entities/email-account.entity.js';
+import { EmailAccountSchema, type EmailAccount } from '../entities/email-account.entity.js';
+import type { AccountHealth } from '../../domain/account-health.js';
 import { knexOf } from './ledger.repository.js';
 
 /** What an account's star shows and its light depends on. */
@@ -21,5 +22,29 @@ export const accountRepository = {
       id: Number(r.id), ownerId: Number(r.owner_id), name: r.name, main: Boolean(r.main), dailyLimit: Number(r.daily_limit), timeZone: r.time_zone,
       massMailEnabled: Boolean(r.mass_mail_enabled), health: r.health, healthReason: r.health_reason, nextSendAt: r.next_send_at === null ? null : new Date(r.next_send_at),
     }));
+  },
+
+  byId(em: Em, id: number): Promise<EmailAccount | null> {
+    return em.findOne(EmailAccountSchema, { id });
+  },
+
+  ofOwner(em: Em, ownerId: number): Promise<EmailAccount[]> {
+    return em.find(EmailAccountSchema, { owner: ownerId });
+  },
+
+  /** When each account may send next. */
+  async nextSends(em: Em, ids: number[]): Promise<{ id: number; nextSendAt: Date | null }[]> {
+    const rows = await em.find(EmailAccountSchema, { id: { $in: ids } }, { fields: ['id', 'nextSendAt'] });
+    return rows.map((a) => ({ id: a.id, nextSendAt: a.nextSendAt ?? null }));
+  },
+
+  /** The account's next slot, kept on the account so an early wake-up cannot send ahead of the pace. */
+  async setNextSend(em: Em, id: number, at: Date): Promise<void> {
+    await em.nativeUpdate(EmailAccountSchema, { id }, { nextSendAt: at });
+  },
+
+  /** Stores a health verdict; with `onlyFrom`, guarded, so a verdict recorded meanwhile stays. */
+  async setHealth(em: Em, id: number, verdict: { health: AccountHealth; healthReason: string | null; healthCheckedAt: Date }, onlyFrom?: AccountHealth): Promise<boolean> {
+    return (await em.nativeUpdate(EmailAccountSchema, onlyFrom ? { id, health: onlyFrom } : { id }, verdict)) > 0;
   },
 };

@@ -1,6 +1,8 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Em } from '../orm.js';
 import type { RecipientState } from '../../domain/recipient-states.js';
+import { SENDING_STATUSES, LIVE_STATUSES } from '../../domain/mailing-status.js';
+import { FAILED_HEALTH } from '../../domain/account-health.js';
 import { retryOnDeadlock } from './retry.js';
 
 /**
@@ -40,7 +42,6 @@ export interface ClaimedRecipient {
 export type HeldRow = Pick<ClaimedRecipient, 'id' | 'claim'>;
 
 const T = 'mailing_recipients';
-const LIVE = ['active', 'active_error'];
 const CHUNK = 1000;
 
 const isSqlite = (knex: Knex) => knex.client.dialect === 'sqlite3';
@@ -108,7 +109,7 @@ export const ledgerRepository = {
     for (let lost = 0; lost < 5; ) {
       // One probe per live mailing on the claim index: no sort over the account's rows.
       const mailing = await knex('mailings as m')
-        .whereIn('m.status', LIVE)
+        .whereIn('m.status', SENDING_STATUSES)
         .whereExists(knex.from(claimIndex(knex)).whereRaw('r.mailing_id = m.id').andWhere({ 'r.account_id': accountId, 'r.state': 'pending' }).andWhere(due).select(knex.raw('1')))
         .orderByRaw('m.last_sent_at is not null, m.last_sent_at asc, m.id asc')
         .first('m.id');
@@ -143,7 +144,7 @@ export const ledgerRepository = {
           const won = take.length
             ? await trx(T)
                 .whereIn('id', take)
-                .whereExists(trx('mailings').where('mailings.id', mailingId).whereIn('status', LIVE).select(trx.raw('1')))
+                .whereExists(trx('mailings').where('mailings.id', mailingId).whereIn('status', SENDING_STATUSES).select(trx.raw('1')))
                 .update({ state: 'sending', message_id: null, claimed_by: claim, lease_until: new Date(now.getTime() + leaseMs), attempts: trx.raw('attempts + 1'), updated_at: now })
             : 0;
           return { claimed: won ? new Set(take) : new Set<number>(), skipped: skip.length };
@@ -179,7 +180,7 @@ export const ledgerRepository = {
         .where({ id: row.id, state: 'sending', claimed_by: row.claim })
         .whereNull('message_id')
         .andWhere('lease_until', '>', now)
-        .whereExists(knex('mailings').whereRaw('mailings.id = ??', [`${T}.mailing_id`]).whereIn('mailings.status', LIVE).select(knex.raw('1')))
+        .whereExists(knex('mailings').whereRaw('mailings.id = ??', [`${T}.mailing_id`]).whereIn('mailings.status', SENDING_STATUSES).select(knex.raw('1')))
         .update({ message_id: messageId, lease_until: new Date(now.getTime() + leaseMs), updated_at: now }),
     );
     return changed === 1;
@@ -271,11 +272,11 @@ export const ledgerRepository = {
       ...(await inFlight(knex.from(claimIndex(knex)).whereNull('r.account_id'))),
     ];
     // Each under the claim it was read with: a row claimed again meanwhile is the new run's.
-    for (const row of expiredRows.filter((r) => r.message_id === null)) await this.release(em, row.claimed_by, [Number(row.id)], now);
+    for (const row of expiredRows.filter((r) => r.message_id === null)) await ledgerRepository.release(em, row.claimed_by, [Number(row.id)], now);
     const stale = expiredRows.filter((r) => r.message_id !== null);
     const expired: { id: number; mailingId: number; email: string }[] = [];
     for (const row of stale) {
-      if (await this.finish(em, Number(row.id), Number(row.mailing_id), 'sending', 'uncertain', { now, claim: row.claimed_by, lastReply: 'The worker stopped during the SMTP transaction; delivery is unknown' })) {
+      if (await ledgerRepository.finish(em, Number(row.id), Number(row.mailing_id), 'sending', 'uncertain', { now, claim: row.claimed_by, lastReply: 'The worker stopped during the SMTP transaction; delivery is unknown' })) {
         expired.push({ id: Number(row.id), mailingId: Number(row.mailing_id), email: row.email });
       }
     }
@@ -287,7 +288,7 @@ export const ledgerRepository = {
    * messages, and those in flight or uncertain, which the server may well have accepted.
    */
   async sentSince(em: Em, accountId: number, since: Date): Promise<number> {
-    return (await this.sentSinceByAccount(em, [accountId], since)).get(accountId) ?? 0;
+    return (await ledgerRepository.sentSinceByAccount(em, [accountId], since)).get(accountId) ?? 0;
   },
 
   /** `sentSince` for many accounts whose day starts at the same instant, in two grouped queries. */
@@ -347,7 +348,7 @@ export const ledgerRepository = {
    */
   async accountsWithWork(em: Em): Promise<number[]> {
     const knex = knexOf(em);
-    const live = await knex('mailings').whereIn('status', LIVE).pluck('id');
+    const live = await knex('mailings').whereIn('status', SENDING_STATUSES).pluck('id');
     if (!live.length) return [];
     const rows = await knex('email_accounts as a')
       .whereExists(knex.from(claimIndex(knex)).whereRaw('r.account_id = a.id').andWhere('r.state', 'pending').whereIn('r.mailing_id', live).select(knex.raw('1')))
@@ -370,11 +371,11 @@ export const ledgerRepository = {
       .join('mailings as m', 'm.id', 'r.mailing_id')
       .leftJoin('email_accounts as a', 'a.id', 'r.account_id')
       .where('r.state', 'pending')
-      .whereIn('m.status', [...LIVE, 'paused'])
+      .whereIn('m.status', LIVE_STATUSES)
       .andWhere((w) =>
         w.whereNull('a.id')
           .orWhere('a.mass_mail_enabled', false)
-          .orWhereIn('a.health', ['auth_failed', 'sender_refused', 'unreachable'])
+          .orWhereIn('a.health', FAILED_HEALTH)
           .orWhereRaw('a.owner_id <> m.owner_id')
           .orWhere((x) => x.where('a.main', true).andWhere('r.vip', false)),
       )

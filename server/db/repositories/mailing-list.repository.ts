@@ -2,6 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import type { Em } from '../orm.js';
 import { knexOf } from './ledger.repository.js';
 import { containsPattern } from './like.js';
+import { FAILED_HEALTH } from '../../domain/account-health.js';
 
 export interface MailingListFilter {
   q?: string;
@@ -50,7 +51,7 @@ export interface ListPaging {
 /** The ledger rows a mailing sent since the bound start of the day. */
 const SENT_TODAY = "(select count(*) from mailing_recipients r where r.mailing_id = m.id and r.state = 'sent' and r.sent_at >= ?)";
 /** The owner's accounts that may send (enabled and not refused). */
-const SENDABLE = "a.mass_mail_enabled = 1 and a.health not in ('auth_failed', 'sender_refused', 'unreachable')";
+const SENDABLE = `a.mass_mail_enabled = 1 and a.health not in (${FAILED_HEALTH.map((h) => `'${h}'`).join(', ')})`;
 
 /** ORDER BY expressions of the list's sortable columns; every order ends with the newest first. */
 const SORT: Record<string, string> = {

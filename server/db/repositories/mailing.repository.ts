@@ -1,7 +1,11 @@
 import type { Em } from '../orm.js';
 import { knexOf } from './ledger.repository.js';
-import { MAILING_STATUSES, nextStatus, type MailingStatus, type MailingTransition, type EventLevel } from '../../domain/mailing-status.js';
+import { LIVE_STATUSES, MAILING_STATUSES, SENDING_STATUSES, nextStatus, type MailingStatus, type MailingTransition, type EventLevel } from '../../domain/mailing-status.js';
 import type { Owned } from '../../domain/visibility.js';
+import type { MessageContent, SignatureContent } from '../../mail/render.js';
+import { MessageSchema } from '../entities/message.entity.js';
+import { MailingSchema, type Mailing } from '../entities/mailing.entity.js';
+import { SignatureSchema } from '../entities/signature.entity.js';
 
 /** The status a transition leads to, and every status it may start from. */
 function transitionSql(transition: MailingTransition): { to: MailingStatus; from: MailingStatus[] } {
@@ -41,7 +45,7 @@ export const mailingRepository = {
     if (await knex('mailing_recipients').where({ mailing_id: id }).whereIn('state', ['pending', 'sending']).first('id')) return false;
     const changed = await knex('mailings')
       .where({ id })
-      .whereIn('status', ['active', 'active_error'])
+      .whereIn('status', SENDING_STATUSES)
       .whereNotExists(knex('mailing_recipients').where({ mailing_id: id }).whereIn('state', ['pending', 'sending']).select(knex.raw('1')))
       .update({ status: 'done', status_reason: null, finished_at: now });
     return changed === 1;
@@ -54,7 +58,7 @@ export const mailingRepository = {
 
   /** Every live mailing (reconcile checks each for Done). */
   async liveIds(em: Em): Promise<number[]> {
-    const rows = await knexOf(em)('mailings').whereIn('status', ['active', 'active_error']).select('id');
+    const rows = await knexOf(em)('mailings').whereIn('status', SENDING_STATUSES).select('id');
     return rows.map((r) => Number(r.id));
   },
 
@@ -63,6 +67,27 @@ export const mailingRepository = {
     return row
       ? { id: Number(row.id), status: row.status, ownerId: Number(row.owner_id), departmentId: Number(row.department_id), recipientType: row.recipient_type, messageId: row.message_id === null ? null : Number(row.message_id), signatureId: row.signature_id === null ? null : Number(row.signature_id) }
       : null;
+  },
+
+  /** The mailing that combines `originals`: the first one's message, signature, owner and name; empty until its ledger moves over. */
+  async createCombined(em: Em, originals: Mailing[], status: 'active' | 'paused'): Promise<Mailing> {
+    const first = originals[0];
+    const target = em.create(MailingSchema, {
+      name: `${first.name} (combined)`, recipientType: first.recipientType, status,
+      message: first.message, signature: first.signature, owner: first.owner, department: first.department, vip: originals.some((m) => m.vip), total: 0,
+    });
+    await em.flush();
+    return target;
+  },
+
+  /** What the mailing sends: its message and signature as they are now (null where deleted). */
+  async content(em: Em, head: Pick<MailingHead, 'messageId' | 'signatureId'>): Promise<{ content: MessageContent | null; signature: SignatureContent | null }> {
+    const message = head.messageId ? await em.findOne(MessageSchema, { id: head.messageId }) : null;
+    const signature = head.signatureId ? await em.findOne(SignatureSchema, { id: head.signatureId }) : null;
+    return {
+      content: message ? { subject: message.subject, html: message.html, text: message.text ?? null } : null,
+      signature: signature ? { format: signature.format, body: signature.body } : null,
+    };
   },
 
   /** Owner and department of each mailing that exists: what visibility is decided on. */
@@ -84,7 +109,7 @@ export const mailingRepository = {
       .join('mailings as m', 'm.id', 'r.mailing_id')
       .where('r.account_id', accountId)
       .andWhere('r.state', 'pending')
-      .whereIn('m.status', ['active', 'active_error', 'paused'])
+      .whereIn('m.status', LIVE_STATUSES)
       .distinct('m.id');
     return rows.map((r) => Number(r.id));
   },

@@ -3,11 +3,9 @@ import { createRouter } from '../router.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
 import { requireUser } from '../middleware/session.js';
 import { loadChangeable, loadVisible, resolveOwner } from '../owned.js';
-import { accountPaces, type AccountPace } from '../../engine/account-paces.js';
+import type { AccountPace } from '../../engine/index.js';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env.js';
-import { engineOf, wake } from '../engine.js';
-import { rebindStranded } from '../../engine/rebind.js';
 import { EmailAccountSchema as AccountEntity, type EmailAccount } from '../../db/entities/email-account.entity.js';
 import { listOwned } from '../../db/repositories/ownership.repository.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
@@ -52,15 +50,13 @@ const toAccountDto = (a: EmailAccount, pace: AccountPace): S.AccountDto => ({
 /** Accounts as the API shows them, with their live star, today's count and next slot. */
 async function dtos(c: Context<AppEnv>, accounts: EmailAccount[]): Promise<S.AccountDto[]> {
   const { em, services } = c.var;
-  const paces = await accountPaces(em, accounts, await settingsRepository.get(em, services.config.publicUrl), services.now());
+  const paces = await services.engine.accountPaces(em, accounts, await settingsRepository.get(em, services.config.publicUrl));
   return accounts.map((a) => toAccountDto(a, paces.get(a.id)!));
 }
 const dto = async (c: Context<AppEnv>, account: EmailAccount) => (await dtos(c, [account]))[0];
 
 /** After an account changes or goes, the pending recipients it can no longer take move to the owner's other accounts. */
-async function moveStranded(c: Context<AppEnv>, ownerIds: number[]) {
-  for (const ownerId of new Set(ownerIds)) await wake(c, await rebindStranded(engineOf(c), c.var.em, { ownerId }));
-}
+const moveStranded = (c: Context<AppEnv>, ownerIds: number[]) => c.var.services.engine.rebindOwners(c.var.em, ownerIds);
 
 const list = createRoute({
   method: 'get', path: '/', tags, summary: 'Email accounts visible to you',
@@ -157,14 +153,7 @@ export function accountRoutes() {
         { host: account.smtpHost, port: account.smtpPort, security: account.smtpSecurity, user: account.smtpUser },
         services.secrets.decrypt(account.smtpPasswordEnc),
       );
-      em.assign(account, {
-        health: outcome.health,
-        healthReason: outcome.health === 'ok' ? null : outcome.message.slice(0, 500),
-        healthCheckedAt: services.now(),
-      });
-      await em.flush();
-      services.events.emit({ type: 'account.health', accountId: account.id, departmentId: account.department.id, ownerId: account.owner.id, health: account.health, reason: account.healthReason ?? null, at: services.now().toISOString() });
-      await moveStranded(c, [account.owner.id]);
+      await services.engine.recordHealth(em, account, outcome.health, outcome.health === 'ok' ? null : outcome.message);
       return c.json({ ok: outcome.health === 'ok', health: outcome.health, message: outcome.message }, 200);
     });
 }

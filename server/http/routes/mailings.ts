@@ -17,11 +17,7 @@ import { MailingEventSchema } from '../../db/entities/mailing-event.entity.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
 import { listMailings, mailingRows } from '../../db/repositories/mailing-list.repository.js';
 import { canChange, canSee, departmentScope } from '../../domain/visibility.js';
-import { engineOf, wake } from '../engine.js';
-import { createMailings, planMailings } from '../../engine/create-mailings.js';
-import * as ops from '../../engine/operations.js';
 import { tooMany } from '../rate-limits.js';
-import { sendTest } from '../../engine/test-send.js';
 import type { Em } from '../../db/orm.js';
 import { containsPattern } from '../../db/repositories/like.js';
 
@@ -84,7 +80,7 @@ export function mailingRoutes() {
     .openapi(preflight, async (c) => {
       const { em, services } = c.var;
       const settings = await settingsRepository.get(em, services.config.publicUrl);
-      return c.json({ reports: await planMailings(em, c.var.user!, c.req.valid('json'), settings, services.now()) }, 200);
+      return c.json({ reports: await services.engine.plan(em, c.var.user!, c.req.valid('json'), settings) }, 200);
     })
     .openapi(create, async (c) => {
       const { em, services } = c.var;
@@ -92,11 +88,9 @@ export function mailingRoutes() {
       if (actor.departmentId === null) throw new ApiError('precondition', 'Only users with a department can make mailings');
       const settings = await settingsRepository.get(em, services.config.publicUrl);
       const now = services.now();
-      const { mailings, reports } = await createMailings(em, actor, c.req.valid('json'), settings, now);
+      const { mailings, reports } = await services.engine.create(em, { ...actor, departmentId: actor.departmentId }, c.req.valid('json'), settings);
       if (!mailings.length) throw new ApiError('preflight_refused', reports.flatMap((r) => r.errors)[0] ?? 'Nothing to create', { reports });
       const created = await mailingRows(em, mailings.map((m) => m.id), todayStart(settings, now));
-      for (const m of mailings) services.events.emit({ type: 'mailing.status', mailingId: m.id, departmentId: actor.departmentId, ownerId: actor.id, status: m.status, reason: null, at: now.toISOString() });
-      await wake(c, reports.flatMap((r) => r.allocation.filter((a) => a.recipients > 0).map((a) => a.accountId)));
       return c.json({ mailings: await mailingDtos(em, created, settings, now), reports }, 201);
     })
     .openapi(get, async (c) => {
@@ -134,24 +128,23 @@ export function mailingRoutes() {
     })
     .openapi(action('/{id}/pause', 'Pause sending; takes effect before the next message'), async (c) => {
       const mailing = await loadChangeable(c.var.em, c.var.user!, c.req.valid('param').id);
-      await ops.pause(engineOf(c), c.var.em, mailing, c.var.user!.name);
+      await c.var.services.engine.pause(c.var.em, mailing, c.var.user!.name);
       return c.json(await detail(c, mailing.id), 200);
     })
     .openapi(action('/{id}/resume', 'Resume a paused mailing'), async (c) => {
       const mailing = await loadChangeable(c.var.em, c.var.user!, c.req.valid('param').id);
-      await wake(c, await ops.resume(engineOf(c), c.var.em, mailing, c.var.user!.name));
+      await c.var.services.engine.resume(c.var.em, mailing, c.var.user!.name);
       return c.json(await detail(c, mailing.id), 200);
     })
     .openapi(action('/{id}/cancel', 'Cancel the mailing; its history stays'), async (c) => {
       const mailing = await loadChangeable(c.var.em, c.var.user!, c.req.valid('param').id);
-      await ops.cancel(engineOf(c), c.var.em, mailing, c.var.user!.name);
+      await c.var.services.engine.cancel(c.var.em, mailing, c.var.user!.name);
       return c.json(await detail(c, mailing.id), 200);
     })
     .openapi(restart, async (c) => {
       const mailing = await loadChangeable(c.var.em, c.var.user!, c.req.valid('param').id);
       const { includeUncertain } = c.req.valid('json');
-      const { accounts } = await ops.restart(engineOf(c), c.var.em, mailing, includeUncertain, c.var.user!.name);
-      await wake(c, accounts);
+      await c.var.services.engine.restart(c.var.em, mailing, includeUncertain, c.var.user!.name);
       return c.json(await detail(c, mailing.id), 200);
     })
     .openapi(test, async (c) => {
@@ -162,16 +155,15 @@ export function mailingRoutes() {
         throw err instanceof RateLimiterRes ? tooMany(c, err.msBeforeNext, 'test sends') : err;
       });
       const settings = await settingsRepository.get(em, services.config.publicUrl);
-      const outcome = await sendTest(engineOf(c), em, mailing.id, c.req.valid('json').email, settings);
+      const outcome = await services.engine.sendTest(em, mailing.id, c.req.valid('json').email, settings);
       return c.json({ ok: outcome.kind === 'sent', reply: outcome.reply, messageId: outcome.messageId ?? null }, 200);
     })
     .openapi(combine, async (c) => {
-      const { em } = c.var;
+      const { em, services } = c.var;
       const actor = c.var.user!;
       const mailings: Mailing[] = [];
       for (const id of c.req.valid('json').ids) mailings.push(await loadChangeable(em, actor, id));
-      const result = await ops.combine(engineOf(c), em, mailings, actor.name);
-      await wake(c, result.accounts);
+      const result = await services.engine.combine(em, mailings, actor.name);
       return c.json(await detail(c, result.mailing.id), 201);
     });
 }

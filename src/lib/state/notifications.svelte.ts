@@ -1,6 +1,6 @@
 import { goto } from '$app/navigation';
 import type { Me } from '$server/http/routes/session';
-import type { AccountHealth } from '$server/domain/account-health';
+import { isFailed } from '$server/domain/account-health';
 import type { Owned } from '$server/domain/visibility';
 import { seesAllDepartments } from '$server/domain/visibility';
 import { live } from '$lib/live/socket';
@@ -8,8 +8,6 @@ import { RED_REASON_TEXT } from '$lib/utils/account-light';
 import { toasts } from './toasts.svelte';
 
 export type NotificationPermissionState = NotificationPermission | 'unsupported';
-
-const FAILING = new Set<AccountHealth>(['auth_failed', 'sender_refused', 'unreachable']);
 
 const supported = () => typeof window !== 'undefined' && 'Notification' in window;
 const currentPermission = (): NotificationPermissionState => (supported() ? Notification.permission : 'unsupported');
@@ -48,8 +46,8 @@ class NotificationState {
         this.#alert(`status:${p.mailingId}:${p.at}`, `Mailing #${p.mailingId} was interrupted`, p.reason ?? 'Sending stopped.', `/mailings/${p.mailingId}`);
       }),
       live.on('account:health:v1', (p) => {
-        if (p.ownerId !== me.id || !FAILING.has(p.health)) return;
-        const reason = p.reason ?? RED_REASON_TEXT[p.health as 'auth_failed' | 'sender_refused' | 'unreachable'];
+        if (p.ownerId !== me.id || !isFailed(p.health)) return;
+        const reason = p.reason ?? RED_REASON_TEXT[p.health];
         this.#alert(`account:${p.accountId}:${p.at}`, 'One of your e-mail accounts turned red', reason, '/accounts');
       }),
       live.on('mailing:notification:v1', (p) => {

@@ -1,7 +1,7 @@
-import type { Em } from '../db/orm.js';
-import { recipientSchemas, type RecipientEntity } from '../db/repositories/recipient.repository.js';
-import type { RecipientType } from '../domain/recipient-types.js';
-import type { RecipientFields } from '../domain/template-variables.js';
+import type { Em } from '../orm.js';
+import { recipientSchemas, type RecipientEntity } from './recipient.repository.js';
+import type { RecipientType } from '../../domain/recipient-types.js';
+import type { RecipientFields } from '../../domain/template-variables.js';
 
 export interface RecipientRecord<T extends RecipientType> {
   fields: RecipientFields[T];
