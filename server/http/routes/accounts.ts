@@ -2,7 +2,8 @@ import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../router.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
 import { requireUser } from '../middleware/session.js';
-import { loadChangeable, loadVisible, resolveOwner } from '../owned.js';
+import { resolveOwner } from '../owned.js';
+import { loadOwned } from '../../security/owned.js';
 import { accountPaces, type AccountPace } from '../../engine/account-paces.js';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env.js';
@@ -102,7 +103,7 @@ export function accountRoutes() {
       const { items, total } = await listOwned<EmailAccount>(c.var.em, AccountEntity, SEARCH_FIELDS, { q, ownerId, departmentId }, departmentScope(c.var.user!), { sort, dir, page, pageSize });
       return c.json({ items: await dtos(c, items), total, page, pageSize }, 200);
     })
-    .openapi(get, async (c) => c.json(await dto(c, await loadVisible<EmailAccount>(c.var.em, AccountEntity, c.var.user!, c.req.valid('param').id, LABEL)), 200))
+    .openapi(get, async (c) => c.json(await dto(c, await loadOwned(c.var.em, c.var.user!, 'account', c.req.valid('param').id, 'see')), 200))
     .openapi(create, async (c) => {
       const { em, services } = c.var;
       const { ownerId, password, dailyLimit, dkimPrivateKey, ...fields } = c.req.valid('json');
@@ -122,7 +123,7 @@ export function accountRoutes() {
     .openapi(update, async (c) => {
       const { em, services } = c.var;
       const actor = c.var.user!;
-      const account = await loadChangeable<EmailAccount>(em, AccountEntity, actor, c.req.valid('param').id, LABEL);
+      const account = await loadOwned(em, actor, 'account', c.req.valid('param').id, 'change');
       const { ownerId, password, dkimPrivateKey, ...fields } = c.req.valid('json');
       const previousOwnerId = account.owner.id;
       const owner = ownerId === undefined ? account.owner.getEntity() : await resolveOwner(em, actor, ownerId);
@@ -144,7 +145,7 @@ export function accountRoutes() {
     })
     .openapi(remove, async (c) => {
       const { em } = c.var;
-      const account = await loadChangeable<EmailAccount>(em, AccountEntity, c.var.user!, c.req.valid('param').id, LABEL);
+      const account = await loadOwned(em, c.var.user!, 'account', c.req.valid('param').id, 'change');
       const ownerId = account.owner.id;
       await em.remove(account).flush();
       await moveStranded(c, [ownerId]);
@@ -152,7 +153,7 @@ export function accountRoutes() {
     })
     .openapi(test, async (c) => {
       const { em, services } = c.var;
-      const account = await loadChangeable<EmailAccount>(em, AccountEntity, c.var.user!, c.req.valid('param').id, LABEL);
+      const account = await loadOwned(em, c.var.user!, 'account', c.req.valid('param').id, 'change');
       const outcome = await checkSmtpLogin(
         { host: account.smtpHost, port: account.smtpPort, security: account.smtpSecurity, user: account.smtpUser },
         services.secrets.decrypt(account.smtpPasswordEnc),

@@ -3,7 +3,6 @@ import type { Context } from 'hono';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { createRouter } from '../router.js';
 import type { AppEnv } from '../env.js';
-import type { AuthUser } from '../../security/session.js';
 import { ApiError, notFound } from '../errors.js';
 import { ErrorSchema, errorResponse, errorResponses, IdParams, json, jsonBody, pageOf, pageQuery } from '../openapi.js';
 import { wholeNumberQuery } from '../schemas/fields.js';
@@ -11,32 +10,21 @@ import { requireUser } from '../middleware/session.js';
 import * as S from '../schemas/mailings.js';
 import { mailingDetail, mailingDtos, todayStart } from '../../read-models/mailing-view.js';
 import { MailingDetailSchema, MailingSchema, NotificationSchema } from '../../read-models/mailing-schemas.js';
-import { MailingSchema as MailingEntity, type Mailing } from '../../db/entities/mailing.entity.js';
+import type { Mailing } from '../../db/entities/mailing.entity.js';
+import { loadOwned } from '../../security/owned.js';
 import { MailingRecipientSchema } from '../../db/entities/mailing-recipient.entity.js';
 import { MailingEventSchema } from '../../db/entities/mailing-event.entity.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
 import { listMailings, mailingRows } from '../../db/repositories/mailing-list.repository.js';
-import { canChange, canSee, departmentScope } from '../../domain/visibility.js';
+import { departmentScope } from '../../domain/visibility.js';
 import { engineOf, wake } from '../engine.js';
 import { createMailings, planMailings } from '../../engine/create-mailings.js';
 import * as ops from '../../engine/operations.js';
 import { tooMany } from '../rate-limits.js';
 import { sendTest } from '../../engine/test-send.js';
-import type { Em } from '../../db/orm.js';
 import { containsPattern } from '../../db/repositories/like.js';
 
 const tags = ['mailings'];
-
-async function loadVisible(em: Em, actor: AuthUser, id: number): Promise<Mailing> {
-  const mailing = await em.findOne(MailingEntity, { id }, { populate: ['owner'] });
-  if (!mailing || !canSee(actor, { ownerId: mailing.owner.id, departmentId: mailing.department.id })) throw notFound(`Mailing #${id}`);
-  return mailing;
-}
-async function loadChangeable(em: Em, actor: AuthUser, id: number): Promise<Mailing> {
-  const mailing = await loadVisible(em, actor, id);
-  if (!canChange(actor, { ownerId: mailing.owner.id, departmentId: mailing.department.id })) throw new ApiError('forbidden', 'Only the owner of the mailing or an admin may do this');
-  return mailing;
-}
 
 const detail = async (c: Context<AppEnv>, id: number) => {
   const found = await mailingDetail(c.var.em, c.var.services, id);
@@ -101,13 +89,13 @@ export function mailingRoutes() {
     })
     .openapi(get, async (c) => {
       const id = c.req.valid('param').id;
-      await loadVisible(c.var.em, c.var.user!, id);
+      await loadOwned(c.var.em, c.var.user!, 'mailing', id, 'see');
       return c.json(await detail(c, id), 200);
     })
     .openapi(recipients, async (c) => {
       const { em, services } = c.var;
       const id = c.req.valid('param').id;
-      await loadVisible(em, c.var.user!, id);
+      await loadOwned(em, c.var.user!, 'mailing', id, 'see');
       const { state, q, sort, dir, page, pageSize } = c.req.valid('query');
       const now = services.now();
       const where: Record<string, unknown> = { mailing: id };
@@ -127,28 +115,28 @@ export function mailingRoutes() {
     .openapi(events, async (c) => {
       const { em } = c.var;
       const id = c.req.valid('param').id;
-      await loadVisible(em, c.var.user!, id);
+      await loadOwned(em, c.var.user!, 'mailing', id, 'see');
       const { page, pageSize } = c.req.valid('query');
       const [items, total] = await em.findAndCount(MailingEventSchema, { mailing: id }, { orderBy: { id: 'desc' }, limit: pageSize, offset: (page - 1) * pageSize });
       return c.json({ items: items.map((e) => ({ id: e.id, at: e.at.toISOString(), level: e.level, kind: e.kind, text: e.text })), total, page, pageSize }, 200);
     })
     .openapi(action('/{id}/pause', 'Pause sending; takes effect before the next message'), async (c) => {
-      const mailing = await loadChangeable(c.var.em, c.var.user!, c.req.valid('param').id);
+      const mailing = await loadOwned(c.var.em, c.var.user!, 'mailing', c.req.valid('param').id, 'change');
       await ops.pause(engineOf(c), c.var.em, mailing, c.var.user!.name);
       return c.json(await detail(c, mailing.id), 200);
     })
     .openapi(action('/{id}/resume', 'Resume a paused mailing'), async (c) => {
-      const mailing = await loadChangeable(c.var.em, c.var.user!, c.req.valid('param').id);
+      const mailing = await loadOwned(c.var.em, c.var.user!, 'mailing', c.req.valid('param').id, 'change');
       await wake(c, await ops.resume(engineOf(c), c.var.em, mailing, c.var.user!.name));
       return c.json(await detail(c, mailing.id), 200);
     })
     .openapi(action('/{id}/cancel', 'Cancel the mailing; its history stays'), async (c) => {
-      const mailing = await loadChangeable(c.var.em, c.var.user!, c.req.valid('param').id);
+      const mailing = await loadOwned(c.var.em, c.var.user!, 'mailing', c.req.valid('param').id, 'change');
       await ops.cancel(engineOf(c), c.var.em, mailing, c.var.user!.name);
       return c.json(await detail(c, mailing.id), 200);
     })
     .openapi(restart, async (c) => {
-      const mailing = await loadChangeable(c.var.em, c.var.user!, c.req.valid('param').id);
+      const mailing = await loadOwned(c.var.em, c.var.user!, 'mailing', c.req.valid('param').id, 'change');
       const { includeUncertain } = c.req.valid('json');
       const { accounts } = await ops.restart(engineOf(c), c.var.em, mailing, includeUncertain, c.var.user!.name);
       await wake(c, accounts);
@@ -156,7 +144,7 @@ export function mailingRoutes() {
     })
     .openapi(test, async (c) => {
       const { em, services } = c.var;
-      const mailing = await loadChangeable(em, c.var.user!, c.req.valid('param').id);
+      const mailing = await loadOwned(em, c.var.user!, 'mailing', c.req.valid('param').id, 'change');
       // Test sends go to any address through the user's own mailbox: counted per user.
       await c.var.limits.testSends.consume(c.var.user!.id).catch((err) => {
         throw err instanceof RateLimiterRes ? tooMany(c, err.msBeforeNext, 'test sends') : err;
@@ -169,7 +157,7 @@ export function mailingRoutes() {
       const { em } = c.var;
       const actor = c.var.user!;
       const mailings: Mailing[] = [];
-      for (const id of c.req.valid('json').ids) mailings.push(await loadChangeable(em, actor, id));
+      for (const id of c.req.valid('json').ids) mailings.push(await loadOwned(em, actor, 'mailing', id, 'change'));
       const result = await ops.combine(engineOf(c), em, mailings, actor.name);
       await wake(c, result.accounts);
       return c.json(await detail(c, result.mailing.id), 201);
