@@ -1,12 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
-import { createRouter } from '../router.js';
+import { createAuthedRouter } from '../router.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
-import { requireUser } from '../middleware/session.js';
 import { resolveOwner } from '../owned.js';
 import { loadOwned } from '../../security/owned.js';
 import { accountPaces, type AccountPace } from '../../engine/account-paces.js';
 import type { Context } from 'hono';
-import type { AppEnv } from '../env.js';
+import type { AuthedEnv } from '../env.js';
 import { engineOf, wake } from '../engine.js';
 import { rebindStranded } from '../../engine/rebind.js';
 import { EmailAccountSchema as AccountEntity, type EmailAccount } from '../../db/entities/email-account.entity.js';
@@ -51,15 +50,15 @@ const toAccountDto = (a: EmailAccount, pace: AccountPace): S.AccountDto => ({
 });
 
 /** Accounts as the API shows them, with their live star, today's count and next slot. */
-async function dtos(c: Context<AppEnv>, accounts: EmailAccount[]): Promise<S.AccountDto[]> {
+async function dtos(c: Context<AuthedEnv>, accounts: EmailAccount[]): Promise<S.AccountDto[]> {
   const { em, services } = c.var;
   const paces = await accountPaces(em, accounts, await settingsRepository.get(em, services.config.publicUrl), services.now());
   return accounts.map((a) => toAccountDto(a, paces.get(a.id)!));
 }
-const dto = async (c: Context<AppEnv>, account: EmailAccount) => (await dtos(c, [account]))[0];
+const dto = async (c: Context<AuthedEnv>, account: EmailAccount) => (await dtos(c, [account]))[0];
 
 /** After an account changes or goes, the pending recipients it can no longer take move to the owner's other accounts. */
-async function moveStranded(c: Context<AppEnv>, ownerIds: number[]) {
+async function moveStranded(c: Context<AuthedEnv>, ownerIds: number[]) {
   for (const ownerId of new Set(ownerIds)) await wake(c, await rebindStranded(engineOf(c), c.var.em, { ownerId }));
 }
 
@@ -95,19 +94,17 @@ const test = createRoute({
 });
 
 export function accountRoutes() {
-  const router = createRouter();
-  router.use('*', requireUser());
-  return router
+  return createAuthedRouter()
     .openapi(list, async (c) => {
       const { q, sort, dir, page, pageSize, ownerId, departmentId } = c.req.valid('query');
-      const { items, total } = await listOwned<EmailAccount>(c.var.em, AccountEntity, SEARCH_FIELDS, { q, ownerId, departmentId }, departmentScope(c.var.user!), { sort, dir, page, pageSize });
+      const { items, total } = await listOwned<EmailAccount>(c.var.em, AccountEntity, SEARCH_FIELDS, { q, ownerId, departmentId }, departmentScope(c.var.user), { sort, dir, page, pageSize });
       return c.json({ items: await dtos(c, items), total, page, pageSize }, 200);
     })
-    .openapi(get, async (c) => c.json(await dto(c, await loadOwned(c.var.em, c.var.user!, 'account', c.req.valid('param').id, 'see')), 200))
+    .openapi(get, async (c) => c.json(await dto(c, await loadOwned(c.var.em, c.var.user, 'account', c.req.valid('param').id, 'see')), 200))
     .openapi(create, async (c) => {
       const { em, services } = c.var;
       const { ownerId, password, dailyLimit, dkimPrivateKey, ...fields } = c.req.valid('json');
-      const owner = await resolveOwner(em, c.var.user!, ownerId);
+      const owner = await resolveOwner(em, c.var.user, ownerId);
       const limit = dailyLimit ?? (await settingsRepository.get(em, services.config.publicUrl)).defaultDailyLimit;
       const account = em.create(AccountEntity, {
         ...fields,
@@ -122,7 +119,7 @@ export function accountRoutes() {
     })
     .openapi(update, async (c) => {
       const { em, services } = c.var;
-      const actor = c.var.user!;
+      const actor = c.var.user;
       const account = await loadOwned(em, actor, 'account', c.req.valid('param').id, 'change');
       const { ownerId, password, dkimPrivateKey, ...fields } = c.req.valid('json');
       const previousOwnerId = account.owner.id;
@@ -145,7 +142,7 @@ export function accountRoutes() {
     })
     .openapi(remove, async (c) => {
       const { em } = c.var;
-      const account = await loadOwned(em, c.var.user!, 'account', c.req.valid('param').id, 'change');
+      const account = await loadOwned(em, c.var.user, 'account', c.req.valid('param').id, 'change');
       const ownerId = account.owner.id;
       await em.remove(account).flush();
       await moveStranded(c, [ownerId]);
@@ -153,7 +150,7 @@ export function accountRoutes() {
     })
     .openapi(test, async (c) => {
       const { em, services } = c.var;
-      const account = await loadOwned(em, c.var.user!, 'account', c.req.valid('param').id, 'change');
+      const account = await loadOwned(em, c.var.user, 'account', c.req.valid('param').id, 'change');
       const outcome = await checkSmtpLogin(
         { host: account.smtpHost, port: account.smtpPort, security: account.smtpSecurity, user: account.smtpUser },
         services.secrets.decrypt(account.smtpPasswordEnc),

@@ -1,11 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ZodObject, ZodType } from 'zod';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { createRouter } from '../router.js';
+import { createAuthedRouter } from '../router.js';
 import type { AuthUser } from '../../security/session.js';
 import { ApiError, notFound } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
-import { requireUser } from '../middleware/session.js';
 import type { Em } from '../../db/orm.js';
 import { UserSchema, type User } from '../../db/entities/user.entity.js';
 import { resolveOwner } from '../owned.js';
@@ -168,21 +167,19 @@ export function recipientRoutes<K extends RecipientType>(spec: KindSpec<K>) {
     responses: { ...errorResponses, 201: json(S.ImportResultSchema, 'Every row imported'), 422: json(S.ImportErrorSchema, 'Some rows are invalid; nothing imported') },
   });
 
-  const router = createRouter();
-  router.use('*', requireUser());
-  return router
+  return createAuthedRouter()
     .openapi(list, async (c) => {
       const { q, sort, dir, page, pageSize, ...filter } = c.req.valid('query') as Record<string, never>;
-      const { items, total } = await listRecipients(c.var.em, spec.kind, { q, ...filter }, departmentScope(c.var.user!), { sort, dir, page, pageSize });
+      const { items, total } = await listRecipients(c.var.em, spec.kind, { q, ...filter }, departmentScope(c.var.user), { sort, dir, page, pageSize });
       return c.json({ items: items.map(spec.toDto), total, page, pageSize } as never, 200);
     })
     .openapi(get, async (c) => {
-      const entity = await load(c.var.em, c.var.user!, c.req.valid('param').id);
+      const entity = await load(c.var.em, c.var.user, c.req.valid('param').id);
       return c.json(spec.toDto(entity) as never, 200);
     })
     .openapi(create, async (c) => {
       const { em } = c.var;
-      const actor = c.var.user!;
+      const actor = c.var.user;
       const input = c.req.valid('json') as Record<string, unknown>;
       const owner = await resolveOwner(em, actor, input.ownerId as number | undefined);
       const refs = await spec.resolveRefs(em, input, actor, owner);
@@ -193,7 +190,7 @@ export function recipientRoutes<K extends RecipientType>(spec: KindSpec<K>) {
     })
     .openapi(update, async (c) => {
       const { em } = c.var;
-      const actor = c.var.user!;
+      const actor = c.var.user;
       const entity = await loadForChange(em, actor, c.req.valid('param').id);
       const input = c.req.valid('json') as Record<string, unknown>;
       const owner = input.ownerId === undefined ? entity.owner.getEntity() : await resolveOwner(em, actor, input.ownerId as number);
@@ -205,13 +202,13 @@ export function recipientRoutes<K extends RecipientType>(spec: KindSpec<K>) {
     })
     .openapi(remove, async (c) => {
       const { em } = c.var;
-      const entity = await loadForChange(em, c.var.user!, c.req.valid('param').id);
+      const entity = await loadForChange(em, c.var.user, c.req.valid('param').id);
       await em.remove(entity as never).flush();
       return c.json({ ok: true as const }, 200);
     })
     .openapi(importCsv, async (c) => {
       const { em } = c.var;
-      const actor = c.var.user!;
+      const actor = c.var.user;
       let records: Record<string, string>[];
       try {
         records = parseCsv(await c.req.text(), { columns: true, skip_empty_lines: true, bom: true, trim: true });
