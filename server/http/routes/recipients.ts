@@ -3,14 +3,15 @@ import type { ZodObject, ZodType } from 'zod';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { createAuthedRouter } from '../router.js';
 import type { AuthUser } from '../../security/session.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
 import type { Em } from '../../db/orm.js';
 import { UserSchema, type User } from '../../db/entities/user.entity.js';
 import { resolveOwner } from '../owned.js';
+import { loadOwned, ownership } from '../../security/owned.js';
 import { CompanySchema as CompanyEntity } from '../../db/entities/company.entity.js';
 import { listRecipients, recipientSchemas, type RecipientEntity } from '../../db/repositories/recipient.repository.js';
-import { canChange, canSee, departmentScope } from '../../domain/visibility.js';
+import { canSee, departmentScope } from '../../domain/visibility.js';
 import type { RecipientType } from '../../domain/recipient-types.js';
 import * as S from '../schemas/recipients.js';
 
@@ -73,7 +74,7 @@ export const KINDS = {
     async resolveRefs(em, input, actor, owner) {
       if (input.companyId === undefined) return {};
       const company = await em.findOne(CompanyEntity, { id: input.companyId as number });
-      if (!company || !canSee(actor, { ownerId: company.owner.id, departmentId: company.department.id })) {
+      if (!company || !canSee(actor, ownership(company))) {
         throw ApiError.of('precondition', 'companyId', `company ${String(input.companyId)} not found`);
       }
       if (company.department.id !== owner.department?.id) throw ApiError.of('precondition', 'companyId', "the company belongs to another department than the contact's owner");
@@ -121,19 +122,7 @@ function csvRecordToInput(record: Record<string, string>, input: ZodObject): { v
 
 export function recipientRoutes<K extends RecipientType>(spec: KindSpec<K>) {
   const schema = recipientSchemas[spec.kind];
-  const populate = (spec.kind === 'contact' ? ['owner', 'company'] : ['owner']) as never[];
   const tags = [spec.tag];
-
-  const load = async (em: Em, actor: AuthUser, id: number) => {
-    const entity = (await em.findOne(schema as never, { id } as never, { populate })) as RecipientEntity[K] | null;
-    if (!entity || !canSee(actor, { ownerId: entity.owner.id, departmentId: entity.department.id })) throw notFound(spec.label);
-    return entity;
-  };
-  const loadForChange = async (em: Em, actor: AuthUser, id: number) => {
-    const entity = await load(em, actor, id);
-    if (!canChange(actor, { ownerId: entity.owner.id, departmentId: entity.department.id })) throw new ApiError('forbidden', `Only the owner or an admin may change this ${spec.label.toLowerCase()}`);
-    return entity;
-  };
 
   const list = createRoute({
     method: 'get', path: '/', tags, summary: `List ${spec.tag} visible to you`,
@@ -174,7 +163,7 @@ export function recipientRoutes<K extends RecipientType>(spec: KindSpec<K>) {
       return c.json({ items: items.map(spec.toDto), total, page, pageSize } as never, 200);
     })
     .openapi(get, async (c) => {
-      const entity = await load(c.var.em, c.var.user, c.req.valid('param').id);
+      const entity = await loadOwned(c.var.em, c.var.user, spec.kind, c.req.valid('param').id, 'see');
       return c.json(spec.toDto(entity) as never, 200);
     })
     .openapi(create, async (c) => {
@@ -191,7 +180,7 @@ export function recipientRoutes<K extends RecipientType>(spec: KindSpec<K>) {
     .openapi(update, async (c) => {
       const { em } = c.var;
       const actor = c.var.user;
-      const entity = await loadForChange(em, actor, c.req.valid('param').id);
+      const entity = await loadOwned(em, actor, spec.kind, c.req.valid('param').id, 'change');
       const input = c.req.valid('json') as Record<string, unknown>;
       const owner = input.ownerId === undefined ? entity.owner.getEntity() : await resolveOwner(em, actor, input.ownerId as number);
       const refs = await spec.resolveRefs(em, input, actor, owner);
@@ -202,7 +191,7 @@ export function recipientRoutes<K extends RecipientType>(spec: KindSpec<K>) {
     })
     .openapi(remove, async (c) => {
       const { em } = c.var;
-      const entity = await loadForChange(em, c.var.user, c.req.valid('param').id);
+      const entity = await loadOwned(em, c.var.user, spec.kind, c.req.valid('param').id, 'change');
       await em.remove(entity as never).flush();
       return c.json({ ok: true as const }, 200);
     })
