@@ -1,12 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ZodObject, ZodType } from 'zod';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { createAuthedRouter } from '../router.js';
 import type { AuthUser } from '../../security/session.js';
 import { ApiError } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
 import type { Em } from '../../db/orm.js';
-import { UserSchema, type User } from '../../db/entities/user.entity.js';
+import type { User } from '../../db/entities/user.entity.js';
+import { readImport } from '../recipient-import.js';
 import { resolveOwner } from '../owned.js';
 import { loadOwned, ownership } from '../../security/owned.js';
 import { CompanySchema as CompanyEntity } from '../../db/entities/company.entity.js';
@@ -14,8 +14,6 @@ import { listRecipients, recipientSchemas, type RecipientEntity } from '../../db
 import { canSee, departmentScope } from '../../domain/visibility.js';
 import type { RecipientType } from '../../domain/recipient-types.js';
 import * as S from '../schemas/recipients.js';
-
-const MAX_IMPORT_ROWS = 10_000;
 
 /** What differs between companies, contacts and leads; everything else is shared below. */
 interface KindSpec<K extends RecipientType> {
@@ -92,33 +90,6 @@ export const KINDS = {
     resolveRefs: noRefs,
   } satisfies KindSpec<'lead'>,
 };
-
-const CSV_BOOLEAN: Record<string, boolean> = { true: true, yes: true, y: true, '1': true, false: false, no: false, n: false, '0': false };
-const camel = (s: string) => s.trim().toLowerCase().replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
-
-/** One CSV record → the JSON shape the create route accepts (strings typed by the target schema). */
-function csvRecordToInput(record: Record<string, string>, input: ZodObject): { value: Record<string, unknown>; errors: string[] } {
-  const value: Record<string, unknown> = {};
-  const errors: string[] = [];
-  for (const [column, raw] of Object.entries(record)) {
-    const key = camel(column);
-    const cell = raw.trim();
-    if (key === 'ownerEmail' || cell === '') {
-      if (key === 'ownerEmail' && cell) value.ownerEmail = cell.toLowerCase();
-      continue;
-    }
-    const field = input.shape[key] as ZodType | undefined;
-    const kind = field ? JSON.stringify(z.toJSONSchema(field, { unrepresentable: 'any', io: 'input' })) : '';
-    if (kind.includes('"boolean"')) {
-      if (!(cell.toLowerCase() in CSV_BOOLEAN)) errors.push(`${column}: "${cell}" is not yes/no`);
-      else value[key] = CSV_BOOLEAN[cell.toLowerCase()];
-    } else if (kind.includes('"integer"') || kind.includes('"number"')) {
-      if (!/^\d+$/.test(cell)) errors.push(`${column}: "${cell}" is not a number`);
-      else value[key] = Number(cell);
-    } else value[key] = cell;
-  }
-  return { value, errors };
-}
 
 export function recipientRoutes<K extends RecipientType>(spec: KindSpec<K>) {
   const schema = recipientSchemas[spec.kind];
@@ -198,52 +169,7 @@ export function recipientRoutes<K extends RecipientType>(spec: KindSpec<K>) {
     .openapi(importCsv, async (c) => {
       const { em } = c.var;
       const actor = c.var.user;
-      let records: Record<string, string>[];
-      try {
-        records = parseCsv(await c.req.text(), { columns: true, skip_empty_lines: true, bom: true, trim: true });
-      } catch (err) {
-        throw new ApiError('bad_request', `The file is not valid CSV: ${(err as Error).message}`);
-      }
-      if (records.length === 0) throw new ApiError('bad_request', 'The file has no data rows');
-      if (records.length > MAX_IMPORT_ROWS) throw new ApiError('bad_request', `At most ${MAX_IMPORT_ROWS} rows per import`);
-      const known = new Set([...Object.keys(spec.input.shape).filter((k) => k !== 'ownerId'), 'ownerEmail']);
-      const unknown = Object.keys(records[0]).filter((col) => !known.has(camel(col)));
-      if (unknown.length) throw new ApiError('bad_request', `Unknown column(s): ${unknown.join(', ')}`, { allowed: [...known] });
-
-      const owners = new Map<string, User>();
-      const rows: { line: number; errors: string[] }[] = [];
-      const ready: Record<string, unknown>[] = [];
-      for (const [i, record] of records.entries()) {
-        const line = i + 2; // header is line 1
-        const { value, errors } = csvRecordToInput(record, spec.input);
-        const ownerEmail = value.ownerEmail as string | undefined;
-        delete value.ownerEmail;
-        const parsed = spec.input.safeParse(value);
-        if (!parsed.success) errors.push(...parsed.error.issues.map((issue) => `${issue.path.join('.') || 'row'}: ${issue.message}`));
-        if (errors.length) {
-          rows.push({ line, errors });
-          continue;
-        }
-        try {
-          const data = parsed.data as Record<string, unknown>;
-          let owner: User;
-          if (ownerEmail) {
-            const cached = owners.get(ownerEmail) ?? (await em.findOne(UserSchema, { email: ownerEmail }, { populate: ['department'] }));
-            if (!cached) throw ApiError.of('precondition', 'owner_email', `no user ${ownerEmail}`);
-            owners.set(ownerEmail, cached);
-            owner = await resolveOwner(em, actor, cached.id);
-          } else owner = await resolveOwner(em, actor, undefined);
-          const refs = await spec.resolveRefs(em, data, actor, owner);
-          const { ownerId: _o, companyId: _c, ...fields } = data;
-          ready.push({ ...fields, ...refs, owner, department: owner.department! });
-        } catch (err) {
-          if (!(err instanceof ApiError)) throw err;
-          rows.push({ line, errors: [err.message] });
-        }
-      }
-      if (rows.length) {
-        throw new ApiError('import_rejected', `${rows.length} of ${records.length} rows are invalid; nothing was imported`, { rows });
-      }
+      const ready = await readImport(em, actor, await c.req.text(), spec);
       for (const data of ready) em.create(schema as never, data as never);
       await em.flush();
       return c.json({ imported: ready.length }, 201);
