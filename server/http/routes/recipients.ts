@@ -16,14 +16,14 @@ import type { RecipientType } from '../../domain/recipient-types.js';
 import * as S from '../schemas/recipients.js';
 
 /** What differs between companies, contacts and leads; everything else is shared below. */
-interface KindSpec<K extends RecipientType> {
+interface KindSpec<K extends RecipientType, O extends ZodType = ZodType> {
   kind: K;
   label: string;
   tag: string;
   input: ZodObject;
-  output: ZodType;
-  listQuery: ZodObject;
-  toDto(e: RecipientEntity[K]): unknown;
+  output: O;
+  listQuery: typeof S.CompanyListQuery | typeof S.ContactListQuery | typeof S.LeadListQuery;
+  toDto(e: RecipientEntity[K]): z.output<O>;
   /** Kind-specific references (a contact's company); throws ApiError on a bad one. */
   resolveRefs(em: Em, input: Record<string, unknown>, actor: AuthUser, owner: User): Promise<Record<string, unknown>>;
 }
@@ -53,7 +53,7 @@ export const KINDS = {
     listQuery: S.CompanyListQuery,
     toDto: (e) => ({ ...common(e), name: e.name, website: e.website ?? null }),
     resolveRefs: noRefs,
-  } satisfies KindSpec<'company'>,
+  } satisfies KindSpec<'company', typeof S.CompanySchema>,
   contact: {
     kind: 'contact',
     label: 'Contact',
@@ -78,7 +78,7 @@ export const KINDS = {
       if (company.department.id !== owner.department?.id) throw ApiError.of('precondition', 'companyId', "the company belongs to another department than the contact's owner");
       return { company };
     },
-  } satisfies KindSpec<'contact'>,
+  } satisfies KindSpec<'contact', typeof S.ContactSchema>,
   lead: {
     kind: 'lead',
     label: 'Lead',
@@ -88,10 +88,10 @@ export const KINDS = {
     listQuery: S.LeadListQuery,
     toDto: (e) => ({ ...common(e), firstName: e.firstName, lastName: e.lastName ?? null, title: e.title ?? null, companyName: e.companyName ?? null }),
     resolveRefs: noRefs,
-  } satisfies KindSpec<'lead'>,
+  } satisfies KindSpec<'lead', typeof S.LeadSchema>,
 };
 
-export function recipientRoutes<K extends RecipientType>(spec: KindSpec<K>) {
+export function recipientRoutes<K extends RecipientType, O extends ZodType>(spec: KindSpec<K, O>) {
   const schema = recipientSchemas[spec.kind];
   const tags = [spec.tag];
 
@@ -129,36 +129,36 @@ export function recipientRoutes<K extends RecipientType>(spec: KindSpec<K>) {
 
   return createAuthedRouter()
     .openapi(list, async (c) => {
-      const { q, sort, dir, page, pageSize, ...filter } = c.req.valid('query') as Record<string, never>;
+      const { q, sort, dir, page, pageSize, ...filter } = c.req.valid('query');
       const { items, total } = await listRecipients(c.var.em, spec.kind, { q, ...filter }, departmentScope(c.var.user), { sort, dir, page, pageSize });
-      return c.json({ items: items.map(spec.toDto), total, page, pageSize } as never, 200);
+      return c.json({ items: items.map(spec.toDto), total, page, pageSize }, 200);
     })
     .openapi(get, async (c) => {
       const entity = await loadOwned(c.var.em, c.var.user, spec.kind, c.req.valid('param').id, 'see');
-      return c.json(spec.toDto(entity) as never, 200);
+      return c.json(spec.toDto(entity), 200);
     })
     .openapi(create, async (c) => {
       const { em } = c.var;
       const actor = c.var.user;
-      const input = c.req.valid('json') as Record<string, unknown>;
+      const input = c.req.valid('json');
       const owner = await resolveOwner(em, actor, input.ownerId as number | undefined);
       const refs = await spec.resolveRefs(em, input, actor, owner);
       const { ownerId: _o, companyId: _c, ...fields } = input;
       const entity = em.create(schema as never, { ...fields, ...refs, owner, department: owner.department! } as never) as RecipientEntity[K];
       await em.flush();
-      return c.json(spec.toDto(entity) as never, 201);
+      return c.json(spec.toDto(entity), 201);
     })
     .openapi(update, async (c) => {
       const { em } = c.var;
       const actor = c.var.user;
       const entity = await loadOwned(em, actor, spec.kind, c.req.valid('param').id, 'change');
-      const input = c.req.valid('json') as Record<string, unknown>;
+      const input = c.req.valid('json');
       const owner = input.ownerId === undefined ? entity.owner.getEntity() : await resolveOwner(em, actor, input.ownerId as number);
       const refs = await spec.resolveRefs(em, input, actor, owner);
       const { ownerId: _o, companyId: _c, ...fields } = input;
       em.assign(entity as never, { ...fields, ...refs, owner, department: owner.department! } as never);
       await em.flush();
-      return c.json(spec.toDto(entity) as never, 200);
+      return c.json(spec.toDto(entity), 200);
     })
     .openapi(remove, async (c) => {
       const { em } = c.var;
