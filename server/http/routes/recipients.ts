@@ -163,7 +163,7 @@ export function recipientRoutes<K extends RecipientType, O extends ZodType>(spec
     .openapi(remove, async (c) => {
       const { em } = c.var;
       const entity = await loadOwned(em, c.var.user, spec.kind, c.req.valid('param').id, 'change');
-      await em.remove(entity as never).flush();
+      await em.remove(entity).flush();
       return c.json({ ok: true as const }, 200);
     })
     .openapi(importCsv, async (c) => {
