@@ -1,10 +1,11 @@
 import { OpenAPIHono, type Hook } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
-import type { AppEnv } from './env.js';
+import type { AppEnv, AuthedEnv } from './env.js';
 import { ApiError } from './errors.js';
+import { requireUser } from './middleware/session.js';
 
 /** Turns zod's issues into one readable sentence naming the first bad field, plus the full list. */
-export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
+export const validationHook = (result: Parameters<Hook<unknown, AppEnv, string, unknown>>[0]) => {
   if (result.success) return;
   const issues = (result.error as ZodError).issues;
   const first = issues[0];
@@ -16,3 +17,10 @@ export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) =
 
 /** Every resource router is one of these, so validation errors read the same everywhere. */
 export const createRouter = () => new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+/** A router whose every route needs a signed-in user (401 otherwise), so its handlers read `c.var.user` as there. */
+export function createAuthedRouter() {
+  const router = new OpenAPIHono<AuthedEnv>({ defaultHook: validationHook });
+  router.use('*', requireUser());
+  return router;
+}

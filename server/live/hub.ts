@@ -3,10 +3,11 @@ import { Server, type Socket } from 'socket.io';
 import pLimit from 'p-limit';
 import type { Services } from '../services.js';
 import type { DomainEvent } from '../domain/events.js';
-import { canSee } from '../domain/visibility.js';
+import { DomainError } from '../domain/errors.js';
 import { sessionTokenHash } from '../db/repositories/session.repository.js';
 import { mailingRepository } from '../db/repositories/mailing.repository.js';
 import { sessionTokenOf, type AuthUser } from '../security/session.js';
+import { loadOwned } from '../security/owned.js';
 import type { MailingDetailDto } from '../read-models/mailing-schemas.js';
 import type { ClientToServer, RecipientChangesV1, ServerToClient, SubscribeReply } from './protocol.js';
 import { PageWatchers } from './page-watchers.js';
@@ -61,6 +62,16 @@ export function attachLiveHub(httpServer: HttpServer, services: Services, access
   /** The rooms among a socket's that its user may not be in now. */
   const forbidden = async (user: AuthUser, socketId: string, rooms: Iterable<string>) =>
     forbiddenRooms(user, socketId, rooms, await mailingRepository.owned(services.orm.em.fork(), mailingsOfRooms(rooms)));
+
+  /** Whether the user may see the mailing: the API's guard, so a page is watched exactly when it may be opened. */
+  const mayWatch = (user: AuthUser, mailingId: number) =>
+    loadOwned(services.orm.em.fork(), user, 'mailing', mailingId, 'see').then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof DomainError && err.code === 'not_found') return false;
+        throw err;
+      },
+    );
 
   const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(httpServer, {
     serveClient: false,
@@ -152,8 +163,7 @@ export function attachLiveHub(httpServer: HttpServer, services: Services, access
       if (socket.disconnected) return;
       try {
         if (!Number.isInteger(mailingId) || mailingId <= 0) return reply({ ok: false, error: 'mailingId must be a positive integer' });
-        const head = await mailingRepository.head(services.orm.em.fork(), mailingId);
-        if (!head || !canSee(user, { ownerId: head.ownerId, departmentId: head.departmentId })) return reply({ ok: false, error: 'Mailing not found' });
+        if (!(await mayWatch(user, mailingId))) return reply({ ok: false, error: 'Mailing not found' });
         if (!socket.rooms.has(mailingRoom(mailingId)) && mailingsOfRooms(socket.rooms).length >= MAX_WATCHED_MAILINGS) {
           return reply({ ok: false, error: `Watching at most ${MAX_WATCHED_MAILINGS} mailings at once` });
         }

@@ -14,7 +14,7 @@ export const session = () =>
     await next();
   });
 
-/** Rejects anonymous requests with 401. */
+/** Rejects anonymous requests with 401; what it guards reads the user as there (AuthedEnv, createAuthedRouter). */
 export const requireUser = () =>
   createMiddleware<AppEnv>(async function requireUser(c, next) {
     if (!c.var.user) throw new ApiError('unauthorized', 'Sign in first');

@@ -1,11 +1,11 @@
 import { createRoute } from '@hono/zod-openapi';
-import { createRouter } from '../router.js';
+import { createAuthedRouter } from '../router.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
-import { requireUser } from '../middleware/session.js';
-import { loadChangeable, loadVisible, resolveOwner } from '../owned.js';
+import { resolveOwner } from '../owned.js';
+import { loadOwned } from '../../security/owned.js';
 import type { AccountPace } from '../../engine/index.js';
 import type { Context } from 'hono';
-import type { AppEnv } from '../env.js';
+import type { AuthedEnv } from '../env.js';
 import { EmailAccountSchema as AccountEntity, type EmailAccount } from '../../db/entities/email-account.entity.js';
 import { listOwned } from '../../db/repositories/ownership.repository.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
@@ -48,15 +48,15 @@ const toAccountDto = (a: EmailAccount, pace: AccountPace): S.AccountDto => ({
 });
 
 /** Accounts as the API shows them, with their live star, today's count and next slot. */
-async function dtos(c: Context<AppEnv>, accounts: EmailAccount[]): Promise<S.AccountDto[]> {
+async function dtos(c: Context<AuthedEnv>, accounts: EmailAccount[]): Promise<S.AccountDto[]> {
   const { em, services } = c.var;
   const paces = await services.engine.accountPaces(em, accounts, await settingsRepository.get(em, services.config.publicUrl));
   return accounts.map((a) => toAccountDto(a, paces.get(a.id)!));
 }
-const dto = async (c: Context<AppEnv>, account: EmailAccount) => (await dtos(c, [account]))[0];
+const dto = async (c: Context<AuthedEnv>, account: EmailAccount) => (await dtos(c, [account]))[0];
 
 /** After an account changes or goes, the pending recipients it can no longer take move to the owner's other accounts. */
-const moveStranded = (c: Context<AppEnv>, ownerIds: number[]) => c.var.services.engine.rebindOwners(c.var.em, ownerIds);
+const moveStranded = (c: Context<AuthedEnv>, ownerIds: number[]) => c.var.services.engine.rebindOwners(c.var.em, ownerIds);
 
 const list = createRoute({
   method: 'get', path: '/', tags, summary: 'Email accounts visible to you',
@@ -90,19 +90,17 @@ const test = createRoute({
 });
 
 export function accountRoutes() {
-  const router = createRouter();
-  router.use('*', requireUser());
-  return router
+  return createAuthedRouter()
     .openapi(list, async (c) => {
       const { q, sort, dir, page, pageSize, ownerId, departmentId } = c.req.valid('query');
-      const { items, total } = await listOwned<EmailAccount>(c.var.em, AccountEntity, SEARCH_FIELDS, { q, ownerId, departmentId }, departmentScope(c.var.user!), { sort, dir, page, pageSize });
+      const { items, total } = await listOwned<EmailAccount>(c.var.em, AccountEntity, SEARCH_FIELDS, { q, ownerId, departmentId }, departmentScope(c.var.user), { sort, dir, page, pageSize });
       return c.json({ items: await dtos(c, items), total, page, pageSize }, 200);
     })
-    .openapi(get, async (c) => c.json(await dto(c, await loadVisible<EmailAccount>(c.var.em, AccountEntity, c.var.user!, c.req.valid('param').id, LABEL)), 200))
+    .openapi(get, async (c) => c.json(await dto(c, await loadOwned(c.var.em, c.var.user, 'account', c.req.valid('param').id, 'see')), 200))
     .openapi(create, async (c) => {
       const { em, services } = c.var;
       const { ownerId, password, dailyLimit, dkimPrivateKey, ...fields } = c.req.valid('json');
-      const owner = await resolveOwner(em, c.var.user!, ownerId);
+      const owner = await resolveOwner(em, c.var.user, ownerId);
       const limit = dailyLimit ?? (await settingsRepository.get(em, services.config.publicUrl)).defaultDailyLimit;
       const account = em.create(AccountEntity, {
         ...fields,
@@ -117,8 +115,8 @@ export function accountRoutes() {
     })
     .openapi(update, async (c) => {
       const { em, services } = c.var;
-      const actor = c.var.user!;
-      const account = await loadChangeable<EmailAccount>(em, AccountEntity, actor, c.req.valid('param').id, LABEL);
+      const actor = c.var.user;
+      const account = await loadOwned(em, actor, 'account', c.req.valid('param').id, 'change');
       const { ownerId, password, dkimPrivateKey, ...fields } = c.req.valid('json');
       const previousOwnerId = account.owner.id;
       const owner = ownerId === undefined ? account.owner.getEntity() : await resolveOwner(em, actor, ownerId);
@@ -140,7 +138,7 @@ export function accountRoutes() {
     })
     .openapi(remove, async (c) => {
       const { em } = c.var;
-      const account = await loadChangeable<EmailAccount>(em, AccountEntity, c.var.user!, c.req.valid('param').id, LABEL);
+      const account = await loadOwned(em, c.var.user, 'account', c.req.valid('param').id, 'change');
       const ownerId = account.owner.id;
       await em.remove(account).flush();
       await moveStranded(c, [ownerId]);
@@ -148,7 +146,7 @@ export function accountRoutes() {
     })
     .openapi(test, async (c) => {
       const { em, services } = c.var;
-      const account = await loadChangeable<EmailAccount>(em, AccountEntity, c.var.user!, c.req.valid('param').id, LABEL);
+      const account = await loadOwned(em, c.var.user, 'account', c.req.valid('param').id, 'change');
       const outcome = await checkSmtpLogin(
         { host: account.smtpHost, port: account.smtpPort, security: account.smtpSecurity, user: account.smtpUser },
         services.secrets.decrypt(account.smtpPasswordEnc),

@@ -1,9 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
-import { createRouter } from '../router.js';
+import { createAuthedRouter } from '../router.js';
 import type { AuthUser } from '../../security/session.js';
 import { ApiError, notFound } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema } from '../openapi.js';
-import { requireUser } from '../middleware/session.js';
 import type { Em } from '../../db/orm.js';
 import { DepartmentSchema as DepartmentEntity, type Department } from '../../db/entities/department.entity.js';
 import { UserSchema as UserEntity } from '../../db/entities/user.entity.js';
@@ -58,24 +57,22 @@ const remove = createRoute({
 });
 
 export function departmentRoutes() {
-  const router = createRouter();
-  router.use('*', requireUser());
-  return router
+  return createAuthedRouter()
     .openapi(list, async (c) => {
       const { em } = c.var;
-      const scope = departmentScope(c.var.user!);
+      const scope = departmentScope(c.var.user);
       const departments = await em.find(DepartmentEntity, scope === null ? {} : { id: scope }, { orderBy: { name: 'asc' } });
       const counts = await departmentRepository.userCounts(em);
       return c.json(departments.map((d) => toDto(d, counts.get(d.id) ?? 0)), 200);
     })
     .openapi(get, async (c) => {
       const { em } = c.var;
-      const department = await load(em, c.var.user!, c.req.valid('param').id);
+      const department = await load(em, c.var.user, c.req.valid('param').id);
       return c.json(toDto(department, await em.count(UserEntity, { department: department.id })), 200);
     })
     .openapi(create, async (c) => {
       const { em } = c.var;
-      assertAdmin(c.var.user!);
+      assertAdmin(c.var.user);
       const { name } = c.req.valid('json');
       await assertNameFree(em, name);
       const department = em.create(DepartmentEntity, { name });
@@ -84,8 +81,8 @@ export function departmentRoutes() {
     })
     .openapi(update, async (c) => {
       const { em } = c.var;
-      assertAdmin(c.var.user!);
-      const department = await load(em, c.var.user!, c.req.valid('param').id);
+      assertAdmin(c.var.user);
+      const department = await load(em, c.var.user, c.req.valid('param').id);
       const { name } = c.req.valid('json');
       await assertNameFree(em, name, department.id);
       department.name = name;
@@ -94,8 +91,8 @@ export function departmentRoutes() {
     })
     .openapi(remove, async (c) => {
       const { em } = c.var;
-      assertAdmin(c.var.user!);
-      const department = await load(em, c.var.user!, c.req.valid('param').id);
+      assertAdmin(c.var.user);
+      const department = await load(em, c.var.user, c.req.valid('param').id);
       const users = await em.count(UserEntity, { department: department.id });
       const records = await ownedRecordCounts(em, { department: department.id });
       if (users || Object.keys(records).length) {

@@ -1,40 +1,27 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { RateLimiterRes } from 'rate-limiter-flexible';
-import { createRouter } from '../router.js';
-import type { AppEnv } from '../env.js';
-import type { AuthUser } from '../../security/session.js';
+import { createAuthedRouter } from '../router.js';
+import type { AuthedEnv } from '../env.js';
 import { ApiError, notFound } from '../errors.js';
 import { ErrorSchema, errorResponse, errorResponses, IdParams, json, jsonBody, pageOf, pageQuery } from '../openapi.js';
 import { wholeNumberQuery } from '../schemas/fields.js';
-import { requireUser } from '../middleware/session.js';
 import * as S from '../schemas/mailings.js';
 import { mailingDetail, mailingDtos, todayStart } from '../../read-models/mailing-view.js';
 import { MailingDetailSchema, MailingSchema, NotificationSchema } from '../../read-models/mailing-schemas.js';
-import { MailingSchema as MailingEntity, type Mailing } from '../../db/entities/mailing.entity.js';
+import type { Mailing } from '../../db/entities/mailing.entity.js';
+import { loadOwned } from '../../security/owned.js';
 import { MailingRecipientSchema } from '../../db/entities/mailing-recipient.entity.js';
 import { MailingEventSchema } from '../../db/entities/mailing-event.entity.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
 import { listMailings, mailingRows } from '../../db/repositories/mailing-list.repository.js';
-import { canChange, canSee, departmentScope } from '../../domain/visibility.js';
+import { departmentScope } from '../../domain/visibility.js';
 import { tooMany } from '../rate-limits.js';
-import type { Em } from '../../db/orm.js';
 import { containsPattern } from '../../db/repositories/like.js';
 
 const tags = ['mailings'];
 
-async function loadVisible(em: Em, actor: AuthUser, id: number): Promise<Mailing> {
-  const mailing = await em.findOne(MailingEntity, { id }, { populate: ['owner'] });
-  if (!mailing || !canSee(actor, { ownerId: mailing.owner.id, departmentId: mailing.department.id })) throw notFound(`Mailing #${id}`);
-  return mailing;
-}
-async function loadChangeable(em: Em, actor: AuthUser, id: number): Promise<Mailing> {
-  const mailing = await loadVisible(em, actor, id);
-  if (!canChange(actor, { ownerId: mailing.owner.id, departmentId: mailing.department.id })) throw new ApiError('forbidden', 'Only the owner of the mailing or an admin may do this');
-  return mailing;
-}
-
-const detail = async (c: Context<AppEnv>, id: number) => {
+const detail = async (c: Context<AuthedEnv>, id: number) => {
   const found = await mailingDetail(c.var.em, c.var.services, id);
   if (!found) throw notFound('Mailing');
   return found;
@@ -65,26 +52,24 @@ const test = createRoute({
 });
 
 export function mailingRoutes() {
-  const router = createRouter();
-  router.use('*', requireUser());
-  return router
+  return createAuthedRouter()
     .openapi(list, async (c) => {
       const { em, services } = c.var;
       const { sort, dir, page, pageSize, ...filter } = c.req.valid('query');
       const now = services.now();
       const settings = await settingsRepository.get(em, services.config.publicUrl);
-      const { rows, total } = await listMailings(em, departmentScope(c.var.user!), filter, { sort, dir, page, pageSize }, todayStart(settings, now));
+      const { rows, total } = await listMailings(em, departmentScope(c.var.user), filter, { sort, dir, page, pageSize }, todayStart(settings, now));
       const [items, n] = await Promise.all([mailingDtos(em, rows, settings, now), total]);
       return c.json({ items, total: n, page, pageSize }, 200);
     })
     .openapi(preflight, async (c) => {
       const { em, services } = c.var;
       const settings = await settingsRepository.get(em, services.config.publicUrl);
-      return c.json({ reports: await services.engine.plan(em, c.var.user!, c.req.valid('json'), settings) }, 200);
+      return c.json({ reports: await services.engine.plan(em, c.var.user, c.req.valid('json'), settings) }, 200);
     })
     .openapi(create, async (c) => {
       const { em, services } = c.var;
-      const actor = c.var.user!;
+      const actor = c.var.user;
       if (actor.departmentId === null) throw new ApiError('precondition', 'Only users with a department can make mailings');
       const settings = await settingsRepository.get(em, services.config.publicUrl);
       const now = services.now();
@@ -95,13 +80,13 @@ export function mailingRoutes() {
     })
     .openapi(get, async (c) => {
       const id = c.req.valid('param').id;
-      await loadVisible(c.var.em, c.var.user!, id);
+      await loadOwned(c.var.em, c.var.user, 'mailing', id, 'see');
       return c.json(await detail(c, id), 200);
     })
     .openapi(recipients, async (c) => {
       const { em, services } = c.var;
       const id = c.req.valid('param').id;
-      await loadVisible(em, c.var.user!, id);
+      await loadOwned(em, c.var.user, 'mailing', id, 'see');
       const { state, q, sort, dir, page, pageSize } = c.req.valid('query');
       const now = services.now();
       const where: Record<string, unknown> = { mailing: id };
@@ -121,37 +106,37 @@ export function mailingRoutes() {
     .openapi(events, async (c) => {
       const { em } = c.var;
       const id = c.req.valid('param').id;
-      await loadVisible(em, c.var.user!, id);
+      await loadOwned(em, c.var.user, 'mailing', id, 'see');
       const { page, pageSize } = c.req.valid('query');
       const [items, total] = await em.findAndCount(MailingEventSchema, { mailing: id }, { orderBy: { id: 'desc' }, limit: pageSize, offset: (page - 1) * pageSize });
       return c.json({ items: items.map((e) => ({ id: e.id, at: e.at.toISOString(), level: e.level, kind: e.kind, text: e.text })), total, page, pageSize }, 200);
     })
     .openapi(action('/{id}/pause', 'Pause sending; takes effect before the next message'), async (c) => {
-      const mailing = await loadChangeable(c.var.em, c.var.user!, c.req.valid('param').id);
-      await c.var.services.engine.pause(c.var.em, mailing, c.var.user!.name);
+      const mailing = await loadOwned(c.var.em, c.var.user, 'mailing', c.req.valid('param').id, 'change');
+      await c.var.services.engine.pause(c.var.em, mailing, c.var.user.name);
       return c.json(await detail(c, mailing.id), 200);
     })
     .openapi(action('/{id}/resume', 'Resume a paused mailing'), async (c) => {
-      const mailing = await loadChangeable(c.var.em, c.var.user!, c.req.valid('param').id);
-      await c.var.services.engine.resume(c.var.em, mailing, c.var.user!.name);
+      const mailing = await loadOwned(c.var.em, c.var.user, 'mailing', c.req.valid('param').id, 'change');
+      await c.var.services.engine.resume(c.var.em, mailing, c.var.user.name);
       return c.json(await detail(c, mailing.id), 200);
     })
     .openapi(action('/{id}/cancel', 'Cancel the mailing; its history stays'), async (c) => {
-      const mailing = await loadChangeable(c.var.em, c.var.user!, c.req.valid('param').id);
-      await c.var.services.engine.cancel(c.var.em, mailing, c.var.user!.name);
+      const mailing = await loadOwned(c.var.em, c.var.user, 'mailing', c.req.valid('param').id, 'change');
+      await c.var.services.engine.cancel(c.var.em, mailing, c.var.user.name);
       return c.json(await detail(c, mailing.id), 200);
     })
     .openapi(restart, async (c) => {
-      const mailing = await loadChangeable(c.var.em, c.var.user!, c.req.valid('param').id);
+      const mailing = await loadOwned(c.var.em, c.var.user, 'mailing', c.req.valid('param').id, 'change');
       const { includeUncertain } = c.req.valid('json');
-      await c.var.services.engine.restart(c.var.em, mailing, includeUncertain, c.var.user!.name);
+      await c.var.services.engine.restart(c.var.em, mailing, includeUncertain, c.var.user.name);
       return c.json(await detail(c, mailing.id), 200);
     })
     .openapi(test, async (c) => {
       const { em, services } = c.var;
-      const mailing = await loadChangeable(em, c.var.user!, c.req.valid('param').id);
+      const mailing = await loadOwned(em, c.var.user, 'mailing', c.req.valid('param').id, 'change');
       // Test sends go to any address through the user's own mailbox: counted per user.
-      await c.var.limits.testSends.consume(c.var.user!.id).catch((err) => {
+      await c.var.limits.testSends.consume(c.var.user.id).catch((err) => {
         throw err instanceof RateLimiterRes ? tooMany(c, err.msBeforeNext, 'test sends') : err;
       });
       const settings = await settingsRepository.get(em, services.config.publicUrl);
@@ -160,9 +145,9 @@ export function mailingRoutes() {
     })
     .openapi(combine, async (c) => {
       const { em, services } = c.var;
-      const actor = c.var.user!;
+      const actor = c.var.user;
       const mailings: Mailing[] = [];
-      for (const id of c.req.valid('json').ids) mailings.push(await loadChangeable(em, actor, id));
+      for (const id of c.req.valid('json').ids) mailings.push(await loadOwned(em, actor, 'mailing', id, 'change'));
       const result = await services.engine.combine(em, mailings, actor.name);
       return c.json(await detail(c, result.mailing.id), 201);
     });

@@ -1,11 +1,10 @@
 import { createRoute } from '@hono/zod-openapi';
-import { createRouter } from '../router.js';
+import { createAuthedRouter } from '../router.js';
 import type { AuthUser } from '../../security/session.js';
 import { ApiError } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
-import { requireUser } from '../middleware/session.js';
-import { loadChangeable, loadVisible, ownership } from '../owned.js';
 import { resolveOwner } from '../owned.js';
+import { loadOwned, ownership } from '../../security/owned.js';
 import type { Em } from '../../db/orm.js';
 import { MessageSchema as MessageEntity, type Message } from '../../db/entities/message.entity.js';
 import { SignatureSchema as SignatureEntity, type Signature } from '../../db/entities/signature.entity.js';
@@ -149,19 +148,17 @@ const previewSaved = createRoute({
 });
 
 export function messageRoutes() {
-  const router = createRouter();
-  router.use('*', requireUser());
-  return router
+  return createAuthedRouter()
     .openapi(list, async (c) => {
       const { q, sort, dir, page, pageSize, ownerId } = c.req.valid('query');
-      const { items, total } = await listOwned<Message>(c.var.em, MessageEntity, ['name', 'subject'], { q, ownerId }, departmentScope(c.var.user!), { sort, dir, page, pageSize });
+      const { items, total } = await listOwned<Message>(c.var.em, MessageEntity, ['name', 'subject'], { q, ownerId }, departmentScope(c.var.user), { sort, dir, page, pageSize });
       return c.json({ items: await Promise.all(items.map(toMessageDto)), total, page, pageSize }, 200);
     })
-    .openapi(get, async (c) => c.json(await toMessageDto(await loadVisible<Message>(c.var.em, MessageEntity, c.var.user!, c.req.valid('param').id, LABEL)), 200))
+    .openapi(get, async (c) => c.json(await toMessageDto(await loadOwned(c.var.em, c.var.user, 'message', c.req.valid('param').id, 'see')), 200))
     .openapi(create, async (c) => {
       const { em } = c.var;
       const { ownerId, name, signatureId, ...content } = c.req.valid('json');
-      const owner = await resolveOwner(em, c.var.user!, ownerId);
+      const owner = await resolveOwner(em, c.var.user, ownerId);
       // Everything is checked before the entity exists, so a refused request saves nothing.
       const clean = await savableContent(content);
       const signature = await ownersSignature(em, owner.id, signatureId);
@@ -171,7 +168,7 @@ export function messageRoutes() {
     })
     .openapi(update, async (c) => {
       const { em } = c.var;
-      const message = await loadChangeable<Message>(em, MessageEntity, c.var.user!, c.req.valid('param').id, LABEL);
+      const message = await loadOwned(em, c.var.user, 'message', c.req.valid('param').id, 'change');
       const { name, signatureId, ...changes } = c.req.valid('json');
       // Everything is checked before the entity changes, so a refused request saves nothing.
       const clean = await savableContent({ ...contentOf(message), ...changes });
@@ -182,13 +179,13 @@ export function messageRoutes() {
     })
     .openapi(remove, async (c) => {
       const { em } = c.var;
-      const message = await loadChangeable<Message>(em, MessageEntity, c.var.user!, c.req.valid('param').id, LABEL);
+      const message = await loadOwned(em, c.var.user, 'message', c.req.valid('param').id, 'change');
       await em.remove(message).flush();
       return c.json({ ok: true as const }, 200);
     })
     .openapi(previewDraft, async (c) => {
       const { em, services } = c.var;
-      const actor = c.var.user!;
+      const actor = c.var.user;
       const { recipientType, signatureId, ...content } = c.req.valid('json');
       const clean = sanitised(content);
       const signature = await visibleSignature(em, actor, signatureId);
@@ -196,7 +193,7 @@ export function messageRoutes() {
     })
     .openapi(previewSaved, async (c) => {
       const { em, services } = c.var;
-      const message = await loadVisible<Message>(em, MessageEntity, c.var.user!, c.req.valid('param').id, LABEL, ['owner', 'signature']);
+      const message = await loadOwned(em, c.var.user, 'message', c.req.valid('param').id, 'see');
       const signature = message.signature?.getEntity() ?? null;
       const type = c.req.valid('query').recipientType;
       return c.json(await renderPreview(em, services.config.publicUrl, contentOf(message), signature, type, message.owner.getEntity().name), 200);

@@ -1,8 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
-import { createRouter } from '../router.js';
+import { createAuthedRouter } from '../router.js';
 import { ApiError, notFound } from '../errors.js';
 import { errorResponses, json, pageOf } from '../openapi.js';
-import { requireUser } from '../middleware/session.js';
 import { OutboxVisibility } from '../outbox-visibility.js';
 import { seesAllDepartments } from '../../domain/visibility.js';
 import type { DevSink } from '../../mail/dev-sink.js';
@@ -28,13 +27,11 @@ const get = createRoute({
 
 export function outboxRoutes() {
   const visibility = new OutboxVisibility();
-  const router = createRouter();
-  router.use('*', requireUser());
-  return router
+  return createAuthedRouter()
     .openapi(list, async (c) => {
       const sink = sinkOf(c.var.services.sink);
       const { q, page, pageSize } = c.req.valid('query');
-      const actor = c.var.user!;
+      const actor = c.var.user;
       const offset = (page - 1) * pageSize;
       if (seesAllDepartments(actor)) {
         const { items, total } = await sink.list({ limit: pageSize, offset, q });
@@ -49,7 +46,7 @@ export function outboxRoutes() {
     .openapi(get, async (c) => {
       const sink = sinkOf(c.var.services.sink);
       const message = await sink.read(c.req.valid('param').id);
-      if (!message || !(await visibility.readableBy(c.var.em, c.var.user!, [message]))(message)) throw notFound('Message');
+      if (!message || !(await visibility.readableBy(c.var.em, c.var.user, [message]))(message)) throw notFound('Message');
       return c.json(message, 200);
     });
 }

@@ -1,33 +1,29 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ZodObject, ZodType } from 'zod';
-import { createRouter } from '../router.js';
+import { createAuthedRouter } from '../router.js';
 import type { AuthUser } from '../../security/session.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
-import { requireUser } from '../middleware/session.js';
 import type { Em } from '../../db/orm.js';
-import { UserSchema, type User } from '../../db/entities/user.entity.js';
+import type { User } from '../../db/entities/user.entity.js';
+import { readImport } from '../recipient-import.js';
 import { resolveOwner } from '../owned.js';
+import { loadOwned, ownership } from '../../security/owned.js';
 import { CompanySchema as CompanyEntity } from '../../db/entities/company.entity.js';
 import { listRecipients, recipientSchemas, type RecipientEntity } from '../../db/repositories/recipient.repository.js';
-import { canChange, canSee, departmentScope } from '../../domain/visibility.js';
+import { canSee, departmentScope } from '../../domain/visibility.js';
 import type { RecipientType } from '../../domain/recipient-types.js';
 import * as S from '../schemas/recipients.js';
-import { csvRecords } from '../csv-records.js';
-
-const MAX_IMPORT_ROWS = 10_000;
-/** Far more than any import knows (unknown ones are refused by name below). */
-const MAX_IMPORT_COLUMNS = 100;
 
 /** What differs between companies, contacts and leads; everything else is shared below. */
-interface KindSpec<K extends RecipientType> {
+interface KindSpec<K extends RecipientType, O extends ZodType = ZodType> {
   kind: K;
   label: string;
   tag: string;
   input: ZodObject;
-  output: ZodType;
-  listQuery: ZodObject;
-  toDto(e: RecipientEntity[K]): unknown;
+  output: O;
+  listQuery: typeof S.CompanyListQuery | typeof S.ContactListQuery | typeof S.LeadListQuery;
+  toDto(e: RecipientEntity[K]): z.output<O>;
   /** Kind-specific references (a contact's company); throws ApiError on a bad one. */
   resolveRefs(em: Em, input: Record<string, unknown>, actor: AuthUser, owner: User): Promise<Record<string, unknown>>;
 }
@@ -57,7 +53,7 @@ export const KINDS = {
     listQuery: S.CompanyListQuery,
     toDto: (e) => ({ ...common(e), name: e.name, website: e.website ?? null }),
     resolveRefs: noRefs,
-  } satisfies KindSpec<'company'>,
+  } satisfies KindSpec<'company', typeof S.CompanySchema>,
   contact: {
     kind: 'contact',
     label: 'Contact',
@@ -76,13 +72,13 @@ export const KINDS = {
     async resolveRefs(em, input, actor, owner) {
       if (input.companyId === undefined) return {};
       const company = await em.findOne(CompanyEntity, { id: input.companyId as number });
-      if (!company || !canSee(actor, { ownerId: company.owner.id, departmentId: company.department.id })) {
+      if (!company || !canSee(actor, ownership(company))) {
         throw ApiError.of('precondition', 'companyId', `company ${String(input.companyId)} not found`);
       }
       if (company.department.id !== owner.department?.id) throw ApiError.of('precondition', 'companyId', "the company belongs to another department than the contact's owner");
       return { company };
     },
-  } satisfies KindSpec<'contact'>,
+  } satisfies KindSpec<'contact', typeof S.ContactSchema>,
   lead: {
     kind: 'lead',
     label: 'Lead',
@@ -92,51 +88,12 @@ export const KINDS = {
     listQuery: S.LeadListQuery,
     toDto: (e) => ({ ...common(e), firstName: e.firstName, lastName: e.lastName ?? null, title: e.title ?? null, companyName: e.companyName ?? null }),
     resolveRefs: noRefs,
-  } satisfies KindSpec<'lead'>,
+  } satisfies KindSpec<'lead', typeof S.LeadSchema>,
 };
 
-const CSV_BOOLEAN: Record<string, boolean> = { true: true, yes: true, y: true, '1': true, false: false, no: false, n: false, '0': false };
-const camel = (s: string) => s.trim().toLowerCase().replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
-
-/** One CSV record → the JSON shape the create route accepts (strings typed by the target schema). */
-function csvRecordToInput(record: Record<string, string>, input: ZodObject): { value: Record<string, unknown>; errors: string[] } {
-  const value: Record<string, unknown> = {};
-  const errors: string[] = [];
-  for (const [column, raw] of Object.entries(record)) {
-    const key = camel(column);
-    const cell = raw.trim();
-    if (key === 'ownerEmail' || cell === '') {
-      if (key === 'ownerEmail' && cell) value.ownerEmail = cell.toLowerCase();
-      continue;
-    }
-    const field = input.shape[key] as ZodType | undefined;
-    const kind = field ? JSON.stringify(z.toJSONSchema(field, { unrepresentable: 'any', io: 'input' })) : '';
-    if (kind.includes('"boolean"')) {
-      if (!(cell.toLowerCase() in CSV_BOOLEAN)) errors.push(`${column}: "${cell}" is not yes/no`);
-      else value[key] = CSV_BOOLEAN[cell.toLowerCase()];
-    } else if (kind.includes('"integer"') || kind.includes('"number"')) {
-      if (!/^\d+$/.test(cell)) errors.push(`${column}: "${cell}" is not a number`);
-      else value[key] = Number(cell);
-    } else value[key] = cell;
-  }
-  return { value, errors };
-}
-
-export function recipientRoutes<K extends RecipientType>(spec: KindSpec<K>) {
+export function recipientRoutes<K extends RecipientType, O extends ZodType>(spec: KindSpec<K, O>) {
   const schema = recipientSchemas[spec.kind];
-  const populate = (spec.kind === 'contact' ? ['owner', 'company'] : ['owner']) as never[];
   const tags = [spec.tag];
-
-  const load = async (em: Em, actor: AuthUser, id: number) => {
-    const entity = (await em.findOne(schema as never, { id } as never, { populate })) as RecipientEntity[K] | null;
-    if (!entity || !canSee(actor, { ownerId: entity.owner.id, departmentId: entity.department.id })) throw notFound(spec.label);
-    return entity;
-  };
-  const loadForChange = async (em: Em, actor: AuthUser, id: number) => {
-    const entity = await load(em, actor, id);
-    if (!canChange(actor, { ownerId: entity.owner.id, departmentId: entity.department.id })) throw new ApiError('forbidden', `Only the owner or an admin may change this ${spec.label.toLowerCase()}`);
-    return entity;
-  };
 
   const list = createRoute({
     method: 'get', path: '/', tags, summary: `List ${spec.tag} visible to you`,
@@ -170,96 +127,49 @@ export function recipientRoutes<K extends RecipientType>(spec: KindSpec<K>) {
     responses: { ...errorResponses, 201: json(S.ImportResultSchema, 'Every row imported'), 422: json(S.ImportErrorSchema, 'Some rows are invalid; nothing imported') },
   });
 
-  const router = createRouter();
-  router.use('*', requireUser());
-  return router
+  return createAuthedRouter()
     .openapi(list, async (c) => {
-      const { q, sort, dir, page, pageSize, ...filter } = c.req.valid('query') as Record<string, never>;
-      const { items, total } = await listRecipients(c.var.em, spec.kind, { q, ...filter }, departmentScope(c.var.user!), { sort, dir, page, pageSize });
-      return c.json({ items: items.map(spec.toDto), total, page, pageSize } as never, 200);
+      const { q, sort, dir, page, pageSize, ...filter } = c.req.valid('query');
+      const { items, total } = await listRecipients(c.var.em, spec.kind, { q, ...filter }, departmentScope(c.var.user), { sort, dir, page, pageSize });
+      return c.json({ items: items.map(spec.toDto), total, page, pageSize }, 200);
     })
     .openapi(get, async (c) => {
-      const entity = await load(c.var.em, c.var.user!, c.req.valid('param').id);
-      return c.json(spec.toDto(entity) as never, 200);
+      const entity = await loadOwned(c.var.em, c.var.user, spec.kind, c.req.valid('param').id, 'see');
+      return c.json(spec.toDto(entity), 200);
     })
     .openapi(create, async (c) => {
       const { em } = c.var;
-      const actor = c.var.user!;
-      const input = c.req.valid('json') as Record<string, unknown>;
+      const actor = c.var.user;
+      const input = c.req.valid('json');
       const owner = await resolveOwner(em, actor, input.ownerId as number | undefined);
       const refs = await spec.resolveRefs(em, input, actor, owner);
       const { ownerId: _o, companyId: _c, ...fields } = input;
       const entity = em.create(schema as never, { ...fields, ...refs, owner, department: owner.department! } as never) as RecipientEntity[K];
       await em.flush();
-      return c.json(spec.toDto(entity) as never, 201);
+      return c.json(spec.toDto(entity), 201);
     })
     .openapi(update, async (c) => {
       const { em } = c.var;
-      const actor = c.var.user!;
-      const entity = await loadForChange(em, actor, c.req.valid('param').id);
-      const input = c.req.valid('json') as Record<string, unknown>;
+      const actor = c.var.user;
+      const entity = await loadOwned(em, actor, spec.kind, c.req.valid('param').id, 'change');
+      const input = c.req.valid('json');
       const owner = input.ownerId === undefined ? entity.owner.getEntity() : await resolveOwner(em, actor, input.ownerId as number);
       const refs = await spec.resolveRefs(em, input, actor, owner);
       const { ownerId: _o, companyId: _c, ...fields } = input;
       em.assign(entity as never, { ...fields, ...refs, owner, department: owner.department! } as never);
       await em.flush();
-      return c.json(spec.toDto(entity) as never, 200);
+      return c.json(spec.toDto(entity), 200);
     })
     .openapi(remove, async (c) => {
       const { em } = c.var;
-      const entity = await loadForChange(em, c.var.user!, c.req.valid('param').id);
-      await em.remove(entity as never).flush();
+      const entity = await loadOwned(em, c.var.user, spec.kind, c.req.valid('param').id, 'change');
+      await em.remove(entity).flush();
       return c.json({ ok: true as const }, 200);
     })
     .openapi(importCsv, async (c) => {
       const { em } = c.var;
-      const actor = c.var.user!;
-      let records: Record<string, string>[];
-      try {
-        records = await csvRecords(await c.req.text(), { maxRecords: MAX_IMPORT_ROWS, maxColumns: MAX_IMPORT_COLUMNS });
-      } catch (err) {
-        throw new ApiError('bad_request', `The file is not valid CSV: ${(err as Error).message}`);
-      }
-      if (records.length === 0) throw new ApiError('bad_request', 'The file has no data rows');
-      if (records.length > MAX_IMPORT_ROWS) throw new ApiError('bad_request', `At most ${MAX_IMPORT_ROWS} rows per import`);
-      const known = new Set([...Object.keys(spec.input.shape).filter((k) => k !== 'ownerId'), 'ownerEmail']);
-      const unknown = Object.keys(records[0]).filter((col) => !known.has(camel(col)));
-      if (unknown.length) throw new ApiError('bad_request', `Unknown column(s): ${unknown.join(', ')}`, { allowed: [...known] });
-
-      const owners = new Map<string, User>();
-      const rows: { line: number; errors: string[] }[] = [];
-      const ready: Record<string, unknown>[] = [];
-      for (const [i, record] of records.entries()) {
-        const line = i + 2; // header is line 1
-        const { value, errors } = csvRecordToInput(record, spec.input);
-        const ownerEmail = value.ownerEmail as string | undefined;
-        delete value.ownerEmail;
-        const parsed = spec.input.safeParse(value);
-        if (!parsed.success) errors.push(...parsed.error.issues.map((issue) => `${issue.path.join('.') || 'row'}: ${issue.message}`));
-        if (errors.length) {
-          rows.push({ line, errors });
-          continue;
-        }
-        try {
-          const data = parsed.data as Record<string, unknown>;
-          let owner: User;
-          if (ownerEmail) {
-            const cached = owners.get(ownerEmail) ?? (await em.findOne(UserSchema, { email: ownerEmail }, { populate: ['department'] }));
-            if (!cached) throw ApiError.of('precondition', 'owner_email', `no user ${ownerEmail}`);
-            owners.set(ownerEmail, cached);
-            owner = await resolveOwner(em, actor, cached.id);
-          } else owner = await resolveOwner(em, actor, undefined);
-          const refs = await spec.resolveRefs(em, data, actor, owner);
-          const { ownerId: _o, companyId: _c, ...fields } = data;
-          ready.push({ ...fields, ...refs, owner, department: owner.department! });
-        } catch (err) {
-          if (!(err instanceof ApiError)) throw err;
-          rows.push({ line, errors: [err.message] });
-        }
-      }
-      if (rows.length) {
-        throw new ApiError('import_rejected', `${rows.length} of ${records.length} rows are invalid; nothing was imported`, { rows });
-      }
+      const actor = c.var.user;
+      const ready = await readImport(em, actor, await c.req.text(), spec);
       for (const data of ready) em.create(schema as never, data as never);
       await em.flush();
       return c.json({ imported: ready.length }, 201);

@@ -1,8 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
-import { createRouter } from '../router.js';
+import { createAuthedRouter } from '../router.js';
 import { ApiError } from '../errors.js';
 import { errorResponses, json, jsonBody } from '../openapi.js';
-import { requireUser } from '../middleware/session.js';
 import type { Settings } from '../../db/entities/settings.entity.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
 import { isAdmin } from '../../domain/visibility.js';
@@ -32,13 +31,11 @@ const put = createRoute({
 });
 
 export function settingsRoutes() {
-  const router = createRouter();
-  router.use('*', requireUser());
-  return router
+  return createAuthedRouter()
     .openapi(get, async (c) => c.json(toDto(await settingsRepository.get(c.var.em, c.var.services.config.publicUrl)), 200))
     .openapi(put, async (c) => {
       const { em, services } = c.var;
-      if (!isAdmin(c.var.user!)) throw new ApiError('forbidden', 'Only admins change the settings');
+      if (!isAdmin(c.var.user)) throw new ApiError('forbidden', 'Only admins change the settings');
       const settings = await settingsRepository.get(em, services.config.publicUrl);
       em.assign(settings, c.req.valid('json'));
       await em.flush();

@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
-import { createRouter } from '../router.js';
+import { createAuthedRouter } from '../router.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
-import { requireUser } from '../middleware/session.js';
-import { loadChangeable, loadVisible, resolveOwner } from '../owned.js';
+import { resolveOwner } from '../owned.js';
+import { loadOwned } from '../../security/owned.js';
 import type { Em } from '../../db/orm.js';
 import { SignatureSchema as SignatureEntity, type Signature } from '../../db/entities/signature.entity.js';
 import { listOwned } from '../../db/repositories/ownership.repository.js';
@@ -61,19 +61,17 @@ const remove = createRoute({
 });
 
 export function signatureRoutes() {
-  const router = createRouter();
-  router.use('*', requireUser());
-  return router
+  return createAuthedRouter()
     .openapi(list, async (c) => {
       const { q, sort, dir, page, pageSize, ownerId } = c.req.valid('query');
-      const { items, total } = await listOwned<Signature>(c.var.em, SignatureEntity, ['name', 'body'], { q, ownerId }, departmentScope(c.var.user!), { sort, dir, page, pageSize });
+      const { items, total } = await listOwned<Signature>(c.var.em, SignatureEntity, ['name', 'body'], { q, ownerId }, departmentScope(c.var.user), { sort, dir, page, pageSize });
       return c.json({ items: items.map(toSignatureDto), total, page, pageSize }, 200);
     })
-    .openapi(get, async (c) => c.json(toSignatureDto(await loadVisible<Signature>(c.var.em, SignatureEntity, c.var.user!, c.req.valid('param').id, LABEL)), 200))
+    .openapi(get, async (c) => c.json(toSignatureDto(await loadOwned(c.var.em, c.var.user, 'signature', c.req.valid('param').id, 'see')), 200))
     .openapi(create, async (c) => {
       const { em } = c.var;
       const { ownerId, body, ...fields } = c.req.valid('json');
-      const owner = await resolveOwner(em, c.var.user!, ownerId);
+      const owner = await resolveOwner(em, c.var.user, ownerId);
       const signature = await em.transactional(async (tx) => {
         const created = tx.create(SignatureEntity, { ...fields, body: cleanBody(fields.format, body), owner, department: owner.department! });
         await tx.flush();
@@ -84,7 +82,7 @@ export function signatureRoutes() {
     })
     .openapi(update, async (c) => {
       const { em } = c.var;
-      const signature = await loadChangeable<Signature>(em, SignatureEntity, c.var.user!, c.req.valid('param').id, LABEL);
+      const signature = await loadOwned(em, c.var.user, 'signature', c.req.valid('param').id, 'change');
       const input = c.req.valid('json');
       const format = input.format ?? signature.format;
       em.assign(signature, { ...input, body: cleanBody(format, input.body ?? signature.body) });
@@ -96,7 +94,7 @@ export function signatureRoutes() {
     })
     .openapi(remove, async (c) => {
       const { em } = c.var;
-      const signature = await loadChangeable<Signature>(em, SignatureEntity, c.var.user!, c.req.valid('param').id, LABEL);
+      const signature = await loadOwned(em, c.var.user, 'signature', c.req.valid('param').id, 'change');
       await em.remove(signature).flush();
       return c.json({ ok: true as const }, 200);
     });

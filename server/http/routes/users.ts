@@ -1,9 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
-import { createRouter } from '../router.js';
+import { createAuthedRouter } from '../router.js';
 import type { AuthUser } from '../../security/session.js';
 import { ApiError, notFound } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema } from '../openapi.js';
-import { requireUser } from '../middleware/session.js';
 import type { Em } from '../../db/orm.js';
 import { UserSchema as UserEntity, type User } from '../../db/entities/user.entity.js';
 import { DepartmentSchema as DepartmentEntity } from '../../db/entities/department.entity.js';
@@ -89,17 +88,15 @@ const remove = createRoute({
 });
 
 export function userRoutes() {
-  const router = createRouter();
-  router.use('*', requireUser());
-  return router
+  return createAuthedRouter()
     .openapi(list, async (c) => {
-      const users = await c.var.em.find(UserEntity, visibleUsers(c.var.user!), { populate: ['department'], orderBy: { name: 'asc', id: 'asc' } });
+      const users = await c.var.em.find(UserEntity, visibleUsers(c.var.user), { populate: ['department'], orderBy: { name: 'asc', id: 'asc' } });
       return c.json(users.map(toUserDto), 200);
     })
-    .openapi(get, async (c) => c.json(toUserDto(await load(c.var.em, c.var.user!, c.req.valid('param').id)), 200))
+    .openapi(get, async (c) => c.json(toUserDto(await load(c.var.em, c.var.user, c.req.valid('param').id)), 200))
     .openapi(create, async (c) => {
       const { em } = c.var;
-      assertAdmin(c.var.user!);
+      assertAdmin(c.var.user);
       const { password, departmentId, ...fields } = c.req.valid('json');
       await assertEmailFree(em, fields.email);
       const department = await resolveDepartment(em, fields.role, departmentId);
@@ -109,7 +106,7 @@ export function userRoutes() {
     })
     .openapi(update, async (c) => {
       const { em } = c.var;
-      const actor = c.var.user!;
+      const actor = c.var.user;
       assertAdmin(actor);
       const user = await load(em, actor, c.req.valid('param').id);
       const { password, departmentId, ...fields } = c.req.valid('json');
@@ -147,7 +144,7 @@ export function userRoutes() {
     })
     .openapi(remove, async (c) => {
       const { em } = c.var;
-      const actor = c.var.user!;
+      const actor = c.var.user;
       assertAdmin(actor);
       const user = await load(em, actor, c.req.valid('param').id);
       assertNotSelfLockout(actor.id, user.id, { delete: true });

@@ -86,9 +86,10 @@ type Ok<R> = R extends ClientResponse<infer T, infer S, infer _F> ? (S extends S
 
 /**
  * Awaits one typed request: the answer's body on success, else an ApiError (a proxy's HTML error
- * page included: the status still says what happened).
+ * page included: the status still says what happened). A request to one of several routes (a
+ * recipient kind's) is a union of promises: its body is the union of theirs.
  */
-export async function call<R extends ClientResponse<unknown, number, string>>(request: Promise<R>): Promise<Ok<R>> {
+export async function call<P extends Promise<ClientResponse<unknown, number, string>>>(request: P): Promise<Ok<Awaited<P>>> {
   const res = await request;
   const text = await res.text();
   let data: unknown = null;
@@ -97,7 +98,7 @@ export async function call<R extends ClientResponse<unknown, number, string>>(re
   } catch {
     // Not JSON: the status alone explains it below.
   }
-  if (res.ok) return data as Ok<R>;
+  if (res.ok) return data as Ok<Awaited<P>>;
   const body = (data ?? {}) as Partial<ErrorBody>;
   throw new ApiError(res.status, body.error ?? `${res.status} ${res.statusText || 'Request failed'}`, body);
 }
