@@ -18,7 +18,7 @@ import { route, type RoutableAccount } from '../domain/routing.js';
 import { eta } from '../domain/pacing.js';
 import { calendarOf } from '../domain/business-days.js';
 import { accountToday, usable, type Light } from '../domain/account-health.js';
-import { accountPaces } from './account-paces.js';
+import { accountPaces } from '../read-models/account-paces.js';
 import { unknownVariables } from '../domain/template-variables.js';
 import { TemplateError } from '../mail/render.js';
 import { analyseMessage } from '../mail/render-pool.js';

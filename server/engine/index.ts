@@ -13,7 +13,7 @@ import { createMailings, planMailings, type MailingRequest, type Preflight } fro
 import * as ops from './operations.js';
 import { sendTest } from './test-send.js';
 import { rebindStranded } from './rebind.js';
-import { accountPaces, type AccountPace, type PacedAccount } from './account-paces.js';
+import { accountPaces, type AccountPace, type PacedAccount } from '../read-models/account-paces.js';
 
 /** What the composition root hands the engine; the ledger defaults to the database's. */
 export type EngineDeps = Omit<EngineContext, 'ledger' | 'unitOfWork'> & { orm: Orm; ledger?: Ledger };
@@ -112,5 +112,5 @@ export class Engine {
   }
 }
 
-export type { AccountPace, PacedAccount } from './account-paces.js';
+export type { AccountPace, PacedAccount } from '../read-models/account-paces.js';
 export type { MailingRequest, Preflight } from './create-mailings.js';

@@ -1,5 +1,4 @@
 import { Liquid, Tag, type TagToken, type TopLevelToken } from 'liquidjs';
-import type { MessagePart } from './render.js';
 
 /** The liquid engines messages render with, and what they refuse. */
 
@@ -59,6 +58,9 @@ function engine(outputEscape?: 'escape'): Liquid {
 const plain = engine();
 /** The HTML part: every {{ output }} is HTML-escaped unless its last filter is `raw`. */
 const escaping = engine('escape');
+
+/** The parts of a message, each rendered by its own engine. */
+export type MessagePart = 'subject' | 'html' | 'text';
 
 /** The engine for a part of a message. */
 export const engineFor = (part: MessagePart) => (part === 'html' ? escaping : plain);

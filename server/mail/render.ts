@@ -2,7 +2,7 @@ import { Context, Drop, toPromise, type Emitter, type Template } from 'liquidjs'
 import type { ContentFormat } from '../domain/content.js';
 import { htmlToText, textToHtml } from './html-to-text.js';
 import { sanitizeContentHtml } from './sanitize.js';
-import { engineFor, TEMPLATE_LIMITS } from './liquid-engines.js';
+import { engineFor, TEMPLATE_LIMITS, type MessagePart } from './liquid-engines.js';
 
 export interface MessageContent {
   subject: string;
@@ -15,7 +15,7 @@ export interface SignatureContent {
   body: string;
 }
 
-export type MessagePart = 'subject' | 'html' | 'text';
+export type { MessagePart };
 
 /**
  * A template that does not parse or render, or breaks a limit; the message names the part, line

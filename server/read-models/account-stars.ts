@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Em } from '../db/orm.js';
 import { accountRepository } from '../db/repositories/account.repository.js';
 import type { Settings } from '../db/entities/settings.entity.js';
-import { accountPaces } from '../engine/account-paces.js';
+import { accountPaces } from './account-paces.js';
 import type { AccountStarSchema } from './mailing-schemas.js';
 
 export type AccountStar = z.infer<typeof AccountStarSchema>;
