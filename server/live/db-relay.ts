@@ -1,5 +1,5 @@
 import type { Orm } from '../db/orm.js';
-import { knexOf } from '../db/repositories/ledger.repository.js';
+import { knexOf } from '../db/knex.js';
 import type { EventSink } from '../engine/ports.js';
 import { LIVE_STATUSES, type MailingStatus, type EventLevel } from '../domain/mailing-status.js';
 import type { AccountHealth } from '../domain/account-health.js';

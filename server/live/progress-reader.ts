@@ -1,5 +1,5 @@
 import type { Em } from '../db/orm.js';
-import { knexOf } from '../db/repositories/ledger.repository.js';
+import { knexOf } from '../db/knex.js';
 import { todayIn } from '../domain/business-days.js';
 import type { MailingStatus } from '../domain/mailing-status.js';
 import { completion } from '../domain/completion.js';

@@ -1,7 +1,7 @@
 import type { Em } from '../orm.js';
 import { EmailAccountSchema, type EmailAccount } from '../entities/email-account.entity.js';
 import type { AccountHealth } from '../../domain/account-health.js';
-import { knexOf } from './ledger.repository.js';
+import { knexOf } from '../knex.js';
 
 /** What an account's star shows and its light depends on. */
 export type StarAccount = Pick<EmailAccount, 'id' | 'name' | 'main' | 'dailyLimit' | 'timeZone' | 'massMailEnabled' | 'health' | 'healthReason' | 'nextSendAt'> & { ownerId: number };

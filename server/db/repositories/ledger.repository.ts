@@ -4,6 +4,7 @@ import type { RecipientState } from '../../domain/recipient-states.js';
 import { SENDING_STATUSES, LIVE_STATUSES } from '../../domain/mailing-status.js';
 import { FAILED_HEALTH } from '../../domain/account-health.js';
 import { retryOnDeadlock } from './retry.js';
+import { knexOf } from '../knex.js';
 
 /**
  * The recipients ledger's queries. Every state change is one guarded UPDATE (`where state = …`)
@@ -56,9 +57,6 @@ const ledgerThrough = (knex: Knex, index: string) => knex.raw(isSqlite(knex) ? '
  * claim past a few hundred thousand).
  */
 const claimIndex = (knex: Knex) => ledgerThrough(knex, 'mailing_recipients_account_id_state_mailing_id_index');
-
-/** The em's open transaction when there is one, so ledger writes join the caller's unit of work. */
-export const knexOf = (em: Em): Knex => (em.getTransactionContext<Knex.Transaction>() ?? em.getKnex()) as unknown as Knex;
 
 /** Rows nothing was tried for: pending ones, and claims a worker has not started (no Message-ID). */
 const queued = (q: Knex.QueryBuilder) => q.where('state', 'pending').orWhere((w) => w.where('state', 'sending').whereNull('message_id'));
@@ -354,10 +352,6 @@ export const ledgerRepository = {
       .whereExists(knex.from(claimIndex(knex)).whereRaw('r.account_id = a.id').andWhere('r.state', 'pending').whereIn('r.mailing_id', live).select(knex.raw('1')))
       .select('a.id');
     return rows.map((r) => Number(r.id));
-  },
-
-  async hasPendingOnAccount(em: Em, mailingId: number, accountId: number): Promise<boolean> {
-    return Boolean(await knexOf(em)(T).where({ mailing_id: mailingId, account_id: accountId, state: 'pending' }).first('id'));
   },
 
   /**

@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Em } from '../orm.js';
-import { knexOf } from './ledger.repository.js';
+import { knexOf } from '../knex.js';
 import { containsPattern } from './like.js';
 import { FAILED_HEALTH } from '../../domain/account-health.js';
 

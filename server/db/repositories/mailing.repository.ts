@@ -1,5 +1,5 @@
 import type { Em } from '../orm.js';
-import { knexOf } from './ledger.repository.js';
+import { knexOf } from '../knex.js';
 import { LIVE_STATUSES, MAILING_STATUSES, SENDING_STATUSES, nextStatus, type MailingStatus, type MailingTransition, type EventLevel } from '../../domain/mailing-status.js';
 import type { Owned } from '../../domain/visibility.js';
 import type { MessageContent, SignatureContent } from '../../mail/render.js';
