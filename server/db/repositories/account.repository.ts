@@ -24,12 +24,17 @@ export const accountRepository = {
     }));
   },
 
+  byIds(em: Em, ids: number[]): Promise<EmailAccount[]> {
+    return em.find(EmailAccountSchema, { id: { $in: ids } });
+  },
+
   byId(em: Em, id: number): Promise<EmailAccount | null> {
     return em.findOne(EmailAccountSchema, { id });
   },
 
+  /** The owner's accounts in id order, the order routing deals recipients out in. */
   ofOwner(em: Em, ownerId: number): Promise<EmailAccount[]> {
-    return em.find(EmailAccountSchema, { owner: ownerId });
+    return em.find(EmailAccountSchema, { owner: ownerId }, { orderBy: { id: 'asc' } });
   },
 
   /** When each account may send next. */

@@ -61,4 +61,21 @@ export const ledgerCounts = {
       .select('a.id');
     return rows.map((r) => Number(r.id));
   },
+
+  /**
+   * A mailing's counters for a progress push, in one query (it runs up to 4 times a second per
+   * mailing), with the organisation's time zone, and the rows sent before `since` unless the
+   * caller has them already (`counted`). See progress-reader for why "sent before" is asked.
+   */
+  progressRow(em: Em, mailingId: number, since: Date, counted: boolean) {
+    const knex = knexOf(em);
+    const sent = () => knex('mailing_recipients as r').whereRaw('r.mailing_id = m.id').andWhere('r.state', 'sent');
+    return knex('mailings as m')
+      .where('m.id', mailingId)
+      .first(
+        'm.status', 'm.total', 'm.sent_count', 'm.failed_count', 'm.skipped_count', 'm.uncertain_count', 'm.department_id', 'm.owner_id',
+        knex('settings').where('id', 1).select('time_zone').as('time_zone'),
+        counted ? knex.raw('null as sent_before') : sent().andWhere('r.sent_at', '<', since).count('*').as('sent_before'),
+      );
+  },
 };
