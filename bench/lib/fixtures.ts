@@ -1,6 +1,6 @@
 import type { Orm } from '../../server/db/orm.js';
 import type { SecretBox } from '../../server/security/secret-box.js';
-import { knexOf } from '../../server/db/repositories/ledger.repository.js';
+import { knexOf } from '../../server/db/knex.js';
 import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
 import { DepartmentSchema, EmailAccountSchema, MessageSchema, SettingsSchema, UserSchema } from '../../server/db/entities/index.js';
 import { hashPassword } from '../../server/security/password.js';

@@ -3,7 +3,7 @@
 // draw, so every run builds the same rows.
 import type { Knex } from '@mikro-orm/knex';
 import type { Orm } from '../../server/db/orm.js';
-import { knexOf } from '../../server/db/repositories/ledger.repository.js';
+import { knexOf } from '../../server/db/knex.js';
 import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
 import { DepartmentSchema, EmailAccountSchema, MessageSchema, UserSchema } from '../../server/db/entities/index.js';
 import { hashPassword } from '../../server/security/password.js';

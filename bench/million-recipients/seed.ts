@@ -1,5 +1,5 @@
 import type { Orm } from '../../server/db/orm.js';
-import { knexOf } from '../../server/db/repositories/ledger.repository.js';
+import { knexOf } from '../../server/db/knex.js';
 import { recipientEmail, type SenderFixture } from '../lib/fixtures.js';
 
 export interface Exclusions {

@@ -1,16 +1,17 @@
 import type { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Em } from '../db/orm.js';
-import { EmailAccountSchema, type EmailAccount } from '../db/entities/email-account.entity.js';
-import { MessageSchema } from '../db/entities/message.entity.js';
-import { SignatureSchema } from '../db/entities/signature.entity.js';
+import type { EmailAccount } from '../db/entities/email-account.entity.js';
 import { MailingSchema, type Mailing } from '../db/entities/mailing.entity.js';
 import { MailingEventSchema } from '../db/entities/mailing-event.entity.js';
 import { UserSchema } from '../db/entities/user.entity.js';
 import { DepartmentSchema } from '../db/entities/department.entity.js';
 import type { Settings } from '../db/entities/settings.entity.js';
 import { lastSelectedId, mailablePage, type RecipientFilter } from '../db/repositories/recipient.repository.js';
-import { ledgerRepository, knexOf } from '../db/repositories/ledger.repository.js';
+import { ledgerRepository } from '../db/repositories/ledger.repository.js';
+import { accountRepository } from '../db/repositories/account.repository.js';
+import { messageRepository } from '../db/repositories/message.repository.js';
+import { suppressionRepository } from '../db/repositories/suppression.repository.js';
 import { RECIPIENT_TYPES, type RecipientType } from '../domain/recipient-types.js';
 import { canMailRecipientsOf, canSee, type Actor } from '../domain/visibility.js';
 import { DomainError } from '../domain/errors.js';
@@ -101,7 +102,6 @@ interface Tally {
  */
 async function pass(em: Em, actor: Actor, type: RecipientType, selection: Selection, accounts: RoutableAccount[], destination: Destination | null): Promise<Tally> {
   const filter: RecipientFilter = { ...(selection.filter ?? {}), ...(selection.ids ? { ids: selection.ids } : {}), ownerId: actor.id };
-  const knex = knexOf(em);
   const excluded = { notYours: 0, noEmail: 0, invalidEmail: 0, optedOut: 0, disqualified: 0, suppressed: 0, duplicate: 0 };
   const tally: Tally = { selected: 0, recipients: 0, vipRecipients: 0, excluded, byAccount: new Map(), unroutable: 0 };
   const regular = new Set(accounts.filter((a) => !a.main).map((a) => a.id));
@@ -121,7 +121,7 @@ async function pass(em: Em, actor: Actor, type: RecipientType, selection: Select
       else if (r.disqualified) excluded.disqualified++;
       else kept.push({ recipientId: r.id, email, name: r.name, vip: r.vip });
     }
-    const suppressed = new Set<string>(kept.length ? await knex('suppressions').whereIn('email', kept.map((c) => c.email)).pluck('email') : []);
+    const suppressed = await suppressionRepository.suppressedAmong(em, kept.map((c) => c.email));
     const eligible: Candidate[] = [];
     for (const c of kept) {
       if (suppressed.has(c.email)) excluded.suppressed++;
@@ -166,11 +166,11 @@ function assertOwnRecipients(actor: Actor, request: MailingRequest) {
 /** What a request is about, checked before any recipient is read: the message, the signature, the accounts, and the errors and warnings that do not depend on who is selected. */
 async function prepare(em: Em, actor: Actor, request: MailingRequest) {
   assertOwnRecipients(actor, request);
-  const message = await em.findOne(MessageSchema, { id: request.messageId });
+  const message = await messageRepository.byId(em, request.messageId);
   const visibleMessage = message && canSee(actor, { ownerId: message.owner.id, departmentId: message.department.id }) ? message : null;
   const signatureId = request.signatureId === undefined ? (visibleMessage?.signature?.id ?? null) : request.signatureId;
-  const signature = signatureId ? await em.findOne(SignatureSchema, { id: signatureId, owner: actor.id }) : null;
-  const accounts = (await em.find(EmailAccountSchema, { owner: actor.id }, { orderBy: { id: 'asc' } })) as EmailAccount[];
+  const signature = signatureId ? await messageRepository.ownSignature(em, signatureId, actor.id) : null;
+  const accounts = await accountRepository.ofOwner(em, actor.id);
 
   let used: string[] = [];
   let templateError: string | null = null;

@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import type { ZodObject, ZodType } from 'zod';
 import type { Em } from '../db/orm.js';
-import { UserSchema, type User } from '../db/entities/user.entity.js';
+import type { User } from '../db/entities/user.entity.js';
+import { userRepository } from '../db/repositories/user.repository.js';
 import type { AuthUser } from '../security/session.js';
 import { ApiError } from './errors.js';
 import { resolveOwner } from './owned.js';
@@ -82,7 +83,7 @@ export async function readImport(em: Em, actor: AuthUser, text: string, spec: Im
       const data = parsed.data as Record<string, unknown>;
       let owner: User;
       if (ownerEmail) {
-        const cached = owners.get(ownerEmail) ?? (await em.findOne(UserSchema, { email: ownerEmail }, { populate: ['department'] }));
+        const cached = owners.get(ownerEmail) ?? (await userRepository.byEmail(em, ownerEmail));
         if (!cached) throw ApiError.of('precondition', 'owner_email', `no user ${ownerEmail}`);
         owners.set(ownerEmail, cached);
         owner = await resolveOwner(em, actor, cached.id);

@@ -1,7 +1,7 @@
 import type { Orm } from '../db/orm.js';
-import { knexOf } from '../db/repositories/ledger.repository.js';
+import { relayRepository } from '../db/repositories/relay.repository.js';
 import type { EventSink } from '../engine/ports.js';
-import { LIVE_STATUSES, type MailingStatus, type EventLevel } from '../domain/mailing-status.js';
+import type { MailingStatus, EventLevel } from '../domain/mailing-status.js';
 import type { AccountHealth } from '../domain/account-health.js';
 import { startPolling } from './poll.js';
 
@@ -17,17 +17,15 @@ export function startDbRelay(orm: Orm, events: EventSink, now: () => Date, every
   const accounts = new Map<number, string>();
 
   return startPolling('relay', async () => {
-    const knex = knexOf(orm.em.fork());
+    const em = orm.em.fork();
     const at = now().toISOString();
-    if (lastEventId === null) lastEventId = Number((await knex('mailing_events').max({ id: 'id' }).first())?.id ?? 0);
-    const notes = await knex('mailing_events as e').join('mailings as m', 'm.id', 'e.mailing_id').where('e.id', '>', lastEventId).orderBy('e.id').limit(500)
-      .select('e.id', 'e.mailing_id', 'e.level', 'e.kind', 'e.text', 'e.at', 'm.department_id', 'm.owner_id');
+    if (lastEventId === null) lastEventId = await relayRepository.lastEventId(em);
+    const notes = await relayRepository.eventsAfter(em, lastEventId);
     for (const n of notes) {
       lastEventId = Number(n.id);
       events.emit({ type: 'mailing.notification', mailingId: Number(n.mailing_id), departmentId: Number(n.department_id), ownerId: Number(n.owner_id), level: n.level as EventLevel, kind: n.kind, text: n.text, at: new Date(n.at).toISOString() });
     }
-    const rows = await knex('mailings').whereIn('status', LIVE_STATUSES).orWhere('finished_at', '>', new Date(now().getTime() - 60_000))
-      .select('id', 'status', 'status_reason', 'department_id', 'owner_id', 'sent_count', 'failed_count', 'skipped_count', 'uncertain_count', 'total');
+    const rows = await relayRepository.mailingCounters(em, new Date(now().getTime() - 60_000));
     for (const r of rows) {
       const counters = `${r.sent_count}|${r.failed_count}|${r.skipped_count}|${r.uncertain_count}|${r.total}`;
       const before = mailings.get(Number(r.id));
@@ -38,7 +36,7 @@ export function startDbRelay(orm: Orm, events: EventSink, now: () => Date, every
       if (status !== r.status) events.emit({ type: 'mailing.status', ...ids, status: r.status as MailingStatus, reason: r.status_reason });
       else if (was !== counters) events.emit({ type: 'mailing.counters', ...ids });
     }
-    for (const a of await knex('email_accounts').select('id', 'health', 'health_reason', 'department_id', 'owner_id')) {
+    for (const a of await relayRepository.accountHealths(em)) {
       const print = `${a.health}|${a.health_reason ?? ''}`;
       const before = accounts.get(Number(a.id));
       accounts.set(Number(a.id), print);

@@ -1,5 +1,5 @@
 import type { Em } from '../db/orm.js';
-import { knexOf } from '../db/repositories/ledger.repository.js';
+import { ledgerRepository } from '../db/repositories/ledger.repository.js';
 import { todayIn } from '../domain/business-days.js';
 import type { MailingStatus } from '../domain/mailing-status.js';
 import { completion } from '../domain/completion.js';
@@ -27,28 +27,16 @@ export function progressReader() {
   let day = 0;
   const sentBefore = new Map<number, number>();
 
-  const query = (em: Em, mailingId: number, since: Date, counted: boolean) => {
-    const knex = knexOf(em);
-    const sent = () => knex('mailing_recipients as r').whereRaw('r.mailing_id = m.id').andWhere('r.state', 'sent');
-    return knex('mailings as m')
-      .where('m.id', mailingId)
-      .first(
-        'm.status', 'm.total', 'm.sent_count', 'm.failed_count', 'm.skipped_count', 'm.uncertain_count', 'm.department_id', 'm.owner_id',
-        knex('settings').where('id', 1).select('time_zone').as('time_zone'),
-        counted ? knex.raw('null as sent_before') : sent().andWhere('r.sent_at', '<', since).count('*').as('sent_before'),
-      );
-  };
-
   return async function read(em: Em, mailingId: number, now: Date): Promise<Progress | null> {
     const since = (z: string) => todayIn(z, now).start;
     let start = since(zone);
     let cached = day === start.getTime() ? sentBefore.get(mailingId) : undefined;
-    let m = await query(em, mailingId, start, cached !== undefined);
+    let m = await ledgerRepository.progressRow(em, mailingId, start, cached !== undefined);
     if (m && m.time_zone && m.time_zone !== zone) {
       zone = m.time_zone;
       start = since(zone);
       cached = undefined;
-      m = await query(em, mailingId, start, false);
+      m = await ledgerRepository.progressRow(em, mailingId, start, false);
     }
     if (!m) return null;
     if (day !== start.getTime()) {

@@ -1,6 +1,5 @@
 import type { DateTime } from 'luxon';
 import { completion } from '../domain/completion.js';
-import { EmailAccountSchema } from '../db/entities/email-account.entity.js';
 import { accountToday } from '../domain/account-health.js';
 import { calendarOf, todayIn } from '../domain/business-days.js';
 import { eta } from '../domain/pacing.js';
@@ -9,6 +8,7 @@ import type { Settings } from '../db/entities/settings.entity.js';
 import { latestNotifications, mailingRows, type MailingRow } from '../db/repositories/mailing-list.repository.js';
 import { settingsRepository } from '../db/repositories/settings.repository.js';
 import { ledgerRepository } from '../db/repositories/ledger.repository.js';
+import { accountRepository } from '../db/repositories/account.repository.js';
 import type { Services } from '../services.js';
 import type { MailingDetailDto, MailingDto } from './mailing-schemas.js';
 import { accountStars } from './account-stars.js';
@@ -53,7 +53,7 @@ async function finishEstimate(em: Em, mailingId: number, settings: Settings, now
   if (!pending.size) return null;
   const calendar = calendarOf(settings);
   let latest: DateTime | null = null;
-  for (const account of await em.find(EmailAccountSchema, { id: { $in: [...pending.keys()] } })) {
+  for (const account of await accountRepository.byIds(em, [...pending.keys()])) {
     const { local, start } = accountToday(account, settings, now);
     const sentToday = await ledgerRepository.sentSince(em, account.id, start);
     const done = eta(local, { dailyLimit: account.dailyLimit, sentToday }, calendar, pending.get(account.id)!);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initORM, type Orm } from '../../server/db/orm.js';
-import { knexOf } from '../../server/db/repositories/ledger.repository.js';
+import { knexOf } from '../../server/db/knex.js';
 import { listMailings, type MailingListFilter } from '../../server/db/repositories/mailing-list.repository.js';
 import { MAILING_SORTS } from '../../server/http/schemas/mailings.js';
 import { MAILING_STATUSES } from '../../server/domain/mailing-status.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initORM, type Orm } from '../../server/db/orm.js';
-import { knexOf } from '../../server/db/repositories/ledger.repository.js';
+import { knexOf } from '../../server/db/knex.js';
 import { progressReader } from '../../server/live/progress-reader.js';
 import { SecretBox } from '../../server/security/secret-box.js';
 import { scratchDatabase, type TestDb } from '../support/databases.js';

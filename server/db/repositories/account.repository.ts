@@ -1,7 +1,7 @@
 import type { Em } from '../orm.js';
 import { EmailAccountSchema, type EmailAccount } from '../entities/email-account.entity.js';
 import type { AccountHealth } from '../../domain/account-health.js';
-import { knexOf } from './ledger.repository.js';
+import { knexOf } from '../knex.js';
 
 /** What an account's star shows and its light depends on. */
 export type StarAccount = Pick<EmailAccount, 'id' | 'name' | 'main' | 'dailyLimit' | 'timeZone' | 'massMailEnabled' | 'health' | 'healthReason' | 'nextSendAt'> & { ownerId: number };
@@ -24,12 +24,17 @@ export const accountRepository = {
     }));
   },
 
+  byIds(em: Em, ids: number[]): Promise<EmailAccount[]> {
+    return em.find(EmailAccountSchema, { id: { $in: ids } });
+  },
+
   byId(em: Em, id: number): Promise<EmailAccount | null> {
     return em.findOne(EmailAccountSchema, { id });
   },
 
+  /** The owner's accounts in id order, the order routing deals recipients out in. */
   ofOwner(em: Em, ownerId: number): Promise<EmailAccount[]> {
-    return em.find(EmailAccountSchema, { owner: ownerId });
+    return em.find(EmailAccountSchema, { owner: ownerId }, { orderBy: { id: 'asc' } });
   },
 
   /** When each account may send next. */

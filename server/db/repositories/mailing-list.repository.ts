@@ -1,6 +1,8 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Em } from '../orm.js';
-import { knexOf } from './ledger.repository.js';
+import { knexOf } from '../knex.js';
+import type { RawColumns } from '../raw-row.js';
+import type { Mailing } from '../entities/mailing.entity.js';
 import { containsPattern } from './like.js';
 import { FAILED_HEALTH } from '../../domain/account-health.js';
 
@@ -13,31 +15,21 @@ export interface MailingListFilter {
   recipientType?: string;
 }
 
-export interface MailingRow {
-  id: number;
-  name: string;
-  recipient_type: string;
-  status: string;
-  status_reason: string | null;
+/**
+ * A list row: the mailing's own columns typed from the entity, its relations as their ids, and
+ * what the list query joins and computes.
+ */
+export type MailingRow = RawColumns<Mailing, 'id' | 'name' | 'recipientType' | 'status' | 'statusReason' | 'vip' | 'total' | 'sentCount' | 'failedCount' | 'skippedCount' | 'uncertainCount' | 'combinedInto' | 'createdAt' | 'finishedAt' | 'lastSentAt'> & {
   message_id: number | null;
-  message_name: string | null;
-  message_subject: string | null;
   signature_id: number | null;
   owner_id: number;
-  owner_name: string;
   department_id: number;
-  vip: number | boolean;
-  total: number;
-  sent_count: number;
-  failed_count: number;
-  skipped_count: number;
-  uncertain_count: number;
-  combined_into: number | null;
-  created_at: Date | number;
-  finished_at: Date | number | null;
-  last_sent_at: Date | number | null;
+  message_name: string | null;
+  message_subject: string | null;
+  owner_name: string;
+  /** Counted by SENT_TODAY; MariaDB returns a count as a string. */
   sent_today: number | string;
-}
+};
 
 type Dir = 'asc' | 'desc';
 

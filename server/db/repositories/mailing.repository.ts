@@ -1,11 +1,28 @@
 import type { Em } from '../orm.js';
-import { knexOf } from './ledger.repository.js';
+import { knexOf } from '../knex.js';
 import { LIVE_STATUSES, MAILING_STATUSES, SENDING_STATUSES, nextStatus, type MailingStatus, type MailingTransition, type EventLevel } from '../../domain/mailing-status.js';
 import type { Owned } from '../../domain/visibility.js';
 import type { MessageContent, SignatureContent } from '../../mail/render.js';
 import { MessageSchema } from '../entities/message.entity.js';
 import { MailingSchema, type Mailing } from '../entities/mailing.entity.js';
 import { SignatureSchema } from '../entities/signature.entity.js';
+import { MailingRecipientSchema, type MailingRecipient } from '../entities/mailing-recipient.entity.js';
+import { MailingEventSchema, type MailingEvent } from '../entities/mailing-event.entity.js';
+import type { RecipientState } from '../../domain/recipient-states.js';
+import { containsPattern } from './like.js';
+
+/** A page of a mailing's ledger as its recipients tab filters and sorts it. */
+export interface RecipientsPageQuery {
+  /** `retrying`: pending rows waiting for their next try. */
+  state?: RecipientState | 'retrying';
+  /** A part of the address. */
+  q?: string;
+  /** A column the route's query schema allows. */
+  sort?: string;
+  dir?: 'asc' | 'desc';
+  page: number;
+  pageSize: number;
+}
 
 /** The status a transition leads to, and every status it may start from. */
 function transitionSql(transition: MailingTransition): { to: MailingStatus; from: MailingStatus[] } {
@@ -112,5 +129,20 @@ export const mailingRepository = {
       .whereIn('m.status', LIVE_STATUSES)
       .distinct('m.id');
     return rows.map((r) => Number(r.id));
+  },
+
+  /** A page of the mailing's ledger rows and how many match in all. */
+  recipientsPage(em: Em, mailingId: number, query: RecipientsPageQuery, now: Date): Promise<[MailingRecipient[], number]> {
+    const { state, q, sort, dir, page, pageSize } = query;
+    const where: Record<string, unknown> = { mailing: mailingId };
+    if (state === 'retrying') Object.assign(where, { state: 'pending', dueAt: { $gt: now } });
+    else if (state) where.state = state;
+    if (q) where.email = { $like: containsPattern(q) };
+    return em.findAndCount(MailingRecipientSchema, where, { orderBy: { [sort ?? 'id']: dir ?? 'asc' }, limit: pageSize, offset: (page - 1) * pageSize });
+  },
+
+  /** A page of the mailing's notifications, newest first, and how many there are. */
+  eventsPage(em: Em, mailingId: number, page: number, pageSize: number): Promise<[MailingEvent[], number]> {
+    return em.findAndCount(MailingEventSchema, { mailing: mailingId }, { orderBy: { id: 'desc' }, limit: pageSize, offset: (page - 1) * pageSize });
   },
 };

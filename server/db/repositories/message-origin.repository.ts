@@ -1,5 +1,5 @@
 import type { Em } from '../orm.js';
-import { knexOf } from './ledger.repository.js';
+import { knexOf } from '../knex.js';
 
 /**
  * Which mailing sent a message, from the Message-ID Mailroom made for it and stored before the

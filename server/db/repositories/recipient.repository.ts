@@ -117,3 +117,8 @@ export async function listRecipients<K extends RecipientType>(em: Em, kind: K, f
   });
   return { items: items as RecipientEntity[K][], total };
 }
+
+/** A company by id, for a contact that names it (the caller checks it may see it). */
+export function companyById(em: Em, id: number): Promise<Company | null> {
+  return em.findOne(CompanySchema, { id });
+}

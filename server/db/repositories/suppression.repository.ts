@@ -1,6 +1,7 @@
 import type { Em } from '../orm.js';
 import { MailingEventSchema, MailingRecipientSchema, SuppressionSchema } from '../entities/index.js';
 import { recipientSchemas } from './recipient.repository.js';
+import { knexOf } from '../knex.js';
 
 /**
  * The suppression list (addresses no mailing may mail again) and the unsubscribe that feeds it.
@@ -38,6 +39,12 @@ export const suppressionRepository = {
       .ignore()
       .execute('run');
     return result.affectedRows > 0;
+  },
+
+  /** Which of these (already normalised) addresses are on the list, in one query. */
+  async suppressedAmong(em: Em, emails: string[]): Promise<Set<string>> {
+    if (!emails.length) return new Set();
+    return new Set(await knexOf(em)('suppressions').whereIn('email', emails).pluck('email'));
   },
 
   async isSuppressed(em: Em, email: string): Promise<boolean> {

@@ -5,7 +5,6 @@ import { ApiError, notFound } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema } from '../openapi.js';
 import type { Em } from '../../db/orm.js';
 import { DepartmentSchema as DepartmentEntity, type Department } from '../../db/entities/department.entity.js';
-import { UserSchema as UserEntity } from '../../db/entities/user.entity.js';
 import { departmentRepository } from '../../db/repositories/department.repository.js';
 import { describeCounts, ownedRecordCounts } from '../../db/repositories/ownership.repository.js';
 import { departmentScope, isAdmin } from '../../domain/visibility.js';
@@ -21,13 +20,13 @@ function assertAdmin(actor: AuthUser) {
 
 async function load(em: Em, actor: AuthUser, id: number): Promise<Department> {
   const scope = departmentScope(actor);
-  const department = scope === null || scope === id ? await em.findOne(DepartmentEntity, { id }) : null;
+  const department = scope === null || scope === id ? await departmentRepository.byId(em, id) : null;
   if (!department) throw notFound('Department');
   return department;
 }
 
 async function assertNameFree(em: Em, name: string, exceptId?: number) {
-  const other = await em.findOne(DepartmentEntity, { name });
+  const other = await departmentRepository.byName(em, name);
   if (other && other.id !== exceptId) throw ApiError.of('conflict', 'name', `a department named ${name} already exists`);
 }
 
@@ -61,14 +60,14 @@ export function departmentRoutes() {
     .openapi(list, async (c) => {
       const { em } = c.var;
       const scope = departmentScope(c.var.user);
-      const departments = await em.find(DepartmentEntity, scope === null ? {} : { id: scope }, { orderBy: { name: 'asc' } });
+      const departments = await departmentRepository.list(em, scope);
       const counts = await departmentRepository.userCounts(em);
       return c.json(departments.map((d) => toDto(d, counts.get(d.id) ?? 0)), 200);
     })
     .openapi(get, async (c) => {
       const { em } = c.var;
       const department = await load(em, c.var.user, c.req.valid('param').id);
-      return c.json(toDto(department, await em.count(UserEntity, { department: department.id })), 200);
+      return c.json(toDto(department, await departmentRepository.userCount(em, department.id)), 200);
     })
     .openapi(create, async (c) => {
       const { em } = c.var;
@@ -87,13 +86,13 @@ export function departmentRoutes() {
       await assertNameFree(em, name, department.id);
       department.name = name;
       await em.flush();
-      return c.json(toDto(department, await em.count(UserEntity, { department: department.id })), 200);
+      return c.json(toDto(department, await departmentRepository.userCount(em, department.id)), 200);
     })
     .openapi(remove, async (c) => {
       const { em } = c.var;
       assertAdmin(c.var.user);
       const department = await load(em, c.var.user, c.req.valid('param').id);
-      const users = await em.count(UserEntity, { department: department.id });
+      const users = await departmentRepository.userCount(em, department.id);
       const records = await ownedRecordCounts(em, { department: department.id });
       if (users || Object.keys(records).length) {
         const what = describeCounts({ ...(users ? { users } : {}), ...records });

@@ -11,13 +11,11 @@ import { mailingDetail, mailingDtos, todayStart } from '../../read-models/mailin
 import { MailingDetailSchema, MailingSchema, NotificationSchema } from '../../read-models/mailing-schemas.js';
 import type { Mailing } from '../../db/entities/mailing.entity.js';
 import { loadOwned } from '../../security/owned.js';
-import { MailingRecipientSchema } from '../../db/entities/mailing-recipient.entity.js';
-import { MailingEventSchema } from '../../db/entities/mailing-event.entity.js';
+import { mailingRepository } from '../../db/repositories/mailing.repository.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
 import { listMailings, mailingRows } from '../../db/repositories/mailing-list.repository.js';
 import { departmentScope } from '../../domain/visibility.js';
 import { tooMany } from '../rate-limits.js';
-import { containsPattern } from '../../db/repositories/like.js';
 
 const tags = ['mailings'];
 
@@ -87,13 +85,9 @@ export function mailingRoutes() {
       const { em, services } = c.var;
       const id = c.req.valid('param').id;
       await loadOwned(em, c.var.user, 'mailing', id, 'see');
-      const { state, q, sort, dir, page, pageSize } = c.req.valid('query');
-      const now = services.now();
-      const where: Record<string, unknown> = { mailing: id };
-      if (state === 'retrying') Object.assign(where, { state: 'pending', dueAt: { $gt: now } });
-      else if (state) where.state = state;
-      if (q) where.email = { $like: containsPattern(q) };
-      const [items, total] = await em.findAndCount(MailingRecipientSchema, where, { orderBy: { [sort ?? 'id']: dir ?? 'asc' }, limit: pageSize, offset: (page - 1) * pageSize });
+      const query = c.req.valid('query');
+      const { page, pageSize } = query;
+      const [items, total] = await mailingRepository.recipientsPage(em, id, query, services.now());
       return c.json({
         items: items.map((r) => ({
           id: r.id, recipientId: r.recipientId, email: r.email, name: r.name ?? null, vip: r.vip, accountId: r.account?.id ?? null, state: r.state, attempts: r.attempts,
@@ -108,7 +102,7 @@ export function mailingRoutes() {
       const id = c.req.valid('param').id;
       await loadOwned(em, c.var.user, 'mailing', id, 'see');
       const { page, pageSize } = c.req.valid('query');
-      const [items, total] = await em.findAndCount(MailingEventSchema, { mailing: id }, { orderBy: { id: 'desc' }, limit: pageSize, offset: (page - 1) * pageSize });
+      const [items, total] = await mailingRepository.eventsPage(em, id, page, pageSize);
       return c.json({ items: items.map((e) => ({ id: e.id, at: e.at.toISOString(), level: e.level, kind: e.kind, text: e.text })), total, page, pageSize }, 200);
     })
     .openapi(action('/{id}/pause', 'Pause sending; takes effect before the next message'), async (c) => {

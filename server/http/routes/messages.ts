@@ -7,7 +7,8 @@ import { resolveOwner } from '../owned.js';
 import { loadOwned, ownership } from '../../security/owned.js';
 import type { Em } from '../../db/orm.js';
 import { MessageSchema as MessageEntity, type Message } from '../../db/entities/message.entity.js';
-import { SignatureSchema as SignatureEntity, type Signature } from '../../db/entities/signature.entity.js';
+import type { Signature } from '../../db/entities/signature.entity.js';
+import { messageRepository } from '../../db/repositories/message.repository.js';
 import { listOwned } from '../../db/repositories/ownership.repository.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
 import { canSee, departmentScope } from '../../domain/visibility.js';
@@ -84,7 +85,7 @@ async function savableContent(content: MessageContent): Promise<MessageContent> 
 /** A message may only carry one of its owner's own signatures. */
 async function ownersSignature(em: Em, ownerId: number, signatureId: number | null): Promise<Signature | null> {
   if (signatureId === null) return null;
-  const signature = await em.findOne(SignatureEntity, { id: signatureId });
+  const signature = await messageRepository.signatureById(em, signatureId);
   if (!signature || signature.owner.id !== ownerId) throw ApiError.of('precondition', 'signatureId', `signature ${signatureId} is not one of the message owner's signatures`);
   return signature;
 }
@@ -106,7 +107,7 @@ async function renderPreview(em: Em, publicUrl: string, content: MessageContent,
 
 async function visibleSignature(em: Em, actor: AuthUser, signatureId: number | null): Promise<Signature | null> {
   if (signatureId === null) return null;
-  const signature = await em.findOne(SignatureEntity, { id: signatureId });
+  const signature = await messageRepository.signatureById(em, signatureId);
   if (!signature || !canSee(actor, ownership(signature))) throw ApiError.of('precondition', 'signatureId', `signature ${signatureId} not found`);
   return signature;
 }

@@ -9,8 +9,7 @@ import type { User } from '../../db/entities/user.entity.js';
 import { readImport } from '../recipient-import.js';
 import { resolveOwner } from '../owned.js';
 import { loadOwned, ownership } from '../../security/owned.js';
-import { CompanySchema as CompanyEntity } from '../../db/entities/company.entity.js';
-import { listRecipients, recipientSchemas, type RecipientEntity } from '../../db/repositories/recipient.repository.js';
+import { companyById, listRecipients, recipientSchemas, type RecipientEntity } from '../../db/repositories/recipient.repository.js';
 import { canSee, departmentScope } from '../../domain/visibility.js';
 import type { RecipientType } from '../../domain/recipient-types.js';
 import * as S from '../schemas/recipients.js';
@@ -71,7 +70,7 @@ export const KINDS = {
     }),
     async resolveRefs(em, input, actor, owner) {
       if (input.companyId === undefined) return {};
-      const company = await em.findOne(CompanyEntity, { id: input.companyId as number });
+      const company = await companyById(em, input.companyId as number);
       if (!company || !canSee(actor, ownership(company))) {
         throw ApiError.of('precondition', 'companyId', `company ${String(input.companyId)} not found`);
       }

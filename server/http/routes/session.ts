@@ -11,7 +11,7 @@ import { clientAddress, clientNetwork } from '../client-address.js';
 import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, deviceCookie, deviceOf } from '../device-cookie.js';
 import { sessionRepository, sessionTokenHash } from '../../db/repositories/session.repository.js';
 import { changeWithRevocations } from '../revocations.js';
-import { UserSchema } from '../../db/entities/user.entity.js';
+import { userRepository } from '../../db/repositories/user.repository.js';
 import { dummyPasswordHash, verifyPassword } from '../../security/password.js';
 import { UserSchema as UserDtoSchema } from '../schemas/users.js';
 
@@ -69,7 +69,7 @@ export function sessionRoutes() {
       await throttle.begin(address, email, device).catch((err) => {
         throw err instanceof LoginWait ? tooMany(c, err.ms, 'failed sign-ins') : err;
       });
-      const found = await em.findOne(UserSchema, { email }, { populate: ['department'] });
+      const found = await userRepository.byEmail(em, email);
       const user = found?.active ? found : null;
       // Unknown and inactive e-mails verify a dummy hash: every answer costs the same hashing.
       const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));

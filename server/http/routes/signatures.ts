@@ -6,6 +6,7 @@ import { loadOwned } from '../../security/owned.js';
 import type { Em } from '../../db/orm.js';
 import { SignatureSchema as SignatureEntity, type Signature } from '../../db/entities/signature.entity.js';
 import { listOwned } from '../../db/repositories/ownership.repository.js';
+import { messageRepository } from '../../db/repositories/message.repository.js';
 import { departmentScope } from '../../domain/visibility.js';
 import type { ContentFormat } from '../../domain/content.js';
 import { sanitizeContentHtml } from '../../mail/sanitize.js';
@@ -31,7 +32,7 @@ const cleanBody = (format: ContentFormat, body: string) => (format === 'html' ? 
 
 /** An owner has at most one default signature: making one default clears the others. */
 async function clearOtherDefaults(em: Em, signature: Signature) {
-  await em.nativeUpdate(SignatureEntity, { owner: signature.owner.id, id: { $ne: signature.id }, isDefault: true }, { isDefault: false });
+  await messageRepository.clearOtherDefaults(em, signature);
 }
 
 const list = createRoute({

@@ -5,13 +5,14 @@ import { ApiError, notFound } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema } from '../openapi.js';
 import type { Em } from '../../db/orm.js';
 import { UserSchema as UserEntity, type User } from '../../db/entities/user.entity.js';
-import { DepartmentSchema as DepartmentEntity } from '../../db/entities/department.entity.js';
+import { departmentRepository } from '../../db/repositories/department.repository.js';
+import { userRepository } from '../../db/repositories/user.repository.js';
 import { sessionRepository } from '../../db/repositories/session.repository.js';
 import type { Revocation } from '../../db/repositories/live-revocation.repository.js';
 import { changeWithRevocations } from '../revocations.js';
 import { describeCounts, moveOwnedRecords, ownedRecordCounts } from '../../db/repositories/ownership.repository.js';
 import { hashPassword } from '../../security/password.js';
-import { isAdmin, seesAllDepartments } from '../../domain/visibility.js';
+import { isAdmin } from '../../domain/visibility.js';
 import { assertNotSelfLockout, needsDepartment } from '../../domain/user-admin.js';
 import type { Role } from '../../domain/roles.js';
 import * as S from '../schemas/users.js';
@@ -30,24 +31,18 @@ export const toUserDto = (u: User): S.UserDto => ({
   createdAt: u.createdAt.toISOString(),
 });
 
-/** Admins and company managers see every user; others the users of their own department (or only themselves). */
-const visibleUsers = (actor: AuthUser) => {
-  if (seesAllDepartments(actor)) return {};
-  return actor.departmentId === null ? { id: actor.id } : { department: actor.departmentId };
-};
-
 function assertAdmin(actor: AuthUser) {
   if (!isAdmin(actor)) throw new ApiError('forbidden', 'Only admins manage users');
 }
 
 async function load(em: Em, actor: AuthUser, id: number): Promise<User> {
-  const user = await em.findOne(UserEntity, { $and: [{ id }, visibleUsers(actor)] }, { populate: ['department'] });
+  const user = await userRepository.visibleById(em, actor, id);
   if (!user) throw notFound('User');
   return user;
 }
 
 async function assertEmailFree(em: Em, email: string, exceptId?: number) {
-  const other = await em.findOne(UserEntity, { email });
+  const other = await userRepository.byEmail(em, email);
   if (other && other.id !== exceptId) throw ApiError.of('conflict', 'email', `a user with the e-mail ${email} already exists`);
 }
 
@@ -57,7 +52,7 @@ async function resolveDepartment(em: Em, role: Role, departmentId: number | null
     if (needsDepartment(role)) throw ApiError.of('precondition', 'departmentId', `a ${role.replace('_', ' ')} must belong to a department`);
     return null;
   }
-  const department = await em.findOne(DepartmentEntity, { id: departmentId });
+  const department = await departmentRepository.byId(em, departmentId);
   if (!department) throw ApiError.of('precondition', 'departmentId', `department ${departmentId} not found`);
   return department;
 }
@@ -90,7 +85,7 @@ const remove = createRoute({
 export function userRoutes() {
   return createAuthedRouter()
     .openapi(list, async (c) => {
-      const users = await c.var.em.find(UserEntity, visibleUsers(c.var.user), { populate: ['department'], orderBy: { name: 'asc', id: 'asc' } });
+      const users = await userRepository.visible(c.var.em, c.var.user);
       return c.json(users.map(toUserDto), 200);
     })
     .openapi(get, async (c) => c.json(toUserDto(await load(c.var.em, c.var.user, c.req.valid('param').id)), 200))

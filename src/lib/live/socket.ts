@@ -10,7 +10,6 @@ import type { ClientToServer, ServerToClient, SubscribeReply } from '$server/liv
 
 type LiveSocket = Socket<ServerToClient, ClientToServer>;
 export type LiveEvent = keyof ServerToClient;
-export type LivePayload<E extends LiveEvent> = Parameters<ServerToClient[E]>[0];
 
 /** How long a watch request waits for the hub's snapshot. */
 const WATCH_TIMEOUT_MS = 10_000;

@@ -10,7 +10,6 @@ export interface RecipientKinds {
   contact: { dto: ContactDto; input: ContactInputDto };
   lead: { dto: LeadDto; input: LeadInputDto };
 }
-export type RecipientDto = RecipientKinds[RecipientType]['dto'];
 
 export interface TextField<K extends RecipientType> {
   key: keyof RecipientKinds[K]['input'] & string;

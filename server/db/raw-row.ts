@@ -1,0 +1,11 @@
+/** `sentCount` → `sent_count`: the column name MikroORM's default naming gives a property. */
+export type SnakeCase<S extends string> = S extends `${infer H}${infer T}` ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${SnakeCase<T>}` : S;
+
+/** A value as the drivers return it from a raw query: SQLite gives booleans as 0/1 and dates as epoch numbers. */
+type RawValue<V> = V extends boolean ? number | boolean : V extends Date ? Date | number : V;
+
+/**
+ * The columns of entity properties `K` as a raw (knex) query returns them: snake_case names, each
+ * typed from the entity, so a list row follows the entity definition instead of a hand-kept copy.
+ */
+export type RawColumns<E, K extends keyof E & string> = { [P in K as SnakeCase<P>]-?: RawValue<Exclude<E[P], undefined>> };
