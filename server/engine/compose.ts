@@ -9,15 +9,16 @@ import { renderMessage } from '../mail/render-pool.js';
 import { buildMessage } from '../mail/build-message.js';
 import { unsubscribeToken } from '../mail/unsubscribe-token.js';
 
-export interface ComposeInput {
+/** Generic over the recipient kind, so `fields` is the field set of `recipientType`. */
+export interface ComposeInput<T extends RecipientType = RecipientType> {
   mailingId: number;
-  recipientType: RecipientType;
+  recipientType: T;
   content: MessageContent;
   signature: SignatureContent | null;
   account: EmailAccount;
   settings: Settings;
   to: { email: string; name: string | null };
-  fields: RecipientFields[RecipientType];
+  fields: RecipientFields[T];
   /** The ledger row this message is for; null for a test send (its link goes to the preview page). */
   rowId: number | null;
   messageId: string;
@@ -28,10 +29,10 @@ export interface ComposeInput {
  * list headers and DKIM. A real send and a test send go through this same function, so a test
  * shows exactly what recipients get.
  */
-export async function compose(secrets: SecretBox, input: ComposeInput): Promise<Mail.Options> {
+export async function compose<T extends RecipientType>(secrets: SecretBox, input: ComposeInput<T>): Promise<Mail.Options> {
   const base = input.settings.publicBaseUrl.replace(/\/+$/, '');
   const unsubscribeUrl = input.rowId === null ? `${base}/u/preview` : `${base}/u/${unsubscribeToken(secrets, input.rowId)}`;
-  const variables = variablesFor(input.recipientType, input.fields as never, { unsubscribeUrl, senderName: input.account.fromName });
+  const variables = variablesFor(input.recipientType, input.fields, { unsubscribeUrl, senderName: input.account.fromName });
   const rendered = await renderMessage({ content: { ...input.content, signature: input.signature }, variables });
   const { account } = input;
   const host = new URL(base).hostname;
