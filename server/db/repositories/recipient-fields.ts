@@ -1,5 +1,5 @@
 import type { Em } from '../orm.js';
-import { recipientSchemas, type RecipientEntity } from './recipient.repository.js';
+import { anyRecipientSchema, rowsOfKind, type RecipientEntity } from './recipient.repository.js';
 import type { RecipientType } from '../../domain/recipient-types.js';
 import type { RecipientFields } from '../../domain/template-variables.js';
 
@@ -14,7 +14,7 @@ export interface RecipientRecord<T extends RecipientType> {
  * is simply missing from the map.
  */
 export async function loadRecipientFields<T extends RecipientType>(em: Em, type: T, ids: number[]): Promise<Map<number, RecipientRecord<T>>> {
-  const entities = (await em.find(recipientSchemas[type] as never, { id: { $in: ids } } as never, type === 'contact' ? { populate: ['company'] as never[] } : {})) as RecipientEntity[T][];
+  const entities = rowsOfKind(type, await em.find(anyRecipientSchema(type), { id: { $in: ids } }, type === 'contact' ? { populate: ['company'] } : {}));
   return new Map(entities.map((entity) => [entity.id, { mailable: entity.massMailing && !entity.disqualified, fields: fieldsOf(type, entity) }]));
 }
 

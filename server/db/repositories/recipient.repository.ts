@@ -1,4 +1,4 @@
-import { raw, type FilterQuery } from '@mikro-orm/core';
+import { raw, type EntitySchema, type FilterQuery } from '@mikro-orm/core';
 import type { Em } from '../orm.js';
 import { CompanySchema, type Company } from '../entities/company.entity.js';
 import { ContactSchema, type Contact } from '../entities/contact.entity.js';
@@ -8,7 +8,26 @@ import { containsPattern } from './like.js';
 
 export type RecipientEntity = { company: Company; contact: Contact; lead: Lead };
 
-export const recipientSchemas = { company: CompanySchema, contact: ContactSchema, lead: LeadSchema } as const;
+/** Each kind's schema, typed per kind so `recipientSchemas[kind]` is the schema of `RecipientEntity[kind]`. */
+export const recipientSchemas: { [K in RecipientType]: EntitySchema<RecipientEntity[K]> } = { company: CompanySchema, contact: ContactSchema, lead: LeadSchema };
+
+/** An entity of any recipient kind: what queries over the columns the three kinds share work on. */
+export type AnyRecipient = RecipientEntity[RecipientType];
+
+/**
+ * The schema of `kind`, typed over the union of the three kinds. MikroORM's filter and data types
+ * cannot resolve a generic entity (`RecipientEntity[K]`), but resolve the union to the columns the
+ * kinds share (recipient-columns.ts), which is all the shared queries use. `EntitySchema` is
+ * invariant in its entity, hence this one cast in place of one per query.
+ */
+export function anyRecipientSchema(kind: RecipientType): EntitySchema<AnyRecipient> {
+  return recipientSchemas[kind] as unknown as EntitySchema<AnyRecipient>;
+}
+
+/** Rows a query on `anyRecipientSchema(kind)` returned, typed back as that kind's entities. */
+export function rowsOfKind<K extends RecipientType>(_kind: K, rows: AnyRecipient[]): RecipientEntity[K][] {
+  return rows as RecipientEntity[K][];
+}
 
 /** Columns a keyword search looks in, per recipient type. */
 const SEARCH_FIELDS: Record<RecipientType, string[]> = {
@@ -41,7 +60,7 @@ export interface Paging {
  * The WHERE clause of a recipient list: the caller's department scope (null = all departments)
  * and the user's filters. Also the source of "mail everyone in this filter".
  */
-export function recipientWhere<K extends RecipientType>(kind: K, filter: RecipientFilter, scope: number | null): FilterQuery<RecipientEntity[K]> {
+export function recipientWhere(kind: RecipientType, filter: RecipientFilter, scope: number | null): FilterQuery<AnyRecipient> {
   const and: Record<string, unknown>[] = [];
   if (scope !== null) and.push({ department: scope });
   if (filter.departmentId) and.push({ department: filter.departmentId });
@@ -58,7 +77,7 @@ export function recipientWhere<K extends RecipientType>(kind: K, filter: Recipie
     if (/^\d+$/.test(filter.q)) or.push({ id: Number(filter.q) });
     and.push({ $or: or });
   }
-  return (and.length ? { $and: and } : {}) as FilterQuery<RecipientEntity[K]>;
+  return (and.length ? { $and: and } : {}) as FilterQuery<AnyRecipient>;
 }
 
 /** What a mailing needs of one CRM row: where to send, what to call it, and whether it may be mailed. */
@@ -74,9 +93,9 @@ export interface MailableRow {
 /** The highest id a selection matches (0 when none): where reading it page by page stops. */
 export async function lastSelectedId(em: Em, kind: RecipientType, filter: RecipientFilter): Promise<number> {
   const [row] = (await em
-    .createQueryBuilder(recipientSchemas[kind] as never)
-    .select([raw('max(id) as last')] as never)
-    .where(recipientWhere(kind, filter, null) as never)
+    .createQueryBuilder(anyRecipientSchema(kind))
+    .select([raw('max(id) as last')])
+    .where(recipientWhere(kind, filter, null))
     .execute('all')) as { last: number | null }[];
   return Number(row?.last ?? 0);
 }
@@ -91,10 +110,10 @@ export async function lastSelectedId(em: Em, kind: RecipientType, filter: Recipi
 export async function mailablePage(em: Em, kind: RecipientType, filter: RecipientFilter, afterId: number, throughId: number): Promise<MailableRow[]> {
   const names = kind === 'company' ? ['name'] : ['firstName', 'lastName'];
   const rows = (await em
-    .createQueryBuilder(recipientSchemas[kind] as never)
-    .select(['id', 'email', 'vip', 'massMailing', 'disqualified', ...names] as never)
-    .where({ $and: [recipientWhere(kind, filter, null), { id: { $gt: afterId, $lte: throughId } }] } as never)
-    .orderBy({ id: 'asc' } as never)
+    .createQueryBuilder(anyRecipientSchema(kind))
+    .select(['id', 'email', 'vip', 'massMailing', 'disqualified', ...names])
+    .where({ $and: [recipientWhere(kind, filter, null), { id: { $gt: afterId, $lte: throughId } }] })
+    .orderBy({ id: 'asc' })
     .execute('all')) as Record<string, unknown>[];
   return rows.map((r) => ({
     id: Number(r.id),
@@ -107,15 +126,13 @@ export async function mailablePage(em: Em, kind: RecipientType, filter: Recipien
 }
 
 export async function listRecipients<K extends RecipientType>(em: Em, kind: K, filter: RecipientFilter, scope: number | null, paging: Paging) {
-  const schema = recipientSchemas[kind];
-  const populate = (kind === 'contact' ? ['owner', 'company'] : ['owner']) as never[];
-  const [items, total] = await em.findAndCount(schema as never, recipientWhere(kind, filter, scope) as never, {
-    populate,
-    orderBy: { [paging.sort ?? 'id']: paging.dir ?? 'asc', ...(paging.sort && paging.sort !== 'id' ? { id: 'asc' } : {}) } as never,
+  const [items, total] = await em.findAndCount(anyRecipientSchema(kind), recipientWhere(kind, filter, scope), {
+    populate: kind === 'contact' ? ['owner', 'company'] : ['owner'],
+    orderBy: { [paging.sort ?? 'id']: paging.dir ?? 'asc', ...(paging.sort && paging.sort !== 'id' ? { id: 'asc' } : {}) },
     limit: paging.pageSize,
     offset: (paging.page - 1) * paging.pageSize,
   });
-  return { items: items as RecipientEntity[K][], total };
+  return { items: rowsOfKind(kind, items), total };
 }
 
 /** A company by id, for a contact that names it (the caller checks it may see it). */

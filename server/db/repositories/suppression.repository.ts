@@ -1,6 +1,6 @@
 import type { Em } from '../orm.js';
 import { MailingEventSchema, MailingRecipientSchema, SuppressionSchema } from '../entities/index.js';
-import { recipientSchemas } from './recipient.repository.js';
+import { anyRecipientSchema } from './recipient.repository.js';
 import { knexOf } from '../knex.js';
 
 /**
@@ -79,7 +79,7 @@ export const suppressionRepository = {
       const mailing = row.mailing.getEntity();
       const email = normaliseEmail(row.email);
       const newlySuppressed = await suppressionRepository.suppress(tx, email, 'unsubscribed', `mailing:${mailing.id}`, now);
-      const cleared = await tx.nativeUpdate(recipientSchemas[mailing.recipientType] as never, { id: row.recipientId, massMailing: true } as never, { massMailing: false } as never);
+      const cleared = await tx.nativeUpdate(anyRecipientSchema(mailing.recipientType), { id: row.recipientId, massMailing: true }, { massMailing: false });
       const optInCleared = cleared > 0;
       if (newlySuppressed || optInCleared) {
         await tx.insert(MailingEventSchema, {
