@@ -1,4 +1,4 @@
-import { raw, type EntitySchema, type FilterQuery } from '@mikro-orm/core';
+import { raw, type EntitySchema, type FilterQuery, type RequiredEntityData } from '@mikro-orm/core';
 import type { Em } from '../orm.js';
 import { CompanySchema, type Company } from '../entities/company.entity.js';
 import { ContactSchema, type Contact } from '../entities/contact.entity.js';
@@ -27,6 +27,20 @@ export function anyRecipientSchema(kind: RecipientType): EntitySchema<AnyRecipie
 /** Rows a query on `anyRecipientSchema(kind)` returned, typed back as that kind's entities. */
 export function rowsOfKind<K extends RecipientType>(_kind: K, rows: AnyRecipient[]): RecipientEntity[K][] {
   return rows as RecipientEntity[K][];
+}
+
+/** An entity made from `anyRecipientSchema(kind)`, typed back as that kind's entity. */
+export function entityOfKind<K extends RecipientType>(_kind: K, entity: AnyRecipient): RecipientEntity[K] {
+  return entity as RecipientEntity[K];
+}
+
+/**
+ * Field values of one recipient as entity data. The routes' zod input schemas (and the CSV
+ * import) checked them against the kind, but reach here as plain records, typed by the
+ * `ZodObject` of a generic kind spec: the one cast that stands for that check.
+ */
+export function recipientData(data: Record<string, unknown>): RequiredEntityData<AnyRecipient> {
+  return data as RequiredEntityData<AnyRecipient>;
 }
 
 /** Columns a keyword search looks in, per recipient type. */

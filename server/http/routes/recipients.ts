@@ -9,7 +9,7 @@ import type { User } from '../../db/entities/user.entity.js';
 import { readImport } from '../recipient-import.js';
 import { resolveOwner } from '../owned.js';
 import { loadOwned, ownership } from '../../security/owned.js';
-import { companyById, listRecipients, recipientSchemas, type RecipientEntity } from '../../db/repositories/recipient.repository.js';
+import { anyRecipientSchema, companyById, entityOfKind, listRecipients, recipientData, type AnyRecipient, type RecipientEntity } from '../../db/repositories/recipient.repository.js';
 import { canSee, departmentScope } from '../../domain/visibility.js';
 import type { RecipientType } from '../../domain/recipient-types.js';
 import * as S from '../schemas/recipients.js';
@@ -91,7 +91,7 @@ export const KINDS = {
 };
 
 export function recipientRoutes<K extends RecipientType, O extends ZodType>(spec: KindSpec<K, O>) {
-  const schema = recipientSchemas[spec.kind];
+  const schema = anyRecipientSchema(spec.kind);
   const tags = [spec.tag];
 
   const list = createRoute({
@@ -143,7 +143,7 @@ export function recipientRoutes<K extends RecipientType, O extends ZodType>(spec
       const owner = await resolveOwner(em, actor, input.ownerId as number | undefined);
       const refs = await spec.resolveRefs(em, input, actor, owner);
       const { ownerId: _o, companyId: _c, ...fields } = input;
-      const entity = em.create(schema as never, { ...fields, ...refs, owner, department: owner.department! } as never) as RecipientEntity[K];
+      const entity = entityOfKind(spec.kind, em.create(schema, recipientData({ ...fields, ...refs, owner, department: owner.department! })));
       await em.flush();
       return c.json(spec.toDto(entity), 201);
     })
@@ -155,7 +155,8 @@ export function recipientRoutes<K extends RecipientType, O extends ZodType>(spec
       const owner = input.ownerId === undefined ? entity.owner.getEntity() : await resolveOwner(em, actor, input.ownerId as number);
       const refs = await spec.resolveRefs(em, input, actor, owner);
       const { ownerId: _o, companyId: _c, ...fields } = input;
-      em.assign(entity as never, { ...fields, ...refs, owner, department: owner.department! } as never);
+      const target: AnyRecipient = entity;
+      em.assign(target, recipientData({ ...fields, ...refs, owner, department: owner.department! }));
       await em.flush();
       return c.json(spec.toDto(entity), 200);
     })
@@ -169,7 +170,7 @@ export function recipientRoutes<K extends RecipientType, O extends ZodType>(spec
       const { em } = c.var;
       const actor = c.var.user;
       const ready = await readImport(em, actor, await c.req.text(), spec);
-      for (const data of ready) em.create(schema as never, data as never);
+      for (const data of ready) em.create(schema, recipientData(data));
       await em.flush();
       return c.json({ imported: ready.length }, 201);
     });
