@@ -9,7 +9,7 @@ import { containsPattern } from './like.js';
 export type RecipientEntity = { company: Company; contact: Contact; lead: Lead };
 
 /** Each kind's schema, typed per kind so `recipientSchemas[kind]` is the schema of `RecipientEntity[kind]`. */
-export const recipientSchemas: { [K in RecipientType]: EntitySchema<RecipientEntity[K]> } = { company: CompanySchema, contact: ContactSchema, lead: LeadSchema };
+const recipientSchemas: { [K in RecipientType]: EntitySchema<RecipientEntity[K]> } = { company: CompanySchema, contact: ContactSchema, lead: LeadSchema };
 
 /** An entity of any recipient kind: what queries over the columns the three kinds share work on. */
 export type AnyRecipient = RecipientEntity[RecipientType];
