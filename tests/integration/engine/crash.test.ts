@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { initTestApp, type TestApp } from '../../support/test-app.js';
-import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink/index.js';
-import { scratchJobStore, startWorker, TEST_SECRET_KEY, type MailroomProcess } from '../../support/server-process.js';
-import { activeMailingOnSink, alwaysOpen } from '../../support/engine.js';
-import { SecretBox } from '../../../server/security/secret-box.js';
-import { loadSecretKey } from '../../../server/security/secret-key.js';
+import { expect, it, vi } from 'vitest';
+import type { MailroomProcess } from '../../support/server-process.js';
+import { activeMailingOnSink } from '../../support/engine.js';
+import { workerTestbed } from '../../support/worker-testbed.js';
 import { MailingRecipientSchema, MailingSchema } from '../../../server/db/entities/index.js';
 
 /**
@@ -17,38 +14,15 @@ const KILLS = 3;
 /** Messages accepted between two kills, so each kill lands while there is still work to do. */
 const PER_ROUND = 8;
 
-let t: TestApp;
-let sink: SmtpSink;
-let jobs: ReturnType<typeof scratchJobStore> | undefined;
+// DATA is answered after 150 ms, so a kill can catch a message in flight.
+const bed = workerTestbed({ delayMs: 150 });
 let worker: MailroomProcess | undefined;
-
-beforeAll(async () => {
-  jobs = scratchJobStore();
-  // The test seals the accounts' SMTP passwords with the key the worker process opens them with.
-  const secrets = new SecretBox(loadSecretKey(TEST_SECRET_KEY, ''));
-  // DATA is answered after 150 ms, so a kill can catch a message in flight. Settled, so afterAll
-  // can stop whichever started when the other did not.
-  const started = await Promise.allSettled([initTestApp({ services: { secrets } }).then((app) => (t = app)), startSmtpSink({ rules: { delayMs: 150 } }).then((s) => (sink = s))]);
-  for (const r of started) if (r.status === 'rejected') throw r.reason;
-  await alwaysOpen(t);
-});
-
-afterAll(async () => {
-  await worker?.kill();
-  await sink?.stop();
-  await t?.close();
-  jobs?.drop();
-});
 
 // A lease long enough that a loaded machine never outlives it mid-send (the message prepared
 // behind the one on the wire starts its lease early), short enough that recovery comes soon.
-const startEngine = () =>
-  startWorker({
-    databaseUrl: (t.services.config.database as { url: string }).url,
-    env: { JOBS_URL: jobs!.url, MAIL_SINK: 'off', DEMO_DATA: 'off', SEND_LEASE_SECONDS: '6', RECONCILE_SECONDS: '1', JOBS_POLL_SECONDS: '0.2' },
-  });
+const startEngine = () => bed.startWorker({ SEND_LEASE_SECONDS: '6' });
 
-const ledger = (mailingId: number) => t.services.orm.em.fork().find(MailingRecipientSchema, { mailing: mailingId }, { orderBy: { id: 'asc' } });
+const ledger = (mailingId: number) => bed.t.services.orm.em.fork().find(MailingRecipientSchema, { mailing: mailingId }, { orderBy: { id: 'asc' } });
 
 /**
  * Rows handed to SMTP (`sending` with a Message-ID) right now; once the worker is dead, exactly
@@ -60,12 +34,12 @@ async function sendingIds(mailingId: number): Promise<number[]> {
 
 /** Statements running on the test database now, apart from this query itself. */
 async function statementsRunning(): Promise<number> {
-  const knex = t.services.orm.em.getKnex();
+  const knex = bed.t.services.orm.em.getKnex();
   const [rows] = await knex.raw("select count(*) as n from information_schema.processlist where db = database() and command <> 'Sleep' and id <> connection_id()");
   return Number((rows as { n: number | string }[])[0].n);
 }
 
-const activeMailing = () => activeMailingOnSink(t, sink.port, { users: ['crash-a@s.test', 'crash-b@s.test'], companies: COMPANIES, domain: 'crash.test' });
+const activeMailing = () => activeMailingOnSink(bed.t, bed.sink.port, { users: ['crash-a@s.test', 'crash-b@s.test'], companies: COMPANIES, domain: 'crash.test' });
 
 // Invariant: a crash never makes a recipient mailed twice or lost; what was in flight at a kill
 // ends `uncertain` and is not sent again; the mailing still finishes with counters that match.
@@ -73,42 +47,42 @@ it('survives SIGKILL mid-sending, three times, without a double send or a lost r
   const mailingId = await activeMailing();
   /** Rows a killed worker left claimed. */
   const inFlightAtKill = new Set<number>();
-  const accepted = () => sink.accepted().length;
+  const accepted = () => bed.sink.accepted().length;
 
   worker = await startEngine();
   for (let kill = 0; kill < KILLS; kill++) {
     const target = accepted() + PER_ROUND;
-    await sink.waitFor((events) => events.filter((e) => e.type === 'accepted').length >= target, 30_000).catch((err: Error) => {
-      throw new Error(`before kill ${kill + 1}, ${accepted()} accepted: ${err.message.split('\n')[0]}\nworker output:\n${worker!.output()}\njobs:\n${jobs!.psql('select name, data, locked_at, next_run_at from agenda_jobs')}`);
+    await bed.sink.waitFor((events) => events.filter((e) => e.type === 'accepted').length >= target, 30_000).catch((err: Error) => {
+      throw new Error(`before kill ${kill + 1}, ${accepted()} accepted: ${err.message.split('\n')[0]}\nworker output:\n${worker!.output()}\njobs:\n${bed.jobs.psql('select name, data, locked_at, next_run_at from agenda_jobs')}`);
     });
     // Kill while a claim is open: the sink holds its answer for 3 s so the kill lands mid-send
     // even on a loaded machine, then goes back to its normal pace.
-    await sink.setRules({ delayMs: 3_000 });
+    await bed.sink.setRules({ delayMs: 3_000 });
     await vi.waitFor(async () => expect((await sendingIds(mailingId)).length).toBeGreaterThan(0), { timeout: 30_000, interval: 5 });
     await worker.kill();
     // A statement the worker had already sent still commits after it dies (the next row is
     // marked started while the current one is on the wire): wait until MariaDB has finished it.
     await vi.waitFor(async () => expect(await statementsRunning()).toBe(0), { timeout: 30_000, interval: 20 });
     for (const id of await sendingIds(mailingId)) inFlightAtKill.add(id);
-    await sink.setRules({ delayMs: 150 });
+    await bed.sink.setRules({ delayMs: 150 });
     worker = await startEngine();
   }
   expect(inFlightAtKill.size).toBeGreaterThan(0);
 
   await vi.waitFor(
     async () => {
-      const m = await t.services.orm.em.fork().findOneOrFail(MailingSchema, { id: mailingId });
+      const m = await bed.t.services.orm.em.fork().findOneOrFail(MailingSchema, { id: mailingId });
       expect(m.status, `worker output:\n${worker!.output()}`).toBe('done');
     },
     { timeout: 120_000, interval: 200 },
   );
 
   const rows = await ledger(mailingId);
-  const mails = sink.accepted();
-  const counts = sink.acceptedCountsByRecipient();
+  const mails = bed.sink.accepted();
+  const counts = bed.sink.acceptedCountsByRecipient();
   // Never twice.
   expect([...counts].filter(([, n]) => n !== 1)).toEqual([]);
-  // None lost: one row per company, each ended sent or uncertain, every sent one in the sink.
+  // None lost: one row per company, each ended sent or uncertain, every sent one in the bed.sink.
   expect(new Set(rows.map((r) => r.email)).size).toBe(COMPANIES);
   expect(rows.filter((r) => r.state !== 'sent' && r.state !== 'uncertain')).toEqual([]);
   const sent = rows.filter((r) => r.state === 'sent');
@@ -126,7 +100,7 @@ it('survives SIGKILL mid-sending, three times, without a double send or a lost r
     if (mail) expect(mail.messageId).toBe(r.messageId);
   }
 
-  const m = await t.services.orm.em.fork().findOneOrFail(MailingSchema, { id: mailingId });
+  const m = await bed.t.services.orm.em.fork().findOneOrFail(MailingSchema, { id: mailingId });
   expect({ total: m.total, sent: m.sentCount, uncertain: m.uncertainCount, failed: m.failedCount, skipped: m.skippedCount }).toEqual({
     total: COMPANIES, sent: sent.length, uncertain: uncertain.length, failed: 0, skipped: 0,
   });

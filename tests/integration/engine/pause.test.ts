@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { initTestApp, type TestApp } from '../../support/test-app.js';
-import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink/index.js';
-import { scratchJobStore, startWorker, TEST_SECRET_KEY, type MailroomProcess } from '../../support/server-process.js';
-import { activeMailingOnSink, alwaysOpen } from '../../support/engine.js';
-import { SecretBox } from '../../../server/security/secret-box.js';
-import { loadSecretKey } from '../../../server/security/secret-key.js';
+import { expect, it, vi } from 'vitest';
+import type { MailroomProcess } from '../../support/server-process.js';
+import { activeMailingOnSink } from '../../support/engine.js';
+import { workerTestbed } from '../../support/worker-testbed.js';
 import { MailingRecipientSchema, MailingSchema, UserSchema } from '../../../server/db/entities/index.js';
 
 /**
@@ -15,48 +12,28 @@ import { MailingRecipientSchema, MailingSchema, UserSchema } from '../../../serv
 const COMPANIES = 150;
 const ROUNDS = 3;
 
-let t: TestApp;
-let sink: SmtpSink;
-let jobs: ReturnType<typeof scratchJobStore> | undefined;
+// A short DATA delay: the account sends several messages a second, each briefly in flight.
+const bed = workerTestbed({ delayMs: 20 });
 let worker: MailroomProcess | undefined;
 
-beforeAll(async () => {
-  jobs = scratchJobStore();
-  const secrets = new SecretBox(loadSecretKey(TEST_SECRET_KEY, ''));
-  // A short DATA delay: the account sends several messages a second, each briefly in flight.
-  const started = await Promise.allSettled([initTestApp({ services: { secrets } }).then((app) => (t = app)), startSmtpSink({ rules: { delayMs: 20 } }).then((s) => (sink = s))]);
-  for (const r of started) if (r.status === 'rejected') throw r.reason;
-  await alwaysOpen(t);
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await sink?.stop();
-  await t?.close();
-  jobs?.drop();
-});
-
-const ledger = (mailingId: number) => t.services.orm.em.fork().find(MailingRecipientSchema, { mailing: mailingId });
+const ledger = (mailingId: number) => bed.t.services.orm.em.fork().find(MailingRecipientSchema, { mailing: mailingId });
 
 // Invariant: pause is seen before each message starts, across processes: once the pause request
 // has returned, no message that had not started yet reaches the server.
 it('sends no message that had not started when the pause request returned', { timeout: 240_000 }, async () => {
-  const mailingId = await activeMailingOnSink(t, sink.port, { users: ['pause-a@s.test'], companies: COMPANIES, domain: 'pause.test' });
-  const em = t.services.orm.em.fork();
+  const mailingId = await activeMailingOnSink(bed.t, bed.sink.port, { users: ['pause-a@s.test'], companies: COMPANIES, domain: 'pause.test' });
+  const em = bed.t.services.orm.em.fork();
   const mailing = await em.findOneOrFail(MailingSchema, { id: mailingId });
-  const client = await t.signIn((await em.findOneOrFail(UserSchema, { id: mailing.owner.id })).email);
-  worker = await startWorker({
-    databaseUrl: (t.services.config.database as { url: string }).url,
-    env: { JOBS_URL: jobs!.url, MAIL_SINK: 'off', DEMO_DATA: 'off', SEND_LEASE_SECONDS: '30', RECONCILE_SECONDS: '1', JOBS_POLL_SECONDS: '0.2' },
-  });
-  const accepted = () => sink.accepted().filter((m) => m.to[0].endsWith('@pause.test'));
+  const client = await bed.t.signIn((await em.findOneOrFail(UserSchema, { id: mailing.owner.id })).email);
+  worker = await bed.startWorker();
+  const accepted = () => bed.sink.accepted().filter((m) => m.to[0].endsWith('@pause.test'));
 
   const afterPause: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     if (round > 0) expect((await client.post(`/api/mailings/${mailingId}/resume`)).status).toBe(200);
     // Pause in the middle of a burst: a few more messages than last time have gone out.
     const target = accepted().length + 15;
-    await sink.waitFor(() => accepted().length >= target, 60_000);
+    await bed.sink.waitFor(() => accepted().length >= target, 60_000);
     expect((await client.post(`/api/mailings/${mailingId}/pause`)).status).toBe(200);
     // What had started by then (it has its Message-ID) may still arrive; nothing else may.
     const started = new Set((await ledger(mailingId)).filter((r) => r.messageId).map((r) => r.messageId));
@@ -67,5 +44,5 @@ it('sends no message that had not started when the pause request returned', { ti
   expect(afterPause).toEqual([]);
   // The rounds did send: the pauses landed while the account was busy.
   expect(accepted().length).toBeGreaterThanOrEqual(ROUNDS * 15);
-  expect((await t.services.orm.em.fork().findOneOrFail(MailingSchema, { id: mailingId })).status).toBe('paused');
+  expect((await bed.t.services.orm.em.fork().findOneOrFail(MailingSchema, { id: mailingId })).status).toBe('paused');
 });

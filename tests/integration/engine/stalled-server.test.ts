@@ -1,39 +1,17 @@
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { initTestApp, type TestApp } from '../../support/test-app.js';
-import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink/index.js';
-import { scratchJobStore, startWorker, TEST_SECRET_KEY, type MailroomProcess } from '../../support/server-process.js';
-import { activeMailingOnSink, alwaysOpen } from '../../support/engine.js';
-import { SecretBox } from '../../../server/security/secret-box.js';
-import { loadSecretKey } from '../../../server/security/secret-key.js';
+import { expect, it, vi } from 'vitest';
+import { activeMailingOnSink } from '../../support/engine.js';
+import { workerTestbed } from '../../support/worker-testbed.js';
 import { MailingSchema } from '../../../server/db/entities/index.js';
 
 /** Two worker processes; the SMTP server stalls its reply for longer than the account job's lock. */
 
 const COMPANIES = 6;
 
-let t: TestApp;
-let sink: SmtpSink;
-let jobs: ReturnType<typeof scratchJobStore> | undefined;
-const workers: MailroomProcess[] = [];
-
-beforeAll(async () => {
-  jobs = scratchJobStore();
-  const secrets = new SecretBox(loadSecretKey(TEST_SECRET_KEY, ''));
-  const started = await Promise.allSettled([initTestApp({ services: { secrets } }).then((app) => (t = app)), startSmtpSink().then((s) => (sink = s))]);
-  for (const r of started) if (r.status === 'rejected') throw r.reason;
-  await alwaysOpen(t);
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.stop()));
-  await sink?.stop();
-  await t?.close();
-  jobs?.drop();
-});
+const bed = workerTestbed();
 
 /** The account job's lock (taken or renewed) and the start of its last run, in seconds; null when none. */
 const job = () => {
-  const [lockedAt, lastRunAt] = jobs!.psql("select extract(epoch from locked_at), extract(epoch from last_run_at) from agenda_jobs where name = 'send-account'").trim().split('|');
+  const [lockedAt, lastRunAt] = bed.jobs.psql("select extract(epoch from locked_at), extract(epoch from last_run_at) from agenda_jobs where name = 'send-account'").trim().split('|');
   return { lockedAt: lockedAt ? Number(lockedAt) : null, lastRunAt: lastRunAt ? Number(lastRunAt) : null };
 };
 
@@ -42,18 +20,12 @@ const job = () => {
 // comes to, every recipient gets the mailing once.
 it('keeps one run per account while its server stalls past the lock, and sends everyone once', { timeout: 240_000 }, async () => {
   // The lock lasts two leases: 4 s here, renewed every second by a live run.
-  await sink.setRules({ holdData: ['c0@stall.test'] });
-  const mailingId = await activeMailingOnSink(t, sink.port, { users: ['stall-a@s.test'], companies: COMPANIES, domain: 'stall.test' });
-  const start = async () => {
-    const worker = await startWorker({
-      databaseUrl: (t.services.config.database as { url: string }).url,
-      env: { JOBS_URL: jobs!.url, MAIL_SINK: 'off', DEMO_DATA: 'off', SEND_LEASE_SECONDS: '2', RECONCILE_SECONDS: '1', JOBS_POLL_SECONDS: '0.2' },
-    });
-    workers.push(worker);
-  };
-  const output = () => workers.map((w, i) => `worker ${i + 1}:\n${w.output()}`).join('\n');
+  await bed.sink.setRules({ holdData: ['c0@stall.test'] });
+  const mailingId = await activeMailingOnSink(bed.t, bed.sink.port, { users: ['stall-a@s.test'], companies: COMPANIES, domain: 'stall.test' });
+  const start = () => bed.startWorker({ SEND_LEASE_SECONDS: '2' });
+  const output = () => bed.workers.map((w, i) => `worker ${i + 1}:\n${w.output()}`).join('\n');
   await start();
-  await sink.waitFor((events) => events.some((e) => e.type === 'held'), 60_000);
+  await bed.sink.waitFor((events) => events.some((e) => e.type === 'held'), 60_000);
   // A second worker, ready to take the account the moment its lock runs out.
   await start();
   const first = await vi.waitFor(() => {
@@ -66,11 +38,11 @@ it('keeps one run per account while its server stalls past the lock, and sends e
   await vi.waitFor(() => expect(job().lockedAt).toBeGreaterThan(first.lockedAt! + 8), { timeout: 30_000, interval: 200 });
   expect(job().lastRunAt, output()).toBe(first.lastRunAt);
   // No second run of the account took the other recipients while the first stalls.
-  expect(sink.accepted().filter((m) => m.to[0].endsWith('@stall.test')).map((m) => m.to[0]), output()).toEqual([]);
+  expect(bed.sink.accepted().filter((m) => m.to[0].endsWith('@stall.test')).map((m) => m.to[0]), output()).toEqual([]);
 
-  await sink.setRules({ holdData: [] });
-  await vi.waitFor(async () => expect((await t.services.orm.em.fork().findOneOrFail(MailingSchema, { id: mailingId })).status, output()).toBe('done'), { timeout: 60_000, interval: 200 });
-  expect(workers.map((w) => w.child.exitCode ?? w.child.signalCode), output()).toEqual([null, null]);
-  const counts = sink.acceptedCountsByRecipient();
+  await bed.sink.setRules({ holdData: [] });
+  await vi.waitFor(async () => expect((await bed.t.services.orm.em.fork().findOneOrFail(MailingSchema, { id: mailingId })).status, output()).toBe('done'), { timeout: 60_000, interval: 200 });
+  expect(bed.workers.map((w) => w.child.exitCode ?? w.child.signalCode), output()).toEqual([null, null]);
+  const counts = bed.sink.acceptedCountsByRecipient();
   expect(Array.from({ length: COMPANIES }, (_, i) => counts.get(`c${i}@stall.test`))).toEqual(Array(COMPANIES).fill(1));
 });
