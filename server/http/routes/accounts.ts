@@ -12,7 +12,6 @@ import { settingsRepository } from '../../db/repositories/settings.repository.js
 import { departmentScope } from '../../domain/visibility.js';
 import { checkSmtpLogin } from '../../mail/smtp-check.js';
 import { missingSecret, retargeted, SMTP_TARGET_FIELDS } from '../../domain/account-secrets.js';
-import { ApiError } from '../errors.js';
 import * as S from '../schemas/accounts.js';
 
 const tags = ['accounts'];

@@ -1,5 +1,4 @@
 import { expect, it, vi } from 'vitest';
-import type { MailroomProcess } from '../../support/server-process.js';
 import { activeMailingOnSink } from '../../support/engine.js';
 import { workerTestbed } from '../../support/worker-testbed.js';
 import { MailingRecipientSchema, MailingSchema, UserSchema } from '../../../server/db/entities/index.js';
@@ -14,7 +13,6 @@ const ROUNDS = 3;
 
 // A short DATA delay: the account sends several messages a second, each briefly in flight.
 const bed = workerTestbed({ delayMs: 20 });
-let worker: MailroomProcess | undefined;
 
 const ledger = (mailingId: number) => bed.t.services.orm.em.fork().find(MailingRecipientSchema, { mailing: mailingId });
 
@@ -25,7 +23,7 @@ it('sends no message that had not started when the pause request returned', { ti
   const em = bed.t.services.orm.em.fork();
   const mailing = await em.findOneOrFail(MailingSchema, { id: mailingId });
   const client = await bed.t.signIn((await em.findOneOrFail(UserSchema, { id: mailing.owner.id })).email);
-  worker = await bed.startWorker();
+  await bed.startWorker();
   const accepted = () => bed.sink.accepted().filter((m) => m.to[0].endsWith('@pause.test'));
 
   const afterPause: string[] = [];
