@@ -38,9 +38,9 @@ export const MailingSchema = z
     accounts: z.array(AccountStarSchema),
     notifications: z.array(NotificationSchema),
     combinedInto: z.number().nullable(),
-    createdAt: z.string(),
-    finishedAt: z.string().nullable(),
-    lastSentAt: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().nullable(),
+    lastSentAt: z.iso.datetime().nullable(),
   })
   .openapi('Mailing');
 export type MailingDto = z.infer<typeof MailingSchema>;

@@ -10,10 +10,9 @@ import { settingsRepository } from '../db/repositories/settings.repository.js';
 import { ledgerRepository } from '../db/repositories/ledger.repository.js';
 import { accountRepository } from '../db/repositories/account.repository.js';
 import type { Services } from '../services.js';
-import type { MailingDetailDto, MailingDto } from './mailing-schemas.js';
+import { MailingSchema, type MailingDetailDto, type MailingDto } from './mailing-schemas.js';
+import { columnsOf } from './columns.js';
 import { accountStars } from './account-stars.js';
-
-const iso = (v: Date | number | string | null) => (v === null ? null : new Date(v).toISOString());
 
 /** The organisation's "today" for the Sent today column. */
 export const todayStart = (settings: Settings, now: Date) => todayIn(settings.timeZone, now).start;
@@ -24,16 +23,16 @@ export async function mailingDtos(em: Em, rows: MailingRow[], settings: Settings
     accountStars(em, rows.map((r) => Number(r.owner_id)), settings, now),
     latestNotifications(em, rows.map((r) => Number(r.id)), notificationsPer),
   ]);
-  return rows.map((r) => ({
-    id: Number(r.id), name: r.name, recipientType: r.recipient_type as MailingDto['recipientType'], status: r.status as MailingDto['status'],
-    statusReason: r.status_reason, messageId: r.message_id === null ? null : Number(r.message_id), messageName: r.message_name, messageSubject: r.message_subject,
-    signatureId: r.signature_id === null ? null : Number(r.signature_id), ownerId: Number(r.owner_id), ownerName: r.owner_name, departmentId: Number(r.department_id),
-    vip: Boolean(r.vip), total: Number(r.total), sent: Number(r.sent_count), failed: Number(r.failed_count), skipped: Number(r.skipped_count), uncertain: Number(r.uncertain_count),
-    completion: completion({ total: Number(r.total), sent: Number(r.sent_count), skipped: Number(r.skipped_count) }),
-    sentToday: Number(r.sent_today), accounts: stars.get(Number(r.owner_id)) ?? [],
-    notifications: (notes.get(Number(r.id)) ?? []).map((n) => ({ id: n.id, at: n.at.toISOString(), level: n.level as MailingDto['notifications'][number]['level'], kind: n.kind, text: n.text })),
-    combinedInto: r.combined_into === null ? null : Number(r.combined_into), createdAt: iso(r.created_at)!, finishedAt: iso(r.finished_at), lastSentAt: iso(r.last_sent_at),
-  }));
+  return rows.map((r) =>
+    MailingSchema.parse({
+      ...columnsOf(MailingSchema.shape, r),
+      // The counters are named in the table for what they count.
+      sent: r.sent_count, failed: r.failed_count, skipped: r.skipped_count, uncertain: r.uncertain_count,
+      completion: completion({ total: Number(r.total), sent: Number(r.sent_count), skipped: Number(r.skipped_count) }),
+      accounts: stars.get(Number(r.owner_id)) ?? [],
+      notifications: (notes.get(Number(r.id)) ?? []).map((n) => ({ ...n, at: n.at.toISOString() })),
+    }),
+  );
 }
 
 /** One mailing with its live progress by state: the mailing page and a live subscription's snapshot; null when there is none. */

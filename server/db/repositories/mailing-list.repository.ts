@@ -1,7 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Em } from '../orm.js';
 import { knexOf } from '../knex.js';
-import type { RawColumns } from '../raw-row.js';
+import type { EntityRow } from '../raw-row.js';
 import type { Mailing } from '../entities/mailing.entity.js';
 import { containsPattern } from './like.js';
 import { FAILED_HEALTH } from '../../domain/account-health.js';
@@ -16,14 +16,10 @@ export interface MailingListFilter {
 }
 
 /**
- * A list row: the mailing's own columns typed from the entity, its relations as their ids, and
- * what the list query joins and computes.
+ * A list row: the mailing's whole row typed from the entity (so a new column needs no edit here),
+ * and what the list query joins and computes.
  */
-export type MailingRow = RawColumns<Mailing, 'id' | 'name' | 'recipientType' | 'status' | 'statusReason' | 'vip' | 'total' | 'sentCount' | 'failedCount' | 'skippedCount' | 'uncertainCount' | 'combinedInto' | 'createdAt' | 'finishedAt' | 'lastSentAt'> & {
-  message_id: number | null;
-  signature_id: number | null;
-  owner_id: number;
-  department_id: number;
+export type MailingRow = EntityRow<Mailing> & {
   message_name: string | null;
   message_subject: string | null;
   owner_name: string;
