@@ -34,7 +34,8 @@ export function ormOptions(target: DatabaseTarget, debug = false): Options {
       ...common,
       driver: BetterSqliteDriver,
       dbName: target.path,
-      migrations: { path: `${migrationsRoot}/sqlite`, migrationsList: sqliteMigrations, snapshot: false, transactional: true, silent: true, emit: 'ts' },
+      // Each migration in its own transaction, so one may run outside any (see mailbox_feedback).
+      migrations: { path: `${migrationsRoot}/sqlite`, migrationsList: sqliteMigrations, snapshot: false, transactional: true, allOrNothing: false, silent: true, emit: 'ts' },
     } as Options;
   }
   return {

@@ -4,16 +4,19 @@ export const SMTP_SECURITY = ['tls', 'starttls', 'none'] as const;
 export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
 
 /** Stored health of an account; "green" or "red" on screen is derived from it with the clock. */
-export const ACCOUNT_HEALTH = ['unknown', 'ok', 'auth_failed', 'sender_refused', 'unreachable'] as const;
+export const ACCOUNT_HEALTH = ['unknown', 'ok', 'auth_failed', 'sender_refused', 'unreachable', 'bounce_rate', 'complaint_rate'] as const;
 export type AccountHealth = (typeof ACCOUNT_HEALTH)[number];
 
-/** Verdicts of its server that switch an account off until someone fixes it. */
-export const FAILED_HEALTH = ['auth_failed', 'sender_refused', 'unreachable'] as const satisfies readonly AccountHealth[];
+/**
+ * Verdicts that switch an account off until someone fixes it: its server's, or its mailbox's (too
+ * many hard bounces or complaints over its recent sends: server/domain/account-protection.ts).
+ */
+export const FAILED_HEALTH = ['auth_failed', 'sender_refused', 'unreachable', 'bounce_rate', 'complaint_rate'] as const satisfies readonly AccountHealth[];
 export type FailedHealth = (typeof FAILED_HEALTH)[number];
 export const isFailed = (health: AccountHealth): health is FailedHealth => (FAILED_HEALTH as readonly AccountHealth[]).includes(health);
 
 /** A reason shown beside a red star. */
-export type RedReason = 'disabled' | 'auth_failed' | 'sender_refused' | 'unreachable' | 'daily_limit' | 'outside_window' | 'day_off';
+export type RedReason = 'disabled' | FailedHealth | 'daily_limit' | 'outside_window' | 'day_off';
 
 export type Light = { green: true } | { green: false; reason: RedReason; detail: string | null };
 

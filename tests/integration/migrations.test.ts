@@ -20,3 +20,28 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('migrations on %s', (kind) => {
     }
   });
 });
+
+describe('the mailbox feedback migration on sqlite', () => {
+  // It rebuilds email_accounts (a CHECK constraint changes): done with foreign keys enforced, the
+  // drop would cascade into the ledger and every row would lose its account.
+  it('keeps the rows that point at an account', async () => {
+    const db = await scratchDatabase('sqlite');
+    const orm = await initORM(db.target, { migrate: false });
+    try {
+      const migrator = orm.getMigrator();
+      await migrator.up({ to: 'Migration20261206022250_live_revocations' });
+      const knex = orm.em.getKnex();
+      await knex('departments').insert({ id: 1, name: 'Sales', created_at: new Date() });
+      await knex('users').insert({ id: 1, email: 'a@x.test', name: 'A', password_hash: 'x', role: 'sales_manager', department_id: 1, created_at: new Date() });
+      await knex('email_accounts').insert({ id: 7, owner_id: 1, department_id: 1, name: 'A', from_name: 'A', from_email: 'a@x.test', smtp_host: 'h', smtp_port: 25, smtp_security: 'none', smtp_user: 'a', smtp_password_enc: 'x', daily_limit: 10, created_at: new Date() });
+      await knex('mailings').insert({ id: 3, name: 'M', recipient_type: 'contact', status: 'active', owner_id: 1, department_id: 1, created_at: new Date() });
+      await knex('mailing_recipients').insert({ id: 1, mailing_id: 3, recipient_id: 1, email: 'r@x.test', account_id: 7, updated_at: new Date() });
+      await migrator.up();
+      expect(await knex('mailing_recipients').where({ id: 1 }).first('account_id')).toEqual({ account_id: 7 });
+      expect(await knex('email_accounts').count({ n: '*' }).first()).toEqual({ n: 1 });
+    } finally {
+      await orm.close();
+      await db.drop();
+    }
+  });
+});

@@ -16,3 +16,6 @@ export * from './settings.entity.js';
 export * from './test-send.entity.js';
 export * from './rate-limit.entity.js';
 export * from './live-revocation.entity.js';
+export * from './inbox.entity.js';
+export * from './inbox-cursor.entity.js';
+export * from './feedback-event.entity.js';

@@ -1,7 +1,7 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
 import { MailingSchema } from './mailing.entity.js';
 import { EmailAccountSchema } from './email-account.entity.js';
-import { RECIPIENT_STATES } from '../../domain/recipient-states.js';
+import { RECIPIENT_FEEDBACK, RECIPIENT_STATES } from '../../domain/recipient-states.js';
 
 /**
  * The recipients ledger: one row per mailing and recipient. Progress, "sent today" and
@@ -21,6 +21,9 @@ export const MailingRecipientSchema = defineEntity({
     { properties: ['account', 'state', 'sentAt'] },
     // Which mailing sent a message, from its Message-ID (the outbox; bounces and replies later).
     { properties: ['messageId'] },
+    // The recipients tab by feedback; a reply from an address finds its recent rows by (email).
+    { properties: ['mailing', 'feedback'] },
+    { properties: ['email'] },
   ],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
@@ -46,6 +49,13 @@ export const MailingRecipientSchema = defineEntity({
      */
     claimedBy: p.string().length(100).nullable(),
     sentAt: p.datetime().nullable(),
+    /** What the recipient's mailbox said after the 250 (bounce, complaint, reply), strongest kept. */
+    feedback: p.enum([...RECIPIENT_FEEDBACK]).nullable(),
+    feedbackAt: p.datetime().nullable(),
+    /** The bounce's enhanced status code (5.1.1), when it gave one. */
+    feedbackStatus: p.string().length(16).nullable(),
+    /** The bounce's diagnostic or the reply's first lines. */
+    feedbackNote: p.string().length(1000).nullable(),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   }),
 });

@@ -46,6 +46,12 @@ export const MailingSchema = defineEntity({
     failedCount: p.integer().default(0),
     skippedCount: p.integer().default(0),
     uncertainCount: p.integer().default(0),
+    /** Rows with mailbox feedback: hard and soft bounces, complaints, replies (server/domain/recipient-states.ts). */
+    bouncedCount: p.integer().default(0),
+    complainedCount: p.integer().default(0),
+    repliedCount: p.integer().default(0),
+    /** A reply from one recipient stops the owner's mailings to everyone at the same company. */
+    stopCompanyOnReply: p.boolean().default(false),
     /**
      * `completion()` of the domain, worked out by the database so the list can sort by it through an
      * index. Integer division spelled so that MariaDB (decimal division) and SQLite agree exactly.

@@ -7,6 +7,8 @@ export const RED_REASON_TEXT: Record<RedReason, string> = {
   auth_failed: 'The SMTP server refused the user name or password',
   sender_refused: 'The SMTP server refused the sender address',
   unreachable: 'The SMTP server cannot be reached',
+  bounce_rate: 'Too many of its recent messages bounced',
+  complaint_rate: 'Too many recipients reported its mail as spam',
   daily_limit: 'The daily limit is reached',
   outside_window: 'Outside the sending window',
   day_off: 'Not a business day',

@@ -1,0 +1,10 @@
+/**
+ * An account's incoming side: the mailbox its bounces and replies arrive in. `imap` reads a real
+ * server; `sink` reads the development sink's mailbox (demo accounts), through the same intake.
+ */
+export const INBOX_KINDS = ['imap', 'sink'] as const;
+export type InboxKind = (typeof INBOX_KINDS)[number];
+
+/** Stored health of the incoming side, apart from the sending side's. */
+export const INBOX_HEALTH = ['unknown', 'ok', 'auth_failed', 'unreachable', 'folder_missing'] as const;
+export type InboxHealth = (typeof INBOX_HEALTH)[number];
