@@ -1,5 +1,7 @@
 import type { MailingStatus, EventLevel } from './mailing-status.js';
 import type { AccountHealth } from './account-health.js';
+import type { RecipientFeedback } from './recipient-states.js';
+import type { InboxHealth } from './inbox.js';
 
 /**
  * Every state change the engine reports, as typed domain events. Declared once: the live layer
@@ -11,10 +13,14 @@ export interface DomainEvents {
   'recipient.retrying': { mailingId: number; departmentId: number; ownerId: number; accountId: number; rowId: number; email: string; attempts: number; dueAt: string; reply: string; at: string };
   'recipient.uncertain': { mailingId: number; departmentId: number; ownerId: number; rowId: number; email: string; at: string };
   'recipient.unsubscribed': { mailingId: number; departmentId: number; ownerId: number; email: string; at: string };
+  /** The recipient's mailbox answered after the 250 (read from the sender's inbox): a bounce, a complaint, a reply. */
+  'recipient.feedback': { mailingId: number; departmentId: number; ownerId: number; rowId: number; email: string; feedback: RecipientFeedback; status: string | null; note: string | null; at: string };
   /** Counters changed without a per-recipient event here (another process sent): push fresh progress. */
   'mailing.counters': { mailingId: number; departmentId: number; ownerId: number; at: string };
   'mailing.status': { mailingId: number; departmentId: number; ownerId: number; status: MailingStatus; reason: string | null; at: string };
   'mailing.notification': { mailingId: number; departmentId: number; ownerId: number; level: EventLevel; kind: string; text: string; at: string };
+  /** The account's incoming side (its mailbox for bounces and replies) was read, or failed to be. */
+  'inbox.health': { accountId: number; departmentId: number; ownerId: number; health: InboxHealth; reason: string | null; at: string };
   'account.health': { accountId: number; departmentId: number; ownerId: number; health: AccountHealth; reason: string | null; at: string };
   /**
    * A session ended (sign-out; named by its token's SHA-256, as it is stored), or with `tokenHash`

@@ -14,6 +14,7 @@ import type { AccountHealth } from '../domain/account-health.js';
 import type { EventLevel, MailingStatus, MailingTransition } from '../domain/mailing-status.js';
 import type { RecipientState } from '../domain/recipient-states.js';
 import type { SecretBox } from '../security/secret-box.js';
+import type { InboxHealth, InboxKind } from '../domain/inbox.js';
 
 /**
  * What the engine needs from the outside world, declared by the engine (the consumer), as
@@ -95,6 +96,63 @@ export interface Ledger {
   setNextSend(em: Em, accountId: number, at: Date): Promise<void>;
   /** Stores a verdict on the account; with `onlyFrom`, only while its health is still that one. False when it was not. */
   setHealth(em: Em, accountId: number, verdict: { health: AccountHealth; healthReason: string | null; healthCheckedAt: Date }, onlyFrom?: AccountHealth): Promise<boolean>;
+}
+
+/** Where an account's incoming mailbox is and who signs in to it (the password comes apart, decrypted). */
+export interface InboxLogin {
+  kind: InboxKind;
+  accountId: number;
+  host: string;
+  port: number;
+  security: 'tls' | 'starttls' | 'none';
+  user: string;
+}
+
+/** A folder as it was opened: its UIDVALIDITY, and the UID the next message will get. */
+export interface OpenFolder {
+  uidValidity: number;
+  uidNext: number;
+}
+
+/** One message of a folder, as the mailbox holds it. */
+export interface MailboxMessage {
+  uid: number;
+  /** Its bytes, cut at the reader's size limit (a bounce's verdict is in its first part). */
+  source: Buffer;
+}
+
+/**
+ * One signed-in, read-only connection to an account's incoming mailbox. It never sets a flag
+ * (no \\Seen: messages are fetched with BODY.PEEK), deletes or expunges; `move` is used only for
+ * an inbox whose owner opted in to moving processed bounces.
+ */
+export interface MailboxSession {
+  /** Opens a folder read-only; throws MailboxError `folder_missing` when there is none. */
+  open(folder: string): Promise<OpenFolder>;
+  /** The open folder's messages with UID ≥ `fromUid`, in UID order, at most `limit`. */
+  fetch(fromUid: number, limit: number): AsyncIterable<MailboxMessage>;
+  /**
+   * Waits until the open folder may have new mail (IMAP IDLE) or `ms` pass, whichever is first;
+   * resolves false at once when the server cannot tell (no IDLE), and the caller polls instead.
+   */
+  waitForNews(ms: number): Promise<boolean>;
+  move(uids: number[], folder: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A mailbox that could not be read, with the health it gives the inbox. */
+export class MailboxError extends Error {
+  constructor(
+    readonly health: Exclude<InboxHealth, 'ok' | 'unknown'>,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Opens sessions to incoming mailboxes (IMAP servers; the development sink's mailbox). Throws MailboxError. */
+export interface Mailboxes {
+  connect(login: InboxLogin, password: string): Promise<MailboxSession>;
 }
 
 /** Everything the engine's modules share, built once by the composition root. */

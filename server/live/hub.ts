@@ -216,6 +216,7 @@ export function attachLiveHub(httpServer: HttpServer, services: Services, access
       case 'recipient.uncertain':
         return changed(e.mailingId, e.at, { rowId: e.rowId, email: e.email, state: 'uncertain', accountId: null, reply: null, at: e.at });
       case 'recipient.unsubscribed':
+      case 'recipient.feedback':
       case 'mailing.counters':
         return changed(e.mailingId, e.at);
       case 'mailing.status':
@@ -227,6 +228,9 @@ export function attachLiveHub(httpServer: HttpServer, services: Services, access
         return;
       case 'account.health':
         io.to([...listRooms(e.departmentId), `user:${e.ownerId}`]).emit('account:health:v1', { accountId: e.accountId, departmentId: e.departmentId, ownerId: e.ownerId, health: e.health, reason: e.reason, at: e.at });
+        return;
+      case 'inbox.health':
+        io.to([...listRooms(e.departmentId), `user:${e.ownerId}`]).emit('inbox:health:v1', { accountId: e.accountId, departmentId: e.departmentId, ownerId: e.ownerId, health: e.health, reason: e.reason, at: e.at });
         return;
       // Rooms were joined with the rights of the handshake: a socket whose session ended, or whose
       // user's rights changed, closes; the client's next handshake proves the session again.

@@ -1,6 +1,7 @@
 import type { MailingDetailDto } from '../read-models/mailing-schemas.js';
 import type { MailingStatus, EventLevel } from '../domain/mailing-status.js';
 import type { AccountHealth } from '../domain/account-health.js';
+import type { InboxHealth } from '../domain/inbox.js';
 import type { RecipientState } from '../domain/recipient-states.js';
 
 /**
@@ -65,6 +66,16 @@ export interface AccountHealthV1 {
   at: string;
 }
 
+/** An account's incoming side (the mailbox its bounces and replies arrive in) changed health. */
+export interface InboxHealthV1 {
+  accountId: number;
+  departmentId: number;
+  ownerId: number;
+  health: InboxHealth;
+  reason: string | null;
+  at: string;
+}
+
 export interface ViewersV1 {
   mailingId: number;
   viewers: Viewer[];
@@ -82,6 +93,7 @@ export interface ServerToClient {
    */
   'mailings:changed:v2': (p: { departmentId: number; mailingId: number | null; at: string }) => void;
   'account:health:v1': (p: AccountHealthV1) => void;
+  'inbox:health:v1': (p: InboxHealthV1) => void;
   'mailing:viewers:v1': (p: ViewersV1) => void;
   /** This client may no longer see a mailing it watched (it moved to another department, or is gone): it left the mailing's room. */
   'mailing:gone:v1': (p: { mailingId: number; at: string }) => void;
