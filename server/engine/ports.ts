@@ -127,7 +127,7 @@ export interface MailboxMessage {
  * an inbox whose owner opted in to moving processed bounces.
  */
 export interface MailboxSession {
-  /** Opens a folder read-only; throws MailboxError `folder_missing` when there is none. */
+  /** Opens a folder read-only; throws MailboxError (server/domain/inbox.ts) `folder_missing` when there is none. */
   open(folder: string): Promise<OpenFolder>;
   /** The open folder's messages with UID ≥ `fromUid`, in UID order, at most `limit`. */
   fetch(fromUid: number, limit: number): AsyncIterable<MailboxMessage>;
@@ -138,16 +138,6 @@ export interface MailboxSession {
   waitForNews(ms: number): Promise<boolean>;
   move(uids: number[], folder: string): Promise<void>;
   close(): Promise<void>;
-}
-
-/** A mailbox that could not be read, with the health it gives the inbox. */
-export class MailboxError extends Error {
-  constructor(
-    readonly health: Exclude<InboxHealth, 'ok' | 'unknown'>,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** Opens sessions to incoming mailboxes (IMAP servers; the development sink's mailbox). Throws MailboxError. */

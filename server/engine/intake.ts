@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import type { Classified } from '../domain/feedback.js';
+import { MailboxError, type InboxHealth } from '../domain/inbox.js';
+import type { Em } from '../db/orm.js';
+import type { Inbox } from '../db/entities/inbox.entity.js';
+import { intakeRepository } from '../db/repositories/intake.repository.js';
+import type { EngineContext, Mailboxes, MailboxSession } from './ports.js';
+import { applyFeedback, type InboxAccount } from './feedback.js';
+
+/**
+ * Reads an account's incoming mailbox: every folder from where it was left (by UID, while its
+ * UIDVALIDITY holds), each message classified and acted on, then (where the server has IDLE)
+ * waiting for new mail until the run's deadline. Nothing is marked read, moved or deleted, unless
+ * the owner opted in to moving processed bounces.
+ *
+ * A message's effects commit with its row in feedback_events, unique per account and message,
+ * and the folder's cursor moves after each batch: a crash reads the last batch again, and what was
+ * done for it is not done twice.
+ */
+
+export interface IntakeContext extends EngineContext {
+  mailboxes: Mailboxes;
+  /** The classifier (server/mail/feedback): a message's bytes to what it is. */
+  classify: (source: Buffer) => Promise<Classified>;
+}
+
+export interface IntakeRun {
+  /** Wall-clock ms after which the run stops waiting for news and returns. */
+  deadline: number;
+  stopping: () => boolean;
+  /** Messages fetched per round trip. */
+  batch?: number;
+}
+
+export interface IntakeResult {
+  /** Messages read and classified. */
+  read: number;
+  /** Messages that changed something (a row's feedback, a suppression, a stop). */
+  acted: number;
+  health: InboxHealth;
+  /** Accounts that received recipients of an account this run stopped. */
+  wake: number[];
+  /** Whether the server can tell of new mail (IDLE): the job then reads again at once, else it polls. */
+  idles: boolean;
+}
+
+const DEFAULT_BATCH = 200;
+
+/** The message's identity: its Message-ID when it has one (the same message copied twice is one), else its bytes. */
+export function messageKey(messageId: string | null, source: Buffer): string {
+  const hash = createHash('sha256');
+  return (messageId ? hash.update(`id:${messageId.trim().toLowerCase()}`) : hash.update(source)).digest('hex');
+}
+
+export async function readInbox(ctx: IntakeContext, inboxId: number, run: IntakeRun): Promise<IntakeResult> {
+  const em = ctx.unitOfWork();
+  const result: IntakeResult = { read: 0, acted: 0, health: 'unknown', wake: [], idles: false };
+  const inbox = await intakeRepository.inbox(em, inboxId);
+  if (!inbox) return result;
+  const account: InboxAccount = { id: inbox.account.id, ownerId: inbox.account.getEntity().owner.id, departmentId: inbox.account.getEntity().department.id };
+
+  let session: MailboxSession | null = null;
+  try {
+    session = await ctx.mailboxes.connect(
+      { kind: inbox.kind, accountId: account.id, host: inbox.host, port: inbox.port, security: inbox.security, user: inbox.user },
+      ctx.secrets.decrypt(inbox.passwordEnc),
+    );
+    for (;;) {
+      for (const folder of inbox.folders) await readFolder(ctx, em, session, inbox, account, folder, run.batch ?? DEFAULT_BATCH, result);
+      await setHealth(ctx, em, inbox, account, 'ok', null, result);
+      const left = run.deadline - ctx.wallClock();
+      if (left <= 0 || run.stopping()) break;
+      // IDLE watches the selected folder only: the last one read. With several folders the job
+      // comes back for the others on its next run.
+      result.idles = await session.waitForNews(left);
+      if (!result.idles || run.stopping()) break;
+    }
+  } catch (err) {
+    if (!(err instanceof MailboxError)) throw err;
+    await setHealth(ctx, em, inbox, account, err.health, err.message, result);
+  } finally {
+    await session?.close().catch(() => {});
+  }
+  return result;
+}
+
+async function readFolder(ctx: IntakeContext, em: Em, session: MailboxSession, inbox: Inbox, account: InboxAccount, folder: string, batch: number, result: IntakeResult) {
+  const { uidValidity } = await session.open(folder);
+  // A new UIDVALIDITY renumbers the folder: it is read again from the start, and the messages
+  // already acted on are recognised by their keys.
+  let next = (await intakeRepository.resumeAt(em, inbox.id, folder, uidValidity)) ?? 1;
+  for (;;) {
+    const moves: number[] = [];
+    let last = 0;
+    for await (const message of session.fetch(next, batch)) {
+      last = message.uid;
+      const classified = await ctx.classify(message.source);
+      const applied = await applyFeedback(ctx, em, account, { folder, uid: message.uid, key: messageKey(classified.messageId, message.source), classified });
+      result.read += 1;
+      if (applied.rows.length || applied.suppressed.length || applied.stopped) result.acted += 1;
+      result.wake.push(...applied.wake);
+      if (inbox.bounceFolder && (classified.kind === 'hard_bounce' || classified.kind === 'soft_bounce') && applied.rows.length) moves.push(message.uid);
+    }
+    if (!last) return;
+    next = last + 1;
+    await intakeRepository.advance(em, inbox.id, folder, uidValidity, next, ctx.now());
+    if (moves.length) await session.move(moves, inbox.bounceFolder!);
+  }
+}
+
+async function setHealth(ctx: IntakeContext, em: Em, inbox: Inbox, account: InboxAccount, health: InboxHealth, reason: string | null, result: IntakeResult) {
+  result.health = health;
+  const now = ctx.now();
+  if (await intakeRepository.setHealth(em, inbox.id, health, reason, now)) {
+    ctx.events.emit({ type: 'inbox.health', accountId: account.id, departmentId: account.departmentId, ownerId: account.ownerId, health, reason, at: now.toISOString() });
+  }
+}
