@@ -7,7 +7,8 @@ import type { AccountHealth } from '../domain/account-health.js';
 import type { SmtpOutcome } from '../domain/smtp-outcome.js';
 import { dbLedger } from '../db/repositories/engine-ledger.js';
 import type { JobRunner } from './job-runner.js';
-import type { EngineContext, Ledger } from './ports.js';
+import type { EngineContext, Ledger, Mailboxes } from './ports.js';
+import type { Classified } from '../domain/feedback.js';
 import { AccountJobs, type EngineOptions } from './jobs.js';
 import { createMailings, planMailings, type MailingRequest, type Preflight } from './create-mailings.js';
 import * as ops from './operations.js';
@@ -15,11 +16,14 @@ import { sendTest } from './test-send.js';
 import { rebindStranded } from './rebind.js';
 import { accountPaces, type AccountPace, type PacedAccount } from '../read-models/account-paces.js';
 
-/** What the composition root hands the engine; the ledger defaults to the database's. */
-export type EngineDeps = Omit<EngineContext, 'ledger' | 'unitOfWork'> & { orm: Orm; ledger?: Ledger };
+/**
+ * What the composition root hands the engine; the ledger defaults to the database's. Without a
+ * mailbox reader and a classifier, inboxes are not read.
+ */
+export type EngineDeps = Omit<EngineContext, 'ledger' | 'unitOfWork'> & { orm: Orm; ledger?: Ledger; mailboxes?: Mailboxes; classify?: (source: Buffer) => Promise<Classified> };
 
 /** The engine's context, built the same way by boot.ts and by the tests' support. */
-export const engineContext = ({ orm, ledger = dbLedger, ...deps }: EngineDeps): EngineContext => ({ ...deps, ledger, unitOfWork: () => orm.em.fork() });
+export const engineContext = ({ orm, ledger = dbLedger, mailboxes: _m, classify: _c, ...deps }: EngineDeps): EngineContext => ({ ...deps, ledger, unitOfWork: () => orm.em.fork() });
 
 /**
  * The engine's front door, as Keila's `mailings.ex` is: everything the HTTP layer asks of the
@@ -33,7 +37,8 @@ export class Engine {
 
   constructor(deps: EngineDeps, runner: JobRunner | null = null, options: EngineOptions = {}) {
     this.ctx = engineContext(deps);
-    this.jobs = runner ? new AccountJobs(this.ctx, runner, options) : null;
+    const intake = deps.mailboxes && deps.classify ? { ...this.ctx, mailboxes: deps.mailboxes, classify: deps.classify } : null;
+    this.jobs = runner ? new AccountJobs(this.ctx, runner, intake, options) : null;
   }
 
   /** Runs these accounts' jobs now; in a web-only process the workers' reconcile picks them up instead. */
@@ -100,6 +105,11 @@ export class Engine {
     await em.flush();
     this.ctx.events.emit({ type: 'account.health', accountId: account.id, departmentId: account.department.id, ownerId: account.owner.id, health: account.health, reason: account.healthReason ?? null, at: now.toISOString() });
     await this.rebindOwners(em, [account.owner.id]);
+  }
+
+  /** Reads these inboxes now (created or changed); in a web-only process the workers' reconcile picks them up instead. */
+  async readInboxes(inboxIds: number[]): Promise<void> {
+    if (inboxIds.length) await this.jobs?.readInboxes(inboxIds);
   }
 
   async start(): Promise<void> {

@@ -14,7 +14,7 @@ import type { AccountHealth } from '../domain/account-health.js';
 import type { EventLevel, MailingStatus, MailingTransition } from '../domain/mailing-status.js';
 import type { RecipientState } from '../domain/recipient-states.js';
 import type { SecretBox } from '../security/secret-box.js';
-import type { InboxHealth, InboxKind } from '../domain/inbox.js';
+import type { InboxKind } from '../domain/inbox.js';
 
 /**
  * What the engine needs from the outside world, declared by the engine (the consumer), as
