@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initTestApp, type TestApp } from '../../support/test-app.js';
+import type { TestDb } from '../../support/databases.js';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink/index.js';
 import { alwaysOpen, TestClock, testEngine } from '../../support/engine.js';
 import { createMailings } from '../../../server/engine/create-mailings.js';
@@ -20,14 +21,6 @@ let sink: SmtpSink;
 const clock = new TestClock(Date.parse('2026-11-25T09:00:00Z'));
 let keys = 0;
 
-beforeAll(async () => {
-  [t, sink] = await Promise.all([initTestApp(), startSmtpSink()]);
-  await alwaysOpen(t);
-});
-afterAll(async () => {
-  await sink.stop();
-  await t.close();
-});
 
 const em = () => t.services.orm.em.fork();
 
@@ -74,211 +67,223 @@ async function deliver(account: EmailAccount, classified: Classified, key = `k${
 const bounce = (email: string, messageId: string | null, severity: 'hard' | 'soft', status = severity === 'hard' ? '5.1.1' : '4.2.2') =>
   message({ kind: severity === 'hard' ? 'hard_bounce' : 'soft_bounce', refs: messageId ? [messageId] : [], recipients: [{ email, action: severity === 'hard' ? 'failed' : 'delayed', status, diagnostic: `smtp; 550 ${status} <${email}>: no such user`, severity }] });
 
-describe('a hard bounce', () => {
-  it('marks the recipient bounced, suppresses the address, counts it and flags the mailing, once', async () => {
-    const { mailing, account } = await mailingTo(['gone@hb.test', 'fine@hb.test']);
-    const [gone, fine] = await ledger(mailing.id);
-    expect(gone.state).toBe('sent');
-    const dsn = bounce('gone@hb.test', gone.messageId, 'hard');
-    const { applied, events } = await deliver(account, dsn, 'dsn-1');
-    expect(applied.rows).toEqual([gone.id]);
-
-    const [after, untouched] = await ledger(mailing.id);
-    expect(after).toMatchObject({ state: 'sent', feedback: 'bounced', feedbackStatus: '5.1.1', feedbackNote: expect.stringContaining('no such user') });
-    expect(untouched.feedback).toBeNull();
-    expect(await suppression('gone@hb.test')).toMatchObject({ reason: 'hard_bounce', source: `mailing:${mailing.id}` });
-    expect(await mailingRow(mailing.id)).toMatchObject({ bouncedCount: 1, sentCount: 2 });
-    expect((await notes(mailing.id)).filter((n) => n.kind === 'bounced')).toHaveLength(1);
-    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['recipient.feedback', 'mailing.notification']));
-    expect(fine.feedback).toBeNull();
-
-    // The same message read again (a crash before the cursor moved) changes nothing.
-    const again = await deliver(account, dsn, 'dsn-1');
-    expect(again.applied.rows).toEqual([]);
-    expect(again.events).toEqual([]);
-    expect(await mailingRow(mailing.id)).toMatchObject({ bouncedCount: 1 });
-    expect((await notes(mailing.id)).filter((n) => n.kind === 'bounced')).toHaveLength(1);
+// Both dialects: the feedback table's "inserted or already there" is asked differently of each.
+describe.each(['mysql', 'sqlite'] as TestDb[])('on %s', (db) => {
+  beforeAll(async () => {
+    [t, sink] = await Promise.all([initTestApp({ db }), startSmtpSink()]);
+    await alwaysOpen(t);
+  });
+  afterAll(async () => {
+    await sink.stop();
+    await t.close();
   });
 
-  it('turns a running mailing to "active with errors"', async () => {
-    const { mailing, account } = await mailingTo(['x1@hb2.test', 'x2@hb2.test', 'x3@hb2.test']);
-    await em().nativeUpdate(MailingSchema, { id: mailing.id }, { status: 'active' });
-    const [row] = await ledger(mailing.id);
-    await deliver(account, bounce(row.email, row.messageId, 'hard'));
-    expect((await mailingRow(mailing.id)).status).toBe('active_error');
+  describe('a hard bounce', () => {
+    it('marks the recipient bounced, suppresses the address, counts it and flags the mailing, once', async () => {
+      const { mailing, account } = await mailingTo(['gone@hb.test', 'fine@hb.test']);
+      const [gone, fine] = await ledger(mailing.id);
+      expect(gone.state).toBe('sent');
+      const dsn = bounce('gone@hb.test', gone.messageId, 'hard');
+      const { applied, events } = await deliver(account, dsn, 'dsn-1');
+      expect(applied.rows).toEqual([gone.id]);
+
+      const [after, untouched] = await ledger(mailing.id);
+      expect(after).toMatchObject({ state: 'sent', feedback: 'bounced', feedbackStatus: '5.1.1', feedbackNote: expect.stringContaining('no such user') });
+      expect(untouched.feedback).toBeNull();
+      expect(await suppression('gone@hb.test')).toMatchObject({ reason: 'hard_bounce', source: `mailing:${mailing.id}` });
+      expect(await mailingRow(mailing.id)).toMatchObject({ bouncedCount: 1, sentCount: 2 });
+      expect((await notes(mailing.id)).filter((n) => n.kind === 'bounced')).toHaveLength(1);
+      expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['recipient.feedback', 'mailing.notification']));
+      expect(fine.feedback).toBeNull();
+
+      // The same message read again (a crash before the cursor moved) changes nothing.
+      const again = await deliver(account, dsn, 'dsn-1');
+      expect(again.applied.rows).toEqual([]);
+      expect(again.events).toEqual([]);
+      expect(await mailingRow(mailing.id)).toMatchObject({ bouncedCount: 1 });
+      expect((await notes(mailing.id)).filter((n) => n.kind === 'bounced')).toHaveLength(1);
+    });
+
+    it('turns a running mailing to "active with errors"', async () => {
+      const { mailing, account } = await mailingTo(['x1@hb2.test', 'x2@hb2.test', 'x3@hb2.test']);
+      await em().nativeUpdate(MailingSchema, { id: mailing.id }, { status: 'active' });
+      const [row] = await ledger(mailing.id);
+      await deliver(account, bounce(row.email, row.messageId, 'hard'));
+      expect((await mailingRow(mailing.id)).status).toBe('active_error');
+    });
+
+    it('is found by the mailing its List-Id names and the address, when the Message-ID is not returned', async () => {
+      const { mailing, account } = await mailingTo(['nomid@hb3.test']);
+      await deliver(account, { ...bounce('nomid@hb3.test', null, 'hard'), listId: `mailing-${mailing.id}.localhost` });
+      expect((await ledger(mailing.id))[0].feedback).toBe('bounced');
+    });
+
+    it('cannot touch another owner\'s mail: a forged bounce naming their Message-ID changes nothing', async () => {
+      const victim = await mailingTo(['victim@hb4.test']);
+      const attacker = await mailingTo(['someone@hb4.test']);
+      const [row] = await ledger(victim.mailing.id);
+      const { applied } = await deliver(attacker.account, bounce('victim@hb4.test', row.messageId, 'hard'));
+      expect(applied.rows).toEqual([]);
+      expect((await ledger(victim.mailing.id))[0].feedback).toBeNull();
+      expect(await suppression('victim@hb4.test')).toBeNull();
+    });
+
+    it('reads at most 100 addresses of a report that lists thousands', async () => {
+      const { mailing, account } = await mailingTo(['last@hb5.test']);
+      const recipients = Array.from({ length: 5000 }, (_, i) => ({ email: `n${i}@nowhere.test`, action: 'failed', status: '5.1.1', diagnostic: null, severity: 'hard' as const }));
+      recipients.push({ email: 'last@hb5.test', action: 'failed', status: '5.1.1', diagnostic: null, severity: 'hard' });
+      const { applied } = await deliver(account, message({ kind: 'hard_bounce', recipients }));
+      expect(applied.rows).toEqual([]);
+      expect((await ledger(mailing.id))[0].feedback).toBeNull();
+    });
   });
 
-  it('is found by the mailing its List-Id names and the address, when the Message-ID is not returned', async () => {
-    const { mailing, account } = await mailingTo(['nomid@hb3.test']);
-    await deliver(account, { ...bounce('nomid@hb3.test', null, 'hard'), listId: `mailing-${mailing.id}.localhost` });
-    expect((await ledger(mailing.id))[0].feedback).toBe('bounced');
-  });
-
-  it('cannot touch another owner\'s mail: a forged bounce naming their Message-ID changes nothing', async () => {
-    const victim = await mailingTo(['victim@hb4.test']);
-    const attacker = await mailingTo(['someone@hb4.test']);
-    const [row] = await ledger(victim.mailing.id);
-    const { applied } = await deliver(attacker.account, bounce('victim@hb4.test', row.messageId, 'hard'));
-    expect(applied.rows).toEqual([]);
-    expect((await ledger(victim.mailing.id))[0].feedback).toBeNull();
-    expect(await suppression('victim@hb4.test')).toBeNull();
-  });
-
-  it('reads at most 100 addresses of a report that lists thousands', async () => {
-    const { mailing, account } = await mailingTo(['last@hb5.test']);
-    const recipients = Array.from({ length: 5000 }, (_, i) => ({ email: `n${i}@nowhere.test`, action: 'failed', status: '5.1.1', diagnostic: null, severity: 'hard' as const }));
-    recipients.push({ email: 'last@hb5.test', action: 'failed', status: '5.1.1', diagnostic: null, severity: 'hard' });
-    const { applied } = await deliver(account, message({ kind: 'hard_bounce', recipients }));
-    expect(applied.rows).toEqual([]);
-    expect((await ledger(mailing.id))[0].feedback).toBeNull();
-  });
-});
-
-describe('soft bounces', () => {
-  it('are recorded, and suppress the address only after five over at least a week', async () => {
-    const { mailing, account } = await mailingTo(['full@sb.test']);
-    const [row] = await ledger(mailing.id);
-    const start = clock.t;
-    for (let i = 0; i < 5; i++) {
+  describe('soft bounces', () => {
+    it('are recorded, and suppress the address only after five over at least a week', async () => {
+      const { mailing, account } = await mailingTo(['full@sb.test']);
+      const [row] = await ledger(mailing.id);
+      const start = clock.t;
+      for (let i = 0; i < 5; i++) {
+        await deliver(account, bounce('full@sb.test', row.messageId, 'soft'));
+        expect(await suppression('full@sb.test')).toBeNull();
+        clock.t += 36 * 3_600_000;
+      }
+      expect((await ledger(mailing.id))[0]).toMatchObject({ feedback: 'soft_bounced', feedbackStatus: '4.2.2' });
+      expect(await mailingRow(mailing.id)).toMatchObject({ bouncedCount: 1 });
+      // Five within six days: not yet. The sixth, past a week after the first, suppresses.
+      clock.t = start + 7 * 86_400_000;
       await deliver(account, bounce('full@sb.test', row.messageId, 'soft'));
-      expect(await suppression('full@sb.test')).toBeNull();
-      clock.t += 36 * 3_600_000;
-    }
-    expect((await ledger(mailing.id))[0]).toMatchObject({ feedback: 'soft_bounced', feedbackStatus: '4.2.2' });
-    expect(await mailingRow(mailing.id)).toMatchObject({ bouncedCount: 1 });
-    // Five within six days: not yet. The sixth, past a week after the first, suppresses.
-    clock.t = start + 7 * 86_400_000;
-    await deliver(account, bounce('full@sb.test', row.messageId, 'soft'));
-    expect(await suppression('full@sb.test')).toMatchObject({ reason: 'soft_bounces' });
+      expect(await suppression('full@sb.test')).toMatchObject({ reason: 'soft_bounces' });
+    });
+
+    it('give way to a hard bounce, which counts once in the bounced counter', async () => {
+      const { mailing, account } = await mailingTo(['soon-gone@sb2.test']);
+      const [row] = await ledger(mailing.id);
+      await deliver(account, bounce(row.email, row.messageId, 'soft'));
+      await deliver(account, bounce(row.email, row.messageId, 'hard'));
+      expect((await ledger(mailing.id))[0].feedback).toBe('bounced');
+      expect(await mailingRow(mailing.id)).toMatchObject({ bouncedCount: 1 });
+    });
   });
 
-  it('give way to a hard bounce, which counts once in the bounced counter', async () => {
-    const { mailing, account } = await mailingTo(['soon-gone@sb2.test']);
-    const [row] = await ledger(mailing.id);
-    await deliver(account, bounce(row.email, row.messageId, 'soft'));
-    await deliver(account, bounce(row.email, row.messageId, 'hard'));
-    expect((await ledger(mailing.id))[0].feedback).toBe('bounced');
-    expect(await mailingRow(mailing.id)).toMatchObject({ bouncedCount: 1 });
+  describe('a reply', () => {
+    it('marks the recipient replied and stops the owner\'s other mailings to that address, not other owners\'', async () => {
+      const first = await mailingTo(['talker@r.test', 'other@r.test']);
+      const queued = await mailingTo(['talker@r.test', 'other@r.test'], { owner: first.owner, accounts: first.accounts, send: false });
+      const someoneElses = await mailingTo(['talker@r.test'], { send: false });
+      const [row] = await ledger(first.mailing.id);
+      const { applied } = await deliver(first.account, message({ kind: 'reply', from: 'talker@r.test', refs: [row.messageId!], excerpt: 'Yes, call me on Monday' }));
+      expect(applied.stopped).toBe(1);
+      expect((await ledger(first.mailing.id))[0]).toMatchObject({ feedback: 'replied', feedbackNote: 'Yes, call me on Monday' });
+      expect(await mailingRow(first.mailing.id)).toMatchObject({ repliedCount: 1 });
+      const [stopped, kept] = await ledger(queued.mailing.id);
+      expect(stopped).toMatchObject({ state: 'skipped', lastReply: expect.stringContaining('replied') });
+      expect(kept.state).toBe('pending');
+      expect(await mailingRow(queued.mailing.id)).toMatchObject({ skippedCount: 1 });
+      expect((await ledger(someoneElses.mailing.id))[0].state).toBe('pending');
+      // A reply is not a suppression: the owner may still write to them.
+      expect(await suppression('talker@r.test')).toBeNull();
+    });
+
+    it('is matched by its sender among the account\'s recent recipients when it names no Message-ID', async () => {
+      const { mailing, account } = await mailingTo(['plain@r2.test']);
+      await deliver(account, message({ kind: 'reply', from: 'plain@r2.test', excerpt: 'Interested' }));
+      expect((await ledger(mailing.id))[0].feedback).toBe('replied');
+    });
+
+    it('stops everyone at the company when the mailing asks for it', async () => {
+      const owner = await t.factories.user('sales_manager', (await t.factories.department()).id);
+      const company = await t.factories.company(owner, { email: 'office@acme.test' });
+      const accounts = [await t.factories.account(owner, { smtpPort: sink.port, dailyLimit: 10_000 })];
+      const contactOf = (email: string) => t.factories.contact(owner, company.id, { email });
+      const boss = await contactOf('boss@acme.test');
+      const colleague = await contactOf('colleague@acme.test');
+      const outsider = await t.factories.company(owner, { email: 'out@elsewhere.test' });
+      // The contacts' mailing was sent and asked for company-wide stops; a companies mailing is still queued.
+      const e = em();
+      const msg = await t.factories.message(owner);
+      const settings = await settingsRepository.get(e, '');
+      const actor = { id: owner.id, role: 'sales_manager' as const, departmentId: owner.department!.id };
+      const sent = (await createMailings(e, actor, { messageId: msg.id, selections: { contact: { ids: [boss.id] } }, start: 'active' }, settings, clock.now())).mailings[0];
+      await em().nativeUpdate(MailingSchema, { id: sent.id }, { stopCompanyOnReply: true });
+      const engine = testEngine(t, clock);
+      await engine.run(accounts[0].id);
+      await engine.close();
+      const queuedContacts = (await createMailings(em(), actor, { messageId: msg.id, selections: { contact: { ids: [colleague.id] } }, start: 'paused' }, settings, clock.now())).mailings[0];
+      const queuedCompanies = (await createMailings(em(), actor, { messageId: msg.id, selections: { company: { ids: [company.id, outsider.id] } }, start: 'paused' }, settings, clock.now())).mailings[0];
+
+      const [row] = await ledger(sent.id);
+      const { applied } = await deliver(accounts[0], message({ kind: 'reply', from: 'boss@acme.test', refs: [row.messageId!], excerpt: 'Let us talk' }));
+      expect(applied.stopped).toBe(2);
+      expect((await ledger(queuedContacts.id)).map((r) => r.state)).toEqual(['skipped']);
+      const companies = await ledger(queuedCompanies.id);
+      expect(Object.fromEntries(companies.map((r) => [r.email, r.state]))).toEqual({ 'office@acme.test': 'skipped', 'out@elsewhere.test': 'pending' });
+      expect(await em().findOneOrFail(CompanySchema, { id: company.id })).toBeTruthy();
+    });
+
+    it('from someone never mailed changes nothing', async () => {
+      const { mailing, account } = await mailingTo(['known@r3.test']);
+      const { applied, events } = await deliver(account, message({ kind: 'reply', from: 'stranger@r3.test', refs: ['<not-ours@elsewhere.test>'], excerpt: 'hi' }));
+      expect(applied).toMatchObject({ rows: [], suppressed: [], stopped: 0 });
+      expect(events).toEqual([]);
+      expect((await ledger(mailing.id))[0].feedback).toBeNull();
+    });
   });
-});
 
-describe('a reply', () => {
-  it('marks the recipient replied and stops the owner\'s other mailings to that address, not other owners\'', async () => {
-    const first = await mailingTo(['talker@r.test', 'other@r.test']);
-    const queued = await mailingTo(['talker@r.test', 'other@r.test'], { owner: first.owner, accounts: first.accounts, send: false });
-    const someoneElses = await mailingTo(['talker@r.test'], { send: false });
-    const [row] = await ledger(first.mailing.id);
-    const { applied } = await deliver(first.account, message({ kind: 'reply', from: 'talker@r.test', refs: [row.messageId!], excerpt: 'Yes, call me on Monday' }));
-    expect(applied.stopped).toBe(1);
-    expect((await ledger(first.mailing.id))[0]).toMatchObject({ feedback: 'replied', feedbackNote: 'Yes, call me on Monday' });
-    expect(await mailingRow(first.mailing.id)).toMatchObject({ repliedCount: 1 });
-    const [stopped, kept] = await ledger(queued.mailing.id);
-    expect(stopped).toMatchObject({ state: 'skipped', lastReply: expect.stringContaining('replied') });
-    expect(kept.state).toBe('pending');
-    expect(await mailingRow(queued.mailing.id)).toMatchObject({ skippedCount: 1 });
-    expect((await ledger(someoneElses.mailing.id))[0].state).toBe('pending');
-    // A reply is not a suppression: the owner may still write to them.
-    expect(await suppression('talker@r.test')).toBeNull();
+  describe('an auto-reply', () => {
+    it('is recorded on the row, never counts as a reply and stops nothing', async () => {
+      const first = await mailingTo(['away@ar.test']);
+      const queued = await mailingTo(['away@ar.test'], { owner: first.owner, accounts: first.accounts, send: false });
+      const [row] = await ledger(first.mailing.id);
+      const { applied } = await deliver(first.account, message({ kind: 'auto_reply', from: 'away@ar.test', refs: [row.messageId!], excerpt: 'I am out of the office until Monday' }));
+      expect(applied.stopped).toBe(0);
+      expect((await ledger(first.mailing.id))[0].feedback).toBe('auto_replied');
+      expect(await mailingRow(first.mailing.id)).toMatchObject({ repliedCount: 0 });
+      expect((await ledger(queued.mailing.id))[0].state).toBe('pending');
+      // A real reply after it wins.
+      await deliver(first.account, message({ kind: 'reply', from: 'away@ar.test', refs: [row.messageId!], excerpt: 'Back now' }));
+      expect((await ledger(first.mailing.id))[0].feedback).toBe('replied');
+    });
   });
 
-  it('is matched by its sender among the account\'s recent recipients when it names no Message-ID', async () => {
-    const { mailing, account } = await mailingTo(['plain@r2.test']);
-    await deliver(account, message({ kind: 'reply', from: 'plain@r2.test', excerpt: 'Interested' }));
-    expect((await ledger(mailing.id))[0].feedback).toBe('replied');
+  describe('a complaint', () => {
+    it('suppresses the address and counts against the mailing', async () => {
+      const { mailing, account } = await mailingTo(['angry@c.test']);
+      const [row] = await ledger(mailing.id);
+      await deliver(account, message({ kind: 'complaint', refs: [row.messageId!], recipients: [{ email: 'angry@c.test', action: null, status: null, diagnostic: null, severity: 'hard' }] }));
+      expect((await ledger(mailing.id))[0].feedback).toBe('complained');
+      expect(await suppression('angry@c.test')).toMatchObject({ reason: 'complaint' });
+      expect(await mailingRow(mailing.id)).toMatchObject({ complainedCount: 1 });
+    });
   });
 
-  it('stops everyone at the company when the mailing asks for it', async () => {
-    const owner = await t.factories.user('sales_manager', (await t.factories.department()).id);
-    const company = await t.factories.company(owner, { email: 'office@acme.test' });
-    const accounts = [await t.factories.account(owner, { smtpPort: sink.port, dailyLimit: 10_000 })];
-    const contactOf = (email: string) => t.factories.contact(owner, company.id, { email });
-    const boss = await contactOf('boss@acme.test');
-    const colleague = await contactOf('colleague@acme.test');
-    const outsider = await t.factories.company(owner, { email: 'out@elsewhere.test' });
-    // The contacts' mailing was sent and asked for company-wide stops; a companies mailing is still queued.
-    const e = em();
-    const msg = await t.factories.message(owner);
-    const settings = await settingsRepository.get(e, '');
-    const actor = { id: owner.id, role: 'sales_manager' as const, departmentId: owner.department!.id };
-    const sent = (await createMailings(e, actor, { messageId: msg.id, selections: { contact: { ids: [boss.id] } }, start: 'active' }, settings, clock.now())).mailings[0];
-    await em().nativeUpdate(MailingSchema, { id: sent.id }, { stopCompanyOnReply: true });
-    const engine = testEngine(t, clock);
-    await engine.run(accounts[0].id);
-    await engine.close();
-    const queuedContacts = (await createMailings(em(), actor, { messageId: msg.id, selections: { contact: { ids: [colleague.id] } }, start: 'paused' }, settings, clock.now())).mailings[0];
-    const queuedCompanies = (await createMailings(em(), actor, { messageId: msg.id, selections: { company: { ids: [company.id, outsider.id] } }, start: 'paused' }, settings, clock.now())).mailings[0];
-
-    const [row] = await ledger(sent.id);
-    const { applied } = await deliver(accounts[0], message({ kind: 'reply', from: 'boss@acme.test', refs: [row.messageId!], excerpt: 'Let us talk' }));
-    expect(applied.stopped).toBe(2);
-    expect((await ledger(queuedContacts.id)).map((r) => r.state)).toEqual(['skipped']);
-    const companies = await ledger(queuedCompanies.id);
-    expect(Object.fromEntries(companies.map((r) => [r.email, r.state]))).toEqual({ 'office@acme.test': 'skipped', 'out@elsewhere.test': 'pending' });
-    expect(await em().findOneOrFail(CompanySchema, { id: company.id })).toBeTruthy();
+  describe('a mailto unsubscribe', () => {
+    it('suppresses the sender and clears the CRM record\'s opt-in', async () => {
+      const { mailing, account } = await mailingTo(['bye@u.test']);
+      await deliver(account, message({ kind: 'unsubscribe', from: 'bye@u.test' }));
+      expect(await suppression('bye@u.test')).toMatchObject({ reason: 'unsubscribed' });
+      const [row] = await ledger(mailing.id);
+      expect((await em().findOneOrFail(CompanySchema, { id: row.recipientId })).massMailing).toBe(false);
+    });
   });
 
-  it('from someone never mailed changes nothing', async () => {
-    const { mailing, account } = await mailingTo(['known@r3.test']);
-    const { applied, events } = await deliver(account, message({ kind: 'reply', from: 'stranger@r3.test', refs: ['<not-ours@elsewhere.test>'], excerpt: 'hi' }));
-    expect(applied).toMatchObject({ rows: [], suppressed: [], stopped: 0 });
-    expect(events).toEqual([]);
-    expect((await ledger(mailing.id))[0].feedback).toBeNull();
-  });
-});
-
-describe('an auto-reply', () => {
-  it('is recorded on the row, never counts as a reply and stops nothing', async () => {
-    const first = await mailingTo(['away@ar.test']);
-    const queued = await mailingTo(['away@ar.test'], { owner: first.owner, accounts: first.accounts, send: false });
-    const [row] = await ledger(first.mailing.id);
-    const { applied } = await deliver(first.account, message({ kind: 'auto_reply', from: 'away@ar.test', refs: [row.messageId!], excerpt: 'I am out of the office until Monday' }));
-    expect(applied.stopped).toBe(0);
-    expect((await ledger(first.mailing.id))[0].feedback).toBe('auto_replied');
-    expect(await mailingRow(first.mailing.id)).toMatchObject({ repliedCount: 0 });
-    expect((await ledger(queued.mailing.id))[0].state).toBe('pending');
-    // A real reply after it wins.
-    await deliver(first.account, message({ kind: 'reply', from: 'away@ar.test', refs: [row.messageId!], excerpt: 'Back now' }));
-    expect((await ledger(first.mailing.id))[0].feedback).toBe('replied');
-  });
-});
-
-describe('a complaint', () => {
-  it('suppresses the address and counts against the mailing', async () => {
-    const { mailing, account } = await mailingTo(['angry@c.test']);
-    const [row] = await ledger(mailing.id);
-    await deliver(account, message({ kind: 'complaint', refs: [row.messageId!], recipients: [{ email: 'angry@c.test', action: null, status: null, diagnostic: null, severity: 'hard' }] }));
-    expect((await ledger(mailing.id))[0].feedback).toBe('complained');
-    expect(await suppression('angry@c.test')).toMatchObject({ reason: 'complaint' });
-    expect(await mailingRow(mailing.id)).toMatchObject({ complainedCount: 1 });
-  });
-});
-
-describe('a mailto unsubscribe', () => {
-  it('suppresses the sender and clears the CRM record\'s opt-in', async () => {
-    const { mailing, account } = await mailingTo(['bye@u.test']);
-    await deliver(account, message({ kind: 'unsubscribe', from: 'bye@u.test' }));
-    expect(await suppression('bye@u.test')).toMatchObject({ reason: 'unsubscribed' });
-    const [row] = await ledger(mailing.id);
-    expect((await em().findOneOrFail(CompanySchema, { id: row.recipientId })).massMailing).toBe(false);
-  });
-});
-
-describe('account protection', () => {
-  it('switches an account off when its hard bounces pass 5% of its recent sends, and moves its queue', async () => {
-    const emails = Array.from({ length: 40 }, (_, i) => `p${i}@prot.test`);
-    const { owner, accounts, mailing } = await mailingTo(emails, { accounts: undefined });
-    const [account] = accounts;
-    const spare = await t.factories.account(owner, { smtpPort: sink.port, dailyLimit: 10_000 });
-    const queued = await mailingTo(['later@prot.test'], { owner, accounts: [account], send: false });
-    // Pin the queued row to the account that is about to be stopped.
-    await em().nativeUpdate(MailingRecipientSchema, { mailing: queued.mailing.id }, { account: account.id });
-    const rows = await ledger(mailing.id);
-    for (const row of rows.slice(0, 4)) await deliver(account, bounce(row.email, row.messageId, 'hard'));
-    expect((await em().findOneOrFail(EmailAccountSchema, { id: account.id })).health).not.toBe('bounce_rate');
-    const { applied } = await deliver(account, bounce(rows[4].email, rows[4].messageId, 'hard'));
-    expect(applied.accountStopped).toBe(true);
-    const stopped = await em().findOneOrFail(EmailAccountSchema, { id: account.id });
-    expect(stopped).toMatchObject({ health: 'bounce_rate', healthReason: expect.stringContaining('5 hard bounces over its last 40 messages') });
-    expect((await ledger(queued.mailing.id))[0].account?.id).toBe(spare.id);
+  describe('account protection', () => {
+    it('switches an account off when its hard bounces pass 5% of its recent sends, and moves its queue', async () => {
+      const emails = Array.from({ length: 40 }, (_, i) => `p${i}@prot.test`);
+      const { owner, accounts, mailing } = await mailingTo(emails, { accounts: undefined });
+      const [account] = accounts;
+      const spare = await t.factories.account(owner, { smtpPort: sink.port, dailyLimit: 10_000 });
+      const queued = await mailingTo(['later@prot.test'], { owner, accounts: [account], send: false });
+      // Pin the queued row to the account that is about to be stopped.
+      await em().nativeUpdate(MailingRecipientSchema, { mailing: queued.mailing.id }, { account: account.id });
+      const rows = await ledger(mailing.id);
+      for (const row of rows.slice(0, 4)) await deliver(account, bounce(row.email, row.messageId, 'hard'));
+      expect((await em().findOneOrFail(EmailAccountSchema, { id: account.id })).health).not.toBe('bounce_rate');
+      const { applied } = await deliver(account, bounce(rows[4].email, rows[4].messageId, 'hard'));
+      expect(applied.accountStopped).toBe(true);
+      const stopped = await em().findOneOrFail(EmailAccountSchema, { id: account.id });
+      expect(stopped).toMatchObject({ health: 'bounce_rate', healthReason: expect.stringContaining('5 hard bounces over its last 40 messages') });
+      expect((await ledger(queued.mailing.id))[0].account?.id).toBe(spare.id);
+    });
   });
 });
