@@ -90,7 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     demoPassword: env.DEMO_PASSWORD || undefined,
     demoData: env.DEMO_DATA !== 'off',
     admin,
-    mailSink: sink === 'on' ? { port: parsePort('MAIL_SINK_PORT', env.MAIL_SINK_PORT, 2525), dir: `${dataDir}/outbox` } : null,
+    mailSink: sink === 'on' ? { port: parsePort('MAIL_SINK_PORT', env.MAIL_SINK_PORT, 2525), dir: `${dataDir}/outbox`, mailboxes: `${dataDir}/mailboxes` } : null,
     publicUrl: publicUrl ?? `http://localhost:${port}`,
     http: {
       /** How long a client may take to send a whole request (headers and body) before it gets 408. */

@@ -6,7 +6,9 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { sinkAnswers } from './sink-responder.js';
+import { depositInSink } from './sink-mailbox.js';
 
 export interface OutboxEntry {
   /** The file name without `.eml`: `<received ms>-<8 hex>`. */
@@ -86,7 +88,18 @@ async function loadIndex(dir: string): Promise<OutboxEntry[]> {
   return entries.sort((a, b) => (a.id < b.id ? 1 : -1));
 }
 
-export async function startDevSink(opts: { port: number; host?: string; dir: string }): Promise<DevSink> {
+/** The original's header block, for a bounce that returns it. */
+const headerBlock = (raw: Buffer) => {
+  const text = raw.subarray(0, 64 * 1024).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  return end < 0 ? text : text.slice(0, end);
+};
+
+/**
+ * `mailboxes`: where each login's incoming mailbox lives (sink-mailbox.ts); with it, the demo
+ * addresses of sink-responder.ts answer into the sender's mailbox.
+ */
+export async function startDevSink(opts: { port: number; host?: string; dir: string; mailboxes?: string }): Promise<DevSink> {
   const { dir } = opts;
   await mkdir(dir, { recursive: true });
   const entries = await loadIndex(dir);
@@ -98,6 +111,18 @@ export async function startDevSink(opts: { port: number; host?: string; dir: str
     await writeFile(fileOf(entry.id), raw, { flag: 'wx' });
     entries.unshift(entry);
     return entry;
+  }
+
+  /** The demo addresses' answers, left in the sending login's mailbox to appear a minute or two later. */
+  async function answer(raw: Buffer, entry: OutboxEntry, session: SMTPServerSession) {
+    if (!opts.mailboxes) return;
+    const login = typeof session.user === 'string' ? session.user : session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
+    if (!login) return;
+    const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+    const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : login;
+    for (const a of sinkAnswers({ from, to, messageId: entry.messageId, subject: entry.subject, headers: headerBlock(raw) }, new Date())) {
+      await depositInSink(opts.mailboxes, login, a.raw, new Date(Date.now() + a.delayMs));
+    }
   }
 
   function announce(entry: OutboxEntry) {
@@ -121,7 +146,7 @@ export async function startDevSink(opts: { port: number; host?: string; dir: str
     closeTimeout: 1000,
     logger: false,
     onAuth: (auth, _session, callback) => callback(null, { user: auth.username }),
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
@@ -129,10 +154,12 @@ export async function startDevSink(opts: { port: number; host?: string; dir: str
           callback(Object.assign(new Error('Message exceeds the maximum size'), { responseCode: 552 }));
           return;
         }
-        store(Buffer.concat(chunks)).then(
+        const raw = Buffer.concat(chunks);
+        store(raw).then(
           (entry) => {
             callback(null, `Stored as ${entry.id}`);
             announce(entry);
+            answer(raw, entry, session).catch((err: Error) => console.error('[dev-sink] could not leave a demo answer:', err.message));
           },
           (err: Error) => callback(Object.assign(err, { responseCode: 451 })),
         );

@@ -7,7 +7,7 @@ describe('loadConfig', () => {
     const c = loadConfig({}, []);
     expect(c.database).toEqual({ kind: 'sqlite', path: 'data/mailroom.sqlite' });
     expect(c.jobs).toEqual({ kind: 'embedded', dir: 'data/jobs' });
-    expect(c.mailSink).toEqual({ port: 2525, dir: 'data/outbox' });
+    expect(c.mailSink).toEqual({ port: 2525, dir: 'data/outbox', mailboxes: 'data/mailboxes' });
     expect(c.port).toBe(3000);
     expect(c.role).toBe('all');
   });

@@ -8,6 +8,7 @@ import {
   ContactSchema,
   DepartmentSchema,
   EmailAccountSchema,
+  InboxSchema,
   LeadSchema,
   MessageSchema,
   SignatureSchema,
@@ -17,6 +18,7 @@ import { settingsRepository } from '../repositories/settings.repository.js';
 import { SettingsSchema } from '../entities/settings.entity.js';
 import { createMailings } from '../../engine/create-mailings.js';
 import { seededRandom } from '../../domain/seeded-random.js';
+import { DEMO_ANSWERS } from '../../mail/sink-responder.js';
 
 /** The demo users; the README lists the same addresses. */
 export const DEMO_USERS: { email: string; name: string; role: Role; department: 0 | 1 | null }[] = [
@@ -74,12 +76,14 @@ export async function seedDemo(em: Em, opts: DemoOptions): Promise<{ password: s
       { name: `${manager.name} (news 2)`, main: false, address: `${local}.news2@mailroom.test` },
     ];
     for (const a of accounts) {
-      em.create(EmailAccountSchema, {
+      const secret = opts.secrets.encrypt(randomBytes(12).toString('base64url'));
+      const account = em.create(EmailAccountSchema, {
         owner: manager, department, name: a.name, fromName: manager.name, fromEmail: a.address,
-        smtpHost: '127.0.0.1', smtpPort: opts.sinkPort ?? 2525, smtpSecurity: 'none', smtpUser: a.address,
-        smtpPasswordEnc: opts.secrets.encrypt(randomBytes(12).toString('base64url')),
+        smtpHost: '127.0.0.1', smtpPort: opts.sinkPort ?? 2525, smtpSecurity: 'none', smtpUser: a.address, smtpPasswordEnc: secret,
         main: a.main, massMailEnabled: true, dailyLimit: DEMO_DAILY_LIMIT,
       });
+      // Its bounces and replies land in the sink's mailbox for the same login.
+      em.create(InboxSchema, { account, kind: 'sink', host: '127.0.0.1', port: opts.sinkPort ?? 2525, security: 'none', user: a.address, passwordEnc: secret, folders: ['INBOX'] });
     }
     const signature = em.create(SignatureSchema, {
       name: 'Standard', format: 'html', isDefault: true, owner: manager, department,
@@ -99,12 +103,17 @@ export async function seedDemo(em: Em, opts: DemoOptions): Promise<{ password: s
     const name = `${pick(WORDS)} ${pick(TRADES)} ${i + 1}`;
     return em.create(CompanySchema, { ...flags(), name, email: `info@${slug(name)}.example.com`, website: `https://${slug(name)}.example.com`, owner, department: owner.department! });
   });
+  // Among Anna's first contacts (mailed first by her running mailing), the sink answers for some:
+  // two unknown users, a full mailbox, an out-of-office and a real reply (sink-responder.ts).
+  const answering = ['no-such-user', 'mailbox-full', 'on-holiday', 'happy-customer', 'no-such-user'] satisfies (keyof typeof DEMO_ANSWERS)[];
   for (let i = 0; i < 400; i++) {
     const company = companies[i % companies.length];
     const [first, last] = [pick(FIRST), pick(LAST)];
+    const answers = company.owner.unwrap() === managers[0] ? answering.shift() : undefined;
     em.create(ContactSchema, {
       ...flags(), firstName: first, lastName: last, title: pick(TITLES), company, owner: company.owner, department: company.department,
-      email: `${slug(first)}.${slug(last)}${i}@${slug(company.name)}.example.com`,
+      email: `${answers ? `${answers}.` : ''}${slug(first)}.${slug(last)}${i}@${slug(company.name)}.example.com`,
+      ...(answers ? { massMailing: true, vip: false } : {}),
     });
   }
   for (let i = 0; i < 100; i++) {

@@ -64,7 +64,7 @@ async function deliver(account: EmailAccount, classified: Classified, key = `k${
   return { applied, events: engine.events };
 }
 
-const bounce = (email: string, messageId: string | null, severity: 'hard' | 'soft', status = severity === 'hard' ? '5.1.1' : '4.2.2') =>
+const bounce = (email: string, messageId: string | null | undefined, severity: 'hard' | 'soft', status = severity === 'hard' ? '5.1.1' : '4.2.2') =>
   message({ kind: severity === 'hard' ? 'hard_bounce' : 'soft_bounce', refs: messageId ? [messageId] : [], recipients: [{ email, action: severity === 'hard' ? 'failed' : 'delayed', status, diagnostic: `smtp; 550 ${status} <${email}>: no such user`, severity }] });
 
 // Both dialects: the feedback table's "inserted or already there" is asked differently of each.
