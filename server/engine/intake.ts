@@ -94,7 +94,7 @@ async function readFolder(ctx: IntakeContext, em: Em, session: MailboxSession, i
     let last = 0;
     for await (const message of session.fetch(next, batch)) {
       last = message.uid;
-      const classified = await ctx.classify(message.source);
+      const classified = await classifySafely(ctx, message.source, `${folder} UID ${message.uid}`);
       const applied = await applyFeedback(ctx, em, account, { folder, uid: message.uid, key: messageKey(classified.messageId, message.source), classified });
       result.read += 1;
       if (applied.rows.length || applied.suppressed.length || applied.stopped) result.acted += 1;
@@ -105,6 +105,20 @@ async function readFolder(ctx: IntakeContext, em: Em, session: MailboxSession, i
     next = last + 1;
     await intakeRepository.advance(em, inbox.id, folder, uidValidity, next, ctx.now());
     if (moves.length) await session.move(moves, inbox.bounceFolder!);
+  }
+}
+
+/**
+ * The classifier is written not to throw; should it anyway, the message is passed over as
+ * unrelated, or it would stop the folder's cursor on it for good. (A database error, by contrast,
+ * stops the run, and the message is read again next time.)
+ */
+async function classifySafely(ctx: IntakeContext, source: Buffer, where: string): Promise<Classified> {
+  try {
+    return await ctx.classify(source);
+  } catch (err) {
+    console.error(`[intake] could not classify ${where}; passed over: ${(err as Error).message}`);
+    return { kind: 'unrelated', messageId: null, from: null, date: null, subject: '', refs: [], listId: null, recipients: [], excerpt: null };
   }
 }
 

@@ -101,12 +101,14 @@ export class AccountJobs {
         const renew = setInterval(() => job.touch().catch((err: Error) => console.error(`[intake] could not renew the lock of inbox ${job.attrs.data.inboxId}: ${err.message}`)), lockLifetime / 4);
         const run = readInbox(intake, job.attrs.data.inboxId, { deadline: this.ctx.wallClock() + this.intakeRunMs, stopping: () => this.stopping });
         this.runs.add(run);
+        // A run that failed (the database away, say) comes back like an unreadable inbox: never left unscheduled.
+        let after = INTAKE_RETRY_MS;
         try {
           const result = await run;
           await this.wake(result.wake);
-          const after = result.health !== 'ok' ? INTAKE_RETRY_MS : result.idles ? 0 : this.intakePollMs;
-          job.attrs.nextRunAt = new Date(this.ctx.wallClock() + after);
+          after = result.health !== 'ok' ? INTAKE_RETRY_MS : result.idles ? 0 : this.intakePollMs;
         } finally {
+          job.attrs.nextRunAt = new Date(this.ctx.wallClock() + after);
           this.runs.delete(run);
           clearInterval(renew);
         }
