@@ -50,9 +50,10 @@ interface StatusCode {
   detail: number;
 }
 
-// Bounded digit runs and no nested quantifiers: linear on any input. An enhanced code is not
-// part of a longer dotted number (an IP address such as 10.5.1.1 holds no status).
-const ENHANCED_STATUS = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?!\.?\d)/;
+// Bounded digit runs and no nested quantifiers: linear on any input. RFC 3463 defines subjects
+// 0 to 7 (details reach three digits: Microsoft's 5.7.133), and a code is not part of a longer
+// dotted number: an IP address such as 10.5.1.1 or a version such as Exim 4.97.1 holds no status.
+const ENHANCED_STATUS = /(?<![\d.])([245])\.([0-7])\.(\d{1,3})(?!\.?\d)/;
 // A basic SMTP reply code where servers and bounce formats put one: at the start of the text or
 // right after "said:", "returned '", "<<<" or "#" (Exchange's "#550 5.1.1 … ##").
 const SMTP_CODE = /(?:^|said:\s?|returned '|<<<\s?|#)([245])\d\d(?![\d.])/i;

@@ -12,7 +12,6 @@ import {
 import { FEEDBACK_REPORT_TYPE, readAbuseReport } from './abuse-report.js';
 import { DELIVERY_STATUS_TYPES, readDeliveryStatus, type ReportedRecipient } from './delivery-status.js';
 import { linesOf } from './header-fields.js';
-import { htmlText } from './html-text.js';
 import { readNonstandardBounce } from './nonstandard-bounces.js';
 import { readMessage, type IncomingMessage } from './read-message.js';
 import { ownText, replyExcerpt, replyRefs } from './reply.js';
@@ -85,13 +84,11 @@ function classifyComplaint(message: IncomingMessage, content: Buffer): Verdict {
 
 /** A bounce, a success notice (unrelated), or null when the message is no delivery report this module can read. */
 function classifyDeliveryReport(message: IncomingMessage): Verdict | null {
-  const { report, copy } = splitAtCopy(linesOf(message.text ?? (message.html ? htmlText(message.html) : '')));
-  const returned = returnedMessage(message, copy);
   const status = message.parts.find((p) => DELIVERY_STATUS_TYPES.has(p.contentType));
   if (status) {
     const reported = readDeliveryStatus(status.content.toString('utf8'), FEEDBACK_LIMITS.recipients);
     const failed = reported.filter(undelivered);
-    if (failed.length) return bounce(message, failed.map(withSeverity), returned);
+    if (failed.length) return bounce(message, failed.map(withSeverity), returnedMessage(message, null));
     // Every recipient delivered, relayed or expanded: a success notice.
     if (reported.length) return verdict('unrelated');
   }
@@ -101,11 +98,12 @@ function classifyDeliveryReport(message: IncomingMessage): Verdict | null {
     message.headers['x-failed-recipients'] !== undefined ||
     message.reportType === 'delivery-status';
   if (!fromMailSystem) return null;
+  const { report, copy } = splitAtCopy(linesOf(message.text));
   const found = readNonstandardBounce(report, message.headers['x-failed-recipients'], FEEDBACK_LIMITS.recipients);
   if (!found.length) return null;
   // The status these formats leave out is the one in the server's answer.
   const recipients = found.map((r) => withSeverity({ ...r, status: enhancedStatusIn(r.diagnostic), remoteMta: null }));
-  return bounce(message, recipients, returned);
+  return bounce(message, recipients, returnedMessage(message, copy));
 }
 
 function classifyParsed(message: IncomingMessage, opts: ClassifyOptions): Verdict {
@@ -120,11 +118,11 @@ function classifyParsed(message: IncomingMessage, opts: ClassifyOptions): Verdic
   const refs = replyRefs(message.headers['in-reply-to'], message.headers['references']);
   const wanted = opts.unsubscribeAddresses?.map((a) => a.toLowerCase());
   const addressed = wanted ? message.to.some((a) => wanted.includes(a)) : null;
-  if (message.from && isUnsubscribeRequest(message.subject, ownText(message.text, message.html), addressed)) return verdict('unsubscribe', { refs });
+  if (message.from && isUnsubscribeRequest(message.subject, ownText(message.text), addressed)) return verdict('unsubscribe', { refs });
 
   // Nobody to answer and nothing answered: no ledger entry can match it.
   if (!message.from && !refs.length) return verdict('unrelated');
-  const excerpt = () => replyExcerpt(message.text, message.html);
+  const excerpt = () => replyExcerpt(message.text);
   if (isAutoReply(message.headers)) return verdict('auto_reply', { refs, excerpt: excerpt() });
   if (refs.length || !isAutomated(message.headers, message.from)) return verdict('reply', { refs, excerpt: excerpt() });
   return verdict('unrelated');

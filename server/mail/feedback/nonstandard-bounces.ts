@@ -199,7 +199,7 @@ const RULES: Record<string, BounceRule> = {
 };
 
 // A server's answer that names a code, an enhanced code and an address, all in one line.
-const ANSWER_LINE = /(?<![\w.])[45]\d\d[ -][245]\.\d{1,3}\.\d{1,3}(?![\d.])/;
+const ANSWER_LINE = /(?<![\w.])[45]\d\d[ -][245]\.[0-7]\.\d{1,3}(?![\d.])/;
 
 /** Any other mail system: lines such as `550 5.1.1 <bob@example.org>: User unknown`. */
 function genericAnswers(lines: readonly string[]): FoundRecipient[] {

@@ -3,6 +3,7 @@ import type { MessageHeaders } from '../../domain/feedback.js';
 import { normaliseAddress } from './addresses.js';
 import { cleanText } from './clean-text.js';
 import { field, headerSection } from './header-fields.js';
+import { htmlText } from './html-text.js';
 import { normaliseMessageId } from './message-ids.js';
 
 /** One incoming message as the classifier reads it: its header fields, its text and its parts. */
@@ -16,9 +17,8 @@ export interface IncomingMessage {
   subject: string;
   /** The `report-type` of a `multipart/report` message (RFC 6522), lowercased. */
   reportType: string | null;
-  /** The text/plain parts, joined. */
-  text: string | null;
-  html: string | null;
+  /** The text/plain parts, joined; the HTML's text when there are none. */
+  text: string;
   /** Every part that is not text, content decoded: report parts and returned messages among them. */
   parts: { contentType: string; content: Buffer }[];
 }
@@ -66,8 +66,7 @@ export async function readMessage(raw: Buffer): Promise<IncomingMessage | null> 
     date: date && !Number.isNaN(date.getTime()) ? date : null,
     subject,
     reportType: reportType ? reportType[1].toLowerCase() : null,
-    text: parsed.text ?? null,
-    html: typeof parsed.html === 'string' ? parsed.html : null,
+    text: parsed.text?.trim() ? parsed.text : typeof parsed.html === 'string' ? htmlText(parsed.html) : '',
     parts: parsed.attachments.map((a) => ({ contentType: a.contentType.toLowerCase(), content: a.content })),
   };
 }

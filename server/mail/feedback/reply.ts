@@ -1,10 +1,10 @@
 import { cleanText, cutAt } from './clean-text.js';
-import { htmlText } from './html-text.js';
 import { messageIdsIn } from './message-ids.js';
 
 /**
  * What a reply points at and what its sender wrote: In-Reply-To and References, and the start of
- * the new text, without the quoted original, the "On … wrote:" line above it and the signature.
+ * the new text (the text part, or the HTML's text, see read-message.ts), without the quoted
+ * original, the "On … wrote:" line above it and the signature.
  */
 
 export const MAX_EXCERPT = 300;
@@ -42,10 +42,9 @@ function isQuoteStart(lines: readonly string[], i: number): boolean {
   return OUTLOOK_FROM.test(line) && lines.slice(i + 1, i + 5).some((l) => OUTLOOK_SENT.test(l.trim()));
 }
 
-/** The sender's own words: the text part, or the HTML's text when there is none. */
-export function ownText(text: string | null, html: string | null): string {
-  const source = cutAt(text?.trim() ? text : html ? htmlText(html) : '', MAX_TEXT);
-  const lines = source.split(/\r?\n/);
+/** The sender's own words in a message's text. */
+export function ownText(text: string): string {
+  const lines = cutAt(text, MAX_TEXT).split(/\r?\n/);
   const own: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     // The signature delimiter (RFC 3676 §4.3), also as clients that strip trailing spaces leave it.
@@ -56,8 +55,8 @@ export function ownText(text: string | null, html: string | null): string {
 }
 
 /** The start of the sender's own words, at most 300 characters, null when there are none. */
-export function replyExcerpt(text: string | null, html: string | null): string | null {
-  const words = cleanText(ownText(text, html), MAX_EXCERPT * 2);
+export function replyExcerpt(text: string): string | null {
+  const words = cleanText(ownText(text), MAX_EXCERPT * 2);
   if (!words) return null;
   return words.length <= MAX_EXCERPT ? words : `${cutAt(words, MAX_EXCERPT - 1).trimEnd()}…`;
 }
