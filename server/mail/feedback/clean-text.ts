@@ -3,7 +3,6 @@
  * bidirectional-override characters (which make a screen show something other than what is
  * stored) become spaces, white space collapses, and at most `max` characters remain.
  */
-// eslint-disable-next-line no-control-regex -- control characters are what it removes
 const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+/g;
 
 export function cleanText(text: string, max: number): string {

@@ -23,7 +23,6 @@ interface BounceRule {
 }
 
 const isBlank = (line: string) => line.trim() === '';
-const isIndented = (line: string) => /^[ \t]/.test(line);
 const diagnosticOf = (lines: readonly string[]) => cleanOrNull(lines.join(' '), MAX_DIAGNOSTIC);
 
 /** The non-blank lines after `from`, skipping blank lines before them, up to the next blank line. */
@@ -35,15 +34,9 @@ function paragraphAfter(lines: readonly string[], from: number): string[] {
   return paragraph;
 }
 
-const indexOfLine = (lines: readonly string[], pattern: RegExp, from = 0) => {
-  for (let i = from; i < lines.length; i++) if (pattern.test(lines[i])) return i;
-  return -1;
-};
+const indexOfLine = (lines: readonly string[], pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
 
-/**
- * Blocks that start with `<address>:` (Postfix, qmail) or `<address>` (Sendmail), the rest of the
- * block, up to a blank line, being the server's answer.
- */
+/** Blocks that start with `<address>:` (Postfix, qmail), the rest of the block, up to a blank line, being the server's answer. */
 function angleBlocks(lines: readonly string[], action: FoundRecipient['action']): FoundRecipient[] {
   const found: FoundRecipient[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -146,31 +139,21 @@ const RULES: Record<string, BounceRule> = {
     read(lines, text) {
       const action = /has not yet been delivered|have yet to be delivered|delivery attempts will continue/.test(text) ? 'delayed' : 'failed';
       const start = indexOfLine(lines, /following address\(es\) (?:failed|have yet to be delivered|deferred)|could not be delivered to one or more|has not yet been delivered to one or more/i);
-      const found: FoundRecipient[] = [];
-      let current: { email: string; block: string[] } | null = null;
-      const flush = () => {
-        if (current) found.push({ email: current.email, action, diagnostic: diagnosticOf(current.block) });
-        current = null;
-      };
+      const entries: { email: string; block: string[] }[] = [];
       for (const line of start === -1 ? [] : lines.slice(start + 1)) {
         if (isBlank(line)) continue;
         const depth = /^[ \t]*/.exec(line)![0].length;
         if (depth === 0) {
           // Prose between the header line and the list, or the end of the list.
-          if (found.length || current) break;
+          if (entries.length) break;
           continue;
         }
         const [email] = depth <= 3 ? addressesIn(line, 1) : [];
-        if (email) {
-          flush();
-          const t = line.trim();
-          current = { email, block: [t.toLowerCase().startsWith(email) ? t.slice(email.length).replace(/^[:\s]+/, '') : ''] };
-        } else if (current) {
-          (current as { block: string[] }).block.push(line.trim());
-        }
+        const t = line.trim();
+        if (email) entries.push({ email, block: [t.toLowerCase().startsWith(email) ? t.slice(email.length).replace(/^[:\s]+/, '') : ''] });
+        else entries.at(-1)?.block.push(t);
       }
-      flush();
-      return found;
+      return entries.map(({ email, block }) => ({ email, action, diagnostic: diagnosticOf(block) }));
     },
   },
 
@@ -201,11 +184,14 @@ const RULES: Record<string, BounceRule> = {
 // A server's answer that names a code, an enhanced code and an address, all in one line.
 const ANSWER_LINE = /(?<![\w.])[45]\d\d[ -][245]\.[0-7]\.\d{1,3}(?![\d.])/;
 
-/** Any other mail system: lines such as `550 5.1.1 <bob@example.org>: User unknown`. */
+/**
+ * Any other mail system: lines such as `550 5.1.1 <bob@example.org>: User unknown`. A line about
+ * the sender ("Sender address rejected", "MAIL FROM:<…>") names Mailroom's account, not a recipient.
+ */
 function genericAnswers(lines: readonly string[]): FoundRecipient[] {
   const found: FoundRecipient[] = [];
   for (const line of lines) {
-    if (!ANSWER_LINE.test(line)) continue;
+    if (!ANSWER_LINE.test(line) || /\bsender\b|mail from/i.test(line)) continue;
     const [email] = addressesIn(line, 1);
     if (email) found.push({ email, action: 'failed', diagnostic: diagnosticOf([line.trim()]) });
   }

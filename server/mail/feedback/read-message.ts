@@ -24,7 +24,8 @@ export interface IncomingMessage {
 }
 
 const MAX_SUBJECT = 998;
-const MAX_HEADER_VALUE = 2000; // what the rules read of a header (References is read from the parser's own copy)
+const MAX_HEADER_VALUE = 2000; // what the rules read of a header
+const MAX_REFERENCES = 64 * 1024; // a long thread's References lists hundreds of Message-IDs
 
 const PARSER_OPTIONS = {
   // Report parts and returned messages come back as parts with their raw content, so their
@@ -53,7 +54,7 @@ export async function readMessage(raw: Buffer): Promise<IncomingMessage | null> 
   if (!parsed) return null;
   const fields = headerSection(raw);
   const headers: Record<string, string> = {};
-  for (const [name, values] of fields) headers[name] = values[0].slice(0, name === 'references' ? 64 * 1024 : MAX_HEADER_VALUE);
+  for (const [name, values] of fields) headers[name] = values[0].slice(0, name === 'references' ? MAX_REFERENCES : MAX_HEADER_VALUE);
   const subject = cleanText(parsed.subject ?? '', MAX_SUBJECT);
   headers.subject = subject;
   const date = field(fields, 'date') ? new Date(field(fields, 'date')!) : null;

@@ -115,6 +115,10 @@ describe('readNonstandardBounce', () => {
     ]);
   });
 
+  it('does not take the sender for a recipient', () => {
+    expect(readNonstandardBounce(['550 5.7.1 <ann@crm.example.com>: Sender address rejected', 'MAIL FROM:<ann@crm.example.com> 553 5.1.8 refused'], undefined, 10)).toEqual([]);
+  });
+
   it('falls back on X-Failed-Recipients when the text names no one', () => {
     expect(readNonstandardBounce(['We could not deliver your message.'], 'A@x.example, b@x.example', 10)).toEqual([
       { email: 'a@x.example', action: 'failed', diagnostic: null },
