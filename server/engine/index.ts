@@ -8,7 +8,7 @@ import type { SmtpOutcome } from '../domain/smtp-outcome.js';
 import { dbLedger } from '../db/repositories/engine-ledger.js';
 import type { JobRunner } from './job-runner.js';
 import type { EngineContext, Ledger, Mailboxes } from './ports.js';
-import type { Classified } from '../domain/feedback.js';
+import type { IntakeContext } from './intake.js';
 import { AccountJobs, type EngineOptions } from './jobs.js';
 import { createMailings, planMailings, type MailingRequest, type Preflight } from './create-mailings.js';
 import * as ops from './operations.js';
@@ -20,7 +20,7 @@ import { accountPaces, type AccountPace, type PacedAccount } from '../read-model
  * What the composition root hands the engine; the ledger defaults to the database's. Without a
  * mailbox reader and a classifier, inboxes are not read.
  */
-export type EngineDeps = Omit<EngineContext, 'ledger' | 'unitOfWork'> & { orm: Orm; ledger?: Ledger; mailboxes?: Mailboxes; classify?: (source: Buffer) => Promise<Classified> };
+export type EngineDeps = Omit<EngineContext, 'ledger' | 'unitOfWork'> & { orm: Orm; ledger?: Ledger; mailboxes?: Mailboxes; classify?: IntakeContext['classify'] };
 
 /** The engine's context, built the same way by boot.ts and by the tests' support. */
 export const engineContext = ({ orm, ledger = dbLedger, mailboxes: _m, classify: _c, ...deps }: EngineDeps): EngineContext => ({ ...deps, ledger, unitOfWork: () => orm.em.fork() });

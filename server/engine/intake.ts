@@ -20,8 +20,8 @@ import { applyFeedback, type InboxAccount } from './feedback.js';
 
 export interface IntakeContext extends EngineContext {
   mailboxes: Mailboxes;
-  /** The classifier (server/mail/feedback): a message's bytes to what it is. */
-  classify: (source: Buffer) => Promise<Classified>;
+  /** The classifier (server/mail/feedback): a message's bytes to what it is; mail to `unsubscribeAddresses` may be an unsubscribe request. */
+  classify: (source: Buffer, opts: { unsubscribeAddresses: string[] }) => Promise<Classified>;
 }
 
 export interface IntakeRun {
@@ -59,6 +59,9 @@ export async function readInbox(ctx: IntakeContext, inboxId: number, run: Intake
   if (!inbox) return result;
   const account: InboxAccount = { id: inbox.account.id, ownerId: inbox.account.getEntity().owner.id, departmentId: inbox.account.getEntity().department.id };
 
+  // The organisation's List-Unsubscribe mailbox, where a mailed "unsubscribe" is a request.
+  const mailto = (await ctx.ledger.settings(em)).unsubscribeMailto;
+  const classify = (source: Buffer) => ctx.classify(source, { unsubscribeAddresses: mailto ? [mailto] : [] });
   let session: MailboxSession | null = null;
   try {
     session = await ctx.mailboxes.connect(
@@ -66,7 +69,7 @@ export async function readInbox(ctx: IntakeContext, inboxId: number, run: Intake
       ctx.secrets.decrypt(inbox.passwordEnc),
     );
     for (;;) {
-      for (const folder of inbox.folders) await readFolder(ctx, em, session, inbox, account, folder, run.batch ?? DEFAULT_BATCH, result);
+      for (const folder of inbox.folders) await readFolder(ctx, classify, em, session, inbox, account, folder, run.batch ?? DEFAULT_BATCH, result);
       await setHealth(ctx, em, inbox, account, 'ok', null, result);
       const left = run.deadline - ctx.wallClock();
       if (left <= 0 || run.stopping()) break;
@@ -84,7 +87,7 @@ export async function readInbox(ctx: IntakeContext, inboxId: number, run: Intake
   return result;
 }
 
-async function readFolder(ctx: IntakeContext, em: Em, session: MailboxSession, inbox: Inbox, account: InboxAccount, folder: string, batch: number, result: IntakeResult) {
+async function readFolder(ctx: IntakeContext, classify: (source: Buffer) => Promise<Classified>, em: Em, session: MailboxSession, inbox: Inbox, account: InboxAccount, folder: string, batch: number, result: IntakeResult) {
   const { uidValidity } = await session.open(folder);
   // A new UIDVALIDITY renumbers the folder: it is read again from the start, and the messages
   // already acted on are recognised by their keys.
@@ -94,7 +97,7 @@ async function readFolder(ctx: IntakeContext, em: Em, session: MailboxSession, i
     let last = 0;
     for await (const message of session.fetch(next, batch)) {
       last = message.uid;
-      const classified = await classifySafely(ctx, message.source, `${folder} UID ${message.uid}`);
+      const classified = await classifySafely(classify, message.source, `${folder} UID ${message.uid}`);
       const applied = await applyFeedback(ctx, em, account, { folder, uid: message.uid, key: messageKey(classified.messageId, message.source), classified });
       result.read += 1;
       if (applied.rows.length || applied.suppressed.length || applied.stopped) result.acted += 1;
@@ -113,9 +116,9 @@ async function readFolder(ctx: IntakeContext, em: Em, session: MailboxSession, i
  * unrelated, or it would stop the folder's cursor on it for good. (A database error, by contrast,
  * stops the run, and the message is read again next time.)
  */
-async function classifySafely(ctx: IntakeContext, source: Buffer, where: string): Promise<Classified> {
+async function classifySafely(classify: (source: Buffer) => Promise<Classified>, source: Buffer, where: string): Promise<Classified> {
   try {
-    return await ctx.classify(source);
+    return await classify(source);
   } catch (err) {
     console.error(`[intake] could not classify ${where}; passed over: ${(err as Error).message}`);
     return { kind: 'unrelated', messageId: null, from: null, date: null, subject: '', refs: [], listId: null, recipients: [], excerpt: null };

@@ -65,7 +65,7 @@ async function deliver(account: EmailAccount, classified: Classified, key = `k${
 }
 
 const bounce = (email: string, messageId: string | null | undefined, severity: 'hard' | 'soft', status = severity === 'hard' ? '5.1.1' : '4.2.2') =>
-  message({ kind: severity === 'hard' ? 'hard_bounce' : 'soft_bounce', refs: messageId ? [messageId] : [], recipients: [{ email, action: severity === 'hard' ? 'failed' : 'delayed', status, diagnostic: `smtp; 550 ${status} <${email}>: no such user`, severity }] });
+  message({ kind: severity === 'hard' ? 'hard_bounce' : 'soft_bounce', refs: messageId ? [messageId] : [], recipients: [{ email, action: severity === 'hard' ? 'failed' : 'delayed', status, diagnostic: `smtp; 550 ${status} <${email}>: no such user`, remoteMta: null, severity }] });
 
 // Both dialects: the feedback table's "inserted or already there" is asked differently of each.
 describe.each(['mysql', 'sqlite'] as TestDb[])('on %s', (db) => {
@@ -130,8 +130,8 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('on %s', (db) => {
 
     it('reads at most 100 addresses of a report that lists thousands', async () => {
       const { mailing, account } = await mailingTo(['last@hb5.test']);
-      const recipients = Array.from({ length: 5000 }, (_, i) => ({ email: `n${i}@nowhere.test`, action: 'failed', status: '5.1.1', diagnostic: null, severity: 'hard' as const }));
-      recipients.push({ email: 'last@hb5.test', action: 'failed', status: '5.1.1', diagnostic: null, severity: 'hard' });
+      const recipients = Array.from({ length: 5000 }, (_, i) => ({ email: `n${i}@nowhere.test`, action: 'failed', status: '5.1.1', diagnostic: null, remoteMta: null, severity: 'hard' as const }));
+      recipients.push({ email: 'last@hb5.test', action: 'failed', status: '5.1.1', diagnostic: null, remoteMta: null, severity: 'hard' });
       const { applied } = await deliver(account, message({ kind: 'hard_bounce', recipients }));
       expect(applied.rows).toEqual([]);
       expect((await ledger(mailing.id))[0].feedback).toBeNull();
@@ -250,7 +250,7 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('on %s', (db) => {
     it('suppresses the address and counts against the mailing', async () => {
       const { mailing, account } = await mailingTo(['angry@c.test']);
       const [row] = await ledger(mailing.id);
-      await deliver(account, message({ kind: 'complaint', refs: [row.messageId!], recipients: [{ email: 'angry@c.test', action: null, status: null, diagnostic: null, severity: 'hard' }] }));
+      await deliver(account, message({ kind: 'complaint', refs: [row.messageId!], recipients: [{ email: 'angry@c.test', action: null, status: null, diagnostic: null, remoteMta: null, severity: 'hard' }] }));
       expect((await ledger(mailing.id))[0].feedback).toBe('complained');
       expect(await suppression('angry@c.test')).toMatchObject({ reason: 'complaint' });
       expect(await mailingRow(mailing.id)).toMatchObject({ complainedCount: 1 });
