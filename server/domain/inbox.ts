@@ -8,3 +8,13 @@ export type InboxKind = (typeof INBOX_KINDS)[number];
 /** Stored health of the incoming side, apart from the sending side's. */
 export const INBOX_HEALTH = ['unknown', 'ok', 'auth_failed', 'unreachable', 'folder_missing'] as const;
 export type InboxHealth = (typeof INBOX_HEALTH)[number];
+
+/** A mailbox that could not be read, with the health it gives the inbox. */
+export class MailboxError extends Error {
+  constructor(
+    readonly health: Exclude<InboxHealth, 'ok' | 'unknown'>,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -14,7 +14,7 @@ import type { AccountHealth } from '../domain/account-health.js';
 import type { EventLevel, MailingStatus, MailingTransition } from '../domain/mailing-status.js';
 import type { RecipientState } from '../domain/recipient-states.js';
 import type { SecretBox } from '../security/secret-box.js';
-import type { InboxHealth, InboxKind } from '../domain/inbox.js';
+import type { InboxKind } from '../domain/inbox.js';
 
 /**
  * What the engine needs from the outside world, declared by the engine (the consumer), as
@@ -140,15 +140,8 @@ export interface MailboxSession {
   close(): Promise<void>;
 }
 
-/** A mailbox that could not be read, with the health it gives the inbox. */
-export class MailboxError extends Error {
-  constructor(
-    readonly health: Exclude<InboxHealth, 'ok' | 'unknown'>,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+// Declared in the domain, so server/mail (which may take only types from here) can throw it.
+export { MailboxError } from '../domain/inbox.js';
 
 /** Opens sessions to incoming mailboxes (IMAP servers; the development sink's mailbox). Throws MailboxError. */
 export interface Mailboxes {
