@@ -130,6 +130,9 @@ class ImapSession implements MailboxSession {
     const take = Math.min(Math.max(0, Math.floor(limit)), MAX_FETCH);
     if (!take) return;
     this.requireFolder('fetch');
+    // A server shows another connection's new mail only between commands: the NOOP brings it into
+    // view, or a SEARCH could miss what arrived since the last command.
+    await this.guard(() => this.client.noop());
     this.news = false;
     const found = await this.guard(() => this.client.search({ uid: `${from}:*` }, { uid: true }));
     if (!Array.isArray(found)) throw new MailboxError('unreachable', `${this.where} refused to search folder "${this.client.mailbox ? this.client.mailbox.path : ''}"`);

@@ -156,6 +156,18 @@ describe('waiting for new mail', () => {
     expect(await session.waitForNews(200)).toBe(true);
   });
 
+  // imapflow keeps a quiet connection alive with a NOOP, which ends the IDLE early: the wait says
+  // "look again" and the session carries on. Mail that came while no command ran is fetched too
+  // (a server shows it only between commands).
+  it('survives waits longer than the socket timeout, then fetches mail that came meanwhile', async () => {
+    const session = await createImapMailboxes({ timeoutMs: 500 }).connect(login('dan'), PASSWORD);
+    sessions.push(session);
+    const { uidNext } = await session.open('INBOX');
+    for (let i = 0; i < 3; i++) expect(await session.waitForNews(1_500)).toBe(true);
+    const uid = await dovecot.append('dan', 'INBOX', message('after the keepalives'));
+    expect((await collect(session.fetch(uidNext, 10))).map((m) => m.uid)).toEqual([uid]);
+  });
+
   // A server without IDLE cannot tell: the caller polls instead of waiting.
   it('answers false at once when the server has no IDLE', async () => {
     const hostile = await startHostileImap({ capabilities: [] });
@@ -212,6 +224,21 @@ describe('what the session says when it cannot read', () => {
     expect(err.health).toBe('auth_failed');
     expect(err.message).toBe(`127.0.0.1:${dovecot.port} refused the sign-in for ann: [AUTHENTICATIONFAILED] Authentication failed.`);
     expect(err.message).not.toContain('not-the-password');
+  });
+
+  // `starttls` means the password never crosses the wire in clear: a server that offers no
+  // STARTTLS (or a man in the middle who strips it) gets no LOGIN.
+  it('unreachable, without signing in, when STARTTLS is required and not offered', async () => {
+    const hostile = await startHostileImap();
+    hostiles.push(hostile);
+    const err = await failure(createImapMailboxes({ timeoutMs: 1_000 }).connect({ ...login('ann', { port: hostile.port }), security: 'starttls' }, PASSWORD));
+    expect(err.health).toBe('unreachable');
+    expect(hostile.commands.filter((c) => /^(LOGIN|AUTHENTICATE)/i.test(c))).toEqual([]);
+  });
+
+  it('unreachable when implicit TLS meets a plain server', async () => {
+    const err = await failure(createImapMailboxes({ timeoutMs: 1_000 }).connect({ ...login('ann'), security: 'tls' }, PASSWORD));
+    expect(err.health).toBe('unreachable');
   });
 
   it('unreachable for a port nothing listens on', async () => {
