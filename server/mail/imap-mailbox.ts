@@ -119,6 +119,11 @@ class ImapSession implements MailboxSession {
         throw new MailboxError('folder_missing', `Folder "${folder}" on ${this.where} ${why}`);
       }
     });
+    // The cursors are only as good as these two (RFC 3501 §2.3.1.1): a server that leaves them out
+    // or sends what no UID can be gives nothing to read by.
+    if (!isUid(box.uidValidity) || !isUid(box.uidNext)) {
+      throw new MailboxError('unreachable', `${this.where} did not give folder "${folder}" a valid UIDVALIDITY and UIDNEXT`);
+    }
     // Granted at once: the folder is already selected read-only.
     this.lock = await this.guard(() => this.client.getMailboxLock(folder, { readOnly: true }));
     this.news = false;
@@ -136,7 +141,7 @@ class ImapSession implements MailboxSession {
     this.news = false;
     const found = await this.guard(() => this.client.search({ uid: `${from}:*` }, { uid: true }));
     if (!Array.isArray(found)) throw new MailboxError('unreachable', `${this.where} refused to search folder "${this.client.mailbox ? this.client.mailbox.path : ''}"`);
-    // `N:*` also names the last message when its UID is below N (RFC 3501 §6.4.4 ranges are unordered).
+    // `N:*` also names the last message when its UID is below N (RFC 3501 §6.4.8).
     const uids = found.filter((uid) => uid >= from).sort((a, b) => a - b).slice(0, take);
     for (let i = 0; i < uids.length; i += FETCH_BATCH) {
       const batch = uids.slice(i, i + FETCH_BATCH);
@@ -252,3 +257,6 @@ class ImapSession implements MailboxSession {
     return new MailboxError('unreachable', `Could not talk to ${this.where}: ${detail}`);
   }
 }
+
+/** A 32-bit unsigned, non-zero number, as UIDs and UIDVALIDITY are. */
+const isUid = (n: unknown) => (typeof n === 'bigint' || typeof n === 'number') && n >= 1 && n <= 0xffff_ffff;

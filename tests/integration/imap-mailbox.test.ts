@@ -280,6 +280,17 @@ describe('a hostile server', () => {
     expect(escaped).toEqual([]);
   });
 
+  // Without a usable UIDVALIDITY no cursor can be trusted: the folder is not read at all.
+  it.each([null, '0', '99999999999999999999'])('UIDVALIDITY %s: unreachable, nothing read', async (uidValidity) => {
+    const hostile = await startHostileImap({ uidValidity });
+    hostiles.push(hostile);
+    const session = await createImapMailboxes(fast).connect(login('ann', { port: hostile.port }), PASSWORD);
+    sessions.push(session);
+    const err = await failure(session.open('INBOX'));
+    expect(err.health).toBe('unreachable');
+    expect(err.message).toMatch(/did not give folder "INBOX" a valid UIDVALIDITY/);
+  });
+
   // The wire itself: EXAMINE to open, BODY.PEEK to read, a partial fetch to cap.
   it('opens with EXAMINE and fetches with BODY.PEEK[] cut at the cap', async () => {
     const hostile = await startHostileImap();

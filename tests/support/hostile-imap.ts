@@ -25,6 +25,8 @@ export interface HostileImapOptions {
   capabilities?: string[];
   /** The messages of INBOX, by UID. */
   messages?: Map<number, string>;
+  /** The UIDVALIDITY EXAMINE reports, as sent; null leaves it out. */
+  uidValidity?: string | null;
 }
 
 export interface HostileImap {
@@ -97,7 +99,8 @@ export async function startHostileImap(opts: HostileImapOptions = {}): Promise<H
     if (verb === 'EXAMINE' || verb === 'SELECT') {
       const last = Math.max(0, ...messages.keys());
       const access = verb === 'EXAMINE' ? 'READ-ONLY' : 'READ-WRITE';
-      return void socket.write(`* ${messages.size} EXISTS\r\n* 0 RECENT\r\n* FLAGS (\\Seen)\r\n* OK [UIDVALIDITY 7] ok\r\n* OK [UIDNEXT ${last + 1}] ok\r\n${tag} OK [${access}] done\r\n`);
+      const uidValidity = opts.uidValidity === null ? '' : `* OK [UIDVALIDITY ${opts.uidValidity ?? '7'}] ok\r\n`;
+      return void socket.write(`* ${messages.size} EXISTS\r\n* 0 RECENT\r\n* FLAGS (\\Seen)\r\n${uidValidity}* OK [UIDNEXT ${last + 1}] ok\r\n${tag} OK [${access}] done\r\n`);
     }
     if (verb === 'UID' && sub === 'SEARCH') return void socket.write(`* SEARCH ${[...messages.keys()].join(' ')}\r\n${tag} OK done\r\n`);
     if (verb === 'UID' && sub === 'FETCH') {
