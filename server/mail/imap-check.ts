@@ -1,5 +1,4 @@
-import type { InboxHealth } from '../domain/inbox.js';
-import { MailboxError } from '../domain/inbox.js';
+import { MailboxError, type InboxHealth } from '../domain/inbox.js';
 import { IMAP_LIMITS, openImapSession, type ImapLimits, type ImapServer } from './imap-mailbox.js';
 
 /** Signs in to an inbox's IMAP server once, opens every folder it reads, and says how it went. */
@@ -8,6 +7,9 @@ export interface ImapCheckOutcome {
   health: Exclude<InboxHealth, 'unknown'>;
   message: string;
 }
+
+/** Someone waits on "Test": shorter than the intake's limits, as the SMTP check's 10 s. */
+const CHECK_LIMITS: Partial<ImapLimits> = { timeoutMs: 10_000, commandTimeoutMs: 20_000 };
 
 export async function checkImapLogin(
   login: ImapServer & { folders: string[]; bounceFolder: string | null },
@@ -18,7 +20,7 @@ export async function checkImapLogin(
   const folders = [...new Set([...login.folders, ...(login.bounceFolder ? [login.bounceFolder] : [])])];
   let session;
   try {
-    session = await openImapSession(login, password, { ...IMAP_LIMITS, ...opts.limits });
+    session = await openImapSession(login, password, { ...IMAP_LIMITS, ...CHECK_LIMITS, ...opts.limits });
     for (const folder of folders) await session.open(folder);
     return { health: 'ok', message: `Signed in to ${login.host}:${login.port} as ${login.user} and opened ${folders.join(', ')}` };
   } catch (err) {
