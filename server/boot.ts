@@ -21,6 +21,8 @@ import { mailingDetail } from './read-models/mailing-view.js';
 import { createJobRunner } from './engine/job-runner.js';
 import { defineHousekeeping } from './engine/housekeeping.js';
 import { startDevSink } from './mail/dev-sink.js';
+import { incomingMailboxes } from './mail/mailboxes.js';
+import { classifyMessage } from './mail/feedback/classify.js';
 import { TransportPool } from './mail/transport.js';
 import { EventBus } from './live/event-bus.js';
 import { Engine } from './engine/index.js';
@@ -68,7 +70,8 @@ export async function boot(config: Config, log: (line: string) => void = console
     const events = new EventBus();
     const transport = new TransportPool();
     closers.push(async () => transport.closeAll());
-    const engine = new Engine({ orm, secrets, transport, events, now, wallClock: Date.now, random: Math.random, leaseMs: config.engine.leaseMs }, jobs, { reconcileEveryMs: config.engine.reconcileEveryMs, accountsPerWorker: config.engine.accountsPerWorker });
+    const mailboxes = incomingMailboxes(config.mailSink?.mailboxes ?? null);
+    const engine = new Engine({ orm, secrets, transport, events, now, wallClock: Date.now, random: Math.random, leaseMs: config.engine.leaseMs, mailboxes, classify: classifyMessage }, jobs, { reconcileEveryMs: config.engine.reconcileEveryMs, accountsPerWorker: config.engine.accountsPerWorker });
     if (jobs) {
       await engine.start();
       // Closers run in reverse: the engine's runs end first, while the job store, the transport and the database still serve them.

@@ -1,6 +1,7 @@
 /**
  * An account's stored secrets belong to where they were given for: the SMTP password to one
- * server and login, the DKIM key to one signing domain and selector. A change that points a
+ * server and login, the DKIM key to one signing domain and selector, the inbox's IMAP password to
+ * one server and login. A change that points a
  * secret somewhere else must bring the secret again (the stored one is replaced), as
  * secret-holding integrations do; otherwise its owner could send the stored password to a host of
  * their choosing by changing the host and pressing "Test connection".
@@ -10,6 +11,8 @@ import { DomainError } from './errors.js';
 
 /** The fields that say where the SMTP password goes. */
 export const SMTP_TARGET_FIELDS = ['smtpHost', 'smtpPort', 'smtpSecurity', 'smtpUser'] as const;
+/** The fields that say where the inbox's IMAP password goes (`kind`: a demo inbox's stored secret is no IMAP password). */
+export const INBOX_TARGET_FIELDS = ['kind', 'host', 'port', 'security', 'user'] as const;
 /** The fields that say what the DKIM key signs for. */
 export const DKIM_TARGET_FIELDS = ['dkimDomain', 'dkimSelector'] as const;
 
@@ -42,4 +45,13 @@ export function missingSecret(current: SmtpTarget & Partial<DkimTarget>, change:
     return DomainError.of('precondition', 'dkimPrivateKey', `changing ${dkim.join(', ')} needs the DKIM private key again; the stored one only signs for the domain it was given for`);
   }
   return null;
+}
+
+type InboxTarget = Record<(typeof INBOX_TARGET_FIELDS)[number], string | number>;
+
+/** The refusal of an inbox change that points the stored IMAP password elsewhere without giving it again, or null. */
+export function missingInboxPassword(current: InboxTarget, change: Partial<InboxTarget> & { password?: string }): DomainError | null {
+  const moved = retargeted(INBOX_TARGET_FIELDS, current, change);
+  if (!moved.length || change.password !== undefined) return null;
+  return DomainError.of('precondition', 'password', `changing ${moved.join(', ')} needs the IMAP password again; the stored one is only sent to the server it was given for`);
 }

@@ -47,7 +47,7 @@ export interface Applied {
   wake: number[];
 }
 
-/** How far back an address this account mailed is still "recently mailed" for a message naming no Message-ID of ours. */
+/** How long before a message naming no Message-ID of ours the mail it answers may have been sent. */
 export const MATCH_WINDOW_DAYS = 60;
 /** A DSN may list many recipients; ours carry one each, so a long list is someone else's (or a bomb). */
 const MAX_RECIPIENTS = 100;
@@ -65,7 +65,11 @@ export async function applyFeedback(ctx: EngineContext, em: Em, account: InboxAc
   const at = now.toISOString();
   const applied: Applied = { rows: [], suppressed: [], stopped: 0, accountStopped: false, wake: [] };
   if (c.kind === 'unrelated') return applied;
-  const since = new Date(now.getTime() - MATCH_WINDOW_DAYS * 86_400_000);
+  // A message that names no Message-ID of ours answers mail sent before it was written: an old
+  // conversation in a mailbox read for the first time is not a reply to this week's mailing. The
+  // hour of slack is for the sender's clock; a date in the future counts as now.
+  const written = c.date && c.date.getTime() <= now.getTime() ? c.date : now;
+  const [since, until] = [new Date(written.getTime() - MATCH_WINDOW_DAYS * 86_400_000), new Date(written.getTime() + 3_600_000)];
   // Pushed once the transaction has committed, so nobody is told of a change that was rolled back.
   const events: DomainEvent[] = [];
   const statusChanges: { mailingId: number; text: string }[] = [];
@@ -94,7 +98,7 @@ export async function applyFeedback(ctx: EngineContext, em: Em, account: InboxAc
     if (byId && (onlyOne || email === null || byId.email === email)) return byId;
     if (!email) return null;
     const mailingId = mailingOf(c.listId);
-    return (mailingId !== null ? await feedbackRepository.inMailing(tx, account.ownerId, mailingId, email) : null) ?? (await feedbackRepository.latestSentTo(tx, account.id, email, since));
+    return (mailingId !== null ? await feedbackRepository.inMailing(tx, account.ownerId, mailingId, email) : null) ?? (await feedbackRepository.latestSentTo(tx, account.id, email, since, until));
   };
 
   await ctx.ledger.transaction(em, async (tx) => {

@@ -7,6 +7,7 @@ import {
   ContactSchema,
   DepartmentSchema,
   EmailAccountSchema,
+  InboxSchema,
   LeadSchema,
   MessageSchema,
   SignatureSchema,
@@ -93,6 +94,18 @@ export class Factories {
     });
     await em.flush();
     return a;
+  }
+
+  /** The account's incoming side: an IMAP mailbox (on a port nothing need listen on unless the test says). */
+  async inbox(accountId: number, over: Record<string, unknown> = {}) {
+    const em = this.em;
+    const n = next();
+    const i = em.create(InboxSchema, {
+      account: em.getReference(EmailAccountSchema, accountId), host: '127.0.0.1', port: 143, security: 'none', user: `reader${n}@mail.test`,
+      passwordEnc: this.secrets.encrypt(`imap-secret-${n}`), folders: ['INBOX'], ...over,
+    });
+    await em.flush();
+    return i;
   }
 
   async signature(owner: User, over: Record<string, unknown> = {}) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missingSecret } from '../../server/domain/account-secrets.js';
+import { missingInboxPassword, missingSecret } from '../../server/domain/account-secrets.js';
 
 const stored = { smtpHost: 'smtp.crm.test', smtpPort: 587, smtpSecurity: 'starttls', smtpUser: 'ann', dkimDomain: 'crm.test', dkimSelector: 's1' };
 
@@ -17,5 +17,23 @@ describe('secrets of an account', () => {
   it('lets unchanged values through without a secret', () => {
     expect(missingSecret(stored, { ...stored })).toBeNull();
     expect(missingSecret({ ...stored, dkimDomain: undefined, dkimSelector: undefined }, { dkimDomain: null, dkimSelector: null })).toBeNull();
+  });
+});
+
+describe('the IMAP password of an inbox', () => {
+  const inbox = { kind: 'imap', host: 'imap.crm.test', port: 993, security: 'tls', user: 'ann' };
+
+  // The stored IMAP password only goes to the server and login it was given for.
+  it('is asked for again when the server, port, security, login or kind changes', () => {
+    expect(missingInboxPassword(inbox, { host: 'imap.evil.test' })?.message).toMatch(/^password: changing host needs the IMAP password again/);
+    expect(missingInboxPassword(inbox, { port: 143, security: 'none' })?.message).toMatch(/^password: changing port, security /);
+    expect(missingInboxPassword(inbox, { user: 'bob' })?.field).toBe('password');
+    expect(missingInboxPassword({ ...inbox, kind: 'sink' }, { ...inbox })?.message).toMatch(/^password: changing kind /);
+    expect(missingInboxPassword(inbox, { host: 'imap.other.test', password: 'new' })).toBeNull();
+  });
+
+  it('is not needed for the same target sent back', () => {
+    expect(missingInboxPassword(inbox, { ...inbox })).toBeNull();
+    expect(missingInboxPassword(inbox, {})).toBeNull();
   });
 });

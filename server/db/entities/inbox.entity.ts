@@ -2,6 +2,7 @@ import { defineEntity, type InferEntity } from '@mikro-orm/core';
 import { EmailAccountSchema } from './email-account.entity.js';
 import { SMTP_SECURITY } from '../../domain/account-health.js';
 import { INBOX_HEALTH, INBOX_KINDS } from '../../domain/inbox.js';
+import { PortableJsonType } from '../portable-json-type.js';
 
 /**
  * An account's incoming mailbox, read for bounces, complaints and replies. One per account at
@@ -21,7 +22,7 @@ export const InboxSchema = defineEntity({
     user: p.string().length(254),
     passwordEnc: p.text().hidden(),
     /** The folders read, INBOX first by default. */
-    folders: p.json<string[]>(),
+    folders: p.json<string[]>().type(PortableJsonType),
     /** Opt-in: where processed bounces are moved; null leaves every message where it is. */
     bounceFolder: p.string().length(200).nullable(),
     health: p.enum([...INBOX_HEALTH]).default('unknown'),

@@ -96,10 +96,10 @@ export const feedbackRepository = {
     return first(await targets(knexOf(em)).where({ 'r.mailing_id': mailingId, 'r.email': email, 'm.owner_id': ownerId }).limit(1));
   },
 
-  /** The latest row this account sent to the address since `since`: a message naming no Message-ID of ours. */
-  async latestSentTo(em: Em, accountId: number, email: string, since: Date): Promise<FeedbackTarget | null> {
+  /** The latest row this account sent to the address between `since` and `until`: a message naming no Message-ID of ours. */
+  async latestSentTo(em: Em, accountId: number, email: string, since: Date, until: Date): Promise<FeedbackTarget | null> {
     return first(
-      await targets(knexOf(em)).where({ 'r.email': email, 'r.account_id': accountId }).whereIn('r.state', ['sent', 'uncertain']).andWhere('r.sent_at', '>=', since).orderBy('r.sent_at', 'desc').limit(1),
+      await targets(knexOf(em)).where({ 'r.email': email, 'r.account_id': accountId }).whereIn('r.state', ['sent', 'uncertain']).whereBetween('r.sent_at', [since, until]).orderBy('r.sent_at', 'desc').limit(1),
     );
   },
 

@@ -12,6 +12,7 @@ import { settingsRepository } from '../../db/repositories/settings.repository.js
 import { departmentScope } from '../../domain/visibility.js';
 import { checkSmtpLogin } from '../../mail/smtp-check.js';
 import { missingSecret, retargeted, SMTP_TARGET_FIELDS } from '../../domain/account-secrets.js';
+import { inboxSummaries } from './inboxes.js';
 import * as S from '../schemas/accounts.js';
 
 const tags = ['accounts'];
@@ -19,7 +20,7 @@ const LABEL = 'Account';
 const SEARCH_FIELDS = ['name', 'fromName', 'fromEmail', 'smtpHost', 'smtpUser'];
 
 /** The password never leaves the server: only `hasPassword` says one is stored. */
-const toAccountDto = (a: EmailAccount, pace: AccountPace): S.AccountDto => ({
+const toAccountDto = (a: EmailAccount, pace: AccountPace, inbox: S.AccountDto['inbox']): S.AccountDto => ({
   ...pace,
   id: a.id,
   ownerId: a.owner.id,
@@ -43,14 +44,16 @@ const toAccountDto = (a: EmailAccount, pace: AccountPace): S.AccountDto => ({
   health: a.health,
   healthReason: a.healthReason ?? null,
   healthCheckedAt: a.healthCheckedAt?.toISOString() ?? null,
+  inbox,
   createdAt: a.createdAt.toISOString(),
 });
 
-/** Accounts as the API shows them, with their live star, today's count and next slot. */
+/** Accounts as the API shows them, with their live star, today's count, next slot and incoming side. */
 async function dtos(c: Context<AuthedEnv>, accounts: EmailAccount[]): Promise<S.AccountDto[]> {
   const { em, services } = c.var;
   const paces = await services.engine.accountPaces(em, accounts, await settingsRepository.get(em, services.config.publicUrl));
-  return accounts.map((a) => toAccountDto(a, paces.get(a.id)!));
+  const inboxes = await inboxSummaries(em, accounts);
+  return accounts.map((a) => toAccountDto(a, paces.get(a.id)!, inboxes.get(a.id) ?? null));
 }
 const dto = async (c: Context<AuthedEnv>, account: EmailAccount) => (await dtos(c, [account]))[0];
 

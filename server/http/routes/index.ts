@@ -6,6 +6,7 @@ import { mailingRoutes } from './mailings.js';
 import { userRoutes } from './users.js';
 import { departmentRoutes } from './departments.js';
 import { accountRoutes } from './accounts.js';
+import { inboxRoutes } from './inboxes.js';
 import { signatureRoutes } from './signatures.js';
 import { messageRoutes } from './messages.js';
 import { settingsRoutes } from './settings.js';
@@ -23,6 +24,7 @@ export function apiRoutes() {
     .route('/users', userRoutes())
     .route('/departments', departmentRoutes())
     .route('/accounts', accountRoutes())
+    .route('/accounts', inboxRoutes())
     .route('/signatures', signatureRoutes())
     .route('/messages', messageRoutes())
     .route('/settings', settingsRoutes())

@@ -4,7 +4,8 @@ import { ACCOUNT_HEALTH, SMTP_SECURITY } from '../../domain/account-health.js';
 import { listQuery } from '../openapi.js';
 import { LightSchema } from '../../read-models/light.js';
 import { emailField } from './recipients.js';
-import { idField, idQuery, nameField, timeZoneField } from './fields.js';
+import { InboxSummarySchema } from './inboxes.js';
+import { hostField, idField, idQuery, nameField, portField, timeZoneField } from './fields.js';
 
 /** Contracts of email accounts (a sales manager's own mailboxes). The SMTP password is write-only. */
 
@@ -38,6 +39,8 @@ export const AccountSchema = z
     light: LightSchema,
     sentToday: z.number().int(),
     nextSendAt: z.string().nullable(),
+    /** The incoming side's state; null when the account has none (its bounces and replies are not read). */
+    inbox: InboxSummarySchema.nullable(),
     createdAt: z.string(),
   })
   .openapi('Account');
@@ -47,13 +50,8 @@ const fields = {
   name: nameField(120),
   fromName: nameField(120),
   fromEmail: emailField,
-  smtpHost: z
-    .string()
-    .trim()
-    .min(1)
-    .max(253)
-    .regex(/^[A-Za-z0-9.\-:[\]]+$/, { message: 'Invalid host name' }),
-  smtpPort: z.number().int().min(1).max(65535),
+  smtpHost: hostField,
+  smtpPort: portField,
   smtpSecurity: z.enum(SMTP_SECURITY),
   smtpUser: z.string().trim().min(1).max(254),
   password: z.string().min(1).max(500),

@@ -29,3 +29,13 @@ export const timeZoneField = z
   .trim()
   .max(64)
   .refine((zone) => IANAZone.isValidZone(zone), { message: 'Unknown time zone (use an IANA name such as Europe/Berlin)' });
+
+/** A server's host name or IP address (IPv6 in brackets or bare). */
+export const hostField = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.\-:[\]]+$/, { message: 'Invalid host name' });
+
+export const portField = z.number().int().min(1).max(65535);

@@ -317,6 +317,39 @@ const mailingRows: Row[] = [
   }),
 ];
 
+/** The IMAP password of every matrix inbox: a response that contains it leaks a secret. */
+const MATRIX_IMAP_PASSWORD = 'matrix-IMAP-pa55word!';
+
+/** The incoming side of an account: seen and changed under the account's own rights. */
+const inboxRows = (dept: DeptKey): Row[] => {
+  const see = dept === 'A' ? SEE_A : SEE_B;
+  const change = dept === 'A' ? CHANGE_A : CHANGE_B;
+  // The shared account has an inbox (beforeAll), so a refusal can only be about rights.
+  const withInbox: Target = {
+    ...shared('accounts', dept),
+    fresh: async () => {
+      const id = await m.fresh('accounts', dept);
+      await t.factories.inbox(id, { port: m.closedPort, passwordEnc: t.services.secrets.encrypt(MATRIX_IMAP_PASSWORD) });
+      return id;
+    },
+  };
+  const route = '/api/accounts/{id}/inbox';
+  return [
+    { group: 'inboxes', method: 'GET', route, rule: see, target: shared('accounts', dept), act: (a) => `GET the incoming settings of ${whose(a, dept)} account` },
+    {
+      group: 'inboxes', method: 'PUT', route, rule: change, target: fresh('accounts', dept), act: (a) => `set the incoming settings of ${whose(a, dept)} account`,
+      body: () => ({ host: '127.0.0.1', port: m.closedPort, security: 'none', user: 'box@matrix.test', password: MATRIX_IMAP_PASSWORD }),
+      then: (res) => expect(res.body).toMatchObject({ hasPassword: true, health: 'unknown' }),
+    },
+    { group: 'inboxes', method: 'DELETE', route, rule: change, target: withInbox, act: (a) => `delete the incoming settings of ${whose(a, dept)} account` },
+    {
+      group: 'inboxes', method: 'POST', route: `${route}/test`, rule: change, target: withInbox, act: (a) => `test the incoming settings of ${whose(a, dept)} account`,
+      then: (res) => expect(res.body).toMatchObject({ ok: false, health: 'unreachable' }),
+    },
+    { group: 'inboxes', method: 'GET', route: `${route}/preset`, rule: see, target: shared('accounts', dept), act: (a) => `read the IMAP preset of ${whose(a, dept)} account` },
+  ];
+};
+
 const TABLE: Row[] = [
   { group: 'session', method: 'GET', route: '/api/session', rule: EVERYONE, act: () => 'read their own session', then: (res, a) => expect(res.body.id).toBe(a.user.id) },
   ...OWNED.flatMap(ownedRows),
@@ -327,6 +360,7 @@ const TABLE: Row[] = [
     },
     { group: 'messages', method: 'GET', route: '/api/messages/{id}/preview', rule: dept === 'A' ? SEE_A : SEE_B, target: shared('messages', dept), act: (a) => `preview ${whose(a, dept)} message` },
   ]),
+  ...(['A', 'B'] as const).flatMap(inboxRows),
   { group: 'messages', method: 'POST', route: '/api/messages/preview', rule: EVERYONE, body: () => ({ subject: 'Hi', html: '<p>Hi {{ first_name }}</p>', recipientType: 'lead' }), act: () => 'preview a draft' },
   {
     group: 'messages', method: 'POST', route: '/api/messages/preview', rule: PREVIEW_SIG_A, body: () => ({ subject: 'Hi', html: '<p>Hi</p>', recipientType: 'lead', signatureId: m.records.A.signatures }),
@@ -423,6 +457,7 @@ beforeAll(async () => {
   sink = await startDevSink({ port: 0, dir });
   t = await initTestApp({ services: { sink } });
   m = await buildRoleMatrix(t);
+  for (const d of ['A', 'B'] as const) await t.factories.inbox(m.records[d].accounts, { port: m.closedPort, passwordEnc: t.services.secrets.encrypt(MATRIX_IMAP_PASSWORD) });
   const admin = m.actors.admin.client;
   for (const d of ['A', 'B'] as const) {
     const account = await admin.get(`/api/accounts/${m.records[d].accounts}`);
@@ -570,10 +605,14 @@ describe('secrets', () => {
       ...(await conn.execute<{ v: string }[]>('select smtp_password_enc v from email_accounts')).map((r) => r.v),
       ...(await conn.execute<{ v: string | null }[]>('select dkim_private_key_enc v from email_accounts where dkim_private_key_enc is not null')).map((r) => r.v!),
       ...(await conn.execute<{ v: string }[]>('select password_hash v from users')).map((r) => r.v),
+      ...(await conn.execute<{ v: string }[]>('select password_enc v from inboxes')).map((r) => r.v),
     ];
     // The key's base64 body, since JSON escapes its line breaks.
     const dkimBody = MATRIX_DKIM_KEY.split('\n')[1];
-    const needles = [MATRIX_SMTP_PASSWORD, dkimBody, TEST_PASSWORD, 'matrix-user-password', 'passwordHash', 'password_hash', 'smtpPasswordEnc', 'smtp_password_enc', 'dkimPrivateKeyEnc', 'dkim_private_key_enc', ...stored];
+    const needles = [
+      MATRIX_SMTP_PASSWORD, MATRIX_IMAP_PASSWORD, dkimBody, TEST_PASSWORD, 'matrix-user-password', 'passwordHash', 'password_hash',
+      'smtpPasswordEnc', 'smtp_password_enc', 'dkimPrivateKeyEnc', 'dkim_private_key_enc', 'passwordEnc', 'password_enc', ...stored,
+    ];
     expect(m.responses.length).toBeGreaterThan(500);
     for (const res of m.responses) {
       for (const needle of needles) expect(res.text.includes(needle), `${res.who} ${res.method} ${res.path} contains ${needle.slice(0, 20)}`).toBe(false);

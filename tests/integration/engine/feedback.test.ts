@@ -191,6 +191,13 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('on %s', (db) => {
       expect((await ledger(mailing.id))[0].feedback).toBe('replied');
     });
 
+    it('is not a message written before the mail was sent (an old conversation in a mailbox read for the first time)', async () => {
+      const { mailing, account } = await mailingTo(['old-friend@r4.test']);
+      const { applied } = await deliver(account, message({ kind: 'reply', from: 'old-friend@r4.test', date: new Date(clock.t - 3 * 86_400_000), excerpt: 'About last month' }));
+      expect(applied.rows).toEqual([]);
+      expect((await ledger(mailing.id))[0].feedback).toBeNull();
+    });
+
     it('stops everyone at the company when the mailing asks for it', async () => {
       const owner = await t.factories.user('sales_manager', (await t.factories.department()).id);
       const company = await t.factories.company(owner, { email: 'office@acme.test' });

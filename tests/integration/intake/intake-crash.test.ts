@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { initTestApp, type TestApp } from '../../support/test-app.js';
+import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink/index.js';
+import { startDovecot, type Dovecot } from '../../support/dovecot.js';
+import { alwaysOpen, TestClock, testEngine } from '../../support/engine.js';
+import { createMailings } from '../../../server/engine/create-mailings.js';
+import { readInbox, type IntakeContext } from '../../../server/engine/intake.js';
+import { imapMailboxes } from '../../../server/mail/imap-mailbox.js';
+import { classifyMessage } from '../../../server/mail/feedback/classify.js';
+import { sinkAnswers } from '../../../server/mail/sink-responder.js';
+import { settingsRepository } from '../../../server/db/repositories/settings.repository.js';
+import { FeedbackEventSchema, InboxSchema, MailingEventSchema, MailingRecipientSchema, MailingSchema, SuppressionSchema } from '../../../server/db/entities/index.js';
+import type { MailingRecipient } from '../../../server/db/entities/mailing-recipient.entity.js';
+
+/**
+ * The intake stopped at the worst moment (a message's effects committed, the folder's cursor not
+ * yet moved past it) and started again, and the folder renumbered under it (a new UIDVALIDITY):
+ * every message acts exactly once, none is missed.
+ */
+
+const USER = 'crash@mailroom.test';
+/** A folder of its own: IMAP lets no one delete INBOX, and the test deletes the folder. */
+const FOLDER = 'Replies';
+const PASSWORD = 'imap-secret';
+let t: TestApp;
+let sink: SmtpSink;
+let dovecot: Dovecot;
+const clock = new TestClock(Date.parse('2026-11-25T09:00:00Z'));
+
+beforeAll(async () => {
+  [t, sink, dovecot] = await Promise.all([initTestApp(), startSmtpSink(), startDovecot({ [USER]: PASSWORD })]);
+  await alwaysOpen(t);
+});
+afterAll(async () => {
+  await Promise.all([sink.stop(), dovecot.stop()]);
+  await t.close();
+});
+
+const em = () => t.services.orm.em.fork();
+
+class Crash extends Error {}
+
+it('acts on every message exactly once across a crash and two renumberings of the folder', { timeout: 120_000 }, async () => {
+  const owner = await t.factories.user('sales_manager', (await t.factories.department()).id);
+  const account = await t.factories.account(owner, { smtpPort: sink.port, fromEmail: USER, smtpUser: USER, dailyLimit: 10_000 });
+  const e = em();
+  const inbox = e.create(InboxSchema, { account: account.id, kind: 'imap', host: '127.0.0.1', port: dovecot.port, security: 'none', user: USER, passwordEnc: t.services.secrets.encrypt(PASSWORD), folders: [FOLDER] });
+  await e.flush();
+  await dovecot.createFolder(USER, FOLDER);
+
+  const emails = Array.from({ length: 31 }, (_, i) => `r${i}@crash.test`);
+  const ids = [];
+  for (const email of emails) ids.push((await t.factories.company(owner, { email })).id);
+  const message = await t.factories.message(owner, { subject: 'Offer' });
+  const { mailings } = await createMailings(e, { id: owner.id, role: 'sales_manager', departmentId: account.department.id }, { messageId: message.id, selections: { company: { ids } }, start: 'active' }, await settingsRepository.get(e, ''), clock.now());
+  const mailingId = mailings[0].id;
+  const engine = testEngine(t, clock);
+  await engine.run(account.id);
+  await engine.close();
+  const rows = Object.fromEntries((await em().find(MailingRecipientSchema, { mailing: mailingId })).map((r) => [r.email, r])) as Record<string, MailingRecipient>;
+
+  // Ten hard bounces, ten soft, ten replies; the 31st address answers only at the very end.
+  const kinds = ['no-such-user', 'mailbox-full', 'happy-customer'] as const;
+  const answerFor = (email: string, kind: (typeof kinds)[number]) => {
+    const row = rows[email];
+    const headers = `From: ${USER}\r\nTo: ${email}\r\nSubject: Offer\r\nMessage-ID: ${row.messageId}`;
+    const [a] = sinkAnswers({ from: USER, to: [`${kind}.x@example.test`], messageId: row.messageId ?? null, subject: 'Offer', headers }, clock.now());
+    return a.raw.toString().replaceAll(`${kind}.x@example.test`, email);
+  };
+  for (let i = 0; i < 30; i++) await dovecot.append(USER, FOLDER, answerFor(emails[i], kinds[i % 3]));
+
+  const { ctx } = testEngine(t, clock);
+  const base: IntakeContext = { ...ctx, mailboxes: imapMailboxes, classify: classifyMessage };
+  const run = (c: IntakeContext) => readInbox(c, inbox.id, { deadline: 0, stopping: () => false, batch: 7 });
+
+  // The run dies right after the 12th message's effects are committed: in the middle of a batch,
+  // before the cursor moves past it.
+  let told = 0;
+  const dying: IntakeContext = { ...base, events: { emit: (ev) => { if (ev.type === 'recipient.feedback' && ++told === 12) throw new Crash('killed'); } } };
+  await expect(run(dying)).rejects.toBeInstanceOf(Crash);
+  expect(await em().count(FeedbackEventSchema, { account: account.id })).toBe(12);
+
+  const after = await run(base);
+  expect(after.acted).toBe(18);
+
+  /** Ten hard bounces (suppressed), ten soft, ten replies: each counted, noted and suppressed once. */
+  const check = async () => {
+    expect(await em().count(FeedbackEventSchema, { account: account.id })).toBe(30);
+    expect(await em().findOneOrFail(MailingSchema, { id: mailingId })).toMatchObject({ bouncedCount: 20, repliedCount: 10 });
+    expect(await em().count(MailingEventSchema, { mailing: mailingId, kind: { $in: ['bounced', 'replied'] } })).toBe(20);
+    expect(await em().count(SuppressionSchema, { email: { $in: emails } })).toBe(10);
+  };
+  await check();
+
+  // A server that rebuilt its index: the same messages under a new UIDVALIDITY are read again and
+  // recognised; the one that arrives afterwards is acted on.
+  await dovecot.setUidValidity(USER, FOLDER, (await dovecot.uidValidity(USER, FOLDER)) + 1000);
+  expect((await run(base)).acted).toBe(0);
+  await check();
+  await dovecot.append(USER, FOLDER, answerFor(emails[30], 'no-such-user'));
+  expect((await run(base)).acted).toBe(1);
+  expect((await em().findOneOrFail(MailingRecipientSchema, { id: rows[emails[30]].id })).feedback).toBe('bounced');
+
+  // The folder deleted and made again: empty, numbered anew from 1.
+  await dovecot.recreateFolder(USER, FOLDER);
+  await dovecot.append(USER, FOLDER, answerFor(emails[1], 'happy-customer'));
+  expect((await run(base)).acted).toBe(1);
+  expect((await em().findOneOrFail(MailingRecipientSchema, { id: rows[emails[1]].id })).feedback).toBe('replied');
+});
