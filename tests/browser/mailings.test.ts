@@ -428,7 +428,8 @@ describe("the recipients' mailboxes answering", () => {
 
   // A bounce and a reply read from the sender's inbox appear on the mailing's page (counters, the
   // row's status code and diagnostic or excerpt) and in the list's row, without a reload, in a web
-  // process that only sees what the intake committed; the reply is then on the contact's record.
+  // process that only sees what the intake committed; Restart offers the soft-bounced and names the
+  // suppressed; the reply is then on the contact's record.
   it('shows a bounce and a reply on the mailing page, in the list and on the record, live', async () => {
     const contacts = (await contactsOf(anna, 9)).slice(6, 9);
     const { mailing, rows } = await sentDays('Answered', contacts);
@@ -459,6 +460,19 @@ describe("the recipients' mailboxes answering", () => {
     await answers.getByText(/1\s*replied/).waitFor();
     await answers.getByText(/1\s*bounced/).waitFor();
     expect(await answers.getByText(/complained/).count()).toBe(0);
+
+    // Restart offers the soft-bounced recipient and says the hard-bounced one is suppressed.
+    await recordFeedback(knex, rows[2].id, 'soft_bounce', { status: '4.2.2', note: 'Mailbox full' });
+    await waitForCount(s.page, 'soft_bounced', '=', 1);
+    await s.page.getByRole('button', { name: 'Restart unsuccessful…' }).click();
+    const dialog = s.page.getByRole('dialog', { name: 'Restart unsuccessful recipients' });
+    await dialog.getByRole('note').getByText('Not sent again: 1 hard-bounced recipient.').waitFor();
+    expect(await dialog.getByRole('button', { name: 'Restart 0 recipients' }).isDisabled()).toBe(true);
+    await dialog.getByRole('checkbox', { name: /Also the 1 soft-bounced one/ }).check();
+    await dialog.getByRole('button', { name: 'Restart 1 recipient' }).click();
+    await waitForCount(s.page, 'soft_bounced', '=', 0);
+    expect(await count(s.page, 'bounced')).toBe(1);
+    expect(await count(s.page, 'replied')).toBe(1);
 
     // The tab of bounced recipients holds only the bounced one, shown as suppressed with the reason.
     await s.page.getByRole('tab', { name: /^Bounced/ }).click();
