@@ -37,6 +37,8 @@ export interface MailingRequest {
   name?: string;
   selections: Partial<Record<RecipientType, Selection>>;
   start: 'active' | 'paused';
+  /** A reply from one recipient stops the owner's mailings to everyone at the same company (off when not given). */
+  stopCompanyOnReply?: boolean;
 }
 
 /** The pre-flight report of one would-be mailing: who gets it, who does not and why, and when it ends. */
@@ -258,7 +260,7 @@ export async function createMailings(em: Em, actor: Actor, request: MailingReque
           name: request.name?.trim() || `${message.name} · ${type === 'company' ? 'companies' : `${type}s`}`,
           recipientType: type, status: request.start, message, signature,
           owner: tx.getReference(UserSchema, actor.id), department: tx.getReference(DepartmentSchema, actor.departmentId!),
-          vip: false, total: 0,
+          vip: false, total: 0, stopCompanyOnReply: request.stopCompanyOnReply ?? false,
         });
         await tx.flush();
         const tally = await pass(tx, actor, type, check.selection, routable, ledgerOf(tx, mailing.id, now));

@@ -72,8 +72,8 @@ export class Engine {
     return ops.cancel(this.ctx, em, mailing, by);
   }
 
-  async restart(em: Em, mailing: Mailing, includeUncertain: boolean, by: string): Promise<{ requeued: number }> {
-    const { requeued, accounts } = await ops.restart(this.ctx, em, mailing, includeUncertain, by);
+  async restart(em: Em, mailing: Mailing, choice: ops.RestartChoice, by: string): Promise<{ requeued: number }> {
+    const { requeued, accounts } = await ops.restart(this.ctx, em, mailing, choice, by);
     await this.wake(accounts);
     return { requeued };
   }

@@ -4,6 +4,7 @@ import { DomainError } from '../domain/errors.js';
 import { combineProblems } from '../domain/combine.js';
 import { isSending } from '../domain/mailing-status.js';
 import type { EngineContext } from './ports.js';
+import type { Unsuccessful } from '../db/repositories/ledger.repository.js';
 import { changeStatus } from './mailing-events.js';
 
 /**
@@ -29,12 +30,27 @@ export async function cancel(ctx: EngineContext, em: Em, mailing: Mailing, by: s
   await ctx.ledger.skipQueued(em, mailing.id, 'Cancelled', ctx.now());
 }
 
-/** Sends again to the unsuccessful recipients only: failed ones, and uncertain ones on request. */
-export async function restart(ctx: EngineContext, em: Em, mailing: Mailing, includeUncertain: boolean, by: string): Promise<{ requeued: number; accounts: number[] }> {
+/** Which unsuccessful recipients a restart sends to again, beside the failed ones. */
+export interface RestartChoice {
+  includeUncertain: boolean;
+  includeSoftBounced: boolean;
+}
+
+const UNSUCCESSFUL_WORDS: Record<Unsuccessful, string> = { failed: 'failed', uncertain: 'uncertain', soft_bounced: 'soft-bounced' };
+/** "failed", "failed or uncertain", "failed, uncertain or soft-bounced". */
+const either = (words: string[]) => (words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : words[0]);
+
+/** Sends again to the unsuccessful recipients only: failed ones, and uncertain and soft-bounced ones on request. */
+export async function restart(ctx: EngineContext, em: Em, mailing: Mailing, choice: RestartChoice, by: string): Promise<{ requeued: number; accounts: number[] }> {
   if (mailing.status === 'cancelled') throw refuse(mailing, 'restarted');
-  const requeued = await ctx.ledger.requeue(em, mailing.id, includeUncertain ? ['failed', 'uncertain'] : ['failed'], ctx.now());
-  if (requeued === 0) throw new DomainError('conflict', `Mailing #${mailing.id} has no ${includeUncertain ? 'failed or uncertain' : 'failed'} recipients to send again`);
-  const text = `Restarted by ${by} for ${requeued} unsuccessful recipient${requeued === 1 ? '' : 's'}`;
+  const groups: Unsuccessful[] = ['failed'];
+  if (choice.includeUncertain) groups.push('uncertain');
+  if (choice.includeSoftBounced) groups.push('soft_bounced');
+  const counts = await ctx.ledger.requeue(em, mailing.id, groups, ctx.now());
+  const requeued = groups.reduce((sum, g) => sum + counts[g], 0);
+  if (requeued === 0) throw new DomainError('conflict', `Mailing #${mailing.id} has no ${either(groups.map((g) => UNSUCCESSFUL_WORDS[g]))} recipients to send again`);
+  const each = groups.filter((g) => counts[g] > 0).map((g) => `${counts[g]} ${UNSUCCESSFUL_WORDS[g]}`);
+  const text = `Restarted by ${by} for ${requeued} unsuccessful recipient${requeued === 1 ? '' : 's'} (${each.join(', ')})`;
   // A paused mailing stays paused: the recipients wait in the queue until someone resumes it.
   if (mailing.status === 'paused') await ctx.ledger.note(em, mailing.id, 'info', 'restart', `${text}; still paused`, ctx.now());
   else await changeStatus(ctx, em, mailing.id, 'restart', text);

@@ -5,7 +5,7 @@ import type { Em } from '../db/orm.js';
 import type { EmailAccount } from '../db/entities/email-account.entity.js';
 import type { Settings } from '../db/entities/settings.entity.js';
 import type { Mailing } from '../db/entities/mailing.entity.js';
-import type { ClaimedRecipient, HeldRow } from '../db/repositories/ledger.repository.js';
+import type { ClaimedRecipient, HeldRow, Unsuccessful } from '../db/repositories/ledger.repository.js';
 import type { RecipientRecord } from '../db/repositories/recipient-fields.js';
 import type { MessageContent, SignatureContent } from '../mail/render.js';
 import type { RecipientType } from '../domain/recipient-types.js';
@@ -61,7 +61,7 @@ export interface Ledger {
   sentSince(em: Em, accountId: number, since: Date): Promise<number>;
   stranded(em: Em, ownerId?: number): Promise<{ id: number; vip: boolean; mailingId: number; ownerId: number }[]>;
   rebind(em: Em, ids: number[], accountId: number, now: Date): Promise<void>;
-  requeue(em: Em, mailingId: number, states: ('failed' | 'uncertain')[], now: Date): Promise<number>;
+  requeue(em: Em, mailingId: number, groups: Unsuccessful[], now: Date): Promise<Record<Unsuccessful, number>>;
   skipQueued(em: Em, mailingId: number, reason: string, now: Date): Promise<number>;
   mergeInto(em: Em, ids: number[], targetId: number, now: Date): Promise<{ moved: number; duplicates: number }>;
   pendingByAccount(em: Em, mailingId: number): Promise<Map<number, number>>;

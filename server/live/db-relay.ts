@@ -3,16 +3,19 @@ import { relayRepository } from '../db/repositories/relay.repository.js';
 import type { EventSink } from '../engine/ports.js';
 import type { MailingStatus, EventLevel } from '../domain/mailing-status.js';
 import type { AccountHealth } from '../domain/account-health.js';
+import type { RecipientFeedback } from '../domain/recipient-states.js';
 import { startPolling } from './poll.js';
 
 /**
  * In a web-only process the engine runs elsewhere (`--role worker`), so its events never reach
- * this process's bus. The relay reads what the worker committed — new notifications, changed
- * counters and statuses, account health — and re-emits it as domain events, so the live hub
- * works the same whichever process sent the mail. The database is the only shared state.
+ * this process's bus. The relay reads what the worker committed — new notifications and mailbox
+ * feedback, changed counters and statuses, account health — and re-emits it as domain events, so
+ * the live hub works the same whichever process sent the mail or read the inbox. The database is
+ * the only shared state.
  */
 export function startDbRelay(orm: Orm, events: EventSink, now: () => Date, everyMs = 500): () => Promise<void> {
   let lastEventId: number | null = null;
+  let lastFeedbackId: number | null = null;
   const mailings = new Map<number, string>();
   const accounts = new Map<number, string>();
 
@@ -25,9 +28,19 @@ export function startDbRelay(orm: Orm, events: EventSink, now: () => Date, every
       lastEventId = Number(n.id);
       events.emit({ type: 'mailing.notification', mailingId: Number(n.mailing_id), departmentId: Number(n.department_id), ownerId: Number(n.owner_id), level: n.level as EventLevel, kind: n.kind, text: n.text, at: new Date(n.at).toISOString() });
     }
+    if (lastFeedbackId === null) lastFeedbackId = await relayRepository.lastFeedbackId(em);
+    for (const f of await relayRepository.feedbackAfter(em, lastFeedbackId)) {
+      lastFeedbackId = Number(f.id);
+      // An event matched to no row, or whose row has no feedback (an unsubscribe; a restart cleared it), changes no page.
+      if (f.row_id === null || f.feedback === null) continue;
+      events.emit({
+        type: 'recipient.feedback', mailingId: Number(f.mailing_id), departmentId: Number(f.department_id), ownerId: Number(f.owner_id), rowId: Number(f.row_id), email: f.email,
+        feedback: f.feedback as RecipientFeedback, status: f.feedback_status, note: f.feedback_note, at: new Date(f.created_at).toISOString(),
+      });
+    }
     const rows = await relayRepository.mailingCounters(em, new Date(now().getTime() - 60_000));
     for (const r of rows) {
-      const counters = `${r.sent_count}|${r.failed_count}|${r.skipped_count}|${r.uncertain_count}|${r.total}`;
+      const counters = `${r.sent_count}|${r.failed_count}|${r.skipped_count}|${r.uncertain_count}|${r.bounced_count}|${r.complained_count}|${r.replied_count}|${r.total}`;
       const before = mailings.get(Number(r.id));
       mailings.set(Number(r.id), `${r.status}#${counters}`);
       if (before === undefined) continue;

@@ -215,8 +215,10 @@ export function attachLiveHub(httpServer: HttpServer, services: Services, access
         return changed(e.mailingId, e.at, { rowId: e.rowId, email: e.email, state: 'retrying', accountId: e.accountId, reply: e.reply, at: e.at });
       case 'recipient.uncertain':
         return changed(e.mailingId, e.at, { rowId: e.rowId, email: e.email, state: 'uncertain', accountId: null, reply: null, at: e.at });
-      case 'recipient.unsubscribed':
+      // The row stays sent; its mailbox's answer goes to the page with it.
       case 'recipient.feedback':
+        return changed(e.mailingId, e.at, { rowId: e.rowId, email: e.email, state: 'sent', accountId: null, reply: null, feedback: { feedback: e.feedback, status: e.status, note: e.note }, at: e.at });
+      case 'recipient.unsubscribed':
       case 'mailing.counters':
         return changed(e.mailingId, e.at);
       case 'mailing.status':

@@ -20,20 +20,23 @@ const SETTLE_MS = 60_000;
  * Counting today's sent rows at each push grows with the day (at a million recipients, hundreds of
  * thousands of rows four times a second). A sent row stays sent with its time, and the mailing's
  * sent counter moves with the ledger in one transaction, so "sent today" is the counter less the
- * rows sent before the day began: counted once per mailing and day, then kept.
+ * rows sent before the day began: counted once per mailing and day, then kept. Only a restart
+ * takes sent rows back (soft-bounced ones go back to the queue), so the count is kept with the
+ * latest restart it saw, and counted again after a newer one.
  */
 export function progressReader() {
   let zone = 'UTC';
   let day = 0;
-  const sentBefore = new Map<number, number>();
+  const sentBefore = new Map<number, { n: number; restart: number | null }>();
+  const markOf = (m: { restart_mark: unknown }) => (m.restart_mark === null ? null : Number(m.restart_mark));
 
   return async function read(em: Em, mailingId: number, now: Date): Promise<Progress | null> {
     const since = (z: string) => todayIn(z, now).start;
     let start = since(zone);
     let cached = day === start.getTime() ? sentBefore.get(mailingId) : undefined;
     let m = await ledgerRepository.progressRow(em, mailingId, start, cached !== undefined);
-    if (m && m.time_zone && m.time_zone !== zone) {
-      zone = m.time_zone;
+    if (m && ((m.time_zone && m.time_zone !== zone) || (cached && markOf(m) !== cached.restart))) {
+      zone = m.time_zone ?? zone;
       start = since(zone);
       cached = undefined;
       m = await ledgerRepository.progressRow(em, mailingId, start, false);
@@ -43,12 +46,13 @@ export function progressReader() {
       day = start.getTime();
       sentBefore.clear();
     }
-    const before = cached ?? Number(m.sent_before);
-    if (cached === undefined && now.getTime() - day >= SETTLE_MS) sentBefore.set(mailingId, before);
+    const before = cached?.n ?? Number(m.sent_before);
+    if (cached === undefined && now.getTime() - day >= SETTLE_MS) sentBefore.set(mailingId, { n: before, restart: markOf(m) });
     const [total, sent, skipped] = [Number(m.total), Number(m.sent_count), Number(m.skipped_count)];
     return {
       mailingId, departmentId: Number(m.department_id), ownerId: Number(m.owner_id), status: m.status as MailingStatus, total, sent, failed: Number(m.failed_count),
-      skipped, uncertain: Number(m.uncertain_count), completion: completion({ total, sent, skipped }), sentToday: sent - before,
+      skipped, uncertain: Number(m.uncertain_count), bounced: Number(m.bounced_count), complained: Number(m.complained_count), replied: Number(m.replied_count),
+      completion: completion({ total, sent, skipped }), sentToday: sent - before,
     };
   };
 }

@@ -2,7 +2,7 @@ import type { MailingDetailDto } from '../read-models/mailing-schemas.js';
 import type { MailingStatus, EventLevel } from '../domain/mailing-status.js';
 import type { AccountHealth } from '../domain/account-health.js';
 import type { InboxHealth } from '../domain/inbox.js';
-import type { RecipientState } from '../domain/recipient-states.js';
+import type { RecipientFeedback, RecipientState } from '../domain/recipient-states.js';
 
 /**
  * The socket.io protocol, declared once: server/live implements it and src/lib/live imports the
@@ -26,15 +26,29 @@ export interface MailingProgressV1 {
   failed: number;
   skipped: number;
   uncertain: number;
+  /** Recipients whose mailbox answered after the 250: bounced (hard and soft), complained, replied. */
+  bounced: number;
+  complained: number;
+  replied: number;
   completion: number;
   sentToday: number;
   at: string;
 }
 
-/** Recipients that changed state since the last push, for a watched mailing's page. */
+/**
+ * What a recipient's mailbox answered after the 250 (its ledger row stays `sent`): the strongest
+ * feedback so far, the bounce's status code, and the bounce's diagnostic or the reply's first lines.
+ */
+export interface RecipientFeedbackChange {
+  feedback: RecipientFeedback;
+  status: string | null;
+  note: string | null;
+}
+
+/** Recipients that changed state, or heard back from their mailbox, since the last push, for a watched mailing's page. */
 export interface RecipientChangesV1 {
   mailingId: number;
-  changes: { rowId: number; email: string; state: RecipientState | 'retrying'; accountId: number | null; reply: string | null; at: string }[];
+  changes: { rowId: number; email: string; state: RecipientState | 'retrying'; accountId: number | null; reply: string | null; feedback?: RecipientFeedbackChange; at: string }[];
   at: string;
 }
 

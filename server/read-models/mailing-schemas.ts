@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { LightSchema } from './light.js';
 import { MAILING_STATUSES, EVENT_LEVELS } from '../domain/mailing-status.js';
 import { RECIPIENT_TYPES } from '../domain/recipient-types.js';
+import type { RecipientFeedback } from '../domain/recipient-states.js';
 
 /**
  * The mailing read model's shape: what the list, the mailing page and a live watcher's snapshot
@@ -32,11 +33,17 @@ export const MailingSchema = z
     failed: z.number(),
     skipped: z.number(),
     uncertain: z.number(),
+    /** Recipients whose mailbox answered after the 250: bounced (hard and soft), complained, replied. */
+    bounced: z.number(),
+    complained: z.number(),
+    replied: z.number(),
     /** Delivered share of those who may be mailed: sent / (total − skipped), in percent. */
     completion: z.number(),
     sentToday: z.number(),
     accounts: z.array(AccountStarSchema),
     notifications: z.array(NotificationSchema),
+    /** A reply from one recipient stops the owner's mailings to everyone at the same company. */
+    stopCompanyOnReply: z.boolean(),
     combinedInto: z.number().nullable(),
     createdAt: z.iso.datetime(),
     finishedAt: z.iso.datetime().nullable(),
@@ -45,6 +52,18 @@ export const MailingSchema = z
   .openapi('Mailing');
 export type MailingDto = z.infer<typeof MailingSchema>;
 
-export const ProgressSchema = z.object({ pending: z.number(), sending: z.number(), sent: z.number(), failed: z.number(), skipped: z.number(), uncertain: z.number(), retrying: z.number() });
+/** Ledger rows by the feedback their mailbox gave, each under its strongest (server/domain/recipient-states.ts). */
+export const FeedbackCountsSchema = z.object({
+  bounced: z.number(),
+  soft_bounced: z.number(),
+  complained: z.number(),
+  replied: z.number(),
+  auto_replied: z.number(),
+}) satisfies z.ZodType<Record<RecipientFeedback, number>>;
+
+export const ProgressSchema = z.object({
+  pending: z.number(), sending: z.number(), sent: z.number(), failed: z.number(), skipped: z.number(), uncertain: z.number(), retrying: z.number(),
+  feedback: FeedbackCountsSchema,
+});
 export const MailingDetailSchema = MailingSchema.extend({ progress: ProgressSchema, eta: z.string().nullable() }).openapi('MailingDetail');
 export type MailingDetailDto = z.infer<typeof MailingDetailSchema>;

@@ -28,6 +28,7 @@ export async function mailingDtos(em: Em, rows: MailingRow[], settings: Settings
       ...columnsOf(MailingSchema.shape, r),
       // The counters are named in the table for what they count.
       sent: r.sent_count, failed: r.failed_count, skipped: r.skipped_count, uncertain: r.uncertain_count,
+      bounced: r.bounced_count, complained: r.complained_count, replied: r.replied_count,
       completion: completion({ total: Number(r.total), sent: Number(r.sent_count), skipped: Number(r.skipped_count) }),
       accounts: stars.get(Number(r.owner_id)) ?? [],
       notifications: (notes.get(Number(r.id)) ?? []).map((n) => ({ ...n, at: n.at.toISOString() })),

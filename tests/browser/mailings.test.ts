@@ -11,11 +11,15 @@ import { startServer, type ServerProcess } from '../support/server-process.js';
 import { launchChromium, signInPage, type SignedInPage } from '../support/browser.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink/index.js';
 import { makeClient, type Client } from '../support/test-app.js';
+import { recordFeedback } from '../support/feedback-intake.js';
+import { initORM, type Orm } from '../../server/db/orm.js';
+import { knexOf } from '../../server/db/knex.js';
 
 /**
  * The live dashboard in Chromium against the real server (child process, scratch MariaDB, demo
  * data with Anna's mailing already sending): several people watch the same mailing and see it
- * move without reloading; creation, combining, restarting and browser notifications end to end.
+ * move without reloading; creation, combining, restarting, browser notifications and what the
+ * recipients' mailboxes answer end to end.
  * Failures are injected at an SMTP sink process that Ben's own account sends through.
  */
 
@@ -60,10 +64,11 @@ interface Session extends Pick<SignedInPage, 'page' | 'problems'> {
  * A browser context signed in as `email`. With `notifications`, the context has the permission
  * and an init script records every `new Notification()` before handing it to the real one.
  */
-async function signIn(email: string, opts: { notifications?: boolean } = {}): Promise<Session> {
+async function signIn(email: string, opts: { notifications?: boolean; on?: ServerProcess } = {}): Promise<Session> {
+  const on = opts.on ?? server;
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   if (opts.notifications) {
-    await context.grantPermissions(['notifications'], { origin: server.url });
+    await context.grantPermissions(['notifications'], { origin: on.url });
     await context.addInitScript(() => {
       const calls: { title: string; body: string }[] = [];
       const Real = window.Notification;
@@ -77,7 +82,7 @@ async function signIn(email: string, opts: { notifications?: boolean } = {}): Pr
       Object.assign(window, { Notification: Recording, __notifications: calls });
     });
   }
-  const { page, problems } = await signInPage(context, server, email);
+  const { page, problems } = await signInPage(context, on, email);
   return {
     context,
     page,
@@ -86,9 +91,9 @@ async function signIn(email: string, opts: { notifications?: boolean } = {}): Pr
   };
 }
 
-/** Opens a page and waits until its live socket is connected, so no push is missed after this. */
-async function openLive(page: Page, path: string) {
-  await page.goto(`${server.url}${path}`);
+/** Opens a page (of the main server, or of `on`) and waits until its live socket is connected, so no push is missed after this. */
+async function openLive(page: Page, path: string, on: ServerProcess = server) {
+  await page.goto(`${on.url}${path}`);
   await page.getByRole('banner').getByText('Live', { exact: true }).waitFor();
 }
 
@@ -361,7 +366,10 @@ describe('failures at the SMTP server', () => {
     await page.getByRole('table', { name: 'Recipients' }).getByRole('row', { name: new RegExp(bad.email!) }).getByText(/550/).waitFor();
 
     await sink.setRules({ rejectRcpt: {} });
-    await page.getByRole('button', { name: 'Restart unsuccessful' }).click();
+    await page.getByRole('button', { name: 'Restart unsuccessful…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Restart unsuccessful recipients' });
+    await dialog.getByText('1 failed recipient').waitFor();
+    await dialog.getByRole('button', { name: 'Restart 1 recipient' }).click();
     await waitForCount(page, 'sent', '=', 2);
     expect(await count(page, 'failed')).toBe(0);
     await page.getByRole('table', { name: 'Recipients' }).getByRole('row', { name: new RegExp(bad.email!) }).locator('.badge', { hasText: 'Sent' }).waitFor();
@@ -388,5 +396,96 @@ describe('failures at the SMTP server', () => {
     expect(ceo.problems()).toEqual([]);
     expect(owner.problems()).toEqual([]);
     await Promise.all([ceo.context.close(), owner.context.close()]);
+  }, 150_000);
+});
+
+describe("the recipients' mailboxes answering", () => {
+  /** A web-only process on the same database: it hears of the intake's work only through what it committed, as behind a load balancer. */
+  let web: ServerProcess;
+  let orm: Orm;
+
+  beforeAll(async () => {
+    [web, orm] = await Promise.all([
+      startServer({ databaseUrl: server.databaseUrl, args: ['--role', 'web'], env: { DEMO_DATA: 'off' } }),
+      initORM({ kind: 'mysql', url: server.databaseUrl }, { migrate: false }),
+    ]);
+  }, 150_000);
+  afterAll(async () => {
+    await orm?.close();
+    await web?.stop();
+  });
+
+  /** One of anna's mailings, all of it sent and done days ago (answers come in after the mail went out); its ledger rows in order. */
+  async function sentDays(name: string, contacts: ContactDto[]) {
+    const mailing = await makeMailing(anna, name, { contact: { ids: contacts.map((c) => c.id) } });
+    const knex = knexOf(orm.em.fork());
+    const past = new Date(Date.now() - 2 * 86_400_000);
+    await knex('mailing_recipients').where({ mailing_id: mailing.id }).update({ state: 'sent', sent_at: past, attempts: 1 });
+    await knex('mailings').where({ id: mailing.id }).update({ status: 'done', sent_count: contacts.length, finished_at: past });
+    const rows: { id: number; email: string }[] = await knex('mailing_recipients').where({ mailing_id: mailing.id }).orderBy('id').select('id', 'email');
+    return { mailing, rows: rows.map((r) => ({ id: Number(r.id), email: r.email })) };
+  }
+
+  // A bounce and a reply read from the sender's inbox appear on the mailing's page (counters, the
+  // row's status code and diagnostic or excerpt) and in the list's row, without a reload, in a web
+  // process that only sees what the intake committed; Restart offers the soft-bounced and names the
+  // suppressed; the reply is then on the contact's record.
+  it('shows a bounce and a reply on the mailing page, in the list and on the record, live', async () => {
+    const contacts = (await contactsOf(anna, 9)).slice(6, 9);
+    const { mailing, rows } = await sentDays('Answered', contacts);
+    const s = await signIn(ANNA, { on: web });
+    const list = await s.context.newPage();
+    await Promise.all([openLive(s.page, `/mailings/${mailing.id}`, web), openLive(list, '/mailings?sort=id&dir=desc', web)]);
+    await waitForCount(s.page, 'bounced', '=', 0);
+    const table = s.page.getByRole('table', { name: 'Recipients' });
+    await table.getByRole('row', { name: new RegExp(rows[0].email) }).waitFor();
+
+    const knex = knexOf(orm.em.fork());
+    await recordFeedback(knex, rows[0].id, 'hard_bounce', { status: '5.1.1', note: '550 5.1.1 mailbox unknown' });
+    await recordFeedback(knex, rows[1].id, 'reply', { note: 'Sounds good, call me on Monday' });
+
+    const bounced = table.getByRole('row', { name: new RegExp(rows[0].email) });
+    await bounced.locator('.badge', { hasText: 'Bounced' }).waitFor();
+    await bounced.getByText('5.1.1', { exact: true }).waitFor();
+    await bounced.getByText('550 5.1.1 mailbox unknown').waitFor();
+    const replied = table.getByRole('row', { name: new RegExp(rows[1].email) });
+    await replied.locator('.badge', { hasText: 'Replied' }).waitFor();
+    await replied.getByText('Sounds good, call me on Monday').waitFor();
+    expect(await table.getByRole('row', { name: new RegExp(rows[2].email) }).locator('.badge', { hasText: /Bounced|Replied/ }).count()).toBe(0);
+    await waitForCount(s.page, 'bounced', '=', 1);
+    await waitForCount(s.page, 'replied', '=', 1);
+    expect(await count(s.page, 'sent')).toBe(3);
+
+    const answers = rowOf(list, 'Answered').getByRole('list', { name: 'Mailbox answers to Answered' });
+    await answers.getByText(/1\s*replied/).waitFor();
+    await answers.getByText(/1\s*bounced/).waitFor();
+    expect(await answers.getByText(/complained/).count()).toBe(0);
+
+    // Restart offers the soft-bounced recipient and says the hard-bounced one is suppressed.
+    await recordFeedback(knex, rows[2].id, 'soft_bounce', { status: '4.2.2', note: 'Mailbox full' });
+    await waitForCount(s.page, 'soft_bounced', '=', 1);
+    await s.page.getByRole('button', { name: 'Restart unsuccessful…' }).click();
+    const dialog = s.page.getByRole('dialog', { name: 'Restart unsuccessful recipients' });
+    await dialog.getByRole('note').getByText('Not sent again: 1 hard-bounced recipient.').waitFor();
+    expect(await dialog.getByRole('button', { name: 'Restart 0 recipients' }).isDisabled()).toBe(true);
+    await dialog.getByRole('checkbox', { name: /Also the 1 soft-bounced one/ }).check();
+    await dialog.getByRole('button', { name: 'Restart 1 recipient' }).click();
+    await waitForCount(s.page, 'soft_bounced', '=', 0);
+    expect(await count(s.page, 'bounced')).toBe(1);
+    expect(await count(s.page, 'replied')).toBe(1);
+
+    // The tab of bounced recipients holds only the bounced one, shown as suppressed with the reason.
+    await s.page.getByRole('tab', { name: /^Bounced/ }).click();
+    await expect.poll(async () => (await table.locator('tbody tr').allTextContents()).length).toBe(1);
+    await table.getByRole('row', { name: new RegExp(rows[0].email) }).getByText('Suppressed: hard bounce').waitFor();
+
+    await s.page.goto(`${web.url}/contacts?q=${encodeURIComponent(rows[1].email)}`);
+    const name = [contacts[1].firstName, contacts[1].lastName].filter(Boolean).join(' ');
+    await s.page.getByRole('button', { name: `Mailbox answers of ${name}` }).click();
+    const history = s.page.getByRole('dialog', { name: /^Mailbox answers of/ });
+    await history.getByRole('list', { name: 'Mailbox answers' }).getByText('Sounds good, call me on Monday').waitFor();
+    await history.getByRole('link', { name: 'Answered' }).waitFor();
+    expect(s.problems()).toEqual([]);
+    await s.context.close();
   }, 150_000);
 });

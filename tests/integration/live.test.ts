@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boot, type Running } from '../../server/boot.js';
 import { loadConfig } from '../../server/config.js';
-import type { MailingProgressV1 } from '../../server/live/protocol.js';
+import type { MailingProgressV1, RecipientChangesV1 } from '../../server/live/protocol.js';
+import { knexOf } from '../../server/db/knex.js';
+import { recordFeedback } from '../support/feedback-intake.js';
 import { createMailings } from '../../server/engine/create-mailings.js';
 import { runAccount } from '../../server/engine/scheduler.js';
 import { engineContext } from '../../server/engine/index.js';
@@ -188,5 +190,61 @@ describe('the live hub', () => {
     const res = await fetch(`${running.url}/api/users/${cleo.id}`, { method: 'PATCH', headers: { cookie: admin, 'content-type': 'application/json', 'x-csrf-token': await csrf(admin) }, body: JSON.stringify({ active: false }) });
     expect(res.status, await res.text()).toBe(200);
     expect(await closedB).toBe('io server disconnect');
+  });
+});
+
+describe('mailbox feedback, live', () => {
+  let feedbackMailing: number;
+  let rows: number[];
+  let annaSocket: Client;
+  let ceoSocket: Client;
+  let southSocket: Client;
+  const seen = { changes: [] as RecipientChangesV1['changes'], ceo: [] as MailingProgressV1[], south: 0 };
+
+  beforeAll(async () => {
+    const em = running.services.orm.em.fork();
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await f.company(anna, { email: `answered${i}@live.test` })).id);
+    const message = await f.message(anna);
+    const { mailings } = await createMailings(em, { id: anna.id, role: 'sales_manager', departmentId: anna.department!.id }, { messageId: message.id, selections: { company: { ids } }, start: 'active' }, await settingsRepository.get(em, ''), new Date());
+    feedbackMailing = mailings[0].id;
+    // Sent and done days ago, as a mailing is when its answers come in: no longer among the ones whose counters the relay follows.
+    const knex = knexOf(em);
+    await knex('mailing_recipients').where({ mailing_id: feedbackMailing }).update({ state: 'sent', sent_at: new Date(Date.now() - 2 * 86_400_000), attempts: 1 });
+    await knex('mailings').where({ id: feedbackMailing }).update({ status: 'done', sent_count: 3, finished_at: new Date(Date.now() - 2 * 86_400_000) });
+    rows = (await knex('mailing_recipients').where({ mailing_id: feedbackMailing }).orderBy('id').pluck('id')).map(Number);
+
+    await f.user('sales_manager', (await f.department()).id, { email: 'sol@live.test' });
+    [annaSocket, ceoSocket, southSocket] = await Promise.all([client(await signIn('anna@live.test')), client(await signIn('ceo@live.test')), client(await signIn('sol@live.test'))]);
+    await Promise.all([connected(annaSocket), connected(ceoSocket), connected(southSocket)]);
+    expect((await watch(annaSocket, feedbackMailing)).ok).toBe(true);
+    annaSocket.on('mailing:recipients:v1', (r) => r.mailingId === feedbackMailing && seen.changes.push(...r.changes));
+    ceoSocket.on('mailing:progress:v1', (p) => p.mailingId === feedbackMailing && seen.ceo.push(p));
+    southSocket.on('mailing:progress:v1', () => seen.south++);
+    southSocket.on('mailing:recipients:v1', () => seen.south++);
+  });
+
+  // The intake running in this process emits recipient.feedback: the watcher of the mailing's page
+  // gets the row's answer with its status code and diagnostic, the list gets fresh counters, and
+  // another department gets nothing.
+  it('pushes a bounce to the mailing page and the counters to the list', async () => {
+    const knex = knexOf(running.services.orm.em.fork());
+    await knex('mailing_recipients').where({ id: rows[0] }).update({ feedback: 'bounced', feedback_at: new Date(), feedback_status: '5.1.1', feedback_note: 'User unknown' });
+    await knex('mailings').where({ id: feedbackMailing }).increment('bounced_count', 1);
+    const head = { mailingId: feedbackMailing, departmentId: anna.department!.id, ownerId: anna.id };
+    running.services.events.emit({ type: 'recipient.feedback', ...head, rowId: rows[0], email: 'answered0@live.test', feedback: 'bounced', status: '5.1.1', note: 'User unknown', at: new Date().toISOString() });
+
+    await expect.poll(() => seen.changes.find((c) => c.rowId === rows[0]), { timeout: 5_000 }).toMatchObject({ state: 'sent', feedback: { feedback: 'bounced', status: '5.1.1', note: 'User unknown' } });
+    await expect.poll(() => seen.ceo.at(-1), { timeout: 5_000 }).toMatchObject({ sent: 3, bounced: 1, complained: 0, replied: 0, completion: 100 });
+    expect(seen.south).toBe(0);
+  });
+
+  // A web-only process (this one) hears nothing of the worker's intake but what it committed: the
+  // relay reads the new feedback events and pushes them the same way, the row as it now is.
+  it('relays the feedback a worker committed', async () => {
+    await recordFeedback(knexOf(running.services.orm.em.fork()), rows[1], 'reply', { note: 'Yes, call me' });
+    await expect.poll(() => seen.changes.find((c) => c.rowId === rows[1]), { timeout: 5_000 }).toMatchObject({ email: 'answered1@live.test', feedback: { feedback: 'replied', status: null, note: 'Yes, call me' } });
+    await expect.poll(() => seen.ceo.at(-1), { timeout: 5_000 }).toMatchObject({ bounced: 1, replied: 1 });
+    expect(seen.south).toBe(0);
   });
 });

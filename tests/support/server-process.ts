@@ -18,6 +18,8 @@ export interface ProcessOptions {
 /** One `tsx server/main.ts` process. */
 export interface MailroomProcess {
   dataDir: string;
+  /** The MariaDB database it runs on, for another process (or a test) to share. */
+  databaseUrl: string;
   child: ChildProcess;
   /** Everything the process printed so far. */
   output(): string;
@@ -36,13 +38,14 @@ const root = resolve(import.meta.dirname, '../..');
 async function spawnMailroom(opts: ProcessOptions): Promise<MailroomProcess> {
   const db = opts.databaseUrl ? null : await scratchDatabase('mysql');
   if (db && db.target.kind !== 'mysql') throw new Error('unreachable');
+  const databaseUrl = opts.databaseUrl ?? (db!.target as { url: string }).url;
   const dataDir = mkdtempSync(join(tmpdir(), 'mailroom-srv-'));
   let out = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...(opts.args ?? [])], {
     cwd: root,
     env: {
       ...process.env,
-      DATABASE_URL: opts.databaseUrl ?? (db!.target as { url: string }).url,
+      DATABASE_URL: databaseUrl,
       DATA_DIR: dataDir,
       PORT: '0',
       MAIL_SINK_PORT: '0',
@@ -68,7 +71,7 @@ async function spawnMailroom(opts: ProcessOptions): Promise<MailroomProcess> {
     rmSync(dataDir, { recursive: true, force: true });
     await db?.drop();
   };
-  return { dataDir, child, output: () => out, kill: () => end('SIGKILL'), stop: () => end('SIGTERM') };
+  return { dataDir, databaseUrl, child, output: () => out, kill: () => end('SIGKILL'), stop: () => end('SIGTERM') };
 }
 
 /**

@@ -8,7 +8,7 @@ import { RECIPIENT_FEEDBACK, RECIPIENT_STATES } from '../../domain/recipient-sta
  * "who didn't get it" are queries on it. Indexed for the engine's claim (account, state,
  * mailing, then the primary key: the oldest pending rows of one mailing without a sort), an
  * account's sends today (account, state, sent time), the mailing list and page (mailing,
- * state, sent time) and a received message's mailing (Message-ID).
+ * state, sent time), a received message's mailing (Message-ID) and a CRM record's rows (recipient id).
  */
 export const MailingRecipientSchema = defineEntity({
   name: 'MailingRecipient',
@@ -24,6 +24,8 @@ export const MailingRecipientSchema = defineEntity({
     // The recipients tab by feedback; a reply from an address finds its recent rows by (email).
     { properties: ['mailing', 'feedback'] },
     { properties: ['email'] },
+    // A CRM record's mailbox feedback: the rows made from it, in every mailing.
+    { properties: ['recipientId'] },
   ],
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),

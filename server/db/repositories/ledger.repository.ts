@@ -3,7 +3,7 @@ import { ledgerOutcomes } from './ledger/outcomes.js';
 import { ledgerCounts } from './ledger/counts.js';
 import { ledgerBulkChanges } from './ledger/bulk-changes.js';
 
-export type { NewLedgerRow, ClaimedRecipient, HeldRow } from './ledger/rows.js';
+export type { NewLedgerRow, ClaimedRecipient, HeldRow, Unsuccessful } from './ledger/rows.js';
 
 /**
  * The recipients ledger's queries, one object assembled from its parts split by lifetime (in

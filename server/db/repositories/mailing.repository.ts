@@ -8,13 +8,15 @@ import { MailingSchema, type Mailing } from '../entities/mailing.entity.js';
 import { SignatureSchema } from '../entities/signature.entity.js';
 import { MailingRecipientSchema, type MailingRecipient } from '../entities/mailing-recipient.entity.js';
 import { MailingEventSchema, type MailingEvent } from '../entities/mailing-event.entity.js';
-import type { RecipientState } from '../../domain/recipient-states.js';
+import type { RecipientFeedback, RecipientState } from '../../domain/recipient-states.js';
 import { containsPattern } from './like.js';
 
 /** A page of a mailing's ledger as its recipients tab filters and sorts it. */
 export interface RecipientsPageQuery {
   /** `retrying`: pending rows waiting for their next try. */
   state?: RecipientState | 'retrying';
+  /** What their mailbox answered after the 250. */
+  feedback?: RecipientFeedback;
   /** A part of the address. */
   q?: string;
   /** A column the route's query schema allows. */
@@ -86,12 +88,16 @@ export const mailingRepository = {
       : null;
   },
 
-  /** The mailing that combines `originals`: the first one's message, signature, owner and name; empty until its ledger moves over. */
+  /**
+   * The mailing that combines `originals`: the first one's message, signature, owner and name; empty
+   * until its ledger moves over. A reply stops the company's mail if any original asked for that.
+   */
   async createCombined(em: Em, originals: Mailing[], status: 'active' | 'paused'): Promise<Mailing> {
     const first = originals[0];
     const target = em.create(MailingSchema, {
       name: `${first.name} (combined)`, recipientType: first.recipientType, status,
       message: first.message, signature: first.signature, owner: first.owner, department: first.department, vip: originals.some((m) => m.vip), total: 0,
+      stopCompanyOnReply: originals.some((m) => m.stopCompanyOnReply),
     });
     await em.flush();
     return target;
@@ -133,10 +139,11 @@ export const mailingRepository = {
 
   /** A page of the mailing's ledger rows and how many match in all. */
   recipientsPage(em: Em, mailingId: number, query: RecipientsPageQuery, now: Date): Promise<[MailingRecipient[], number]> {
-    const { state, q, sort, dir, page, pageSize } = query;
+    const { state, feedback, q, sort, dir, page, pageSize } = query;
     const where: Record<string, unknown> = { mailing: mailingId };
     if (state === 'retrying') Object.assign(where, { state: 'pending', dueAt: { $gt: now } });
     else if (state) where.state = state;
+    if (feedback) where.feedback = feedback;
     if (q) where.email = { $like: containsPattern(q) };
     return em.findAndCount(MailingRecipientSchema, where, { orderBy: { [sort ?? 'id']: dir ?? 'asc' }, limit: pageSize, offset: (page - 1) * pageSize });
   },

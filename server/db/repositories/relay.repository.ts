@@ -4,8 +4,9 @@ import { LIVE_STATUSES } from '../../domain/mailing-status.js';
 
 /**
  * What the live relay of a web-only process reads of what the worker committed: new
- * notifications, the counters and statuses of mailings that are live or just finished, and every
- * account's health. Plain rows: the relay polls twice a second and only compares them.
+ * notifications and mailbox feedback, the counters and statuses of mailings that are live or just
+ * finished, and every account's health. Plain rows: the relay polls twice a second and only
+ * compares them.
  */
 export const relayRepository = {
   /** The newest notification's id (0 when there is none): where the relay starts reading. */
@@ -20,10 +21,30 @@ export const relayRepository = {
       .select('e.id', 'e.mailing_id', 'e.level', 'e.kind', 'e.text', 'e.at', 'm.department_id', 'm.owner_id');
   },
 
+  /** The newest feedback event's id (0 when there is none): where the relay starts reading. */
+  async lastFeedbackId(em: Em): Promise<number> {
+    return Number((await knexOf(em)('feedback_events').max({ id: 'id' }).first())?.id ?? 0);
+  },
+
+  /**
+   * Up to 500 feedback events after `afterId`, oldest first, each with the ledger row it was
+   * matched to as the row now is (its strongest feedback) and the row's mailing's department and
+   * owner; null there for an event matched to no row. Feedback arrives long after a mailing is
+   * done, when its counters are no longer followed, so it is read apart from them.
+   */
+  feedbackAfter(em: Em, afterId: number) {
+    const knex = knexOf(em);
+    return knex('feedback_events as f')
+      .leftJoin('mailing_recipients as r', 'r.id', 'f.recipient_row')
+      .leftJoin('mailings as m', 'm.id', 'r.mailing_id')
+      .where('f.id', '>', afterId).orderBy('f.id').limit(500)
+      .select('f.id', 'f.created_at', 'r.id as row_id', 'r.email', 'r.mailing_id', 'r.feedback', 'r.feedback_status', 'r.feedback_note', 'm.department_id', 'm.owner_id');
+  },
+
   /** Mailings live, or finished after `finishedAfter`, with their status and counters. */
   mailingCounters(em: Em, finishedAfter: Date) {
     return knexOf(em)('mailings').whereIn('status', LIVE_STATUSES).orWhere('finished_at', '>', finishedAfter)
-      .select('id', 'status', 'status_reason', 'department_id', 'owner_id', 'sent_count', 'failed_count', 'skipped_count', 'uncertain_count', 'total');
+      .select('id', 'status', 'status_reason', 'department_id', 'owner_id', 'sent_count', 'failed_count', 'skipped_count', 'uncertain_count', 'bounced_count', 'complained_count', 'replied_count', 'total');
   },
 
   accountHealths(em: Em) {

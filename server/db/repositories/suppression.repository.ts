@@ -1,5 +1,6 @@
 import type { Em } from '../orm.js';
 import { MailingEventSchema, MailingRecipientSchema, SuppressionSchema } from '../entities/index.js';
+import type { Suppression } from '../entities/suppression.entity.js';
 import { anyRecipientSchema } from './recipient.repository.js';
 import { knexOf } from '../knex.js';
 
@@ -45,6 +46,12 @@ export const suppressionRepository = {
   async suppressedAmong(em: Em, emails: string[]): Promise<Set<string>> {
     if (!emails.length) return new Set();
     return new Set(await knexOf(em)('suppressions').whereIn('email', emails).pluck('email'));
+  },
+
+  /** The entries of these (already normalised) addresses, by address, in one query on the unique key: a page of the ledger shows why each is suppressed. */
+  async entriesOf(em: Em, emails: string[]): Promise<Map<string, Suppression>> {
+    if (!emails.length) return new Map();
+    return new Map((await em.find(SuppressionSchema, { email: { $in: [...new Set(emails)] } })).map((s) => [s.email, s]));
   },
 
   async isSuppressed(em: Em, email: string): Promise<boolean> {

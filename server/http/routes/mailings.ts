@@ -13,6 +13,7 @@ import type { Mailing } from '../../db/entities/mailing.entity.js';
 import { loadOwned } from '../../security/owned.js';
 import { mailingRepository } from '../../db/repositories/mailing.repository.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
+import { suppressionRepository } from '../../db/repositories/suppression.repository.js';
 import { listMailings, mailingRows } from '../../db/repositories/mailing-list.repository.js';
 import { departmentScope } from '../../domain/visibility.js';
 import { tooMany } from '../rate-limits.js';
@@ -28,7 +29,7 @@ const detail = async (c: Context<AuthedEnv>, id: number) => {
 const action = <P extends string>(path: P, summary: string) =>
   createRoute({ method: 'post', path, tags, summary, request: { params: IdParams }, responses: { 200: json(MailingDetailSchema, 'The mailing after the action'), ...errorResponses } });
 const restart = createRoute({
-  method: 'post', path: '/{id}/restart', tags, summary: 'Send again to the unsuccessful recipients only (failed, and uncertain on request)',
+  method: 'post', path: '/{id}/restart', tags, summary: 'Send again to the unsuccessful recipients only (failed; uncertain and soft-bounced on request)',
   request: { params: IdParams, body: jsonBody(S.RestartSchema) },
   responses: { 200: json(MailingDetailSchema, 'The mailing after the restart'), ...errorResponses },
 });
@@ -88,12 +89,18 @@ export function mailingRoutes() {
       const query = c.req.valid('query');
       const { page, pageSize } = query;
       const [items, total] = await mailingRepository.recipientsPage(em, id, query, services.now());
+      const suppressed = await suppressionRepository.entriesOf(em, items.map((r) => r.email));
       return c.json({
-        items: items.map((r) => ({
-          id: r.id, recipientId: r.recipientId, email: r.email, name: r.name ?? null, vip: r.vip, accountId: r.account?.id ?? null, state: r.state, attempts: r.attempts,
-          dueAt: r.dueAt?.toISOString() ?? null, lastReply: r.lastReply ?? null, messageId: r.messageId ?? null, sentAt: r.sentAt?.toISOString() ?? null,
-          claimedBy: r.claimedBy ?? null,
-        })),
+        items: items.map((r) => {
+          const s = suppressed.get(r.email);
+          return {
+            id: r.id, recipientId: r.recipientId, email: r.email, name: r.name ?? null, vip: r.vip, accountId: r.account?.id ?? null, state: r.state, attempts: r.attempts,
+            dueAt: r.dueAt?.toISOString() ?? null, lastReply: r.lastReply ?? null, messageId: r.messageId ?? null, sentAt: r.sentAt?.toISOString() ?? null,
+            claimedBy: r.claimedBy ?? null,
+            feedback: r.feedback ?? null, feedbackAt: r.feedbackAt?.toISOString() ?? null, feedbackStatus: r.feedbackStatus ?? null, feedbackNote: r.feedbackNote ?? null,
+            suppression: s ? { reason: s.reason, source: s.source ?? null, at: s.createdAt.toISOString() } : null,
+          };
+        }),
         total, page, pageSize,
       }, 200);
     })
@@ -122,8 +129,7 @@ export function mailingRoutes() {
     })
     .openapi(restart, async (c) => {
       const mailing = await loadOwned(c.var.em, c.var.user, 'mailing', c.req.valid('param').id, 'change');
-      const { includeUncertain } = c.req.valid('json');
-      await c.var.services.engine.restart(c.var.em, mailing, includeUncertain, c.var.user.name);
+      await c.var.services.engine.restart(c.var.em, mailing, c.req.valid('json'), c.var.user.name);
       return c.json(await detail(c, mailing.id), 200);
     })
     .openapi(test, async (c) => {

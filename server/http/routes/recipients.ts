@@ -3,13 +3,15 @@ import type { ZodObject, ZodType } from 'zod';
 import { createAuthedRouter } from '../router.js';
 import type { AuthUser } from '../../security/session.js';
 import { ApiError } from '../errors.js';
-import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
+import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf, pageQuery } from '../openapi.js';
+import { wholeNumberQuery } from '../schemas/fields.js';
 import type { Em } from '../../db/orm.js';
 import type { User } from '../../db/entities/user.entity.js';
 import { readImport } from '../recipient-import.js';
 import { resolveOwner } from '../owned.js';
 import { loadOwned, ownership } from '../../security/owned.js';
 import { anyRecipientSchema, companyById, entityOfKind, listRecipients, recipientData, type AnyRecipient, type RecipientEntity } from '../../db/repositories/recipient.repository.js';
+import { feedbackHistoryRepository } from '../../db/repositories/feedback-history.repository.js';
 import { canSee, departmentScope } from '../../domain/visibility.js';
 import type { RecipientType } from '../../domain/recipient-types.js';
 import * as S from '../schemas/recipients.js';
@@ -119,6 +121,11 @@ export function recipientRoutes<K extends RecipientType, O extends ZodType>(spec
     request: { params: IdParams },
     responses: { 200: json(OkSchema, 'Deleted'), ...errorResponses },
   });
+  const feedback = createRoute({
+    method: 'get', path: '/{id}/feedback', tags, summary: `What the ${spec.label.toLowerCase()}'s mailbox answered to mass mailings (bounces, complaints, replies), newest first`,
+    request: { params: IdParams, query: z.object({ page: pageQuery, pageSize: wholeNumberQuery(1, 200).default(50) }) },
+    responses: { 200: json(pageOf(S.FeedbackHistoryItemSchema), 'One page'), ...errorResponses },
+  });
   const importCsv = createRoute({
     method: 'post', path: '/import', tags,
     summary: `Import ${spec.tag} from CSV (header row of snake_case field names, owner_email optional); all rows or none`,
@@ -135,6 +142,21 @@ export function recipientRoutes<K extends RecipientType, O extends ZodType>(spec
     .openapi(get, async (c) => {
       const entity = await loadOwned(c.var.em, c.var.user, spec.kind, c.req.valid('param').id, 'see');
       return c.json(spec.toDto(entity), 200);
+    })
+    .openapi(feedback, async (c) => {
+      const { em } = c.var;
+      const actor = c.var.user;
+      // Whoever may read the record may read its history.
+      const entity = await loadOwned(em, actor, spec.kind, c.req.valid('param').id, 'see');
+      const { page, pageSize } = c.req.valid('query');
+      const { items, total } = await feedbackHistoryRepository.ofRecipient(em, spec.kind, entity.id, page, pageSize);
+      return c.json({
+        items: items.map((e) => ({
+          id: e.id, kind: e.kind, email: e.email, status: e.status, note: e.note, sentAt: e.sentAt?.toISOString() ?? null, at: e.createdAt.toISOString(),
+          mailing: canSee(actor, e.mailing) ? { id: e.mailing.id, name: e.mailing.name } : null,
+        })),
+        total, page, pageSize,
+      }, 200);
     })
     .openapi(create, async (c) => {
       const { em } = c.var;

@@ -9,7 +9,7 @@ import { MailingSchema } from '../../read-models/mailing-schemas.js';
 export type { MailingDto, MailingDetailDto } from '../../read-models/mailing-schemas.js';
 import { MAILING_STATUSES } from '../../domain/mailing-status.js';
 import { RECIPIENT_TYPES } from '../../domain/recipient-types.js';
-import { RECIPIENT_STATES } from '../../domain/recipient-states.js';
+import { RECIPIENT_FEEDBACK, RECIPIENT_STATES } from '../../domain/recipient-states.js';
 
 /** Contracts of mass mailings: creation (with its pre-flight report), the list, one mailing, operations. */
 
@@ -31,6 +31,8 @@ export const MailingRequestSchema = z
       .strict()
       .refine((s) => Object.values(s).some(Boolean), { message: 'Select recipients of at least one type' }),
     start: z.enum(['active', 'paused']).default('active'),
+    /** A reply from one recipient stops the owner's mailings to everyone at the same company. */
+    stopCompanyOnReply: z.boolean().default(false),
   })
   .strict()
   .openapi('MailingRequest');
@@ -62,15 +64,26 @@ export const MailingListQuery = listQuery(MAILING_SORTS).extend({
 });
 
 
+/** Why an address may not be mailed again, as the suppression list keeps it. */
+export const SuppressionSchema = z.object({ reason: z.string(), source: z.string().nullable(), at: z.string() }).openapi('Suppression');
+
 export const LedgerRowSchema = z
   .object({ id: z.number(), recipientId: z.number(), email: z.string(), name: z.string().nullable(), vip: z.boolean(), accountId: z.number().nullable(), state: z.enum(RECIPIENT_STATES), attempts: z.number(), dueAt: z.string().nullable(), lastReply: z.string().nullable(), messageId: z.string().nullable(), sentAt: z.string().nullable(),
     /** The engine run (worker host:process:run) that holds or last held the claim: for a sent recipient, the one that sent it. */
-    claimedBy: z.string().nullable() })
+    claimedBy: z.string().nullable(),
+    /** What the recipient's mailbox answered after the 250 (the strongest so far), when, the bounce's status code, and the bounce's diagnostic or the reply's first lines. */
+    feedback: z.enum(RECIPIENT_FEEDBACK).nullable(),
+    feedbackAt: z.string().nullable(),
+    feedbackStatus: z.string().nullable(),
+    feedbackNote: z.string().nullable(),
+    /** The address is on the suppression list (unsubscribed, hard-bounced, complained, added by hand): no mailing sends to it again. */
+    suppression: SuppressionSchema.nullable() })
   .openapi('MailingRecipient');
 export type LedgerRowDto = z.infer<typeof LedgerRowSchema>;
-export const LedgerQuery = listQuery(['id', 'email', 'state', 'sentAt']).extend({ state: z.enum([...RECIPIENT_STATES, 'retrying']).optional() });
+export const LedgerQuery = listQuery(['id', 'email', 'state', 'sentAt']).extend({ state: z.enum([...RECIPIENT_STATES, 'retrying']).optional(), feedback: z.enum(RECIPIENT_FEEDBACK).optional() });
 
-export const RestartSchema = z.object({ includeUncertain: z.boolean().default(false) }).strict();
+/** Failed recipients are always sent again; uncertain and soft-bounced ones when asked. Hard-bounced and complained ones never: their addresses are suppressed. */
+export const RestartSchema = z.object({ includeUncertain: z.boolean().default(false), includeSoftBounced: z.boolean().default(false) }).strict();
 export const TestSendSchema = z.object({ email: z.string().trim().toLowerCase().max(254).pipe(z.email({ message: 'Invalid e-mail address' })) }).strict();
 export const TestSendResultSchema = z.object({ ok: z.boolean(), reply: z.string(), messageId: z.string().nullable() }).openapi('TestSendResult');
 export const CombineSchema = z

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { ErrorSchema, listQuery, booleanQuery } from '../openapi.js';
 import { idField, idQuery } from './fields.js';
+import { FEEDBACK_KINDS } from '../../domain/feedback.js';
 
 /** Contracts of the CRM's mailable objects: companies, contacts and leads. */
 
@@ -83,3 +84,24 @@ export const ImportResultSchema = z.object({ imported: z.number().int() }).opena
 export const ImportErrorSchema = ErrorSchema.extend({
   details: z.object({ rows: z.array(z.object({ line: z.number().int(), errors: z.array(z.string()) })) }),
 }).openapi('ImportError');
+
+/**
+ * One thing a recipient's mailbox answered to a mass mailing: a bounce (with its status code and
+ * diagnostic), a complaint, a reply or an auto-reply (with its first lines), an unsubscribe.
+ * `mailing` is null when the mailing is not one the reader may see (the record moved department).
+ */
+export const FeedbackHistoryItemSchema = z
+  .object({
+    id: z.number().int(),
+    kind: z.enum(FEEDBACK_KINDS).exclude(['unrelated']),
+    email: z.string(),
+    status: z.string().nullable(),
+    note: z.string().nullable(),
+    /** The message's own date, as its sender wrote it. */
+    sentAt: z.string().nullable(),
+    /** When Mailroom read it. */
+    at: z.string(),
+    mailing: z.object({ id: z.number().int(), name: z.string() }).nullable(),
+  })
+  .openapi('RecipientFeedback');
+export type FeedbackHistoryItemDto = z.infer<typeof FeedbackHistoryItemSchema>;

@@ -169,6 +169,8 @@ const CSV: Partial<Record<OwnedResource, (dept: DeptKey, ownerEmail?: string) =>
   contacts: (d, owner) => `first_name,company_id${owner ? ',owner_email' : ''}\nImported,${m.records[d].companies}${owner ? `,${owner}` : ''}\n`,
   leads: (_d, owner) => `first_name${owner ? ',owner_email' : ''}\nImported${owner ? `,${owner}` : ''}\n`,
 };
+/** The CRM's mailable records, which have a mailbox feedback history. */
+const RECIPIENT_RESOURCES = new Set<OwnedResource>(['companies', 'contacts', 'leads']);
 /** Lists that take a `departmentId` filter. */
 const DEPT_FILTER = new Set<OwnedResource>(['companies', 'contacts', 'leads', 'accounts']);
 
@@ -214,6 +216,9 @@ const ownedRows = (r: OwnedResource): Row[] => {
     const change = dept === 'A' ? CHANGE_A : CHANGE_B;
     rows.push(
       { group: r, method: 'GET', route: `${base}/{id}`, rule: see, target: shared(r, dept), act: (a) => `GET ${whose(a, dept)} ${noun}` },
+      ...(RECIPIENT_RESOURCES.has(r)
+        ? [{ group: r, method: 'GET' as const, route: `${base}/{id}/feedback`, rule: see, target: shared(r, dept), act: (a: Seat) => `read the mailbox feedback of ${whose(a, dept)} ${noun}` }]
+        : []),
       { group: r, method: 'PATCH', route: `${base}/{id}`, rule: change, target: fresh(r, dept), body: () => UPDATE[r], act: (a) => `PATCH ${whose(a, dept)} ${noun}` },
       { group: r, method: 'DELETE', route: `${base}/{id}`, rule: change, target: fresh(r, dept), act: (a) => `DELETE ${whose(a, dept)} ${noun}` },
     );

@@ -4,7 +4,7 @@ import { knexOf } from '../../knex.js';
 import { LIVE_STATUSES } from '../../../domain/mailing-status.js';
 import { FAILED_HEALTH } from '../../../domain/account-health.js';
 import { T, CHUNK, queued, bump } from './rows.js';
-import type { NewLedgerRow } from './rows.js';
+import type { NewLedgerRow, Unsuccessful } from './rows.js';
 
 /**
  * Bulk changes: a mailing's rows written at creation, and moved by restart, cancel, combine and rebind.
@@ -61,19 +61,30 @@ export const ledgerBulkChanges = {
   },
 
   /**
-   * Puts the unsuccessful recipients of a mailing back in the queue (failed, and uncertain when
-   * asked) and takes them off the counters. Returns how many. Their attempts and last reply stay
-   * (the history); a new round of retries starts from here.
+   * Puts the unsuccessful recipients of a mailing back in the queue and takes them off the
+   * counters; returns how many of each. Their attempts and last reply stay (the history); a new
+   * round of retries starts from here. A soft-bounced row was sent: it leaves the sent and bounced
+   * counters and loses its feedback and sent time (the bounce stays in feedback_events), unless
+   * its address was suppressed meanwhile (too many soft bounces), which a restart never undoes.
    */
-  async requeue(em: Em, mailingId: number, states: ('failed' | 'uncertain')[], now: Date): Promise<number> {
+  async requeue(em: Em, mailingId: number, groups: Unsuccessful[], now: Date): Promise<Record<Unsuccessful, number>> {
     return knexOf(em).transaction(async (trx) => {
-      let total = 0;
-      for (const state of states) {
-        const n = await trx(T).where({ mailing_id: mailingId, state }).update({ state: 'pending', due_at: null, attempts_before_restart: trx.ref('attempts'), updated_at: now });
-        await bump(trx, mailingId, state, -n);
-        total += n;
+      const counts: Record<Unsuccessful, number> = { failed: 0, uncertain: 0, soft_bounced: 0 };
+      const back = { state: 'pending', due_at: null, attempts_before_restart: trx.ref('attempts'), updated_at: now };
+      for (const group of groups) {
+        if (group === 'soft_bounced') {
+          const n = await trx(T)
+            .where({ mailing_id: mailingId, state: 'sent', feedback: 'soft_bounced' })
+            .whereNotExists(trx('suppressions as s').whereRaw(`s.email = ${T}.email`).select(trx.raw('1')))
+            .update({ ...back, sent_at: null, feedback: null, feedback_at: null, feedback_status: null, feedback_note: null });
+          if (n) await trx('mailings').where({ id: mailingId }).update({ sent_count: trx.raw('sent_count - ?', [n]), bounced_count: trx.raw('bounced_count - ?', [n]) });
+          counts.soft_bounced = n;
+        } else {
+          counts[group] = await trx(T).where({ mailing_id: mailingId, state: group }).update(back);
+          await bump(trx, mailingId, group, -counts[group]);
+        }
       }
-      return total;
+      return counts;
     });
   },
 

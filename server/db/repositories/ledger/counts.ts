@@ -1,6 +1,6 @@
 import type { Em } from '../../orm.js';
 import { knexOf } from '../../knex.js';
-import type { RecipientState } from '../../../domain/recipient-states.js';
+import type { RecipientFeedback, RecipientState } from '../../../domain/recipient-states.js';
 import { SENDING_STATUSES } from '../../../domain/mailing-status.js';
 import { T, ledgerThrough, claimIndex } from './rows.js';
 
@@ -31,7 +31,7 @@ export const ledgerCounts = {
     return counts;
   },
 
-  /** Counts by state (with pending split into due now and waiting for a retry). */
+  /** Counts by state (with pending split into due now and waiting for a retry), and by the feedback of the recipients' mailboxes. */
   async progress(em: Em, mailingId: number, now: Date) {
     const knex = knexOf(em);
     const rows = await knex(T).where({ mailing_id: mailingId }).groupBy('state').select('state').count({ n: '*' });
@@ -39,7 +39,11 @@ export const ledgerCounts = {
     for (const r of rows as { state: RecipientState; n: number | string }[]) counts[r.state] = Number(r.n);
     const retrying = await knex(T).where({ mailing_id: mailingId, state: 'pending' }).andWhere('due_at', '>', now).count({ n: '*' }).first();
     counts.retrying = Number(retrying?.n ?? 0);
-    return counts;
+    // Through the (mailing, feedback) index: only the rows that have feedback are read.
+    const byFeedback = await knex(T).where({ mailing_id: mailingId }).whereNotNull('feedback').groupBy('feedback').select('feedback').count({ n: '*' });
+    const feedback: Record<RecipientFeedback, number> = { bounced: 0, soft_bounced: 0, complained: 0, replied: 0, auto_replied: 0 };
+    for (const r of byFeedback as { feedback: RecipientFeedback; n: number | string }[]) feedback[r.feedback] = Number(r.n);
+    return { ...counts, feedback };
   },
 
   /** How many recipients of a mailing each account still has to send. */
@@ -64,18 +68,25 @@ export const ledgerCounts = {
 
   /**
    * A mailing's counters for a progress push, in one query (it runs up to 4 times a second per
-   * mailing), with the organisation's time zone, and the rows sent before `since` unless the
-   * caller has them already (`counted`). See progress-reader for why "sent before" is asked.
+   * mailing), with the organisation's time zone, the rows sent before `since` unless the caller
+   * has them already (`counted`), and the latest restart since `since` (`restart_mark`), which
+   * may have taken some of those rows back. See progress-reader for why both are asked.
    */
   progressRow(em: Em, mailingId: number, since: Date, counted: boolean) {
     const knex = knexOf(em);
     const sent = () => knex('mailing_recipients as r').whereRaw('r.mailing_id = m.id').andWhere('r.state', 'sent');
+    // A restart notes itself (operations.restart): as 'restart' while paused, else as the status
+    // change to active it makes (a resume notes that too, and costs one recount). Only today's
+    // notes of the mailing are read, through its (mailing, at) index.
+    const restarts = knex('mailing_events as e').whereRaw('e.mailing_id = m.id').andWhere('e.at', '>=', since).whereIn('e.kind', ['restart', 'status_active']).max('e.id');
     return knex('mailings as m')
       .where('m.id', mailingId)
       .first(
         'm.status', 'm.total', 'm.sent_count', 'm.failed_count', 'm.skipped_count', 'm.uncertain_count', 'm.department_id', 'm.owner_id',
+        'm.bounced_count', 'm.complained_count', 'm.replied_count',
         knex('settings').where('id', 1).select('time_zone').as('time_zone'),
         counted ? knex.raw('null as sent_before') : sent().andWhere('r.sent_at', '<', since).count('*').as('sent_before'),
+        restarts.as('restart_mark'),
       );
   },
 };

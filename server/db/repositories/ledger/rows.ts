@@ -30,6 +30,13 @@ export interface ClaimedRecipient {
   claim: string;
 }
 
+/**
+ * The unsuccessful recipients a restart may send to again: failed, uncertain (the server may have
+ * accepted it), and soft-bounced (sent, then bounced for a passing reason). Hard-bounced and
+ * complained ones never: their addresses are suppressed.
+ */
+export type Unsuccessful = 'failed' | 'uncertain' | 'soft_bounced';
+
 /** A row as one run holds it: its writes touch the row only while the claim is still that run's. */
 export type HeldRow = Pick<ClaimedRecipient, 'id' | 'claim'>;
 
