@@ -12,6 +12,7 @@ import { launchChromium, signInPage, type SignedInPage } from '../support/browse
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink/index.js';
 import { makeClient, type Client } from '../support/test-app.js';
 import { recordFeedback } from '../support/feedback-intake.js';
+import { markSent } from '../support/mailing-fixtures.js';
 import { initORM, type Orm } from '../../server/db/orm.js';
 import { knexOf } from '../../server/db/knex.js';
 
@@ -420,7 +421,7 @@ describe("the recipients' mailboxes answering", () => {
     const mailing = await makeMailing(anna, name, { contact: { ids: contacts.map((c) => c.id) } });
     const knex = knexOf(orm.em.fork());
     const past = new Date(Date.now() - 2 * 86_400_000);
-    await knex('mailing_recipients').where({ mailing_id: mailing.id }).update({ state: 'sent', sent_at: past, attempts: 1 });
+    await markSent(knex, mailing.id, past);
     await knex('mailings').where({ id: mailing.id }).update({ status: 'done', sent_count: contacts.length, finished_at: past });
     const rows: { id: number; email: string }[] = await knex('mailing_recipients').where({ mailing_id: mailing.id }).orderBy('id').select('id', 'email');
     return { mailing, rows: rows.map((r) => ({ id: Number(r.id), email: r.email })) };
@@ -440,9 +441,8 @@ describe("the recipients' mailboxes answering", () => {
     const table = s.page.getByRole('table', { name: 'Recipients' });
     await table.getByRole('row', { name: new RegExp(rows[0].email) }).waitFor();
 
-    const knex = knexOf(orm.em.fork());
-    await recordFeedback(knex, rows[0].id, 'hard_bounce', { status: '5.1.1', note: '550 5.1.1 mailbox unknown' });
-    await recordFeedback(knex, rows[1].id, 'reply', { note: 'Sounds good, call me on Monday' });
+    await recordFeedback(orm, rows[0].id, 'hard_bounce', { status: '5.1.1', note: '550 5.1.1 mailbox unknown' });
+    await recordFeedback(orm, rows[1].id, 'reply', { note: 'Sounds good, call me on Monday' });
 
     const bounced = table.getByRole('row', { name: new RegExp(rows[0].email) });
     await bounced.locator('.badge', { hasText: 'Bounced' }).waitFor();
@@ -462,7 +462,7 @@ describe("the recipients' mailboxes answering", () => {
     expect(await answers.getByText(/complained/).count()).toBe(0);
 
     // Restart offers the soft-bounced recipient and says the hard-bounced one is suppressed.
-    await recordFeedback(knex, rows[2].id, 'soft_bounce', { status: '4.2.2', note: 'Mailbox full' });
+    await recordFeedback(orm, rows[2].id, 'soft_bounce', { status: '4.2.2', note: 'Mailbox full' });
     await waitForCount(s.page, 'soft_bounced', '=', 1);
     await s.page.getByRole('button', { name: 'Restart unsuccessful…' }).click();
     const dialog = s.page.getByRole('dialog', { name: 'Restart unsuccessful recipients' });

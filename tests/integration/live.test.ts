@@ -242,7 +242,7 @@ describe('mailbox feedback, live', () => {
   // A web-only process (this one) hears nothing of the worker's intake but what it committed: the
   // relay reads the new feedback events and pushes them the same way, the row as it now is.
   it('relays the feedback a worker committed', async () => {
-    await recordFeedback(knexOf(running.services.orm.em.fork()), rows[1], 'reply', { note: 'Yes, call me' });
+    await recordFeedback(running.services.orm, rows[1], 'reply', { note: 'Yes, call me' });
     await expect.poll(() => seen.changes.find((c) => c.rowId === rows[1]), { timeout: 5_000 }).toMatchObject({ email: 'answered1@live.test', feedback: { feedback: 'replied', status: null, note: 'Yes, call me' } });
     await expect.poll(() => seen.ceo.at(-1), { timeout: 5_000 }).toMatchObject({ bounced: 1, replied: 1 });
     expect(seen.south).toBe(0);

@@ -4,6 +4,7 @@ import { MailingRecipientSchema } from '../../server/db/entities/mailing-recipie
 import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
 import { createMailings } from '../../server/engine/create-mailings.js';
 import type { TestApp } from './test-app.js';
+import type { Knex } from '@mikro-orm/knex';
 
 /**
  * Mailings in a given state, made as Make Massmail makes them and then moved as the engine would
@@ -66,4 +67,11 @@ export async function mailingState(t: TestApp, id: number): Promise<{ status: st
   const mailing = await em.findOne(MailingSchema, { id });
   const rows = await em.find(MailingRecipientSchema, { mailing: id }, { orderBy: { id: 'asc' } });
   return { status: mailing?.status ?? null, recipients: rows.map((r) => `${r.email}:${r.state}`) };
+}
+
+/** A mailing's ledger rows as sending leaves them: sent at `sentAt`, each with its own Message-ID (which answers quote). */
+export async function markSent(knex: Knex, mailingId: number, sentAt: Date): Promise<void> {
+  for (const id of await knex('mailing_recipients').where({ mailing_id: mailingId }).pluck('id')) {
+    await knex('mailing_recipients').where({ id }).update({ state: 'sent', sent_at: sentAt, attempts: 1, message_id: `<sent-${id}@fixtures.test>` });
+  }
 }

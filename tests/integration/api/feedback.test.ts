@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Knex } from '@mikro-orm/knex';
 import { initTestApp, type Client, type TestApp } from '../../support/test-app.js';
-import { makeMailing } from '../../support/mailing-fixtures.js';
+import { makeMailing, markSent } from '../../support/mailing-fixtures.js';
 import { recordFeedback } from '../../support/feedback-intake.js';
 import { knexOf } from '../../../server/db/knex.js';
 import { createMailings } from '../../../server/engine/create-mailings.js';
@@ -14,7 +14,7 @@ import type { RecipientType } from '../../../server/domain/recipient-types.js';
  * What users see of the mailbox feedback loop through the API: the counters of the list and the
  * mailing page, the recipients tab by feedback with the reason an address is suppressed, the
  * restart of soft-bounced recipients, and a CRM record's feedback history. The intake itself is
- * played by tests/support/feedback-intake.ts, on the real MariaDB.
+ * given to the real intake by tests/support/feedback-intake.ts, on the real MariaDB.
  */
 
 let t: TestApp;
@@ -42,12 +42,16 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+/** The answers these tests give stop anna's account (two complaints pass its limit): each fixture starts from a healthy one. */
+const healthyAccount = () => knex('email_accounts').where({ owner_id: anna.id }).update({ health: 'ok', health_reason: null });
+
 /** A done mailing of anna's to `count` new companies, every recipient sent; its ledger rows in order. */
 async function sentMailing(count: number) {
+  await healthyAccount();
   const companyIds: number[] = [];
   for (let i = 0; i < count; i++) companyIds.push((await t.factories.company(anna, { email: `r${++n}@feedback.test` })).id);
   const id = await makeMailing(t, { owner: anna, messageId, companyIds, state: 'done' });
-  await knex('mailing_recipients').where({ mailing_id: id }).update({ sent_at: new Date(Date.now() - 3_600_000), attempts: 1 });
+  await markSent(knex, id, new Date(Date.now() - 3_600_000));
   const rows: { id: number; email: string; recipient_id: number }[] = await knex('mailing_recipients').where({ mailing_id: id }).orderBy('id').select('id', 'email', 'recipient_id');
   return { id, rows: rows.map((r) => ({ id: Number(r.id), email: r.email, recipientId: Number(r.recipient_id) })) };
 }
@@ -71,12 +75,12 @@ describe('the counters of a mailing', () => {
   // answer: a reply after a soft bounce counts as a reply, not as a bounce.
   it('shows bounced, complained and replied in the list, and the page counts each kind', async () => {
     const { id, rows } = await sentMailing(6);
-    await recordFeedback(knex, rows[0].id, 'soft_bounce', { status: '4.2.2', note: 'Mailbox full' });
-    await recordFeedback(knex, rows[1].id, 'hard_bounce', { status: '5.1.1', note: 'User unknown' });
-    await recordFeedback(knex, rows[2].id, 'complaint');
-    await recordFeedback(knex, rows[3].id, 'reply', { note: 'Tell me more' });
-    await recordFeedback(knex, rows[4].id, 'auto_reply', { note: 'Out of office' });
-    await recordFeedback(knex, rows[0].id, 'reply', { note: 'Got it after all' });
+    await recordFeedback(t.services.orm, rows[0].id, 'soft_bounce', { status: '4.2.2', note: 'Mailbox full' });
+    await recordFeedback(t.services.orm, rows[1].id, 'hard_bounce', { status: '5.1.1', note: 'User unknown' });
+    await recordFeedback(t.services.orm, rows[2].id, 'complaint');
+    await recordFeedback(t.services.orm, rows[3].id, 'reply', { note: 'Tell me more' });
+    await recordFeedback(t.services.orm, rows[4].id, 'auto_reply', { note: 'Out of office' });
+    await recordFeedback(t.services.orm, rows[0].id, 'reply', { note: 'Got it after all' });
 
     const listed = (await annaClient.get(`/api/mailings?q=%23${id}`)).body.items[0];
     expect(listed).toMatchObject({ id, sent: 6, bounced: 1, complained: 1, replied: 2 });
@@ -107,9 +111,9 @@ describe('the recipients tab', () => {
   // reply's first lines; the tab filters by it; an address on the suppression list says why.
   it('filters by feedback and shows the diagnostic, the excerpt and the suppression reason', async () => {
     const { id, rows } = await sentMailing(4);
-    await recordFeedback(knex, rows[0].id, 'hard_bounce', { status: '5.1.1', note: '550 5.1.1 <x>: user unknown' });
-    await recordFeedback(knex, rows[1].id, 'reply', { note: 'Yes please, call me on Monday' });
-    await recordFeedback(knex, rows[2].id, 'complaint');
+    await recordFeedback(t.services.orm, rows[0].id, 'hard_bounce', { status: '5.1.1', note: '550 5.1.1 <x>: user unknown' });
+    await recordFeedback(t.services.orm, rows[1].id, 'reply', { note: 'Yes please, call me on Monday' });
+    await recordFeedback(t.services.orm, rows[2].id, 'complaint');
     const em = t.services.orm.em.fork();
     em.create(SuppressionSchema, { email: rows[3].email, reason: 'unsubscribed', source: `mailing:${id}` });
     await em.flush();
@@ -140,10 +144,10 @@ describe('restarting the unsuccessful recipients', () => {
   // complained and suppressed ones never do; the counters still equal the ledger's.
   it('takes back failed and soft-bounced recipients with exact counters, never the suppressed', async () => {
     const { id, rows } = await sentMailing(7);
-    for (const i of [0, 1, 2]) await recordFeedback(knex, rows[i].id, 'soft_bounce', { status: '4.2.2', note: 'Mailbox full' });
-    await recordFeedback(knex, rows[3].id, 'hard_bounce', { status: '5.1.1' });
-    await recordFeedback(knex, rows[4].id, 'complaint');
-    await recordFeedback(knex, rows[5].id, 'reply', { note: 'Thanks' });
+    for (const i of [0, 1, 2]) await recordFeedback(t.services.orm, rows[i].id, 'soft_bounce', { status: '4.2.2', note: 'Mailbox full' });
+    await recordFeedback(t.services.orm, rows[3].id, 'hard_bounce', { status: '5.1.1' });
+    await recordFeedback(t.services.orm, rows[4].id, 'complaint');
+    await recordFeedback(t.services.orm, rows[5].id, 'reply', { note: 'Thanks' });
     // Too many soft bounces: the intake suppressed the third address.
     await knex('suppressions').insert({ email: rows[2].email, reason: 'soft_bounces', source: `mailing:${id}`, created_at: new Date() });
     await knex('mailing_recipients').where({ id: rows[6].id }).update({ state: 'failed', sent_at: null, last_reply: '550 no such user' });
@@ -185,7 +189,7 @@ describe('restarting the unsuccessful recipients', () => {
   // Soft-bounced recipients are offered, not taken: a plain restart leaves them sent.
   it('leaves soft-bounced recipients alone unless asked', async () => {
     const { id, rows } = await sentMailing(2);
-    await recordFeedback(knex, rows[0].id, 'soft_bounce', { status: '4.2.2' });
+    await recordFeedback(t.services.orm, rows[0].id, 'soft_bounce', { status: '4.2.2' });
     const res = await annaClient.post(`/api/mailings/${id}/restart`, { includeUncertain: true });
     expect(res.status).toBe(409);
     expect(res.body.error).toBe(`Mailing #${id} has no failed or uncertain recipients to send again`);
@@ -197,11 +201,12 @@ describe('restarting the unsuccessful recipients', () => {
 describe("a CRM record's mailbox feedback", () => {
   /** A done mailing of anna's to one record of `type`; its one ledger row. */
   async function mailedOnce(type: RecipientType, recipientId: number) {
+    await healthyAccount();
     const em = t.services.orm.em.fork();
     const actor = { id: anna.id, role: anna.role, departmentId: anna.department!.id };
     const { mailings } = await createMailings(em, actor, { messageId, selections: { [type]: { ids: [recipientId] } }, start: 'active' }, await settingsRepository.get(em, ''), new Date());
     const mailing = mailings[0];
-    await knex('mailing_recipients').where({ mailing_id: mailing.id }).update({ state: 'sent', sent_at: new Date(), attempts: 1 });
+    await markSent(knex, mailing.id, new Date());
     await knex('mailings').where({ id: mailing.id }).update({ status: 'done', sent_count: 1 });
     const row = await knex('mailing_recipients').where({ mailing_id: mailing.id }).first('id');
     return { mailing, rowId: Number(row.id) };
@@ -214,13 +219,13 @@ describe("a CRM record's mailbox feedback", () => {
     const company = await t.factories.company(anna, { email: `history${++n}@feedback.test` });
     const first = await mailedOnce('company', company.id);
     const second = await mailedOnce('company', company.id);
-    await recordFeedback(knex, first.rowId, 'soft_bounce', { status: '4.2.2', note: 'Mailbox full', at: new Date(Date.now() - 120_000) });
-    await recordFeedback(knex, second.rowId, 'reply', { note: 'Interested, send the price list', at: new Date(Date.now() - 60_000) });
-    await recordFeedback(knex, first.rowId, 'complaint', { at: new Date() });
+    await recordFeedback(t.services.orm, first.rowId, 'soft_bounce', { status: '4.2.2', note: 'Mailbox full', at: new Date(Date.now() - 120_000) });
+    await recordFeedback(t.services.orm, second.rowId, 'reply', { note: 'Interested, send the price list', at: new Date(Date.now() - 60_000) });
+    await recordFeedback(t.services.orm, first.rowId, 'complaint', { at: new Date() });
     // A contact's row that happens to carry the same recipient id.
     const contactOfSameId = await mailedOnce('contact', (await t.factories.contact(anna, company.id, { email: `same${++n}@feedback.test` })).id);
     await knex('mailing_recipients').where({ id: contactOfSameId.rowId }).update({ recipient_id: company.id });
-    await recordFeedback(knex, contactOfSameId.rowId, 'hard_bounce', { status: '5.1.1' });
+    await recordFeedback(t.services.orm, contactOfSameId.rowId, 'hard_bounce', { status: '5.1.1' });
 
     const res = await annaClient.get(`/api/companies/${company.id}/feedback`);
     expect(res.status, res.text).toBe(200);
@@ -246,8 +251,8 @@ describe("a CRM record's mailbox feedback", () => {
     const company = await t.factories.company(anna, { email: null });
     const contact = await t.factories.contact(anna, company.id, { email: `contact${++n}@feedback.test` });
     const lead = await t.factories.lead(anna, { email: `lead${++n}@feedback.test` });
-    await recordFeedback(knex, (await mailedOnce('contact', contact.id)).rowId, 'reply', { note: 'Call me' });
-    await recordFeedback(knex, (await mailedOnce('lead', lead.id)).rowId, 'hard_bounce', { status: '5.1.1', note: 'No such user' });
+    await recordFeedback(t.services.orm, (await mailedOnce('contact', contact.id)).rowId, 'reply', { note: 'Call me' });
+    await recordFeedback(t.services.orm, (await mailedOnce('lead', lead.id)).rowId, 'hard_bounce', { status: '5.1.1', note: 'No such user' });
     expect((await annaClient.get(`/api/contacts/${contact.id}/feedback`)).body.items.map((e: { kind: string; note: string }) => [e.kind, e.note])).toEqual([['reply', 'Call me']]);
     expect((await annaClient.get(`/api/leads/${lead.id}/feedback`)).body.items.map((e: { kind: string; status: string }) => [e.kind, e.status])).toEqual([['hard_bounce', '5.1.1']]);
     expect((await foreignClient.get(`/api/leads/${lead.id}/feedback`)).status).toBe(404);
@@ -258,7 +263,7 @@ describe("a CRM record's mailbox feedback", () => {
   it('does not name a mailing the reader may not see', async () => {
     const company = await t.factories.company(anna, { email: `moved${++n}@feedback.test` });
     const { mailing, rowId } = await mailedOnce('company', company.id);
-    await recordFeedback(knex, rowId, 'reply', { note: 'Hello' });
+    await recordFeedback(t.services.orm, rowId, 'reply', { note: 'Hello' });
     const em = t.services.orm.em.fork();
     await em.nativeUpdate(CompanySchema, { id: company.id }, { owner: foreign.id, department: foreign.department!.id });
     const seen = await foreignClient.get(`/api/companies/${company.id}/feedback`);
