@@ -88,6 +88,19 @@ async function loadIndex(dir: string): Promise<OutboxEntry[]> {
   return entries.sort((a, b) => (a.id < b.id ? 1 : -1));
 }
 
+interface Envelope {
+  /** The AUTH login, whose mailbox gets the answers. */
+  user: string | null;
+  from: string | null;
+  to: string[];
+}
+
+const envelopeOf = (session: SMTPServerSession): Envelope => ({
+  user: typeof session.user === 'string' ? session.user : null,
+  from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
+  to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+});
+
 /** The original's header block, for a bounce that returns it. */
 const headerBlock = (raw: Buffer) => {
   const text = raw.subarray(0, 64 * 1024).toString('latin1');
@@ -114,12 +127,12 @@ export async function startDevSink(opts: { port: number; host?: string; dir: str
   }
 
   /** The demo addresses' answers, left in the sending login's mailbox to appear a minute or two later. */
-  async function answer(raw: Buffer, entry: OutboxEntry, session: SMTPServerSession) {
+  async function answer(raw: Buffer, entry: OutboxEntry, envelope: Envelope) {
     if (!opts.mailboxes) return;
-    const login = typeof session.user === 'string' ? session.user : session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
+    const login = envelope.user ?? envelope.from;
     if (!login) return;
-    const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-    const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : login;
+    const from = envelope.from ?? login;
+    const to = envelope.to;
     for (const a of sinkAnswers({ from, to, messageId: entry.messageId, subject: entry.subject, headers: headerBlock(raw) }, new Date())) {
       await depositInSink(opts.mailboxes, login, a.raw, new Date(Date.now() + a.delayMs));
     }
@@ -147,6 +160,8 @@ export async function startDevSink(opts: { port: number; host?: string; dir: str
     logger: false,
     onAuth: (auth, _session, callback) => callback(null, { user: auth.username }),
     onData(stream, session, callback) {
+      // Taken now: the server clears the envelope once the message is answered.
+      const envelope = envelopeOf(session);
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
@@ -159,7 +174,7 @@ export async function startDevSink(opts: { port: number; host?: string; dir: str
           (entry) => {
             callback(null, `Stored as ${entry.id}`);
             announce(entry);
-            answer(raw, entry, session).catch((err: Error) => console.error('[dev-sink] could not leave a demo answer:', err.message));
+            answer(raw, entry, envelope).catch((err: Error) => console.error('[dev-sink] could not leave a demo answer:', err.message));
           },
           (err: Error) => callback(Object.assign(err, { responseCode: 451 })),
         );
