@@ -21,7 +21,8 @@ let pool: Piscina<RenderTask, RenderOutcome> | null = null;
 
 /** The process's one pool, started on first use. */
 function renderPool(): Piscina<RenderTask, RenderOutcome> {
-  pool ??= new Piscina({
+  if (pool) return pool;
+  pool = new Piscina({
     filename: new URL('./render-worker.mjs', import.meta.url).href,
     minThreads: 0,
     maxThreads: POOL_LIMITS.threads,
