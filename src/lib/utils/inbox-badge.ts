@@ -29,5 +29,5 @@ export function inboxBadge(inbox: InboxSummary | null, timeZone: string): InboxB
   const { tone, label, fallback } = BY_HEALTH[inbox.health];
   // A failure's own words say more than when the mailbox was read before it.
   const state = tone === 'bad' ? (inbox.healthReason ?? fallback) : inbox.lastReadAt ? `last read ${formatDateTime(inbox.lastReadAt, timeZone)}` : fallback;
-  return { tone, label, detail: inbox.kind === 'sink' ? `Development sink mailbox · ${state}` : state };
+  return { tone, label, detail: inbox.kind === 'sink' ? `${state} · development sink mailbox` : state };
 }
