@@ -47,8 +47,8 @@ export async function inboxSummaries(em: Em, accounts: EmailAccount[]): Promise<
     accounts.map((a) => {
       const i = inboxes.get(a.id);
       if (!i) return [a.id, null];
-      const { health, healthReason, healthCheckedAt, lastReadAt, folders } = toInboxDto(i);
-      return [a.id, { health, healthReason, healthCheckedAt, lastReadAt, folders }];
+      const { kind, health, healthReason, healthCheckedAt, lastReadAt, folders } = toInboxDto(i);
+      return [a.id, { kind, health, healthReason, healthCheckedAt, lastReadAt, folders }];
     }),
   );
 }

@@ -30,8 +30,11 @@ export const InboxSchema = z
   })
   .openapi('Inbox');
 
-/** What the accounts list shows of an account's incoming side; null there means bounces and replies are not read. */
-export const InboxSummarySchema = InboxSchema.pick({ health: true, healthReason: true, healthCheckedAt: true, lastReadAt: true, folders: true }).openapi('InboxSummary');
+/**
+ * What the accounts list shows of an account's incoming side; null there means bounces and replies
+ * are not read. `kind` lets the list show the demo's sink mailbox as such, not as IMAP settings to edit.
+ */
+export const InboxSummarySchema = InboxSchema.pick({ kind: true, health: true, healthReason: true, healthCheckedAt: true, lastReadAt: true, folders: true }).openapi('InboxSummary');
 
 /** An IMAP folder name as the mailbox shows it (imapflow encodes it for the wire). */
 const folderField = z

@@ -82,7 +82,7 @@ describe('incoming settings of an account', () => {
   it('shows the incoming side on the account, in the list too', async () => {
     const id = await newAccount();
     await seller_.put(`/api/accounts/${id}/inbox`, inboxInput({ folders: ['INBOX', 'Junk'] }));
-    const summary = { health: 'unknown', healthReason: null, healthCheckedAt: null, lastReadAt: null, folders: ['INBOX', 'Junk'] };
+    const summary = { kind: 'imap', health: 'unknown', healthReason: null, healthCheckedAt: null, lastReadAt: null, folders: ['INBOX', 'Junk'] };
     expect((await seller_.get(`/api/accounts/${id}`)).body.inbox).toEqual(summary);
     const list = (await seller_.get('/api/accounts?pageSize=500')).body.items as { id: number; inbox: unknown }[];
     expect(list.find((a) => a.id === id)?.inbox).toEqual(summary);
