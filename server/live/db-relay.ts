@@ -3,13 +3,14 @@ import { relayRepository } from '../db/repositories/relay.repository.js';
 import type { EventSink } from '../engine/ports.js';
 import type { MailingStatus, EventLevel } from '../domain/mailing-status.js';
 import type { AccountHealth } from '../domain/account-health.js';
+import type { InboxHealth } from '../domain/inbox.js';
 import type { RecipientFeedback } from '../domain/recipient-states.js';
 import { startPolling } from './poll.js';
 
 /**
  * In a web-only process the engine runs elsewhere (`--role worker`), so its events never reach
  * this process's bus. The relay reads what the worker committed — new notifications and mailbox
- * feedback, changed counters and statuses, account health — and re-emits it as domain events, so
+ * feedback, changed counters and statuses, account and inbox health — and re-emits it as domain events, so
  * the live hub works the same whichever process sent the mail or read the inbox. The database is
  * the only shared state.
  */
@@ -18,6 +19,14 @@ export function startDbRelay(orm: Orm, events: EventSink, now: () => Date, every
   let lastFeedbackId: number | null = null;
   const mailings = new Map<number, string>();
   const accounts = new Map<number, string>();
+  const inboxes = new Map<number, string>();
+  /** Whether a health read now differs from the one read before (the first reading changes nothing). */
+  const changed = (seen: Map<number, string>, r: { id: number; health: string; health_reason: string | null }) => {
+    const print = `${r.health}|${r.health_reason ?? ''}`;
+    const before = seen.get(Number(r.id));
+    seen.set(Number(r.id), print);
+    return before !== undefined && before !== print;
+  };
 
   return startPolling('relay', async () => {
     const em = orm.em.fork();
@@ -50,12 +59,11 @@ export function startDbRelay(orm: Orm, events: EventSink, now: () => Date, every
       else if (was !== counters) events.emit({ type: 'mailing.counters', ...ids });
     }
     for (const a of await relayRepository.accountHealths(em)) {
-      const print = `${a.health}|${a.health_reason ?? ''}`;
-      const before = accounts.get(Number(a.id));
-      accounts.set(Number(a.id), print);
-      if (before !== undefined && before !== print) {
-        events.emit({ type: 'account.health', accountId: Number(a.id), departmentId: Number(a.department_id), ownerId: Number(a.owner_id), health: a.health as AccountHealth, reason: a.health_reason, at });
-      }
+      if (changed(accounts, a)) events.emit({ type: 'account.health', accountId: Number(a.id), departmentId: Number(a.department_id), ownerId: Number(a.owner_id), health: a.health as AccountHealth, reason: a.health_reason, at });
+    }
+    // The inboxes are read by the workers too.
+    for (const i of await relayRepository.inboxHealths(em)) {
+      if (changed(inboxes, i)) events.emit({ type: 'inbox.health', accountId: Number(i.id), departmentId: Number(i.department_id), ownerId: Number(i.owner_id), health: i.health as InboxHealth, reason: i.health_reason, at });
     }
   }, everyMs);
 }

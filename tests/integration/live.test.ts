@@ -247,4 +247,20 @@ describe('mailbox feedback, live', () => {
     await expect.poll(() => seen.ceo.at(-1), { timeout: 5_000 }).toMatchObject({ bounced: 1, replied: 1 });
     expect(seen.south).toBe(0);
   });
+
+  // The inboxes are read by the workers: what a reading committed about an inbox's health reaches
+  // the owner here, and not another department.
+  it('relays the health of an inbox a worker read', async () => {
+    const account = await f.account(anna);
+    const inbox = await f.inbox(account.id);
+    const healths: { accountId: number; health: string; reason: string | null }[] = [];
+    let south = 0;
+    annaSocket.on('inbox:health:v1', (h) => healths.push(h));
+    southSocket.on('inbox:health:v1', () => south++);
+    // The relay notes the inbox as it is first, then reports what changes.
+    await new Promise((ok) => setTimeout(ok, 1_500));
+    await knexOf(running.services.orm.em.fork())('inboxes').where({ id: inbox.id }).update({ health: 'auth_failed', health_reason: 'Authentication failed.' });
+    await expect.poll(() => healths.find((h) => h.accountId === account.id), { timeout: 5_000 }).toMatchObject({ health: 'auth_failed', reason: 'Authentication failed.' });
+    expect(south).toBe(0);
+  });
 });
