@@ -59,9 +59,11 @@ export async function readInbox(ctx: IntakeContext, inboxId: number, run: Intake
   if (!inbox) return result;
   const account: InboxAccount = { id: inbox.account.id, ownerId: inbox.account.getEntity().owner.id, departmentId: inbox.account.getEntity().department.id };
 
-  // The organisation's List-Unsubscribe mailbox, where a mailed "unsubscribe" is a request.
+  // A mailed "unsubscribe" is a request when it is written to the organisation's List-Unsubscribe
+  // mailbox, or in answer to the account itself (what most people do): not a reply to act on.
   const mailto = (await ctx.ledger.settings(em)).unsubscribeMailto;
-  const classify = (source: Buffer) => ctx.classify(source, { unsubscribeAddresses: mailto ? [mailto] : [] });
+  const unsubscribeAddresses = [inbox.account.getEntity().fromEmail, ...(mailto ? [mailto] : [])];
+  const classify = (source: Buffer) => ctx.classify(source, { unsubscribeAddresses });
   let session: MailboxSession | null = null;
   try {
     session = await ctx.mailboxes.connect(

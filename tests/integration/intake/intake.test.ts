@@ -139,6 +139,17 @@ describe('the intake over IMAP', () => {
     expect(await em().count(FeedbackEventSchema, { account: account.id })).toBe(5);
   });
 
+  it('takes an answer that only says "unsubscribe" as an unsubscribe, not as a reply', async () => {
+    const user = 'ben@mailroom.test';
+    const { owner, account, inbox } = await accountWithInbox(user);
+    const { mailingId, row } = await send(owner, account, ['leave-me@unsub.test']);
+    const raw = [`From: leave-me@unsub.test`, `To: ${user}`, 'Subject: Re: Autumn update', 'Message-ID: <u1@unsub.test>', `In-Reply-To: ${row['leave-me@unsub.test'].messageId}`, '', 'Unsubscribe please', '', '> Hello', ''].join('\r\n');
+    await dovecot.append(user, 'INBOX', raw);
+    await readOnce(intake([]), inbox.id);
+    expect(await em().findOne(SuppressionSchema, { email: 'leave-me@unsub.test' })).toMatchObject({ reason: 'unsubscribed' });
+    expect(await em().findOneOrFail(MailingSchema, { id: mailingId })).toMatchObject({ repliedCount: 0 });
+  });
+
   it('turns the incoming side red with the reason when the password is wrong, and green again once it is right', async () => {
     const { inbox } = await accountWithInbox('ben@mailroom.test');
     await em().nativeUpdate(InboxSchema, { id: inbox.id }, { passwordEnc: t.services.secrets.encrypt('wrong') });
