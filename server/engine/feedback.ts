@@ -90,7 +90,7 @@ export async function applyFeedback(ctx: EngineContext, em: Em, account: InboxAc
     if (await suppressionRepository.suppress(tx, target.email, reason, `mailing:${target.mailingId}`, now)) applied.suppressed.push(target.email);
   };
 
-  /** The row a message is about: by our Message-ID, then by the mailing its List-Id names, then by an address this account mailed lately. */
+  /** The row a message is about: by our Message-ID, else among the rows this account sent the address lately, of the mailing its List-Id names first. */
   const find = async (tx: Em, email: string | null, onlyOne: boolean): Promise<FeedbackTarget | null> => {
     const byId = await feedbackRepository.byMessageId(tx, account.ownerId, c.refs);
     // Our messages have one recipient each: the row found by its Message-ID is the one, unless the
@@ -98,7 +98,7 @@ export async function applyFeedback(ctx: EngineContext, em: Em, account: InboxAc
     if (byId && (onlyOne || email === null || byId.email === email)) return byId;
     if (!email) return null;
     const mailingId = mailingOf(c.listId);
-    return (mailingId !== null ? await feedbackRepository.inMailing(tx, account.ownerId, mailingId, email) : null) ?? (await feedbackRepository.latestSentTo(tx, account.id, email, since, until));
+    return (mailingId !== null ? await feedbackRepository.latestSentTo(tx, account.id, email, since, until, mailingId) : null) ?? (await feedbackRepository.latestSentTo(tx, account.id, email, since, until));
   };
 
   await ctx.ledger.transaction(em, async (tx) => {

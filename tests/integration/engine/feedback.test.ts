@@ -118,6 +118,19 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('on %s', (db) => {
       expect((await ledger(mailing.id))[0].feedback).toBe('bounced');
     });
 
+    // A List-Id is the stranger's word: it may pick among the rows this account mailed, never reach
+    // a row it did not send (still queued, or another account's).
+    it('naming a mailing by its List-Id touches no row this account has not sent', async () => {
+      const paused = await mailingTo(['queued@hb6.test'], { send: false });
+      const other = await t.factories.account(paused.owner, { smtpPort: sink.port, dailyLimit: 10_000 });
+      const { applied } = await deliver(other, { ...bounce('queued@hb6.test', null, 'hard'), listId: `mailing-${paused.mailing.id}.localhost` });
+      expect(applied.rows).toEqual([]);
+      expect((await ledger(paused.mailing.id))[0]).toMatchObject({ state: 'pending', feedback: null });
+      expect(await suppression('queued@hb6.test')).toBeNull();
+      expect((await deliver(paused.account, { ...bounce('queued@hb6.test', null, 'hard'), listId: `mailing-${paused.mailing.id}.localhost` })).applied.rows).toEqual([]);
+      expect(await suppression('queued@hb6.test')).toBeNull();
+    });
+
     it('cannot touch another owner\'s mail: a forged bounce naming their Message-ID changes nothing', async () => {
       const victim = await mailingTo(['victim@hb4.test']);
       const attacker = await mailingTo(['someone@hb4.test']);
