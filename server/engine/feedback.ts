@@ -93,10 +93,11 @@ export async function applyFeedback(ctx: EngineContext, em: Em, account: InboxAc
   /** The row a message is about: by our Message-ID, else among the rows this account sent the address lately, of the mailing its List-Id names first. */
   const find = async (tx: Em, email: string | null, onlyOne: boolean): Promise<FeedbackTarget | null> => {
     const byId = await feedbackRepository.byMessageId(tx, account.ownerId, c.refs);
-    // Our messages have one recipient each: the row found by its Message-ID is the one, unless the
-    // report lists several addresses and names another one.
+    // Our messages have one recipient each: the row found by its Message-ID is the one. A report
+    // listing several addresses is about someone else's mail (or forged) but for that row's own
+    // address, so its other addresses are not looked up: one message must not reach many rows.
     if (byId && (onlyOne || email === null || byId.email === email)) return byId;
-    if (!email) return null;
+    if (!email || !onlyOne) return null;
     const mailingId = mailingOf(c.listId);
     return (mailingId !== null ? await feedbackRepository.latestSentTo(tx, account.id, email, since, until, mailingId) : null) ?? (await feedbackRepository.latestSentTo(tx, account.id, email, since, until));
   };

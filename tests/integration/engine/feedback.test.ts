@@ -141,6 +141,23 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('on %s', (db) => {
       expect(await suppression('victim@hb4.test')).toBeNull();
     });
 
+    // Each message Mailroom sends has one recipient, so a genuine report about one lists that one
+    // address. A report listing several is someone else's mail, or a forgery: were each address
+    // looked up among the account's recent recipients, one message could suppress a hundred
+    // addresses and stop the account.
+    it('listing several addresses acts only on the one our Message-ID names', async () => {
+      const { mailing, account } = await mailingTo(['named@hb7.test', 'listed1@hb7.test', 'listed2@hb7.test']);
+      const [named] = await ledger(mailing.id);
+      const recipients = ['named@hb7.test', 'listed1@hb7.test', 'listed2@hb7.test'].map((email) => bounce(email, null, 'hard').recipients[0]);
+      const { applied } = await deliver(account, message({ kind: 'hard_bounce', refs: [named.messageId!], listId: `mailing-${mailing.id}.localhost`, recipients }));
+      expect(applied.rows).toEqual([named.id]);
+      expect(await suppression('listed1@hb7.test')).toBeNull();
+      const forged = await deliver(account, message({ kind: 'hard_bounce', listId: `mailing-${mailing.id}.localhost`, recipients: recipients.slice(1) }));
+      expect(forged.applied.rows).toEqual([]);
+      expect((await ledger(mailing.id)).map((r) => r.feedback)).toEqual(['bounced', null, null]);
+      expect(await suppression('listed2@hb7.test')).toBeNull();
+    });
+
     it('reads at most 100 addresses of a report that lists thousands', async () => {
       const { mailing, account } = await mailingTo(['last@hb5.test']);
       const recipients = Array.from({ length: 5000 }, (_, i) => ({ email: `n${i}@nowhere.test`, action: 'failed', status: '5.1.1', diagnostic: null, remoteMta: null, severity: 'hard' as const }));
