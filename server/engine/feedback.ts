@@ -132,8 +132,9 @@ export async function applyFeedback(ctx: EngineContext, em: Em, account: InboxAc
       }
 
       case 'complaint': {
-        const complained = c.recipients[0]?.email ?? null;
-        const target = await find(tx, complained, true);
+        // Feedback loops return the original with our Message-ID (the address is often redacted);
+        // a report naming only an address is anyone's word, and two of them would stop the account.
+        const target = await feedbackRepository.byMessageId(tx, account.ownerId, c.refs);
         if (!target || !(await record(tx, target, 'complaint', null, null))) return;
         await mark(tx, target, 'complained', null, null);
         await suppress(tx, target, 'complaint');

@@ -294,6 +294,21 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('on %s', (db) => {
     });
   });
 
+  // Feedback loops (Yahoo, Microsoft, AOL…) return the original message, our Message-ID in it; a
+  // report that names only an address is anyone's word, and two of them stop an account.
+  describe('a complaint naming no Message-ID of ours', () => {
+    it('changes nothing, however many arrive', async () => {
+      const { mailing, account } = await mailingTo(['framed1@c2.test', 'framed2@c2.test']);
+      for (const email of ['framed1@c2.test', 'framed2@c2.test']) {
+        const { applied } = await deliver(account, message({ kind: 'complaint', listId: `mailing-${mailing.id}.localhost`, recipients: [{ email, action: null, status: null, diagnostic: null, remoteMta: null, severity: 'hard' }] }));
+        expect(applied.rows).toEqual([]);
+        expect(await suppression(email)).toBeNull();
+      }
+      expect((await ledger(mailing.id)).map((r) => r.feedback)).toEqual([null, null]);
+      expect((await em().findOneOrFail(EmailAccountSchema, { id: account.id })).health).not.toBe('complaint_rate');
+    });
+  });
+
   describe('a mailto unsubscribe', () => {
     it('suppresses the sender and clears the CRM record\'s opt-in', async () => {
       const { mailing, account } = await mailingTo(['bye@u.test']);
