@@ -124,9 +124,12 @@ export const feedbackRepository = {
     return true;
   },
 
-  /** How often the address soft-bounced, and when first (every account's mailbox counts). */
+  /**
+   * How often the address soft-bounced, and when first (every account's mailbox counts). By
+   * message: accounts that read one mailbox (aliases) each record the same bounce.
+   */
   async softBounces(em: Em, email: string): Promise<{ count: number; first: Date | null }> {
-    const r = await knexOf(em)('feedback_events').where({ email, kind: 'soft_bounce' }).first(knexOf(em).raw('count(*) as n'), knexOf(em).raw('min(created_at) as first'));
+    const r = await knexOf(em)('feedback_events').where({ email, kind: 'soft_bounce' }).first(knexOf(em).raw('count(distinct message_key) as n'), knexOf(em).raw('min(created_at) as first'));
     return { count: Number(r?.n ?? 0), first: r?.first ? new Date(r.first) : null };
   },
 

@@ -186,6 +186,21 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('on %s', (db) => {
       expect(await suppression('full@sb.test')).toMatchObject({ reason: 'soft_bounces' });
     });
 
+    // An owner's accounts are often aliases of one mailbox, each with the same incoming settings:
+    // every copy of a bounce is then read once per account, and must count once.
+    it('count each bounce once, however many of the owner\'s accounts read it', async () => {
+      const { mailing, account, owner } = await mailingTo(['full@sb3.test']);
+      const aliases = [account, await t.factories.account(owner, { smtpPort: sink.port }), await t.factories.account(owner, { smtpPort: sink.port })];
+      const [row] = await ledger(mailing.id);
+      const start = clock.t;
+      for (const key of ['sb3-first', 'sb3-second']) {
+        for (const alias of aliases) await deliver(alias, bounce('full@sb3.test', row.messageId, 'soft'), key);
+        clock.t += 8 * 86_400_000;
+      }
+      clock.t = start;
+      expect(await suppression('full@sb3.test')).toBeNull();
+    });
+
     it('give way to a hard bounce, which counts once in the bounced counter', async () => {
       const { mailing, account } = await mailingTo(['soon-gone@sb2.test']);
       const [row] = await ledger(mailing.id);
