@@ -104,6 +104,17 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('on %s', (db) => {
       expect((await notes(mailing.id)).filter((n) => n.kind === 'bounced')).toHaveLength(1);
     });
 
+    // The same bounce read from one mailbox by each of the owner's alias accounts is one answer.
+    it('read by several of the owner\'s accounts notifies once', async () => {
+      const { mailing, account, owner } = await mailingTo(['twice@hb8.test']);
+      const alias = await t.factories.account(owner, { smtpPort: sink.port });
+      const [row] = await ledger(mailing.id);
+      await deliver(account, bounce(row.email, row.messageId, 'hard'), 'hb8');
+      const again = await deliver(alias, bounce(row.email, row.messageId, 'hard'), 'hb8');
+      expect(again.events).toEqual([]);
+      expect((await notes(mailing.id)).filter((n) => n.kind === 'bounced')).toHaveLength(1);
+    });
+
     it('turns a running mailing to "active with errors"', async () => {
       const { mailing, account } = await mailingTo(['x1@hb2.test', 'x2@hb2.test', 'x3@hb2.test']);
       await em().nativeUpdate(MailingSchema, { id: mailing.id }, { status: 'active' });
