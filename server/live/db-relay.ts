@@ -4,12 +4,13 @@ import type { EventSink } from '../engine/ports.js';
 import type { MailingStatus, EventLevel } from '../domain/mailing-status.js';
 import type { AccountHealth } from '../domain/account-health.js';
 import type { RecipientFeedback } from '../domain/recipient-states.js';
+import type { InboxHealth } from '../domain/inbox.js';
 import { startPolling } from './poll.js';
 
 /**
  * In a web-only process the engine runs elsewhere (`--role worker`), so its events never reach
  * this process's bus. The relay reads what the worker committed — new notifications and mailbox
- * feedback, changed counters and statuses, account health — and re-emits it as domain events, so
+ * feedback, changed counters and statuses, account and inbox health — and re-emits it as domain events, so
  * the live hub works the same whichever process sent the mail or read the inbox. The database is
  * the only shared state.
  */
@@ -18,6 +19,8 @@ export function startDbRelay(orm: Orm, events: EventSink, now: () => Date, every
   let lastFeedbackId: number | null = null;
   const mailings = new Map<number, string>();
   const accounts = new Map<number, string>();
+  /** By account id: an account has one inbox at most. */
+  const inboxes = new Map<number, string>();
 
   return startPolling('relay', async () => {
     const em = orm.em.fork();
@@ -55,6 +58,14 @@ export function startDbRelay(orm: Orm, events: EventSink, now: () => Date, every
       accounts.set(Number(a.id), print);
       if (before !== undefined && before !== print) {
         events.emit({ type: 'account.health', accountId: Number(a.id), departmentId: Number(a.department_id), ownerId: Number(a.owner_id), health: a.health as AccountHealth, reason: a.health_reason, at });
+      }
+    }
+    for (const i of await relayRepository.inboxHealths(em)) {
+      const print = `${i.health}|${i.health_reason ?? ''}`;
+      const before = inboxes.get(Number(i.account_id));
+      inboxes.set(Number(i.account_id), print);
+      if (before !== undefined && before !== print) {
+        events.emit({ type: 'inbox.health', accountId: Number(i.account_id), departmentId: Number(i.department_id), ownerId: Number(i.owner_id), health: i.health as InboxHealth, reason: i.health_reason, at });
       }
     }
   }, everyMs);

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boot, type Running } from '../../server/boot.js';
 import { loadConfig } from '../../server/config.js';
-import type { MailingProgressV1, RecipientChangesV1 } from '../../server/live/protocol.js';
+import type { InboxHealthV1, MailingProgressV1, RecipientChangesV1 } from '../../server/live/protocol.js';
+import { intakeRepository } from '../../server/db/repositories/intake.repository.js';
 import { knexOf } from '../../server/db/knex.js';
 import { recordFeedback } from '../support/feedback-intake.js';
 import { createMailings } from '../../server/engine/create-mailings.js';
@@ -246,5 +247,24 @@ describe('mailbox feedback, live', () => {
     await expect.poll(() => seen.changes.find((c) => c.rowId === rows[1]), { timeout: 5_000 }).toMatchObject({ email: 'answered1@live.test', feedback: { feedback: 'replied', status: null, note: 'Yes, call me' } });
     await expect.poll(() => seen.ceo.at(-1), { timeout: 5_000 }).toMatchObject({ bounced: 1, replied: 1 });
     expect(seen.south).toBe(0);
+  });
+
+  // The worker's intake records an inbox's health in the database; a web-only process tells the
+  // owner's and the department's accounts pages only through the relay, and no other department.
+  it('relays the health a worker\'s intake recorded for an inbox', async () => {
+    const inbox = await f.inbox(accountId);
+    const healths: InboxHealthV1[] = [];
+    let southHeard = 0;
+    annaSocket.on('inbox:health:v1', (h) => healths.push(h));
+    southSocket.on('inbox:health:v1', () => southHeard++);
+    // Two answers relayed one after the other, after the inbox was made: the relay's pass that
+    // relayed the first had read the inbox as it was before the second pass began.
+    await recordFeedback(running.services.orm, rows[2], 'auto_reply', { note: 'Away' });
+    await expect.poll(() => seen.changes.find((c) => c.rowId === rows[2]), { timeout: 5_000 }).toBeTruthy();
+    await recordFeedback(running.services.orm, rows[2], 'reply', { note: 'Back' });
+    await expect.poll(() => seen.changes.find((c) => c.rowId === rows[2] && c.feedback?.feedback === 'replied'), { timeout: 5_000 }).toBeTruthy();
+    await intakeRepository.setHealth(running.services.orm.em.fork(), inbox.id, 'auth_failed', 'Sign-in refused', new Date());
+    await expect.poll(() => healths.at(-1), { timeout: 5_000 }).toMatchObject({ accountId, health: 'auth_failed', reason: 'Sign-in refused' });
+    expect(southHeard).toBe(0);
   });
 });

@@ -5,7 +5,7 @@ import { LIVE_STATUSES } from '../../domain/mailing-status.js';
 /**
  * What the live relay of a web-only process reads of what the worker committed: new
  * notifications and mailbox feedback, the counters and statuses of mailings that are live or just
- * finished, and every account's health. Plain rows: the relay polls twice a second and only
+ * finished, and every account's and inbox's health. Plain rows: the relay polls twice a second and only
  * compares them.
  */
 export const relayRepository = {
@@ -49,5 +49,10 @@ export const relayRepository = {
 
   accountHealths(em: Em) {
     return knexOf(em)('email_accounts').select('id', 'health', 'health_reason', 'department_id', 'owner_id');
+  },
+
+  /** Every inbox's health, with its account's department and owner. */
+  inboxHealths(em: Em) {
+    return knexOf(em)('inboxes as i').join('email_accounts as a', 'a.id', 'i.account_id').select('i.account_id', 'i.health', 'i.health_reason', 'a.department_id', 'a.owner_id');
   },
 };
