@@ -205,14 +205,14 @@ describe('mailbox feedback, live', () => {
   beforeAll(async () => {
     const em = running.services.orm.em.fork();
     const ids = [];
-    for (let i = 0; i < 3; i++) ids.push((await f.company(anna, { email: `answered${i}@live.test` })).id);
+    for (let i = 0; i < 5; i++) ids.push((await f.company(anna, { email: `answered${i}@live.test` })).id);
     const message = await f.message(anna);
     const { mailings } = await createMailings(em, { id: anna.id, role: 'sales_manager', departmentId: anna.department!.id }, { messageId: message.id, selections: { company: { ids } }, start: 'active' }, await settingsRepository.get(em, ''), new Date());
     feedbackMailing = mailings[0].id;
     // Sent and done days ago, as a mailing is when its answers come in: no longer among the ones whose counters the relay follows.
     const knex = knexOf(em);
     await knex('mailing_recipients').where({ mailing_id: feedbackMailing }).update({ state: 'sent', sent_at: new Date(Date.now() - 2 * 86_400_000), attempts: 1 });
-    await knex('mailings').where({ id: feedbackMailing }).update({ status: 'done', sent_count: 3, finished_at: new Date(Date.now() - 2 * 86_400_000) });
+    await knex('mailings').where({ id: feedbackMailing }).update({ status: 'done', sent_count: 5, finished_at: new Date(Date.now() - 2 * 86_400_000) });
     rows = (await knex('mailing_recipients').where({ mailing_id: feedbackMailing }).orderBy('id').pluck('id')).map(Number);
 
     await f.user('sales_manager', (await f.department()).id, { email: 'sol@live.test' });
@@ -236,7 +236,7 @@ describe('mailbox feedback, live', () => {
     running.services.events.emit({ type: 'recipient.feedback', ...head, rowId: rows[0], email: 'answered0@live.test', feedback: 'bounced', status: '5.1.1', note: 'User unknown', at: new Date().toISOString() });
 
     await expect.poll(() => seen.changes.find((c) => c.rowId === rows[0]), { timeout: 5_000 }).toMatchObject({ state: 'sent', feedback: { feedback: 'bounced', status: '5.1.1', note: 'User unknown' } });
-    await expect.poll(() => seen.ceo.at(-1), { timeout: 5_000 }).toMatchObject({ sent: 3, bounced: 1, complained: 0, replied: 0, completion: 100 });
+    await expect.poll(() => seen.ceo.at(-1), { timeout: 5_000 }).toMatchObject({ sent: 5, bounced: 1, complained: 0, replied: 0, completion: 100 });
     expect(seen.south).toBe(0);
   });
 
@@ -247,6 +247,23 @@ describe('mailbox feedback, live', () => {
     await expect.poll(() => seen.changes.find((c) => c.rowId === rows[1]), { timeout: 5_000 }).toMatchObject({ email: 'answered1@live.test', feedback: { feedback: 'replied', status: null, note: 'Yes, call me' } });
     await expect.poll(() => seen.ceo.at(-1), { timeout: 5_000 }).toMatchObject({ bounced: 1, replied: 1 });
     expect(seen.south).toBe(0);
+  });
+
+  // Ids are taken at insert and committed in any order (inboxes are read side by side): an answer
+  // whose transaction commits after a later one was relayed is relayed all the same.
+  it('relays an answer committed after a later one was relayed', async () => {
+    const knex = knexOf(running.services.orm.em.fork());
+    const slow = await knex.transaction();
+    try {
+      await slow('mailing_recipients').where({ id: rows[3] }).update({ feedback: 'replied', feedback_at: new Date(), feedback_note: 'Slow commit' });
+      await slow('feedback_events').insert({ account_id: accountId, message_key: 'slow-commit', kind: 'reply', email: 'answered3@live.test', recipient_row: rows[3], note: 'Slow commit', folder: 'INBOX', created_at: new Date() });
+      await recordFeedback(running.services.orm, rows[4], 'reply', { note: 'Quick' });
+      await expect.poll(() => seen.changes.find((c) => c.rowId === rows[4]), { timeout: 5_000 }).toBeTruthy();
+      await slow.commit();
+    } finally {
+      if (!slow.isCompleted()) await slow.rollback();
+    }
+    await expect.poll(() => seen.changes.find((c) => c.rowId === rows[3]), { timeout: 5_000 }).toMatchObject({ feedback: { feedback: 'replied', note: 'Slow commit' } });
   });
 
   // The worker's intake records an inbox's health in the database; a web-only process tells the
