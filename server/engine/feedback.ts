@@ -81,24 +81,30 @@ export async function applyFeedback(ctx: EngineContext, em: Em, account: InboxAc
   };
   const record = (tx: Em, target: FeedbackTarget, kind: Classified['kind'], status: string | null, text: string | null) =>
     feedbackRepository.record(tx, { accountId: account.id, messageKey: msg.key, kind, email: target.email, recipientRow: target.id, mailingId: target.mailingId, status, note: text, folder: msg.folder, uid: msg.uid, sentAt: c.date }, now);
+  /** True when the row took this feedback: what it means is told only then (the same answer read again through an alias account is not news). */
   const mark = async (tx: Em, target: FeedbackTarget, feedback: RecipientFeedback, status: string | null, text: string | null) => {
-    if (!(await feedbackRepository.setFeedback(tx, target.id, feedback, { status, note: text, at: now }))) return;
+    if (!(await feedbackRepository.setFeedback(tx, target.id, feedback, { status, note: text, at: now }))) return false;
     applied.rows.push(target.id);
     events.push({ type: 'recipient.feedback', mailingId: target.mailingId, departmentId: target.departmentId, ownerId: target.ownerId, rowId: target.id, email: target.email, feedback, status, note: text, at });
+    return true;
   };
+  /** True when the address was not suppressed before. */
   const suppress = async (tx: Em, target: FeedbackTarget, reason: string) => {
-    if (await suppressionRepository.suppress(tx, target.email, reason, `mailing:${target.mailingId}`, now)) applied.suppressed.push(target.email);
+    if (!(await suppressionRepository.suppress(tx, target.email, reason, `mailing:${target.mailingId}`, now))) return false;
+    applied.suppressed.push(target.email);
+    return true;
   };
 
-  /** The row a message is about: by our Message-ID, then by the mailing its List-Id names, then by an address this account mailed lately. */
+  /** The row a message is about: by our Message-ID, else among the rows this account sent the address lately, of the mailing its List-Id names first. */
   const find = async (tx: Em, email: string | null, onlyOne: boolean): Promise<FeedbackTarget | null> => {
     const byId = await feedbackRepository.byMessageId(tx, account.ownerId, c.refs);
-    // Our messages have one recipient each: the row found by its Message-ID is the one, unless the
-    // report lists several addresses and names another one.
+    // Our messages have one recipient each: the row found by its Message-ID is the one. A report
+    // listing several addresses is about someone else's mail (or forged) but for that row's own
+    // address, so its other addresses are not looked up: one message must not reach many rows.
     if (byId && (onlyOne || email === null || byId.email === email)) return byId;
-    if (!email) return null;
+    if (!email || !onlyOne) return null;
     const mailingId = mailingOf(c.listId);
-    return (mailingId !== null ? await feedbackRepository.inMailing(tx, account.ownerId, mailingId, email) : null) ?? (await feedbackRepository.latestSentTo(tx, account.id, email, since, until));
+    return (mailingId !== null ? await feedbackRepository.latestSentTo(tx, account.id, email, since, until, mailingId) : null) ?? (await feedbackRepository.latestSentTo(tx, account.id, email, since, until));
   };
 
   await ctx.ledger.transaction(em, async (tx) => {
@@ -113,16 +119,16 @@ export async function applyFeedback(ctx: EngineContext, em: Em, account: InboxAc
           const text = clip(r.diagnostic, 1000);
           if (!(await record(tx, target, hard ? 'hard_bounce' : 'soft_bounce', r.status, text))) continue;
           if (hard) {
-            await mark(tx, target, 'bounced', r.status, text);
+            const changed = await mark(tx, target, 'bounced', r.status, text);
             await suppress(tx, target, 'hard_bounce');
+            if (!changed) continue;
             const said = `${target.email} bounced${r.status ? ` (${r.status})` : ''}${text ? `: ${text}` : ''}`;
             await note(tx, target, 'error', 'bounced', clip(said, 1000)!);
             statusChanges.push({ mailingId: target.mailingId, text: said });
             judgeAccount = true;
           } else {
             await mark(tx, target, 'soft_bounced', r.status, text);
-            if (softBouncesSuppress(await feedbackRepository.softBounces(tx, target.email), now)) {
-              await suppress(tx, target, 'soft_bounces');
+            if (softBouncesSuppress(await feedbackRepository.softBounces(tx, target.email), now) && (await suppress(tx, target, 'soft_bounces'))) {
               await note(tx, target, 'warning', 'soft_bounces', `${target.email} kept bouncing for over a week and is no longer mailed`);
             }
           }
@@ -131,11 +137,13 @@ export async function applyFeedback(ctx: EngineContext, em: Em, account: InboxAc
       }
 
       case 'complaint': {
-        const complained = c.recipients[0]?.email ?? null;
-        const target = await find(tx, complained, true);
+        // Feedback loops return the original with our Message-ID (the address is often redacted);
+        // a report naming only an address is anyone's word, and two of them would stop the account.
+        const target = await feedbackRepository.byMessageId(tx, account.ownerId, c.refs);
         if (!target || !(await record(tx, target, 'complaint', null, null))) return;
-        await mark(tx, target, 'complained', null, null);
+        const changed = await mark(tx, target, 'complained', null, null);
         await suppress(tx, target, 'complaint');
+        if (!changed) return;
         await note(tx, target, 'warning', 'complained', `${target.email} reported the message as spam and is no longer mailed`);
         judgeAccount = true;
         return;
@@ -149,8 +157,7 @@ export async function applyFeedback(ctx: EngineContext, em: Em, account: InboxAc
           await mark(tx, target, 'auto_replied', null, clip(c.excerpt, 1000));
           return;
         }
-        await mark(tx, target, 'replied', null, clip(c.excerpt, 1000));
-        await note(tx, target, 'info', 'replied', clip(`${target.email} replied${c.excerpt ? `: ${c.excerpt}` : ''}`, 1000)!);
+        if (await mark(tx, target, 'replied', null, clip(c.excerpt, 1000))) await note(tx, target, 'info', 'replied', clip(`${target.email} replied${c.excerpt ? `: ${c.excerpt}` : ''}`, 1000)!);
         // Someone who answered is talked to in person now, not mass-mailed.
         const emails = target.stopCompanyOnReply ? await feedbackRepository.companyAddresses(tx, target) : [target.email];
         const stopped = await feedbackRepository.stopAddresses(tx, target.ownerId, emails, `Not sent: ${target.email} replied on ${at.slice(0, 10)}`, now);

@@ -42,6 +42,8 @@ export interface IntakeResult {
   wake: number[];
   /** Whether the server can tell of new mail (IDLE): the job then reads again at once, else it polls. */
   idles: boolean;
+  /** The run ended (its time up, or told to stop) with messages left to read: the job comes back at once. */
+  more: boolean;
 }
 
 const DEFAULT_BATCH = 200;
@@ -54,7 +56,7 @@ export function messageKey(messageId: string | null, source: Buffer): string {
 
 export async function readInbox(ctx: IntakeContext, inboxId: number, run: IntakeRun): Promise<IntakeResult> {
   const em = ctx.unitOfWork();
-  const result: IntakeResult = { read: 0, acted: 0, health: 'unknown', wake: [], idles: false };
+  const result: IntakeResult = { read: 0, acted: 0, health: 'unknown', wake: [], idles: false, more: false };
   const inbox = await intakeRepository.inbox(em, inboxId);
   if (!inbox) return result;
   const account: InboxAccount = { id: inbox.account.id, ownerId: inbox.account.getEntity().owner.id, departmentId: inbox.account.getEntity().department.id };
@@ -71,7 +73,7 @@ export async function readInbox(ctx: IntakeContext, inboxId: number, run: Intake
       ctx.secrets.decrypt(inbox.passwordEnc),
     );
     for (;;) {
-      for (const folder of inbox.folders) await readFolder(ctx, classify, em, session, inbox, account, folder, run.batch ?? DEFAULT_BATCH, result);
+      for (const folder of inbox.folders) await readFolder(ctx, classify, em, session, inbox, account, folder, run, result);
       await setHealth(ctx, em, inbox, account, 'ok', null, result);
       const left = run.deadline - ctx.wallClock();
       if (left <= 0 || run.stopping()) break;
@@ -89,7 +91,14 @@ export async function readInbox(ctx: IntakeContext, inboxId: number, run: Intake
   return result;
 }
 
-async function readFolder(ctx: IntakeContext, classify: (source: Buffer) => Promise<Classified>, em: Em, session: MailboxSession, inbox: Inbox, account: InboxAccount, folder: string, batch: number, result: IntakeResult) {
+/**
+ * Reads a folder from its cursor, a batch at a time, until it is read through or the run may not go
+ * on: a mailbox can hold more than a run's time reads (years of mail read the first time, or a server
+ * that never stops announcing messages), and a graceful stop waits for the run. Each folder gets at
+ * least one batch per run.
+ */
+async function readFolder(ctx: IntakeContext, classify: (source: Buffer) => Promise<Classified>, em: Em, session: MailboxSession, inbox: Inbox, account: InboxAccount, folder: string, run: IntakeRun, result: IntakeResult) {
+  const batch = run.batch ?? DEFAULT_BATCH;
   const { uidValidity } = await session.open(folder);
   // A new UIDVALIDITY renumbers the folder: it is read again from the start, and the messages
   // already acted on are recognised by their keys.
@@ -110,6 +119,10 @@ async function readFolder(ctx: IntakeContext, classify: (source: Buffer) => Prom
     next = last + 1;
     await intakeRepository.advance(em, inbox.id, folder, uidValidity, next, ctx.now());
     if (moves.length) await session.move(moves, inbox.bounceFolder!);
+    if (ctx.wallClock() >= run.deadline || run.stopping()) {
+      result.more = true;
+      return;
+    }
   }
 }
 

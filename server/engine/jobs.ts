@@ -106,7 +106,7 @@ export class AccountJobs {
         try {
           const result = await run;
           await this.wake(result.wake);
-          after = result.health !== 'ok' ? INTAKE_RETRY_MS : result.idles ? 0 : this.intakePollMs;
+          after = result.health !== 'ok' ? INTAKE_RETRY_MS : result.idles || result.more ? 0 : this.intakePollMs;
         } finally {
           job.attrs.nextRunAt = new Date(this.ctx.wallClock() + after);
           this.runs.delete(run);

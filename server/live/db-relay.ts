@@ -6,6 +6,7 @@ import type { AccountHealth } from '../domain/account-health.js';
 import type { InboxHealth } from '../domain/inbox.js';
 import type { RecipientFeedback } from '../domain/recipient-states.js';
 import { startPolling } from './poll.js';
+import { committedRows } from './committed-rows.js';
 
 /**
  * In a web-only process the engine runs elsewhere (`--role worker`), so its events never reach
@@ -15,8 +16,9 @@ import { startPolling } from './poll.js';
  * the only shared state.
  */
 export function startDbRelay(orm: Orm, events: EventSink, now: () => Date, everyMs = 500): () => Promise<void> {
-  let lastEventId: number | null = null;
-  let lastFeedbackId: number | null = null;
+  const clock = () => now().getTime();
+  const notes = committedRows(clock);
+  const feedback = committedRows(clock);
   const mailings = new Map<number, string>();
   const accounts = new Map<number, string>();
   const inboxes = new Map<number, string>();
@@ -31,15 +33,12 @@ export function startDbRelay(orm: Orm, events: EventSink, now: () => Date, every
   return startPolling('relay', async () => {
     const em = orm.em.fork();
     const at = now().toISOString();
-    if (lastEventId === null) lastEventId = await relayRepository.lastEventId(em);
-    const notes = await relayRepository.eventsAfter(em, lastEventId);
-    for (const n of notes) {
-      lastEventId = Number(n.id);
+    if (!notes.started()) notes.start(await relayRepository.lastEventId(em));
+    for (const n of notes.fresh(await relayRepository.eventsAfter(em, notes.query()))) {
       events.emit({ type: 'mailing.notification', mailingId: Number(n.mailing_id), departmentId: Number(n.department_id), ownerId: Number(n.owner_id), level: n.level as EventLevel, kind: n.kind, text: n.text, at: new Date(n.at).toISOString() });
     }
-    if (lastFeedbackId === null) lastFeedbackId = await relayRepository.lastFeedbackId(em);
-    for (const f of await relayRepository.feedbackAfter(em, lastFeedbackId)) {
-      lastFeedbackId = Number(f.id);
+    if (!feedback.started()) feedback.start(await relayRepository.lastFeedbackId(em));
+    for (const f of feedback.fresh(await relayRepository.feedbackAfter(em, feedback.query()))) {
       // An event matched to no row, or whose row has no feedback (an unsubscribe; a restart cleared it), changes no page.
       if (f.row_id === null || f.feedback === null) continue;
       events.emit({

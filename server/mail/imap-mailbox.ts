@@ -145,12 +145,21 @@ class ImapSession implements MailboxSession {
     const uids = found.filter((uid) => uid >= from).sort((a, b) => a - b).slice(0, take);
     for (let i = 0; i < uids.length; i += FETCH_BATCH) {
       const batch = uids.slice(i, i + FETCH_BATCH);
-      // `source` with a length is fetched as BODY.PEEK[]<0.n>: PEEK leaves \Seen unset.
-      const rows = await this.guard(() => this.client.fetchAll(batch.join(','), { uid: true, source: { maxLength: this.limits.maxMessageBytes } }, { uid: true }));
-      const wanted = new Set(batch);
+      // `source` with a length is fetched as BODY.PEEK[]<0.n>: PEEK leaves \Seen unset. Only the
+      // first answer for each UID asked for is kept, as it arrives: the server decides how many
+      // rows it sends (again and again, or ones nobody asked for), and fetchAll would hold them all.
+      const rows = await this.guard(async () => {
+        const kept = new Map<number, Buffer>();
+        const wanted = new Set(batch);
+        for await (const row of this.client.fetch(batch.join(','), { uid: true, source: { maxLength: this.limits.maxMessageBytes } }, { uid: true })) {
+          if (wanted.has(row.uid) && row.source && !kept.has(row.uid)) kept.set(row.uid, row.source);
+        }
+        return kept;
+      });
       // A message expunged meanwhile is simply not in the answer.
-      for (const row of rows.sort((a, b) => a.uid - b.uid)) {
-        if (wanted.has(row.uid) && row.source) yield { uid: row.uid, source: row.source };
+      for (const uid of batch) {
+        const source = rows.get(uid);
+        if (source) yield { uid, source };
       }
     }
   }

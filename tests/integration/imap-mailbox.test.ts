@@ -281,6 +281,18 @@ describe('a hostile server', () => {
     expect(escaped).toEqual([]);
   });
 
+  // The rows of a FETCH are the server's to send and the memory holding them is ours: a server
+  // that answers the same messages over and over, or with ones nobody asked for, has each message
+  // read once and the rest dropped as they come, not collected until the command ends.
+  it('a FETCH answered with the same messages over and over: each read once, nothing unasked kept', async () => {
+    const hostile = await startHostileImap({ fetch: 'flood' });
+    hostiles.push(hostile);
+    const session = await createImapMailboxes(fast).connect(login('ann', { port: hostile.port }), PASSWORD);
+    sessions.push(session);
+    await session.open('INBOX');
+    expect((await collect(session.fetch(1, 10))).map((m) => m.uid)).toEqual([1, 2]);
+  });
+
   // Without a usable UIDVALIDITY no cursor can be trusted: the folder is not read at all.
   it.each([null, '0', '99999999999999999999'])('UIDVALIDITY %s: unreachable, nothing read', async (uidValidity) => {
     const hostile = await startHostileImap({ uidValidity });

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boot, type Running } from '../../server/boot.js';
 import { loadConfig } from '../../server/config.js';
-import type { MailingProgressV1, RecipientChangesV1 } from '../../server/live/protocol.js';
+import type { InboxHealthV1, MailingProgressV1, RecipientChangesV1 } from '../../server/live/protocol.js';
+import { intakeRepository } from '../../server/db/repositories/intake.repository.js';
 import { knexOf } from '../../server/db/knex.js';
 import { recordFeedback } from '../support/feedback-intake.js';
 import { createMailings } from '../../server/engine/create-mailings.js';
@@ -204,14 +205,14 @@ describe('mailbox feedback, live', () => {
   beforeAll(async () => {
     const em = running.services.orm.em.fork();
     const ids = [];
-    for (let i = 0; i < 3; i++) ids.push((await f.company(anna, { email: `answered${i}@live.test` })).id);
+    for (let i = 0; i < 5; i++) ids.push((await f.company(anna, { email: `answered${i}@live.test` })).id);
     const message = await f.message(anna);
     const { mailings } = await createMailings(em, { id: anna.id, role: 'sales_manager', departmentId: anna.department!.id }, { messageId: message.id, selections: { company: { ids } }, start: 'active' }, await settingsRepository.get(em, ''), new Date());
     feedbackMailing = mailings[0].id;
     // Sent and done days ago, as a mailing is when its answers come in: no longer among the ones whose counters the relay follows.
     const knex = knexOf(em);
     await knex('mailing_recipients').where({ mailing_id: feedbackMailing }).update({ state: 'sent', sent_at: new Date(Date.now() - 2 * 86_400_000), attempts: 1 });
-    await knex('mailings').where({ id: feedbackMailing }).update({ status: 'done', sent_count: 3, finished_at: new Date(Date.now() - 2 * 86_400_000) });
+    await knex('mailings').where({ id: feedbackMailing }).update({ status: 'done', sent_count: 5, finished_at: new Date(Date.now() - 2 * 86_400_000) });
     rows = (await knex('mailing_recipients').where({ mailing_id: feedbackMailing }).orderBy('id').pluck('id')).map(Number);
 
     await f.user('sales_manager', (await f.department()).id, { email: 'sol@live.test' });
@@ -235,7 +236,7 @@ describe('mailbox feedback, live', () => {
     running.services.events.emit({ type: 'recipient.feedback', ...head, rowId: rows[0], email: 'answered0@live.test', feedback: 'bounced', status: '5.1.1', note: 'User unknown', at: new Date().toISOString() });
 
     await expect.poll(() => seen.changes.find((c) => c.rowId === rows[0]), { timeout: 5_000 }).toMatchObject({ state: 'sent', feedback: { feedback: 'bounced', status: '5.1.1', note: 'User unknown' } });
-    await expect.poll(() => seen.ceo.at(-1), { timeout: 5_000 }).toMatchObject({ sent: 3, bounced: 1, complained: 0, replied: 0, completion: 100 });
+    await expect.poll(() => seen.ceo.at(-1), { timeout: 5_000 }).toMatchObject({ sent: 5, bounced: 1, complained: 0, replied: 0, completion: 100 });
     expect(seen.south).toBe(0);
   });
 
@@ -248,19 +249,39 @@ describe('mailbox feedback, live', () => {
     expect(seen.south).toBe(0);
   });
 
-  // The inboxes are read by the workers: what a reading committed about an inbox's health reaches
-  // the owner here, and not another department.
-  it('relays the health of an inbox a worker read', async () => {
-    const account = await f.account(anna);
-    const inbox = await f.inbox(account.id);
-    const healths: { accountId: number; health: string; reason: string | null }[] = [];
-    let south = 0;
+  // Ids are taken at insert and committed in any order (inboxes are read side by side): an answer
+  // whose transaction commits after a later one was relayed is relayed all the same.
+  it('relays an answer committed after a later one was relayed', async () => {
+    const knex = knexOf(running.services.orm.em.fork());
+    const slow = await knex.transaction();
+    try {
+      await slow('mailing_recipients').where({ id: rows[3] }).update({ feedback: 'replied', feedback_at: new Date(), feedback_note: 'Slow commit' });
+      await slow('feedback_events').insert({ account_id: accountId, message_key: 'slow-commit', kind: 'reply', email: 'answered3@live.test', recipient_row: rows[3], note: 'Slow commit', folder: 'INBOX', created_at: new Date() });
+      await recordFeedback(running.services.orm, rows[4], 'reply', { note: 'Quick' });
+      await expect.poll(() => seen.changes.find((c) => c.rowId === rows[4]), { timeout: 5_000 }).toBeTruthy();
+      await slow.commit();
+    } finally {
+      if (!slow.isCompleted()) await slow.rollback();
+    }
+    await expect.poll(() => seen.changes.find((c) => c.rowId === rows[3]), { timeout: 5_000 }).toMatchObject({ feedback: { feedback: 'replied', note: 'Slow commit' } });
+  });
+
+  // The worker's intake records an inbox's health in the database; a web-only process tells the
+  // owner's and the department's accounts pages only through the relay, and no other department.
+  it('relays the health a worker\'s intake recorded for an inbox', async () => {
+    const inbox = await f.inbox(accountId);
+    const healths: InboxHealthV1[] = [];
+    let southHeard = 0;
     annaSocket.on('inbox:health:v1', (h) => healths.push(h));
-    southSocket.on('inbox:health:v1', () => south++);
-    // The relay notes the inbox as it is first, then reports what changes.
-    await new Promise((ok) => setTimeout(ok, 1_500));
-    await knexOf(running.services.orm.em.fork())('inboxes').where({ id: inbox.id }).update({ health: 'auth_failed', health_reason: 'Authentication failed.' });
-    await expect.poll(() => healths.find((h) => h.accountId === account.id), { timeout: 5_000 }).toMatchObject({ health: 'auth_failed', reason: 'Authentication failed.' });
-    expect(south).toBe(0);
+    southSocket.on('inbox:health:v1', () => southHeard++);
+    // Two answers relayed one after the other, after the inbox was made: the relay's pass that
+    // relayed the first had read the inbox as it was before the second pass began.
+    await recordFeedback(running.services.orm, rows[2], 'auto_reply', { note: 'Away' });
+    await expect.poll(() => seen.changes.find((c) => c.rowId === rows[2]), { timeout: 5_000 }).toBeTruthy();
+    await recordFeedback(running.services.orm, rows[2], 'reply', { note: 'Back' });
+    await expect.poll(() => seen.changes.find((c) => c.rowId === rows[2] && c.feedback?.feedback === 'replied'), { timeout: 5_000 }).toBeTruthy();
+    await intakeRepository.setHealth(running.services.orm.em.fork(), inbox.id, 'auth_failed', 'Sign-in refused', new Date());
+    await expect.poll(() => healths.at(-1), { timeout: 5_000 }).toMatchObject({ accountId, health: 'auth_failed', reason: 'Sign-in refused' });
+    expect(southHeard).toBe(0);
   });
 });

@@ -17,7 +17,9 @@ export type FetchBehaviour =
   /** Sends a 1,000-byte message one byte every 100 ms: never silent, done only after 100 s. */
   | 'trickle'
   /** Sends a message far longer than the partial fetch asked for. */
-  | 'oversized';
+  | 'oversized'
+  /** Answers with every message asked for, and one nobody asked for, 2,000 times over, then completes. */
+  | 'flood';
 
 export interface HostileImapOptions {
   fetch?: FetchBehaviour;
@@ -85,6 +87,11 @@ export async function startHostileImap(opts: HostileImapOptions = {}): Promise<H
       }
       case 'oversized':
         return void socket.write(literal(uids[0], 'x'.repeat(64 * 1024)), 'latin1');
+      case 'flood': {
+        const round = [...uids, 1000 + uids[0]].map((uid) => literal(uid, messages.get(uid) ?? 'Subject: unasked\r\n\r\nx\r\n')).join('');
+        for (let i = 0; i < 2000; i++) socket.write(round, 'latin1');
+        return void socket.write(`${tag} OK FETCH completed\r\n`);
+      }
     }
   };
 

@@ -91,16 +91,15 @@ export const feedbackRepository = {
     return first(await targets(knexOf(em)).whereIn('r.message_id', messageIds.slice(0, 50)).andWhere('m.owner_id', ownerId).orderBy('r.id', 'desc').limit(1));
   },
 
-  /** The owner's row of one mailing for one address (a bounce that names the mailing by its List-Id). */
-  async inMailing(em: Em, ownerId: number, mailingId: number, email: string): Promise<FeedbackTarget | null> {
-    return first(await targets(knexOf(em)).where({ 'r.mailing_id': mailingId, 'r.email': email, 'm.owner_id': ownerId }).limit(1));
-  },
-
-  /** The latest row this account sent to the address between `since` and `until`: a message naming no Message-ID of ours. */
-  async latestSentTo(em: Em, accountId: number, email: string, since: Date, until: Date): Promise<FeedbackTarget | null> {
-    return first(
-      await targets(knexOf(em)).where({ 'r.email': email, 'r.account_id': accountId }).whereIn('r.state', ['sent', 'uncertain']).whereBetween('r.sent_at', [since, until]).orderBy('r.sent_at', 'desc').limit(1),
-    );
+  /**
+   * The latest row this account sent to the address between `since` and `until`: a message naming
+   * no Message-ID of ours. `mailingId` (the List-Id a bounce names, a stranger's word) only picks
+   * among those rows.
+   */
+  async latestSentTo(em: Em, accountId: number, email: string, since: Date, until: Date, mailingId: number | null = null): Promise<FeedbackTarget | null> {
+    const q = targets(knexOf(em)).where({ 'r.email': email, 'r.account_id': accountId }).whereIn('r.state', ['sent', 'uncertain']).whereBetween('r.sent_at', [since, until]);
+    if (mailingId !== null) q.andWhere('r.mailing_id', mailingId);
+    return first(await q.orderBy('r.sent_at', 'desc').limit(1));
   },
 
   /**
@@ -125,9 +124,12 @@ export const feedbackRepository = {
     return true;
   },
 
-  /** How often the address soft-bounced, and when first (every account's mailbox counts). */
+  /**
+   * How often the address soft-bounced, and when first (every account's mailbox counts). By
+   * message: accounts that read one mailbox (aliases) each record the same bounce.
+   */
   async softBounces(em: Em, email: string): Promise<{ count: number; first: Date | null }> {
-    const r = await knexOf(em)('feedback_events').where({ email, kind: 'soft_bounce' }).first(knexOf(em).raw('count(*) as n'), knexOf(em).raw('min(created_at) as first'));
+    const r = await knexOf(em)('feedback_events').where({ email, kind: 'soft_bounce' }).first(knexOf(em).raw('count(distinct message_key) as n'), knexOf(em).raw('min(created_at) as first'));
     return { count: Number(r?.n ?? 0), first: r?.first ? new Date(r.first) : null };
   },
 

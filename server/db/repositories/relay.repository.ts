@@ -8,16 +8,22 @@ import { LIVE_STATUSES } from '../../domain/mailing-status.js';
  * finished, and every account's and inbox's health. Plain rows: the relay polls twice a second and only
  * compares them.
  */
+/** Which rows of a table to read: those after the last id read, and ids passed over that may have committed since. */
+export interface NewRows {
+  after: number;
+  missing: number[];
+}
+
 export const relayRepository = {
   /** The newest notification's id (0 when there is none): where the relay starts reading. */
   async lastEventId(em: Em): Promise<number> {
     return Number((await knexOf(em)('mailing_events').max({ id: 'id' }).first())?.id ?? 0);
   },
 
-  /** Up to 500 notifications after `afterId`, oldest first, with their mailing's department and owner. */
-  eventsAfter(em: Em, afterId: number) {
+  /** Up to 500 notifications after `after` or among `missing` (ids passed over, maybe committed since), oldest first, with their mailing's department and owner. */
+  eventsAfter(em: Em, { after, missing }: NewRows) {
     const knex = knexOf(em);
-    return knex('mailing_events as e').join('mailings as m', 'm.id', 'e.mailing_id').where('e.id', '>', afterId).orderBy('e.id').limit(500)
+    return knex('mailing_events as e').join('mailings as m', 'm.id', 'e.mailing_id').where((w) => w.where('e.id', '>', after).orWhereIn('e.id', missing)).orderBy('e.id').limit(500)
       .select('e.id', 'e.mailing_id', 'e.level', 'e.kind', 'e.text', 'e.at', 'm.department_id', 'm.owner_id');
   },
 
@@ -27,17 +33,17 @@ export const relayRepository = {
   },
 
   /**
-   * Up to 500 feedback events after `afterId`, oldest first, each with the ledger row it was
+   * Up to 500 feedback events after `after` or among `missing`, oldest first, each with the ledger row it was
    * matched to as the row now is (its strongest feedback) and the row's mailing's department and
    * owner; null there for an event matched to no row. Feedback arrives long after a mailing is
    * done, when its counters are no longer followed, so it is read apart from them.
    */
-  feedbackAfter(em: Em, afterId: number) {
+  feedbackAfter(em: Em, { after, missing }: NewRows) {
     const knex = knexOf(em);
     return knex('feedback_events as f')
       .leftJoin('mailing_recipients as r', 'r.id', 'f.recipient_row')
       .leftJoin('mailings as m', 'm.id', 'r.mailing_id')
-      .where('f.id', '>', afterId).orderBy('f.id').limit(500)
+      .where((w) => w.where('f.id', '>', after).orWhereIn('f.id', missing)).orderBy('f.id').limit(500)
       .select('f.id', 'f.created_at', 'r.id as row_id', 'r.email', 'r.mailing_id', 'r.feedback', 'r.feedback_status', 'r.feedback_note', 'm.department_id', 'm.owner_id');
   },
 

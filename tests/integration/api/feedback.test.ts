@@ -186,6 +186,18 @@ describe('restarting the unsuccessful recipients', () => {
     expect(again.body.error).toBe(`Mailing #${id} has no failed or soft-bounced recipients to send again`);
   });
 
+  // An uncertain send the recipient answered did arrive: sending it again would mail someone who
+  // replied (or bounced, or is away) the same message twice.
+  it('never takes back an uncertain recipient whose mailbox answered', async () => {
+    const { id, rows } = await sentMailing(2);
+    await knex('mailing_recipients').where({ id: rows[0].id }).update({ state: 'uncertain' });
+    await knex('mailings').where({ id }).update({ sent_count: 1, uncertain_count: 1 });
+    await recordFeedback(t.services.orm, rows[0].id, 'reply', { note: 'Call me' });
+    const res = await annaClient.post(`/api/mailings/${id}/restart`, { includeUncertain: true });
+    expect(res.status).toBe(409);
+    expect(await knex('mailing_recipients').where({ id: rows[0].id }).first('state', 'feedback')).toEqual({ state: 'uncertain', feedback: 'replied' });
+  });
+
   // Soft-bounced recipients are offered, not taken: a plain restart leaves them sent.
   it('leaves soft-bounced recipients alone unless asked', async () => {
     const { id, rows } = await sentMailing(2);

@@ -104,6 +104,17 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('on %s', (db) => {
       expect((await notes(mailing.id)).filter((n) => n.kind === 'bounced')).toHaveLength(1);
     });
 
+    // The same bounce read from one mailbox by each of the owner's alias accounts is one answer.
+    it('read by several of the owner\'s accounts notifies once', async () => {
+      const { mailing, account, owner } = await mailingTo(['twice@hb8.test']);
+      const alias = await t.factories.account(owner, { smtpPort: sink.port });
+      const [row] = await ledger(mailing.id);
+      await deliver(account, bounce(row.email, row.messageId, 'hard'), 'hb8');
+      const again = await deliver(alias, bounce(row.email, row.messageId, 'hard'), 'hb8');
+      expect(again.events).toEqual([]);
+      expect((await notes(mailing.id)).filter((n) => n.kind === 'bounced')).toHaveLength(1);
+    });
+
     it('turns a running mailing to "active with errors"', async () => {
       const { mailing, account } = await mailingTo(['x1@hb2.test', 'x2@hb2.test', 'x3@hb2.test']);
       await em().nativeUpdate(MailingSchema, { id: mailing.id }, { status: 'active' });
@@ -118,6 +129,19 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('on %s', (db) => {
       expect((await ledger(mailing.id))[0].feedback).toBe('bounced');
     });
 
+    // A List-Id is the stranger's word: it may pick among the rows this account mailed, never reach
+    // a row it did not send (still queued, or another account's).
+    it('naming a mailing by its List-Id touches no row this account has not sent', async () => {
+      const paused = await mailingTo(['queued@hb6.test'], { send: false });
+      const other = await t.factories.account(paused.owner, { smtpPort: sink.port, dailyLimit: 10_000 });
+      const { applied } = await deliver(other, { ...bounce('queued@hb6.test', null, 'hard'), listId: `mailing-${paused.mailing.id}.localhost` });
+      expect(applied.rows).toEqual([]);
+      expect((await ledger(paused.mailing.id))[0]).toMatchObject({ state: 'pending', feedback: null });
+      expect(await suppression('queued@hb6.test')).toBeNull();
+      expect((await deliver(paused.account, { ...bounce('queued@hb6.test', null, 'hard'), listId: `mailing-${paused.mailing.id}.localhost` })).applied.rows).toEqual([]);
+      expect(await suppression('queued@hb6.test')).toBeNull();
+    });
+
     it('cannot touch another owner\'s mail: a forged bounce naming their Message-ID changes nothing', async () => {
       const victim = await mailingTo(['victim@hb4.test']);
       const attacker = await mailingTo(['someone@hb4.test']);
@@ -126,6 +150,23 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('on %s', (db) => {
       expect(applied.rows).toEqual([]);
       expect((await ledger(victim.mailing.id))[0].feedback).toBeNull();
       expect(await suppression('victim@hb4.test')).toBeNull();
+    });
+
+    // Each message Mailroom sends has one recipient, so a genuine report about one lists that one
+    // address. A report listing several is someone else's mail, or a forgery: were each address
+    // looked up among the account's recent recipients, one message could suppress a hundred
+    // addresses and stop the account.
+    it('listing several addresses acts only on the one our Message-ID names', async () => {
+      const { mailing, account } = await mailingTo(['named@hb7.test', 'listed1@hb7.test', 'listed2@hb7.test']);
+      const [named] = await ledger(mailing.id);
+      const recipients = ['named@hb7.test', 'listed1@hb7.test', 'listed2@hb7.test'].map((email) => bounce(email, null, 'hard').recipients[0]);
+      const { applied } = await deliver(account, message({ kind: 'hard_bounce', refs: [named.messageId!], listId: `mailing-${mailing.id}.localhost`, recipients }));
+      expect(applied.rows).toEqual([named.id]);
+      expect(await suppression('listed1@hb7.test')).toBeNull();
+      const forged = await deliver(account, message({ kind: 'hard_bounce', listId: `mailing-${mailing.id}.localhost`, recipients: recipients.slice(1) }));
+      expect(forged.applied.rows).toEqual([]);
+      expect((await ledger(mailing.id)).map((r) => r.feedback)).toEqual(['bounced', null, null]);
+      expect(await suppression('listed2@hb7.test')).toBeNull();
     });
 
     it('reads at most 100 addresses of a report that lists thousands', async () => {
@@ -154,6 +195,21 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('on %s', (db) => {
       clock.t = start + 7 * 86_400_000;
       await deliver(account, bounce('full@sb.test', row.messageId, 'soft'));
       expect(await suppression('full@sb.test')).toMatchObject({ reason: 'soft_bounces' });
+    });
+
+    // An owner's accounts are often aliases of one mailbox, each with the same incoming settings:
+    // every copy of a bounce is then read once per account, and must count once.
+    it('count each bounce once, however many of the owner\'s accounts read it', async () => {
+      const { mailing, account, owner } = await mailingTo(['full@sb3.test']);
+      const aliases = [account, await t.factories.account(owner, { smtpPort: sink.port }), await t.factories.account(owner, { smtpPort: sink.port })];
+      const [row] = await ledger(mailing.id);
+      const start = clock.t;
+      for (const key of ['sb3-first', 'sb3-second']) {
+        for (const alias of aliases) await deliver(alias, bounce('full@sb3.test', row.messageId, 'soft'), key);
+        clock.t += 8 * 86_400_000;
+      }
+      clock.t = start;
+      expect(await suppression('full@sb3.test')).toBeNull();
     });
 
     it('give way to a hard bounce, which counts once in the bounced counter', async () => {
@@ -261,6 +317,21 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('on %s', (db) => {
       expect((await ledger(mailing.id))[0].feedback).toBe('complained');
       expect(await suppression('angry@c.test')).toMatchObject({ reason: 'complaint' });
       expect(await mailingRow(mailing.id)).toMatchObject({ complainedCount: 1 });
+    });
+  });
+
+  // Feedback loops (Yahoo, Microsoft, AOL…) return the original message, our Message-ID in it; a
+  // report that names only an address is anyone's word, and two of them stop an account.
+  describe('a complaint naming no Message-ID of ours', () => {
+    it('changes nothing, however many arrive', async () => {
+      const { mailing, account } = await mailingTo(['framed1@c2.test', 'framed2@c2.test']);
+      for (const email of ['framed1@c2.test', 'framed2@c2.test']) {
+        const { applied } = await deliver(account, message({ kind: 'complaint', listId: `mailing-${mailing.id}.localhost`, recipients: [{ email, action: null, status: null, diagnostic: null, remoteMta: null, severity: 'hard' }] }));
+        expect(applied.rows).toEqual([]);
+        expect(await suppression(email)).toBeNull();
+      }
+      expect((await ledger(mailing.id)).map((r) => r.feedback)).toEqual([null, null]);
+      expect((await em().findOneOrFail(EmailAccountSchema, { id: account.id })).health).not.toBe('complaint_rate');
     });
   });
 

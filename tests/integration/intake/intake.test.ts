@@ -29,7 +29,7 @@ let dovecot: Dovecot;
 const clock = new TestClock(Date.parse('2026-11-25T09:00:00Z'));
 
 beforeAll(async () => {
-  [t, sink, dovecot] = await Promise.all([initTestApp(), startSmtpSink(), startDovecot({ [SENDER]: PASSWORD, 'ben@mailroom.test': PASSWORD })]);
+  [t, sink, dovecot] = await Promise.all([initTestApp(), startSmtpSink(), startDovecot({ [SENDER]: PASSWORD, 'ben@mailroom.test': PASSWORD, 'busy@mailroom.test': PASSWORD })]);
   await alwaysOpen(t);
 });
 afterAll(async () => {
@@ -173,6 +173,21 @@ describe('the intake over IMAP', () => {
     await readOnce(intake([]), inbox.id);
     expect((await dovecot.uids(user, 'Bounces')).length).toBe(1);
     expect((await dovecot.uids(user, 'INBOX')).length).toBe(start + 1);
+  });
+
+  // A mailbox with more than a run can read (a first read of years of mail, or a server that
+  // never stops announcing messages) must not hold the run past its time or a graceful stop: the
+  // run ends after the batch in hand, its cursor saved, and says the next run should come at once.
+  it('ends after the batch in hand once its time is up or it is told to stop, and the next run goes on', async () => {
+    const user = 'busy@mailroom.test';
+    const { inbox } = await accountWithInbox(user);
+    for (let i = 0; i < 5; i++) await dovecot.append(user, 'INBOX', stranger.replace('<x1@', `<busy${i}@`));
+    const ctx = intake([]);
+    const read = (run: { deadline: number; stopping: () => boolean }) => readInbox(ctx, inbox.id, { ...run, batch: 2 });
+    expect(await read({ deadline: 0, stopping: () => false })).toMatchObject({ read: 2, more: true });
+    expect(await read({ deadline: Date.now() + 60_000, stopping: () => true })).toMatchObject({ read: 2, more: true });
+    expect(await read({ deadline: 0, stopping: () => false })).toMatchObject({ read: 1 });
+    expect(await read({ deadline: 0, stopping: () => false })).toMatchObject({ read: 0, more: false });
   });
 
   it('stops an account whose hard bounces pass the limit', async () => {

@@ -66,6 +66,7 @@ export const ledgerBulkChanges = {
    * round of retries starts from here. A soft-bounced row was sent: it leaves the sent and bounced
    * counters and loses its feedback and sent time (the bounce stays in feedback_events), unless
    * its address was suppressed meanwhile (too many soft bounces), which a restart never undoes.
+   * An uncertain row with feedback is not taken: the answer proves the message went out.
    */
   async requeue(em: Em, mailingId: number, groups: Unsuccessful[], now: Date): Promise<Record<Unsuccessful, number>> {
     return knexOf(em).transaction(async (trx) => {
@@ -80,7 +81,9 @@ export const ledgerBulkChanges = {
           if (n) await trx('mailings').where({ id: mailingId }).update({ sent_count: trx.raw('sent_count - ?', [n]), bounced_count: trx.raw('bounced_count - ?', [n]) });
           counts.soft_bounced = n;
         } else {
-          counts[group] = await trx(T).where({ mailing_id: mailingId, state: group }).update(back);
+          // An uncertain send its recipient's mailbox answered (a reply, a bounce) did go out.
+          const rows = trx(T).where({ mailing_id: mailingId, state: group });
+          counts[group] = await (group === 'uncertain' ? rows.whereNull('feedback') : rows).update(back);
           await bump(trx, mailingId, group, -counts[group]);
         }
       }
