@@ -54,11 +54,12 @@ export function messageKey(messageId: string | null, source: Buffer): string {
   return (messageId ? hash.update(`id:${messageId.trim().toLowerCase()}`) : hash.update(source)).digest('hex');
 }
 
-export async function readInbox(ctx: IntakeContext, inboxId: number, run: IntakeRun): Promise<IntakeResult> {
+/** Reads the inbox; null when it is gone (removed, or its account deleted), and its job with it. */
+export async function readInbox(ctx: IntakeContext, inboxId: number, run: IntakeRun): Promise<IntakeResult | null> {
   const em = ctx.unitOfWork();
   const result: IntakeResult = { read: 0, acted: 0, health: 'unknown', wake: [], idles: false, more: false };
   const inbox = await intakeRepository.inbox(em, inboxId);
-  if (!inbox) return result;
+  if (!inbox) return null;
   const account: InboxAccount = { id: inbox.account.id, ownerId: inbox.account.getEntity().owner.id, departmentId: inbox.account.getEntity().department.id };
 
   // A mailed "unsubscribe" is a request when it is written to the organisation's List-Unsubscribe

@@ -103,15 +103,19 @@ export class AccountJobs {
         this.runs.add(run);
         // A run that failed (the database away, say) comes back like an unreadable inbox: never left unscheduled.
         let after = INTAKE_RETRY_MS;
+        let gone = false;
         try {
           const result = await run;
-          await this.wake(result.wake);
-          after = result.health !== 'ok' ? INTAKE_RETRY_MS : result.idles || result.more ? 0 : this.intakePollMs;
+          gone = result === null;
+          if (result) await this.wake(result.wake);
+          if (result) after = result.health !== 'ok' ? INTAKE_RETRY_MS : result.idles || result.more ? 0 : this.intakePollMs;
         } finally {
-          job.attrs.nextRunAt = new Date(this.ctx.wallClock() + after);
+          job.attrs.nextRunAt = gone ? null : new Date(this.ctx.wallClock() + after);
           this.runs.delete(run);
           clearInterval(renew);
         }
+        // An inbox removed (or its account deleted) leaves no job behind to run for ever.
+        if (gone) await job.remove();
       },
       { lockLifetime, concurrency: this.accountsPerWorker, lockLimit: this.accountsPerWorker },
     );

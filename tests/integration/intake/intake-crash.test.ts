@@ -76,6 +76,7 @@ it('acts on every message exactly once across a crash and two renumberings of th
     let acted = 0;
     for (;;) {
       const r = await readInbox(c, inbox.id, { deadline: 0, stopping: () => false, batch: 7 });
+      if (!r) throw new Error('the inbox is gone');
       acted += r.acted;
       if (!r.more) return { acted };
     }

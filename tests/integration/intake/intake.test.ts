@@ -97,7 +97,11 @@ function intake(events: DomainEvent[]): IntakeContext {
   return { ...ctx, events: { emit: (e) => events.push(e) }, mailboxes: imapMailboxes, classify: classifyMessage };
 }
 
-const readOnce = (ctx: IntakeContext, inboxId: number) => readInbox(ctx, inboxId, { deadline: 0, stopping: () => false });
+async function readOnce(ctx: IntakeContext, inboxId: number) {
+  const result = await readInbox(ctx, inboxId, { deadline: 0, stopping: () => false });
+  if (!result) throw new Error(`inbox ${inboxId} is gone`);
+  return result;
+}
 
 describe('the intake over IMAP', () => {
   it('reads every kind of answer, acts on each, and leaves the mailbox as it found it', async () => {
