@@ -64,6 +64,21 @@ export function missingScopes(needed: readonly string[], granted: string | undef
   return needed.filter((s) => s !== 'offline_access' && !have.has(s));
 }
 
+/**
+ * Why a mailbox's access token cannot be had: `revoked` (the grant was revoked, expired or lacks
+ * a scope: a person must reconnect, so the account turns red) or `unavailable` (the provider could
+ * not be reached: try again later).
+ */
+export class OAuthGrantError extends Error {
+  constructor(
+    readonly kind: 'revoked' | 'unavailable',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OAuthGrantError';
+  }
+}
+
 /** Refresh this long before the access token runs out, so a send or a login never uses a dying one. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 

@@ -23,8 +23,20 @@ import type { InboxKind } from '../domain/inbox.js';
 
 /** Sends one built message through one account's SMTP server. */
 export interface Transport {
-  send(account: SmtpAccount, password: string, message: Mail.Options): Promise<SmtpOutcome>;
+  send(account: SmtpAccount, credentials: SmtpCredentials, message: Mail.Options): Promise<SmtpOutcome>;
   close(accountId?: number): Promise<void> | void;
+}
+
+/** How an account signs in to its SMTP server: its password, or an OAuth access token (XOAUTH2). */
+export type SmtpCredentials = { kind: 'password'; password: string } | { kind: 'oauth2'; accessToken: string };
+
+/**
+ * An account's sign-in, ready to use: the password decrypted, or a fresh access token (refreshed
+ * when due, shared with other processes). Throws OAuthGrantError (server/domain/oauth-providers.ts)
+ * when an OAuth grant is revoked or unusable.
+ */
+export interface Credentials {
+  smtp(em: Em, account: EmailAccount): Promise<SmtpCredentials>;
 }
 
 export interface SmtpAccount {
@@ -152,6 +164,7 @@ export interface EngineContext {
   ledger: Ledger;
   secrets: SecretBox;
   transport: Transport;
+  credentials: Credentials;
   events: EventSink;
   now: Clock;
   /** Real milliseconds, for a run's deadlines and batching, even where `now` is a test's simulated clock. */

@@ -1,4 +1,4 @@
-import type { OAuthClient } from '../domain/oauth-providers.js';
+import { OAuthGrantError, type OAuthClient } from '../domain/oauth-providers.js';
 
 /**
  * The two calls Mailroom makes to a provider's token endpoint (RFC 6749): trading an
@@ -13,17 +13,6 @@ export interface TokenGrant {
   refreshToken: string | null;
   /** The granted scopes as the provider listed them, when it did. */
   scope: string | undefined;
-}
-
-/** Why a token request failed: `revoked` (the grant is gone: a person must reconnect) or `unavailable` (try again later). */
-export class OAuthGrantError extends Error {
-  constructor(
-    readonly kind: 'revoked' | 'unavailable',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'OAuthGrantError';
-  }
 }
 
 const TIMEOUT_MS = 15_000;

@@ -21,8 +21,8 @@ export const EmailAccountSchema = defineEntity({
     smtpPasswordEnc: p.text().hidden(),
     /** Set for a mailbox connected with OAuth 2.0: it signs in with XOAUTH2, and `smtpPasswordEnc` is unused. */
     oauthProvider: p.string().length(16).nullable(),
-    oauthRefreshTokenEnc: p.text().nullable().hidden(),
-    oauthAccessTokenEnc: p.text().nullable().hidden(),
+    oauthRefreshTokenEnc: p.text().nullable(),
+    oauthAccessTokenEnc: p.text().nullable(),
     oauthAccessExpiresAt: p.datetime().nullable(),
     /** A process refreshing the access token holds this lease; the others wait for its result (oauth-grant.repository.ts). */
     oauthRefreshingUntil: p.datetime().nullable(),

@@ -17,9 +17,9 @@ export const SettingsSchema = defineEntity({
     unsubscribeText: p.text(),
     // The OAuth clients mailboxes connect through; secrets sealed like SMTP passwords, never returned.
     googleClientId: p.string().length(200).nullable(),
-    googleClientSecretEnc: p.text().nullable().hidden(),
+    googleClientSecretEnc: p.text().nullable(),
     microsoftClientId: p.string().length(200).nullable(),
-    microsoftClientSecretEnc: p.text().nullable().hidden(),
+    microsoftClientSecretEnc: p.text().nullable(),
     microsoftTenant: p.string().length(100).nullable(),
   }),
 });

@@ -4,7 +4,7 @@ import { knexOf } from '../../../server/db/knex.js';
 import { settingsRepository } from '../../../server/db/repositories/settings.repository.js';
 import { oauthGrantRepository } from '../../../server/db/repositories/oauth-grant.repository.js';
 import { AccessTokens } from '../../../server/mail/access-tokens.js';
-import { OAuthGrantError } from '../../../server/mail/oauth-token-endpoint.js';
+import { OAuthGrantError } from '../../../server/domain/oauth-providers.js';
 import { SecretBox } from '../../../server/security/secret-box.js';
 import { scratchDatabase } from '../../support/databases.js';
 import { Factories } from '../../support/factories.js';
