@@ -76,10 +76,10 @@ export function makeClient(app: ReturnType<typeof createApp>, cookie?: string, c
 }
 
 /** The HTTP app on a scratch database (MariaDB unless told otherwise), without jobs or sink. */
-export async function initTestApp(opts: { db?: TestDb; now?: () => Date; services?: Partial<Services> } = {}): Promise<TestApp> {
+export async function initTestApp(opts: { db?: TestDb; now?: () => Date; services?: Partial<Services>; env?: Record<string, string> } = {}): Promise<TestApp> {
   const db = await scratchDatabase(opts.db ?? 'mysql');
   const orm = await initORM(db.target);
-  const config = { ...loadConfig({ DATA_DIR: '/tmp/mailroom-test-data', SECRET_KEY: 'test-secret-key-0123456789', MAIL_SINK: 'off' }, []), database: db.target };
+  const config = { ...loadConfig({ DATA_DIR: '/tmp/mailroom-test-data', SECRET_KEY: 'test-secret-key-0123456789', MAIL_SINK: 'off', ...opts.env }, []), database: db.target };
   const parts = {
     config, orm, secrets: new SecretBox(Buffer.alloc(32, 7)), jobs: null, sink: null, events: new EventBus(), transport: new TransportPool(),
     now: opts.now ?? (() => new Date()), ...opts.services,

@@ -42,6 +42,7 @@ const toAccountDto = (a: EmailAccount, pace: AccountPace, inbox: S.AccountDto['i
   dkimDomain: a.dkimDomain ?? null,
   dkimSelector: a.dkimSelector ?? null,
   hasDkimKey: Boolean(a.dkimPrivateKeyEnc),
+  oauthProvider: (a.oauthProvider as S.AccountDto['oauthProvider']) ?? null,
   health: a.health,
   healthReason: a.healthReason ?? null,
   healthCheckedAt: a.healthCheckedAt?.toISOString() ?? null,
@@ -134,6 +135,8 @@ export function accountRoutes() {
         ...(password === undefined ? {} : { smtpPasswordEnc: services.secrets.encrypt(password) }),
         ...(dkimPrivateKey === undefined ? {} : { dkimPrivateKeyEnc: dkimPrivateKey === null ? null : services.secrets.encrypt(dkimPrivateKey) }),
         ...(smtpChanged ? { health: 'unknown' as const, healthReason: null, healthCheckedAt: null } : {}),
+        // A password or another server makes it a password account: an OAuth grant's tokens only go to the server it was connected on.
+        ...(smtpChanged ? { oauthProvider: null, oauthRefreshTokenEnc: null, oauthAccessTokenEnc: null, oauthAccessExpiresAt: null, oauthRefreshingUntil: null } : {}),
       });
       await em.flush();
       await moveStranded(c, [previousOwnerId, account.owner.id]);
