@@ -7,7 +7,7 @@ import type { MailingHead } from '../db/repositories/mailing.repository.js';
 import { MAX_ATTEMPTS, retryDelayMs } from '../domain/smtp-outcome.js';
 import type { RecipientType } from '../domain/recipient-types.js';
 import { TemplateError, type MessageContent, type SignatureContent } from '../mail/render.js';
-import type { EngineContext, SmtpCredentials } from './ports.js';
+import type { EngineContext, MailCredentials } from './ports.js';
 import { OAuthGrantError } from '../domain/oauth-providers.js';
 import { compose } from './compose.js';
 import type { RecipientRecord } from '../db/repositories/recipient-fields.js';
@@ -70,7 +70,7 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
   // The message was deleted: nobody can send this mailing any more.
   if (!mailing.content) return stopMailing(0, 'The message of this mailing was deleted');
   const ready = { ...mailing, content: mailing.content };
-  let credentials: SmtpCredentials;
+  let credentials: MailCredentials;
   try {
     credentials = await ctx.credentials.smtp(em, account);
   } catch (err) {
@@ -217,7 +217,7 @@ async function prepareOne(
 }
 
 /** The SMTP transaction, with one commented branch per outcome. */
-async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, credentials: SmtpCredentials, head: MailingHead, claimed: ClaimedRecipient, prepared: Prepared): Promise<Attempt> {
+async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, credentials: MailCredentials, head: MailingHead, claimed: ClaimedRecipient, prepared: Prepared): Promise<Attempt> {
   const outcome = await ctx.transport.send(account, credentials, prepared.message);
   const now = ctx.now();
   switch (outcome.kind) {

@@ -1,12 +1,12 @@
 import type { SmtpSecurity } from '../domain/account-health.js';
-import type { SmtpCredentials } from '../engine/ports.js';
+import type { MailCredentials } from '../engine/ports.js';
 
 /**
  * nodemailer's connection options for one mailbox, shared by sending and the login check. An
  * access token signs in with XOAUTH2; nodemailer is given no refresh token, so it never refreshes
  * on its own (AccessTokens does, shared between processes).
  */
-export function smtpConnection(server: { host: string; port: number; security: SmtpSecurity; user: string }, credentials: SmtpCredentials, timeoutMs: number) {
+export function smtpConnection(server: { host: string; port: number; security: SmtpSecurity; user: string }, credentials: MailCredentials, timeoutMs: number) {
   return {
     host: server.host,
     port: server.port,

@@ -5,7 +5,7 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 import type MailMessage from 'nodemailer/lib/mailer/mail-message.js';
 import type { SMTPPoolOptions, SMTPPoolSentMessageInfo } from 'nodemailer/lib/smtp-pool/index.js';
 import { classifySmtpFailure, type SmtpFailure, type SmtpOutcome } from '../domain/smtp-outcome.js';
-import type { SmtpAccount, SmtpCredentials, Transport } from '../engine/ports.js';
+import type { SmtpAccount, MailCredentials, Transport } from '../engine/ports.js';
 import { smtpConnection } from './smtp-options.js';
 
 /**
@@ -50,7 +50,7 @@ export const DEFAULT_SEND_LIMIT_MS = 45_000;
  * Changes whenever the account's server, login, stored password or access token does, so a stale
  * pool is replaced (a refreshed token signs in on a new connection).
  */
-function settingsKey(account: SmtpAccount, credentials: SmtpCredentials): string {
+function settingsKey(account: SmtpAccount, credentials: MailCredentials): string {
   const secret = credentials.kind === 'oauth2' ? credentials.accessToken : account.smtpPasswordEnc;
   return createHash('sha256')
     .update([account.smtpHost, account.smtpPort, account.smtpSecurity, account.smtpUser, secret].join('\n'))
@@ -67,7 +67,7 @@ export class TransportPool implements Transport {
     this.sendLimitMs = options.sendLimitMs ?? Math.max(DEFAULT_SEND_LIMIT_MS, this.timeoutMs);
   }
 
-  async send(account: SmtpAccount, credentials: SmtpCredentials, message: Mail.Options): Promise<SmtpOutcome> {
+  async send(account: SmtpAccount, credentials: MailCredentials, message: Mail.Options): Promise<SmtpOutcome> {
     let body: Readable | null = null;
     const watched: Watched = { ...message, signal: AbortSignal.timeout(this.sendLimitMs), [WATCH]: (stream) => (body = stream) };
     try {
@@ -90,7 +90,7 @@ export class TransportPool implements Transport {
     this.pools.clear();
   }
 
-  private mailerFor(account: SmtpAccount, credentials: SmtpCredentials): PoolMailer {
+  private mailerFor(account: SmtpAccount, credentials: MailCredentials): PoolMailer {
     const key = settingsKey(account, credentials);
     const existing = this.pools.get(account.id);
     if (existing?.key === key) return existing.mailer;
