@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initTestApp, type TestApp } from '../../support/test-app.js';
 import { alwaysOpen, TestClock, testEngine } from '../../support/engine.js';
 import { TestOAuthProvider } from '../../support/oauth-provider.js';
-import { XOAuth2SmtpServer } from '../../support/xoauth2-smtp/index.js';
+import { XOAuth2Server } from '../../support/xoauth2-server.js';
 import { createMailings } from '../../../server/engine/create-mailings.js';
 import { settingsRepository } from '../../../server/db/repositories/settings.repository.js';
 import { oauthGrantRepository } from '../../../server/db/repositories/oauth-grant.repository.js';
@@ -15,12 +15,12 @@ const SCOPE = 'https://mail.google.com/';
 
 let t: TestApp;
 const provider = new TestOAuthProvider(15520);
-let smtp: XOAuth2SmtpServer;
+let smtp: XOAuth2Server;
 const clock = new TestClock(Date.parse('2026-11-25T09:00:00Z'));
 
 beforeAll(async () => {
   await provider.start();
-  smtp = new XOAuth2SmtpServer(15521, provider.issuer, SCOPE);
+  smtp = new XOAuth2Server('smtp', 15521, provider.issuer, SCOPE);
   [t] = await Promise.all([initTestApp(), smtp.start()]);
   await alwaysOpen(t);
   const em = t.services.orm.em.fork();
