@@ -82,7 +82,9 @@ function session(socket: Socket) {
     while ((at = buffer.indexOf('\r\n')) >= 0) {
       const line = buffer.slice(0, at);
       buffer = buffer.slice(at + 2);
-      chain = chain.then(() => handle(line));
+      chain = chain.then(async () => {
+        await handle(line);
+      });
     }
   });
   socket.on('error', () => {});
