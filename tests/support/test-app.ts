@@ -11,6 +11,8 @@ import { Factories } from './factories.js';
 import { EventBus } from '../../server/live/event-bus.js';
 import { TransportPool } from '../../server/mail/transport.js';
 import { closeRenderPool } from '../../server/mail/render-pool.js';
+import { AccountCredentials } from '../../server/mail/account-credentials.js';
+import { AccessTokens } from '../../server/mail/access-tokens.js';
 import { Engine } from '../../server/engine/index.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -85,7 +87,8 @@ export async function initTestApp(opts: { db?: TestDb; now?: () => Date; service
     now: opts.now ?? (() => new Date()), ...opts.services,
   };
   // The engine's front door as boot.ts builds it in a web-only process: no account jobs.
-  const engine = new Engine({ orm: parts.orm, secrets: parts.secrets, transport: parts.transport, events: parts.events, now: parts.now, wallClock: Date.now, random: Math.random, leaseMs: config.engine.leaseMs });
+  const credentials = new AccountCredentials(parts.secrets, new AccessTokens({ secrets: parts.secrets, now: parts.now, issuers: config.oauthIssuers }));
+  const engine = new Engine({ orm: parts.orm, secrets: parts.secrets, transport: parts.transport, credentials, events: parts.events, now: parts.now, wallClock: Date.now, random: Math.random, leaseMs: config.engine.leaseMs });
   const services: Services = { engine, ...parts };
   await settingsRepository.get(orm.em.fork(), config.publicUrl);
   const app = createApp(services);

@@ -103,6 +103,20 @@ describe('connecting a mailbox with OAuth (authorisation code, PKCE, state) agai
     expect((await other.post(`/api/accounts/${accountId}/oauth/google`)).status).toBe(403);
   });
 
+  // The user revokes Mailroom's access: the account's test says so (red, with the reason), the
+  // account still shows its provider so the page offers Reconnect, and reconnecting clears it.
+  it('shows a revoked grant on the account and clears it on reconnect', async () => {
+    provider.revokeUser('anna@mail.test');
+    await knexOf(t.services.orm.em.fork())('email_accounts').where({ id: accountId }).update({ oauth_access_expires_at: new Date(Date.now() - 1000) });
+    const tested = await seller.post(`/api/accounts/${accountId}/test`);
+    expect(tested.body).toMatchObject({ ok: false, health: 'auth_failed', message: expect.stringContaining('invalid_grant') });
+    expect((await seller.get(`/api/accounts/${accountId}`)).body).toMatchObject({ oauthProvider: 'google', health: 'auth_failed', light: { green: false, reason: 'auth_failed' } });
+
+    const { landing } = await connectAs(seller);
+    expect(landing.searchParams.get('oauth')).toBe('connected');
+    expect((await seller.get(`/api/accounts/${accountId}`)).body).toMatchObject({ oauthProvider: 'google', health: 'unknown', healthReason: null });
+  });
+
   // Giving a password (or another server) makes it a password account: the grant's tokens never follow a new host.
   it('drops the grant when the SMTP server or password changes', async () => {
     const res = await seller.patch(`/api/accounts/${accountId}`, { smtpHost: 'smtp.elsewhere.test', password: 'app-password' });
