@@ -24,6 +24,8 @@ import { startDevSink } from './mail/dev-sink.js';
 import { incomingMailboxes } from './mail/mailboxes.js';
 import { classifyMessage } from './mail/feedback/classify.js';
 import { TransportPool } from './mail/transport.js';
+import { AccountCredentials } from './mail/account-credentials.js';
+import { AccessTokens } from './mail/access-tokens.js';
 import { EventBus } from './live/event-bus.js';
 import { Engine } from './engine/index.js';
 import { startDbRelay } from './live/db-relay.js';
@@ -71,7 +73,8 @@ export async function boot(config: Config, log: (line: string) => void = console
     const transport = new TransportPool();
     closers.push(async () => transport.closeAll());
     const mailboxes = incomingMailboxes(config.mailSink?.mailboxes ?? null);
-    const engine = new Engine({ orm, secrets, transport, events, now, wallClock: Date.now, random: Math.random, leaseMs: config.engine.leaseMs, mailboxes, classify: classifyMessage }, jobs, { reconcileEveryMs: config.engine.reconcileEveryMs, accountsPerWorker: config.engine.accountsPerWorker });
+    const credentials = new AccountCredentials(secrets, new AccessTokens({ secrets, now, issuers: config.oauthIssuers }));
+    const engine = new Engine({ orm, secrets, transport, credentials, events, now, wallClock: Date.now, random: Math.random, leaseMs: config.engine.leaseMs, mailboxes, classify: classifyMessage }, jobs, { reconcileEveryMs: config.engine.reconcileEveryMs, accountsPerWorker: config.engine.accountsPerWorker });
     if (jobs) {
       await engine.start();
       // Closers run in reverse: the engine's runs end first, while the job store, the transport and the database still serve them.

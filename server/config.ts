@@ -79,6 +79,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   if (admin && (!z.email().safeParse(admin.email).success || admin.password.length < 10)) {
     throw new ConfigError('ADMIN_EMAIL must be an e-mail address and ADMIN_PASSWORD at least 10 characters');
   }
+  for (const name of ['OAUTH_GOOGLE_ISSUER', 'OAUTH_MICROSOFT_ISSUER']) {
+    if (env[name] !== undefined && !z.url({ protocol: /^https?$/ }).safeParse(env[name]).success) throw new ConfigError(`${name} must be an http(s) URL, got "${env[name]}"`);
+  }
   return {
     role: role as (typeof roles)[number],
     port,
@@ -92,6 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     admin,
     mailSink: sink === 'on' ? { port: parsePort('MAIL_SINK_PORT', env.MAIL_SINK_PORT, 2525), dir: `${dataDir}/outbox`, mailboxes: `${dataDir}/mailboxes` } : null,
     publicUrl: publicUrl ?? `http://localhost:${port}`,
+    /** Where each OAuth provider's endpoints are, when not at the provider (tests: a mock provider). Never set by users. */
+    oauthIssuers: { google: env.OAUTH_GOOGLE_ISSUER?.replace(/\/$/, ''), microsoft: env.OAUTH_MICROSOFT_ISSUER?.replace(/\/$/, '') },
     http: {
       /** How long a client may take to send a whole request (headers and body) before it gets 408. */
       requestTimeoutMs: parseSeconds('REQUEST_TIMEOUT_SECONDS', env.REQUEST_TIMEOUT_SECONDS, 10),

@@ -7,7 +7,8 @@ import type { MailingHead } from '../db/repositories/mailing.repository.js';
 import { MAX_ATTEMPTS, retryDelayMs } from '../domain/smtp-outcome.js';
 import type { RecipientType } from '../domain/recipient-types.js';
 import { TemplateError, type MessageContent, type SignatureContent } from '../mail/render.js';
-import type { EngineContext } from './ports.js';
+import type { EngineContext, MailCredentials } from './ports.js';
+import { OAuthGrantError } from '../domain/oauth-providers.js';
 import { compose } from './compose.js';
 import type { RecipientRecord } from '../db/repositories/recipient-fields.js';
 import { changeStatus, interrupt, reportUncertain } from './mailing-events.js';
@@ -69,10 +70,22 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
   // The message was deleted: nobody can send this mailing any more.
   if (!mailing.content) return stopMailing(0, 'The message of this mailing was deleted');
   const ready = { ...mailing, content: mailing.content };
-  let password: string;
+  let credentials: MailCredentials;
   try {
-    password = ctx.secrets.decrypt(account.smtpPasswordEnc);
+    credentials = await ctx.credentials.smtp(em, account);
   } catch (err) {
+    // The OAuth grant is revoked, expired or lacks a scope: the mailbox is refused as surely as a
+    // wrong password, so the account turns red (its owner reconnects it) and its recipients move.
+    if (err instanceof OAuthGrantError && err.kind === 'revoked') {
+      await giveBack(0);
+      await failAccount(ctx, em, account, 'auth_failed', `OAuth sign-in refused, reconnect the account: ${err.message}`);
+      return { sent: 0, stopped: 'account' };
+    }
+    // The provider cannot be reached: nothing was sent; the claims go back for the account's next run.
+    if (err instanceof OAuthGrantError) {
+      await giveBack(0);
+      return { sent: 0, stopped: 'account' };
+    }
     // A changed SECRET_KEY fails for every recipient: the mailing stops with the reason.
     return stopMailing(0, `The message cannot be prepared: ${(err as Error).message}`);
   }
@@ -90,7 +103,7 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
       const goOn = i + 1 < claimed.length && !enough();
       if (!goOn) await giveBack(i + 1);
       upcoming = goOn ? prepare(i + 1) : null;
-      const attempt = prepared.kind === 'ready' ? await transmit(ctx, em, account, password, head, claimed[i], prepared) : prepared;
+      const attempt = prepared.kind === 'ready' ? await transmit(ctx, em, account, credentials, head, claimed[i], prepared) : prepared;
       if (attempt.kind === 'sent') recorder.add({ id: claimed[i].id, reply: attempt.reply, messageId: attempt.messageId });
       if (attempt.kind !== 'moved_on' && attempt.kind !== 'account' && attempt.kind !== 'stop') continue;
       // Whatever comes next stays unsent: the release below also undoes its start.
@@ -204,8 +217,8 @@ async function prepareOne(
 }
 
 /** The SMTP transaction, with one commented branch per outcome. */
-async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, password: string, head: MailingHead, claimed: ClaimedRecipient, prepared: Prepared): Promise<Attempt> {
-  const outcome = await ctx.transport.send(account, password, prepared.message);
+async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, credentials: MailCredentials, head: MailingHead, claimed: ClaimedRecipient, prepared: Prepared): Promise<Attempt> {
+  const outcome = await ctx.transport.send(account, credentials, prepared.message);
   const now = ctx.now();
   switch (outcome.kind) {
     // Accepted by the server: recorded with the run's other accepted messages.

@@ -7,7 +7,9 @@ import type { AccountHealth } from '../domain/account-health.js';
 import type { SmtpOutcome } from '../domain/smtp-outcome.js';
 import { dbLedger } from '../db/repositories/engine-ledger.js';
 import type { JobRunner } from './job-runner.js';
-import type { EngineContext, Ledger, Mailboxes } from './ports.js';
+import type { Credentials, EngineContext, Ledger, Mailboxes } from './ports.js';
+import { AccountCredentials } from '../mail/account-credentials.js';
+import { AccessTokens } from '../mail/access-tokens.js';
 import type { IntakeContext } from './intake.js';
 import { AccountJobs, type EngineOptions } from './jobs.js';
 import { createMailings, planMailings, type MailingRequest, type Preflight } from './create-mailings.js';
@@ -20,10 +22,16 @@ import { accountPaces, type AccountPace, type PacedAccount } from '../read-model
  * What the composition root hands the engine; the ledger defaults to the database's. Without a
  * mailbox reader and a classifier, inboxes are not read.
  */
-export type EngineDeps = Omit<EngineContext, 'ledger' | 'unitOfWork'> & { orm: Orm; ledger?: Ledger; mailboxes?: Mailboxes; classify?: IntakeContext['classify'] };
+export type EngineDeps = Omit<EngineContext, 'ledger' | 'unitOfWork' | 'credentials'> & { orm: Orm; ledger?: Ledger; credentials?: Credentials; mailboxes?: Mailboxes; classify?: IntakeContext['classify'] };
 
 /** The engine's context, built the same way by boot.ts and by the tests' support. */
-export const engineContext = ({ orm, ledger = dbLedger, mailboxes: _m, classify: _c, ...deps }: EngineDeps): EngineContext => ({ ...deps, ledger, unitOfWork: () => orm.em.fork() });
+export const engineContext = ({ orm, ledger = dbLedger, credentials, mailboxes: _m, classify: _c, ...deps }: EngineDeps): EngineContext => ({
+  ...deps,
+  ledger,
+  // Without one given, OAuth accounts refresh against the providers' own endpoints.
+  credentials: credentials ?? new AccountCredentials(deps.secrets, new AccessTokens({ secrets: deps.secrets, now: deps.now })),
+  unitOfWork: () => orm.em.fork(),
+});
 
 /**
  * The engine's front door, as Keila's `mailings.ex` is: everything the HTTP layer asks of the

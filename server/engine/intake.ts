@@ -4,7 +4,8 @@ import { MailboxError, type InboxHealth } from '../domain/inbox.js';
 import type { Em } from '../db/orm.js';
 import type { Inbox } from '../db/entities/inbox.entity.js';
 import { intakeRepository } from '../db/repositories/intake.repository.js';
-import type { EngineContext, Mailboxes, MailboxSession } from './ports.js';
+import type { EngineContext, MailCredentials, Mailboxes, MailboxSession } from './ports.js';
+import { OAuthGrantError } from '../domain/oauth-providers.js';
 import { applyFeedback, type InboxAccount } from './feedback.js';
 
 /**
@@ -71,7 +72,7 @@ export async function readInbox(ctx: IntakeContext, inboxId: number, run: Intake
   try {
     session = await ctx.mailboxes.connect(
       { kind: inbox.kind, accountId: account.id, host: inbox.host, port: inbox.port, security: inbox.security, user: inbox.user },
-      ctx.secrets.decrypt(inbox.passwordEnc),
+      await signIn(ctx, em, inbox),
     );
     for (;;) {
       for (const folder of inbox.folders) await readFolder(ctx, classify, em, session, inbox, account, folder, run, result);
@@ -90,6 +91,21 @@ export async function readInbox(ctx: IntakeContext, inboxId: number, run: Intake
     await session?.close().catch(() => {});
   }
   return result;
+}
+
+/**
+ * The inbox's sign-in. An OAuth grant that is revoked or lacks the IMAP scope refuses the sign-in
+ * as a wrong password would (the inbox turns red with the reason); a provider out of reach is the
+ * server out of reach. A demo (sink) inbox's stored secret is no IMAP password and no grant.
+ */
+async function signIn(ctx: IntakeContext, em: Em, inbox: Inbox): Promise<MailCredentials> {
+  if (inbox.kind === 'sink') return { kind: 'password', password: ctx.secrets.decrypt(inbox.passwordEnc) };
+  try {
+    return await ctx.credentials.inbox(em, inbox.account.getEntity(), inbox.passwordEnc);
+  } catch (err) {
+    if (!(err instanceof OAuthGrantError)) throw err;
+    throw err.kind === 'revoked' ? new MailboxError('auth_failed', `OAuth sign-in refused, reconnect the account: ${err.message}`) : new MailboxError('unreachable', err.message);
+  }
 }
 
 /**

@@ -23,8 +23,22 @@ import type { InboxKind } from '../domain/inbox.js';
 
 /** Sends one built message through one account's SMTP server. */
 export interface Transport {
-  send(account: SmtpAccount, password: string, message: Mail.Options): Promise<SmtpOutcome>;
+  send(account: SmtpAccount, credentials: MailCredentials, message: Mail.Options): Promise<SmtpOutcome>;
   close(accountId?: number): Promise<void> | void;
+}
+
+/** How an account signs in to its SMTP server: its password, or an OAuth access token (XOAUTH2). */
+export type MailCredentials = { kind: 'password'; password: string } | { kind: 'oauth2'; accessToken: string };
+
+/**
+ * An account's sign-in, ready to use: the password decrypted, or a fresh access token (refreshed
+ * when due, shared with other processes). Throws OAuthGrantError (server/domain/oauth-providers.ts)
+ * when an OAuth grant is revoked or unusable.
+ */
+export interface Credentials {
+  smtp(em: Em, account: EmailAccount): Promise<MailCredentials>;
+  /** The incoming mailbox's sign-in: the OAuth account's access token (the grant covers IMAP too), else the inbox's own password. */
+  inbox(em: Em, account: EmailAccount, passwordEnc: string): Promise<MailCredentials>;
 }
 
 export interface SmtpAccount {
@@ -98,7 +112,7 @@ export interface Ledger {
   setHealth(em: Em, accountId: number, verdict: { health: AccountHealth; healthReason: string | null; healthCheckedAt: Date }, onlyFrom?: AccountHealth): Promise<boolean>;
 }
 
-/** Where an account's incoming mailbox is and who signs in to it (the password comes apart, decrypted). */
+/** Where an account's incoming mailbox is and who signs in to it (the credentials come apart, decrypted). */
 export interface InboxLogin {
   kind: InboxKind;
   accountId: number;
@@ -142,7 +156,7 @@ export interface MailboxSession {
 
 /** Opens sessions to incoming mailboxes (IMAP servers; the development sink's mailbox). Throws MailboxError. */
 export interface Mailboxes {
-  connect(login: InboxLogin, password: string): Promise<MailboxSession>;
+  connect(login: InboxLogin, credentials: MailCredentials): Promise<MailboxSession>;
 }
 
 /** Everything the engine's modules share, built once by the composition root. */
@@ -152,6 +166,7 @@ export interface EngineContext {
   ledger: Ledger;
   secrets: SecretBox;
   transport: Transport;
+  credentials: Credentials;
   events: EventSink;
   now: Clock;
   /** Real milliseconds, for a run's deadlines and batching, even where `now` is a test's simulated clock. */

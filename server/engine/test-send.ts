@@ -39,6 +39,6 @@ export async function sendTest(ctx: EngineContext, em: Em, mailingId: number, to
     throw err;
   }
   await ctx.ledger.recordTestSend(em, { messageId, mailingId, accountId: account.id }, ctx.now());
-  const outcome = await ctx.transport.send(account, ctx.secrets.decrypt(account.smtpPasswordEnc), message);
+  const outcome = await ctx.transport.send(account, await ctx.credentials.smtp(em, account), message);
   return outcome.kind === 'sent' ? { ...outcome, messageId } : outcome;
 }

@@ -20,7 +20,7 @@ export async function checkImapLogin(
   const folders = [...new Set([...login.folders, ...(login.bounceFolder ? [login.bounceFolder] : [])])];
   let session;
   try {
-    session = await openImapSession(login, password, { ...IMAP_LIMITS, ...CHECK_LIMITS, ...opts.limits });
+    session = await openImapSession(login, { kind: 'password', password }, { ...IMAP_LIMITS, ...CHECK_LIMITS, ...opts.limits });
     for (const folder of folders) await session.open(folder);
     return { health: 'ok', message: `Signed in to ${login.host}:${login.port} as ${login.user} and opened ${folders.join(', ')}` };
   } catch (err) {

@@ -1,6 +1,6 @@
 import { ImapFlow, type ImapFlowError, type MailboxLockObject } from 'imapflow';
 import { MailboxError } from '../domain/inbox.js';
-import type { InboxLogin, Mailboxes, MailboxMessage, MailboxSession, OpenFolder } from '../engine/ports.js';
+import type { InboxLogin, MailCredentials, Mailboxes, MailboxMessage, MailboxSession, OpenFolder } from '../engine/ports.js';
 
 /**
  * An account's incoming mailbox over IMAP (imapflow), read-only: folders are opened with EXAMINE
@@ -36,20 +36,21 @@ const MAX_LINE_BYTES = 16 * 1024 * 1024;
 export type ImapServer = Pick<InboxLogin, 'host' | 'port' | 'security' | 'user'>;
 
 export function createImapMailboxes(limits: Partial<ImapLimits> = {}): Mailboxes {
-  return { connect: (login, password) => openImapSession(login, password, { ...IMAP_LIMITS, ...limits }) };
+  return { connect: (login, credentials) => openImapSession(login, credentials, { ...IMAP_LIMITS, ...limits }) };
 }
 
 export const imapMailboxes: Mailboxes = createImapMailboxes();
 
 /** Signs in; throws MailboxError `auth_failed` or `unreachable`. */
-export async function openImapSession(server: ImapServer, password: string, limits: ImapLimits): Promise<MailboxSession> {
+export async function openImapSession(server: ImapServer, credentials: MailCredentials, limits: ImapLimits): Promise<MailboxSession> {
   const client = new ImapFlow({
     host: server.host,
     port: server.port,
     secure: server.security === 'tls',
     // `none` stays in cleartext even when STARTTLS is offered, as the SMTP side does.
     ...(server.security === 'tls' ? {} : { doSTARTTLS: server.security === 'starttls' }),
-    auth: { user: server.user, pass: password },
+    // An access token signs in with XOAUTH2 (imapflow never refreshes it: AccessTokens does).
+    auth: credentials.kind === 'oauth2' ? { user: server.user, accessToken: credentials.accessToken } : { user: server.user, pass: credentials.password },
     logger: false,
     // IDLE only inside waitForNews. The open folder's lock (see open) makes imapflow answer a quiet
     // socket with a NOOP instead of tearing the connection down while the caller works.

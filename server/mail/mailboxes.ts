@@ -11,10 +11,10 @@ import { sinkMailboxes } from './sink-mailbox.js';
 export function incomingMailboxes(sinkRoot: string | null): Mailboxes {
   const readers: Record<InboxKind, Mailboxes | null> = { imap: imapMailboxes, sink: sinkRoot ? sinkMailboxes(sinkRoot) : null };
   return {
-    connect(login, password) {
+    connect(login, credentials) {
       const reader = readers[login.kind];
       if (!reader) throw new MailboxError('unreachable', 'There is no development sink here to read this demo mailbox from (MAIL_SINK is off)');
-      return reader.connect(login, password);
+      return reader.connect(login, credentials);
     },
   };
 }

@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { SmtpSecurity } from '../domain/account-health.js';
+import type { MailCredentials } from '../engine/ports.js';
 import { smtpConnection } from './smtp-options.js';
 import { isAuthFailure } from '../domain/smtp-outcome.js';
 
@@ -27,10 +28,10 @@ interface SmtpError extends Error {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-export async function checkSmtpLogin(login: SmtpLogin, password: string, opts: { timeoutMs?: number } = {}): Promise<SmtpCheckOutcome> {
+export async function checkSmtpLogin(login: SmtpLogin, credentials: MailCredentials, opts: { timeoutMs?: number } = {}): Promise<SmtpCheckOutcome> {
   const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const where = `${login.host}:${login.port}`;
-  const transport = nodemailer.createTransport(smtpConnection(login, password, timeout));
+  const transport = nodemailer.createTransport(smtpConnection(login, credentials, timeout));
   try {
     await transport.verify();
     return { health: 'ok', message: `Signed in to ${where} as ${login.user}` };

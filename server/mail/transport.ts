@@ -5,7 +5,7 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 import type MailMessage from 'nodemailer/lib/mailer/mail-message.js';
 import type { SMTPPoolOptions, SMTPPoolSentMessageInfo } from 'nodemailer/lib/smtp-pool/index.js';
 import { classifySmtpFailure, type SmtpFailure, type SmtpOutcome } from '../domain/smtp-outcome.js';
-import type { SmtpAccount, Transport } from '../engine/ports.js';
+import type { SmtpAccount, MailCredentials, Transport } from '../engine/ports.js';
 import { smtpConnection } from './smtp-options.js';
 
 /**
@@ -46,10 +46,14 @@ interface Pooled {
 const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_SEND_LIMIT_MS = 45_000;
 
-/** Changes whenever the account's server, login or stored password does, so a stale pool is replaced. */
-function settingsKey(account: SmtpAccount): string {
+/**
+ * Changes whenever the account's server, login, stored password or access token does, so a stale
+ * pool is replaced (a refreshed token signs in on a new connection).
+ */
+function settingsKey(account: SmtpAccount, credentials: MailCredentials): string {
+  const secret = credentials.kind === 'oauth2' ? credentials.accessToken : account.smtpPasswordEnc;
   return createHash('sha256')
-    .update([account.smtpHost, account.smtpPort, account.smtpSecurity, account.smtpUser, account.smtpPasswordEnc].join('\n'))
+    .update([account.smtpHost, account.smtpPort, account.smtpSecurity, account.smtpUser, secret].join('\n'))
     .digest('hex');
 }
 
@@ -63,11 +67,11 @@ export class TransportPool implements Transport {
     this.sendLimitMs = options.sendLimitMs ?? Math.max(DEFAULT_SEND_LIMIT_MS, this.timeoutMs);
   }
 
-  async send(account: SmtpAccount, password: string, message: Mail.Options): Promise<SmtpOutcome> {
+  async send(account: SmtpAccount, credentials: MailCredentials, message: Mail.Options): Promise<SmtpOutcome> {
     let body: Readable | null = null;
     const watched: Watched = { ...message, signal: AbortSignal.timeout(this.sendLimitMs), [WATCH]: (stream) => (body = stream) };
     try {
-      const info = await this.mailerFor(account, password).sendMail(watched);
+      const info = await this.mailerFor(account, credentials).sendMail(watched);
       return { kind: 'sent', messageId: info.messageId, reply: info.response };
     } catch (err) {
       return classifySmtpFailure(err as SmtpFailure, (body as Readable | null)?.readableEnded ?? false);
@@ -86,8 +90,8 @@ export class TransportPool implements Transport {
     this.pools.clear();
   }
 
-  private mailerFor(account: SmtpAccount, password: string): PoolMailer {
-    const key = settingsKey(account);
+  private mailerFor(account: SmtpAccount, credentials: MailCredentials): PoolMailer {
+    const key = settingsKey(account, credentials);
     const existing = this.pools.get(account.id);
     if (existing?.key === key) return existing.mailer;
     existing?.mailer.close();
@@ -96,7 +100,7 @@ export class TransportPool implements Transport {
       maxConnections: 1,
       maxMessages: 100,
       maxRequeues: 1,
-      ...smtpConnection({ host: account.smtpHost, port: account.smtpPort, security: account.smtpSecurity, user: account.smtpUser }, password, this.timeoutMs),
+      ...smtpConnection({ host: account.smtpHost, port: account.smtpPort, security: account.smtpSecurity, user: account.smtpUser }, credentials, this.timeoutMs),
     });
     mailer.use('stream', watchBody);
     this.pools.set(account.id, { key, mailer });

@@ -22,7 +22,7 @@ const login = (user: string, over: Partial<{ port: number; host: string }> = {})
 const message = (subject: string, body = 'Hello') => `From: sender@example.test\r\nTo: ann@example.test\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, '')}@example.test>\r\n\r\n${body}\r\n`;
 
 async function connect(user: string, password = PASSWORD): Promise<MailboxSession> {
-  const session = await imapMailboxes.connect(login(user), password);
+  const session = await imapMailboxes.connect(login(user), { kind: 'password', password });
   sessions.push(session);
   return session;
 }
@@ -161,7 +161,7 @@ describe('waiting for new mail', () => {
   // "look again" and the session carries on. Mail that came while no command ran is fetched too
   // (a server shows it only between commands).
   it('survives waits longer than the socket timeout, then fetches mail that came meanwhile', async () => {
-    const session = await createImapMailboxes({ timeoutMs: 500 }).connect(login('dan'), PASSWORD);
+    const session = await createImapMailboxes({ timeoutMs: 500 }).connect(login('dan'), { kind: 'password', password: PASSWORD });
     sessions.push(session);
     const { uidNext } = await session.open('INBOX');
     for (let i = 0; i < 3; i++) expect(await session.waitForNews(1_500)).toBe(true);
@@ -173,7 +173,7 @@ describe('waiting for new mail', () => {
   it('answers false at once when the server has no IDLE', async () => {
     const hostile = await startHostileImap({ capabilities: [] });
     hostiles.push(hostile);
-    const session = await createImapMailboxes({ timeoutMs: 1_000 }).connect(login('ann', { port: hostile.port }), PASSWORD);
+    const session = await createImapMailboxes({ timeoutMs: 1_000 }).connect(login('ann', { port: hostile.port }), { kind: 'password', password: PASSWORD });
     sessions.push(session);
     await session.open('INBOX');
     const started = Date.now();
@@ -211,7 +211,7 @@ describe('moving processed bounces (opted in)', () => {
   it('leaves messages in place on a server that cannot expunge only them', async () => {
     const hostile = await startHostileImap();
     hostiles.push(hostile);
-    const session = await createImapMailboxes({ timeoutMs: 1_000 }).connect(login('ann', { port: hostile.port }), PASSWORD);
+    const session = await createImapMailboxes({ timeoutMs: 1_000 }).connect(login('ann', { port: hostile.port }), { kind: 'password', password: PASSWORD });
     sessions.push(session);
     await session.open('INBOX');
     await session.move([1], 'Bounces');
@@ -221,7 +221,7 @@ describe('moving processed bounces (opted in)', () => {
 
 describe('what the session says when it cannot read', () => {
   it('auth_failed, with the server reply, for a wrong password', async () => {
-    const err = await failure(imapMailboxes.connect(login('ann'), 'not-the-password'));
+    const err = await failure(imapMailboxes.connect(login('ann'), { kind: 'password', password: 'not-the-password' }));
     expect(err.health).toBe('auth_failed');
     expect(err.message).toBe(`127.0.0.1:${dovecot.port} refused the sign-in for ann: [AUTHENTICATIONFAILED] Authentication failed.`);
     expect(err.message).not.toContain('not-the-password');
@@ -232,19 +232,19 @@ describe('what the session says when it cannot read', () => {
   it('unreachable, without signing in, when STARTTLS is required and not offered', async () => {
     const hostile = await startHostileImap();
     hostiles.push(hostile);
-    const err = await failure(createImapMailboxes({ timeoutMs: 1_000 }).connect({ ...login('ann', { port: hostile.port }), security: 'starttls' }, PASSWORD));
+    const err = await failure(createImapMailboxes({ timeoutMs: 1_000 }).connect({ ...login('ann', { port: hostile.port }), security: 'starttls' }, { kind: 'password', password: PASSWORD }));
     expect(err.health).toBe('unreachable');
     expect(hostile.commands.filter((c) => /^(LOGIN|AUTHENTICATE)/i.test(c))).toEqual([]);
   });
 
   it('unreachable when implicit TLS meets a plain server', async () => {
-    const err = await failure(createImapMailboxes({ timeoutMs: 1_000 }).connect({ ...login('ann'), security: 'tls' }, PASSWORD));
+    const err = await failure(createImapMailboxes({ timeoutMs: 1_000 }).connect({ ...login('ann'), security: 'tls' }, { kind: 'password', password: PASSWORD }));
     expect(err.health).toBe('unreachable');
   });
 
   it('unreachable for a port nothing listens on', async () => {
     const port = await closedPortInRange();
-    const err = await failure(imapMailboxes.connect(login('ann', { port }), PASSWORD));
+    const err = await failure(imapMailboxes.connect(login('ann', { port }), { kind: 'password', password: PASSWORD }));
     expect(err.health).toBe('unreachable');
     expect(err.message).toContain(`Could not talk to 127.0.0.1:${port}: `);
     expect(err.message).toContain('ECONNREFUSED');
@@ -266,7 +266,7 @@ describe('a hostile server', () => {
   it.each<FetchBehaviour>(['garbage', 'stall', 'cut', 'trickle', 'oversized'])('%s during FETCH: unreachable within the deadline', async (behaviour) => {
     const hostile = await startHostileImap({ fetch: behaviour, capabilities: ['IDLE'] });
     hostiles.push(hostile);
-    const session = await createImapMailboxes(fast).connect(login('ann', { port: hostile.port }), PASSWORD);
+    const session = await createImapMailboxes(fast).connect(login('ann', { port: hostile.port }), { kind: 'password', password: PASSWORD });
     sessions.push(session);
     await session.open('INBOX');
     const started = Date.now();
@@ -287,7 +287,7 @@ describe('a hostile server', () => {
   it('a FETCH answered with the same messages over and over: each read once, nothing unasked kept', async () => {
     const hostile = await startHostileImap({ fetch: 'flood' });
     hostiles.push(hostile);
-    const session = await createImapMailboxes(fast).connect(login('ann', { port: hostile.port }), PASSWORD);
+    const session = await createImapMailboxes(fast).connect(login('ann', { port: hostile.port }), { kind: 'password', password: PASSWORD });
     sessions.push(session);
     await session.open('INBOX');
     expect((await collect(session.fetch(1, 10))).map((m) => m.uid)).toEqual([1, 2]);
@@ -297,7 +297,7 @@ describe('a hostile server', () => {
   it.each([null, '0', '99999999999999999999'])('UIDVALIDITY %s: unreachable, nothing read', async (uidValidity) => {
     const hostile = await startHostileImap({ uidValidity });
     hostiles.push(hostile);
-    const session = await createImapMailboxes(fast).connect(login('ann', { port: hostile.port }), PASSWORD);
+    const session = await createImapMailboxes(fast).connect(login('ann', { port: hostile.port }), { kind: 'password', password: PASSWORD });
     sessions.push(session);
     const err = await failure(session.open('INBOX'));
     expect(err.health).toBe('unreachable');
@@ -308,7 +308,7 @@ describe('a hostile server', () => {
   it('opens with EXAMINE and fetches with BODY.PEEK[] cut at the cap', async () => {
     const hostile = await startHostileImap();
     hostiles.push(hostile);
-    const session = await createImapMailboxes(fast).connect(login('ann', { port: hostile.port }), PASSWORD);
+    const session = await createImapMailboxes(fast).connect(login('ann', { port: hostile.port }), { kind: 'password', password: PASSWORD });
     sessions.push(session);
     await session.open('INBOX');
     expect((await collect(session.fetch(1, 10))).map((m) => m.uid)).toEqual([1, 2]);
@@ -322,7 +322,7 @@ describe('a hostile server', () => {
     const port = await listenInRange(silent);
     try {
       const started = Date.now();
-      const err = await failure(createImapMailboxes(fast).connect(login('ann', { port }), PASSWORD));
+      const err = await failure(createImapMailboxes(fast).connect(login('ann', { port }), { kind: 'password', password: PASSWORD }));
       expect(err.health).toBe('unreachable');
       expect(Date.now() - started).toBeLessThan(fast.timeoutMs + 2_000);
     } finally {

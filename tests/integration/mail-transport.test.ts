@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TransportPool } from '../../server/mail/transport.js';
 import type { SmtpAccount } from '../../server/engine/ports.js';
 
+const password = (value: string) => ({ kind: 'password' as const, password: value });
 const smtpError = (responseCode: number, message: string) => Object.assign(new Error(message), { responseCode });
 
 describe('TransportPool against a real SMTP server', () => {
@@ -62,39 +63,39 @@ describe('TransportPool against a real SMTP server', () => {
   // An accepted message reports the server's own reply and the Message-ID that went out.
   it('reports an accepted message as sent, reusing one connection', async () => {
     connections = 0;
-    const first = await pool.send(account(), 'right', message('jane@acme.test'));
+    const first = await pool.send(account(), password('right'), message('jane@acme.test'));
     expect(first).toMatchObject({ kind: 'sent', messageId: expect.stringMatching(/^<jane-\d+@crm\.test>$/) });
     expect(first.kind === 'sent' && first.reply).toMatch(/^250 .*Queued as Q1/);
-    expect(await pool.send(account(), 'right', message('jane@acme.test'))).toMatchObject({ kind: 'sent', reply: expect.stringContaining('Queued as Q2') });
+    expect(await pool.send(account(), password('right'), message('jane@acme.test'))).toMatchObject({ kind: 'sent', reply: expect.stringContaining('Queued as Q2') });
     expect(connections).toBe(1);
   });
 
   it('classifies a 550 on RCPT as a recipient failure', async () => {
-    const outcome = await pool.send(account(), 'right', message('nobody@acme.test'));
+    const outcome = await pool.send(account(), password('right'), message('nobody@acme.test'));
     expect(outcome).toMatchObject({ kind: 'recipient', code: 550, reply: expect.stringContaining('No such user here') });
     // The connection stays usable for the next recipient.
-    expect((await pool.send(account(), 'right', message('jane@acme.test'))).kind).toBe('sent');
+    expect((await pool.send(account(), password('right'), message('jane@acme.test'))).kind).toBe('sent');
   });
 
   it('classifies a 421 as temporary', async () => {
-    expect(await pool.send(account(), 'right', message('later@acme.test'))).toMatchObject({ kind: 'temporary', code: 421 });
+    expect(await pool.send(account(), password('right'), message('later@acme.test'))).toMatchObject({ kind: 'temporary', code: 421 });
   });
 
   it('classifies a refused login as an account failure', async () => {
-    expect(await pool.send(account({ id: 2 }), 'wrong', message('jane@acme.test'))).toMatchObject({ kind: 'account', code: 535 });
+    expect(await pool.send(account({ id: 2 }), password('wrong'), message('jane@acme.test'))).toMatchObject({ kind: 'account', code: 535 });
   });
 
   // A changed password (a new ciphertext) replaces the account's pool instead of reusing the old login.
   it('replaces the pool when the account settings change', async () => {
-    expect((await pool.send(account({ id: 3 }), 'right', message('jane@acme.test'))).kind).toBe('sent');
-    expect((await pool.send(account({ id: 3, smtpPasswordEnc: 'sealed-2' }), 'wrong', message('jane@acme.test'))).kind).toBe('account');
-    expect((await pool.send(account({ id: 3, smtpPasswordEnc: 'sealed-3' }), 'right', message('jane@acme.test'))).kind).toBe('sent');
+    expect((await pool.send(account({ id: 3 }), password('right'), message('jane@acme.test'))).kind).toBe('sent');
+    expect((await pool.send(account({ id: 3, smtpPasswordEnc: 'sealed-2' }), password('wrong'), message('jane@acme.test'))).kind).toBe('account');
+    expect((await pool.send(account({ id: 3, smtpPasswordEnc: 'sealed-3' }), password('right'), message('jane@acme.test'))).kind).toBe('sent');
   });
 
   // The guard against duplicates: a connection dropped after the end of DATA may already have
   // delivered the message, so the pool must report it as uncertain and never re-send it on its own.
   it('reports a connection dropped after DATA once, as uncertain, without re-sending', async () => {
-    const outcome = await pool.send(account(), 'right', message('drop@acme.test'));
+    const outcome = await pool.send(account(), password('right'), message('drop@acme.test'));
     expect(outcome.kind).toBe('uncertain');
     pool.closeAll();
     expect(attempts.get('drop@acme.test')).toBe(1);
@@ -130,7 +131,7 @@ describe('TransportPool against servers that do not talk', () => {
 
   it('gives up on a server that never answers, as a temporary failure', async () => {
     const pool = new TransportPool({ timeoutMs: 300 });
-    const outcome = await pool.send(account(9, await listen(silent)), 'right', message);
+    const outcome = await pool.send(account(9, await listen(silent)), password('right'), message);
     pool.closeAll();
     expect(outcome.kind).toBe('temporary');
   });
@@ -139,7 +140,7 @@ describe('TransportPool against servers that do not talk', () => {
   // default is up to 5 quiet requeues); past that the retry is the engine's decision.
   it('tries a server that hangs up twice at most, and reports it as temporary', async () => {
     const pool = new TransportPool({ timeoutMs: 2000 });
-    const outcome = await pool.send(account(10, await listen(hangUp)), 'right', message);
+    const outcome = await pool.send(account(10, await listen(hangUp)), password('right'), message);
     pool.closeAll();
     expect(outcome.kind).toBe('temporary');
     expect(accepted).toBe(2);

@@ -24,7 +24,7 @@ describe("the development sink's mailbox", () => {
     // Left in the reverse order of their due times: the later one must not get the lower UID.
     await depositInSink(root, 'anna@mailroom.test', Buffer.from('second'), new Date(now + 120_000));
     await depositInSink(root, 'anna@mailroom.test', Buffer.from('first'), new Date(now + 60_000));
-    const session = await boxes.connect(login('Anna@Mailroom.test'), 'any');
+    const session = await boxes.connect(login('Anna@Mailroom.test'), { kind: 'password', password: 'any' });
     const { uidValidity } = await session.open('INBOX');
     expect(await all(session, 1)).toEqual([]);
     now += 60_000;
@@ -38,14 +38,14 @@ describe("the development sink's mailbox", () => {
 
   it('keeps each login to its own mailbox, whatever the login says', async () => {
     await depositInSink(root, 'ben@mailroom.test', Buffer.from('for ben'), new Date(0));
-    const session = await sinkMailboxes(root).connect(login('../../ben@mailroom.test'), 'x');
+    const session = await sinkMailboxes(root).connect(login('../../ben@mailroom.test'), { kind: 'password', password: 'x' });
     await session.open('INBOX');
     expect(await all(session, 1)).toEqual([]);
     expect(readdirSync(root).every((name) => /^[0-9a-f]{32}$/.test(name))).toBe(true);
   });
 
   it('has INBOX only', async () => {
-    const session = await sinkMailboxes(root).connect(login('cleo@mailroom.test'), 'x');
+    const session = await sinkMailboxes(root).connect(login('cleo@mailroom.test'), { kind: 'password', password: 'x' });
     await expect(session.open('Bounces')).rejects.toBeInstanceOf(MailboxError);
   });
 
@@ -53,7 +53,7 @@ describe("the development sink's mailbox", () => {
     const boxes = sinkMailboxes(root);
     await depositInSink(root, 'dora@mailroom.test', Buffer.from('soon'), new Date(Date.now() + 150));
     await depositInSink(root, 'dora@mailroom.test', Buffer.from('much later'), new Date(Date.now() + 3_600_000));
-    const session = await boxes.connect(login('dora@mailroom.test'), 'x');
+    const session = await boxes.connect(login('dora@mailroom.test'), { kind: 'password', password: 'x' });
     await session.open('INBOX');
     expect(await session.waitForNews(5_000)).toBe(true);
     expect((await all(session, 1)).map((m) => m.text)).toEqual(['soon']);

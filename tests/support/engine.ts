@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../../server/domain/events.js';
 import { Engine } from '../../server/engine/index.js';
+import type { Credentials } from '../../server/engine/ports.js';
 import { runAccount } from '../../server/engine/scheduler.js';
 import { TransportPool } from '../../server/mail/transport.js';
 import { seededRandom } from '../../server/domain/seeded-random.js';
@@ -21,13 +22,13 @@ export class TestClock {
  * The engine's context on a test app: a hand-moved clock, a seeded random, the real pooled
  * transport and a recorder of every domain event.
  */
-export function testEngine(t: TestApp, clock: TestClock, opts: { leaseMs?: number; smtpTimeoutMs?: number } = {}) {
+export function testEngine(t: TestApp, clock: TestClock, opts: { leaseMs?: number; smtpTimeoutMs?: number; credentials?: Credentials } = {}) {
   const events: DomainEvent[] = [];
   const transport = new TransportPool({ timeoutMs: opts.smtpTimeoutMs ?? 5_000 });
   // Built as boot.ts builds it, without a job runner: the test starts each run itself.
   const { ctx } = new Engine({
     orm: t.services.orm, secrets: t.services.secrets, transport, now: clock.now, wallClock: Date.now, random: seededRandom(7),
-    leaseMs: opts.leaseMs ?? 60_000, events: { emit: (e) => events.push(e) },
+    leaseMs: opts.leaseMs ?? 60_000, events: { emit: (e) => events.push(e) }, credentials: opts.credentials,
   });
   return {
     ctx,

@@ -11,6 +11,8 @@ import { Factories } from './factories.js';
 import { EventBus } from '../../server/live/event-bus.js';
 import { TransportPool } from '../../server/mail/transport.js';
 import { closeRenderPool } from '../../server/mail/render-pool.js';
+import { AccountCredentials } from '../../server/mail/account-credentials.js';
+import { AccessTokens } from '../../server/mail/access-tokens.js';
 import { Engine } from '../../server/engine/index.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -76,16 +78,17 @@ export function makeClient(app: ReturnType<typeof createApp>, cookie?: string, c
 }
 
 /** The HTTP app on a scratch database (MariaDB unless told otherwise), without jobs or sink. */
-export async function initTestApp(opts: { db?: TestDb; now?: () => Date; services?: Partial<Services> } = {}): Promise<TestApp> {
+export async function initTestApp(opts: { db?: TestDb; now?: () => Date; services?: Partial<Services>; env?: Record<string, string> } = {}): Promise<TestApp> {
   const db = await scratchDatabase(opts.db ?? 'mysql');
   const orm = await initORM(db.target);
-  const config = { ...loadConfig({ DATA_DIR: '/tmp/mailroom-test-data', SECRET_KEY: 'test-secret-key-0123456789', MAIL_SINK: 'off' }, []), database: db.target };
+  const config = { ...loadConfig({ DATA_DIR: '/tmp/mailroom-test-data', SECRET_KEY: 'test-secret-key-0123456789', MAIL_SINK: 'off', ...opts.env }, []), database: db.target };
   const parts = {
     config, orm, secrets: new SecretBox(Buffer.alloc(32, 7)), jobs: null, sink: null, events: new EventBus(), transport: new TransportPool(),
     now: opts.now ?? (() => new Date()), ...opts.services,
   };
   // The engine's front door as boot.ts builds it in a web-only process: no account jobs.
-  const engine = new Engine({ orm: parts.orm, secrets: parts.secrets, transport: parts.transport, events: parts.events, now: parts.now, wallClock: Date.now, random: Math.random, leaseMs: config.engine.leaseMs });
+  const credentials = new AccountCredentials(parts.secrets, new AccessTokens({ secrets: parts.secrets, now: parts.now, issuers: config.oauthIssuers }));
+  const engine = new Engine({ orm: parts.orm, secrets: parts.secrets, transport: parts.transport, credentials, events: parts.events, now: parts.now, wallClock: Date.now, random: Math.random, leaseMs: config.engine.leaseMs });
   const services: Services = { engine, ...parts };
   await settingsRepository.get(orm.em.fork(), config.publicUrl);
   const app = createApp(services);

@@ -12,6 +12,7 @@ import { deliverBatch, type MailingContent } from '../../server/engine/delivery.
 import type { EngineContext } from '../../server/engine/ports.js';
 import { closeRenderPool } from '../../server/mail/render-pool.js';
 import { SecretBox } from '../../server/security/secret-box.js';
+import { OAuthGrantError } from '../../server/domain/oauth-providers.js';
 import { memoryLedger, type MemoryRow } from '../support/memory-ledger.js';
 
 const NOW = new Date('2026-03-02T10:00:00Z');
@@ -28,7 +29,7 @@ const mailing: MailingContent = { head, content: { subject: 'Hello {{ name }}', 
 afterAll(closeRenderPool);
 
 /** A run that claimed one row per SMTP reply, sent through a transport that answers with them in turn. */
-function runWith(replies: SmtpOutcome[]) {
+function runWith(replies: SmtpOutcome[], smtp: EngineContext['credentials']['smtp'] = async (_em, a) => ({ kind: 'password', password: secrets.decrypt(a.smtpPasswordEnc) })) {
   const rows: MemoryRow[] = replies.map((_, i) => ({ id: i + 1, mailingId: head.id, vip: false, accountId: account.id, state: 'sending', claim: CLAIM }));
   const records = new Map(rows.map((r) => [r.id, { mailable: true, fields: { email: `c${r.id}@example.test`, country: null, name: `Company ${r.id}`, website: null } }]));
   const data = { mailings: [{ ...head }], rows, accounts: [{ id: account.id, ownerId: 1, main: false, massMailEnabled: true, health: 'ok' as const }], records };
@@ -39,6 +40,7 @@ function runWith(replies: SmtpOutcome[]) {
     ledger, secrets, now: () => NOW, wallClock: () => NOW.getTime(), random: () => 0, leaseMs: 60_000, unitOfWork: () => em,
     events: { emit: (e) => events.push(e) },
     transport: { send: async (_a, _p, message) => (sent.push(message), replies[sent.length - 1]), close: () => undefined },
+    credentials: { smtp, inbox: () => Promise.reject(new Error('a send reads no inbox')) },
   };
   const claimed: ClaimedRecipient[] = rows.map((r) => ({ id: r.id, mailingId: head.id, recipientId: r.id, email: `c${r.id}@example.test`, name: null, vip: false, attempts: 1, round: 1, accountId: account.id, claim: CLAIM }));
   return { ...data, notes, events, sent, run: () => deliverBatch(ctx, em, account, settings, claimed, mailing, () => false) };
@@ -79,5 +81,26 @@ describe('deliverBatch', () => {
     expect(t.accounts[0].health).toBe('auth_failed');
     expect(t.mailings[0].status).toBe('interrupted');
     expect(t.events.filter((e) => e.type === 'account.health')).toMatchObject([{ accountId: account.id, health: 'auth_failed', reason: '535 Authentication failed' }]);
+  });
+
+  // An OAuth mailbox whose grant was revoked (or lacks a scope) is refused before any SMTP: never a
+  // silent failure. Nothing is sent, every claim goes back, the account turns red with the reason.
+  it('switches the account off when its OAuth grant is revoked, and sends nothing', async () => {
+    const revoked = () => Promise.reject(new OAuthGrantError('revoked', 'the provider refused the token request (invalid_grant)'));
+    const t = runWith([{ kind: 'sent', messageId: '<a@x>', reply: '250 OK' }, { kind: 'sent', messageId: '<b@x>', reply: '250 OK' }], revoked);
+    expect(await t.run()).toEqual({ sent: 0, stopped: 'account' });
+    expect(t.sent).toHaveLength(0);
+    expect(t.rows.map((r) => r.state)).toEqual(['pending', 'pending']);
+    expect(t.accounts[0].health).toBe('auth_failed');
+    expect(t.events.filter((e) => e.type === 'account.health')).toMatchObject([{ accountId: account.id, health: 'auth_failed', reason: expect.stringContaining('reconnect the account') }]);
+  });
+
+  // A provider out of reach is no verdict on the account: the claims go back, its health stays.
+  it('gives the claims back without a verdict when the provider cannot be reached', async () => {
+    const down = () => Promise.reject(new OAuthGrantError('unavailable', "the provider's token endpoint cannot be reached"));
+    const t = runWith([{ kind: 'sent', messageId: '<a@x>', reply: '250 OK' }], down);
+    expect(await t.run()).toEqual({ sent: 0, stopped: 'account' });
+    expect(t.rows.map((r) => r.state)).toEqual(['pending']);
+    expect(t.accounts[0].health).toBe('ok');
   });
 });

@@ -24,6 +24,7 @@ describe('runAccount', () => {
     const ctx: EngineContext = {
       ledger, secrets: new SecretBox(Buffer.alloc(32, 7)), now: () => NOW, wallClock: () => NOW.getTime(), random: () => 0, leaseMs: 60_000, unitOfWork: () => em,
       events: { emit: () => undefined }, transport: { send: () => Promise.reject(new Error('nothing may be sent')), close: () => undefined },
+      credentials: { smtp: () => Promise.reject(new Error('nothing may sign in')), inbox: () => Promise.reject(new Error('nothing may sign in')) },
     };
     const next = await runAccount(ctx, 10, { deadline: NOW.getTime() + 60_000 });
     expect(next).toEqual(new Date('2026-03-03T08:30:00Z'));

@@ -19,6 +19,13 @@ export const EmailAccountSchema = defineEntity({
     smtpSecurity: p.enum([...SMTP_SECURITY]),
     smtpUser: p.string().length(254),
     smtpPasswordEnc: p.text().hidden(),
+    /** Set for a mailbox connected with OAuth 2.0: it signs in with XOAUTH2, and `smtpPasswordEnc` is unused. */
+    oauthProvider: p.string().length(16).nullable(),
+    oauthRefreshTokenEnc: p.text().nullable(),
+    oauthAccessTokenEnc: p.text().nullable(),
+    oauthAccessExpiresAt: p.datetime().nullable(),
+    /** A process refreshing the access token holds this lease; the others wait for its result (oauth-grant.repository.ts). */
+    oauthRefreshingUntil: p.datetime().nullable(),
     main: p.boolean().default(false),
     massMailEnabled: p.boolean().default(true),
     dailyLimit: p.integer(),

@@ -15,6 +15,12 @@ export const SettingsSchema = defineEntity({
     publicBaseUrl: p.string().length(300),
     unsubscribeMailto: p.string().length(254).nullable(),
     unsubscribeText: p.text(),
+    // The OAuth clients mailboxes connect through; secrets sealed like SMTP passwords, never returned.
+    googleClientId: p.string().length(200).nullable(),
+    googleClientSecretEnc: p.text().nullable(),
+    microsoftClientId: p.string().length(200).nullable(),
+    microsoftClientSecretEnc: p.text().nullable(),
+    microsoftTenant: p.string().length(100).nullable(),
   }),
 });
 

@@ -11,6 +11,7 @@ import { listOwned } from '../../db/repositories/ownership.repository.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
 import { departmentScope } from '../../domain/visibility.js';
 import { checkSmtpLogin } from '../../mail/smtp-check.js';
+import { OAuthGrantError } from '../../domain/oauth-providers.js';
 import { missingSecret, retargeted, SMTP_TARGET_FIELDS } from '../../domain/account-secrets.js';
 import { inboxSummaries } from './inboxes.js';
 import * as S from '../schemas/accounts.js';
@@ -41,6 +42,7 @@ const toAccountDto = (a: EmailAccount, pace: AccountPace, inbox: S.AccountDto['i
   dkimDomain: a.dkimDomain ?? null,
   dkimSelector: a.dkimSelector ?? null,
   hasDkimKey: Boolean(a.dkimPrivateKeyEnc),
+  oauthProvider: (a.oauthProvider as S.AccountDto['oauthProvider']) ?? null,
   health: a.health,
   healthReason: a.healthReason ?? null,
   healthCheckedAt: a.healthCheckedAt?.toISOString() ?? null,
@@ -133,6 +135,8 @@ export function accountRoutes() {
         ...(password === undefined ? {} : { smtpPasswordEnc: services.secrets.encrypt(password) }),
         ...(dkimPrivateKey === undefined ? {} : { dkimPrivateKeyEnc: dkimPrivateKey === null ? null : services.secrets.encrypt(dkimPrivateKey) }),
         ...(smtpChanged ? { health: 'unknown' as const, healthReason: null, healthCheckedAt: null } : {}),
+        // A password or another server makes it a password account: an OAuth grant's tokens only go to the server it was connected on.
+        ...(smtpChanged ? { oauthProvider: null, oauthRefreshTokenEnc: null, oauthAccessTokenEnc: null, oauthAccessExpiresAt: null, oauthRefreshingUntil: null } : {}),
       });
       await em.flush();
       await moveStranded(c, [previousOwnerId, account.owner.id]);
@@ -149,9 +153,13 @@ export function accountRoutes() {
     .openapi(test, async (c) => {
       const { em, services } = c.var;
       const account = await loadOwned(em, c.var.user, 'account', c.req.valid('param').id, 'change');
-      const outcome = await checkSmtpLogin(
-        { host: account.smtpHost, port: account.smtpPort, security: account.smtpSecurity, user: account.smtpUser },
-        services.secrets.decrypt(account.smtpPasswordEnc),
+      const outcome = await services.engine.ctx.credentials.smtp(em, account).then(
+        (credentials) => checkSmtpLogin({ host: account.smtpHost, port: account.smtpPort, security: account.smtpSecurity, user: account.smtpUser }, credentials),
+        (err: unknown) => {
+          // An OAuth grant that is gone is the sign-in refused; a provider out of reach, the server.
+          if (!(err instanceof OAuthGrantError)) throw err;
+          return { health: err.kind === 'revoked' ? ('auth_failed' as const) : ('unreachable' as const), message: err.message };
+        },
       );
       await services.engine.recordHealth(em, account, outcome.health, outcome.health === 'ok' ? null : outcome.message);
       return c.json({ ok: outcome.health === 'ok', health: outcome.health, message: outcome.message }, 200);

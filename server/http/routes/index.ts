@@ -11,6 +11,7 @@ import { signatureRoutes } from './signatures.js';
 import { messageRoutes } from './messages.js';
 import { settingsRoutes } from './settings.js';
 import { outboxRoutes } from './outbox.js';
+import { oauthCallbackRoutes, oauthClientRoutes, oauthConnectRoutes } from './oauth.js';
 
 /** Every resource under /api, one router per resource. */
 export function apiRoutes() {
@@ -25,8 +26,11 @@ export function apiRoutes() {
     .route('/departments', departmentRoutes())
     .route('/accounts', accountRoutes())
     .route('/accounts', inboxRoutes())
+    .route('/accounts', oauthConnectRoutes())
+    .route('/oauth', oauthCallbackRoutes())
     .route('/signatures', signatureRoutes())
     .route('/messages', messageRoutes())
+    .route('/settings/oauth', oauthClientRoutes())
     .route('/settings', settingsRoutes())
     .route('/outbox', outboxRoutes());
 }

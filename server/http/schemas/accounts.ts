@@ -1,4 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
+import { OAUTH_PROVIDERS } from '../../domain/oauth-providers.js';
 import { z } from '@hono/zod-openapi';
 import { ACCOUNT_HEALTH, SMTP_SECURITY } from '../../domain/account-health.js';
 import { listQuery } from '../openapi.js';
@@ -32,6 +33,8 @@ export const AccountSchema = z
     dkimSelector: z.string().nullable(),
     /** The DKIM private key is write-only, like the password. */
     hasDkimKey: z.boolean(),
+    /** The provider it is connected with (XOAUTH2 instead of the password), or null; with a red health, the UI offers Reconnect. */
+    oauthProvider: z.enum(OAUTH_PROVIDERS).nullable(),
     health: z.enum(ACCOUNT_HEALTH),
     healthReason: z.string().nullable(),
     healthCheckedAt: z.string().nullable(),

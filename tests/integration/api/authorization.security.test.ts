@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevSink, type DevSink } from '../../../server/mail/dev-sink.js';
-import { DepartmentSchema, MailingSchema, UserSchema } from '../../../server/db/entities/index.js';
+import { DepartmentSchema, MailingSchema, SettingsSchema, UserSchema } from '../../../server/db/entities/index.js';
 import { messageOriginRepository } from '../../../server/db/repositories/message-origin.repository.js';
 import { apiRoutes } from '../../../server/http/routes/index.js';
 import { initTestApp, makeClient, TEST_PASSWORD, type Client, type TestApp } from '../../support/test-app.js';
@@ -79,6 +79,7 @@ const CREATE_FOR_A = rule("only admins name another user as a record's owner (40
 const IMPORT_FOR_A = rule('only admins import rows owned by someone else; the file is refused row by row (422)', [201, 422, 422, 201, 422, 422, 422]);
 const PREVIEW_SIG_A = rule("a preview may only use a signature the caller can see; another department's is not found (422)", [200, 200, 200, 200, 200, 422, 422]);
 const ADMIN_CREATES = rule('only admins manage users, departments and settings (403 for everyone else, whatever the id)', [201, 403, 403, 403, 403, 403, 403]);
+const COMES_BACK = rule('anyone signed in may come back from a provider: the sealed state, not the route, decides what is connected (302 to the accounts page)', [302, 302, 302, 302, 302, 302, 302]);
 const ADMIN_CHANGES = rule('only admins manage users, departments and settings (403 for everyone else, whatever the id)', [200, 403, 403, 403, 403, 403, 403]);
 const MAIL_AS_A = rule("only the owner of the message and the recipients makes a mailing of them; refused with the pre-flight's reasons (422), nothing created", [422, 422, 422, 201, 422, 422, 422]);
 const MAIL_AS_B = rule("only the owner of the message and the recipients makes a mailing of them; refused with the pre-flight's reasons (422), nothing created", [422, 422, 422, 422, 422, 201, 422]);
@@ -322,6 +323,12 @@ const mailingRows: Row[] = [
   }),
 ];
 
+/** Google's OAuth client secret: a response that contains it leaks a secret. */
+const MATRIX_OAUTH_SECRET = 'matrix-oauth-client-secret';
+async function registerGoogleClient() {
+  await t.services.orm.em.fork().nativeUpdate(SettingsSchema, { id: 1 }, { googleClientId: 'matrix-client', googleClientSecretEnc: t.services.secrets.encrypt(MATRIX_OAUTH_SECRET) });
+}
+
 /** The IMAP password of every matrix inbox: a response that contains it leaks a secret. */
 const MATRIX_IMAP_PASSWORD = 'matrix-IMAP-pa55word!';
 
@@ -362,6 +369,12 @@ const TABLE: Row[] = [
     {
       group: 'accounts', method: 'POST', route: '/api/accounts/{id}/test', rule: dept === 'A' ? CHANGE_A : CHANGE_B, target: fresh('accounts', dept),
       act: (a) => `test ${whose(a, dept)} account`, then: (res) => expect(res.body).toMatchObject({ ok: false, health: 'unreachable' }),
+    },
+    {
+      group: 'accounts', method: 'POST', route: '/api/accounts/{id}/oauth/{provider}', rule: dept === 'A' ? CHANGE_A : CHANGE_B,
+      // Google's client is registered for the allowed ones, so only rights can refuse.
+      target: { ...shared('accounts', dept), fresh: async () => (await registerGoogleClient(), m.fresh('accounts', dept)) },
+      act: (a) => `connect ${whose(a, dept)} account with Google`, then: (res) => expect(res.body.url).toMatch(/^https:\/\/accounts\.google\.com\//),
     },
     { group: 'messages', method: 'GET', route: '/api/messages/{id}/preview', rule: dept === 'A' ? SEE_A : SEE_B, target: shared('messages', dept), act: (a) => `preview ${whose(a, dept)} message` },
   ]),
@@ -410,6 +423,16 @@ const TABLE: Row[] = [
 
   { group: 'settings', method: 'GET', route: '/api/settings', rule: EVERYONE, act: () => 'read the settings' },
   { group: 'settings', method: 'PUT', route: '/api/settings', rule: ADMIN_CHANGES, body: () => settings, act: () => 'replace the settings' },
+  { group: 'settings', method: 'GET', route: '/api/settings/oauth', rule: EVERYONE, act: () => 'read the OAuth clients (never their secrets)', then: (res) => expect(res.text).not.toContain(MATRIX_OAUTH_SECRET) },
+  {
+    group: 'settings', method: 'PUT', route: '/api/settings/oauth/{provider}', rule: ADMIN_CHANGES, body: () => ({ clientId: 'matrix-client', clientSecret: MATRIX_OAUTH_SECRET }),
+    act: () => "register Google's OAuth client", then: (res) => expect(res.text).not.toContain(MATRIX_OAUTH_SECRET),
+  },
+  { group: 'settings', method: 'DELETE', route: '/api/settings/oauth/{provider}', rule: ADMIN_CHANGES, act: () => "remove Google's OAuth client" },
+  {
+    group: 'oauth', method: 'GET', route: '/api/oauth/callback', rule: COMES_BACK, act: () => 'come back from a provider without a code',
+    then: (res) => expect(new URL(res.headers.get('location')!).searchParams.get('oauth')).toBe('failed'),
+  },
 
   {
     group: 'outbox', method: 'GET', route: '/api/outbox', rule: EVERYONE, act: () => 'list the outbox (only mail of the departments they may see)',
@@ -433,6 +456,7 @@ const TABLE: Row[] = [
 const pathOf = (route: string, id?: number | string) =>
   route
     .replace('{id}', String(id))
+    .replace('{provider}', 'google')
     .replace(/\{owner:([AB])\}/, (_, d: DeptKey) => String(m.owners[d].id))
     .replace(/\{dept:([AB])\}/, (_, d: DeptKey) => String(m.departments[d].id));
 

@@ -1,0 +1,88 @@
+import type { MailServer } from './mail-providers.js';
+
+/**
+ * The OAuth 2.0 providers a mailbox can be connected with, and what sending (SMTP) and reading
+ * (IMAP) need from each. Endpoints come from here, never from user input, so a stored refresh
+ * token and client secret only ever go to their provider. `issuer` overrides the provider's own
+ * host for tests (configuration only, see server/config.ts).
+ */
+
+export const OAUTH_PROVIDERS = ['google', 'microsoft'] as const;
+export type OAuthProviderId = (typeof OAUTH_PROVIDERS)[number];
+
+export interface OAuthClient {
+  clientId: string;
+  clientSecret: string;
+  /** Microsoft's directory (tenant) id or `common`/`organizations`; unused by Google. */
+  tenant?: string | null;
+}
+
+export interface OAuthProvider {
+  id: OAuthProviderId;
+  name: string;
+  /** Every scope the account needs: SMTP and IMAP through XOAUTH2, and a refresh token. */
+  scopes: readonly string[];
+  smtp: MailServer;
+  imap: MailServer;
+  authorizeUrl(client: OAuthClient, issuer?: string): string;
+  tokenUrl(client: OAuthClient, issuer?: string): string;
+  /** Extra authorize parameters the provider needs to hand out a refresh token. */
+  authorizeParams: Readonly<Record<string, string>>;
+}
+
+const microsoftBase = (client: OAuthClient, issuer?: string) => issuer ?? `https://login.microsoftonline.com/${encodeURIComponent(client.tenant || 'organizations')}/oauth2/v2.0`;
+
+export const OAUTH_PROVIDER_TABLE: Readonly<Record<OAuthProviderId, OAuthProvider>> = {
+  google: {
+    id: 'google',
+    name: 'Google',
+    scopes: ['https://mail.google.com/'],
+    smtp: { host: 'smtp.gmail.com', port: 465, security: 'tls' },
+    imap: { host: 'imap.gmail.com', port: 993, security: 'tls' },
+    authorizeUrl: (_client, issuer) => `${issuer ?? 'https://accounts.google.com/o/oauth2/v2'}/${issuer ? 'authorize' : 'auth'}`,
+    tokenUrl: (_client, issuer) => (issuer ? `${issuer}/token` : 'https://oauth2.googleapis.com/token'),
+    // Google hands out a refresh token only for offline access, and again only when asked to consent.
+    authorizeParams: { access_type: 'offline', prompt: 'consent' },
+  },
+  microsoft: {
+    id: 'microsoft',
+    name: 'Microsoft',
+    scopes: ['https://outlook.office.com/SMTP.Send', 'https://outlook.office.com/IMAP.AccessAsUser.All', 'offline_access'],
+    smtp: { host: 'smtp.office365.com', port: 587, security: 'starttls' },
+    imap: { host: 'outlook.office365.com', port: 993, security: 'tls' },
+    authorizeUrl: (client, issuer) => `${microsoftBase(client, issuer)}/authorize`,
+    tokenUrl: (client, issuer) => `${microsoftBase(client, issuer)}/token`,
+    authorizeParams: {},
+  },
+};
+
+/** The scopes of `needed` a token response did not grant (an absent `scope` means all asked for were granted, RFC 6749 5.1). */
+export function missingScopes(needed: readonly string[], granted: string | undefined): string[] {
+  if (granted === undefined) return [];
+  const have = new Set(granted.split(/\s+/).filter(Boolean));
+  // Microsoft never echoes offline_access; a refresh token in the answer is its grant.
+  return needed.filter((s) => s !== 'offline_access' && !have.has(s));
+}
+
+/**
+ * Why a mailbox's access token cannot be had: `revoked` (the grant was revoked, expired or lacks
+ * a scope: a person must reconnect, so the account turns red) or `unavailable` (the provider could
+ * not be reached: try again later).
+ */
+export class OAuthGrantError extends Error {
+  constructor(
+    readonly kind: 'revoked' | 'unavailable',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OAuthGrantError';
+  }
+}
+
+/** Refresh this long before the access token runs out, so a send or a login never uses a dying one. */
+export const REFRESH_MARGIN_MS = 5 * 60_000;
+
+/** Whether a stored access token may still be used at `now`. */
+export function accessTokenFresh(expiresAt: Date | null | undefined, now: Date, marginMs = REFRESH_MARGIN_MS): boolean {
+  return !!expiresAt && expiresAt.getTime() - marginMs > now.getTime();
+}

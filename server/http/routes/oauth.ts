@@ -1,0 +1,140 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { createAuthedRouter } from '../router.js';
+import { ApiError } from '../errors.js';
+import { errorResponses, json, jsonBody, OkSchema } from '../openapi.js';
+import type { AuthedEnv } from '../env.js';
+import type { Settings } from '../../db/entities/settings.entity.js';
+import { settingsRepository } from '../../db/repositories/settings.repository.js';
+import { isAdmin } from '../../domain/visibility.js';
+import { OAUTH_PROVIDERS, OAUTH_PROVIDER_TABLE, type OAuthProviderId } from '../../domain/oauth-providers.js';
+import { loadOwned } from '../../security/owned.js';
+import { ConnectError, finishConnect, openState, startConnect } from '../../mail/oauth-connect.js';
+import * as S from '../schemas/oauth.js';
+
+const tags = ['oauth'];
+
+/** Where the providers send the user back: registered with each provider as the redirect URL. */
+export const callbackUrl = (publicUrl: string) => `${publicUrl}/api/oauth/callback`;
+
+const FIELDS = {
+  google: { id: 'googleClientId', secret: 'googleClientSecretEnc' },
+  microsoft: { id: 'microsoftClientId', secret: 'microsoftClientSecretEnc' },
+} as const satisfies Record<OAuthProviderId, { id: keyof Settings; secret: keyof Settings }>;
+
+const toDto = (s: Settings, provider: OAuthProviderId, publicUrl: string): S.OAuthClientDto => ({
+  provider,
+  clientId: s[FIELDS[provider].id] ?? null,
+  tenant: provider === 'microsoft' ? (s.microsoftTenant ?? null) : null,
+  hasSecret: Boolean(s[FIELDS[provider].secret]),
+  redirectUrl: callbackUrl(publicUrl),
+  scopes: [...OAUTH_PROVIDER_TABLE[provider].scopes],
+});
+
+const adminOnly = (c: Context<AuthedEnv>) => {
+  if (!isAdmin(c.var.user)) throw new ApiError('forbidden', 'Only admins register OAuth clients');
+};
+
+const list = createRoute({
+  method: 'get', path: '/', tags, summary: 'The OAuth clients mailboxes connect through (secrets never returned)',
+  responses: { 200: json(S.OAuthClientsSchema, 'Clients'), ...errorResponses },
+});
+const put = createRoute({
+  method: 'put', path: '/{provider}', tags, summary: "Register a provider's OAuth client (admins)",
+  request: { params: S.ProviderParams, body: jsonBody(S.OAuthClientInput) },
+  responses: { 200: json(S.OAuthClientSchema, 'Saved'), ...errorResponses },
+});
+const remove = createRoute({
+  method: 'delete', path: '/{provider}', tags, summary: "Remove a provider's OAuth client (admins); its connected accounts turn red at their next refresh",
+  request: { params: S.ProviderParams },
+  responses: { 200: json(OkSchema, 'Removed'), ...errorResponses },
+});
+
+/** Settings → OAuth clients, under /api/settings/oauth. */
+export function oauthClientRoutes() {
+  return createAuthedRouter()
+    .openapi(list, async (c) => {
+      const { publicUrl } = c.var.services.config;
+      const settings = await settingsRepository.get(c.var.em, publicUrl);
+      return c.json({ items: OAUTH_PROVIDERS.map((p) => toDto(settings, p, publicUrl)) }, 200);
+    })
+    .openapi(put, async (c) => {
+      adminOnly(c);
+      const { em, services } = c.var;
+      const { provider } = c.req.valid('param');
+      const { clientId, clientSecret, tenant } = c.req.valid('json');
+      const settings = await settingsRepository.get(em, services.config.publicUrl);
+      const f = FIELDS[provider];
+      // The stored secret belongs to the client id it was given with.
+      if (clientSecret === undefined && (!settings[f.secret] || settings[f.id] !== clientId)) {
+        throw ApiError.of('precondition', 'clientSecret', 'a new client id needs its client secret');
+      }
+      em.assign(settings, {
+        [f.id]: clientId,
+        ...(clientSecret === undefined ? {} : { [f.secret]: services.secrets.encrypt(clientSecret) }),
+        ...(provider === 'microsoft' && tenant !== undefined ? { microsoftTenant: tenant } : {}),
+      });
+      await em.flush();
+      return c.json(toDto(settings, provider, services.config.publicUrl), 200);
+    })
+    .openapi(remove, async (c) => {
+      adminOnly(c);
+      const { em, services } = c.var;
+      const { provider } = c.req.valid('param');
+      const settings = await settingsRepository.get(em, services.config.publicUrl);
+      em.assign(settings, { [FIELDS[provider].id]: null, [FIELDS[provider].secret]: null, ...(provider === 'microsoft' ? { microsoftTenant: null } : {}) });
+      await em.flush();
+      return c.json({ ok: true as const }, 200);
+    });
+}
+
+const connect = createRoute({
+  method: 'post', path: '/{id}/oauth/{provider}', tags, summary: 'Start connecting (or reconnecting) the account with a provider: answers the URL to send the browser to',
+  request: { params: S.AccountProviderParams },
+  responses: { 200: json(S.ConnectStartSchema, 'Authorisation URL'), ...errorResponses },
+});
+
+/** Connect Google / Connect Microsoft on an account, under /api/accounts. */
+export function oauthConnectRoutes() {
+  return createAuthedRouter().openapi(connect, async (c) => {
+    const { em, services } = c.var;
+    const { id, provider } = c.req.valid('param');
+    const account = await loadOwned(em, c.var.user, 'account', id, 'change');
+    const settings = await settingsRepository.get(em, services.config.publicUrl);
+    const url = startConnect(settings, services.secrets, services.config.oauthIssuers, {
+      accountId: account.id, userId: c.var.user.id, provider, redirectUri: callbackUrl(services.config.publicUrl), loginHint: account.smtpUser, now: services.now(),
+    });
+    if (!url) throw new ApiError('precondition', `No ${OAUTH_PROVIDER_TABLE[provider].name} OAuth client is registered; an admin adds one in Settings`);
+    return c.json({ url }, 200);
+  });
+}
+
+const callback = createRoute({
+  method: 'get', path: '/callback', tags, summary: 'Where the provider sends the browser back; redirects to the accounts page with the outcome',
+  request: { query: S.CallbackQuery },
+  responses: { 302: { description: 'To the accounts page' }, ...errorResponses },
+});
+
+/** The redirect URL, under /api/oauth. */
+export function oauthCallbackRoutes() {
+  return createAuthedRouter().openapi(callback, async (c) => {
+    const { em, services } = c.var;
+    const { code, state, error, error_description: description } = c.req.valid('query');
+    const back = (params: Record<string, string>) => c.redirect(`${services.config.publicUrl}/accounts?${new URLSearchParams(params)}`, 302);
+    try {
+      // The user said no on the consent screen, or the provider refused the request.
+      if (error || !code || !state) throw new ConnectError(`The provider did not connect the account: ${description ?? error ?? 'no code in its answer'}`);
+      const pending = openState(services.secrets, state, c.var.user.id, services.now());
+      // Still the user's to change (they may have lost it while away at the provider).
+      const account = await loadOwned(em, c.var.user, 'account', pending.accountId, 'change');
+      const settings = await settingsRepository.get(em, services.config.publicUrl);
+      await finishConnect(em, settings, services.secrets, services.config.oauthIssuers, pending, code, callbackUrl(services.config.publicUrl), services.now);
+      // A fresh grant makes the last verdict (a revoked grant's red) meaningless: the next send or test judges again.
+      await services.engine.recordHealth(em, account, 'unknown', null);
+      return back({ oauth: 'connected', account: String(pending.accountId) });
+    } catch (err) {
+      if (err instanceof ConnectError) return back({ oauth: 'failed', message: err.message });
+      throw err;
+    }
+  });
+}

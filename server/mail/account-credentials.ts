@@ -1,0 +1,23 @@
+import type { Em } from '../db/orm.js';
+import type { EmailAccount } from '../db/entities/email-account.entity.js';
+import type { Credentials, MailCredentials } from '../engine/ports.js';
+import type { SecretBox } from '../security/secret-box.js';
+import type { AccessTokens } from './access-tokens.js';
+
+/** The engine's credentials port: a password account's decrypted password, an OAuth account's access token. */
+export class AccountCredentials implements Credentials {
+  constructor(
+    private readonly secrets: SecretBox,
+    private readonly tokens: AccessTokens,
+  ) {}
+
+  async smtp(em: Em, account: EmailAccount): Promise<MailCredentials> {
+    if (account.oauthProvider) return { kind: 'oauth2', accessToken: await this.tokens.accessToken(em, account.id) };
+    return { kind: 'password', password: this.secrets.decrypt(account.smtpPasswordEnc) };
+  }
+
+  async inbox(em: Em, account: EmailAccount, passwordEnc: string): Promise<MailCredentials> {
+    if (account.oauthProvider) return { kind: 'oauth2', accessToken: await this.tokens.accessToken(em, account.id) };
+    return { kind: 'password', password: this.secrets.decrypt(passwordEnc) };
+  }
+}
