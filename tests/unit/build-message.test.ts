@@ -18,6 +18,8 @@ function input(over: Partial<BuildMessageInput> = {}): BuildMessageInput {
     messageId: '<0123abcd@crm.example.com>',
     addFooter: false,
     footerText: 'You receive this because you are our customer & "friend".',
+    attachments: [],
+    dkimCacheDir: null,
     ...over,
   };
 }

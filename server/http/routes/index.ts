@@ -9,6 +9,7 @@ import { accountRoutes } from './accounts.js';
 import { inboxRoutes } from './inboxes.js';
 import { signatureRoutes } from './signatures.js';
 import { messageRoutes } from './messages.js';
+import { messageAttachmentRoutes } from './message-attachments.js';
 import { settingsRoutes } from './settings.js';
 import { outboxRoutes } from './outbox.js';
 
@@ -27,6 +28,7 @@ export function apiRoutes() {
     .route('/accounts', inboxRoutes())
     .route('/signatures', signatureRoutes())
     .route('/messages', messageRoutes())
+    .route('/messages', messageAttachmentRoutes())
     .route('/settings', settingsRoutes())
     .route('/outbox', outboxRoutes());
 }

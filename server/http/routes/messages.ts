@@ -9,6 +9,8 @@ import type { Em } from '../../db/orm.js';
 import { MessageSchema as MessageEntity, type Message } from '../../db/entities/message.entity.js';
 import type { Signature } from '../../db/entities/signature.entity.js';
 import { messageRepository } from '../../db/repositories/message.repository.js';
+import { attachmentRepository } from '../../db/repositories/attachment.repository.js';
+import { filesOf, removeUnused } from './message-attachments.js';
 import { listOwned } from '../../db/repositories/ownership.repository.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
 import { canSee, departmentScope } from '../../domain/visibility.js';
@@ -137,6 +139,11 @@ const remove = createRoute({
   request: { params: IdParams },
   responses: { 200: json(OkSchema, 'Deleted'), ...errorResponses },
 });
+const copy = createRoute({
+  method: 'post', path: '/{id}/copy', tags, summary: 'Copy a message you can see: the copy is yours, with your default signature and the same files',
+  request: { params: IdParams },
+  responses: { 201: json(S.MessageSchema, 'Copied'), ...errorResponses },
+});
 const previewDraft = createRoute({
   method: 'post', path: '/preview', tags, summary: 'Render unsaved content for a sample recipient',
   request: { body: jsonBody(S.PreviewInput) },
@@ -179,10 +186,27 @@ export function messageRoutes() {
       return c.json(await toMessageDto(message), 200);
     })
     .openapi(remove, async (c) => {
-      const { em } = c.var;
+      const { em, services } = c.var;
       const message = await loadOwned(em, c.var.user, 'message', c.req.valid('param').id, 'change');
+      // Its files' rows go with it (ON DELETE CASCADE); bytes no other message shares go too.
+      const hashes = await attachmentRepository.hashesOf(em, message.id);
       await em.remove(message).flush();
+      await removeUnused(em, filesOf(services.config.dataDir), hashes);
       return c.json({ ok: true as const }, 200);
+    })
+    .openapi(copy, async (c) => {
+      const { em } = c.var;
+      const actor = c.var.user;
+      const original = await loadOwned(em, actor, 'message', c.req.valid('param').id, 'see');
+      // The copy is the copier's, in their department, signed with their default signature.
+      const owner = await resolveOwner(em, actor, undefined);
+      const signature = await messageRepository.defaultSignatureOf(em, owner.id);
+      const name = `${original.name} (copy)`.slice(0, 200);
+      const message = em.create(MessageEntity, { name, ...contentOf(original), signature, owner, department: owner.department! });
+      await em.flush();
+      await attachmentRepository.copyAll(em, original, message);
+      await em.flush();
+      return c.json(await toMessageDto(message), 201);
     })
     .openapi(previewDraft, async (c) => {
       const { em, services } = c.var;
