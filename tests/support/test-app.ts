@@ -58,7 +58,7 @@ export function makeClient(app: ReturnType<typeof createApp>, cookie?: string, c
         ...(body === undefined ? {} : { 'content-type': isFile ? 'application/octet-stream' : isText ? 'text/csv' : 'application/json' }),
         ...headers,
       },
-      body: body === undefined ? undefined : isFile || isText ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : isFile ? new Blob([body as Uint8Array<ArrayBuffer>]) : isText ? body : JSON.stringify(body),
     });
     const text = await res.text();
     let json: any = null;
