@@ -19,6 +19,7 @@ import { SAMPLE_RECIPIENTS, unknownVariables, variablesFor } from '../../domain/
 import { TemplateError, type MessageContent } from '../../mail/render.js';
 import { analyseMessage, renderMessage } from '../../mail/render-pool.js';
 import { sanitizeTemplateHtml } from '../../mail/sanitize.js';
+import { inlineImagesForPreview } from '../../mail/inline-images.js';
 import * as S from '../schemas/messages.js';
 
 const tags = ['messages'];
@@ -105,6 +106,13 @@ async function renderPreview(em: Em, publicUrl: string, content: MessageContent,
   } catch (err) {
     rethrowTemplateError(err);
   }
+}
+
+/** The preview with the message's inline images shown in place. */
+async function withInlineImages(em: Em, dataDir: string, messageId: number, preview: S.PreviewDto): Promise<S.PreviewDto> {
+  const files = filesOf(dataDir);
+  const images = (await attachmentRepository.ofMessage(em, messageId)).flatMap((a) => (a.contentId ? [{ contentId: a.contentId, contentType: a.contentType, path: files.pathOf(a.sha256) }] : []));
+  return { ...preview, html: await inlineImagesForPreview(preview.html, images) };
 }
 
 async function visibleSignature(em: Em, actor: AuthUser, signatureId: number | null): Promise<Signature | null> {
@@ -211,16 +219,19 @@ export function messageRoutes() {
     .openapi(previewDraft, async (c) => {
       const { em, services } = c.var;
       const actor = c.var.user;
-      const { recipientType, signatureId, ...content } = c.req.valid('json');
+      const { recipientType, signatureId, messageId, ...content } = c.req.valid('json');
+      const saved = messageId === undefined ? null : await loadOwned(em, actor, 'message', messageId, 'see');
       const clean = sanitised(content);
       const signature = await visibleSignature(em, actor, signatureId);
-      return c.json(await renderPreview(em, services.config.publicUrl, clean, signature, recipientType, actor.name), 200);
+      const preview = await renderPreview(em, services.config.publicUrl, clean, signature, recipientType, actor.name);
+      return c.json(saved ? await withInlineImages(em, services.config.dataDir, saved.id, preview) : preview, 200);
     })
     .openapi(previewSaved, async (c) => {
       const { em, services } = c.var;
       const message = await loadOwned(em, c.var.user, 'message', c.req.valid('param').id, 'see');
       const signature = message.signature?.getEntity() ?? null;
       const type = c.req.valid('query').recipientType;
-      return c.json(await renderPreview(em, services.config.publicUrl, contentOf(message), signature, type, message.owner.getEntity().name), 200);
+      const preview = await renderPreview(em, services.config.publicUrl, contentOf(message), signature, type, message.owner.getEntity().name);
+      return c.json(await withInlineImages(em, services.config.dataDir, message.id, preview), 200);
     });
 }

@@ -78,6 +78,12 @@ describe('message attachments', () => {
     // Base64 makes it a third larger: the pre-flight figure counts that.
     expect(list.body.encodedSize).toBeGreaterThan((doc.length * 4) / 3);
     expect(list.body.warnings).toEqual([]);
+    // Previews show the inline image in place (the preview frame is sandboxed: no cookies, so a data: URL).
+    const dataUrl = `src="data:image/png;base64,${PNG.toString('base64')}"`;
+    expect((await seller_.get(`/api/messages/${id}/preview`)).body.html).toContain(dataUrl);
+    const draft = { subject: 'Draft', html: '<p>New</p><img src="cid:logo.png">', recipientType: 'company', messageId: id };
+    expect((await seller_.post('/api/messages/preview', draft)).body.html).toContain(dataUrl);
+    expect((await outsider_.post('/api/messages/preview', draft)).status).toBe(404);
     const bytes = await t.anonymous.get(`/api/messages/${id}/attachments/${logo.body.id}/content`);
     expect(bytes.status).toBe(401);
 
