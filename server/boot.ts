@@ -10,6 +10,7 @@ import { SecretBox } from './security/secret-box.js';
 import { settingsRepository } from './db/repositories/settings.repository.js';
 import { sessionRepository } from './db/repositories/session.repository.js';
 import { deleteExpiredRateLimits } from './db/rate-limiter.js';
+import { attachmentsDirOf } from './db/attachment-files.js';
 import { liveRevocationRepository } from './db/repositories/live-revocation.repository.js';
 import { seedDemo } from './db/seed/demo.js';
 import { seedAdmin } from './db/seed/admin.js';
@@ -74,7 +75,7 @@ export async function boot(config: Config, log: (line: string) => void = console
     closers.push(async () => transport.closeAll());
     const mailboxes = incomingMailboxes(config.mailSink?.mailboxes ?? null);
     const credentials = new AccountCredentials(secrets, new AccessTokens({ secrets, now, issuers: config.oauthIssuers }));
-    const engine = new Engine({ orm, secrets, transport, credentials, events, now, wallClock: Date.now, random: Math.random, leaseMs: config.engine.leaseMs, mailboxes, classify: classifyMessage }, jobs, { reconcileEveryMs: config.engine.reconcileEveryMs, accountsPerWorker: config.engine.accountsPerWorker });
+    const engine = new Engine({ orm, secrets, transport, credentials, events, now, wallClock: Date.now, random: Math.random, leaseMs: config.engine.leaseMs, attachmentsDir: attachmentsDirOf(config.dataDir), mailboxes, classify: classifyMessage }, jobs, { reconcileEveryMs: config.engine.reconcileEveryMs, accountsPerWorker: config.engine.accountsPerWorker });
     if (jobs) {
       await engine.start();
       // Closers run in reverse: the engine's runs end first, while the job store, the transport and the database still serve them.

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type Mail from 'nodemailer/lib/mailer/index.js';
+import type { AttachmentRef } from '../db/repositories/attachment.repository.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Settings } from '../db/entities/settings.entity.js';
 import type { EmailAccount } from '../db/entities/email-account.entity.js';
@@ -22,6 +24,14 @@ export interface ComposeInput<T extends RecipientType = RecipientType> {
   /** The ledger row this message is for; null for a test send (its link goes to the preview page). */
   rowId: number | null;
   messageId: string;
+  attachments: AttachmentRef[];
+  /** Where the files are (EngineContext.attachmentsDir). */
+  attachmentsDir: string | undefined;
+}
+
+function attachmentFiles(refs: AttachmentRef[], dir: string | undefined) {
+  if (refs.length && !dir) throw new Error('The message has files, but this process has no attachments folder');
+  return refs.map((a) => ({ filename: a.filename, contentType: a.contentType, contentId: a.contentId, path: join(dir!, a.sha256) }));
 }
 
 /**
@@ -52,5 +62,7 @@ export async function compose<T extends RecipientType>(secrets: SecretBox, input
     messageId: input.messageId,
     addFooter: ![input.content.subject, input.content.html, input.content.text ?? ''].some((part) => part.includes('unsubscribe_url')),
     footerText: input.settings.unsubscribeText,
+    attachments: attachmentFiles(input.attachments, input.attachmentsDir),
+    dkimCacheDir: input.attachmentsDir ? join(input.attachmentsDir, 'tmp') : null,
   });
 }

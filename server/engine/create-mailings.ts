@@ -11,6 +11,8 @@ import { lastSelectedId, mailablePage, type RecipientFilter } from '../db/reposi
 import { ledgerRepository } from '../db/repositories/ledger.repository.js';
 import { accountRepository } from '../db/repositories/account.repository.js';
 import { messageRepository } from '../db/repositories/message.repository.js';
+import { attachmentRepository } from '../db/repositories/attachment.repository.js';
+import type { Message } from '../db/entities/message.entity.js';
 import { suppressionRepository } from '../db/repositories/suppression.repository.js';
 import { RECIPIENT_TYPES, type RecipientType } from '../domain/recipient-types.js';
 import { canMailRecipientsOf, canSee, type Actor } from '../domain/visibility.js';
@@ -21,6 +23,7 @@ import { calendarOf } from '../domain/business-days.js';
 import { accountToday, usable, type Light } from '../domain/account-health.js';
 import { accountPaces } from '../read-models/account-paces.js';
 import { unknownVariables } from '../domain/template-variables.js';
+import { contentIdsIn, ENCODED_SIZE_WARNING_BYTES, encodedMessageSize, formatMb, PROVIDER_LIMIT_BYTES } from '../domain/attachments.js';
 import { TemplateError } from '../mail/render.js';
 import { analyseMessage } from '../mail/render-pool.js';
 import { AddressSet } from './address-set.js';
@@ -50,6 +53,8 @@ export interface Preflight {
   excluded: { notYours: number; noEmail: number; invalidEmail: number; optedOut: number; disqualified: number; suppressed: number; duplicate: number };
   allocation: { accountId: number; name: string; main: boolean; recipients: number; light: Light }[];
   eta: string | null;
+  /** About what each recipient's message weighs once encoded, files included (bytes). */
+  messageSize: number;
   errors: string[];
   warnings: string[];
 }
@@ -184,6 +189,7 @@ async function prepare(em: Em, actor: Actor, request: MailingRequest) {
       templateError = `The message does not parse: ${err.message}`;
     }
   }
+  const files = visibleMessage ? await filesOf(em, visibleMessage) : { size: 0, warnings: [] };
   const types = RECIPIENT_TYPES.filter((type) => request.selections[type]);
   const checks = types.map((type) => {
     const errors: string[] = [];
@@ -196,10 +202,23 @@ async function prepare(em: Em, actor: Actor, request: MailingRequest) {
     if (!accounts.some(usable)) errors.push('You have no e-mail account that can send (add one, or enable one for mass mailing)');
     if (visibleMessage && !signature) warnings.push('The message has no signature');
     if (visibleMessage && !used.includes('unsubscribe_url')) warnings.push('The message has no {{ unsubscribe_url }}: an unsubscribe footer will be added');
-    return { type, selection: request.selections[type]!, errors, warnings };
+    warnings.push(...files.warnings);
+    return { type, selection: request.selections[type]!, errors, warnings, messageSize: files.size };
   });
   const routable: RoutableAccount[] = accounts.map((a) => ({ id: a.id, main: a.main, usable: usable(a) }));
   return { message: visibleMessage, signature, accounts, routable, checks };
+}
+
+/** What the message's files make it weigh once encoded, and what the sender should hear about them before it goes out. */
+async function filesOf(em: Em, message: Message): Promise<{ size: number; warnings: string[] }> {
+  const files = await attachmentRepository.ofMessage(em, message.id);
+  const size = encodedMessageSize({ html: message.html, text: message.text ?? null }, files.map((f) => f.size));
+  const warnings: string[] = [];
+  if (size >= ENCODED_SIZE_WARNING_BYTES) warnings.push(`Each message weighs about ${formatMb(size)} once encoded; providers refuse messages over about ${formatMb(PROVIDER_LIMIT_BYTES)}, and some far less`);
+  const inline = new Set(files.flatMap((f) => (f.contentId ? [f.contentId] : [])));
+  const missing = contentIdsIn(message.html).filter((cid) => !inline.has(cid));
+  if (missing.length) warnings.push(`The message shows ${missing.map((cid) => `cid:${cid}`).join(', ')}, but has no inline image of that name: recipients see a broken image`);
+  return { size, warnings };
 }
 
 type Check = Awaited<ReturnType<typeof prepare>>['checks'][number];
@@ -223,7 +242,7 @@ async function reportOf(em: Em, check: Check, tally: Tally, accounts: EmailAccou
   }
   return {
     recipientType: check.type, selected: tally.selected, recipients: tally.recipients, vipRecipients: tally.vipRecipients,
-    excluded: tally.excluded, allocation, eta: finish?.toUTC().toISO() ?? null, errors, warnings: check.warnings,
+    excluded: tally.excluded, allocation, eta: finish?.toUTC().toISO() ?? null, messageSize: check.messageSize, errors, warnings: check.warnings,
   };
 }
 

@@ -9,6 +9,7 @@ import type { RecipientType } from '../domain/recipient-types.js';
 import { TemplateError, type MessageContent, type SignatureContent } from '../mail/render.js';
 import type { EngineContext, MailCredentials } from './ports.js';
 import { OAuthGrantError } from '../domain/oauth-providers.js';
+import type { AttachmentRef } from '../db/repositories/attachment.repository.js';
 import { compose } from './compose.js';
 import type { RecipientRecord } from '../db/repositories/recipient-fields.js';
 import { changeStatus, interrupt, reportUncertain } from './mailing-events.js';
@@ -20,6 +21,8 @@ export interface MailingContent {
   head: MailingHead;
   content: MessageContent | null;
   signature: SignatureContent | null;
+  /** Sent with every recipient's message; the bytes are streamed from disk by nodemailer. */
+  attachments: AttachmentRef[];
 }
 
 export async function loadMailingContent(ctx: EngineContext, em: Em, mailingId: number): Promise<MailingContent | null> {
@@ -205,6 +208,7 @@ async function prepareOne(
     message = await compose(ctx.secrets, {
       mailingId: head.id, recipientType: head.recipientType as RecipientType, content: mailing.content, signature: mailing.signature,
       account, settings, to: { email: claimed.email, name: claimed.name }, fields: record.fields, rowId: claimed.id, messageId,
+      attachments: mailing.attachments, attachmentsDir: ctx.attachmentsDir,
     });
   } catch (err) {
     // Nothing was sent, so the row goes back to the queue (never to "uncertain"). A template that

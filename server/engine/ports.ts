@@ -8,6 +8,7 @@ import type { Mailing } from '../db/entities/mailing.entity.js';
 import type { ClaimedRecipient, HeldRow, Unsuccessful } from '../db/repositories/ledger.repository.js';
 import type { RecipientRecord } from '../db/repositories/recipient-fields.js';
 import type { MessageContent, SignatureContent } from '../mail/render.js';
+import type { AttachmentRef } from '../db/repositories/attachment.repository.js';
 import type { RecipientType } from '../domain/recipient-types.js';
 import type { MailingHead } from '../db/repositories/mailing.repository.js';
 import type { AccountHealth } from '../domain/account-health.js';
@@ -94,7 +95,7 @@ export interface Ledger {
   liveIds(em: Em): Promise<number[]>;
   liveMailingsOfAccount(em: Em, accountId: number): Promise<number[]>;
   /** What the mailing sends, as it is now (null where deleted). */
-  content(em: Em, head: Pick<MailingHead, 'messageId' | 'signatureId'>): Promise<{ content: MessageContent | null; signature: SignatureContent | null }>;
+  content(em: Em, head: Pick<MailingHead, 'messageId' | 'signatureId'>): Promise<{ content: MessageContent | null; signature: SignatureContent | null; attachments: AttachmentRef[] }>;
   /** The CRM records behind ledger rows, as template fields; a deleted record is missing. */
   recipientRecords<T extends RecipientType>(em: Em, type: T, ids: number[]): Promise<Map<number, RecipientRecord<T>>>;
   /** The organisation's settings (calendar, zone, footer). */
@@ -174,6 +175,8 @@ export interface EngineContext {
   random: () => number;
   /** How long a claimed row may stay `sending` before recovery calls it uncertain. */
   leaseMs: number;
+  /** Where messages' files live by their SHA-256 (server/db/attachment-files.ts); absent where no message has files (unit tests). */
+  attachmentsDir?: string;
 }
 
 /** The part of the context that rules moving only ledger rows and statuses need (a unit test's fake ledger is enough). */

@@ -8,6 +8,7 @@ import { ApiError, toApiError } from './errors.js';
 import { session } from './middleware/session.js';
 import { csrf } from './middleware/csrf.js';
 import { inputHygiene } from './middleware/input-hygiene.js';
+import { isBinaryUpload } from './middleware/binary-upload.js';
 import { apiRoutes } from './routes/index.js';
 import { spa } from './spa.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
@@ -33,7 +34,9 @@ export function createApp(services: Services, options: AppOptions = {}) {
     c.set('em', services.orm.em.fork() as AppEnv['Variables']['em']);
     await next();
   });
-  app.use('/api/*', bodyLimit({ maxSize: 5 * 1024 * 1024, onError: () => { throw new ApiError('payload_too_large', 'The request body is larger than 5 MB'); } }));
+  const apiBodyLimit = bodyLimit({ maxSize: 5 * 1024 * 1024, onError: () => { throw new ApiError('payload_too_large', 'The request body is larger than 5 MB'); } });
+  // An attachment upload counts its own bytes against the attachment limits as it streams them to disk.
+  app.use('/api/*', (c, next) => (isBinaryUpload(c) ? next() : apiBodyLimit(c, next)));
   app.use('/api/*', inputHygiene(), session(), csrf());
 
   // Chained, so the app's type carries every API route for the UI's typed client (hc<App>).

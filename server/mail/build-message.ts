@@ -29,7 +29,18 @@ export interface BuildMessageInput {
   /** True when the template itself has no {{ unsubscribe_url }}: a footer then carries the link. */
   addFooter: boolean;
   footerText: string;
+  /** Files sent with the message: nodemailer streams each from `path`, so no recipient gets a copy in memory. */
+  attachments: { filename: string; contentType: string; path: string; contentId: string | null }[];
+  /**
+   * Where DKIM signing spools a message with files. The signature header goes before the body but
+   * needs the body's hash, so nodemailer holds the whole encoded message until the end: in memory
+   * unless it has a folder to spool to past its threshold.
+   */
+  dkimCacheDir: string | null;
 }
+
+/** Past this much body, DKIM signing spools to disk instead of memory. */
+const DKIM_MEMORY_BYTES = 1024 * 1024;
 
 /**
  * Header fields the DKIM signature covers: nodemailer's default list (RFC 4871 §5.5 plus the
@@ -76,6 +87,16 @@ export function buildMessage(input: BuildMessageInput): Mail.Options {
       // Asks auto-responders (vacation replies) not to answer a newsletter.
       Precedence: 'bulk',
     },
-    ...(account.dkim ? { dkim: { ...account.dkim, headerFieldNames: DKIM_SIGNED_HEADERS } } : {}),
+    attachments: input.attachments.map((a) => ({
+      filename: a.filename, contentType: a.contentType, path: a.path,
+      // An inline image is referred to by its Content-ID and shown in place, not listed as an attachment.
+      ...(a.contentId ? { cid: a.contentId, contentDisposition: 'inline' as const } : { contentDisposition: 'attachment' as const }),
+    })),
+    ...(account.dkim ? {
+      dkim: {
+        ...account.dkim, headerFieldNames: DKIM_SIGNED_HEADERS,
+        ...(input.dkimCacheDir && input.attachments.length ? { cacheDir: input.dkimCacheDir, cacheTreshold: DKIM_MEMORY_BYTES } : {}),
+      },
+    } : {}),
   };
 }

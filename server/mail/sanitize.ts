@@ -24,7 +24,8 @@ const OPTIONS: IOptions = {
     font: ['face', 'size', 'color'],
   },
   allowedSchemes: ['http', 'https', 'mailto', 'tel'],
-  allowedSchemesByTag: { img: ['http', 'https', 'data'] },
+  // `cid:` shows one of the message's own inline images (RFC 2392).
+  allowedSchemesByTag: { img: ['http', 'https', 'data', 'cid'] },
   allowProtocolRelative: false,
   // Content of these is dropped with the tag, so a pasted <head><title> does not leak into the body.
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title'],

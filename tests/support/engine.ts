@@ -8,6 +8,7 @@ import { SettingsSchema } from '../../server/db/entities/settings.entity.js';
 import type { TestApp } from './test-app.js';
 import { createMailings } from '../../server/engine/create-mailings.js';
 import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
+import { attachmentsDirOf } from '../../server/db/attachment-files.js';
 
 /** A clock a test moves by hand: the engine's pacing runs in simulated time. */
 export class TestClock {
@@ -28,7 +29,7 @@ export function testEngine(t: TestApp, clock: TestClock, opts: { leaseMs?: numbe
   // Built as boot.ts builds it, without a job runner: the test starts each run itself.
   const { ctx } = new Engine({
     orm: t.services.orm, secrets: t.services.secrets, transport, now: clock.now, wallClock: Date.now, random: seededRandom(7),
-    leaseMs: opts.leaseMs ?? 60_000, events: { emit: (e) => events.push(e) }, credentials: opts.credentials,
+    leaseMs: opts.leaseMs ?? 60_000, attachmentsDir: attachmentsDirOf(t.services.config.dataDir), events: { emit: (e) => events.push(e) }, credentials: opts.credentials,
   });
   return {
     ctx,

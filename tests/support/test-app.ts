@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../../server/config.js';
 import { initORM } from '../../server/db/orm.js';
 import { SecretBox } from '../../server/security/secret-box.js';
@@ -14,6 +17,7 @@ import { closeRenderPool } from '../../server/mail/render-pool.js';
 import { AccountCredentials } from '../../server/mail/account-credentials.js';
 import { AccessTokens } from '../../server/mail/access-tokens.js';
 import { Engine } from '../../server/engine/index.js';
+import { attachmentsDirOf } from '../../server/db/attachment-files.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -46,15 +50,17 @@ export function assertErrorContract(request: string, status: number, body: unkno
 export function makeClient(app: ReturnType<typeof createApp>, cookie?: string, csrf?: string) {
   const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const isText = typeof body === 'string';
+    // Bytes go as they are (a file upload); the caller states their type.
+    const isFile = body instanceof Uint8Array;
     const res = await app.request(path, {
       method,
       headers: {
         ...(cookie ? { cookie } : {}),
         ...(csrf ? { 'x-csrf-token': csrf } : {}),
-        ...(body === undefined ? {} : { 'content-type': isText ? 'text/csv' : 'application/json' }),
+        ...(body === undefined ? {} : { 'content-type': isFile ? 'application/octet-stream' : isText ? 'text/csv' : 'application/json' }),
         ...headers,
       },
-      body: body === undefined ? undefined : isText ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : isFile ? new Blob([body as Uint8Array<ArrayBuffer>]) : isText ? body : JSON.stringify(body),
     });
     const text = await res.text();
     let json: any = null;
@@ -81,14 +87,16 @@ export function makeClient(app: ReturnType<typeof createApp>, cookie?: string, c
 export async function initTestApp(opts: { db?: TestDb; now?: () => Date; services?: Partial<Services>; env?: Record<string, string> } = {}): Promise<TestApp> {
   const db = await scratchDatabase(opts.db ?? 'mysql');
   const orm = await initORM(db.target);
-  const config = { ...loadConfig({ DATA_DIR: '/tmp/mailroom-test-data', SECRET_KEY: 'test-secret-key-0123456789', MAIL_SINK: 'off', ...opts.env }, []), database: db.target };
+  // Its own folder: message files are stored there by hash, and each test app cleans up its own.
+  const dataDir = mkdtempSync(join(tmpdir(), 'mailroom-test-data-'));
+  const config = { ...loadConfig({ DATA_DIR: dataDir, SECRET_KEY: 'test-secret-key-0123456789', MAIL_SINK: 'off', ...opts.env }, []), database: db.target };
   const parts = {
     config, orm, secrets: new SecretBox(Buffer.alloc(32, 7)), jobs: null, sink: null, events: new EventBus(), transport: new TransportPool(),
     now: opts.now ?? (() => new Date()), ...opts.services,
   };
   // The engine's front door as boot.ts builds it in a web-only process: no account jobs.
   const credentials = new AccountCredentials(parts.secrets, new AccessTokens({ secrets: parts.secrets, now: parts.now, issuers: config.oauthIssuers }));
-  const engine = new Engine({ orm: parts.orm, secrets: parts.secrets, transport: parts.transport, credentials, events: parts.events, now: parts.now, wallClock: Date.now, random: Math.random, leaseMs: config.engine.leaseMs });
+  const engine = new Engine({ orm: parts.orm, secrets: parts.secrets, transport: parts.transport, credentials, events: parts.events, now: parts.now, wallClock: Date.now, random: Math.random, leaseMs: config.engine.leaseMs, attachmentsDir: attachmentsDirOf(config.dataDir) });
   const services: Services = { engine, ...parts };
   await settingsRepository.get(orm.em.fork(), config.publicUrl);
   const app = createApp(services);
@@ -109,6 +117,7 @@ export async function initTestApp(opts: { db?: TestDb; now?: () => Date; service
       await closeRenderPool();
       await orm.close();
       await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

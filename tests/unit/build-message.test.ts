@@ -1,4 +1,8 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
@@ -18,6 +22,8 @@ function input(over: Partial<BuildMessageInput> = {}): BuildMessageInput {
     messageId: '<0123abcd@crm.example.com>',
     addFooter: false,
     footerText: 'You receive this because you are our customer & "friend".',
+    attachments: [],
+    dkimCacheDir: null,
     ...over,
   };
 }
@@ -93,6 +99,51 @@ describe('buildMessage', () => {
     expect(tags.d).toBe('crm.example.com');
     expect(tags.s).toBe('mr2026');
     expect(tags.h.replace(/\s+/g, '').split(':')).toEqual(expect.arrayContaining(['list-unsubscribe', 'list-unsubscribe-post', 'list-id', 'from', 'subject', 'message-id']));
+  });
+});
+
+describe('buildMessage with files', () => {
+  // Files go by path (nodemailer streams them), inline images by Content-ID, and DKIM signing of
+  // a message with files spools to disk instead of holding the whole encoded message in memory.
+  it('streams each file from disk, marks inline images, and spools DKIM signing to the given folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'build-message-'));
+    try {
+      const bytes = randomBytes(3 * 1024 * 1024);
+      writeFileSync(join(dir, 'file'), bytes);
+      mkdirSync(join(dir, 'spool'));
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+      const message = buildMessage(input({
+        account: { fromName: 'Ann', fromEmail: 'ann@crm.example.com', dkim: { domainName: 'crm.example.com', keySelector: 'mr2026', privateKey } },
+        rendered: { subject: 'Files', html: '<p><img src="cid:logo.png"></p>', text: 'Files' },
+        attachments: [
+          { filename: 'data.bin.pdf', contentType: 'application/pdf', path: join(dir, 'file'), contentId: null },
+          { filename: 'logo.png', contentType: 'image/png', path: join(dir, 'file'), contentId: 'logo.png' },
+        ],
+        dkimCacheDir: join(dir, 'spool'),
+      }));
+      expect(message.attachments?.map((a) => ({ path: a.path, content: a.content }))).toEqual([{ path: join(dir, 'file'), content: undefined }, { path: join(dir, 'file'), content: undefined }]);
+      expect(message.dkim).toMatchObject({ cacheDir: join(dir, 'spool'), cacheTreshold: 1024 * 1024 });
+      const info = await nodemailer.createTransport({ streamTransport: true, buffer: true }).sendMail(message);
+      const raw = info.message as Buffer;
+      expect(headersOf(raw.toString()).get('dkim-signature')).toMatch(/d=crm\.example\.com/);
+      const parsed = await simpleParser(raw);
+      // The inline image sits in the multipart/related part, before the mixed part's attachment.
+      expect(parsed.attachments.map((a) => [a.filename, a.contentDisposition, a.contentId ?? null, a.content.equals(bytes)]).sort()).toEqual([
+        ['data.bin.pdf', 'attachment', null, true],
+        ['logo.png', 'inline', '<logo.png>', true],
+      ]);
+      // The spool file is gone once the message is out.
+      expect(readdirSync(join(dir, 'spool'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps DKIM in memory for a message without files', () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const message = buildMessage(input({ account: { fromName: 'Ann', fromEmail: 'ann@crm.example.com', dkim: { domainName: 'crm.example.com', keySelector: 's', privateKey } }, dkimCacheDir: '/tmp/x' }));
+    expect(message.dkim).not.toHaveProperty('cacheDir');
+    expect(message.attachments).toEqual([]);
   });
 });
 

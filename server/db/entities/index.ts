@@ -8,6 +8,7 @@ export * from './lead.entity.js';
 export * from './email-account.entity.js';
 export * from './signature.entity.js';
 export * from './message.entity.js';
+export * from './message-attachment.entity.js';
 export * from './mailing.entity.js';
 export * from './mailing-recipient.entity.js';
 export * from './mailing-event.entity.js';

@@ -1,3 +1,4 @@
+import { attachmentRepository, type AttachmentRef } from './attachment.repository.js';
 import type { Em } from '../orm.js';
 import { knexOf } from '../knex.js';
 import { LIVE_STATUSES, MAILING_STATUSES, SENDING_STATUSES, nextStatus, type MailingStatus, type MailingTransition, type EventLevel } from '../../domain/mailing-status.js';
@@ -104,12 +105,13 @@ export const mailingRepository = {
   },
 
   /** What the mailing sends: its message and signature as they are now (null where deleted). */
-  async content(em: Em, head: Pick<MailingHead, 'messageId' | 'signatureId'>): Promise<{ content: MessageContent | null; signature: SignatureContent | null }> {
+  async content(em: Em, head: Pick<MailingHead, 'messageId' | 'signatureId'>): Promise<{ content: MessageContent | null; signature: SignatureContent | null; attachments: AttachmentRef[] }> {
     const message = head.messageId ? await em.findOne(MessageSchema, { id: head.messageId }) : null;
     const signature = head.signatureId ? await em.findOne(SignatureSchema, { id: head.signatureId }) : null;
     return {
       content: message ? { subject: message.subject, html: message.html, text: message.text ?? null } : null,
       signature: signature ? { format: signature.format, body: signature.body } : null,
+      attachments: message ? await attachmentRepository.refsOf(em, message.id) : [],
     };
   },
 

@@ -17,6 +17,11 @@ export const messageRepository = {
     await em.nativeUpdate(SignatureSchema, { owner: signature.owner.id, id: { $ne: signature.id }, isDefault: true }, { isDefault: false });
   },
 
+  /** The owner's default signature, if they chose one. */
+  defaultSignatureOf(em: Em, ownerId: number): Promise<Signature | null> {
+    return em.findOne(SignatureSchema, { owner: ownerId, isDefault: true });
+  },
+
   /** The signature when it is this owner's: nobody signs with another's. */
   ownSignature(em: Em, id: number, ownerId: number): Promise<Signature | null> {
     return em.findOne(SignatureSchema, { id, owner: ownerId });

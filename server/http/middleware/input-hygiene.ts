@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
+import { isBinaryUpload } from './binary-upload.js';
 
 /**
  * Text from outside is checked once, here, before any route sees it: no string in the path, the
@@ -91,7 +92,7 @@ export const inputHygiene = () =>
       }
     }
     const type = c.req.header('content-type') ?? '';
-    if (isJson(type)) {
+    if (isJson(type) && !isBinaryUpload(c)) {
       let body: unknown;
       try {
         body = await c.req.json();
@@ -101,8 +102,8 @@ export const inputHygiene = () =>
       }
       const problem = jsonProblem(body);
       if (problem) throw refuse(problem, problem.path !== 'body');
-    } else if (c.req.raw.body) {
-      // The API takes no binary bodies: any other body (a CSV file, whatever its stated type) is text.
+    } else if (c.req.raw.body && !isBinaryUpload(c)) {
+      // The API takes no other binary body: any other body (a CSV file, whatever its stated type) is text.
       const problem = textBodyProblem(await c.req.text());
       if (problem) throw refuse(problem, false);
     }

@@ -9,6 +9,7 @@ import { accountRoutes } from './accounts.js';
 import { inboxRoutes } from './inboxes.js';
 import { signatureRoutes } from './signatures.js';
 import { messageRoutes } from './messages.js';
+import { messageAttachmentRoutes } from './message-attachments.js';
 import { settingsRoutes } from './settings.js';
 import { outboxRoutes } from './outbox.js';
 import { oauthCallbackRoutes, oauthClientRoutes, oauthConnectRoutes } from './oauth.js';
@@ -31,6 +32,7 @@ export function apiRoutes() {
     .route('/signatures', signatureRoutes())
     .route('/messages', messageRoutes())
     .route('/settings/oauth', oauthClientRoutes())
+    .route('/messages', messageAttachmentRoutes())
     .route('/settings', settingsRoutes())
     .route('/outbox', outboxRoutes());
 }

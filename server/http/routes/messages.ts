@@ -9,6 +9,8 @@ import type { Em } from '../../db/orm.js';
 import { MessageSchema as MessageEntity, type Message } from '../../db/entities/message.entity.js';
 import type { Signature } from '../../db/entities/signature.entity.js';
 import { messageRepository } from '../../db/repositories/message.repository.js';
+import { attachmentRepository } from '../../db/repositories/attachment.repository.js';
+import { filesOf, removeUnused } from './message-attachments.js';
 import { listOwned } from '../../db/repositories/ownership.repository.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
 import { canSee, departmentScope } from '../../domain/visibility.js';
@@ -17,6 +19,7 @@ import { SAMPLE_RECIPIENTS, unknownVariables, variablesFor } from '../../domain/
 import { TemplateError, type MessageContent } from '../../mail/render.js';
 import { analyseMessage, renderMessage } from '../../mail/render-pool.js';
 import { sanitizeTemplateHtml } from '../../mail/sanitize.js';
+import { inlineImagesForPreview } from '../../mail/inline-images.js';
 import * as S from '../schemas/messages.js';
 
 const tags = ['messages'];
@@ -105,6 +108,13 @@ async function renderPreview(em: Em, publicUrl: string, content: MessageContent,
   }
 }
 
+/** The preview with the message's inline images shown in place. */
+async function withInlineImages(em: Em, dataDir: string, messageId: number, preview: S.PreviewDto): Promise<S.PreviewDto> {
+  const files = filesOf(dataDir);
+  const images = (await attachmentRepository.ofMessage(em, messageId)).flatMap((a) => (a.contentId ? [{ contentId: a.contentId, contentType: a.contentType, path: files.pathOf(a.sha256) }] : []));
+  return { ...preview, html: await inlineImagesForPreview(preview.html, images) };
+}
+
 async function visibleSignature(em: Em, actor: AuthUser, signatureId: number | null): Promise<Signature | null> {
   if (signatureId === null) return null;
   const signature = await messageRepository.signatureById(em, signatureId);
@@ -136,6 +146,11 @@ const remove = createRoute({
   method: 'delete', path: '/{id}', tags, summary: 'Delete a message you own (admins: any)',
   request: { params: IdParams },
   responses: { 200: json(OkSchema, 'Deleted'), ...errorResponses },
+});
+const copy = createRoute({
+  method: 'post', path: '/{id}/copy', tags, summary: 'Copy a message you can see: the copy is yours, with your default signature and the same files',
+  request: { params: IdParams },
+  responses: { 201: json(S.MessageSchema, 'Copied'), ...errorResponses },
 });
 const previewDraft = createRoute({
   method: 'post', path: '/preview', tags, summary: 'Render unsaved content for a sample recipient',
@@ -179,24 +194,44 @@ export function messageRoutes() {
       return c.json(await toMessageDto(message), 200);
     })
     .openapi(remove, async (c) => {
-      const { em } = c.var;
+      const { em, services } = c.var;
       const message = await loadOwned(em, c.var.user, 'message', c.req.valid('param').id, 'change');
+      // Its files' rows go with it (ON DELETE CASCADE); bytes no other message shares go too.
+      const hashes = await attachmentRepository.hashesOf(em, message.id);
       await em.remove(message).flush();
+      await removeUnused(em, filesOf(services.config.dataDir), hashes);
       return c.json({ ok: true as const }, 200);
+    })
+    .openapi(copy, async (c) => {
+      const { em } = c.var;
+      const actor = c.var.user;
+      const original = await loadOwned(em, actor, 'message', c.req.valid('param').id, 'see');
+      // The copy is the copier's, in their department, signed with their default signature.
+      const owner = await resolveOwner(em, actor, undefined);
+      const signature = await messageRepository.defaultSignatureOf(em, owner.id);
+      const name = `${original.name} (copy)`.slice(0, 200);
+      const message = em.create(MessageEntity, { name, ...contentOf(original), signature, owner, department: owner.department! });
+      await em.flush();
+      await attachmentRepository.copyAll(em, original, message);
+      await em.flush();
+      return c.json(await toMessageDto(message), 201);
     })
     .openapi(previewDraft, async (c) => {
       const { em, services } = c.var;
       const actor = c.var.user;
-      const { recipientType, signatureId, ...content } = c.req.valid('json');
+      const { recipientType, signatureId, messageId, ...content } = c.req.valid('json');
+      const saved = messageId === undefined ? null : await loadOwned(em, actor, 'message', messageId, 'see');
       const clean = sanitised(content);
       const signature = await visibleSignature(em, actor, signatureId);
-      return c.json(await renderPreview(em, services.config.publicUrl, clean, signature, recipientType, actor.name), 200);
+      const preview = await renderPreview(em, services.config.publicUrl, clean, signature, recipientType, actor.name);
+      return c.json(saved ? await withInlineImages(em, services.config.dataDir, saved.id, preview) : preview, 200);
     })
     .openapi(previewSaved, async (c) => {
       const { em, services } = c.var;
       const message = await loadOwned(em, c.var.user, 'message', c.req.valid('param').id, 'see');
       const signature = message.signature?.getEntity() ?? null;
       const type = c.req.valid('query').recipientType;
-      return c.json(await renderPreview(em, services.config.publicUrl, contentOf(message), signature, type, message.owner.getEntity().name), 200);
+      const preview = await renderPreview(em, services.config.publicUrl, contentOf(message), signature, type, message.owner.getEntity().name);
+      return c.json(await withInlineImages(em, services.config.dataDir, message.id, preview), 200);
     });
 }

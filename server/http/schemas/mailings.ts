@@ -48,6 +48,8 @@ export const PreflightSchema = z
     excluded: z.object({ notYours: z.number(), noEmail: z.number(), invalidEmail: z.number(), optedOut: z.number(), disqualified: z.number(), suppressed: z.number(), duplicate: z.number() }),
     allocation: z.array(z.object({ accountId: z.number(), name: z.string(), main: z.boolean(), recipients: z.number(), light: LightSchema })),
     eta: z.string().nullable(),
+    /** About what each recipient's message weighs once encoded, files included (bytes). */
+    messageSize: z.number().int(),
     errors: z.array(z.string()),
     warnings: z.array(z.string()),
   })

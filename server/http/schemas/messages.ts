@@ -55,7 +55,12 @@ const recipientType = z.enum(RECIPIENT_TYPES);
 
 /** Render unsaved content for a sample recipient of the given type. */
 export const PreviewInput = z
-  .object({ ...content, recipientType })
+  .object({
+    ...content,
+    recipientType,
+    /** The saved message being edited, whose inline images the preview shows in place of `cid:` sources. */
+    messageId: idField.optional(),
+  })
   .strict()
   .openapi('PreviewInput');
 

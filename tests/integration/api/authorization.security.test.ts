@@ -86,6 +86,10 @@ const MAIL_AS_B = rule("only the owner of the message and the recipients makes a
 const OPERATE_A = rule("only the mailing's owner and admins operate it: visible to others means 403, another department 404", [200, 403, 403, 200, 403, 404, 404]);
 const OPERATE_B = rule("only the mailing's owner and admins operate it: visible to others means 403, another department 404", [200, 403, 404, 404, 404, 200, 403]);
 const COMBINE_A = rule("only the mailings' owner and admins combine them: visible to others means 403, another department 404", [201, 403, 403, 201, 403, 404, 404]);
+const ATTACH_A = rule('only the owner and admins add files to a message: visible to others means 403, another department 404', [201, 403, 403, 201, 403, 404, 404]);
+const ATTACH_B = rule('only the owner and admins add files to a message: visible to others means 403, another department 404', [201, 403, 404, 404, 404, 201, 403]);
+const COPY_A = rule('whoever sees a message may copy it as their own; a user without a department cannot own records (422)', [422, 422, 201, 201, 201, 404, 404]);
+const COPY_B = rule('whoever sees a message may copy it as their own; a user without a department cannot own records (422)', [422, 422, 404, 404, 404, 201, 201]);
 const COMBINE_B = rule("only the mailings' owner and admins combine them: visible to others means 403, another department 404", [201, 403, 404, 404, 404, 201, 403]);
 
 // ---------------------------------------------------------------------------------------------
@@ -329,6 +333,46 @@ async function registerGoogleClient() {
   await t.services.orm.em.fork().nativeUpdate(SettingsSchema, { id: 1 }, { googleClientId: 'matrix-client', googleClientSecretEnc: t.services.secrets.encrypt(MATRIX_OAUTH_SECRET) });
 }
 
+// ---------------------------------------------------------------------------------------------
+// A message's files: reached only through their message, under its rights.
+// ---------------------------------------------------------------------------------------------
+
+/** A real 1×1 PNG: uploads are judged by their bytes. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+/** The file each message of the matrix carries, by message id (the path's `{attachmentId}`). */
+const attachmentOf = new Map<number, number>();
+/** Uploads the PNG to a message as the admin; returns the message's id. */
+async function attach(messageId: number): Promise<number> {
+  const res = await m.actors.admin.client.post(`/api/messages/${messageId}/attachments?filename=logo.png`, PNG);
+  if (res.status !== 201) throw new Error(`upload to message ${messageId} failed: ${res.status} ${res.text}`);
+  attachmentOf.set(messageId, res.body.id);
+  return messageId;
+}
+
+const attachmentRows = (dept: DeptKey): Row[] => {
+  const see = dept === 'A' ? SEE_A : SEE_B;
+  const withFile: Target = { ...shared('messages', dept), fresh: async () => attach(await m.fresh('messages', dept)) };
+  return [
+    { group: 'attachments', method: 'GET', route: '/api/messages/{id}/attachments', rule: see, target: shared('messages', dept), act: (a) => `list the files of ${whose(a, dept)} message` },
+    {
+      group: 'attachments', method: 'GET', route: '/api/messages/{id}/attachments/{attachmentId}/content', rule: see, target: shared('messages', dept), act: (a) => `read a file of ${whose(a, dept)} message`,
+      then: (res) => expect(res.headers.get('content-type')).toBe('image/png'),
+    },
+    {
+      group: 'attachments', method: 'POST', route: '/api/messages/{id}/attachments?filename=logo.png', rule: dept === 'A' ? ATTACH_A : ATTACH_B, target: fresh('messages', dept),
+      body: () => PNG, act: (a) => `attach a file to ${whose(a, dept)} message`, then: (res) => expect(res.body).toMatchObject({ contentType: 'image/png', size: PNG.length }),
+    },
+    {
+      group: 'attachments', method: 'DELETE', route: '/api/messages/{id}/attachments/{attachmentId}', rule: dept === 'A' ? CHANGE_A : CHANGE_B, target: withFile,
+      act: (a) => `remove a file from ${whose(a, dept)} message`,
+    },
+    {
+      group: 'messages', method: 'POST', route: '/api/messages/{id}/copy', rule: dept === 'A' ? COPY_A : COPY_B, target: shared('messages', dept), act: (a) => `copy ${whose(a, dept)} message`,
+      then: (res, a) => expect(res.body.ownerId).toBe(a.user.id),
+    },
+  ];
+};
+
 /** The IMAP password of every matrix inbox: a response that contains it leaks a secret. */
 const MATRIX_IMAP_PASSWORD = 'matrix-IMAP-pa55word!';
 
@@ -379,6 +423,7 @@ const TABLE: Row[] = [
     { group: 'messages', method: 'GET', route: '/api/messages/{id}/preview', rule: dept === 'A' ? SEE_A : SEE_B, target: shared('messages', dept), act: (a) => `preview ${whose(a, dept)} message` },
   ]),
   ...(['A', 'B'] as const).flatMap(inboxRows),
+  ...(['A', 'B'] as const).flatMap(attachmentRows),
   { group: 'messages', method: 'POST', route: '/api/messages/preview', rule: EVERYONE, body: () => ({ subject: 'Hi', html: '<p>Hi {{ first_name }}</p>', recipientType: 'lead' }), act: () => 'preview a draft' },
   {
     group: 'messages', method: 'POST', route: '/api/messages/preview', rule: PREVIEW_SIG_A, body: () => ({ subject: 'Hi', html: '<p>Hi</p>', recipientType: 'lead', signatureId: m.records.A.signatures }),
@@ -457,6 +502,7 @@ const pathOf = (route: string, id?: number | string) =>
   route
     .replace('{id}', String(id))
     .replace('{provider}', 'google')
+    .replace('{attachmentId}', String(attachmentOf.get(Number(id)) ?? MISSING_ID))
     .replace(/\{owner:([AB])\}/, (_, d: DeptKey) => String(m.owners[d].id))
     .replace(/\{dept:([AB])\}/, (_, d: DeptKey) => String(m.departments[d].id));
 
@@ -495,6 +541,7 @@ beforeAll(async () => {
   const outbox = (await admin.get('/api/outbox')).body.items as { id: string; subject: string }[];
   for (const d of ['A', 'B'] as const) mails[d] = outbox.find((e) => e.subject === `Mail of dept ${d}`)!.id;
   settings = (await admin.get('/api/settings')).body;
+  for (const d of ['A', 'B'] as const) await attach(m.records[d].messages);
   for (const d of ['A', 'B'] as const) mailingsOf[d] = { failing: await m.mailing(d, 'failing'), paused: await m.mailing(d, 'paused'), pair: await pairOf(d) };
 });
 afterAll(async () => {

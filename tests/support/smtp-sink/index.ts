@@ -51,6 +51,8 @@ export interface AcceptedMail {
   /** The HTML and text parts as mailparser decodes them; null when absent. */
   html: string | null;
   text: string | null;
+  /** Each MIME part mailparser counts as an attachment, inline images included (`related`, with their Content-ID). */
+  attachments: { filename: string | null; contentType: string; size: number; sha256: string; contentId: string | null; disposition: string | null; related: boolean }[];
 }
 
 /**

@@ -3,6 +3,7 @@
 // recipients, senders or logins and to hang up mid-DATA, and it writes every event as a line of
 // JSON to the --log file the moment it happens, so the record outlives a SIGKILL of either side.
 //   node --import tsx tests/support/smtp-sink/server.ts --log events.jsonl [--rules '{"rejectRcpt":{"a@x.test":550}}']
+import { createHash } from 'node:crypto';
 import { openSync, writeSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -139,6 +140,10 @@ const server: SMTPServer = new SMTPServer({
             size: raw.length,
             html: mail.html || null,
             text: mail.text ?? null,
+            attachments: mail.attachments.map((a) => ({
+              filename: a.filename ?? null, contentType: a.contentType, size: a.size, sha256: createHash('sha256').update(a.content).digest('hex'),
+              contentId: a.contentId ?? null, disposition: a.contentDisposition ?? null, related: a.related ?? false,
+            })),
           });
           answer('OK: queued');
         })
