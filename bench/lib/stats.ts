@@ -22,3 +22,13 @@ export const median = (values: number[]) => percentile([...values].sort((a, b) =
 
 /** Rounded for printing and for the JSON line (benchmarks never need more than three decimals). */
 export const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+
+/** Least-squares slope of y over x: about 0 when y does not grow with x. */
+export function slope(points: { x: number; y: number }[]): number {
+  const n = points.length;
+  const mx = points.reduce((s, p) => s + p.x, 0) / n;
+  const my = points.reduce((s, p) => s + p.y, 0) / n;
+  const sxy = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0);
+  const sxx = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
+  return sxx === 0 ? 0 : sxy / sxx;
+}

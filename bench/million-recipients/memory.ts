@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { slope } from '../lib/stats.js';
 
 export interface Memory {
   /** Resident set size now, MB. */
@@ -28,10 +29,5 @@ export function sampleRss(pid: number, everyMs: number): { stop(): number } {
 
 /** Least-squares slope of (seconds, MB) samples, in MB per minute: about 0 when memory is flat. */
 export function slopePerMinute(samples: { seconds: number; rss: number }[]): number {
-  const n = samples.length;
-  const mx = samples.reduce((s, p) => s + p.seconds, 0) / n;
-  const my = samples.reduce((s, p) => s + p.rss, 0) / n;
-  const sxy = samples.reduce((s, p) => s + (p.seconds - mx) * (p.rss - my), 0);
-  const sxx = samples.reduce((s, p) => s + (p.seconds - mx) ** 2, 0);
-  return sxx === 0 ? 0 : (sxy / sxx) * 60;
+  return slope(samples.map((s) => ({ x: s.seconds / 60, y: s.rss })));
 }

@@ -27,7 +27,7 @@ export const MAX_FETCH = 500;
  * Messages per FETCH command. The connection is free between two batches (so a caller may move
  * messages while it iterates) and memory holds one batch at most.
  */
-const FETCH_BATCH = 10;
+export const FETCH_BATCH = 10;
 
 /** The longest response line read: a SEARCH answer lists every UID from the cursor on, ~2 million of them. */
 const MAX_LINE_BYTES = 16 * 1024 * 1024;

@@ -1,13 +1,18 @@
 import { createServer, type Server } from 'node:net';
 
+export interface PortRange {
+  first: number;
+  last: number;
+}
+
 /** The ports this suite's IMAP servers use (other suites on the machine use other ranges). */
-export const IMAP_TEST_PORTS = { first: 14300, last: 14399 } as const;
+export const IMAP_TEST_PORTS: PortRange = { first: 14300, last: 14399 };
 
 /** The range's ports from a random start, so test files running at once rarely try the same one. */
-export function portsInRange(): number[] {
-  const size = IMAP_TEST_PORTS.last - IMAP_TEST_PORTS.first + 1;
+export function portsInRange(range: PortRange = IMAP_TEST_PORTS): number[] {
+  const size = range.last - range.first + 1;
   const offset = Math.floor(Math.random() * size);
-  return Array.from({ length: size }, (_, i) => IMAP_TEST_PORTS.first + ((offset + i) % size));
+  return Array.from({ length: size }, (_, i) => range.first + ((offset + i) % size));
 }
 
 /** Listens on a free port of the range. */

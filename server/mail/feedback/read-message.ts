@@ -27,7 +27,7 @@ const MAX_SUBJECT = 998;
 const MAX_HEADER_VALUE = 2000; // what the rules read of a header
 const MAX_REFERENCES = 64 * 1024; // a long thread's References lists hundreds of Message-IDs
 
-const PARSER_OPTIONS = {
+export const PARSER_OPTIONS = {
   // Report parts and returned messages come back as parts with their raw content, so their
   // fields and headers can be read; the parser would otherwise merge them into the text.
   keepDeliveryStatus: true,
