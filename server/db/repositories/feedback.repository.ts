@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Em } from '../orm.js';
 import { knexOf } from '../knex.js';
+import { FeedbackEventSchema } from '../entities/feedback-event.entity.js';
 import { LIVE_STATUSES } from '../../domain/mailing-status.js';
 import { overrides, type RecipientFeedback } from '../../domain/recipient-states.js';
 import type { FeedbackKind } from '../../domain/feedback.js';
@@ -72,17 +73,17 @@ export const feedbackRepository = {
    * message read again after a crash or a UIDVALIDITY change): the caller then does nothing more.
    */
   async record(em: Em, e: NewFeedbackEvent, now: Date): Promise<boolean> {
-    const knex = knexOf(em);
-    const inserted = await knex('feedback_events')
+    // The unique key decides, as for suppressions: the driver's affected rows say whether it was new, on either dialect.
+    const result = await em
+      .createQueryBuilder(FeedbackEventSchema)
       .insert({
-        account_id: e.accountId, message_key: e.messageKey, kind: e.kind, email: e.email, recipient_row: e.recipientRow, mailing_id: e.mailingId,
-        status: e.status, note: e.note, folder: e.folder, uid: e.uid, sent_at: e.sentAt, created_at: now,
+        account: e.accountId, messageKey: e.messageKey, kind: e.kind, email: e.email, recipientRow: e.recipientRow, mailing: e.mailingId,
+        status: e.status, note: e.note, folder: e.folder, uid: e.uid, sentAt: e.sentAt, createdAt: now,
       })
-      .onConflict(['account_id', 'message_key', 'email'])
-      .ignore();
-    // MariaDB answers [insertId] (0 when ignored); SQLite the last row id, unchanged when ignored, so ask it.
-    if (knex.client.dialect === 'sqlite3') return Number((await knex.raw('select changes() as n'))[0].n) > 0;
-    return Number((inserted as number[])[0]) > 0;
+      .onConflict(['account', 'messageKey', 'email'])
+      .ignore()
+      .execute('run');
+    return result.affectedRows > 0;
   },
 
   /** The owner's ledger row a message refers to by one of its Message-IDs (ours are unique: one row each). */
