@@ -2,8 +2,10 @@ import type { CompanyDto, CompanyInputDto, ContactDto, ContactInputDto, LeadDto,
 import type { RecipientType } from '$server/domain/recipient-types';
 import type { Column } from '$lib/components/table';
 import { client } from '$lib/api/client';
+import { m } from '$lib/paraglide/messages';
 
-/** What the companies, contacts and leads pages show and edit; everything else they share. */
+/** What the companies, contacts and leads pages show and edit; everything else they share. Labels are
+ * read when used (getters and functions), so they follow the UI's language. */
 
 export interface RecipientKinds {
   company: { dto: CompanyDto; input: CompanyInputDto };
@@ -13,18 +15,34 @@ export interface RecipientKinds {
 
 export interface TextField<K extends RecipientType> {
   key: keyof RecipientKinds[K]['input'] & string;
-  label: string;
+  label: () => string;
   type?: 'text' | 'email' | 'url';
   required?: boolean;
 }
 
 export interface KindView<K extends RecipientType> {
   type: K;
-  title: string;
-  singular: string;
+  title: () => string;
+  /** The kind's own sentences: each language words and declines them its own way. */
+  text: {
+    count: (n: number) => string;
+    selected: (n: number) => string;
+    new: () => string;
+    edit: () => string;
+    delete: () => string;
+    saved: () => string;
+    created: () => string;
+    saveFailed: () => string;
+    deleteFailed: (id: number) => string;
+    import: () => string;
+    search: () => string;
+    none: () => string;
+    deleteSelected: () => string;
+    noAnswers: () => string;
+  };
   /** The kind's routes on the typed client (/api/companies, …). */
   endpoint: typeof client.api.companies | typeof client.api.contacts | typeof client.api.leads;
-  columns: Column[];
+  columns: () => Column[];
   textFields: TextField<K>[];
   /** The CSV header names the import accepts (the input's fields in snake_case, plus owner_email). */
   importColumns: readonly string[];
@@ -37,25 +55,40 @@ const importColumns = <K extends RecipientType>(keys: (keyof RecipientKinds[K]['
 
 const personName = (p: { firstName: string; lastName: string | null }) => [p.firstName, p.lastName].filter(Boolean).join(' ');
 
-const tail: Column[] = [
-  { key: 'email', label: 'E-mail', sort: 'email' },
-  { key: 'country', label: 'Country', sort: 'country' },
-  { key: 'owner', label: 'Owner' },
-  { key: 'flags', label: 'Flags', sort: 'vip' },
-  { key: 'createdAt', label: 'Created', sort: 'createdAt' },
+const tail = (): Column[] => [
+  { key: 'email', label: m.col_email(), sort: 'email' },
+  { key: 'country', label: m.col_country(), sort: 'country' },
+  { key: 'owner', label: m.col_owner() },
+  { key: 'flags', label: m.col_flags(), sort: 'vip' },
+  { key: 'createdAt', label: m.col_created(), sort: 'createdAt' },
 ];
 
 const company: KindView<'company'> = {
   type: 'company',
-  title: 'Companies',
-  singular: 'company',
+  title: m.type_companies,
+  text: {
+    count: (count) => m.company_count({ count }),
+    selected: (count) => m.company_selected({ count }),
+    new: m.company_new,
+    edit: m.company_edit,
+    delete: m.company_delete,
+    saved: m.company_saved,
+    created: m.company_created,
+    saveFailed: m.company_save_failed,
+    deleteFailed: (id) => m.company_delete_failed({ id }),
+    import: m.company_import,
+    search: m.company_search,
+    none: m.company_none,
+    deleteSelected: m.company_delete_selected,
+    noAnswers: m.company_no_answers,
+  },
   endpoint: client.api.companies,
-  columns: [{ key: 'name', label: 'Name', sort: 'name' }, ...tail],
+  columns: () => [{ key: 'name', label: m.col_name(), sort: 'name' }, ...tail()],
   textFields: [
-    { key: 'name', label: 'Name', required: true },
-    { key: 'email', label: 'E-mail', type: 'email' },
-    { key: 'website', label: 'Website', type: 'url' },
-    { key: 'country', label: 'Country' },
+    { key: 'name', label: m.col_name, required: true },
+    { key: 'email', label: m.col_email, type: 'email' },
+    { key: 'website', label: m.field_website, type: 'url' },
+    { key: 'country', label: m.col_country },
   ],
   importColumns: importColumns<'company'>(['name', 'email', 'website', 'country']),
   displayName: (row) => row.name,
@@ -63,20 +96,35 @@ const company: KindView<'company'> = {
 
 const contact: KindView<'contact'> = {
   type: 'contact',
-  title: 'Contacts',
-  singular: 'contact',
+  title: m.type_contacts,
+  text: {
+    count: (count) => m.contact_count({ count }),
+    selected: (count) => m.contact_selected({ count }),
+    new: m.contact_new,
+    edit: m.contact_edit,
+    delete: m.contact_delete,
+    saved: m.contact_saved,
+    created: m.contact_created,
+    saveFailed: m.contact_save_failed,
+    deleteFailed: (id) => m.contact_delete_failed({ id }),
+    import: m.contact_import,
+    search: m.contact_search,
+    none: m.contact_none,
+    deleteSelected: m.contact_delete_selected,
+    noAnswers: m.contact_no_answers,
+  },
   endpoint: client.api.contacts,
-  columns: [
-    { key: 'name', label: 'Name', sort: 'lastName' },
-    { key: 'company', label: 'Company' },
-    ...tail,
+  columns: () => [
+    { key: 'name', label: m.col_name(), sort: 'lastName' },
+    { key: 'company', label: m.col_company() },
+    ...tail(),
   ],
   textFields: [
-    { key: 'firstName', label: 'First name', required: true },
-    { key: 'lastName', label: 'Last name' },
-    { key: 'email', label: 'E-mail', type: 'email' },
-    { key: 'title', label: 'Title' },
-    { key: 'country', label: 'Country' },
+    { key: 'firstName', label: m.field_first_name, required: true },
+    { key: 'lastName', label: m.field_last_name },
+    { key: 'email', label: m.col_email, type: 'email' },
+    { key: 'title', label: m.field_title },
+    { key: 'country', label: m.col_country },
   ],
   importColumns: importColumns<'contact'>(['email', 'firstName', 'lastName', 'title', 'companyId', 'country']),
   displayName: personName,
@@ -84,21 +132,36 @@ const contact: KindView<'contact'> = {
 
 const lead: KindView<'lead'> = {
   type: 'lead',
-  title: 'Leads',
-  singular: 'lead',
+  title: m.type_leads,
+  text: {
+    count: (count) => m.lead_count({ count }),
+    selected: (count) => m.lead_selected({ count }),
+    new: m.lead_new,
+    edit: m.lead_edit,
+    delete: m.lead_delete,
+    saved: m.lead_saved,
+    created: m.lead_created,
+    saveFailed: m.lead_save_failed,
+    deleteFailed: (id) => m.lead_delete_failed({ id }),
+    import: m.lead_import,
+    search: m.lead_search,
+    none: m.lead_none,
+    deleteSelected: m.lead_delete_selected,
+    noAnswers: m.lead_no_answers,
+  },
   endpoint: client.api.leads,
-  columns: [
-    { key: 'name', label: 'Name', sort: 'lastName' },
-    { key: 'company', label: 'Company', sort: 'companyName' },
-    ...tail,
+  columns: () => [
+    { key: 'name', label: m.col_name(), sort: 'lastName' },
+    { key: 'company', label: m.col_company(), sort: 'companyName' },
+    ...tail(),
   ],
   textFields: [
-    { key: 'firstName', label: 'First name', required: true },
-    { key: 'lastName', label: 'Last name' },
-    { key: 'email', label: 'E-mail', type: 'email' },
-    { key: 'title', label: 'Title' },
-    { key: 'companyName', label: 'Company name' },
-    { key: 'country', label: 'Country' },
+    { key: 'firstName', label: m.field_first_name, required: true },
+    { key: 'lastName', label: m.field_last_name },
+    { key: 'email', label: m.col_email, type: 'email' },
+    { key: 'title', label: m.field_title },
+    { key: 'companyName', label: m.field_company_name },
+    { key: 'country', label: m.col_country },
   ],
   importColumns: importColumns<'lead'>(['email', 'firstName', 'lastName', 'title', 'companyName', 'country']),
   displayName: personName,
