@@ -27,6 +27,9 @@ export const formatParts = (date: Date, options: Intl.DateTimeFormatOptions): st
 
 export const formatNumber = (n: number): string => new Intl.NumberFormat(locale.current).format(n);
 
+/** 42 → "42%" ("42 %" in French). */
+export const formatPercent = (percent: number): string => new Intl.NumberFormat(locale.current, { style: 'percent', maximumFractionDigits: 0 }).format(percent / 100);
+
 export function formatBytes(bytes: number): string {
   const unit = (value: number, u: 'byte' | 'kilobyte' | 'megabyte') => new Intl.NumberFormat(locale.current, { style: 'unit', unit: u, unitDisplay: 'short', maximumFractionDigits: u === 'byte' ? 0 : 1 }).format(value);
   if (bytes < 1024) return unit(bytes, 'byte');
