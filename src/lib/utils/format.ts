@@ -1,4 +1,5 @@
 import { locale } from '$lib/i18n/locale.svelte';
+import { m } from '$lib/paraglide/messages';
 
 /**
  * How dates, times, numbers, sizes and relative times read on screen: Intl in the UI's language,
@@ -30,11 +31,12 @@ export const formatNumber = (n: number): string => new Intl.NumberFormat(locale.
 /** 42 → "42%" ("42 %" in French). */
 export const formatPercent = (percent: number): string => new Intl.NumberFormat(locale.current, { style: 'percent', maximumFractionDigits: 0 }).format(percent / 100);
 
+/** Sizes in binary steps with the language's unit symbols (B/KB/MB, French o/Ko/Mo). */
 export function formatBytes(bytes: number): string {
-  const unit = (value: number, u: 'byte' | 'kilobyte' | 'megabyte') => new Intl.NumberFormat(locale.current, { style: 'unit', unit: u, unitDisplay: 'short', maximumFractionDigits: u === 'byte' ? 0 : 1 }).format(value);
-  if (bytes < 1024) return unit(bytes, 'byte');
-  if (bytes < 1024 * 1024) return unit(bytes / 1024, 'kilobyte');
-  return unit(bytes / 1024 / 1024, 'megabyte');
+  const n = (value: number) => new Intl.NumberFormat(locale.current, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(value);
+  if (bytes < 1024) return m.size_bytes({ n: formatNumber(bytes) });
+  if (bytes < 1024 * 1024) return m.size_kb({ n: n(bytes / 1024) });
+  return m.size_mb({ n: n(bytes / 1024 / 1024) });
 }
 
 const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
