@@ -53,6 +53,24 @@ const FLAG_KEYS = ['vip', 'massMailing', 'disqualified'] as const;
 const snake = (keys: readonly string[]) => keys.map((k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
 const importColumns = <K extends RecipientType>(keys: (keyof RecipientKinds[K]['input'] & string)[]) => [...snake([...keys, ...FLAG_KEYS]), 'owner_email'];
 
+/** A kind's sentences, each its own catalogue key (`company_new`, `contact_new`…). */
+const textsOf = (k: RecipientType): KindView<RecipientType>['text'] => ({
+  count: (count) => m[`${k}_count`]({ count }),
+  selected: (count) => m[`${k}_selected`]({ count }),
+  new: m[`${k}_new`],
+  edit: m[`${k}_edit`],
+  delete: m[`${k}_delete`],
+  saved: m[`${k}_saved`],
+  created: m[`${k}_created`],
+  saveFailed: m[`${k}_save_failed`],
+  deleteFailed: (id) => m[`${k}_delete_failed`]({ id }),
+  import: m[`${k}_import`],
+  search: m[`${k}_search`],
+  none: m[`${k}_none`],
+  deleteSelected: m[`${k}_delete_selected`],
+  noAnswers: m[`${k}_no_answers`],
+});
+
 const personName = (p: { firstName: string; lastName: string | null }) => [p.firstName, p.lastName].filter(Boolean).join(' ');
 
 const tail = (): Column[] => [
@@ -66,22 +84,7 @@ const tail = (): Column[] => [
 const company: KindView<'company'> = {
   type: 'company',
   title: m.type_companies,
-  text: {
-    count: (count) => m.company_count({ count }),
-    selected: (count) => m.company_selected({ count }),
-    new: m.company_new,
-    edit: m.company_edit,
-    delete: m.company_delete,
-    saved: m.company_saved,
-    created: m.company_created,
-    saveFailed: m.company_save_failed,
-    deleteFailed: (id) => m.company_delete_failed({ id }),
-    import: m.company_import,
-    search: m.company_search,
-    none: m.company_none,
-    deleteSelected: m.company_delete_selected,
-    noAnswers: m.company_no_answers,
-  },
+  text: textsOf('company'),
   endpoint: client.api.companies,
   columns: () => [{ key: 'name', label: m.col_name(), sort: 'name' }, ...tail()],
   textFields: [
@@ -97,22 +100,7 @@ const company: KindView<'company'> = {
 const contact: KindView<'contact'> = {
   type: 'contact',
   title: m.type_contacts,
-  text: {
-    count: (count) => m.contact_count({ count }),
-    selected: (count) => m.contact_selected({ count }),
-    new: m.contact_new,
-    edit: m.contact_edit,
-    delete: m.contact_delete,
-    saved: m.contact_saved,
-    created: m.contact_created,
-    saveFailed: m.contact_save_failed,
-    deleteFailed: (id) => m.contact_delete_failed({ id }),
-    import: m.contact_import,
-    search: m.contact_search,
-    none: m.contact_none,
-    deleteSelected: m.contact_delete_selected,
-    noAnswers: m.contact_no_answers,
-  },
+  text: textsOf('contact'),
   endpoint: client.api.contacts,
   columns: () => [
     { key: 'name', label: m.col_name(), sort: 'lastName' },
@@ -133,22 +121,7 @@ const contact: KindView<'contact'> = {
 const lead: KindView<'lead'> = {
   type: 'lead',
   title: m.type_leads,
-  text: {
-    count: (count) => m.lead_count({ count }),
-    selected: (count) => m.lead_selected({ count }),
-    new: m.lead_new,
-    edit: m.lead_edit,
-    delete: m.lead_delete,
-    saved: m.lead_saved,
-    created: m.lead_created,
-    saveFailed: m.lead_save_failed,
-    deleteFailed: (id) => m.lead_delete_failed({ id }),
-    import: m.lead_import,
-    search: m.lead_search,
-    none: m.lead_none,
-    deleteSelected: m.lead_delete_selected,
-    noAnswers: m.lead_no_answers,
-  },
+  text: textsOf('lead'),
   endpoint: client.api.leads,
   columns: () => [
     { key: 'name', label: m.col_name(), sort: 'lastName' },
