@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createRouter } from '../router.js';
+import { requireUser } from '../middleware/session.js';
 import { errorResponse, errorResponses, json, jsonBody, OkSchema } from '../openapi.js';
 import { ApiError } from '../errors.js';
 import { SESSION_COOKIE, toAuthUser } from '../../security/session.js';
@@ -65,7 +66,10 @@ const logout = createRoute({
 });
 
 export function sessionRoutes() {
-  return createRouter()
+  const router = createRouter();
+  // A caller without a session hears 401 before anything of their body is read.
+  router.use('/locale', requireUser());
+  return router
     .openapi(me, (c) => {
       const user = c.var.user;
       if (!user) throw new ApiError('unauthorized', 'Sign in first');
@@ -99,10 +103,8 @@ export function sessionRoutes() {
       return c.json({ ...toAuthUser(user), csrfToken: csrfTokenFor(c)! }, 200);
     })
     .openapi(chooseLocale, async (c) => {
-      const user = c.var.user;
-      if (!user) throw new ApiError('unauthorized', 'Sign in first');
       const { locale } = c.req.valid('json');
-      await userRepository.setLocale(c.var.em, user.id, locale);
+      await userRepository.setLocale(c.var.em, c.var.user!.id, locale);
       return c.json({ locale }, 200);
     })
     .openapi(logout, async (c) => {
