@@ -165,6 +165,36 @@ describe('every page in every language', () => {
   });
 });
 
+describe("the server's refusals", () => {
+  // The server answers in English with a stable code and, for invalid input, zod's issue codes and
+  // bounds: the German page words each under its field, and a rule's refusal by its code.
+  it('are worded in the page language, under their fields', async () => {
+    const { context, page, problems } = await open('de');
+    await signIn(page);
+    await page.goto(`${server.url}/users`);
+    await page.getByRole('button', { name: 'Neuer Benutzer' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Neuer Benutzer' });
+    await dialog.getByLabel('Name').fill('Kurt Kurz');
+    await dialog.getByLabel('E-Mail').fill('kurt@mailroom.test');
+    await dialog.getByLabel('Passwort').fill('kurz');
+    await dialog.getByRole('button', { name: 'Benutzer anlegen' }).click();
+    const reason = dialog.getByText('Muss mindestens 10 Zeichen haben', { exact: true });
+    await reason.waitFor();
+    expect(await dialog.getByLabel('Passwort').getAttribute('aria-describedby')).toBe(await reason.getAttribute('id'));
+    await dialog.getByRole('button', { name: 'Abbrechen' }).click();
+
+    await page.goto(`${server.url}/departments`);
+    await page.getByRole('button', { name: 'Neue Abteilung' }).click();
+    const department = page.getByRole('dialog', { name: 'Neue Abteilung' });
+    await department.getByLabel('Name').fill('Sales North');
+    await department.getByRole('button', { name: 'Anlegen' }).click();
+    await department.getByText('Das widerspricht bereits Gespeichertem (doppelt oder noch in Verwendung)', { exact: true }).waitFor();
+
+    expect(problems.filter((p) => !/status of (400|409)/.test(p))).toEqual([]);
+    await context.close();
+  });
+});
+
 describe("the user's own language", () => {
   // The chooser in the top bar speaks at once, is stored on the server, and the next sign-in in
   // another browser uses it; "browser language" hands the choice back to the browser.
