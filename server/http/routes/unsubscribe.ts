@@ -3,10 +3,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import type { AppEnv } from '../env.js';
 import { readUnsubscribeToken } from '../../mail/unsubscribe-token.js';
-import { settingsRepository } from '../../db/repositories/settings.repository.js';
+import { DEFAULT_SETTINGS, settingsRepository } from '../../db/repositories/settings.repository.js';
 import { suppressionRepository } from '../../db/repositories/suppression.repository.js';
 import { SAMPLE_RECIPIENTS } from '../../domain/template-variables.js';
-import { DEFAULT_SETTINGS } from '../../db/repositories/settings.repository.js';
 import type { Locale } from '../../domain/locales.js';
 import { localeOfRequest, publicTexts, type PublicTexts } from '../i18n/public-texts.js';
 
