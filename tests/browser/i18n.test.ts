@@ -165,7 +165,7 @@ describe('every page in every language', () => {
   });
 });
 
-describe("the server's refusals", () => {
+describe("the server's answers", () => {
   // The server answers in English with a stable code and, for invalid input, zod's issue codes and
   // bounds: the German page words each under its field, and a rule's refusal by its code.
   it('are worded in the page language, under their fields', async () => {
@@ -191,6 +191,17 @@ describe("the server's refusals", () => {
     await department.getByText('Das widerspricht bereits Gespeichertem (doppelt oder noch in Verwendung)', { exact: true }).waitFor();
 
     expect(problems.filter((p) => !/status of (400|409)/.test(p))).toEqual([]);
+    await context.close();
+  });
+
+  // A connection test answers with a health code beside its English words: the French page words the code.
+  it('word a connection test by its health code', async () => {
+    const { context, page, problems } = await open('fr');
+    await signIn(page);
+    await page.goto(`${server.url}/accounts`);
+    await page.getByRole('button', { name: 'Tester la connexion de Anna Sales (main)' }).click();
+    await page.getByRole('status').filter({ hasText: 'Anna Sales (main) : Le serveur SMTP a accepté la connexion' }).waitFor();
+    expect(problems).toEqual([]);
     await context.close();
   });
 });

@@ -2,6 +2,7 @@ import type { AccountDto } from '$server/http/schemas/accounts';
 import type { RedReason } from '$server/domain/account-health';
 import { m } from '$lib/paraglide/messages';
 import { translated } from '$lib/i18n/translated';
+import { locale } from '$lib/i18n/locale.svelte';
 
 /** What a red star says, per reason of the server's `light()` rule. */
 export const RED_REASON_TEXT: Record<RedReason, string> = translated({
@@ -15,6 +16,13 @@ export const RED_REASON_TEXT: Record<RedReason, string> = translated({
   outside_window: m.red_outside_window,
   day_off: m.red_day_off,
 });
+
+/**
+ * A connection test's answer: the server's own words in English, else its health code worded in
+ * the UI's language (as with error codes, see $lib/i18n/errors).
+ */
+export const smtpTestText = (result: { health: string; message: string }): string =>
+  locale.current === 'en' ? result.message : result.health === 'ok' ? m.light_signed_in() : (RED_REASON_TEXT[result.health as RedReason] ?? result.message);
 
 /** The star the server computed for the account now, in words for its hover text. */
 export function accountLight(account: AccountDto): { green: boolean; reason: string } {

@@ -2,6 +2,7 @@ import type { AccountDto } from '$server/http/schemas/accounts';
 import type { InboxHealth } from '$server/domain/inbox';
 import { m } from '$lib/paraglide/messages';
 import { formatDateTime } from './format';
+import { locale } from '$lib/i18n/locale.svelte';
 
 type InboxSummary = NonNullable<AccountDto['inbox']>;
 
@@ -23,6 +24,10 @@ const BY_HEALTH: Record<InboxHealth, { tone: InboxBadge['tone']; label: () => st
   unreachable: { tone: 'bad', label: m.inbox_unreachable, fallback: m.inbox_unreachable_fallback },
   folder_missing: { tone: 'bad', label: m.inbox_folder_missing, fallback: m.inbox_folder_missing_fallback },
 };
+
+/** An IMAP connection test's answer: the server's own words in English, else its health code worded. */
+export const imapTestText = (result: { health: InboxHealth; message: string }): string =>
+  locale.current === 'en' ? result.message : result.health === 'ok' ? m.inbox_test_ok() : BY_HEALTH[result.health].fallback();
 
 /** The incoming side of an account in words, for its badge; null: it has none. */
 export function inboxBadge(inbox: InboxSummary | null, timeZone: string): InboxBadge {
