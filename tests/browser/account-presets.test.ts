@@ -89,6 +89,20 @@ describe('provider presets in the account form', () => {
     const res = await page.request.get(`${server.url}/api/accounts`);
     const saved = ((await res.json()) as { items: AccountDto[] }).items.find((a) => a.name === 'Preset test');
     expect(saved).toMatchObject({ fromEmail: 'ann@company.test', smtpHost: 'smtp.gmail.com.evil.test', smtpPort: 2525, smtpSecurity: 'tls', smtpUser: 'Ann.Seller@GMAIL.com', dailyLimit: 123 });
+
+    // A stored account's values are not filled again while its provider stays the same.
+    const { csrfToken: csrf } = (await (await page.request.get(`${server.url}/api/session`)).json()) as { csrfToken: string };
+    const stored = await page.request.post(`${server.url}/api/accounts`, {
+      headers: { 'x-csrf-token': csrf }, data: { name: 'Own limit', fromName: 'Ann', fromEmail: 'ann@gmail.com', smtpHost: 'smtp.gmail.com', smtpPort: 587, smtpSecurity: 'starttls', smtpUser: 'ann@gmail.com', password: 'secret', dailyLimit: 100 },
+    });
+    expect(stored.status()).toBe(201);
+    await page.reload();
+    await page.getByRole('button', { name: 'Edit Own limit' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit account Own limit' });
+    await edit.getByLabel('Sender e-mail').fill('ann.seller@gmail.com');
+    expect(await values(edit)).toMatchObject({ host: 'smtp.gmail.com', port: '587', security: 'starttls', limit: '100' });
+    expect(await edit.getByLabel('Provider', { exact: true }).inputValue()).toBe('gmail');
+    expect(await edit.getByRole('status', { name: 'Provider preset' }).count()).toBe(0);
     expect(s.problems()).toEqual([]);
   });
 });
