@@ -8,7 +8,7 @@ import type { EmailAccount } from '../../db/entities/email-account.entity.js';
 import type { Em } from '../../db/orm.js';
 import { inboxSettingsRepository } from '../../db/repositories/inbox-settings.repository.js';
 import { missingInboxPassword, retargeted } from '../../domain/account-secrets.js';
-import { presetFor } from '../../domain/mail-providers.js';
+import { providerOf, providerOfAddress } from '../../domain/mail-providers.js';
 import { checkImapLogin } from '../../mail/imap-check.js';
 import * as S from '../schemas/inboxes.js';
 
@@ -152,8 +152,8 @@ export function inboxRoutes() {
     })
     .openapi(preset, async (c) => {
       const account = await loadOwned(c.var.em, c.var.user, 'account', c.req.valid('param').id, 'see');
-      // The SMTP host first: a company's own domain is known only by the server it sends through.
-      const provider = presetFor(account.smtpHost) ?? presetFor(account.smtpUser) ?? presetFor(account.fromEmail);
+      // A company's own domain is known only by the server it sends through; the login may be the address.
+      const provider = providerOf({ address: account.fromEmail, host: account.smtpHost }) ?? providerOfAddress(account.smtpUser);
       if (!provider) return c.json({ preset: null }, 200);
       const { id, name, imap } = provider;
       return c.json({ preset: { provider: { id, name }, ...imap, user: account.smtpUser } }, 200);
