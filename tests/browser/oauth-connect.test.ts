@@ -45,6 +45,15 @@ const freePort = () =>
 
 const rowOf = (page: Page, name: string) => page.getByRole('table', { name: 'Email accounts' }).getByRole('row').filter({ has: page.getByText(name, { exact: true }) });
 
+/** The user revokes Mailroom's access at the provider; the account's next sign-in (Test connection) finds out and offers Reconnect. */
+async function revokeAndTest(page: Page) {
+  provider.revokeUser(MAILBOX);
+  const row = rowOf(page, MAILBOX);
+  await row.getByRole('button', { name: `Test connection of ${MAILBOX}` }).click();
+  await row.getByRole('button', { name: `Reconnect ${MAILBOX}` }).waitFor();
+  return row;
+}
+
 beforeAll(async () => {
   if (!existsSync(resolve(import.meta.dirname, '../../build/index.html'))) throw new Error('No built UI: run `npx vite build` first');
   const port = await freePort();
@@ -105,15 +114,40 @@ describe('connecting a mailbox with OAuth', () => {
     expect(anna.problems()).toEqual([]);
   });
 
-  it('turns red with the reason and offers Reconnect when the grant is revoked', async () => {
+  // The incoming side asks no password: the same grant signs in to the provider's IMAP server.
+  it('sets up the connected account’s incoming mail without a password', async () => {
     const { page } = anna;
-    provider.revokeUser(MAILBOX);
-    const row = rowOf(page, MAILBOX);
-    await row.getByRole('button', { name: `Test connection of ${MAILBOX}` }).click();
+    await rowOf(page, MAILBOX).getByRole('button', { name: /^Incoming mail of / }).click();
+    const dialog = page.getByRole('dialog', { name: `Incoming mail of ${MAILBOX}` });
+    await dialog.getByRole('status').filter({ hasText: 'Settings for Gmail / Google Workspace' }).waitFor();
+    expect(await dialog.getByLabel('IMAP host').inputValue()).toBe('imap.gmail.com');
+    expect(await dialog.getByLabel('IMAP user').inputValue()).toBe(MAILBOX);
+    await dialog.getByText("Not needed: Mailroom signs in with the account's Google connection (OAuth).", { exact: false }).waitFor();
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Incoming settings saved' }).waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(anna.problems()).toEqual([]);
+  });
+
+  // A password account at a provider that refuses account passwords says what to use instead.
+  it('tells a password account where to get an app password', async () => {
+    const { page } = anna;
+    await page.getByRole('button', { name: 'New account' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New email account' });
+    await dialog.getByLabel('Sender e-mail').fill('anna@yahoo.com');
+    await dialog.getByRole('note').filter({ hasText: 'Yahoo Mail takes an app password' }).waitFor();
+    await dialog.getByLabel('SMTP host').fill('smtp.gmail.com');
+    await dialog.getByRole('note').filter({ hasText: 'use Connect Google, or turn on 2-Step Verification' }).waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  it('turns red with the reason and offers Reconnect when the grant is revoked', async () => {
+    const row = await revokeAndTest(anna.page);
     await row.getByText(/invalid_grant/).first().waitFor();
     await row.getByRole('img', { name: /^Cannot send/ }).waitFor();
     expect(await row.getByTestId('sign-in').getAttribute('class')).toContain('badge-danger');
-    await row.getByRole('button', { name: `Reconnect ${MAILBOX}` }).waitFor();
     expect(await row.getByRole('button', { name: `Test connection of ${MAILBOX}` }).count()).toBe(0);
     expect(anna.problems()).toEqual([]);
   });
@@ -132,10 +166,7 @@ describe('connecting a mailbox with OAuth', () => {
 
   it('says why when the provider connects another mailbox than the one being reconnected, and the account stays as it was', async () => {
     const { page } = anna;
-    provider.revokeUser(MAILBOX);
-    const row = rowOf(page, MAILBOX);
-    await row.getByRole('button', { name: `Test connection of ${MAILBOX}` }).click();
-    await row.getByRole('button', { name: `Reconnect ${MAILBOX}` }).waitFor();
+    const row = await revokeAndTest(page);
     provider.nextUser = 'someone.else@gmail.test';
     await Promise.all([page.waitForURL(/\/accounts\?oauth=failed/), row.getByRole('button', { name: `Reconnect ${MAILBOX}` }).click()]);
     await page.getByRole('alert').filter({ hasText: `You signed in as someone.else@gmail.test, but ${MAILBOX} is the mailbox ${MAILBOX}` }).waitFor();
