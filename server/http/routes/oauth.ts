@@ -14,6 +14,7 @@ import { ConnectError, finishConnect, openState, revokeGrant, startConnect, stor
 import { EmailAccountSchema as AccountEntity, type EmailAccount } from '../../db/entities/email-account.entity.js';
 import type { Em } from '../../db/orm.js';
 import type { User } from '../../db/entities/user.entity.js';
+import type { SecretBox } from '../../security/secret-box.js';
 import { resolveOwner } from '../owned.js';
 import * as S from '../schemas/oauth.js';
 
@@ -134,7 +135,7 @@ export function oauthConnectRoutes() {
  * A new account of the connected mailbox, on the provider's servers, owned by who connected it.
  * One mailbox is one account per owner: connecting it again is Reconnect on that account.
  */
-async function createConnected(em: Em, owner: User, connected: ConnectedGrant, defaultDailyLimit: number, store: (em: Em, id: number) => Promise<void>): Promise<EmailAccount> {
+async function createConnected(em: Em, secrets: SecretBox, owner: User, connected: ConnectedGrant, defaultDailyLimit: number): Promise<EmailAccount> {
   const own = await em.find(AccountEntity, { owner: owner.id });
   const twin = own.find((a) => sameMailbox(connected.address, a.smtpUser));
   if (twin) throw new ConnectError(`You already have the account “${twin.name}” for ${connected.address}; use Reconnect on it`);
@@ -153,7 +154,7 @@ async function createConnected(em: Em, owner: User, connected: ConnectedGrant, d
       department: owner.department!,
     });
     await tx.flush();
-    await store(tx, account.id);
+    await storeGrant(tx, secrets, account.id, connected);
     return account;
   });
 }
@@ -171,12 +172,11 @@ export function oauthCallbackRoutes() {
     const { code, state, error, error_description: description } = c.req.valid('query');
     /** The grant on the account it was asked for (the same mailbox only), or on a new account. */
     const keep = async (connected: ConnectedGrant, account: EmailAccount | null, owner: User | null, settings: Settings) => {
-      const store = (tx: Em, id: number) => storeGrant(tx, services.secrets, id, connected);
-      if (!account) return createConnected(em, owner!, connected, settings.defaultDailyLimit, store);
+      if (!account) return createConnected(em, services.secrets, owner!, connected, settings.defaultDailyLimit);
       if (!sameMailbox(connected.address, account.smtpUser)) {
         throw new ConnectError(`You signed in as ${connected.address}, but ${account.name} is the mailbox ${account.smtpUser}; sign in to that mailbox to reconnect it`);
       }
-      await store(em, account.id);
+      await storeGrant(em, services.secrets, account.id, connected);
       return account;
     };
     const back = (params: Record<string, string>) => c.redirect(`${services.config.publicUrl}/accounts?${new URLSearchParams(params)}`, 302);
