@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createAuthedRouter } from '../router.js';
-import { ApiError } from '../errors.js';
+import { ApiError, toApiError } from '../errors.js';
 import { errorResponses, json, jsonBody, OkSchema } from '../openapi.js';
 import type { AuthedEnv } from '../env.js';
 import type { Settings } from '../../db/entities/settings.entity.js';
@@ -198,7 +198,9 @@ export function oauthCallbackRoutes() {
       await services.engine.recordHealth(em, target, 'unknown', null);
       return back({ oauth: 'connected', account: String(target.id) });
     } catch (err) {
-      if (err instanceof ConnectError) return back({ oauth: 'failed', message: err.message });
+      // The browser came here by a redirect: any refusal (the account gone or no longer the user's too) is shown on the accounts page, not as JSON.
+      const refusal = err instanceof ConnectError ? err : toApiError(err);
+      if (refusal) return back({ oauth: 'failed', message: refusal.message });
       throw err;
     }
   });

@@ -118,6 +118,21 @@ describe('adding an account by connecting a mailbox with OAuth', () => {
     expect(await rows()).toEqual(before);
   });
 
+  // The browser comes back by a redirect: a refusal lands on the accounts page with its reason, never as JSON.
+  it('says on the accounts page that the account went while the user was at the provider', async () => {
+    const created = await seller.post('/api/accounts', { name: 'Gone soon', fromName: 'S', fromEmail: 'sally@mail.test', smtpHost: 'smtp.gmail.com', smtpPort: 465, smtpSecurity: 'tls', smtpUser: 'sally@mail.test', password: 'app-password' });
+    expect(created.status, created.text).toBe(201);
+    const started = await seller.post(`/api/accounts/${created.body.id}/oauth/google`);
+    const consent = await fetch(started.body.url, { redirect: 'manual' });
+    expect((await seller.delete(`/api/accounts/${created.body.id}`)).status).toBe(200);
+    const before = await rows();
+    const landing = await landedOf(seller, new URL(consent.headers.get('location')!).search);
+    expect(landing.pathname).toBe('/accounts');
+    expect(landing.searchParams.get('oauth')).toBe('failed');
+    expect(landing.searchParams.get('message')).toMatch(/not found/i);
+    expect(await rows()).toEqual(before);
+  });
+
   // The incoming side: no password asked, the same grant signs in (XOAUTH2), and only where the provider reads mail.
   it('reads the inbox with the account’s grant, and sends that token to no other server', async () => {
     const inbox = { host: 'imap.gmail.com', port: 993, security: 'tls', user: 'sally@mail.test' };
