@@ -44,7 +44,7 @@ describe('connecting a mailbox with OAuth (authorisation code, PKCE, state) agai
     expect((await seller.put('/api/settings/oauth/google', { clientId: 'x', clientSecret: 'y' })).status).toBe(403);
     expect((await admin.put('/api/settings/oauth/google', { clientId: 'mailroom-client' })).body).toMatchObject({ code: 'precondition', field: 'clientSecret' });
     const saved = await admin.put('/api/settings/oauth/google', { clientId: 'mailroom-client', clientSecret: 'client-secret-value' });
-    expect(saved.body).toMatchObject({ provider: 'google', clientId: 'mailroom-client', hasSecret: true, redirectUrl: 'http://localhost:3000/api/oauth/callback', scopes: [SCOPE] });
+    expect(saved.body).toMatchObject({ provider: 'google', clientId: 'mailroom-client', hasSecret: true, redirectUrl: 'http://localhost:3000/api/oauth/callback', scopes: [SCOPE, 'openid', 'email'] });
     expect(saved.text).not.toContain('client-secret-value');
     const listed = await seller.get('/api/settings/oauth');
     expect(listed.text).not.toContain('client-secret-value');
@@ -59,7 +59,8 @@ describe('connecting a mailbox with OAuth (authorisation code, PKCE, state) agai
     expect(authorize.origin).toBe(provider.issuer);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorize.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
-    expect(authorize.searchParams.get('scope')).toBe(SCOPE);
+    // The mail scope, and OpenID Connect's so the id_token names the mailbox.
+    expect(authorize.searchParams.get('scope')).toBe(`${SCOPE} openid email`);
     expect(authorize.searchParams.get('access_type')).toBe('offline');
     expect(back.searchParams.get('state')).toBe(authorize.searchParams.get('state'));
     expect(Object.fromEntries(landing.searchParams)).toEqual({ oauth: 'connected', account: String(accountId) });
