@@ -119,7 +119,7 @@ describe('connecting a mailbox with OAuth', () => {
     const { page } = anna;
     await rowOf(page, MAILBOX).getByRole('button', { name: /^Incoming mail of / }).click();
     const dialog = page.getByRole('dialog', { name: `Incoming mail of ${MAILBOX}` });
-    await dialog.getByRole('status').filter({ hasText: 'Settings for Gmail / Google Workspace' }).waitFor();
+    await dialog.getByRole('status').filter({ hasText: 'Settings for Google Workspace' }).waitFor();
     expect(await dialog.getByLabel('IMAP host').inputValue()).toBe('imap.gmail.com');
     expect(await dialog.getByLabel('IMAP user').inputValue()).toBe(MAILBOX);
     await dialog.getByText("Not needed: Mailroom signs in with the account's Google connection (OAuth).", { exact: false }).waitFor();
