@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { finalJson, machine, table } from './lib/report.js';
 
-const BENCHES = ['engine-throughput', 'live-latency', 'list-at-scale', 'million-recipients', 'mailbox-intake'] as const;
+const BENCHES = ['engine-throughput', 'live-latency', 'list-at-scale', 'million-recipients', 'mailbox-intake', 'mailing-attachment'] as const;
 
 const { values: args } = parseArgs({ options: { only: { type: 'string' }, record: { type: 'boolean', default: false } } });
 const chosen = args.only ? args.only.split(',').filter((b): b is (typeof BENCHES)[number] => (BENCHES as readonly string[]).includes(b)) : [...BENCHES];

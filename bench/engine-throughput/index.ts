@@ -9,15 +9,13 @@ import { initORM } from '../../server/db/orm.js';
 import { SecretBox } from '../../server/security/secret-box.js';
 import { loadSecretKey } from '../../server/security/secret-key.js';
 import { compose } from '../../server/engine/compose.js';
-import { createMailings } from '../../server/engine/create-mailings.js';
-import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
 import { MailingSchema } from '../../server/db/entities/index.js';
 import type { EmailAccount } from '../../server/db/entities/email-account.entity.js';
 import type { Settings } from '../../server/db/entities/settings.entity.js';
 import { scratchDatabase } from '../../tests/support/databases.js';
 import { scratchJobStore, startWorker, TEST_SECRET_KEY } from '../../tests/support/server-process.js';
 import { startBenchSink, type SinkStats } from '../lib/sink.js';
-import { BENCH_MESSAGE, recipientEmail, recipientName, seedCompanies, seedSender } from '../lib/fixtures.js';
+import { BENCH_MESSAGE, recipientEmail, recipientName, seedSendingRun, startMailing } from '../lib/fixtures.js';
 import { alternate, variantArg } from '../lib/rounds.js';
 import { median, round } from '../lib/stats.js';
 import { finalJson, machine, table } from '../lib/report.js';
@@ -85,18 +83,12 @@ async function engine(): Promise<RoundResult> {
   let worker: Awaited<ReturnType<typeof startWorker>> | null = null;
   try {
     const orm = await initORM(db.target);
-    const secrets = new SecretBox(loadSecretKey(TEST_SECRET_KEY, ''));
-    const sender = await seedSender(orm, secrets, { sinkPort: sink.port, accounts: ACCOUNTS });
-    await seedCompanies(orm, sender, RECIPIENTS, DOMAIN);
-    const em = orm.em.fork();
-    const actor = { id: sender.ownerId, role: 'sales_manager' as const, departmentId: sender.departmentId };
-    const { mailings, reports } = await createMailings(em, actor, { messageId: sender.messageId, selections: { company: { filter: {} } }, start: 'active' }, await settingsRepository.get(em, ''), new Date());
-    if (!mailings.length) throw new Error(reports.flatMap((r) => r.errors).join('; '));
+    const mailingId = await startMailing(orm, await seedSendingRun(orm, { sinkPort: sink.port, accounts: ACCOUNTS, recipients: RECIPIENTS, domain: DOMAIN }));
     // Agenda on PostgreSQL, as in production (JOBS_URL): the embedded store would run its
     // database in the worker's own thread, which no deployment that cares about speed does.
     worker = await startWorker({ databaseUrl: db.target.url, env: { DEMO_DATA: 'off', MAIL_SINK: 'off', JOBS_URL: jobStore.url, JOBS_POLL_SECONDS: '0.2' } });
     const stats = await sink.waitFor(RECIPIENTS, 60_000);
-    const mailing = await orm.em.fork().findOneOrFail(MailingSchema, { id: mailings[0].id });
+    const mailing = await orm.em.fork().findOneOrFail(MailingSchema, { id: mailingId });
     if (mailing.sentCount !== RECIPIENTS || stats.accepted !== RECIPIENTS) throw new Error(`sent ${mailing.sentCount}, sink accepted ${stats.accepted}, expected ${RECIPIENTS} each`);
     await orm.close();
     return rate('engine', stats);

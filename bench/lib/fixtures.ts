@@ -1,5 +1,8 @@
 import type { Orm } from '../../server/db/orm.js';
-import type { SecretBox } from '../../server/security/secret-box.js';
+import { SecretBox } from '../../server/security/secret-box.js';
+import { loadSecretKey } from '../../server/security/secret-key.js';
+import { createMailings } from '../../server/engine/create-mailings.js';
+import { TEST_SECRET_KEY } from '../../tests/support/server-process.js';
 import { knexOf } from '../../server/db/knex.js';
 import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
 import { DepartmentSchema, EmailAccountSchema, MessageSchema, SettingsSchema, UserSchema } from '../../server/db/entities/index.js';
@@ -57,4 +60,21 @@ export async function seedCompanies(orm: Orm, sender: SenderFixture, count: numb
     }
     await knex('companies').insert(rows);
   }
+}
+
+/** The sender, its accounts on the sink and `recipients` companies, in a fresh database. */
+export async function seedSendingRun(orm: Orm, opts: { sinkPort: number; accounts: number; recipients: number; domain: string }): Promise<SenderFixture> {
+  const secrets = new SecretBox(loadSecretKey(TEST_SECRET_KEY, ''));
+  const sender = await seedSender(orm, secrets, { sinkPort: opts.sinkPort, accounts: opts.accounts });
+  await seedCompanies(orm, sender, opts.recipients, opts.domain);
+  return sender;
+}
+
+/** An active mailing of the sender's message to all their companies, made as the API makes it; its id. */
+export async function startMailing(orm: Orm, sender: SenderFixture): Promise<number> {
+  const em = orm.em.fork();
+  const actor = { id: sender.ownerId, role: 'sales_manager' as const, departmentId: sender.departmentId };
+  const { mailings, reports } = await createMailings(em, actor, { messageId: sender.messageId, selections: { company: { filter: {} } }, start: 'active' }, await settingsRepository.get(em, ''), new Date());
+  if (!mailings.length) throw new Error(reports.flatMap((r) => r.errors).join('; '));
+  return mailings[0].id;
 }

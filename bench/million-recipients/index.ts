@@ -16,7 +16,7 @@ import { round } from '../lib/stats.js';
 import { finalJson, machine, table } from '../lib/report.js';
 import { seedExclusions } from './seed.js';
 import { rawLedgerInsert } from './floor.js';
-import { memoryOf, sampleRss, slopePerMinute } from './memory.js';
+import { memoryOf, sampleRss, slopePerMinute } from '../lib/process-memory.js';
 
 const { values: args } = parseArgs({ options: { recipients: { type: 'string', default: '1000000' }, 'send-seconds': { type: 'string', default: '120' } } });
 const RECIPIENTS = Number(args.recipients);

@@ -55,3 +55,15 @@ export function missingInboxPassword(current: InboxTarget, change: Partial<Inbox
   if (!moved.length || change.password !== undefined) return null;
   return DomainError.of('precondition', 'password', `changing ${moved.join(', ')} needs the IMAP password again; the stored one is only sent to the server it was given for`);
 }
+
+/**
+ * The refusal of an OAuth inbox (one that signs in with the account's grant, no password of its
+ * own) on `host`, or null. The access token may go only where the provider reads mail or where
+ * it already goes (the account's SMTP server, whose change drops the grant); elsewhere whoever
+ * may edit the account (an admin, too) could collect a token to the owner's whole mailbox.
+ */
+export function oauthInboxRefusal(provider: { name: string; imap: { host: string } }, smtpHost: string, host: string): DomainError | null {
+  const allowed = [provider.imap.host, smtpHost].map((h) => h.toLowerCase());
+  if (allowed.includes(host.toLowerCase())) return null;
+  return DomainError.of('precondition', 'password', `the ${provider.name} connection signs in only at ${provider.imap.host}; another server needs its IMAP password`);
+}

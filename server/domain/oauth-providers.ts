@@ -20,15 +20,22 @@ export interface OAuthClient {
 export interface OAuthProvider {
   id: OAuthProviderId;
   name: string;
-  /** Every scope the account needs: SMTP and IMAP through XOAUTH2, and a refresh token. */
+  /** Every scope the account needs: SMTP and IMAP through XOAUTH2, and a refresh token. A grant without them is refused. */
   scopes: readonly string[];
+  /** OpenID Connect scopes asked for too, so the id_token names the connected mailbox's address (providers may rename them in their answer). */
+  identityScopes: readonly string[];
   smtp: MailServer;
   imap: MailServer;
   authorizeUrl(client: OAuthClient, issuer?: string): string;
   tokenUrl(client: OAuthClient, issuer?: string): string;
   /** Extra authorize parameters the provider needs to hand out a refresh token. */
   authorizeParams: Readonly<Record<string, string>>;
+  /** The RFC 7009 revocation endpoint, where the provider has one (Microsoft has none for a refresh token). */
+  revokeUrl?(issuer?: string): string;
 }
+
+/** Every scope the connect flow asks for, as the provider's client registration must allow. */
+export const requestedScopes = (provider: OAuthProvider): string[] => [...provider.scopes, ...provider.identityScopes];
 
 const microsoftBase = (client: OAuthClient, issuer?: string) => issuer ?? `https://login.microsoftonline.com/${encodeURIComponent(client.tenant || 'organizations')}/oauth2/v2.0`;
 
@@ -37,17 +44,20 @@ export const OAUTH_PROVIDER_TABLE: Readonly<Record<OAuthProviderId, OAuthProvide
     id: 'google',
     name: 'Google',
     scopes: ['https://mail.google.com/'],
+    identityScopes: ['openid', 'email'],
     smtp: { host: 'smtp.gmail.com', port: 465, security: 'tls' },
     imap: { host: 'imap.gmail.com', port: 993, security: 'tls' },
     authorizeUrl: (_client, issuer) => `${issuer ?? 'https://accounts.google.com/o/oauth2/v2'}/${issuer ? 'authorize' : 'auth'}`,
     tokenUrl: (_client, issuer) => (issuer ? `${issuer}/token` : 'https://oauth2.googleapis.com/token'),
     // Google hands out a refresh token only for offline access, and again only when asked to consent.
     authorizeParams: { access_type: 'offline', prompt: 'consent' },
+    revokeUrl: (issuer) => (issuer ? `${issuer}/revoke` : 'https://oauth2.googleapis.com/revoke'),
   },
   microsoft: {
     id: 'microsoft',
     name: 'Microsoft',
     scopes: ['https://outlook.office.com/SMTP.Send', 'https://outlook.office.com/IMAP.AccessAsUser.All', 'offline_access'],
+    identityScopes: ['openid', 'email'],
     smtp: { host: 'smtp.office365.com', port: 587, security: 'starttls' },
     imap: { host: 'outlook.office365.com', port: 993, security: 'tls' },
     authorizeUrl: (client, issuer) => `${microsoftBase(client, issuer)}/authorize`,
@@ -77,6 +87,15 @@ export class OAuthGrantError extends Error {
     super(message);
     this.name = 'OAuthGrantError';
   }
+}
+
+/**
+ * A sign-in check's verdict on a grant that could not give a token: a grant that is gone is the
+ * sign-in refused, a provider out of reach is the server out of reach. Anything else is no verdict.
+ */
+export function grantCheckOutcome(err: unknown): { health: 'auth_failed' | 'unreachable'; message: string } {
+  if (!(err instanceof OAuthGrantError)) throw err;
+  return { health: err.kind === 'revoked' ? 'auth_failed' : 'unreachable', message: err.message };
 }
 
 /** Refresh this long before the access token runs out, so a send or a login never uses a dying one. */

@@ -38,8 +38,8 @@ export type MailCredentials = { kind: 'password'; password: string } | { kind: '
  */
 export interface Credentials {
   smtp(em: Em, account: EmailAccount): Promise<MailCredentials>;
-  /** The incoming mailbox's sign-in: the OAuth account's access token (the grant covers IMAP too), else the inbox's own password. */
-  inbox(em: Em, account: EmailAccount, passwordEnc: string): Promise<MailCredentials>;
+  /** The incoming mailbox's sign-in: the inbox's own password, else (an OAuth account's inbox stores none) the account's access token, whose grant covers IMAP too. */
+  inbox(em: Em, account: EmailAccount, passwordEnc: string | null | undefined): Promise<MailCredentials>;
 }
 
 export interface SmtpAccount {
@@ -48,7 +48,7 @@ export interface SmtpAccount {
   smtpPort: number;
   smtpSecurity: 'tls' | 'starttls' | 'none';
   smtpUser: string;
-  smtpPasswordEnc: string;
+  smtpPasswordEnc?: string | null;
 }
 
 /** Where domain events go (the live hub, a test's recorder). */

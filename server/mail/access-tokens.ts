@@ -3,7 +3,7 @@ import { oauthGrantRepository as grants } from '../db/repositories/oauth-grant.r
 import { settingsRepository } from '../db/repositories/settings.repository.js';
 import { accessTokenFresh, missingScopes, OAuthGrantError, type OAuthProviderId } from '../domain/oauth-providers.js';
 import type { SecretBox } from '../security/secret-box.js';
-import { oauthClientOf, providerOf, tokenUrlOf, type OAuthIssuers } from './oauth-clients.js';
+import { oauthClientOf, oauthProviderOf, tokenUrlOf, type OAuthIssuers } from './oauth-clients.js';
 import { refreshGrant } from './oauth-token-endpoint.js';
 
 export interface AccessTokensOptions {
@@ -65,7 +65,7 @@ export class AccessTokens {
     try {
       // Read again under the lease: a refresh that finished just before it was taken stored a newer refresh token.
       const grant = await grants.read(em, accountId);
-      const provider = grant && providerOf(grant.provider);
+      const provider = grant && oauthProviderOf(grant.provider);
       if (!grant?.refreshTokenEnc || !provider) throw new OAuthGrantError('revoked', 'the account has no OAuth grant; connect it again');
       if (grant.accessTokenEnc && accessTokenFresh(grant.accessExpiresAt, now())) {
         await grants.releaseLease(em, accountId);

@@ -1,4 +1,5 @@
 import { MailboxError, type InboxHealth } from '../domain/inbox.js';
+import type { MailCredentials } from '../engine/ports.js';
 import { IMAP_LIMITS, openImapSession, type ImapLimits, type ImapServer } from './imap-mailbox.js';
 
 /** Signs in to an inbox's IMAP server once, opens every folder it reads, and says how it went. */
@@ -13,14 +14,14 @@ const CHECK_LIMITS: Partial<ImapLimits> = { timeoutMs: 10_000, commandTimeoutMs:
 
 export async function checkImapLogin(
   login: ImapServer & { folders: string[]; bounceFolder: string | null },
-  password: string,
+  credentials: MailCredentials,
   opts: { limits?: Partial<ImapLimits> } = {},
 ): Promise<ImapCheckOutcome> {
   // The bounce folder too: moving into a missing one would fail at the first bounce.
   const folders = [...new Set([...login.folders, ...(login.bounceFolder ? [login.bounceFolder] : [])])];
   let session;
   try {
-    session = await openImapSession(login, { kind: 'password', password }, { ...IMAP_LIMITS, ...CHECK_LIMITS, ...opts.limits });
+    session = await openImapSession(login, credentials, { ...IMAP_LIMITS, ...CHECK_LIMITS, ...opts.limits });
     for (const folder of folders) await session.open(folder);
     return { health: 'ok', message: `Signed in to ${login.host}:${login.port} as ${login.user} and opened ${folders.join(', ')}` };
   } catch (err) {

@@ -23,4 +23,4 @@ export function tokenUrlOf(provider: OAuthProvider, client: OAuthClient, issuers
   return provider.tokenUrl(client, issuers[provider.id]);
 }
 
-export const providerOf = (id: string): OAuthProvider | null => (id in OAUTH_PROVIDER_TABLE ? OAUTH_PROVIDER_TABLE[id as OAuthProviderId] : null);
+export const oauthProviderOf = (id: string): OAuthProvider | null => (id in OAUTH_PROVIDER_TABLE ? OAUTH_PROVIDER_TABLE[id as OAuthProviderId] : null);

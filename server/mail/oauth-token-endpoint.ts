@@ -13,6 +13,8 @@ export interface TokenGrant {
   refreshToken: string | null;
   /** The granted scopes as the provider listed them, when it did. */
   scope: string | undefined;
+  /** The OpenID Connect id_token, which names the mailbox (code exchanges only). */
+  idToken: string | null;
 }
 
 const TIMEOUT_MS = 15_000;
@@ -40,6 +42,7 @@ async function post(tokenUrl: string, client: OAuthClient, params: Record<string
     expiresAt: new Date(now().getTime() + expiresIn * 1000),
     refreshToken: typeof json.refresh_token === 'string' ? json.refresh_token : null,
     scope: typeof json.scope === 'string' ? json.scope : undefined,
+    idToken: typeof json.id_token === 'string' ? json.id_token : null,
   };
 }
 
@@ -49,4 +52,22 @@ export function exchangeCode(tokenUrl: string, client: OAuthClient, code: { code
 
 export function refreshGrant(tokenUrl: string, client: OAuthClient, refreshToken: string, now: () => Date): Promise<TokenGrant> {
   return post(tokenUrl, client, { grant_type: 'refresh_token', refresh_token: refreshToken }, now);
+}
+
+/** Someone waits on the delete: shorter than a token request may take. */
+const REVOKE_TIMEOUT_MS = 5_000;
+
+/**
+ * Asks the provider to revoke a refresh token (RFC 7009), best effort: an account being deleted or
+ * turned into a password account must not leave a live grant behind, but neither may a provider
+ * out of reach stop it. Says whether the provider confirmed.
+ */
+export async function revokeToken(revokeUrl: string, client: OAuthClient, refreshToken: string): Promise<boolean> {
+  const body = new URLSearchParams({ token: refreshToken, token_type_hint: 'refresh_token', client_id: client.clientId, client_secret: client.clientSecret });
+  try {
+    const response = await fetch(revokeUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, signal: AbortSignal.timeout(REVOKE_TIMEOUT_MS), redirect: 'error' });
+    return response.ok;
+  } catch {
+    return false;
+  }
 }

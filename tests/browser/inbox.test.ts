@@ -98,7 +98,7 @@ describe('incoming mail of an account', () => {
     await open.focus();
     await page.keyboard.press('Enter');
     const dialog = dialogOf(page);
-    await dialog.getByRole('status').filter({ hasText: 'Settings for Gmail / Google Workspace' }).waitFor();
+    await dialog.getByRole('status').filter({ hasText: 'Settings for Gmail' }).waitFor();
     expect(await dialog.getByLabel('IMAP host').inputValue()).toBe('imap.gmail.com');
     expect(await dialog.getByLabel('Port').inputValue()).toBe('993');
     expect(await dialog.getByLabel('Security').inputValue()).toBe('tls');

@@ -21,27 +21,72 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('migrations on %s', (kind) => {
   });
 });
 
+type Knex = ReturnType<Awaited<ReturnType<typeof initORM>>['em']['getKnex']>;
+
+/** A scratch SQLite database migrated up to `to`, given `seed`, then migrated the rest of the way and handed to `check`. */
+async function migrateThrough(to: string, seed: (knex: Knex) => Promise<void>, check: (knex: Knex) => Promise<void>) {
+  const db = await scratchDatabase('sqlite');
+  const orm = await initORM(db.target, { migrate: false });
+  try {
+    const migrator = orm.getMigrator();
+    await migrator.up({ to });
+    const knex = orm.em.getKnex();
+    await seed(knex);
+    await migrator.up();
+    await check(knex);
+  } finally {
+    await orm.close();
+    await db.drop();
+  }
+}
+
 describe('the mailbox feedback migration on sqlite', () => {
   // It rebuilds email_accounts (a CHECK constraint changes): done with foreign keys enforced, the
   // drop would cascade into the ledger and every row would lose its account.
   it('keeps the rows that point at an account', async () => {
-    const db = await scratchDatabase('sqlite');
-    const orm = await initORM(db.target, { migrate: false });
-    try {
-      const migrator = orm.getMigrator();
-      await migrator.up({ to: 'Migration20261206022250_live_revocations' });
-      const knex = orm.em.getKnex();
-      await knex('departments').insert({ id: 1, name: 'Sales', created_at: new Date() });
-      await knex('users').insert({ id: 1, email: 'a@x.test', name: 'A', password_hash: 'x', role: 'sales_manager', department_id: 1, created_at: new Date() });
-      await knex('email_accounts').insert({ id: 7, owner_id: 1, department_id: 1, name: 'A', from_name: 'A', from_email: 'a@x.test', smtp_host: 'h', smtp_port: 25, smtp_security: 'none', smtp_user: 'a', smtp_password_enc: 'x', daily_limit: 10, created_at: new Date() });
-      await knex('mailings').insert({ id: 3, name: 'M', recipient_type: 'contact', status: 'active', owner_id: 1, department_id: 1, created_at: new Date() });
-      await knex('mailing_recipients').insert({ id: 1, mailing_id: 3, recipient_id: 1, email: 'r@x.test', account_id: 7, updated_at: new Date() });
-      await migrator.up();
-      expect(await knex('mailing_recipients').where({ id: 1 }).first('account_id')).toEqual({ account_id: 7 });
-      expect(await knex('email_accounts').count({ n: '*' }).first()).toEqual({ n: 1 });
-    } finally {
-      await orm.close();
-      await db.drop();
-    }
+    await migrateThrough(
+      'Migration20261206022250_live_revocations',
+      async (knex) => {
+        await knex('departments').insert({ id: 1, name: 'Sales', created_at: new Date() });
+        await knex('users').insert({ id: 1, email: 'a@x.test', name: 'A', password_hash: 'x', role: 'sales_manager', department_id: 1, created_at: new Date() });
+        await knex('email_accounts').insert({ id: 7, owner_id: 1, department_id: 1, name: 'A', from_name: 'A', from_email: 'a@x.test', smtp_host: 'h', smtp_port: 25, smtp_security: 'none', smtp_user: 'a', smtp_password_enc: 'x', daily_limit: 10, created_at: new Date() });
+        await knex('mailings').insert({ id: 3, name: 'M', recipient_type: 'contact', status: 'active', owner_id: 1, department_id: 1, created_at: new Date() });
+        await knex('mailing_recipients').insert({ id: 1, mailing_id: 3, recipient_id: 1, email: 'r@x.test', account_id: 7, updated_at: new Date() });
+      },
+      async (knex) => {
+        expect(await knex('mailing_recipients').where({ id: 1 }).first('account_id')).toEqual({ account_id: 7 });
+        expect(await knex('email_accounts').count({ n: '*' }).first()).toEqual({ n: 1 });
+      },
+    );
+  });
+});
+
+describe('the optional-password migration on sqlite', () => {
+  // It rebuilds email_accounts and inboxes (a NOT NULL goes): done with foreign keys enforced, the
+  // drops would cascade into the ledger, the inbox cursors and the feedback.
+  it('keeps every row that points at an account or an inbox, and then takes accounts and inboxes without a password', async () => {
+    const now = new Date();
+    await migrateThrough(
+      'Migration20261206054843_message_attachments',
+      async (knex) => {
+        await knex('departments').insert({ id: 1, name: 'Sales', created_at: now });
+        await knex('users').insert({ id: 1, email: 'a@x.test', name: 'A', password_hash: 'x', role: 'sales_manager', department_id: 1, created_at: now });
+        await knex('email_accounts').insert({ id: 7, owner_id: 1, department_id: 1, name: 'A', from_name: 'A', from_email: 'a@x.test', smtp_host: 'h', smtp_port: 25, smtp_security: 'none', smtp_user: 'a', smtp_password_enc: 'x', daily_limit: 10, oauth_provider: 'google', created_at: now });
+        await knex('mailings').insert({ id: 3, name: 'M', recipient_type: 'contact', status: 'active', owner_id: 1, department_id: 1, created_at: now });
+        await knex('mailing_recipients').insert({ id: 1, mailing_id: 3, recipient_id: 1, email: 'r@x.test', account_id: 7, updated_at: now });
+        await knex('inboxes').insert({ id: 5, account_id: 7, host: 'h', port: 993, security: 'tls', user: 'a', password_enc: 'y', folders: '["INBOX"]', created_at: now });
+        await knex('inbox_cursors').insert({ inbox_id: 5, folder: 'INBOX', uid_validity: 1, next_uid: 9, updated_at: now });
+        await knex('feedback_events').insert({ account_id: 7, message_key: 'k', kind: 'reply', email: 'r@x.test', folder: 'INBOX', created_at: now });
+      },
+      async (knex) => {
+        expect(await knex('mailing_recipients').where({ id: 1 }).first('account_id')).toEqual({ account_id: 7 });
+        expect(await knex('email_accounts').where({ id: 7 }).first('oauth_provider', 'smtp_password_enc')).toEqual({ oauth_provider: 'google', smtp_password_enc: 'x' });
+        expect(await knex('inbox_cursors').where({ inbox_id: 5 }).first('next_uid')).toEqual({ next_uid: 9 });
+        expect(await knex('feedback_events').count({ n: '*' }).first()).toEqual({ n: 1 });
+        await knex('email_accounts').where({ id: 7 }).update({ smtp_password_enc: null });
+        await knex('inboxes').where({ id: 5 }).update({ password_enc: null });
+        expect(await knex('inboxes').where({ id: 5 }).first('password_enc')).toEqual({ password_enc: null });
+      },
+    );
   });
 });

@@ -23,6 +23,10 @@ export class TestOAuthProvider {
   /** The user the next /authorize signs in as, and the scopes they consent to (null: all asked for). */
   nextUser = 'anna@mail.test';
   consentScopes: string | null = null;
+  /** Set: the id_tokens name this address instead of the signed-in user (a provider that says something else). */
+  idTokenEmail: string | null = null;
+  /** Refresh tokens sent to /revoke (RFC 7009), in order. */
+  revoked: string[] = [];
   /** Lifetime of the access tokens it issues. */
   tokenTtlSeconds = 3600;
 
@@ -42,7 +46,8 @@ export class TestOAuthProvider {
     });
     service.on('beforeTokenSigning', (token: { payload: Record<string, unknown> }, req: IncomingMessage) => {
       const grant = this.grantOf(bodyOf(req));
-      if (grant) Object.assign(token.payload, { sub: grant.user, scope: grant.scope });
+      // The id_token names the mailbox, as Google's and Microsoft's do when asked for `openid email`.
+      if (grant) Object.assign(token.payload, { sub: grant.user, scope: grant.scope, email: this.idTokenEmail ?? grant.user, email_verified: true });
       token.payload.exp = Math.floor(Date.now() / 1000) + this.tokenTtlSeconds;
     });
     service.on('beforeResponse', (response: { body: Record<string, unknown>; statusCode: number }, req: IncomingMessage) => {
@@ -60,6 +65,17 @@ export class TestOAuthProvider {
       this.grants.set(response.body.refresh_token as string, grant);
       response.body.scope = grant.scope;
       response.body.expires_in = this.tokenTtlSeconds;
+    });
+    // RFC 7009: the token dies. The mock answers 200 at once; the body is read after.
+    service.on('beforeRevoke', (_response: unknown, req: IncomingMessage) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const token = new URLSearchParams(body).get('token');
+        if (!token) return;
+        this.revoked.push(token);
+        this.grants.delete(token);
+      });
     });
     await this.server.start(this.port, '127.0.0.1');
   }

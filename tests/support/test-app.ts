@@ -51,7 +51,7 @@ export function makeClient(app: ReturnType<typeof createApp>, cookie?: string, c
   const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const isText = typeof body === 'string';
     // Bytes go as they are (a file upload); the caller states their type.
-    const isFile = body instanceof Uint8Array;
+    const isFile = body instanceof Uint8Array || body instanceof ReadableStream;
     const res = await app.request(path, {
       method,
       headers: {
@@ -60,8 +60,10 @@ export function makeClient(app: ReturnType<typeof createApp>, cookie?: string, c
         ...(body === undefined ? {} : { 'content-type': isFile ? 'application/octet-stream' : isText ? 'text/csv' : 'application/json' }),
         ...headers,
       },
-      body: body === undefined ? undefined : isFile ? new Blob([body as Uint8Array<ArrayBuffer>]) : isText ? body : JSON.stringify(body),
-    });
+      body: body === undefined ? undefined : body instanceof ReadableStream ? body : isFile ? new Blob([body as Uint8Array<ArrayBuffer>]) : isText ? body : JSON.stringify(body),
+      // A stream is sent as it comes (an upload still in flight).
+      ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+    } as RequestInit);
     const text = await res.text();
     let json: any = null;
     try {

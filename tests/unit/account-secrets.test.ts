@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { missingInboxPassword, missingSecret } from '../../server/domain/account-secrets.js';
+import { missingInboxPassword, missingSecret, oauthInboxRefusal } from '../../server/domain/account-secrets.js';
+import { OAUTH_PROVIDER_TABLE } from '../../server/domain/oauth-providers.js';
 
 const stored = { smtpHost: 'smtp.crm.test', smtpPort: 587, smtpSecurity: 'starttls', smtpUser: 'ann', dkimDomain: 'crm.test', dkimSelector: 's1' };
 
@@ -35,5 +36,14 @@ describe('the IMAP password of an inbox', () => {
   it('is not needed for the same target sent back', () => {
     expect(missingInboxPassword(inbox, { ...inbox })).toBeNull();
     expect(missingInboxPassword(inbox, {})).toBeNull();
+  });
+
+  // An inbox without a password signs in with the account's grant: its token to the whole mailbox
+  // goes only where the provider reads mail or where the account already sends.
+  it("lets an OAuth inbox sign in only at the provider's IMAP server or the account's SMTP server", () => {
+    const google = OAUTH_PROVIDER_TABLE.google;
+    expect(oauthInboxRefusal(google, 'smtp.gmail.com', 'IMAP.gmail.com')).toBeNull();
+    expect(oauthInboxRefusal(google, '127.0.0.1', '127.0.0.1')).toBeNull();
+    expect(oauthInboxRefusal(google, 'smtp.gmail.com', 'imap.attacker.test')?.message).toMatch(/^password: the Google connection signs in only at imap\.gmail\.com/);
   });
 });

@@ -29,7 +29,7 @@ const mailing: MailingContent = { head, content: { subject: 'Hello {{ name }}', 
 afterAll(closeRenderPool);
 
 /** A run that claimed one row per SMTP reply, sent through a transport that answers with them in turn. */
-function runWith(replies: SmtpOutcome[], smtp: EngineContext['credentials']['smtp'] = async (_em, a) => ({ kind: 'password', password: secrets.decrypt(a.smtpPasswordEnc) })) {
+function runWith(replies: SmtpOutcome[], smtp: EngineContext['credentials']['smtp'] = async (_em, a) => ({ kind: 'password', password: secrets.decrypt(a.smtpPasswordEnc!) })) {
   const rows: MemoryRow[] = replies.map((_, i) => ({ id: i + 1, mailingId: head.id, vip: false, accountId: account.id, state: 'sending', claim: CLAIM }));
   const records = new Map(rows.map((r) => [r.id, { mailable: true, fields: { email: `c${r.id}@example.test`, country: null, name: `Company ${r.id}`, website: null } }]));
   const data = { mailings: [{ ...head }], rows, accounts: [{ id: account.id, ownerId: 1, main: false, massMailEnabled: true, health: 'ok' as const }], records };

@@ -3,7 +3,7 @@ import { UserSchema } from './user.entity.js';
 import { DepartmentSchema } from './department.entity.js';
 import { SMTP_SECURITY, ACCOUNT_HEALTH } from '../../domain/account-health.js';
 
-/** A sales manager's own mailbox. The SMTP password is stored only as AES-256-GCM ciphertext. */
+/** A sales manager's own mailbox. The SMTP password is stored only as AES-256-GCM ciphertext; an OAuth mailbox has none. */
 export const EmailAccountSchema = defineEntity({
   name: 'EmailAccount',
   tableName: 'email_accounts',
@@ -18,7 +18,8 @@ export const EmailAccountSchema = defineEntity({
     smtpPort: p.integer(),
     smtpSecurity: p.enum([...SMTP_SECURITY]),
     smtpUser: p.string().length(254),
-    smtpPasswordEnc: p.text().hidden(),
+    /** Null for a mailbox created by connecting it with OAuth: it never had a password. */
+    smtpPasswordEnc: p.text().nullable(),
     /** Set for a mailbox connected with OAuth 2.0: it signs in with XOAUTH2, and `smtpPasswordEnc` is unused. */
     oauthProvider: p.string().length(16).nullable(),
     oauthRefreshTokenEnc: p.text().nullable(),

@@ -20,7 +20,8 @@ export const InboxSchema = defineEntity({
     port: p.integer(),
     security: p.enum([...SMTP_SECURITY]),
     user: p.string().length(254),
-    passwordEnc: p.text().hidden(),
+    /** Null for an OAuth account's inbox: it signs in with the account's grant (XOAUTH2). */
+    passwordEnc: p.text().nullable(),
     /** The folders read, INBOX first by default. */
     folders: p.json<string[]>().type(PortableJsonType),
     /** Opt-in: where processed bounces are moved; null leaves every message where it is. */

@@ -1,4 +1,6 @@
 import type { Em } from '../orm.js';
+import { knexOf } from '../knex.js';
+import { isSqlite } from './ledger/rows.js';
 import { MessageAttachmentSchema, type MessageAttachment } from '../entities/message-attachment.entity.js';
 import type { Message } from '../entities/message.entity.js';
 
@@ -22,6 +24,17 @@ export const attachmentRepository = {
 
   async refsOf(em: Em, messageId: number): Promise<AttachmentRef[]> {
     return (await this.ofMessage(em, messageId)).map(({ filename, contentType, sha256, contentId }) => ({ filename, contentType, sha256, contentId: contentId ?? null }));
+  },
+
+  /**
+   * Locks a message's row until the transaction `em` is in ends, so changes to its files take
+   * turns and see each other (SQLite runs one transaction at a time anyway). False when the
+   * message is gone.
+   */
+  async lockMessage(em: Em, messageId: number): Promise<boolean> {
+    const knex = knexOf(em);
+    const row = knex('messages').where({ id: messageId }).first('id');
+    return Boolean(await (isSqlite(knex) ? row : row.forUpdate()));
   },
 
   /** Whether any message still carries these bytes (copies share them). */

@@ -11,8 +11,10 @@ import { listOwned } from '../../db/repositories/ownership.repository.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
 import { departmentScope } from '../../domain/visibility.js';
 import { checkSmtpLogin } from '../../mail/smtp-check.js';
-import { OAuthGrantError } from '../../domain/oauth-providers.js';
+import { grantCheckOutcome } from '../../domain/oauth-providers.js';
 import { missingSecret, retargeted, SMTP_TARGET_FIELDS } from '../../domain/account-secrets.js';
+import { oauthGrantRepository, type StoredGrant } from '../../db/repositories/oauth-grant.repository.js';
+import { revokeStoredGrant } from '../../mail/oauth-connect.js';
 import { inboxSummaries } from './inboxes.js';
 import * as S from '../schemas/accounts.js';
 
@@ -34,7 +36,7 @@ const toAccountDto = (a: EmailAccount, pace: AccountPace, inbox: S.AccountDto['i
   smtpPort: a.smtpPort,
   smtpSecurity: a.smtpSecurity,
   smtpUser: a.smtpUser,
-  hasPassword: true,
+  hasPassword: Boolean(a.smtpPasswordEnc),
   main: a.main,
   massMailEnabled: a.massMailEnabled,
   dailyLimit: a.dailyLimit,
@@ -58,6 +60,12 @@ async function dtos(c: Context<AuthedEnv>, accounts: EmailAccount[]): Promise<S.
   return accounts.map((a) => toAccountDto(a, paces.get(a.id)!, inboxes.get(a.id) ?? null));
 }
 const dto = async (c: Context<AuthedEnv>, account: EmailAccount) => (await dtos(c, [account]))[0];
+
+/** Gives an account's dropped OAuth grant back to its provider, best effort: nothing of Mailroom's may keep working through it. */
+async function revokeDropped(c: Context<AuthedEnv>, grant: StoredGrant | null) {
+  const { em, services } = c.var;
+  if (grant) await revokeStoredGrant(await settingsRepository.get(em, services.config.publicUrl), services.secrets, services.config.oauthIssuers, grant);
+}
 
 /** After an account changes or goes, the pending recipients it can no longer take move to the owner's other accounts. */
 const moveStranded = (c: Context<AuthedEnv>, ownerIds: number[]) => c.var.services.engine.rebindOwners(c.var.em, ownerIds);
@@ -128,6 +136,7 @@ export function accountRoutes() {
       if (missing) throw missing;
       // A new server, login or password makes the last health check meaningless.
       const smtpChanged = password !== undefined || retargeted(SMTP_TARGET_FIELDS, account, fields).length > 0;
+      const dropped = smtpChanged ? await oauthGrantRepository.read(em, account.id) : null;
       em.assign(account, {
         ...fields,
         owner,
@@ -139,6 +148,7 @@ export function accountRoutes() {
         ...(smtpChanged ? { oauthProvider: null, oauthRefreshTokenEnc: null, oauthAccessTokenEnc: null, oauthAccessExpiresAt: null, oauthRefreshingUntil: null } : {}),
       });
       await em.flush();
+      await revokeDropped(c, dropped);
       await moveStranded(c, [previousOwnerId, account.owner.id]);
       return c.json(await dto(c, account), 200);
     })
@@ -146,7 +156,9 @@ export function accountRoutes() {
       const { em } = c.var;
       const account = await loadOwned(em, c.var.user, 'account', c.req.valid('param').id, 'change');
       const ownerId = account.owner.id;
+      const grant = await oauthGrantRepository.read(em, account.id);
       await em.remove(account).flush();
+      await revokeDropped(c, grant);
       await moveStranded(c, [ownerId]);
       return c.json({ ok: true as const }, 200);
     })
@@ -155,11 +167,7 @@ export function accountRoutes() {
       const account = await loadOwned(em, c.var.user, 'account', c.req.valid('param').id, 'change');
       const outcome = await services.engine.ctx.credentials.smtp(em, account).then(
         (credentials) => checkSmtpLogin({ host: account.smtpHost, port: account.smtpPort, security: account.smtpSecurity, user: account.smtpUser }, credentials),
-        (err: unknown) => {
-          // An OAuth grant that is gone is the sign-in refused; a provider out of reach, the server.
-          if (!(err instanceof OAuthGrantError)) throw err;
-          return { health: err.kind === 'revoked' ? ('auth_failed' as const) : ('unreachable' as const), message: err.message };
-        },
+        grantCheckOutcome,
       );
       await services.engine.recordHealth(em, account, outcome.health, outcome.health === 'ok' ? null : outcome.message);
       return c.json({ ok: outcome.health === 'ok', health: outcome.health, message: outcome.message }, 200);

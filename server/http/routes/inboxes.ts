@@ -7,8 +7,10 @@ import { InboxSchema as InboxEntity, type Inbox } from '../../db/entities/inbox.
 import type { EmailAccount } from '../../db/entities/email-account.entity.js';
 import type { Em } from '../../db/orm.js';
 import { inboxSettingsRepository } from '../../db/repositories/inbox-settings.repository.js';
-import { missingInboxPassword, retargeted } from '../../domain/account-secrets.js';
-import { presetFor } from '../../domain/mail-providers.js';
+import { missingInboxPassword, oauthInboxRefusal, retargeted } from '../../domain/account-secrets.js';
+import { providerOf, providerOfAddress } from '../../domain/mail-providers.js';
+import { grantCheckOutcome } from '../../domain/oauth-providers.js';
+import { oauthProviderOf } from '../../mail/oauth-clients.js';
 import { checkImapLogin } from '../../mail/imap-check.js';
 import * as S from '../schemas/inboxes.js';
 
@@ -22,7 +24,7 @@ const LABEL = 'The account’s incoming settings';
 /** The fields that name the mailbox itself: a change reads another mailbox, whose UIDs mean nothing to the cursors kept. */
 const MAILBOX_FIELDS = ['kind', 'host', 'port', 'user'] as const;
 
-/** The password never leaves the server: only `hasPassword` says one is stored. */
+/** The password never leaves the server: only `hasPassword` says one is stored (none: it signs in with the account's OAuth grant). */
 const toInboxDto = (i: Inbox): S.InboxDto => ({
   accountId: i.account.id,
   kind: i.kind,
@@ -30,7 +32,7 @@ const toInboxDto = (i: Inbox): S.InboxDto => ({
   port: i.port,
   security: i.security,
   user: i.user,
-  hasPassword: true,
+  hasPassword: Boolean(i.passwordEnc),
   folders: i.folders,
   bounceFolder: i.bounceFolder ?? null,
   health: i.health,
@@ -51,6 +53,16 @@ export async function inboxSummaries(em: Em, accounts: EmailAccount[]): Promise<
       return [a.id, { kind, health, healthReason, healthCheckedAt, lastReadAt, folders }];
     }),
   );
+}
+
+/**
+ * Whether settings without a password of their own may sign in with the account's OAuth grant
+ * (XOAUTH2), or the refusal: the account must be connected, and the server one the token may go to.
+ */
+function grantRefusal(account: EmailAccount, host: string) {
+  const provider = account.oauthProvider ? oauthProviderOf(account.oauthProvider) : null;
+  if (!provider) return ApiError.of('invalid_input', 'password', 'Required: new incoming settings need the IMAP password');
+  return oauthInboxRefusal(provider, account.smtpHost, host);
 }
 
 async function inboxOf(em: Em, account: EmailAccount): Promise<Inbox> {
@@ -98,14 +110,16 @@ export function inboxRoutes() {
       const account = await loadOwned(em, c.var.user, 'account', c.req.valid('param').id, 'change');
       const { password, ...fields } = c.req.valid('json');
       const inbox = await inboxSettingsRepository.ofAccount(em, account.id);
+      // No password: the account's OAuth grant signs in, where it may.
+      const refusal = password === undefined && !inbox?.passwordEnc ? grantRefusal(account, fields.host) : null;
+      if (refusal) throw refusal;
       if (!inbox) {
-        if (password === undefined) throw ApiError.of('invalid_input', 'password', 'Required: new incoming settings need the IMAP password');
-        const created = em.create(InboxEntity, { ...fields, account, passwordEnc: services.secrets.encrypt(password) });
+        const created = em.create(InboxEntity, { ...fields, account, passwordEnc: password === undefined ? null : services.secrets.encrypt(password) });
         await em.flush();
         await services.engine.readInboxes([created.id]);
         return c.json(toInboxDto(created), 200);
       }
-      const missing = missingInboxPassword(inbox, { ...fields, password });
+      const missing = inbox.passwordEnc ? missingInboxPassword(inbox, { ...fields, password }) : null;
       if (missing) throw missing;
       const otherMailbox = retargeted(MAILBOX_FIELDS, inbox, fields).length > 0;
       // Any change makes the last check meaningless; the same values sent back change nothing.
@@ -139,9 +153,10 @@ export function inboxRoutes() {
       const account = await loadOwned(em, c.var.user, 'account', c.req.valid('param').id, 'change');
       const inbox = await inboxOf(em, account);
       if (inbox.kind !== 'imap') throw new ApiError('precondition', 'The demo mailbox is read from the development sink: there is no IMAP server to sign in to');
-      const outcome = await checkImapLogin(
-        { host: inbox.host, port: inbox.port, security: inbox.security, user: inbox.user, folders: inbox.folders, bounceFolder: inbox.bounceFolder ?? null },
-        services.secrets.decrypt(inbox.passwordEnc),
+      const login = { host: inbox.host, port: inbox.port, security: inbox.security, user: inbox.user, folders: inbox.folders, bounceFolder: inbox.bounceFolder ?? null };
+      const outcome = await services.engine.ctx.credentials.inbox(em, account, inbox.passwordEnc).then(
+        (credentials) => checkImapLogin(login, credentials),
+        grantCheckOutcome,
       );
       const now = services.now();
       const reason = outcome.health === 'ok' ? null : outcome.message.slice(0, 500);
@@ -152,8 +167,8 @@ export function inboxRoutes() {
     })
     .openapi(preset, async (c) => {
       const account = await loadOwned(c.var.em, c.var.user, 'account', c.req.valid('param').id, 'see');
-      // The SMTP host first: a company's own domain is known only by the server it sends through.
-      const provider = presetFor(account.smtpHost) ?? presetFor(account.smtpUser) ?? presetFor(account.fromEmail);
+      // A company's own domain is known only by the server it sends through; the login may be the address.
+      const provider = providerOf({ address: account.fromEmail, host: account.smtpHost }) ?? providerOfAddress(account.smtpUser);
       if (!provider) return c.json({ preset: null }, 200);
       const { id, name, imap } = provider;
       return c.json({ preset: { provider: { id, name }, ...imap, user: account.smtpUser } }, 200);

@@ -6,9 +6,10 @@ import { ApiError } from '../errors.js';
 import { errorResponses, IdParams, json, OkSchema } from '../openapi.js';
 import { loadOwned } from '../../security/owned.js';
 import type { Em } from '../../db/orm.js';
-import type { Message } from '../../db/entities/message.entity.js';
+import { MessageSchema, type Message } from '../../db/entities/message.entity.js';
 import { MessageAttachmentSchema, type MessageAttachment } from '../../db/entities/message-attachment.entity.js';
 import { attachmentRepository } from '../../db/repositories/attachment.repository.js';
+import { retryOnDeadlock } from '../../db/repositories/retry.js';
 import { AttachmentFiles, attachmentsDirOf, FileTooLarge } from '../../db/attachment-files.js';
 import { checkFileType, INLINE_TYPES } from '../../mail/attachment-type.js';
 import {
@@ -102,24 +103,34 @@ export function messageAttachmentRoutes() {
         if (err instanceof FileTooLarge) throw ApiError.of('payload_too_large', 'file', fileTooLarge());
         throw err;
       });
-      let kept = false;
       try {
         if (received.size === 0) throw ApiError.of('invalid_input', 'file', 'the file is empty');
-        const existing = await attachmentRepository.ofMessage(em, message.id);
-        const tooMuch = totalProblem(existing.map((a) => a.size), received.size);
-        if (tooMuch) throw ApiError.of('payload_too_large', 'file', tooMuch);
         const type = await checkFileType(received.tmpPath, c.req.header('content-type') ?? '', extensionOf(filename));
         if (!type.ok) throw ApiError.of('invalid_input', 'file', type.reason);
         if (query.inline && !INLINE_TYPES.has(type.contentType)) throw ApiError.of('invalid_input', 'file', `an inline image must be PNG, JPEG or GIF, not ${type.contentType}`);
-        const contentId = query.inline ? contentIdFor(filename, new Set(existing.flatMap((a) => (a.contentId ? [a.contentId] : [])))) : null;
-        await files.keep(received);
-        kept = true;
-        const attachment = em.create(MessageAttachmentSchema, { message, filename, contentType: type.contentType, size: received.size, sha256: received.sha256, contentId });
-        await em.flush();
+        // Decided under a lock on the message's row: uploads to one message take turns, so the
+        // total holds however they interleave, and one whose message was deleted finds it gone.
+        const attachment = await retryOnDeadlock(() =>
+          em.fork().transactional(async (tx) => {
+            if (!(await attachmentRepository.lockMessage(tx, message.id))) throw new ApiError('not_found', `message ${message.id} not found`);
+            const existing = await attachmentRepository.ofMessage(tx, message.id);
+            // The same bytes twice would go out twice in every send.
+            const same = existing.find((a) => a.sha256 === received.sha256);
+            if (same) throw ApiError.of('conflict', 'file', `this file is already attached as "${same.filename}"`);
+            const tooMuch = totalProblem(existing.map((a) => a.size), received.size);
+            if (tooMuch) throw ApiError.of('payload_too_large', 'file', tooMuch);
+            const contentId = query.inline ? contentIdFor(filename, new Set(existing.flatMap((a) => (a.contentId ? [a.contentId] : [])))) : null;
+            return tx.create(MessageAttachmentSchema, { message: tx.getReference(MessageSchema, message.id), filename, contentType: type.contentType, size: received.size, sha256: received.sha256, contentId });
+          }),
+        );
+        // Moved in once the row is committed: removing another message's files keeps bytes a row names.
+        await files.keep(received).catch(async (err: unknown) => {
+          await em.fork().nativeDelete(MessageAttachmentSchema, { id: attachment.id });
+          throw err;
+        });
         return c.json(toDto(attachment), 201);
       } catch (err) {
-        if (kept) await removeUnused(em.fork(), files, [received.sha256]);
-        else await files.discard(received);
+        await files.discard(received);
         throw err;
       }
     })

@@ -11,6 +11,7 @@ import type { Signature } from '../../db/entities/signature.entity.js';
 import { messageRepository } from '../../db/repositories/message.repository.js';
 import { attachmentRepository } from '../../db/repositories/attachment.repository.js';
 import { filesOf, removeUnused } from './message-attachments.js';
+import { retryOnDeadlock } from '../../db/repositories/retry.js';
 import { listOwned } from '../../db/repositories/ownership.repository.js';
 import { settingsRepository } from '../../db/repositories/settings.repository.js';
 import { canSee, departmentScope } from '../../domain/visibility.js';
@@ -196,9 +197,16 @@ export function messageRoutes() {
     .openapi(remove, async (c) => {
       const { em, services } = c.var;
       const message = await loadOwned(em, c.var.user, 'message', c.req.valid('param').id, 'change');
-      // Its files' rows go with it (ON DELETE CASCADE); bytes no other message shares go too.
-      const hashes = await attachmentRepository.hashesOf(em, message.id);
-      await em.remove(message).flush();
+      // Its files' rows go with it (ON DELETE CASCADE); bytes no other message shares go too. The
+      // hashes are read under the lock uploads take, so a file committed meanwhile is among them.
+      const hashes = await retryOnDeadlock(() =>
+        em.fork().transactional(async (tx) => {
+          await attachmentRepository.lockMessage(tx, message.id);
+          const taken = await attachmentRepository.hashesOf(tx, message.id);
+          await tx.nativeDelete(MessageEntity, { id: message.id });
+          return taken;
+        }),
+      );
       await removeUnused(em, filesOf(services.config.dataDir), hashes);
       return c.json({ ok: true as const }, 200);
     })

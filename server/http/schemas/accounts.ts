@@ -23,8 +23,8 @@ export const AccountSchema = z
     smtpPort: z.number().int(),
     smtpSecurity: z.enum(SMTP_SECURITY),
     smtpUser: z.string(),
-    /** Always true: a password is required on create; it is never sent back. */
-    hasPassword: z.literal(true),
+    /** Whether a password is stored (never sent back); an account added by connecting a mailbox with OAuth has none. */
+    hasPassword: z.boolean(),
     main: z.boolean(),
     massMailEnabled: z.boolean(),
     dailyLimit: z.number().int(),

@@ -17,8 +17,8 @@ export const InboxSchema = z
     port: z.number().int(),
     security: z.enum(SMTP_SECURITY),
     user: z.string(),
-    /** Always true: a password is required on create; it is never sent back. */
-    hasPassword: z.literal(true),
+    /** Whether a password is stored (never sent back); without one, the inbox signs in with the account's OAuth grant. */
+    hasPassword: z.boolean(),
     folders: z.array(z.string()),
     bounceFolder: z.string().nullable(),
     health: z.enum(INBOX_HEALTH),
@@ -45,7 +45,8 @@ const folderField = z
 
 /**
  * Creates or replaces the inbox. `password` may be left out only when the inbox exists and its
- * kind, host, port, security and user stay as they are (server/domain/account-secrets.ts).
+ * kind, host, port, security and user stay as they are (server/domain/account-secrets.ts), or
+ * when the account is connected with OAuth: the grant signs in (at the provider's IMAP server).
  */
 export const InboxInput = z
   .object({

@@ -80,6 +80,7 @@ const IMPORT_FOR_A = rule('only admins import rows owned by someone else; the fi
 const PREVIEW_SIG_A = rule("a preview may only use a signature the caller can see; another department's is not found (422)", [200, 200, 200, 200, 200, 422, 422]);
 const ADMIN_CREATES = rule('only admins manage users, departments and settings (403 for everyone else, whatever the id)', [201, 403, 403, 403, 403, 403, 403]);
 const COMES_BACK = rule('anyone signed in may come back from a provider: the sealed state, not the route, decides what is connected (302 to the accounts page)', [302, 302, 302, 302, 302, 302, 302]);
+const CONNECT_NEW = rule('anyone in a department adds an account by connecting their mailbox; a user without a department cannot own one (422)', [422, 422, 200, 200, 200, 200, 200]);
 const ADMIN_CHANGES = rule('only admins manage users, departments and settings (403 for everyone else, whatever the id)', [200, 403, 403, 403, 403, 403, 403]);
 const MAIL_AS_A = rule("only the owner of the message and the recipients makes a mailing of them; refused with the pre-flight's reasons (422), nothing created", [422, 422, 422, 201, 422, 422, 422]);
 const MAIL_AS_B = rule("only the owner of the message and the recipients makes a mailing of them; refused with the pre-flight's reasons (422), nothing created", [422, 422, 422, 422, 422, 201, 422]);
@@ -423,6 +424,11 @@ const TABLE: Row[] = [
     },
     { group: 'messages', method: 'GET', route: '/api/messages/{id}/preview', rule: dept === 'A' ? SEE_A : SEE_B, target: shared('messages', dept), act: (a) => `preview ${whose(a, dept)} message` },
   ]),
+  {
+    group: 'accounts', method: 'POST', route: '/api/accounts/oauth/{provider}', rule: CONNECT_NEW,
+    target: { id: () => 0, missing: 0, fresh: async () => (await registerGoogleClient(), 0) },
+    act: () => 'add an account by connecting a Google mailbox', then: (res) => expect(res.body.url).toMatch(/^https:\/\/accounts\.google\.com\//),
+  },
   ...(['A', 'B'] as const).flatMap(inboxRows),
   ...(['A', 'B'] as const).flatMap(attachmentRows),
   { group: 'messages', method: 'POST', route: '/api/messages/preview', rule: EVERYONE, body: () => ({ subject: 'Hi', html: '<p>Hi {{ first_name }}</p>', recipientType: 'lead' }), act: () => 'preview a draft' },

@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initTestApp, type Client, type TestApp } from '../../support/test-app.js';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink/index.js';
 import { alwaysOpen, TestClock, testEngine } from '../../support/engine.js';
-import { attachmentsDirOf } from '../../../server/db/attachment-files.js';
+import { filesOnDisk, pdf, PNG, sha, upload } from '../../support/attachments.js';
 import { MessageAttachmentSchema } from '../../../server/db/entities/index.js';
 import { MAX_ATTACHMENT_BYTES } from '../../../server/domain/attachments.js';
 import type { User } from '../../../server/db/entities/user.entity.js';
@@ -17,16 +15,8 @@ let colleague_: Client;
 let outsider_: Client;
 const clock = new TestClock(Date.parse('2026-11-25T09:00:00Z'));
 
-// A real 1×1 PNG and a small real PDF: the server judges files by these bytes, not by their names.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
-const pdf = (size = 2000) => {
-  const head = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n');
-  const tail = Buffer.from('\n%%EOF\n');
-  return Buffer.concat([head, Buffer.alloc(Math.max(0, size - head.length - tail.length), 0x20), tail]);
-};
 // An ELF executable's header: what a trojan named "offer.pdf" starts with.
 const ELF = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(200)]);
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 beforeAll(async () => {
   [t, sink] = await Promise.all([initTestApp(), startSmtpSink()]);
@@ -49,14 +39,7 @@ const newMessage = async (html = '<p>Hello {{ name }}</p><img src="cid:logo.png"
   expect(res.status, res.text).toBe(201);
   return res.body.id as number;
 };
-const upload = (client: Client, messageId: number, filename: string, bytes: Buffer, opts: { type?: string; inline?: boolean } = {}) =>
-  client.post(`/api/messages/${messageId}/attachments?filename=${encodeURIComponent(filename)}${opts.inline ? '&inline=true' : ''}`, bytes, opts.type ? { 'content-type': opts.type } : {});
-/** What is on disk: stored files by hash and uploads not yet kept. */
-const onDisk = () => {
-  const dir = attachmentsDirOf(t.services.config.dataDir);
-  const list = (d: string) => { try { return readdirSync(d).filter((f) => f !== 'tmp'); } catch { return []; } };
-  return { stored: list(dir).sort(), pending: list(`${dir}/tmp`) };
-};
+const onDisk = () => filesOnDisk(t);
 const rows = () => t.services.orm.em.fork().count(MessageAttachmentSchema, {});
 
 describe('message attachments', () => {

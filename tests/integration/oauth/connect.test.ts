@@ -44,7 +44,7 @@ describe('connecting a mailbox with OAuth (authorisation code, PKCE, state) agai
     expect((await seller.put('/api/settings/oauth/google', { clientId: 'x', clientSecret: 'y' })).status).toBe(403);
     expect((await admin.put('/api/settings/oauth/google', { clientId: 'mailroom-client' })).body).toMatchObject({ code: 'precondition', field: 'clientSecret' });
     const saved = await admin.put('/api/settings/oauth/google', { clientId: 'mailroom-client', clientSecret: 'client-secret-value' });
-    expect(saved.body).toMatchObject({ provider: 'google', clientId: 'mailroom-client', hasSecret: true, redirectUrl: 'http://localhost:3000/api/oauth/callback', scopes: [SCOPE] });
+    expect(saved.body).toMatchObject({ provider: 'google', clientId: 'mailroom-client', hasSecret: true, redirectUrl: 'http://localhost:3000/api/oauth/callback', scopes: [SCOPE, 'openid', 'email'] });
     expect(saved.text).not.toContain('client-secret-value');
     const listed = await seller.get('/api/settings/oauth');
     expect(listed.text).not.toContain('client-secret-value');
@@ -59,7 +59,8 @@ describe('connecting a mailbox with OAuth (authorisation code, PKCE, state) agai
     expect(authorize.origin).toBe(provider.issuer);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorize.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
-    expect(authorize.searchParams.get('scope')).toBe(SCOPE);
+    // The mail scope, and OpenID Connect's so the id_token names the mailbox.
+    expect(authorize.searchParams.get('scope')).toBe(`${SCOPE} openid email`);
     expect(authorize.searchParams.get('access_type')).toBe('offline');
     expect(back.searchParams.get('state')).toBe(authorize.searchParams.get('state'));
     expect(Object.fromEntries(landing.searchParams)).toEqual({ oauth: 'connected', account: String(accountId) });
@@ -77,22 +78,32 @@ describe('connecting a mailbox with OAuth (authorisation code, PKCE, state) agai
   // The state binds the answer to who started: someone else's session cannot finish it.
   it('refuses a callback from a user other than the one who started', async () => {
     const { landing } = await connectAs(seller, other);
-    expect(landing.searchParams.get('oauth')).toBe('failed');
-    expect(landing.searchParams.get('message')).toMatch(/someone else/);
+    expect(Object.fromEntries(landing.searchParams)).toEqual({ oauth: 'failed', reason: 'not_yours' });
   });
 
   it('refuses a forged state', async () => {
     const res = await seller.get('/api/oauth/callback?code=abc&state=v1:AAAA');
-    expect(new URL(res.headers.get('location')!).searchParams.get('oauth')).toBe('failed');
+    expect(Object.fromEntries(new URL(res.headers.get('location')!).searchParams)).toEqual({ oauth: 'failed', reason: 'forged' });
+  });
+
+  // Anyone can send a user to the callback: the provider's error text is never carried on to be shown.
+  it.each([
+    ['access_denied', 'denied'],
+    ['server_error', 'provider_refused'],
+  ])('answers the error %s with the code %s and none of the words it came with', async (error, reason) => {
+    const res = await seller.get(`/api/oauth/callback?error=${error}&error_description=PHISH%3A+call+0800+now`);
+    expect(res.status).toBe(302);
+    const location = res.headers.get('location')!;
+    expect(Object.fromEntries(new URL(location).searchParams)).toEqual({ oauth: 'failed', reason });
+    expect(decodeURIComponent(location)).not.toContain('PHISH');
   });
 
   // The user unticked mail access on the consent screen: no half-working account.
-  it('refuses a grant without the mail scope, naming it', async () => {
+  it('refuses a grant without the mail scope', async () => {
     provider.consentScopes = 'openid email';
     try {
       const { landing } = await connectAs(seller);
-      expect(landing.searchParams.get('oauth')).toBe('failed');
-      expect(landing.searchParams.get('message')).toContain(SCOPE);
+      expect(Object.fromEntries(landing.searchParams)).toEqual({ oauth: 'failed', reason: 'missing_scopes' });
     } finally {
       provider.consentScopes = null;
     }
