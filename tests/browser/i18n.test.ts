@@ -104,6 +104,9 @@ beforeAll(async () => {
   const message = (await get<{ items: { id: number }[] }>('/api/messages')).items[0];
   await page.request.post(`${server.url}/api/mailings/${mailing.id}/test`, { headers: { 'x-csrf-token': me.csrfToken }, data: { email: 'reader@example.com' } });
   const outbox = (await get<{ items: { id: string }[] }>('/api/outbox')).items[0];
+  // A registered Google client: Settings shows its card filled in, the accounts page Connect Google.
+  const registered = await page.request.put(`${server.url}/api/settings/oauth/google`, { headers: { 'x-csrf-token': me.csrfToken }, data: { clientId: 'mailroom.apps.googleusercontent.com', clientSecret: 'client-secret' } });
+  expect(registered.status()).toBe(200);
   routes = [
     '/mailings',
     `/mailings/${mailing.id}`,
@@ -158,6 +161,46 @@ describe('every page in every language', () => {
     // The public page follows the recipient's browser through Accept-Language.
     await page.goto(`${server.url}/u/preview`);
     await check('/u/preview');
+
+    expect(wrong).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('connecting with OAuth and provider presets', () => {
+  /** A catalogue text of `locale` with its placeholders filled. */
+  const said = (locale: Locale, key: string, values: Record<string, string> = {}) =>
+    (catalogue(locale)[key] as string).replace(/\{(\w+)\}/g, (_, name: string) => values[name]);
+
+  // Settings' client cards, the Connect buttons and a failed connection's reason, the account form's
+  // preset note, app-password guidance and its Connect offer: none of main's OAuth texts stays English.
+  it.for(['de', 'fr'] as const)('are worded in %s', async (locale, { expect }) => {
+    const { context, page, problems } = await open(locale);
+    const wrong: string[] = [];
+    const check = async (where: string) => wrong.push(...leftoversIn(await shown(page), locale).map((l) => `${where} → ${l}`));
+    await signIn(page);
+
+    await page.goto(`${server.url}/settings`);
+    await rendered(page);
+    await page.getByText(said(locale, 'oauth_registered'), { exact: true }).waitFor();
+    await page.getByText(said(locale, 'oauth_not_registered'), { exact: true }).waitFor();
+    await check('/settings OAuth clients');
+
+    await page.goto(`${server.url}/accounts?oauth=failed&reason=missing_scopes`);
+    await rendered(page);
+    await page.getByRole('alert').filter({ hasText: said(locale, 'oauth_failed_missing_scopes') }).waitFor();
+    await page.getByRole('button', { name: said(locale, 'connect_provider', { provider: 'Google' }), exact: true }).waitFor();
+    await check('/accounts with Connect Google and a failed connection');
+
+    // A stored account offers to connect instead of its password; a Gmail address fills Gmail's preset and says where an app password comes from.
+    await page.getByRole('button', { name: said(locale, 'edit_name', { name: 'Anna Sales (main)' }) }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(said(locale, 'sign_in_without_password')).waitFor();
+    await dialog.locator('input[type=email]').first().fill('anna@gmail.com');
+    await dialog.getByRole('status', { name: said(locale, 'provider_preset') }).waitFor();
+    await dialog.getByRole('note').filter({ hasText: said(locale, 'app_password_google') }).waitFor();
+    await check('account form with the Gmail preset');
 
     expect(wrong).toEqual([]);
     expect(problems).toEqual([]);
