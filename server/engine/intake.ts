@@ -6,7 +6,7 @@ import type { Inbox } from '../db/entities/inbox.entity.js';
 import { intakeRepository } from '../db/repositories/intake.repository.js';
 import type { EngineContext, MailCredentials, Mailboxes, MailboxSession } from './ports.js';
 import { OAuthGrantError } from '../domain/oauth-providers.js';
-import { applyFeedback, type InboxAccount } from './feedback.js';
+import { applyFeedbackPage, type InboxAccount, type IncomingMessage } from './feedback.js';
 
 /**
  * Reads an account's incoming mailbox: every folder from where it was left (by UID, while its
@@ -14,9 +14,11 @@ import { applyFeedback, type InboxAccount } from './feedback.js';
  * waiting for new mail until the run's deadline. Nothing is marked read, moved or deleted, unless
  * the owner opted in to moving processed bounces.
  *
- * A message's effects commit with its row in feedback_events, unique per account and message,
- * and the folder's cursor moves after each batch: a crash reads the last batch again, and what was
- * done for it is not done twice.
+ * A batch (one FETCH, a page of messages) is classified, then applied in one transaction with the
+ * folder's cursor moved past it: a page is done or not. A crash in the middle of a page rolls it back
+ * whole, and the next run reads it again from the cursor; what was done before is recognised by the
+ * messages' rows in feedback_events (unique per account, message and address), so no message acts
+ * twice and none is missed.
  */
 
 export interface IntakeContext extends EngineContext {
@@ -121,20 +123,21 @@ async function readFolder(ctx: IntakeContext, classify: (source: Buffer) => Prom
   // already acted on are recognised by their keys.
   let next = (await intakeRepository.resumeAt(em, inbox.id, folder, uidValidity)) ?? 1;
   for (;;) {
-    const moves: number[] = [];
+    const page: IncomingMessage[] = [];
     let last = 0;
     for await (const message of session.fetch(next, batch)) {
       last = message.uid;
       const classified = await classifySafely(classify, message.source, `${folder} UID ${message.uid}`);
-      const applied = await applyFeedback(ctx, em, account, { folder, uid: message.uid, key: messageKey(classified.messageId, message.source), classified });
-      result.read += 1;
-      if (applied.rows.length || applied.suppressed.length || applied.stopped) result.acted += 1;
-      result.wake.push(...applied.wake);
-      if (inbox.bounceFolder && (classified.kind === 'hard_bounce' || classified.kind === 'soft_bounce') && applied.rows.length) moves.push(message.uid);
+      page.push({ folder, uid: message.uid, key: messageKey(classified.messageId, message.source), classified });
     }
     if (!last) return;
-    next = last + 1;
-    await intakeRepository.advance(em, inbox.id, folder, uidValidity, next, ctx.now());
+    const after = last + 1;
+    const applied = await applyFeedbackPage(ctx, em, account, page, (tx) => intakeRepository.advance(tx, inbox.id, folder, uidValidity, after, ctx.now()));
+    next = after;
+    result.read += page.length;
+    result.acted += applied.messages.filter((a) => a.rows.length || a.suppressed.length || a.stopped).length;
+    result.wake.push(...applied.wake);
+    const moves = inbox.bounceFolder ? page.filter((m, i) => (m.classified.kind === 'hard_bounce' || m.classified.kind === 'soft_bounce') && applied.messages[i].rows.length).map((m) => m.uid!) : [];
     if (moves.length) await session.move(moves, inbox.bounceFolder!);
     if (ctx.wallClock() >= run.deadline || run.stopping()) {
       result.more = true;

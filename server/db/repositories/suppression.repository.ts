@@ -3,6 +3,7 @@ import { MailingEventSchema, MailingRecipientSchema, SuppressionSchema } from '.
 import type { Suppression } from '../entities/suppression.entity.js';
 import { anyRecipientSchema } from './recipient.repository.js';
 import { knexOf } from '../knex.js';
+import { insertNew } from './insert-new.js';
 
 /**
  * The suppression list (addresses no mailing may mail again) and the unsubscribe that feeds it.
@@ -40,6 +41,12 @@ export const suppressionRepository = {
       .ignore()
       .execute('run');
     return result.affectedRows > 0;
+  },
+
+  /** Adds the addresses not there yet, in one statement (the first reason stays); returns the ones it added. */
+  async suppressAll(em: Em, entries: { email: string; reason: string; source: string | null }[], now: Date): Promise<Set<string>> {
+    const rows = entries.map((e) => ({ email: normaliseEmail(e.email), reason: e.reason, source: e.source, created_at: now }));
+    return new Set((await insertNew(knexOf(em), 'suppressions', rows, ['email'], ['email'])).map((r) => String(r.email)));
   },
 
   /** Which of these (already normalised) addresses are on the list, in one query. */
