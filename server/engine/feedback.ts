@@ -11,6 +11,7 @@ import type { NewNote } from '../db/repositories/mailing.repository.js';
 import type { EngineContext } from './ports.js';
 import { changeStatus } from './mailing-events.js';
 import { failAccount } from './account-failure.js';
+import { retryOnDeadlock } from '../db/repositories/retry.js';
 
 /**
  * What incoming messages change: the ledger rows they are about, the suppression list, the
@@ -110,10 +111,22 @@ export async function applyFeedback(ctx: EngineContext, em: Em, account: InboxAc
 /** Applies a page of messages in one transaction, `commit` (the intake's cursor) written in it. */
 export async function applyFeedbackPage(ctx: EngineContext, em: Em, account: InboxAccount, page: IncomingMessage[], commit?: (tx: Em) => Promise<void>): Promise<PageApplied> {
   const now = ctx.now();
+  // InnoDB may pick the page's transaction as a deadlock victim (the engine locks rows and
+  // mailings too): it was undone whole, and is written again from the start.
+  const { result, told, failedMailings, judgeAccount } = await retryOnDeadlock(() => ctx.ledger.transaction(em, (tx) => writePage(ctx, tx, account, page, now, commit)));
+  // Pushed once the transaction has committed, so nobody is told of a change that was rolled back.
+  for (const t of told) for (const e of t.events) ctx.events.emit(e);
+  // A refusal after the 250 counts as one at RCPT: the mailing shows it has errors.
+  for (const mailingId of failedMailings) await changeStatus(ctx, em, mailingId, 'recipient_failed', null);
+  if (judgeAccount) await judge(ctx, em, account.id, result);
+  return result;
+}
+
+/** What a page changes, written in the transaction `tx`; what it tells, kept for after the commit. */
+async function writePage(ctx: EngineContext, tx: Em, account: InboxAccount, page: IncomingMessage[], now: Date, commit?: (tx: Em) => Promise<void>) {
   const at = now.toISOString();
   const result: PageApplied = { messages: page.map(() => ({ rows: [], suppressed: [], stopped: 0 })), accountStopped: false, wake: [] };
-  // Each message's notes and live events, in its order; pushed once the transaction has
-  // committed, so nobody is told of a change that was rolled back.
+  // Each message's notes and live events, in its order.
   const told = page.map(() => ({ notes: [] as NewNote[], events: [] as DomainEvent[] }));
   const failedMailings = new Set<number>();
   let judgeAccount = false;
@@ -123,100 +136,8 @@ export async function applyFeedbackPage(ctx: EngineContext, em: Em, account: Inb
     told[i].events.push({ type: 'mailing.notification', mailingId: target.mailingId, departmentId: target.departmentId, ownerId: target.ownerId, level, kind, text, at });
   };
 
-  await ctx.ledger.transaction(em, async (tx) => {
-    const found = await findRows(tx, account, page, now);
-    const recorded = await feedbackRepository.recordAll(
-      tx,
-      found.map((a) => ({ accountId: account.id, messageKey: page[a.at].key, kind: a.kind, email: a.target.email, recipientRow: a.target.id, mailingId: a.target.mailingId, status: a.status, note: a.note, folder: page[a.at].folder, uid: page[a.at].uid, sentAt: page[a.at].classified.date })),
-      now,
-    );
-    // Only answers recorded now act: the first of the page's copies, of none read before.
-    const answers = found.filter((a) => recorded.delete(eventKey(page[a.at].key, a.target.email)));
-
-    const feedback = await feedbackRepository.feedbackOf(tx, answers.filter((a) => a.kind !== 'unsubscribe').map((a) => a.target.id));
-    const changes = new Map<number, FeedbackChange>();
-    /** True when the row takes this feedback (stronger than what it has): what it means is told only then. */
-    const mark = (a: Answer, next: RecipientFeedback) => {
-      const id = a.target.id;
-      if (!feedback.has(id)) return false;
-      const current = feedback.get(id) ?? null;
-      if (!overrides(next, current)) return false;
-      feedback.set(id, next);
-      changes.set(id, { id, mailingId: a.target.mailingId, from: changes.get(id)?.from ?? current, to: next, status: a.status, note: a.note });
-      result.messages[a.at].rows.push(id);
-      told[a.at].events.push({ type: 'recipient.feedback', mailingId: a.target.mailingId, departmentId: a.target.departmentId, ownerId: a.target.ownerId, rowId: id, email: a.target.email, feedback: next, status: a.status, note: a.note, at });
-      return true;
-    };
-    const suppressions: { a: Answer; reason: string }[] = [];
-    const replies: Answer[] = [];
-    const unsubscribes: Answer[] = [];
-    /** The last soft bounce of each address: the rule is judged once, on the page's history. */
-    const softBounced = new Map<string, Answer>();
-
-    for (const a of answers) {
-      const t = a.target;
-      switch (a.kind) {
-        case 'hard_bounce': {
-          const changed = mark(a, 'bounced');
-          suppressions.push({ a, reason: 'hard_bounce' });
-          if (!changed) break;
-          const said = `${t.email} bounced${a.status ? ` (${a.status})` : ''}${a.note ? `: ${a.note}` : ''}`;
-          note(a.at, t, 'error', 'bounced', clip(said, 1000)!);
-          failedMailings.add(t.mailingId);
-          judgeAccount = true;
-          break;
-        }
-        case 'soft_bounce':
-          mark(a, 'soft_bounced');
-          softBounced.set(normaliseEmail(t.email), a);
-          break;
-        case 'complaint': {
-          const changed = mark(a, 'complained');
-          suppressions.push({ a, reason: 'complaint' });
-          if (!changed) break;
-          note(a.at, t, 'warning', 'complained', `${t.email} reported the message as spam and is no longer mailed`);
-          judgeAccount = true;
-          break;
-        }
-        case 'auto_reply':
-          mark(a, 'auto_replied');
-          break;
-        case 'reply': {
-          const excerpt = page[a.at].classified.excerpt;
-          if (mark(a, 'replied')) note(a.at, t, 'info', 'replied', clip(`${t.email} replied${excerpt ? `: ${excerpt}` : ''}`, 1000)!);
-          replies.push(a);
-          break;
-        }
-        case 'unsubscribe':
-          unsubscribes.push(a);
-          break;
-      }
-    }
-
-    // Soft bounces count against an address over every mailbox; this page's are recorded already.
-    const history = await feedbackRepository.softBounces(tx, [...softBounced.keys()]);
-    for (const [email, a] of softBounced) if (softBouncesSuppress(history.get(email) ?? { count: 0, first: null }, now)) suppressions.push({ a, reason: 'soft_bounces' });
-    suppressions.sort((x, y) => x.a.at - y.a.at);
-    const added = await suppressionRepository.suppressAll(tx, suppressions.map(({ a, reason }) => ({ email: a.target.email, reason, source: `mailing:${a.target.mailingId}` })), now);
-    for (const { a, reason } of suppressions) {
-      if (!added.delete(normaliseEmail(a.target.email))) continue;
-      result.messages[a.at].suppressed.push(a.target.email);
-      if (reason === 'soft_bounces') note(a.at, a.target, 'warning', 'soft_bounces', `${a.target.email} kept bouncing for over a week and is no longer mailed`);
-    }
-
-    await feedbackRepository.setFeedbacks(tx, [...changes.values()], now);
-    await stopReplied(tx, replies);
-    for (const a of unsubscribes) {
-      const r = await suppressionRepository.unsubscribeLedgerRow(tx, a.target.id, now);
-      if (r?.newlySuppressed) result.messages[a.at].suppressed.push(r.email);
-      if (r?.newlySuppressed || r?.optInCleared) told[a.at].events.push({ type: 'recipient.unsubscribed', mailingId: a.target.mailingId, departmentId: a.target.departmentId, ownerId: a.target.ownerId, email: a.target.email, at });
-    }
-    await ctx.ledger.notes(tx, told.flatMap((t) => t.notes));
-    await commit?.(tx);
-  });
-
   /** Someone who answered is talked to in person now, not mass-mailed: the owner's queued rows to them (or their company) are skipped, each by the first reply naming them. */
-  async function stopReplied(tx: Em, replies: Answer[]) {
+  async function stopReplied(replies: Answer[]) {
     const owners = new Map<number, { a: Answer; emails: Set<string> }[]>();
     for (const a of replies) {
       const emails = a.target.stopCompanyOnReply ? await feedbackRepository.companyAddresses(tx, a.target) : [a.target.email];
@@ -245,11 +166,97 @@ export async function applyFeedbackPage(ctx: EngineContext, em: Em, account: Inb
     }
   }
 
-  for (const t of told) for (const e of t.events) ctx.events.emit(e);
-  // A refusal after the 250 counts as one at RCPT: the mailing shows it has errors.
-  for (const mailingId of failedMailings) await changeStatus(ctx, em, mailingId, 'recipient_failed', null);
-  if (judgeAccount) await judge(ctx, em, account.id, result);
-  return result;
+  const found = await findRows(tx, account, page, now);
+  const recorded = await feedbackRepository.recordAll(
+    tx,
+    found.map((a) => ({ accountId: account.id, messageKey: page[a.at].key, kind: a.kind, email: a.target.email, recipientRow: a.target.id, mailingId: a.target.mailingId, status: a.status, note: a.note, folder: page[a.at].folder, uid: page[a.at].uid, sentAt: page[a.at].classified.date })),
+    now,
+  );
+  // Only answers recorded now act: the first of the page's copies, of none read before.
+  const answers = found.filter((a) => recorded.delete(eventKey(page[a.at].key, a.target.email)));
+
+  const feedback = await feedbackRepository.feedbackOf(tx, answers.filter((a) => a.kind !== 'unsubscribe').map((a) => a.target.id));
+  const changes = new Map<number, FeedbackChange>();
+  /** True when the row takes this feedback (stronger than what it has): what it means is told only then. */
+  const mark = (a: Answer, next: RecipientFeedback) => {
+    const id = a.target.id;
+    if (!feedback.has(id)) return false;
+    const current = feedback.get(id) ?? null;
+    if (!overrides(next, current)) return false;
+    feedback.set(id, next);
+    changes.set(id, { id, mailingId: a.target.mailingId, from: changes.get(id)?.from ?? current, to: next, status: a.status, note: a.note });
+    result.messages[a.at].rows.push(id);
+    told[a.at].events.push({ type: 'recipient.feedback', mailingId: a.target.mailingId, departmentId: a.target.departmentId, ownerId: a.target.ownerId, rowId: id, email: a.target.email, feedback: next, status: a.status, note: a.note, at });
+    return true;
+  };
+  const suppressions: { a: Answer; reason: string }[] = [];
+  const replies: Answer[] = [];
+  const unsubscribes: Answer[] = [];
+  /** The last soft bounce of each address: the rule is judged once, on the page's history. */
+  const softBounced = new Map<string, Answer>();
+
+  for (const a of answers) {
+    const t = a.target;
+    switch (a.kind) {
+      case 'hard_bounce': {
+        const changed = mark(a, 'bounced');
+        suppressions.push({ a, reason: 'hard_bounce' });
+        if (!changed) break;
+        const said = `${t.email} bounced${a.status ? ` (${a.status})` : ''}${a.note ? `: ${a.note}` : ''}`;
+        note(a.at, t, 'error', 'bounced', clip(said, 1000)!);
+        failedMailings.add(t.mailingId);
+        judgeAccount = true;
+        break;
+      }
+      case 'soft_bounce':
+        mark(a, 'soft_bounced');
+        softBounced.set(normaliseEmail(t.email), a);
+        break;
+      case 'complaint': {
+        const changed = mark(a, 'complained');
+        suppressions.push({ a, reason: 'complaint' });
+        if (!changed) break;
+        note(a.at, t, 'warning', 'complained', `${t.email} reported the message as spam and is no longer mailed`);
+        judgeAccount = true;
+        break;
+      }
+      case 'auto_reply':
+        mark(a, 'auto_replied');
+        break;
+      case 'reply': {
+        const excerpt = page[a.at].classified.excerpt;
+        if (mark(a, 'replied')) note(a.at, t, 'info', 'replied', clip(`${t.email} replied${excerpt ? `: ${excerpt}` : ''}`, 1000)!);
+        replies.push(a);
+        break;
+      }
+      case 'unsubscribe':
+        unsubscribes.push(a);
+        break;
+    }
+  }
+
+  // Soft bounces count against an address over every mailbox; this page's are recorded already.
+  const history = await feedbackRepository.softBounces(tx, [...softBounced.keys()]);
+  for (const [email, a] of softBounced) if (softBouncesSuppress(history.get(email) ?? { count: 0, first: null }, now)) suppressions.push({ a, reason: 'soft_bounces' });
+  suppressions.sort((x, y) => x.a.at - y.a.at);
+  const added = await suppressionRepository.suppressAll(tx, suppressions.map(({ a, reason }) => ({ email: a.target.email, reason, source: `mailing:${a.target.mailingId}` })), now);
+  for (const { a, reason } of suppressions) {
+    if (!added.delete(normaliseEmail(a.target.email))) continue;
+    result.messages[a.at].suppressed.push(a.target.email);
+    if (reason === 'soft_bounces') note(a.at, a.target, 'warning', 'soft_bounces', `${a.target.email} kept bouncing for over a week and is no longer mailed`);
+  }
+
+  await feedbackRepository.setFeedbacks(tx, [...changes.values()], now);
+  await stopReplied(replies);
+  for (const a of unsubscribes) {
+    const r = await suppressionRepository.unsubscribeLedgerRow(tx, a.target.id, now);
+    if (r?.newlySuppressed) result.messages[a.at].suppressed.push(r.email);
+    if (r?.newlySuppressed || r?.optInCleared) told[a.at].events.push({ type: 'recipient.unsubscribed', mailingId: a.target.mailingId, departmentId: a.target.departmentId, ownerId: a.target.ownerId, email: a.target.email, at });
+  }
+  await ctx.ledger.notes(tx, told.flatMap((t) => t.notes));
+  await commit?.(tx);
+  return { result, told, failedMailings, judgeAccount };
+
 }
 
 /**

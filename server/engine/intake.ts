@@ -50,6 +50,8 @@ export interface IntakeResult {
 }
 
 const DEFAULT_BATCH = 200;
+/** Messages of a page classified at once: the parser works while the server sends the next ones. */
+const CLASSIFYING = 8;
 
 /** The message's identity: its Message-ID when it has one (the same message copied twice is one), else its bytes. */
 export function messageKey(messageId: string | null, source: Buffer): string {
@@ -123,13 +125,15 @@ async function readFolder(ctx: IntakeContext, classify: (source: Buffer) => Prom
   // already acted on are recognised by their keys.
   let next = (await intakeRepository.resumeAt(em, inbox.id, folder, uidValidity)) ?? 1;
   for (;;) {
-    const page: IncomingMessage[] = [];
+    const reading: Promise<IncomingMessage>[] = [];
     let last = 0;
     for await (const message of session.fetch(next, batch)) {
       last = message.uid;
-      const classified = await classifySafely(classify, message.source, `${folder} UID ${message.uid}`);
-      page.push({ folder, uid: message.uid, key: messageKey(classified.messageId, message.source), classified });
+      // Classified while the next messages arrive (a few at a time, so memory holds a few sources).
+      if (reading.length >= CLASSIFYING) await reading[reading.length - CLASSIFYING];
+      reading.push(classifySafely(classify, message.source, `${folder} UID ${message.uid}`).then((classified) => ({ folder, uid: message.uid, key: messageKey(classified.messageId, message.source), classified })));
     }
+    const page = await Promise.all(reading);
     if (!last) return;
     const after = last + 1;
     const applied = await applyFeedbackPage(ctx, em, account, page, (tx) => intakeRepository.advance(tx, inbox.id, folder, uidValidity, after, ctx.now()));
