@@ -13,6 +13,8 @@ export class Stages {
   transactionMs = 0;
   /** Messages the mailbox has handed over. */
   messages = 0;
+  /** A FETCH found nothing left: the folder is read through. */
+  readThrough = false;
 
   mailboxes(inner: Mailboxes): Mailboxes {
     return { connect: async (login, password) => this.session(await inner.connect(login, password)) };
@@ -50,11 +52,14 @@ export class Stages {
 
   private async *timed(messages: AsyncIterable<MailboxMessage>): AsyncIterable<MailboxMessage> {
     const it = messages[Symbol.asyncIterator]();
-    for (;;) {
+    for (let handed = 0; ; handed++) {
       const started = performance.now();
       const next = await it.next();
       this.fetchMs += performance.now() - started;
-      if (next.done) return;
+      if (next.done) {
+        if (!handed) this.readThrough = true;
+        return;
+      }
       this.messages += 1;
       yield next.value;
     }

@@ -50,7 +50,7 @@ export interface IntakeResult {
 }
 
 const DEFAULT_BATCH = 200;
-/** Messages of a page classified at once: the parser works while the server sends the next ones. */
+/** Messages of a batch classified at once. */
 const CLASSIFYING = 8;
 
 /** The message's identity: its Message-ID when it has one (the same message copied twice is one), else its bytes. */
@@ -116,38 +116,47 @@ async function signIn(ctx: IntakeContext, em: Em, inbox: Inbox): Promise<MailCre
  * Reads a folder from its cursor, a batch at a time, until it is read through or the run may not go
  * on: a mailbox can hold more than a run's time reads (years of mail read the first time, or a server
  * that never stops announcing messages), and a graceful stop waits for the run. Each folder gets at
- * least one batch per run.
+ * least one batch per run. While a batch is written, the next one is fetched and classified (the
+ * server and the database work while this process parses); it is applied only if the run goes on,
+ * else the next run reads it again.
  */
 async function readFolder(ctx: IntakeContext, classify: (source: Buffer) => Promise<Classified>, em: Em, session: MailboxSession, inbox: Inbox, account: InboxAccount, folder: string, run: IntakeRun, result: IntakeResult) {
   const batch = run.batch ?? DEFAULT_BATCH;
   const { uidValidity } = await session.open(folder);
+  const goesOn = () => ctx.wallClock() < run.deadline && !run.stopping();
   // A new UIDVALIDITY renumbers the folder: it is read again from the start, and the messages
   // already acted on are recognised by their keys.
-  let next = (await intakeRepository.resumeAt(em, inbox.id, folder, uidValidity)) ?? 1;
-  for (;;) {
-    const reading: Promise<IncomingMessage>[] = [];
-    let last = 0;
-    for await (const message of session.fetch(next, batch)) {
-      last = message.uid;
-      // Classified while the next messages arrive (a few at a time, so memory holds a few sources).
-      if (reading.length >= CLASSIFYING) await reading[reading.length - CLASSIFYING];
-      reading.push(classifySafely(classify, message.source, `${folder} UID ${message.uid}`).then((classified) => ({ folder, uid: message.uid, key: messageKey(classified.messageId, message.source), classified })));
-    }
-    const page = await Promise.all(reading);
-    if (!last) return;
-    const after = last + 1;
-    const applied = await applyFeedbackPage(ctx, em, account, page, (tx) => intakeRepository.advance(tx, inbox.id, folder, uidValidity, after, ctx.now()));
-    next = after;
+  let page = await readPage(classify, session, folder, (await intakeRepository.resumeAt(em, inbox.id, folder, uidValidity)) ?? 1, batch);
+  while (page.length) {
+    const after = page[page.length - 1].uid! + 1;
+    const writing = applyFeedbackPage(ctx, em, account, page, (tx) => intakeRepository.advance(tx, inbox.id, folder, uidValidity, after, ctx.now()));
+    const reading = goesOn() ? readPage(classify, session, folder, after, batch) : Promise.resolve(null);
+    // Both settle before anything is thrown, so no read is left running behind a failed write.
+    const [written, read] = await Promise.allSettled([writing, reading]);
+    if (written.status === 'rejected') throw written.reason;
+    if (read.status === 'rejected') throw read.reason;
+    const applied = written.value;
     result.read += page.length;
     result.acted += applied.messages.filter((a) => a.rows.length || a.suppressed.length || a.stopped).length;
     result.wake.push(...applied.wake);
     const moves = inbox.bounceFolder ? page.filter((m, i) => (m.classified.kind === 'hard_bounce' || m.classified.kind === 'soft_bounce') && applied.messages[i].rows.length).map((m) => m.uid!) : [];
     if (moves.length) await session.move(moves, inbox.bounceFolder!);
-    if (ctx.wallClock() >= run.deadline || run.stopping()) {
+    if (!goesOn() || !read.value) {
       result.more = true;
       return;
     }
+    page = read.value;
   }
+}
+
+/** A batch of the folder from `fromUid`, classified: a few messages at a time, so the parser works while the server sends the next ones and memory holds a few sources. */
+async function readPage(classify: (source: Buffer) => Promise<Classified>, session: MailboxSession, folder: string, fromUid: number, batch: number): Promise<IncomingMessage[]> {
+  const reading: Promise<IncomingMessage>[] = [];
+  for await (const message of session.fetch(fromUid, batch)) {
+    if (reading.length >= CLASSIFYING) await reading[reading.length - CLASSIFYING];
+    reading.push(classifySafely(classify, message.source, `${folder} UID ${message.uid}`).then((classified) => ({ folder, uid: message.uid, key: messageKey(classified.messageId, message.source), classified })));
+  }
+  return Promise.all(reading);
 }
 
 /**
