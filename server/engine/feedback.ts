@@ -184,7 +184,8 @@ async function writePage(ctx: EngineContext, tx: Em, account: InboxAccount, page
     const current = feedback.get(id) ?? null;
     if (!overrides(next, current)) return false;
     feedback.set(id, next);
-    changes.set(id, { id, mailingId: a.target.mailingId, from: changes.get(id)?.from ?? current, to: next, status: a.status, note: a.note });
+    // `from` stays what the row had before the page: its mailing's counters move once, from there.
+    changes.set(id, { id, mailingId: a.target.mailingId, from: changes.has(id) ? changes.get(id)!.from : current, to: next, status: a.status, note: a.note });
     result.messages[a.at].rows.push(id);
     told[a.at].events.push({ type: 'recipient.feedback', mailingId: a.target.mailingId, departmentId: a.target.departmentId, ownerId: a.target.ownerId, rowId: id, email: a.target.email, feedback: next, status: a.status, note: a.note, at });
     return true;

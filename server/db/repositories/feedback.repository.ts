@@ -2,7 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import type { Em } from '../orm.js';
 import { knexOf } from '../knex.js';
 import { LIVE_STATUSES } from '../../domain/mailing-status.js';
-import { overrides, type RecipientFeedback } from '../../domain/recipient-states.js';
+import type { RecipientFeedback } from '../../domain/recipient-states.js';
 import type { FeedbackKind } from '../../domain/feedback.js';
 import type { RecipientType } from '../../domain/recipient-types.js';
 import type { RecentSends } from '../../domain/account-protection.js';
