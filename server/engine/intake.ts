@@ -134,13 +134,13 @@ async function readFolder(ctx: IntakeContext, classify: (source: Buffer) => Prom
     // Both settle before anything is thrown, so no read is left running behind a failed write.
     const [written, read] = await Promise.allSettled([writing, reading]);
     if (written.status === 'rejected') throw written.reason;
-    if (read.status === 'rejected') throw read.reason;
     const applied = written.value;
     result.read += page.length;
     result.acted += applied.messages.filter((a) => a.rows.length || a.suppressed.length || a.stopped).length;
     result.wake.push(...applied.wake);
     const moves = inbox.bounceFolder ? page.filter((m, i) => (m.classified.kind === 'hard_bounce' || m.classified.kind === 'soft_bounce') && applied.messages[i].rows.length).map((m) => m.uid!) : [];
     if (moves.length) await session.move(moves, inbox.bounceFolder!);
+    if (read.status === 'rejected') throw read.reason;
     if (!goesOn() || !read.value) {
       result.more = true;
       return;
