@@ -7,7 +7,7 @@ import type { FeedbackKind } from '../../domain/feedback.js';
 import type { RecipientType } from '../../domain/recipient-types.js';
 import type { RecentSends } from '../../domain/account-protection.js';
 import { T, CHUNK, queued, bump } from './ledger/rows.js';
-import { insertNew } from './insert-new.js';
+import { locked } from './locked.js';
 
 /**
  * What the mailbox intake reads and writes: the ledger rows an incoming message is about, their
@@ -91,20 +91,28 @@ const chunks = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / 
 
 export const feedbackRepository = {
   /**
-   * Records the page's verdicts; returns the keys (`eventKey`) of those not recorded before. A
-   * message read again (after a crash, or a UIDVALIDITY change) is recognised by the unique key,
-   * and the caller does nothing more for it.
+   * Records the page's verdicts; returns the keys (`eventKey`) of those not recorded before (the
+   * first of the page's copies of one). A message read again (after a crash, or a UIDVALIDITY
+   * change) is recognised by the unique key, and the caller does nothing more for it. The keys are
+   * read locked first, so what this says is new is new, whatever else writes at the same time.
    */
   async recordAll(em: Em, events: NewFeedbackEvent[], now: Date): Promise<Set<string>> {
-    const rows = events.map((e) => ({
-      account_id: e.accountId, message_key: e.messageKey, kind: e.kind, email: e.email, recipient_row: e.recipientRow, mailing_id: e.mailingId,
-      status: e.status, note: e.note, folder: e.folder, uid: e.uid, sent_at: e.sentAt, created_at: now,
-    }));
-    const fresh = new Set<string>();
-    for (const chunk of chunks(rows)) {
-      for (const r of await insertNew(knexOf(em), 'feedback_events', chunk, ['account_id', 'message_key', 'email'], ['message_key', 'email'])) fresh.add(eventKey(String(r.message_key), String(r.email)));
+    const knex = knexOf(em);
+    const distinct = new Map<string, NewFeedbackEvent>();
+    for (const e of events) if (!distinct.has(eventKey(e.messageKey, e.email))) distinct.set(eventKey(e.messageKey, e.email), e);
+    const known = new Set<string>();
+    for (const chunk of chunks([...distinct.values()])) {
+      const q = knex('feedback_events').whereIn('account_id', [...new Set(chunk.map((e) => e.accountId))]).whereIn('message_key', [...new Set(chunk.map((e) => e.messageKey))]).select('message_key', 'email');
+      for (const r of await locked(knex, q)) known.add(eventKey(String(r.message_key), String(r.email)));
     }
-    return fresh;
+    const fresh = [...distinct].filter(([key]) => !known.has(key));
+    for (const chunk of chunks(fresh)) {
+      await knex('feedback_events').insert(chunk.map(([, e]) => ({
+        account_id: e.accountId, message_key: e.messageKey, kind: e.kind, email: e.email, recipient_row: e.recipientRow, mailing_id: e.mailingId,
+        status: e.status, note: e.note, folder: e.folder, uid: e.uid, sent_at: e.sentAt, created_at: now,
+      })));
+    }
+    return new Set(fresh.map(([key]) => key));
   },
 
   /** The owner's ledger rows these Message-IDs name (ours are unique: one row each), by lower-cased Message-ID. */
@@ -136,7 +144,7 @@ export const feedbackRepository = {
   async feedbackOf(em: Em, rowIds: number[]): Promise<Map<number, RecipientFeedback | null>> {
     const feedback = new Map<number, RecipientFeedback | null>();
     for (const chunk of chunks([...new Set(rowIds)])) {
-      for (const r of await knexOf(em)(T).whereIn('id', chunk).forUpdate().select('id', 'feedback')) feedback.set(Number(r.id), (r.feedback as RecipientFeedback | null) ?? null);
+      for (const r of await locked(knexOf(em), knexOf(em)(T).whereIn('id', chunk).select('id', 'feedback'))) feedback.set(Number(r.id), (r.feedback as RecipientFeedback | null) ?? null);
     }
     return feedback;
   },
@@ -197,7 +205,7 @@ export const feedbackRepository = {
     const found: { id: number; mailingId: number; email: string }[] = [];
     const live = () => knex('mailings').where('owner_id', ownerId).whereIn('status', LIVE_STATUSES).select('id');
     for (const chunk of chunks([...new Set(emails)])) {
-      const rows = await knex(T).whereIn('mailing_id', live()).whereIn('email', chunk).andWhere(queued).forUpdate().select('id', 'mailing_id', 'email');
+      const rows = await locked(knex, knex(T).whereIn('mailing_id', live()).whereIn('email', chunk).andWhere(queued).select('id', 'mailing_id', 'email'));
       for (const r of rows) found.push({ id: Number(r.id), mailingId: Number(r.mailing_id), email: String(r.email) });
     }
     return found;
