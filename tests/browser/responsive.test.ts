@@ -1,0 +1,120 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS } from '../../server/db/seed/demo.js';
+import type { Role } from '../../server/domain/roles.js';
+import { startServer, type ServerProcess } from '../support/server-process.js';
+import { launchChromium, signInPage } from '../support/browser.js';
+import { layoutProblems, listColumnProblems } from '../support/layout-checks.js';
+
+/**
+ * Every page, for every role, at a phone, a portrait tablet, a small laptop and a desktop: the
+ * document is never wider than the viewport, nothing covers the top bar, every column of a list is
+ * reachable (the mailing list's key columns at once), and axe-core finds no serious or critical
+ * violation. One browser, one context per role; the pages are reused across sizes.
+ * Screenshots of the main pages land in artifacts/screenshots/ (gitignored) for a reviewer.
+ */
+
+const SIZES = [
+  { width: 390, height: 844 },
+  { width: 768, height: 1024 },
+  { width: 1024, height: 768 },
+  { width: 1440, height: 900 },
+] as const;
+
+/** Every route under src/routes/(app); the admin-only ones are offered to admins only. */
+const PAGES = ['/mailings', '/companies', '/contacts', '/leads', '/messages', '/messages/new', '/signatures', '/accounts', '/outbox', '/settings'];
+const ADMIN_PAGES = ['/users', '/departments'];
+/** The pages a reviewer looks at first; screenshotted at every size, for the admin. */
+const SCREENSHOT = new Set(['/mailings', '/mailings/:id', '/accounts', '/companies']);
+const SHOTS = resolve(import.meta.dirname, '../../artifacts/screenshots');
+
+const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+const ROLES: Role[] = ['admin', 'company_manager', 'team_lead', 'sales_manager'];
+const userOf = (role: Role) => DEMO_USERS.find((u) => u.role === role && u.email !== 'ben@mailroom.test')!;
+
+let server: ServerProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(resolve(import.meta.dirname, '../../build/index.html'))) throw new Error('No built UI: run `npx vite build` first');
+  mkdirSync(SHOTS, { recursive: true });
+  [server, browser] = await Promise.all([startServer(), launchChromium()]);
+}, 200_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** axe-core's serious and critical violations on the page as it is, one line each. */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_SOURCE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const { violations } = await axe.run(document, { resultTypes: ['violations'] });
+    return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  });
+}
+
+/** The detail pages this user can open, found through the API as the user: a mailing, a message, an outbox mail. */
+async function detailPages(page: Page): Promise<string[]> {
+  const get = async (path: string) => ((await (await page.request.get(`${server.url}${path}`)).json()) as { items: { id: number | string }[] }).items;
+  const [mailings, messages, outbox] = await Promise.all([get('/api/mailings'), get('/api/messages'), get('/api/outbox')]);
+  return [mailings[0] && `/mailings/${mailings[0].id}`, messages[0] && `/messages/${messages[0].id}`, outbox[0] && `/outbox/${outbox[0].id}`].filter((p): p is string => !!p);
+}
+
+async function checkAtEverySize(page: Page, path: string, label: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    // Let the layout and any live update settle after the resize.
+    await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+    const at = `${label} ${path} at ${size.width}×${size.height}`;
+    for (const p of await layoutProblems(page)) found.push(`${at}: ${p}`);
+    if (path === '/mailings') for (const p of await listColumnProblems(page, size.width)) found.push(`${at}: ${p}`);
+    for (const v of await axeViolations(page)) found.push(`${at}: axe ${v}`);
+    const shot = path.replace(/\/\d+$/, '/:id');
+    if (label === 'admin' && SCREENSHOT.has(shot)) {
+      await page.screenshot({ path: resolve(SHOTS, `${shot.slice(1).replace(/[/:]/g, '-')}-${size.width}x${size.height}.png`), fullPage: true });
+    }
+  }
+  return found;
+}
+
+describe('every page at every size', () => {
+  it.for(ROLES)('fits, keeps the top bar clear and passes axe for a %s', { timeout: 300_000 }, async (role) => {
+    const context = await browser.newContext({ viewport: SIZES[3] });
+    const { page, problems } = await signInPage(context, server, userOf(role).email);
+    const paths = [...PAGES, ...(role === 'admin' ? ADMIN_PAGES : []), ...(await detailPages(page))];
+    const found: string[] = [];
+    for (const path of paths) {
+      await page.setViewportSize(SIZES[3]);
+      await page.goto(`${server.url}${path}`);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await page.getByRole('banner').getByText('Live', { exact: true }).waitFor();
+      found.push(...(await checkAtEverySize(page, path, role)));
+    }
+    expect(found).toEqual([]);
+    expect(problems()).toEqual([]);
+    await context.close();
+  });
+
+  it('fits the sign-in page', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ viewport: SIZES[0] });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    const found: string[] = [];
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      if (await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)) found.push(`login at ${size.width}: wider than the viewport`);
+      for (const v of await axeViolations(page)) found.push(`login at ${size.width}: axe ${v}`);
+    }
+    expect(found).toEqual([]);
+    await context.close();
+  });
+});
