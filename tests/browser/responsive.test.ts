@@ -103,6 +103,48 @@ describe('every page at every size', () => {
     await context.close();
   });
 
+  // On a phone the navigation is behind the menu button and the list's filters in a sheet: both
+  // open from the keyboard, close with Escape and give the focus back; the sheet's filter applies
+  // to the cards behind it at once.
+  it('opens the menu and the filter sheet from the keyboard on a phone', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ viewport: SIZES[0] });
+    const { page, problems } = await signInPage(context, server, userOf('sales_manager').email);
+    const focused = (el: Element) => el === document.activeElement;
+    await page.goto(`${server.url}/mailings`);
+    const cards = page.getByRole('list', { name: 'Mass mailings' });
+    await cards.getByRole('link', { name: /Autumn product update/ }).waitFor();
+
+    const menu = page.getByRole('button', { name: 'Menu' });
+    const drawer = page.getByRole('dialog', { name: 'Menu' });
+    await menu.focus();
+    await page.keyboard.press('Enter');
+    await drawer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Companies' }).waitFor();
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+    expect(await menu.evaluate(focused)).toBe(true);
+
+    const sheetButton = page.getByRole('button', { name: 'Sort and filter' });
+    const sheet = page.getByRole('dialog', { name: 'Sort and filter' });
+    await sheetButton.focus();
+    await page.keyboard.press('Enter');
+    await sheet.getByLabel('Status').selectOption('done');
+    await page.waitForURL(/status=done/);
+    await cards.getByText('No mailings match.').waitFor();
+    await sheet.getByLabel('Sort by').selectOption('sentToday');
+    await page.waitForURL(/sort=sentToday/);
+    await page.keyboard.press('Escape');
+    await sheet.waitFor({ state: 'hidden' });
+    expect(await sheetButton.evaluate(focused)).toBe(true);
+
+    // Following a link in the menu closes it.
+    await menu.click();
+    await drawer.getByRole('link', { name: 'Companies' }).click();
+    await page.waitForURL('**/companies');
+    await drawer.waitFor({ state: 'hidden' });
+    expect(problems()).toEqual([]);
+    await context.close();
+  });
+
   it('fits the sign-in page', { timeout: 60_000 }, async () => {
     const context = await browser.newContext({ viewport: SIZES[0] });
     const page = await context.newPage();
