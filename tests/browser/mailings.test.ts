@@ -396,7 +396,7 @@ describe('failures at the SMTP server', () => {
     const mailing = await makeMailing(ben, 'Doomed', { contact: { ids: [targets[2].id] } }, 'active');
     await expect.poll(() => ceo.notifications(), { timeout: 60_000 }).toContainEqual({ title: `Mailing #${mailing.id} was interrupted`, body: expect.stringContaining(account.name) });
     await expect.poll(() => owner.notifications(), { timeout: 30_000 }).toContainEqual({ title: 'One of your e-mail accounts turned red', body: expect.stringMatching(/535|[Aa]uthentication/) });
-    expect(await ceo.page.getByTestId('announcer').textContent()).toContain(`Mailing #${mailing.id} was interrupted`);
+    await expect.poll(() => ceo.page.getByTestId('announcer').textContent()).toContain(`Mailing #${mailing.id} was interrupted`);
     await rowOf(ceo.page, 'Doomed').locator('[data-status="interrupted"]').waitFor();
     await owner.page.getByRole('row', { name: new RegExp(account.name) }).getByRole('img', { name: /^Cannot send/ }).waitFor();
     expect(ceo.problems()).toEqual([]);
