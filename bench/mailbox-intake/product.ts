@@ -45,11 +45,12 @@ export async function intake(port: number, count: number, anchor: number): Promi
       };
       const memory = sampleMemory(() => stages.messages);
       const begun = performance.now();
-      // With no time to wait, a run reads a batch a folder and says whether there is more, as the
-      // inbox's job does when it comes back at once.
+      // A run as the inbox's job gives it (4 minutes, far more than the mailbox takes), told to stop
+      // once a FETCH finds nothing left instead of waiting for new mail; should it end with more to
+      // read, the job would come back at once, and so does the loop.
       const result = { read: 0, acted: 0, health: 'unknown' };
       for (let more = true; more; ) {
-        const run = await readInbox(ctx, fixture.inboxId, { deadline: 0, stopping: () => false });
+        const run = await readInbox(ctx, fixture.inboxId, { deadline: Date.now() + 4 * 60_000, stopping: () => stages.readThrough });
         if (!run) throw new Error('the inbox is gone');
         Object.assign(result, { read: result.read + run.read, acted: result.acted + run.acted, health: run.health });
         more = run.more;

@@ -1,22 +1,34 @@
 import type { Em } from '../db/orm.js';
-import type { Classified } from '../domain/feedback.js';
+import type { Classified, FeedbackKind } from '../domain/feedback.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { EventLevel } from '../domain/mailing-status.js';
-import type { RecipientFeedback } from '../domain/recipient-states.js';
+import { overrides, type RecipientFeedback } from '../domain/recipient-states.js';
 import { isFailed } from '../domain/account-health.js';
 import { COMPLAINT_RULE, HARD_BOUNCE_RULE, protectionVerdict, softBouncesSuppress } from '../domain/account-protection.js';
-import { feedbackRepository, type FeedbackTarget } from '../db/repositories/feedback.repository.js';
-import { suppressionRepository } from '../db/repositories/suppression.repository.js';
+import { eventKey, feedbackRepository, type FeedbackChange, type FeedbackTarget, type SentTarget } from '../db/repositories/feedback.repository.js';
+import { normaliseEmail, suppressionRepository } from '../db/repositories/suppression.repository.js';
+import type { NewNote } from '../db/repositories/mailing.repository.js';
 import type { EngineContext } from './ports.js';
 import { changeStatus } from './mailing-events.js';
 import { failAccount } from './account-failure.js';
+import { retryOnDeadlock } from '../db/repositories/retry.js';
 
 /**
- * What one incoming message changes: the ledger row it is about, the suppression list, the
- * mailing's notifications and status, the owner's other mailings (a reply stops them mailing that
+ * What incoming messages change: the ledger rows they are about, the suppression list, the
+ * mailings' notifications and status, the owner's other mailings (a reply stops them mailing that
  * address), and the account itself when its bounces or complaints pass the providers' limits.
  * Every message is written by a stranger: it can only ever touch rows of mail this owner sent,
  * found by our own Message-IDs or by an address this account mailed.
+ *
+ * A page of messages (one FETCH of the intake) is applied in one transaction, a statement per
+ * step for the whole page: its rows found, its verdicts recorded in feedback_events (whose unique
+ * key per account, message and address says which are new: only those act), the rows' feedback,
+ * each mailing's counters once, the suppressions, the skipped rows and the notes, and whatever the
+ * caller commits with it (the intake's cursor). A page is done or not: a crash rolls it back whole,
+ * and the page read again acts exactly once. Within the page the messages act in their order, as
+ * one after the other would: the strongest feedback stays, and what a message tells is told only
+ * when it changed something. Live pushes, mailing statuses and the account's breaker (judged once,
+ * on the page's effects) come after the commit.
  */
 
 /** The account whose mailbox the message was read from. */
@@ -41,6 +53,12 @@ export interface Applied {
   suppressed: string[];
   /** Queued rows of the owner's mailings it skipped (a reply). */
   stopped: number;
+}
+
+/** What came of a page. */
+export interface PageApplied {
+  /** Each message's, in the page's order. */
+  messages: Applied[];
   /** The account was switched off by its bounce or complaint rate. */
   accountStopped: boolean;
   /** Accounts that received the stopped account's recipients: their jobs are woken. */
@@ -51,6 +69,8 @@ export interface Applied {
 export const MATCH_WINDOW_DAYS = 60;
 /** A DSN may list many recipients; ours carry one each, so a long list is someone else's (or a bomb). */
 const MAX_RECIPIENTS = 100;
+/** How many of a message's references are looked up. */
+const MAX_REFS = 50;
 
 const clip = (text: string | null, n: number) => (text === null ? null : text.length > n ? `${text.slice(0, n - 1)}…` : text);
 
@@ -59,137 +79,260 @@ const mailingOf = (listId: string | null) => {
   return id ? Number(id) : null;
 };
 
-export async function applyFeedback(ctx: EngineContext, em: Em, account: InboxAccount, msg: IncomingMessage): Promise<Applied> {
-  const c = msg.classified;
+type AnswerKind = Exclude<FeedbackKind, 'unrelated'>;
+
+/** One message's verdict about one ledger row. */
+interface Answer {
+  /** The message's place in the page. */
+  at: number;
+  kind: AnswerKind;
+  target: FeedbackTarget;
+  status: string | null;
+  note: string | null;
+}
+
+/** What a message asks to be looked up: an address it is about, and how it may be found. */
+interface Lookup {
+  at: number;
+  kind: AnswerKind;
+  email: string | null;
+  /** The message is about this one address: found by its address when no Message-ID of ours names it. */
+  onlyOne: boolean;
+  status: string | null;
+  note: string | null;
+}
+
+/** Applies one message: a page of one. */
+export async function applyFeedback(ctx: EngineContext, em: Em, account: InboxAccount, msg: IncomingMessage): Promise<Applied & Omit<PageApplied, 'messages'>> {
+  const { messages, ...page } = await applyFeedbackPage(ctx, em, account, [msg]);
+  return { ...messages[0], ...page };
+}
+
+/** Applies a page of messages in one transaction, `commit` (the intake's cursor) written in it. */
+export async function applyFeedbackPage(ctx: EngineContext, em: Em, account: InboxAccount, page: IncomingMessage[], commit?: (tx: Em) => Promise<void>): Promise<PageApplied> {
   const now = ctx.now();
-  const at = now.toISOString();
-  const applied: Applied = { rows: [], suppressed: [], stopped: 0, accountStopped: false, wake: [] };
-  if (c.kind === 'unrelated') return applied;
-  // A message that names no Message-ID of ours answers mail sent before it was written: an old
-  // conversation in a mailbox read for the first time is not a reply to this week's mailing. The
-  // hour of slack is for the sender's clock; a date in the future counts as now.
-  const written = c.date && c.date.getTime() <= now.getTime() ? c.date : now;
-  const [since, until] = [new Date(written.getTime() - MATCH_WINDOW_DAYS * 86_400_000), new Date(written.getTime() + 3_600_000)];
+  // InnoDB may pick the page's transaction as a deadlock victim (the engine locks rows and
+  // mailings too): it was undone whole, and is written again from the start.
+  const { result, told, failedMailings, judgeAccount } = await retryOnDeadlock(() => ctx.ledger.transaction(em, (tx) => writePage(ctx, tx, account, page, now, commit)));
   // Pushed once the transaction has committed, so nobody is told of a change that was rolled back.
-  const events: DomainEvent[] = [];
-  const statusChanges: { mailingId: number; text: string }[] = [];
+  for (const t of told) for (const e of t.events) ctx.events.emit(e);
+  // A refusal after the 250 counts as one at RCPT: the mailing shows it has errors.
+  for (const mailingId of failedMailings) await changeStatus(ctx, em, mailingId, 'recipient_failed', null);
+  if (judgeAccount) await judge(ctx, em, account.id, result);
+  return result;
+}
+
+/** What a page changes, written in the transaction `tx`; what it tells, kept for after the commit. */
+async function writePage(ctx: EngineContext, tx: Em, account: InboxAccount, page: IncomingMessage[], now: Date, commit?: (tx: Em) => Promise<void>) {
+  const at = now.toISOString();
+  const result: PageApplied = { messages: page.map(() => ({ rows: [], suppressed: [], stopped: 0 })), accountStopped: false, wake: [] };
+  // Each message's notes and live events, in its order.
+  const told = page.map(() => ({ notes: [] as NewNote[], events: [] as DomainEvent[] }));
+  const failedMailings = new Set<number>();
   let judgeAccount = false;
 
-  const note = async (tx: Em, target: FeedbackTarget, level: EventLevel, kind: string, text: string) => {
-    await ctx.ledger.note(tx, target.mailingId, level, kind, text, now, { recipientEmail: target.email, accountId: account.id });
-    events.push({ type: 'mailing.notification', mailingId: target.mailingId, departmentId: target.departmentId, ownerId: target.ownerId, level, kind, text, at });
-  };
-  const record = (tx: Em, target: FeedbackTarget, kind: Classified['kind'], status: string | null, text: string | null) =>
-    feedbackRepository.record(tx, { accountId: account.id, messageKey: msg.key, kind, email: target.email, recipientRow: target.id, mailingId: target.mailingId, status, note: text, folder: msg.folder, uid: msg.uid, sentAt: c.date }, now);
-  /** True when the row took this feedback: what it means is told only then (the same answer read again through an alias account is not news). */
-  const mark = async (tx: Em, target: FeedbackTarget, feedback: RecipientFeedback, status: string | null, text: string | null) => {
-    if (!(await feedbackRepository.setFeedback(tx, target.id, feedback, { status, note: text, at: now }))) return false;
-    applied.rows.push(target.id);
-    events.push({ type: 'recipient.feedback', mailingId: target.mailingId, departmentId: target.departmentId, ownerId: target.ownerId, rowId: target.id, email: target.email, feedback, status, note: text, at });
-    return true;
-  };
-  /** True when the address was not suppressed before. */
-  const suppress = async (tx: Em, target: FeedbackTarget, reason: string) => {
-    if (!(await suppressionRepository.suppress(tx, target.email, reason, `mailing:${target.mailingId}`, now))) return false;
-    applied.suppressed.push(target.email);
-    return true;
+  const note = (i: number, target: FeedbackTarget, level: EventLevel, kind: string, text: string) => {
+    told[i].notes.push({ mailingId: target.mailingId, level, kind, text, at: now, recipientEmail: target.email, accountId: account.id });
+    told[i].events.push({ type: 'mailing.notification', mailingId: target.mailingId, departmentId: target.departmentId, ownerId: target.ownerId, level, kind, text, at });
   };
 
-  /** The row a message is about: by our Message-ID, else among the rows this account sent the address lately, of the mailing its List-Id names first. */
-  const find = async (tx: Em, email: string | null, onlyOne: boolean): Promise<FeedbackTarget | null> => {
-    const byId = await feedbackRepository.byMessageId(tx, account.ownerId, c.refs);
-    // Our messages have one recipient each: the row found by its Message-ID is the one. A report
-    // listing several addresses is about someone else's mail (or forged) but for that row's own
-    // address, so its other addresses are not looked up: one message must not reach many rows.
-    if (byId && (onlyOne || email === null || byId.email === email)) return byId;
-    if (!email || !onlyOne) return null;
-    const mailingId = mailingOf(c.listId);
-    return (mailingId !== null ? await feedbackRepository.latestSentTo(tx, account.id, email, since, until, mailingId) : null) ?? (await feedbackRepository.latestSentTo(tx, account.id, email, since, until));
-  };
+  /** Someone who answered is talked to in person now, not mass-mailed: the owner's queued rows to them (or their company) are skipped, each by the first reply naming them. */
+  async function stopReplied(replies: Answer[]) {
+    const owners = new Map<number, { a: Answer; emails: Set<string> }[]>();
+    for (const a of replies) {
+      const emails = a.target.stopCompanyOnReply ? await feedbackRepository.companyAddresses(tx, a.target) : [a.target.email];
+      owners.set(a.target.ownerId, [...(owners.get(a.target.ownerId) ?? []), { a, emails: new Set(emails.map(normaliseEmail)) }]);
+    }
+    for (const [ownerId, wants] of owners) {
+      const queued = await feedbackRepository.queuedFor(tx, ownerId, wants.flatMap((w) => [...w.emails]));
+      const skipped: { id: number; mailingId: number; reason: string }[] = [];
+      const perReply = new Map<Answer, Map<number, number>>();
+      for (const row of queued) {
+        const w = wants.find((w) => w.emails.has(normaliseEmail(row.email)))!;
+        skipped.push({ ...row, reason: `Not sent: ${w.a.target.email} replied on ${at.slice(0, 10)}` });
+        const counts = perReply.get(w.a) ?? perReply.set(w.a, new Map()).get(w.a)!;
+        counts.set(row.mailingId, (counts.get(row.mailingId) ?? 0) + 1);
+      }
+      await feedbackRepository.skipQueued(tx, skipped, now);
+      for (const { a } of wants) {
+        for (const [mailingId, n] of perReply.get(a) ?? []) {
+          const t = a.target;
+          result.messages[a.at].stopped += n;
+          told[a.at].events.push({ type: 'mailing.counters', mailingId, departmentId: t.departmentId, ownerId: t.ownerId, at });
+          const who = t.stopCompanyOnReply ? `${t.email} and the rest of the company` : t.email;
+          note(a.at, { ...t, mailingId }, 'info', 'stopped_by_reply', `${n} queued ${n === 1 ? 'message' : 'messages'} to ${who} will not be sent: ${t.email} replied`);
+        }
+      }
+    }
+  }
 
-  await ctx.ledger.transaction(em, async (tx) => {
+  const found = await findRows(tx, account, page, now);
+  const recorded = await feedbackRepository.recordAll(
+    tx,
+    found.map((a) => ({ accountId: account.id, messageKey: page[a.at].key, kind: a.kind, email: a.target.email, recipientRow: a.target.id, mailingId: a.target.mailingId, status: a.status, note: a.note, folder: page[a.at].folder, uid: page[a.at].uid, sentAt: page[a.at].classified.date })),
+    now,
+  );
+  // Only answers recorded now act: the first of the page's copies, of none read before.
+  const answers = found.filter((a) => recorded.delete(eventKey(page[a.at].key, a.target.email)));
+
+  const feedback = await feedbackRepository.feedbackOf(tx, answers.filter((a) => a.kind !== 'unsubscribe').map((a) => a.target.id));
+  const changes = new Map<number, FeedbackChange>();
+  /** True when the row takes this feedback (stronger than what it has): what it means is told only then. */
+  const mark = (a: Answer, next: RecipientFeedback) => {
+    const id = a.target.id;
+    if (!feedback.has(id)) return false;
+    const current = feedback.get(id) ?? null;
+    if (!overrides(next, current)) return false;
+    feedback.set(id, next);
+    // `from` stays what the row had before the page: its mailing's counters move once, from there.
+    changes.set(id, { id, mailingId: a.target.mailingId, from: changes.has(id) ? changes.get(id)!.from : current, to: next, status: a.status, note: a.note });
+    result.messages[a.at].rows.push(id);
+    told[a.at].events.push({ type: 'recipient.feedback', mailingId: a.target.mailingId, departmentId: a.target.departmentId, ownerId: a.target.ownerId, rowId: id, email: a.target.email, feedback: next, status: a.status, note: a.note, at });
+    return true;
+  };
+  const suppressions: { a: Answer; reason: string }[] = [];
+  const replies: Answer[] = [];
+  const unsubscribes: Answer[] = [];
+  /** The last soft bounce of each address: the rule is judged once, on the page's history. */
+  const softBounced = new Map<string, Answer>();
+
+  for (const a of answers) {
+    const t = a.target;
+    switch (a.kind) {
+      case 'hard_bounce': {
+        const changed = mark(a, 'bounced');
+        suppressions.push({ a, reason: 'hard_bounce' });
+        if (!changed) break;
+        const said = `${t.email} bounced${a.status ? ` (${a.status})` : ''}${a.note ? `: ${a.note}` : ''}`;
+        note(a.at, t, 'error', 'bounced', clip(said, 1000)!);
+        failedMailings.add(t.mailingId);
+        judgeAccount = true;
+        break;
+      }
+      case 'soft_bounce':
+        mark(a, 'soft_bounced');
+        softBounced.set(normaliseEmail(t.email), a);
+        break;
+      case 'complaint': {
+        const changed = mark(a, 'complained');
+        suppressions.push({ a, reason: 'complaint' });
+        if (!changed) break;
+        note(a.at, t, 'warning', 'complained', `${t.email} reported the message as spam and is no longer mailed`);
+        judgeAccount = true;
+        break;
+      }
+      case 'auto_reply':
+        mark(a, 'auto_replied');
+        break;
+      case 'reply': {
+        const excerpt = page[a.at].classified.excerpt;
+        if (mark(a, 'replied')) note(a.at, t, 'info', 'replied', clip(`${t.email} replied${excerpt ? `: ${excerpt}` : ''}`, 1000)!);
+        replies.push(a);
+        break;
+      }
+      case 'unsubscribe':
+        unsubscribes.push(a);
+        break;
+    }
+  }
+
+  // Soft bounces count against an address over every mailbox; this page's are recorded already.
+  const history = await feedbackRepository.softBounces(tx, [...softBounced.keys()]);
+  for (const [email, a] of softBounced) if (softBouncesSuppress(history.get(email) ?? { count: 0, first: null }, now)) suppressions.push({ a, reason: 'soft_bounces' });
+  suppressions.sort((x, y) => x.a.at - y.a.at);
+  const added = await suppressionRepository.suppressAll(tx, suppressions.map(({ a, reason }) => ({ email: a.target.email, reason, source: `mailing:${a.target.mailingId}` })), now);
+  for (const { a, reason } of suppressions) {
+    if (!added.delete(normaliseEmail(a.target.email))) continue;
+    result.messages[a.at].suppressed.push(a.target.email);
+    if (reason === 'soft_bounces') note(a.at, a.target, 'warning', 'soft_bounces', `${a.target.email} kept bouncing for over a week and is no longer mailed`);
+  }
+
+  await feedbackRepository.setFeedbacks(tx, [...changes.values()], now);
+  await stopReplied(replies);
+  for (const a of unsubscribes) {
+    const r = await suppressionRepository.unsubscribeLedgerRow(tx, a.target.id, now);
+    if (r?.newlySuppressed) result.messages[a.at].suppressed.push(r.email);
+    if (r?.newlySuppressed || r?.optInCleared) told[a.at].events.push({ type: 'recipient.unsubscribed', mailingId: a.target.mailingId, departmentId: a.target.departmentId, ownerId: a.target.ownerId, email: a.target.email, at });
+  }
+  await ctx.ledger.notes(tx, told.flatMap((t) => t.notes));
+  await commit?.(tx);
+  return { result, told, failedMailings, judgeAccount };
+
+}
+
+/**
+ * The rows the page's messages are about, a statement for all of them: by our Message-IDs, else
+ * (for a message about one address) among the rows this account sent the address lately, of the
+ * mailing its List-Id names first.
+ */
+async function findRows(tx: Em, account: InboxAccount, page: IncomingMessage[], now: Date): Promise<Answer[]> {
+  const lookups: Lookup[] = page.flatMap(({ classified: c }, at): Lookup[] => {
     switch (c.kind) {
+      case 'unrelated':
+        return [];
       case 'hard_bounce':
       case 'soft_bounce': {
         const recipients = c.recipients.slice(0, MAX_RECIPIENTS);
-        for (const r of recipients) {
-          const target = await find(tx, r.email, recipients.length === 1);
-          if (!target) continue;
-          const hard = r.severity === 'hard';
-          const text = clip(r.diagnostic, 1000);
-          if (!(await record(tx, target, hard ? 'hard_bounce' : 'soft_bounce', r.status, text))) continue;
-          if (hard) {
-            const changed = await mark(tx, target, 'bounced', r.status, text);
-            await suppress(tx, target, 'hard_bounce');
-            if (!changed) continue;
-            const said = `${target.email} bounced${r.status ? ` (${r.status})` : ''}${text ? `: ${text}` : ''}`;
-            await note(tx, target, 'error', 'bounced', clip(said, 1000)!);
-            statusChanges.push({ mailingId: target.mailingId, text: said });
-            judgeAccount = true;
-          } else {
-            await mark(tx, target, 'soft_bounced', r.status, text);
-            if (softBouncesSuppress(await feedbackRepository.softBounces(tx, target.email), now) && (await suppress(tx, target, 'soft_bounces'))) {
-              await note(tx, target, 'warning', 'soft_bounces', `${target.email} kept bouncing for over a week and is no longer mailed`);
-            }
-          }
-        }
-        return;
+        return recipients.map((r) => ({ at, kind: r.severity === 'hard' ? 'hard_bounce' : 'soft_bounce', email: r.email, onlyOne: recipients.length === 1, status: r.status, note: clip(r.diagnostic, 1000) }));
       }
-
-      case 'complaint': {
-        // Feedback loops return the original with our Message-ID (the address is often redacted);
-        // a report naming only an address is anyone's word, and two of them would stop the account.
-        const target = await feedbackRepository.byMessageId(tx, account.ownerId, c.refs);
-        if (!target || !(await record(tx, target, 'complaint', null, null))) return;
-        const changed = await mark(tx, target, 'complained', null, null);
-        await suppress(tx, target, 'complaint');
-        if (!changed) return;
-        await note(tx, target, 'warning', 'complained', `${target.email} reported the message as spam and is no longer mailed`);
-        judgeAccount = true;
-        return;
-      }
-
+      // Feedback loops return the original with our Message-ID (the address is often redacted);
+      // a report naming only an address is anyone's word, and two of them would stop the account.
+      case 'complaint':
+        return [{ at, kind: c.kind, email: null, onlyOne: false, status: null, note: null }];
       case 'reply':
-      case 'auto_reply': {
-        const target = await find(tx, c.from, true);
-        if (!target || !(await record(tx, target, c.kind, null, clip(c.excerpt, 1000)))) return;
-        if (c.kind === 'auto_reply') {
-          await mark(tx, target, 'auto_replied', null, clip(c.excerpt, 1000));
-          return;
-        }
-        if (await mark(tx, target, 'replied', null, clip(c.excerpt, 1000))) await note(tx, target, 'info', 'replied', clip(`${target.email} replied${c.excerpt ? `: ${c.excerpt}` : ''}`, 1000)!);
-        // Someone who answered is talked to in person now, not mass-mailed.
-        const emails = target.stopCompanyOnReply ? await feedbackRepository.companyAddresses(tx, target) : [target.email];
-        const stopped = await feedbackRepository.stopAddresses(tx, target.ownerId, emails, `Not sent: ${target.email} replied on ${at.slice(0, 10)}`, now);
-        for (const [mailingId, n] of stopped) {
-          applied.stopped += n;
-          events.push({ type: 'mailing.counters', mailingId, departmentId: target.departmentId, ownerId: target.ownerId, at });
-          const who = target.stopCompanyOnReply ? `${target.email} and the rest of the company` : target.email;
-          await note(tx, { ...target, mailingId }, 'info', 'stopped_by_reply', `${n} queued ${n === 1 ? 'message' : 'messages'} to ${who} will not be sent: ${target.email} replied`);
-        }
-        return;
-      }
-
-      case 'unsubscribe': {
-        const target = await find(tx, c.from, true);
-        if (!target || !(await record(tx, target, 'unsubscribe', null, null))) return;
-        const result = await suppressionRepository.unsubscribeLedgerRow(tx, target.id, now);
-        if (result?.newlySuppressed) applied.suppressed.push(result.email);
-        if (result?.newlySuppressed || result?.optInCleared) events.push({ type: 'recipient.unsubscribed', mailingId: target.mailingId, departmentId: target.departmentId, ownerId: target.ownerId, email: target.email, at });
-        return;
-      }
+      case 'auto_reply':
+        return [{ at, kind: c.kind, email: c.from, onlyOne: true, status: null, note: clip(c.excerpt, 1000) }];
+      case 'unsubscribe':
+        return [{ at, kind: c.kind, email: c.from, onlyOne: true, status: null, note: null }];
     }
   });
+  const refsOf = (at: number) => page[at].classified.refs.slice(0, MAX_REFS);
+  const named = await feedbackRepository.byMessageIds(tx, account.ownerId, [...new Set(lookups.map((l) => l.at))].flatMap(refsOf));
+  /** The row one of the message's Message-IDs names (the latest, should several). */
+  const byId = (at: number) => refsOf(at).reduce<FeedbackTarget | null>((best, ref) => {
+    const t = named.get(ref.toLowerCase());
+    return t && (!best || t.id > best.id) ? t : best;
+  }, null);
 
-  for (const e of events) ctx.events.emit(e);
-  // A refusal after the 250 counts as one at RCPT: the mailing shows it has errors.
-  for (const { mailingId } of statusChanges) await changeStatus(ctx, em, mailingId, 'recipient_failed', null);
-  if (judgeAccount) await judge(ctx, em, account.id, applied);
-  return applied;
+  // A message that names no Message-ID of ours answers mail sent before it was written: an old
+  // conversation in a mailbox read for the first time is not a reply to this week's mailing. The
+  // hour of slack is for the sender's clock; a date in the future counts as now.
+  const windowOf = (at: number) => {
+    const date = page[at].classified.date;
+    const written = date && date.getTime() <= now.getTime() ? date : now;
+    return [new Date(written.getTime() - MATCH_WINDOW_DAYS * 86_400_000), new Date(written.getTime() + 3_600_000)] as const;
+  };
+  const answers: (Answer | null)[] = lookups.map((l) => {
+    const own = byId(l.at);
+    const answer = (target: FeedbackTarget) => ({ at: l.at, kind: l.kind, target, status: l.status, note: l.note });
+    if (l.kind === 'complaint') return own && answer(own);
+    // Our messages have one recipient each: the row found by its Message-ID is the one. A report
+    // listing several addresses is about someone else's mail (or forged) but for that row's own
+    // address, so its other addresses are not looked up: one message must not reach many rows.
+    if (own && (l.onlyOne || l.email === null || own.email === l.email)) return answer(own);
+    return null;
+  });
+  const byAddress = lookups.filter((l, i) => !answers[i] && l.email && l.onlyOne && l.kind !== 'complaint');
+  if (byAddress.length) {
+    const windows = byAddress.map((l) => windowOf(l.at));
+    const sent = await feedbackRepository.sentTo(tx, account.id, byAddress.map((l) => l.email!), new Date(Math.min(...windows.map(([s]) => s.getTime()))), new Date(Math.max(...windows.map(([, u]) => u.getTime()))));
+    const toAddress = new Map<string, SentTarget[]>();
+    for (const s of sent) toAddress.set(normaliseEmail(s.email), [...(toAddress.get(normaliseEmail(s.email)) ?? []), s]);
+    byAddress.forEach((l, j) => {
+      const [since, until] = windows[j];
+      const candidates = (toAddress.get(normaliseEmail(l.email!)) ?? []).filter((s) => s.sentAt >= since && s.sentAt <= until);
+      const mailingId = mailingOf(page[l.at].classified.listId);
+      const target = latest(candidates.filter((s) => s.mailingId === mailingId)) ?? latest(candidates);
+      if (target) answers[lookups.indexOf(l)] = { at: l.at, kind: l.kind, target, status: l.status, note: l.note };
+    });
+  }
+  return answers.filter((a): a is Answer => a !== null);
 }
 
+const latest = (rows: SentTarget[]) => rows.reduce<SentTarget | null>((best, s) => (!best || s.sentAt > best.sentAt || (+s.sentAt === +best.sentAt && s.id > best.id) ? s : best), null);
+
 /** Stops the account when its recent hard bounces or complaints pass the providers' limits. */
-async function judge(ctx: EngineContext, em: Em, accountId: number, applied: Applied): Promise<void> {
+async function judge(ctx: EngineContext, em: Em, accountId: number, result: PageApplied): Promise<void> {
   const entity = await ctx.ledger.account(em, accountId);
   if (!entity || isFailed(entity.health)) return;
   const verdict = protectionVerdict(
@@ -197,6 +340,6 @@ async function judge(ctx: EngineContext, em: Em, accountId: number, applied: App
     await feedbackRepository.recentSends(em, accountId, COMPLAINT_RULE.window, 'complained'),
   );
   if (!verdict) return;
-  applied.accountStopped = true;
-  applied.wake = await failAccount(ctx, em, entity, verdict.health, verdict.reason);
+  result.accountStopped = true;
+  result.wake = await failAccount(ctx, em, entity, verdict.health, verdict.reason);
 }

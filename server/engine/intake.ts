@@ -6,7 +6,7 @@ import type { Inbox } from '../db/entities/inbox.entity.js';
 import { intakeRepository } from '../db/repositories/intake.repository.js';
 import type { EngineContext, MailCredentials, Mailboxes, MailboxSession } from './ports.js';
 import { OAuthGrantError } from '../domain/oauth-providers.js';
-import { applyFeedback, type InboxAccount } from './feedback.js';
+import { applyFeedbackPage, type InboxAccount, type IncomingMessage } from './feedback.js';
 
 /**
  * Reads an account's incoming mailbox: every folder from where it was left (by UID, while its
@@ -14,9 +14,11 @@ import { applyFeedback, type InboxAccount } from './feedback.js';
  * waiting for new mail until the run's deadline. Nothing is marked read, moved or deleted, unless
  * the owner opted in to moving processed bounces.
  *
- * A message's effects commit with its row in feedback_events, unique per account and message,
- * and the folder's cursor moves after each batch: a crash reads the last batch again, and what was
- * done for it is not done twice.
+ * A batch (one FETCH, a page of messages) is classified, then applied in one transaction with the
+ * folder's cursor moved past it: a page is done or not. A crash in the middle of a page rolls it back
+ * whole, and the next run reads it again from the cursor; what was done before is recognised by the
+ * messages' rows in feedback_events (unique per account, message and address), so no message acts
+ * twice and none is missed.
  */
 
 export interface IntakeContext extends EngineContext {
@@ -48,6 +50,8 @@ export interface IntakeResult {
 }
 
 const DEFAULT_BATCH = 200;
+/** Messages of a batch classified at once. */
+const CLASSIFYING = 8;
 
 /** The message's identity: its Message-ID when it has one (the same message copied twice is one), else its bytes. */
 export function messageKey(messageId: string | null, source: Buffer): string {
@@ -113,35 +117,47 @@ async function signIn(ctx: IntakeContext, em: Em, inbox: Inbox): Promise<MailCre
  * Reads a folder from its cursor, a batch at a time, until it is read through or the run may not go
  * on: a mailbox can hold more than a run's time reads (years of mail read the first time, or a server
  * that never stops announcing messages), and a graceful stop waits for the run. Each folder gets at
- * least one batch per run.
+ * least one batch per run. While a batch is written, the next one is fetched and classified (the
+ * server and the database work while this process parses); it is applied only if the run goes on,
+ * else the next run reads it again.
  */
 async function readFolder(ctx: IntakeContext, classify: (source: Buffer) => Promise<Classified>, em: Em, session: MailboxSession, inbox: Inbox, account: InboxAccount, folder: string, run: IntakeRun, result: IntakeResult) {
   const batch = run.batch ?? DEFAULT_BATCH;
   const { uidValidity } = await session.open(folder);
+  const goesOn = () => ctx.wallClock() < run.deadline && !run.stopping();
   // A new UIDVALIDITY renumbers the folder: it is read again from the start, and the messages
   // already acted on are recognised by their keys.
-  let next = (await intakeRepository.resumeAt(em, inbox.id, folder, uidValidity)) ?? 1;
-  for (;;) {
-    const moves: number[] = [];
-    let last = 0;
-    for await (const message of session.fetch(next, batch)) {
-      last = message.uid;
-      const classified = await classifySafely(classify, message.source, `${folder} UID ${message.uid}`);
-      const applied = await applyFeedback(ctx, em, account, { folder, uid: message.uid, key: messageKey(classified.messageId, message.source), classified });
-      result.read += 1;
-      if (applied.rows.length || applied.suppressed.length || applied.stopped) result.acted += 1;
-      result.wake.push(...applied.wake);
-      if (inbox.bounceFolder && (classified.kind === 'hard_bounce' || classified.kind === 'soft_bounce') && applied.rows.length) moves.push(message.uid);
-    }
-    if (!last) return;
-    next = last + 1;
-    await intakeRepository.advance(em, inbox.id, folder, uidValidity, next, ctx.now());
+  let page = await readPage(classify, session, folder, (await intakeRepository.resumeAt(em, inbox.id, folder, uidValidity)) ?? 1, batch);
+  while (page.length) {
+    const after = page[page.length - 1].uid! + 1;
+    const writing = applyFeedbackPage(ctx, em, account, page, (tx) => intakeRepository.advance(tx, inbox.id, folder, uidValidity, after, ctx.now()));
+    const reading = goesOn() ? readPage(classify, session, folder, after, batch) : Promise.resolve(null);
+    // Both settle before anything is thrown, so no read is left running behind a failed write.
+    const [written, read] = await Promise.allSettled([writing, reading]);
+    if (written.status === 'rejected') throw written.reason;
+    const applied = written.value;
+    result.read += page.length;
+    result.acted += applied.messages.filter((a) => a.rows.length || a.suppressed.length || a.stopped).length;
+    result.wake.push(...applied.wake);
+    const moves = inbox.bounceFolder ? page.filter((m, i) => (m.classified.kind === 'hard_bounce' || m.classified.kind === 'soft_bounce') && applied.messages[i].rows.length).map((m) => m.uid!) : [];
     if (moves.length) await session.move(moves, inbox.bounceFolder!);
-    if (ctx.wallClock() >= run.deadline || run.stopping()) {
+    if (read.status === 'rejected') throw read.reason;
+    if (!goesOn() || !read.value) {
       result.more = true;
       return;
     }
+    page = read.value;
   }
+}
+
+/** A batch of the folder from `fromUid`, classified: a few messages at a time, so the parser works while the server sends the next ones and memory holds a few sources. */
+async function readPage(classify: (source: Buffer) => Promise<Classified>, session: MailboxSession, folder: string, fromUid: number, batch: number): Promise<IncomingMessage[]> {
+  const reading: Promise<IncomingMessage>[] = [];
+  for await (const message of session.fetch(fromUid, batch)) {
+    if (reading.length >= CLASSIFYING) await reading[reading.length - CLASSIFYING];
+    reading.push(classifySafely(classify, message.source, `${folder} UID ${message.uid}`).then((classified) => ({ folder, uid: message.uid, key: messageKey(classified.messageId, message.source), classified })));
+  }
+  return Promise.all(reading);
 }
 
 /**

@@ -10,7 +10,7 @@ import type { RecipientRecord } from '../db/repositories/recipient-fields.js';
 import type { MessageContent, SignatureContent } from '../mail/render.js';
 import type { AttachmentRef } from '../db/repositories/attachment.repository.js';
 import type { RecipientType } from '../domain/recipient-types.js';
-import type { MailingHead } from '../db/repositories/mailing.repository.js';
+import type { MailingHead, NewNote } from '../db/repositories/mailing.repository.js';
 import type { AccountHealth } from '../domain/account-health.js';
 import type { EventLevel, MailingStatus, MailingTransition } from '../domain/mailing-status.js';
 import type { RecipientState } from '../domain/recipient-states.js';
@@ -92,6 +92,7 @@ export interface Ledger {
   finishIfDone(em: Em, id: number, now: Date): Promise<boolean>;
   cancelAll(em: Em, ids: number[], reason: string, now: Date): Promise<number>;
   note(em: Em, mailingId: number, level: EventLevel, kind: string, text: string, now: Date, extra?: { recipientEmail?: string; accountId?: number }): Promise<void>;
+  notes(em: Em, notes: NewNote[]): Promise<void>;
   liveIds(em: Em): Promise<number[]>;
   liveMailingsOfAccount(em: Em, accountId: number): Promise<number[]>;
   /** What the mailing sends, as it is now (null where deleted). */

@@ -26,7 +26,7 @@ export async function recordFeedback(orm: Orm, rowId: number, kind: Answer, opts
   const ctx = engineContext({ orm, secrets: new SecretBox(Buffer.alloc(32)), transport, events: { emit: (e) => events.push(e) }, now: () => at, wallClock: Date.now, random: Math.random, leaseMs: 60_000 });
   const bounce = kind === 'hard_bounce' || kind === 'soft_bounce' || kind === 'complaint';
   const classified: Classified = {
-    kind, messageId: `<${randomUUID()}@answers.test>`, from: bounce ? 'mailer-daemon@answers.test' : row.email, date: at, subject: '', refs: [row.messageId!], listId: null,
+    kind, messageId: `<${randomUUID()}@answers.test>`, from: bounce ? 'mailer-daemon@answers.test' : row.email, date: at, subject: '', refs: row.messageId ? [row.messageId] : [], listId: null,
     recipients: bounce ? [{ email: row.email, action: kind === 'soft_bounce' ? 'delayed' : 'failed', status: opts.status ?? null, diagnostic: opts.note ?? null, remoteMta: null, severity: kind === 'soft_bounce' ? 'soft' : 'hard' }] : [],
     excerpt: bounce ? null : (opts.note ?? null),
   };

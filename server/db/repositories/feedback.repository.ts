@@ -1,18 +1,19 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Em } from '../orm.js';
 import { knexOf } from '../knex.js';
-import { FeedbackEventSchema } from '../entities/feedback-event.entity.js';
 import { LIVE_STATUSES } from '../../domain/mailing-status.js';
-import { overrides, type RecipientFeedback } from '../../domain/recipient-states.js';
+import type { RecipientFeedback } from '../../domain/recipient-states.js';
 import type { FeedbackKind } from '../../domain/feedback.js';
 import type { RecipientType } from '../../domain/recipient-types.js';
 import type { RecentSends } from '../../domain/account-protection.js';
-import { T, queued, bump } from './ledger/rows.js';
+import { T, CHUNK, queued, bump } from './ledger/rows.js';
+import { locked } from './locked.js';
 
 /**
  * What the mailbox intake reads and writes: the ledger rows an incoming message is about, their
  * feedback (with the mailing's counters), the history in feedback_events, and the rates the
- * account's protection is judged by. Every change runs in the caller's transaction.
+ * account's protection is judged by. Every change runs in the caller's transaction, a page of
+ * messages at a time: each read and write takes the whole page in one statement.
  */
 
 /** A ledger row an incoming message was matched to, with what acting on it needs. */
@@ -65,73 +66,129 @@ function toTarget(r: Record<string, unknown>): FeedbackTarget {
   };
 }
 
-const first = (rows: Record<string, unknown>[]) => (rows.length ? toTarget(rows[0]) : null);
+/** A row this account sent an address, and when. */
+export interface SentTarget extends FeedbackTarget {
+  sentAt: Date;
+}
+
+/** A row's feedback moving from `from` to `to` (stronger), with the message's words for it. */
+export interface FeedbackChange {
+  id: number;
+  mailingId: number;
+  from: RecipientFeedback | null;
+  to: RecipientFeedback;
+  status: string | null;
+  note: string | null;
+}
+
+/** `case id when … then … end`: one statement gives each row its own value. */
+const perRow = (knex: Knex, values: [number, string | null][]) => knex.raw(`case ?? ${values.map(() => 'when ? then ?').join(' ')} end`, ['id', ...values.flat()]);
+
+/** A feedback event's identity within the account: the message and the address. */
+export const eventKey = (messageKey: string, email: string) => `${messageKey} ${email.toLowerCase()}`;
+
+const chunks = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
 
 export const feedbackRepository = {
   /**
-   * Records one message's verdict about one address. False when it was recorded before (the same
-   * message read again after a crash or a UIDVALIDITY change): the caller then does nothing more.
+   * Records the page's verdicts; returns the keys (`eventKey`) of those not recorded before (the
+   * first of the page's copies of one). A message read again (after a crash, or a UIDVALIDITY
+   * change) is recognised by the unique key, and the caller does nothing more for it. The keys are
+   * read locked first, so what this says is new is new, whatever else writes at the same time.
    */
-  async record(em: Em, e: NewFeedbackEvent, now: Date): Promise<boolean> {
-    // The unique key decides, as for suppressions: the driver's affected rows say whether it was new, on either dialect.
-    const result = await em
-      .createQueryBuilder(FeedbackEventSchema)
-      .insert({
-        account: e.accountId, messageKey: e.messageKey, kind: e.kind, email: e.email, recipientRow: e.recipientRow, mailing: e.mailingId,
-        status: e.status, note: e.note, folder: e.folder, uid: e.uid, sentAt: e.sentAt, createdAt: now,
-      })
-      .onConflict(['account', 'messageKey', 'email'])
-      .ignore()
-      .execute('run');
-    return result.affectedRows > 0;
-  },
-
-  /** The owner's ledger row a message refers to by one of its Message-IDs (ours are unique: one row each). */
-  async byMessageId(em: Em, ownerId: number, messageIds: string[]): Promise<FeedbackTarget | null> {
-    if (!messageIds.length) return null;
-    return first(await targets(knexOf(em)).whereIn('r.message_id', messageIds.slice(0, 50)).andWhere('m.owner_id', ownerId).orderBy('r.id', 'desc').limit(1));
-  },
-
-  /**
-   * The latest row this account sent to the address between `since` and `until`: a message naming
-   * no Message-ID of ours. `mailingId` (the List-Id a bounce names, a stranger's word) only picks
-   * among those rows.
-   */
-  async latestSentTo(em: Em, accountId: number, email: string, since: Date, until: Date, mailingId: number | null = null): Promise<FeedbackTarget | null> {
-    const q = targets(knexOf(em)).where({ 'r.email': email, 'r.account_id': accountId }).whereIn('r.state', ['sent', 'uncertain']).whereBetween('r.sent_at', [since, until]);
-    if (mailingId !== null) q.andWhere('r.mailing_id', mailingId);
-    return first(await q.orderBy('r.sent_at', 'desc').limit(1));
-  },
-
-  /**
-   * Gives the row this feedback when it is stronger than what the row has (a reply after a soft
-   * bounce says the message arrived after all), moving the mailing's counters with it. The row is
-   * read locked, so two messages about one row count once. True when the row changed.
-   */
-  async setFeedback(em: Em, rowId: number, next: RecipientFeedback, fields: { status: string | null; note: string | null; at: Date }): Promise<boolean> {
+  async recordAll(em: Em, events: NewFeedbackEvent[], now: Date): Promise<Set<string>> {
     const knex = knexOf(em);
-    const row = await knex(T).where({ id: rowId }).forUpdate().first('mailing_id', 'feedback');
-    if (!row) return false;
-    const current = (row.feedback as RecipientFeedback | null) ?? null;
-    if (!overrides(next, current)) return false;
-    await knex(T).where({ id: rowId }).update({ feedback: next, feedback_at: fields.at, feedback_status: fields.status, feedback_note: fields.note });
-    const [from, to] = [current && COUNTER[current], COUNTER[next]];
-    if (from !== to) {
-      const changes: Record<string, Knex.Raw> = {};
-      if (from) changes[from] = knex.raw('?? - 1', [from]);
-      if (to) changes[to] = knex.raw('?? + 1', [to]);
-      await knex('mailings').where({ id: Number(row.mailing_id) }).update(changes);
+    const distinct = new Map<string, NewFeedbackEvent>();
+    for (const e of events) if (!distinct.has(eventKey(e.messageKey, e.email))) distinct.set(eventKey(e.messageKey, e.email), e);
+    const known = new Set<string>();
+    for (const chunk of chunks([...distinct.values()])) {
+      const q = knex('feedback_events').whereIn('account_id', [...new Set(chunk.map((e) => e.accountId))]).whereIn('message_key', [...new Set(chunk.map((e) => e.messageKey))]).select('message_key', 'email');
+      for (const r of await locked(knex, q)) known.add(eventKey(String(r.message_key), String(r.email)));
     }
-    return true;
+    const fresh = [...distinct].filter(([key]) => !known.has(key));
+    for (const chunk of chunks(fresh)) {
+      await knex('feedback_events').insert(chunk.map(([, e]) => ({
+        account_id: e.accountId, message_key: e.messageKey, kind: e.kind, email: e.email, recipient_row: e.recipientRow, mailing_id: e.mailingId,
+        status: e.status, note: e.note, folder: e.folder, uid: e.uid, sent_at: e.sentAt, created_at: now,
+      })));
+    }
+    return new Set(fresh.map(([key]) => key));
+  },
+
+  /** The owner's ledger rows these Message-IDs name (ours are unique: one row each), by lower-cased Message-ID. */
+  async byMessageIds(em: Em, ownerId: number, messageIds: string[]): Promise<Map<string, FeedbackTarget>> {
+    const found = new Map<string, FeedbackTarget>();
+    for (const chunk of chunks([...new Set(messageIds)])) {
+      for (const r of await targets(knexOf(em)).select('r.message_id').whereIn('r.message_id', chunk).andWhere('m.owner_id', ownerId)) found.set(String(r.message_id).toLowerCase(), toTarget(r));
+    }
+    return found;
   },
 
   /**
-   * How often the address soft-bounced, and when first (every account's mailbox counts). By
+   * The rows this account sent to these addresses between `since` and `until`, with when: for
+   * messages naming no Message-ID of ours, each picks among its address's rows.
+   */
+  async sentTo(em: Em, accountId: number, emails: string[], since: Date, until: Date): Promise<SentTarget[]> {
+    const found: SentTarget[] = [];
+    for (const chunk of chunks([...new Set(emails)])) {
+      const rows = await targets(knexOf(em)).select('r.sent_at').whereIn('r.email', chunk).andWhere('r.account_id', accountId).whereIn('r.state', ['sent', 'uncertain']).whereBetween('r.sent_at', [since, until]);
+      for (const r of rows) found.push({ ...toTarget(r), sentAt: new Date(r.sent_at) });
+    }
+    return found;
+  },
+
+  /**
+   * The rows' feedback, read locked: the page decides what each message changes from it, and two
+   * messages about one row (in this page or another intake's) count once.
+   */
+  async feedbackOf(em: Em, rowIds: number[]): Promise<Map<number, RecipientFeedback | null>> {
+    const feedback = new Map<number, RecipientFeedback | null>();
+    for (const chunk of chunks([...new Set(rowIds)])) {
+      for (const r of await locked(knexOf(em), knexOf(em)(T).whereIn('id', chunk).select('id', 'feedback'))) feedback.set(Number(r.id), (r.feedback as RecipientFeedback | null) ?? null);
+    }
+    return feedback;
+  },
+
+  /** Gives the rows their new feedback (one statement a feedback) and moves each mailing's counters once. */
+  async setFeedbacks(em: Em, changes: FeedbackChange[], at: Date): Promise<void> {
+    const knex = knexOf(em);
+    const byFeedback = new Map<RecipientFeedback, FeedbackChange[]>();
+    const counters = new Map<number, Map<string, number>>();
+    const count = (mailingId: number, column: string | null, by: number) => {
+      if (!column) return;
+      const m = counters.get(mailingId) ?? counters.set(mailingId, new Map()).get(mailingId)!;
+      m.set(column, (m.get(column) ?? 0) + by);
+    };
+    for (const c of changes) {
+      byFeedback.set(c.to, [...(byFeedback.get(c.to) ?? []), c]);
+      count(c.mailingId, c.from && COUNTER[c.from], -1);
+      count(c.mailingId, COUNTER[c.to], 1);
+    }
+    for (const [feedback, rows] of byFeedback) {
+      for (const chunk of chunks(rows)) {
+        await knex(T).whereIn('id', chunk.map((c) => c.id)).update({
+          feedback, feedback_at: at, feedback_status: perRow(knex, chunk.map((c) => [c.id, c.status])), feedback_note: perRow(knex, chunk.map((c) => [c.id, c.note])),
+        });
+      }
+    }
+    for (const [mailingId, columns] of counters) {
+      const changed = [...columns].filter(([, by]) => by !== 0);
+      if (changed.length) await knex('mailings').where({ id: mailingId }).update(Object.fromEntries(changed.map(([column, by]) => [column, knex.raw('?? + ?', [column, by])])));
+    }
+  },
+
+  /**
+   * How often each address soft-bounced, and when first (every account's mailbox counts). By
    * message: accounts that read one mailbox (aliases) each record the same bounce.
    */
-  async softBounces(em: Em, email: string): Promise<{ count: number; first: Date | null }> {
-    const r = await knexOf(em)('feedback_events').where({ email, kind: 'soft_bounce' }).first(knexOf(em).raw('count(distinct message_key) as n'), knexOf(em).raw('min(created_at) as first'));
-    return { count: Number(r?.n ?? 0), first: r?.first ? new Date(r.first) : null };
+  async softBounces(em: Em, emails: string[]): Promise<Map<string, { count: number; first: Date | null }>> {
+    const knex = knexOf(em);
+    const history = new Map<string, { count: number; first: Date | null }>();
+    for (const chunk of chunks([...new Set(emails)])) {
+      const rows = await knex('feedback_events').whereIn('email', chunk).andWhere('kind', 'soft_bounce').groupBy('email').select('email', knex.raw('count(distinct message_key) as n'), knex.raw('min(created_at) as first'));
+      for (const r of rows) history.set(String(r.email).toLowerCase(), { count: Number(r.n ?? 0), first: r.first ? new Date(r.first) : null });
+    }
+    return history;
   },
 
   /** Over the account's latest `window` sends: how many, and how many of them got this feedback. */
@@ -142,22 +199,30 @@ export const feedbackRepository = {
     return { sends: Number(r?.sends ?? 0), events: Number(r?.events ?? 0) };
   },
 
-  /**
-   * Skips what the owner's unfinished mailings still have queued for these addresses (someone
-   * who replied is not mailed again), with the reason as the rows' last reply. Returns how many
-   * rows of each mailing were skipped.
-   */
-  async stopAddresses(em: Em, ownerId: number, emails: string[], reason: string, now: Date): Promise<Map<number, number>> {
+  /** What the owner's unfinished mailings still have queued for these addresses, read locked. */
+  async queuedFor(em: Em, ownerId: number, emails: string[]): Promise<{ id: number; mailingId: number; email: string }[]> {
     const knex = knexOf(em);
-    const stopped = new Map<number, number>();
-    if (!emails.length) return stopped;
-    const live = knex('mailings').where('owner_id', ownerId).whereIn('status', LIVE_STATUSES).select('id');
-    const rows: { id: number; mailing_id: number }[] = await knex(T).whereIn('mailing_id', live).whereIn('email', emails).andWhere(queued).forUpdate().select('id', 'mailing_id');
-    for (const r of rows) stopped.set(Number(r.mailing_id), (stopped.get(Number(r.mailing_id)) ?? 0) + 1);
-    if (!rows.length) return stopped;
-    await knex(T).whereIn('id', rows.map((r) => Number(r.id))).andWhere(queued).update({ state: 'skipped', last_reply: reason, lease_until: null, updated_at: now });
-    for (const [mailingId, n] of stopped) await bump(knex, mailingId, 'skipped', n);
-    return stopped;
+    const found: { id: number; mailingId: number; email: string }[] = [];
+    const live = () => knex('mailings').where('owner_id', ownerId).whereIn('status', LIVE_STATUSES).select('id');
+    for (const chunk of chunks([...new Set(emails)])) {
+      const rows = await locked(knex, knex(T).whereIn('mailing_id', live()).whereIn('email', chunk).andWhere(queued).select('id', 'mailing_id', 'email'));
+      for (const r of rows) found.push({ id: Number(r.id), mailingId: Number(r.mailing_id), email: String(r.email) });
+    }
+    return found;
+  },
+
+  /**
+   * Skips queued rows (someone who replied is not mailed again), each with its reason as the
+   * row's last reply, and moves each mailing's counters once.
+   */
+  async skipQueued(em: Em, rows: { id: number; mailingId: number; reason: string }[], now: Date): Promise<void> {
+    const knex = knexOf(em);
+    for (const chunk of chunks(rows)) {
+      await knex(T).whereIn('id', chunk.map((r) => r.id)).andWhere(queued).update({ state: 'skipped', last_reply: perRow(knex, chunk.map((r) => [r.id, r.reason])), lease_until: null, updated_at: now });
+    }
+    const perMailing = new Map<number, number>();
+    for (const r of rows) perMailing.set(r.mailingId, (perMailing.get(r.mailingId) ?? 0) + 1);
+    for (const [mailingId, n] of perMailing) await bump(knex, mailingId, 'skipped', n);
   },
 
   /**

@@ -33,6 +33,17 @@ function transitionSql(transition: MailingTransition): { to: MailingStatus; from
   return { to: nextStatus(from[0], transition)!, from };
 }
 
+/** A line in a mailing's Notifications. */
+export interface NewNote {
+  mailingId: number;
+  level: EventLevel;
+  kind: string;
+  text: string;
+  at: Date;
+  recipientEmail?: string;
+  accountId?: number;
+}
+
 export interface MailingHead {
   id: number;
   status: MailingStatus;
@@ -123,9 +134,15 @@ export const mailingRepository = {
 
   /** A line in the mailing's Notifications column. */
   async note(em: Em, mailingId: number, level: EventLevel, kind: string, text: string, now: Date, extra: { recipientEmail?: string; accountId?: number } = {}): Promise<void> {
-    await knexOf(em)('mailing_events').insert({
-      mailing_id: mailingId, at: now, level, kind, text: text.slice(0, 1000), recipient_email: extra.recipientEmail ?? null, account_id: extra.accountId ?? null,
-    });
+    await mailingRepository.notes(em, [{ mailingId, level, kind, text, at: now, ...extra }]);
+  },
+
+  /** Several notes in one statement, in order. */
+  async notes(em: Em, notes: NewNote[]): Promise<void> {
+    if (!notes.length) return;
+    await knexOf(em)('mailing_events').insert(notes.map((n) => ({
+      mailing_id: n.mailingId, at: n.at, level: n.level, kind: n.kind, text: n.text.slice(0, 1000), recipient_email: n.recipientEmail ?? null, account_id: n.accountId ?? null,
+    })));
   },
 
   /** Live mailings of an owner that still have pending recipients bound to `accountId`. */

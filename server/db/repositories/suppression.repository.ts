@@ -3,6 +3,7 @@ import { MailingEventSchema, MailingRecipientSchema, SuppressionSchema } from '.
 import type { Suppression } from '../entities/suppression.entity.js';
 import { anyRecipientSchema } from './recipient.repository.js';
 import { knexOf } from '../knex.js';
+import { locked } from './locked.js';
 
 /**
  * The suppression list (addresses no mailing may mail again) and the unsubscribe that feeds it.
@@ -40,6 +41,22 @@ export const suppressionRepository = {
       .ignore()
       .execute('run');
     return result.affectedRows > 0;
+  },
+
+  /**
+   * Adds the addresses not there yet (the first reason stays, of the list's too); returns the ones
+   * it added. The addresses are read locked first, so an address two transactions add at once is
+   * added by one of them.
+   */
+  async suppressAll(em: Em, entries: { email: string; reason: string; source: string | null }[], now: Date): Promise<Set<string>> {
+    const knex = knexOf(em);
+    const distinct = new Map<string, { reason: string; source: string | null }>();
+    for (const e of entries) if (!distinct.has(normaliseEmail(e.email))) distinct.set(normaliseEmail(e.email), e);
+    if (!distinct.size) return new Set();
+    const known = new Set((await locked(knex, knex('suppressions').whereIn('email', [...distinct.keys()]).select('email'))).map((r: { email: string }) => normaliseEmail(r.email)));
+    const fresh = [...distinct].filter(([email]) => !known.has(email));
+    if (fresh.length) await knex('suppressions').insert(fresh.map(([email, e]) => ({ email, reason: e.reason, source: e.source, created_at: now })));
+    return new Set(fresh.map(([email]) => email));
   },
 
   /** Which of these (already normalised) addresses are on the list, in one query. */

@@ -6,6 +6,8 @@ import { seesAllDepartments } from '$server/domain/visibility';
 import { live } from '$lib/live/socket';
 import { RED_REASON_TEXT } from '$lib/utils/account-light';
 import { m } from '$lib/paraglide/messages';
+import { onNotificationClick, showSystemNotification } from '$lib/utils/system-notification';
+import { announcer } from './announcer.svelte';
 import { toasts } from './toasts.svelte';
 
 export type NotificationPermissionState = NotificationPermission | 'unsupported';
@@ -15,10 +17,11 @@ const currentPermission = (): NotificationPermissionState => (supported() ? Noti
 
 /**
  * What the user is told about while signed in, on any page:
- * - a browser notification (Notification API) when a mailing they are concerned with is
- *   interrupted, or one of their own accounts turns red; an error toast instead while the
- *   browser may not show notifications;
- * - an error toast for the other errors of mailings they own or have open.
+ * - when a mailing they are concerned with is interrupted, or one of their own accounts turns
+ *   red: an error toast, and a browser notification (through the service worker where there is
+ *   one, so phones and background tabs show it too) while the browser allows them;
+ * - an error toast for the other errors of mailings they own or have open;
+ * - these and a concerned mailing being done are also said in the polite live region.
  * The permission is asked only from the top bar's button, never on its own.
  */
 class NotificationState {
@@ -43,7 +46,9 @@ class NotificationState {
     this.permission = currentPermission();
     const stops = [
       live.on('mailing:status:v1', (p) => {
-        if (p.status !== 'interrupted' || !this.concerns(me, p)) return;
+        if (!this.concerns(me, p)) return;
+        if (p.status === 'done' && this.#once(`status:${p.mailingId}:${p.at}`)) announcer.say(m.alert_done({ id: p.mailingId }));
+        if (p.status !== 'interrupted') return;
         this.#alert(`status:${p.mailingId}:${p.at}`, m.alert_interrupted({ id: p.mailingId }), p.reason ?? m.alert_sending_stopped(), `/mailings/${p.mailingId}`);
       }),
       live.on('account:health:v1', (p) => {
@@ -56,6 +61,7 @@ class NotificationState {
         if (p.level !== 'error' || !(p.ownerId === me.id || this.#watched.has(p.mailingId))) return;
         if (this.#once(`note:${p.mailingId}:${p.kind}:${p.at}:${p.text}`)) toasts.error(m.alert_mailing_note({ id: p.mailingId, text: p.text }));
       }),
+      onNotificationClick((href) => void goto(href)),
     ];
     return () => stops.forEach((stop) => stop());
   }
@@ -84,21 +90,16 @@ class NotificationState {
 
   #alert(key: string, title: string, body: string, href: string) {
     if (!this.#once(key)) return;
-    if (!supported() || Notification.permission !== 'granted') {
-      toasts.error(`${title}: ${body}`);
-      return;
-    }
-    const note = new Notification(title, { body, tag: key });
-    note.onclick = () => {
-      window.focus();
-      void goto(href);
-      note.close();
-    };
+    const line = m.alert_line({ title, body });
+    toasts.error(line);
+    announcer.say(line);
+    if (supported() && Notification.permission === 'granted') void showSystemNotification(title, body, key, href, () => void goto(href));
   }
 
   reset() {
     this.#watched.clear();
     this.#seen.clear();
+    announcer.reset();
     this.permission = currentPermission();
   }
 }

@@ -4,9 +4,9 @@ import type { TestDb } from '../../support/databases.js';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink/index.js';
 import { alwaysOpen, TestClock, testEngine } from '../../support/engine.js';
 import { createMailings } from '../../../server/engine/create-mailings.js';
-import { applyFeedback, type InboxAccount } from '../../../server/engine/feedback.js';
+import { applyFeedback, applyFeedbackPage, type InboxAccount } from '../../../server/engine/feedback.js';
 import { settingsRepository } from '../../../server/db/repositories/settings.repository.js';
-import { EmailAccountSchema, MailingEventSchema, MailingRecipientSchema, MailingSchema, SuppressionSchema, CompanySchema } from '../../../server/db/entities/index.js';
+import { EmailAccountSchema, FeedbackEventSchema, MailingEventSchema, MailingRecipientSchema, MailingSchema, SuppressionSchema, CompanySchema } from '../../../server/db/entities/index.js';
 import type { Classified } from '../../../server/domain/feedback.js';
 import type { User } from '../../../server/db/entities/user.entity.js';
 import type { EmailAccount } from '../../../server/db/entities/email-account.entity.js';
@@ -342,6 +342,36 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('on %s', (db) => {
       expect(await suppression('bye@u.test')).toMatchObject({ reason: 'unsubscribed' });
       const [row] = await ledger(mailing.id);
       expect((await em().findOneOrFail(CompanySchema, { id: row.recipientId })).massMailing).toBe(false);
+    });
+  });
+
+  describe('a page of messages', () => {
+    it("acts in the page's order, as one message after the other would: the strongest feedback stays, a copy acts once, counters move once", async () => {
+      const { mailing, account } = await mailingTo(['a@page.test', 'b@page.test', 'c@page.test']);
+      const [a, b] = await ledger(mailing.id);
+      const reply = message({ kind: 'reply', from: 'a@page.test', refs: [a.messageId!], excerpt: 'Yes please' });
+      const page: [string, Classified][] = [
+        ['p1', bounce('a@page.test', a.messageId, 'soft')],
+        // A reply after a soft bounce says the message arrived after all.
+        ['p2', reply],
+        ['p3', bounce('b@page.test', b.messageId, 'hard')],
+        // The same message twice in one page (copied into the folder): it acts once.
+        ['p2', reply],
+        // Weaker than the bounce before it: recorded, changes nothing.
+        ['p5', message({ kind: 'auto_reply', from: 'b@page.test', refs: [b.messageId!] })],
+        ['p6', message({ kind: 'unrelated' })],
+      ];
+      const engine = testEngine(t, clock);
+      const applied = await applyFeedbackPage(engine.ctx, em(), inbox(account), page.map(([key, classified], i) => ({ folder: 'INBOX', uid: i + 1, key, classified })));
+      await engine.close();
+
+      expect(applied.messages.map((m) => m.rows)).toEqual([[a.id], [a.id], [b.id], [], [], []]);
+      expect(applied.messages.map((m) => m.suppressed)).toEqual([[], [], ['b@page.test'], [], [], []]);
+      expect((await ledger(mailing.id)).map((r) => r.feedback)).toEqual(['replied', 'bounced', null]);
+      expect(await mailingRow(mailing.id)).toMatchObject({ bouncedCount: 1, repliedCount: 1 });
+      expect(await em().count(FeedbackEventSchema, { account: account.id })).toBe(4);
+      expect((await notes(mailing.id)).filter((n) => n.kind === 'replied' || n.kind === 'bounced').map((n) => n.recipientEmail)).toEqual(['a@page.test', 'b@page.test']);
+      expect(engine.events.filter((e) => e.type === 'recipient.feedback').map((e) => e.type === 'recipient.feedback' && e.feedback)).toEqual(['soft_bounced', 'replied', 'bounced']);
     });
   });
 

@@ -11,10 +11,12 @@ import { sinkAnswers } from '../../../server/mail/sink-responder.js';
 import { settingsRepository } from '../../../server/db/repositories/settings.repository.js';
 import { FeedbackEventSchema, InboxSchema, MailingEventSchema, MailingRecipientSchema, MailingSchema, SuppressionSchema } from '../../../server/db/entities/index.js';
 import type { MailingRecipient } from '../../../server/db/entities/mailing-recipient.entity.js';
+import type { DomainEvent } from '../../../server/domain/events.js';
+import { knexOf } from '../../../server/db/knex.js';
 
 /**
- * The intake stopped at the worst moment (a message's effects committed, the folder's cursor not
- * yet moved past it) and started again, and the folder renumbered under it (a new UIDVALIDITY):
+ * The intake stopped at the worst moment (a page's statements all run, its commit not) and started
+ * again, and the folder renumbered under it (a new UIDVALIDITY): what is committed is whole pages,
  * every message acts exactly once, none is missed.
  */
 
@@ -82,15 +84,35 @@ it('acts on every message exactly once across a crash and two renumberings of th
     }
   };
 
-  // The run dies right after the 12th message's effects are committed: in the middle of a batch,
-  // before the cursor moves past it.
-  let told = 0;
-  const dying: IntakeContext = { ...base, events: { emit: (ev) => { if (ev.type === 'recipient.feedback' && ++told === 12) throw new Crash('killed'); } } };
-  await expect(run(dying)).rejects.toBeInstanceOf(Crash);
-  expect(await em().count(FeedbackEventSchema, { account: account.id })).toBe(12);
+  // The run dies in its third page (messages 15 to 21), once the page's statements have run, the
+  // cursor's included, and before its commit: the two pages before it stay, nothing of it does.
+  // It has time left, so each page is written while the next is read (the fourth when it dies).
+  let pages = 0;
+  const told: DomainEvent[] = [];
+  const dying: IntakeContext = {
+    ...base,
+    events: { emit: (ev) => void told.push(ev) },
+    ledger: {
+      ...base.ledger,
+      transaction: (e, work) => base.ledger.transaction(e, async (tx) => {
+        const done = await work(tx);
+        if (++pages === 3) throw new Crash('killed before the commit');
+        return done;
+      }),
+    },
+  };
+  await expect(readInbox(dying, inbox.id, { deadline: Date.now() + 60_000, stopping: () => false, batch: 7 })).rejects.toBeInstanceOf(Crash);
+  expect(await em().count(FeedbackEventSchema, { account: account.id })).toBe(14);
+  expect((await knexOf(em())('inbox_cursors').where({ inbox_id: inbox.id, folder: FOLDER }).first('next_uid')).next_uid).toBe(15);
+  // Of the first 14: five hard bounces (i % 3 = 0), five soft, four replies; of the page after, nothing.
+  expect(await em().findOneOrFail(MailingSchema, { id: mailingId })).toMatchObject({ bouncedCount: 10, repliedCount: 4 });
+  expect(await em().count(MailingEventSchema, { mailing: mailingId, kind: { $in: ['bounced', 'replied'] } })).toBe(9);
+  expect(await em().count(SuppressionSchema, { email: { $in: emails } })).toBe(5);
+  expect(await em().count(MailingRecipientSchema, { mailing: mailingId, feedback: { $ne: null } })).toBe(14);
+  expect(told.filter((ev) => ev.type === 'recipient.feedback')).toHaveLength(14);
 
   const after = await run(base);
-  expect(after.acted).toBe(18);
+  expect(after.acted).toBe(16);
 
   /** Ten hard bounces (suppressed), ten soft, ten replies: each counted, noted and suppressed once. */
   const check = async () => {
