@@ -208,6 +208,47 @@ describe('connecting with OAuth and provider presets', () => {
   });
 });
 
+describe('the phone layout', () => {
+  const said = (locale: Locale, key: string) => catalogue(locale)[key] as string;
+
+  // At 390×844 the mailing list is cards, the navigation a drawer behind the menu button and the
+  // filters a sheet with the sort order: each is found by its own language's name, and none shows English.
+  it.for(['de', 'fr'] as const)('shows the cards, the menu and the sort-and-filter sheet in %s', async (locale, { expect }) => {
+    const { context, page, problems } = await open(locale);
+    await page.setViewportSize({ width: 390, height: 844 });
+    const wrong: string[] = [];
+    const check = async (where: string) => wrong.push(...leftoversIn(await shown(page), locale).map((l) => `${where} → ${l}`));
+    await signIn(page);
+
+    await page.goto(`${server.url}/mailings`);
+    await rendered(page);
+    const cards = page.getByRole('list', { name: said(locale, 'nav_mailings') });
+    await cards.getByRole('listitem').first().locator('summary').click();
+    await cards.locator('dl').first().waitFor();
+    await check('mailing cards');
+
+    await page.getByRole('button', { name: said(locale, 'menu'), exact: true }).click();
+    const drawer = page.getByRole('dialog', { name: said(locale, 'menu'), exact: true });
+    await drawer.getByRole('link', { name: said(locale, 'type_companies'), exact: true }).waitFor();
+    await drawer.getByRole('button', { name: said(locale, 'close'), exact: true }).waitFor();
+    await check('menu drawer');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+
+    await page.getByRole('button', { name: said(locale, 'sort_and_filter'), exact: true }).click();
+    const sheet = page.getByRole('dialog', { name: said(locale, 'sort_and_filter'), exact: true });
+    await sheet.getByLabel(said(locale, 'sort_by'), { exact: true }).waitFor();
+    const order = sheet.getByLabel(said(locale, 'sort_order'), { exact: true });
+    expect(await order.locator('option').allTextContents()).toEqual([said(locale, 'sort_ascending'), said(locale, 'sort_descending')]);
+    await sheet.getByRole('button', { name: said(locale, 'done'), exact: true }).waitFor();
+    await check('sort-and-filter sheet');
+
+    expect(wrong).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
 describe("the server's answers", () => {
   // The server answers in English with a stable code and, for invalid input, zod's issue codes and
   // bounds: the German page words each under its field, and a rule's refusal by its code.
