@@ -92,6 +92,28 @@ function leftoversIn(text: string, locale: Locale): string[] {
     .map(({ key, pattern }) => `${key}: ${text.match(pattern)?.[0]}`);
 }
 
+/**
+ * An admin signed in with a browser preferring `locale`: `check` notes the English a page shows,
+ * `finish` fails on any noted or on an error logged, then closes the browser context.
+ */
+async function signedIn(locale: Locale, viewport?: { width: number; height: number }) {
+  const { context, page, problems } = await open(locale);
+  if (viewport) await page.setViewportSize(viewport);
+  const wrong: string[] = [];
+  const check = async (where: string) => wrong.push(...leftoversIn(await shown(page), locale).map((l) => `${where} → ${l}`));
+  await signIn(page);
+  const finish = async () => {
+    expect(wrong).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  };
+  return { page, check, finish };
+}
+
+/** A catalogue text of `locale` with its placeholders filled. */
+const said = (locale: Locale, key: string, values: Record<string, string> = {}) =>
+  (catalogue(locale)[key] as string).replace(/\{(\w+)\}/g, (_, name: string) => values[name]);
+
 beforeAll(async () => {
   if (!existsSync(resolve(import.meta.dirname, '../../build/index.html'))) throw new Error('No built UI: run `npx vite build` first');
   [server, browser] = await Promise.all([startServer(), launchChromium()]);
@@ -169,17 +191,10 @@ describe('every page in every language', () => {
 });
 
 describe('connecting with OAuth and provider presets', () => {
-  /** A catalogue text of `locale` with its placeholders filled. */
-  const said = (locale: Locale, key: string, values: Record<string, string> = {}) =>
-    (catalogue(locale)[key] as string).replace(/\{(\w+)\}/g, (_, name: string) => values[name]);
-
   // Settings' client cards, the Connect buttons and a failed connection's reason, the account form's
   // preset note, app-password guidance and its Connect offer: none of main's OAuth texts stays English.
   it.for(['de', 'fr'] as const)('are worded in %s', async (locale, { expect }) => {
-    const { context, page, problems } = await open(locale);
-    const wrong: string[] = [];
-    const check = async (where: string) => wrong.push(...leftoversIn(await shown(page), locale).map((l) => `${where} → ${l}`));
-    await signIn(page);
+    const { page, check, finish } = await signedIn(locale);
 
     await page.goto(`${server.url}/settings`);
     await rendered(page);
@@ -202,23 +217,15 @@ describe('connecting with OAuth and provider presets', () => {
     await dialog.getByRole('note').filter({ hasText: said(locale, 'app_password_google') }).waitFor();
     await check('account form with the Gmail preset');
 
-    expect(wrong).toEqual([]);
-    expect(problems).toEqual([]);
-    await context.close();
+    await finish();
   });
 });
 
 describe('the phone layout', () => {
-  const said = (locale: Locale, key: string) => catalogue(locale)[key] as string;
-
   // At 390×844 the mailing list is cards, the navigation a drawer behind the menu button and the
   // filters a sheet with the sort order: each is found by its own language's name, and none shows English.
   it.for(['de', 'fr'] as const)('shows the cards, the menu and the sort-and-filter sheet in %s', async (locale, { expect }) => {
-    const { context, page, problems } = await open(locale);
-    await page.setViewportSize({ width: 390, height: 844 });
-    const wrong: string[] = [];
-    const check = async (where: string) => wrong.push(...leftoversIn(await shown(page), locale).map((l) => `${where} → ${l}`));
-    await signIn(page);
+    const { page, check, finish } = await signedIn(locale, { width: 390, height: 844 });
 
     await page.goto(`${server.url}/mailings`);
     await rendered(page);
@@ -243,9 +250,7 @@ describe('the phone layout', () => {
     await sheet.getByRole('button', { name: said(locale, 'done'), exact: true }).waitFor();
     await check('sort-and-filter sheet');
 
-    expect(wrong).toEqual([]);
-    expect(problems).toEqual([]);
-    await context.close();
+    await finish();
   });
 });
 
