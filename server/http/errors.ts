@@ -26,6 +26,21 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 
+/**
+ * One refused input of an `invalid_input` error. `code` and the bounds are zod's (too_small with
+ * `minimum`, invalid_format with `format`…), so a client can word the refusal in its own language;
+ * `message` is the server's English.
+ */
+export interface InputIssue {
+  path: string;
+  message: string;
+  code?: string;
+  origin?: string;
+  minimum?: number;
+  maximum?: number;
+  format?: string;
+}
+
 /** What every error response of the API says. */
 export interface ErrorBody {
   code: ErrorCode;

@@ -4,6 +4,7 @@ import type { Settings } from '../db/entities/settings.entity.js';
 import { oauthGrantRepository, type StoredGrant } from '../db/repositories/oauth-grant.repository.js';
 import { missingScopes, OAUTH_PROVIDER_TABLE, OAuthGrantError, requestedScopes, type OAuthProvider, type OAuthProviderId } from '../domain/oauth-providers.js';
 import { mailboxOf } from '../domain/oauth-identity.js';
+import type { ConnectFailure } from '../domain/oauth-connect-failures.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { oauthClientOf, oauthProviderOf, tokenUrlOf, type OAuthIssuers } from './oauth-clients.js';
 import { exchangeCode, revokeToken, type TokenGrant } from './oauth-token-endpoint.js';
@@ -50,8 +51,17 @@ export function startConnect(settings: Settings, secrets: SecretBox, issuers: OA
   return url.toString();
 }
 
-/** Why a callback cannot connect anything (shown to the user on the accounts page). */
-export class ConnectError extends Error {}
+/** Why a callback cannot connect anything: its code goes to the accounts page, which words it; the message is for logs. */
+export class ConnectError extends Error {
+  constructor(
+    readonly reason: ConnectFailure,
+    message: string,
+    /** The account the failure is about, when the page can name it. */
+    readonly accountId?: number,
+  ) {
+    super(message);
+  }
+}
 
 /** Opens the state of a callback; throws ConnectError when it is forged, stale or someone else's. */
 export function openState(secrets: SecretBox, state: string, userId: number, now: Date): PendingConnect {
@@ -59,10 +69,10 @@ export function openState(secrets: SecretBox, state: string, userId: number, now
   try {
     pending = JSON.parse(secrets.decrypt(state)) as PendingConnect;
   } catch {
-    throw new ConnectError('The answer from the provider is not one Mailroom asked for');
+    throw new ConnectError('forged', 'The answer from the provider is not one Mailroom asked for');
   }
-  if (pending.userId !== userId) throw new ConnectError('The connection was started by someone else; start it again');
-  if (pending.expiresAt < now.getTime()) throw new ConnectError('The connection took too long; start it again');
+  if (pending.userId !== userId) throw new ConnectError('not_yours', 'The connection was started by someone else');
+  if (pending.expiresAt < now.getTime()) throw new ConnectError('expired', 'The connection took too long');
   return pending;
 }
 
@@ -81,26 +91,26 @@ export interface ConnectedGrant {
 export async function finishConnect(settings: Settings, secrets: SecretBox, issuers: OAuthIssuers, pending: PendingConnect, code: string, redirectUri: string, now: () => Date): Promise<ConnectedGrant> {
   const provider = OAUTH_PROVIDER_TABLE[pending.provider];
   const client = oauthClientOf(settings, pending.provider, secrets);
-  if (!client) throw new ConnectError(`No ${provider.name} OAuth client is registered in Settings`);
+  if (!client) throw new ConnectError('no_client', `No ${provider.name} OAuth client is registered`);
   let grant;
   try {
     grant = await exchangeCode(tokenUrlOf(provider, client, issuers), client, { code, verifier: pending.verifier, redirectUri }, now);
   } catch (err) {
-    if (err instanceof OAuthGrantError) throw new ConnectError(`${provider.name} refused the connection: ${err.message}`);
+    if (err instanceof OAuthGrantError) throw new ConnectError('exchange_refused', `${provider.name} refused the code: ${err.message}`);
     throw err;
   }
   const { refreshToken } = grant;
-  if (!refreshToken) throw new ConnectError(`${provider.name} gave no refresh token; remove Mailroom's access in your ${provider.name} account and connect again`);
+  if (!refreshToken) throw new ConnectError('no_refresh_token', `${provider.name} gave no refresh token`);
   const missing = missingScopes(provider.scopes, grant.scope);
   const identity = mailboxOf(grant.idToken, client.clientId);
   const refusal = missing.length
-    ? `${provider.name} did not grant ${missing.join(', ')}; connect again and allow Mailroom to send and read mail`
+    ? new ConnectError('missing_scopes', `${provider.name} did not grant ${missing.join(', ')}`)
     : !identity.ok
-      ? `${provider.name} connected no usable mailbox: ${identity.reason}`
+      ? new ConnectError('no_mailbox', `${provider.name} connected no usable mailbox: ${identity.reason}`)
       : null;
   if (refusal !== null || !identity.ok) {
     await revokeGrant(settings, secrets, issuers, provider.id, refreshToken);
-    throw new ConnectError(refusal ?? 'no mailbox');
+    throw refusal ?? new ConnectError('no_mailbox', 'no mailbox');
   }
   return { provider, grant: { ...grant, refreshToken }, address: identity.address };
 }

@@ -2,6 +2,7 @@ import { parse as parseCookie } from 'hono/utils/cookie';
 import type { Em } from '../db/orm.js';
 import type { User } from '../db/entities/user.entity.js';
 import type { Actor } from '../domain/visibility.js';
+import type { Locale } from '../domain/locales.js';
 import { sessionRepository } from '../db/repositories/session.repository.js';
 
 /**
@@ -16,6 +17,7 @@ export interface AuthUser extends Actor {
   email: string;
   name: string;
   timeZone: string;
+  locale: Locale | null;
 }
 
 export function toAuthUser(user: User): AuthUser {
@@ -26,6 +28,7 @@ export function toAuthUser(user: User): AuthUser {
     email: user.email,
     name: user.name,
     timeZone: user.timeZone,
+    locale: user.locale ?? null,
   };
 }
 

@@ -169,8 +169,21 @@ describe('connecting a mailbox with OAuth', () => {
     const row = await revokeAndTest(page);
     provider.nextUser = 'someone.else@gmail.test';
     await Promise.all([page.waitForURL(/\/accounts\?oauth=failed/), row.getByRole('button', { name: `Reconnect ${MAILBOX}` }).click()]);
-    await page.getByRole('alert').filter({ hasText: `You signed in as someone.else@gmail.test, but ${MAILBOX} is the mailbox ${MAILBOX}` }).waitFor();
+    await page.getByRole('alert').filter({ hasText: `you signed in to a different mailbox than the one of ${MAILBOX}` }).waitFor();
     await row.getByRole('button', { name: `Reconnect ${MAILBOX}` }).waitFor();
+    expect(anna.problems()).toEqual([]);
+  });
+
+  // Anyone can craft such a link: the page words only codes it knows, never text from the URL.
+  it('shows only its generic sentence for a crafted failure link, none of the link\'s words', async () => {
+    const { page } = anna;
+    await page.goto(`${server.url}/accounts?oauth=failed&reason=bogus&account=1&message=${encodeURIComponent('PHISH: call 0800 now')}`);
+    const alert = page.getByRole('alert').filter({ hasText: 'The mailbox was not connected' });
+    await alert.waitFor();
+    expect((await alert.locator('span').textContent())?.trim()).toBe('The mailbox was not connected. Try again.');
+    await page.waitForURL((u) => !u.search.includes('oauth'));
+    expect(await page.locator('body').innerText()).not.toContain('PHISH');
+    expect(page.url()).not.toContain('PHISH');
     expect(anna.problems()).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
 import { DepartmentSchema } from './department.entity.js';
 import { ROLES } from '../../domain/roles.js';
+import { LOCALES } from '../../domain/locales.js';
 
 export const UserSchema = defineEntity({
   name: 'User',
@@ -13,6 +14,8 @@ export const UserSchema = defineEntity({
     role: p.enum([...ROLES]),
     department: p.manyToOne(DepartmentSchema).ref().nullable(),
     timeZone: p.string().length(64).default('UTC'),
+    /** The language the user chose; null follows their browser. */
+    locale: p.enum([...LOCALES]).nullable(),
     active: p.boolean().default(true),
     createdAt: p.datetime().onCreate(() => new Date()),
   }),

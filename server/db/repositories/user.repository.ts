@@ -1,6 +1,7 @@
 import type { Em } from '../orm.js';
 import { UserSchema, type User } from '../entities/user.entity.js';
 import { seesAllDepartments, type Actor } from '../../domain/visibility.js';
+import type { Locale } from '../../domain/locales.js';
 
 /** Admins and company managers see every user; others the users of their own department (or only themselves). */
 const visibleTo = (actor: Actor) => {
@@ -26,5 +27,10 @@ export const userRepository = {
   /** The users the actor may see, in name order. */
   visible(em: Em, actor: Actor): Promise<User[]> {
     return em.find(UserSchema, visibleTo(actor), { populate: ['department'], orderBy: { name: 'asc', id: 'asc' } });
+  },
+
+  /** The user's own language choice; null follows their browser. */
+  async setLocale(em: Em, id: number, locale: Locale | null): Promise<void> {
+    await em.nativeUpdate(UserSchema, { id }, { locale });
   },
 };

@@ -18,6 +18,7 @@ import type { User } from '../../db/entities/user.entity.js';
 import type { SecretBox } from '../../security/secret-box.js';
 import { resolveOwner } from '../owned.js';
 import * as S from '../schemas/oauth.js';
+import type { ConnectFailure } from '../../domain/oauth-connect-failures.js';
 
 const tags = ['oauth'];
 
@@ -140,7 +141,7 @@ export function oauthConnectRoutes() {
 async function createConnected(em: Em, secrets: SecretBox, owner: User, connected: ConnectedGrant, defaultDailyLimit: number): Promise<EmailAccount> {
   const own = await em.find(AccountEntity, { owner: owner.id });
   const twin = own.find((a) => sameMailbox(connected.address, a.smtpUser));
-  if (twin) throw new ConnectError(`You already have the account “${twin.name}” for ${connected.address}; use Reconnect on it`);
+  if (twin) throw new ConnectError('duplicate_mailbox', `The user already has an account for ${connected.address}`, twin.id);
   return em.transactional(async (tx) => {
     const { smtp } = connected.provider;
     // Gmail and Workspace differ in quota, which only the address tells apart.
@@ -173,20 +174,21 @@ const callback = createRoute({
 export function oauthCallbackRoutes() {
   return createAuthedRouter().openapi(callback, async (c) => {
     const { em, services } = c.var;
-    const { code, state, error, error_description: description } = c.req.valid('query');
+    const { code, state, error } = c.req.valid('query');
     /** The grant on the account it was asked for (the same mailbox only), or on a new account. */
     const keep = async (connected: ConnectedGrant, account: EmailAccount | null, owner: User | null, settings: Settings) => {
       if (!account) return createConnected(em, services.secrets, owner!, connected, settings.defaultDailyLimit);
       if (!sameMailbox(connected.address, account.smtpUser)) {
-        throw new ConnectError(`You signed in as ${connected.address}, but ${account.name} is the mailbox ${account.smtpUser}; sign in to that mailbox to reconnect it`);
+        throw new ConnectError('wrong_mailbox', `Signed in as ${connected.address}, not ${account.smtpUser}`, account.id);
       }
       await storeGrant(em, services.secrets, account.id, connected);
       return account;
     };
     const back = (params: Record<string, string>) => c.redirect(`${services.config.publicUrl}/accounts?${new URLSearchParams(params)}`, 302);
     try {
-      // The user said no on the consent screen, or the provider refused the request.
-      if (error || !code || !state) throw new ConnectError(`The provider did not connect the account: ${description ?? error ?? 'no code in its answer'}`);
+      // The user said no on the consent screen, or the provider refused the request; its own words are not passed on.
+      if (error === 'access_denied') throw new ConnectError('denied', 'The user declined the consent screen');
+      if (error || !code || !state) throw new ConnectError('provider_refused', `The provider answered ${error ?? 'without a code'}`);
       const pending = openState(services.secrets, state, c.var.user.id, services.now());
       // Still the user's to change (they may have lost it while away at the provider), or still one who may own accounts.
       const account = pending.accountId === null ? null : await loadOwned(em, c.var.user, 'account', pending.accountId, 'change');
@@ -202,9 +204,10 @@ export function oauthCallbackRoutes() {
       await services.engine.recordHealth(em, target, 'unknown', null);
       return back({ oauth: 'connected', account: String(target.id) });
     } catch (err) {
-      // The browser came here by a redirect: any refusal (the account gone or no longer the user's too) is shown on the accounts page, not as JSON.
-      const refusal = err instanceof ConnectError ? err : toApiError(err);
-      if (refusal) return back({ oauth: 'failed', message: refusal.message });
+      // The browser came here by a redirect: any refusal (the account gone or no longer the user's too) is shown on the accounts page, not as JSON,
+      // and only as a code the page words: a link anyone can craft must not carry text Mailroom would show.
+      if (err instanceof ConnectError) return back({ oauth: 'failed', reason: err.reason, ...(err.accountId ? { account: String(err.accountId) } : {}) });
+      if (toApiError(err)) return back({ oauth: 'failed', reason: 'not_allowed' satisfies ConnectFailure });
       throw err;
     }
   });

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createRouter } from '../router.js';
+import { requireUser } from '../middleware/session.js';
 import { errorResponse, errorResponses, json, jsonBody, OkSchema } from '../openapi.js';
 import { ApiError } from '../errors.js';
 import { SESSION_COOKIE, toAuthUser } from '../../security/session.js';
@@ -14,9 +15,10 @@ import { changeWithRevocations } from '../revocations.js';
 import { userRepository } from '../../db/repositories/user.repository.js';
 import { dummyPasswordHash, verifyPassword } from '../../security/password.js';
 import { UserSchema as UserDtoSchema } from '../schemas/users.js';
+import { LOCALES } from '../../domain/locales.js';
 
 export const MeSchema = UserDtoSchema.pick({ id: true, email: true, name: true, role: true, departmentId: true, timeZone: true })
-  .extend({ csrfToken: z.string() })
+  .extend({ locale: z.enum(LOCALES).nullable(), csrfToken: z.string() })
   .openapi('Me');
 export type Me = z.infer<typeof MeSchema>;
 
@@ -44,6 +46,17 @@ const login = createRoute({
   responses: { 200: json(MeSchema, 'Signed in'), 400: errorResponses[400], 401: errorResponses[401], 429: errorResponse('Too many failed attempts; Retry-After says when to try again') },
 });
 
+const LocaleSchema = z.object({ locale: z.enum(LOCALES).nullable() }).strict().openapi('LocaleChoice');
+
+const chooseLocale = createRoute({
+  method: 'put',
+  path: '/locale',
+  tags: ['session'],
+  summary: "The signed-in user's language; null follows the browser",
+  request: { body: jsonBody(LocaleSchema) },
+  responses: { 200: json(LocaleSchema, 'Chosen'), 400: errorResponses[400], 401: errorResponses[401] },
+});
+
 const logout = createRoute({
   method: 'delete',
   path: '/',
@@ -53,7 +66,10 @@ const logout = createRoute({
 });
 
 export function sessionRoutes() {
-  return createRouter()
+  const router = createRouter();
+  // A caller without a session hears 401 before anything of their body is read.
+  router.use('/locale', requireUser());
+  return router
     .openapi(me, (c) => {
       const user = c.var.user;
       if (!user) throw new ApiError('unauthorized', 'Sign in first');
@@ -85,6 +101,11 @@ export function sessionRoutes() {
       if (!device) setCookie(c, DEVICE_COOKIE, deviceCookie(services.secrets, email), { httpOnly: true, sameSite: 'Lax', path: '/api/session', maxAge: DEVICE_COOKIE_DAYS * 86_400, secure });
       c.set('sessionToken', token);
       return c.json({ ...toAuthUser(user), csrfToken: csrfTokenFor(c)! }, 200);
+    })
+    .openapi(chooseLocale, async (c) => {
+      const { locale } = c.req.valid('json');
+      await userRepository.setLocale(c.var.em, c.var.user!.id, locale);
+      return c.json({ locale }, 200);
     })
     .openapi(logout, async (c) => {
       const token = c.var.sessionToken;

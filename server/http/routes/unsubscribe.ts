@@ -3,15 +3,18 @@ import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import type { AppEnv } from '../env.js';
 import { readUnsubscribeToken } from '../../mail/unsubscribe-token.js';
-import { settingsRepository } from '../../db/repositories/settings.repository.js';
+import { DEFAULT_SETTINGS, settingsRepository } from '../../db/repositories/settings.repository.js';
 import { suppressionRepository } from '../../db/repositories/suppression.repository.js';
 import { SAMPLE_RECIPIENTS } from '../../domain/template-variables.js';
+import type { Locale } from '../../domain/locales.js';
+import { localeOfRequest, publicTexts, type PublicTexts } from '../i18n/public-texts.js';
 
 /**
  * The public unsubscribe pages behind every message's link and List-Unsubscribe header:
  * GET shows a confirmation (link scanners follow GETs, so a GET changes nothing), POST
  * unsubscribes. POST is also the RFC 8058 one-click target: mailbox providers post
  * `List-Unsubscribe=One-Click` with no cookie, which is why these routes live outside /api.
+ * The pages speak the recipient's browser language (Accept-Language) among Mailroom's.
  */
 
 export interface UnsubscribedEvent {
@@ -39,8 +42,14 @@ const STYLE = `
   button { padding: .6rem 1.4rem; border: 0; border-radius: 6px; background: #1f6feb; color: #fff; font: inherit; cursor: pointer; }
   button:hover { background: #1858c4; }`;
 
-const page = (title: string, content: unknown) => html`<!doctype html>
-<html lang="en">
+/** The words of one page view, in one language. */
+interface View {
+  locale: Locale;
+  t: PublicTexts;
+}
+
+const page = ({ locale }: View, title: string, content: unknown) => html`<!doctype html>
+<html lang="${locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -51,36 +60,51 @@ const page = (title: string, content: unknown) => html`<!doctype html>
 <body><main>${content}</main></body>
 </html>`;
 
-const previewNote = (preview: boolean) => (preview ? html`<p class="note">Preview: this page does not unsubscribe anyone.</p>` : '');
+const previewNote = ({ t }: View, preview: boolean) => (preview ? html`<p class="note">${t('unsub_preview_note')}</p>` : '');
 
-const confirmPage = (text: string, address: string, preview = false) =>
+/** The organisation's own text; the built-in one is said in the recipient's language. */
+const ownText = ({ t }: View, text: string) => (text === DEFAULT_SETTINGS.unsubscribeText ? t('unsub_default_text') : text);
+
+const confirmPage = (v: View, text: string, address: string, preview = false) =>
   page(
-    'Unsubscribe',
-    html`${previewNote(preview)}<h1>Unsubscribe</h1>
-<p>${text}</p>
+    v,
+    v.t('unsub_title'),
+    html`${previewNote(v, preview)}<h1>${v.t('unsub_title')}</h1>
+<p>${ownText(v, text)}</p>
 <p class="address">${maskEmail(address)}</p>
-<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">${v.t('unsub_button')}</button></form>`,
   );
 
-const donePage = (address: string, preview = false) =>
-  page(
-    'You are unsubscribed',
-    html`${previewNote(preview)}<h1>You are unsubscribed</h1>
-<p><span class="address">${maskEmail(address)}</span> will not receive our newsletters any more.</p>`,
-  );
+// The address goes in as a marker and is put back escaped, inside its own span.
+const ADDRESS = '\u0000address\u0000';
 
-const invalidPage = () =>
+const donePage = (v: View, address: string, preview = false) => {
+  const [before = '', after = ''] = v.t('unsub_done_text', { address: ADDRESS }).split(ADDRESS);
+  return page(
+    v,
+    v.t('unsub_done_title'),
+    html`${previewNote(v, preview)}<h1>${v.t('unsub_done_title')}</h1>
+<p>${before}<span class="address">${maskEmail(address)}</span>${after}</p>`,
+  );
+};
+
+const invalidPage = (v: View) =>
   page(
-    'Link not valid',
-    html`<h1>This link is not valid</h1>
-<p>Please use the unsubscribe link from the latest e-mail you received from us, or reply to that e-mail and ask to be removed.</p>`,
+    v,
+    v.t('unsub_invalid_title'),
+    html`<h1>${v.t('unsub_invalid_heading')}</h1>
+<p>${v.t('unsub_invalid_text')}</p>`,
   );
 
 export function unsubscribeRoutes(onUnsubscribed?: (e: UnsubscribedEvent) => void) {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<AppEnv & { Variables: { publicView: View } }>();
 
   app.use('*', async (c, next) => {
+    const locale = localeOfRequest(c.req.header('accept-language'));
+    c.set('publicView', { locale, t: publicTexts(locale) });
     await next();
+    c.header('Content-Language', locale);
+    c.header('Vary', 'Accept-Language');
     // The page holds a personal token: never cached, indexed or framed; it loads nothing from elsewhere.
     c.header('Cache-Control', 'no-store');
     c.header('X-Robots-Tag', 'noindex');
@@ -92,24 +116,24 @@ export function unsubscribeRoutes(onUnsubscribed?: (e: UnsubscribedEvent) => voi
   // The link message previews use: the real page, with a sample address, changing nothing.
   app.get('/preview', async (c) => {
     const settings = await settingsRepository.get(c.var.em, c.var.services.config.publicUrl);
-    return c.html(confirmPage(settings.unsubscribeText, SAMPLE_RECIPIENTS.contact.email!, true));
+    return c.html(confirmPage(c.var.publicView, settings.unsubscribeText, SAMPLE_RECIPIENTS.contact.email!, true));
   });
-  app.post('/preview', (c) => c.html(donePage(SAMPLE_RECIPIENTS.contact.email!, true)));
+  app.post('/preview', (c) => c.html(donePage(c.var.publicView, SAMPLE_RECIPIENTS.contact.email!, true)));
 
   app.get('/:token', async (c) => {
     const rowId = readUnsubscribeToken(c.var.services.secrets, c.req.param('token'));
     const target = rowId === null ? null : await suppressionRepository.target(c.var.em, rowId);
-    if (!target) return c.html(invalidPage(), 404);
-    if (target.suppressed) return c.html(donePage(target.email));
+    if (!target) return c.html(invalidPage(c.var.publicView), 404);
+    if (target.suppressed) return c.html(donePage(c.var.publicView, target.email));
     const settings = await settingsRepository.get(c.var.em, c.var.services.config.publicUrl);
-    return c.html(confirmPage(settings.unsubscribeText, target.email));
+    return c.html(confirmPage(c.var.publicView, settings.unsubscribeText, target.email));
   });
 
   app.post('/:token', async (c) => {
     const rowId = readUnsubscribeToken(c.var.services.secrets, c.req.param('token'));
     const at = c.var.services.now();
     const result = rowId === null ? null : await suppressionRepository.unsubscribeLedgerRow(c.var.em, rowId, at);
-    if (!result) return c.html(invalidPage(), 404);
+    if (!result) return c.html(invalidPage(c.var.publicView), 404);
     if (result.newlySuppressed || result.optInCleared) {
       // Already committed; a failing listener must not turn the unsubscribe into an error page.
       try {
@@ -118,12 +142,12 @@ export function unsubscribeRoutes(onUnsubscribed?: (e: UnsubscribedEvent) => voi
         console.error('[unsubscribe] listener failed:', err);
       }
     }
-    return c.html(donePage(result.email));
+    return c.html(donePage(c.var.publicView, result.email));
   });
 
   // Anything else under /u (no token, extra segments, other methods) is a broken link, never the
   // app's page: the same page as a forged token.
-  app.all('*', (c) => c.html(invalidPage(), 404));
+  app.all('*', (c) => c.html(invalidPage(c.var.publicView), 404));
 
   return app;
 }

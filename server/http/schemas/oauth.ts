@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { OAUTH_PROVIDERS } from '../../domain/oauth-providers.js';
+import { CONNECT_FAILURES } from '../../domain/oauth-connect-failures.js';
 
 /** Contract of the OAuth clients mailboxes connect through, and of connecting one. */
 
@@ -44,7 +45,9 @@ export const CallbackQuery = z.object({
   code: z.string().max(4000).optional(),
   state: z.string().max(4000).optional(),
   error: z.string().max(200).optional(),
-  error_description: z.string().max(1000).optional(),
 });
+
+/** The reason a failed connection lands on the accounts page with; the page parses it with this, anything else is an unknown reason. */
+export const ConnectFailureSchema = z.enum(CONNECT_FAILURES);
 
 export type OAuthClientDto = z.infer<typeof OAuthClientSchema>;

@@ -3,11 +3,12 @@ import { hc, type ClientResponse } from 'hono/client';
 import type { SuccessStatusCode } from 'hono/utils/http-status';
 import type { App } from '$server/http/app';
 import type { ErrorBody, ErrorCode } from '$server/http/errors';
+import { errorText } from '$lib/i18n/errors';
 
 /**
  * The only fetch code in the UI: hono's typed client over the server's own route types, so paths,
  * queries, bodies and answers follow the server. Every error answer becomes an ApiError carrying
- * the server's words, code and field.
+ * the server's words, code and field; `text` says it in the UI's language.
  */
 
 export class ApiError extends Error {
@@ -25,6 +26,11 @@ export class ApiError extends Error {
     this.code = body.code ?? null;
     this.field = body.field ?? null;
     this.details = body.details;
+  }
+
+  /** What the user reads: the refusal in the UI's language (see $lib/i18n/errors). */
+  get text(): string {
+    return errorText(this);
   }
 
   /** The server refused the request (4xx) for a reason the user can act on; 401 is the sign-in page's. */

@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { ApiError, withQuery } from './client';
 
 /**
- * For `load` functions: an API failure becomes SvelteKit's error page with the server's message
+ * For `load` functions: an API failure becomes SvelteKit's error page with the server's refusal
  * and status, and a lost session goes to the sign-in page.
  */
 export async function loaded<T>(request: Promise<T>, url?: URL): Promise<T> {
@@ -11,6 +11,6 @@ export async function loaded<T>(request: Promise<T>, url?: URL): Promise<T> {
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     if (err.status === 401) redirect(307, withQuery('/login', { next: url ? url.pathname + url.search : undefined }));
-    error(err.status || 503, err.message);
+    error(err.status || 503, err.text);
   }
 }

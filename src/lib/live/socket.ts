@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServer, ServerToClient, SubscribeReply } from '$server/live/protocol';
+import { m } from '$lib/paraglide/messages';
 
 /**
  * The only socket.io-client import: one socket to the live hub, typed by the shared protocol,
@@ -81,7 +82,7 @@ export const live = {
     const s = theSocket();
     const ask = () =>
       s.timeout(WATCH_TIMEOUT_MS).emit('mailing:watch', mailingId, (err: Error | null, reply: SubscribeReply) => {
-        onreply(err ? { ok: false, error: 'The live server did not answer' } : reply);
+        onreply(err ? { ok: false, error: m.live_no_answer() } : reply);
       });
     const onConnect = () => {
       if (!s.recovered) ask();

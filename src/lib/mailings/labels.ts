@@ -4,17 +4,19 @@ import type { FeedbackHistoryItemDto } from '$server/http/schemas/recipients';
 import type { RedReason } from '$server/domain/account-health';
 import type { MailingDto, PreflightDto } from '$server/http/schemas/mailings';
 import { RED_REASON_TEXT } from '$lib/utils/account-light';
+import { m } from '$lib/paraglide/messages';
+import { translated } from '$lib/i18n/translated';
 
 /** How mailing statuses, mailbox answers, exclusions and account lights read on screen. */
 
-export const STATUS_LABELS: Record<MailingStatus, string> = {
-  active: 'Active',
-  active_error: 'Active but error',
-  paused: 'Paused',
-  interrupted: 'Interrupted',
-  done: 'Done',
-  cancelled: 'Cancelled',
-};
+export const STATUS_LABELS: Record<MailingStatus, string> = translated({
+  active: m.status_active,
+  active_error: m.status_active_error,
+  paused: m.status_paused,
+  interrupted: m.status_interrupted,
+  done: m.status_done,
+  cancelled: m.status_cancelled,
+});
 
 /** The badge class of each status (see app.css). */
 export const STATUS_BADGES: Record<MailingStatus, string> = {
@@ -27,13 +29,13 @@ export const STATUS_BADGES: Record<MailingStatus, string> = {
 };
 
 /** What a recipient's mailbox answered after the 250, as the recipients tab names it. */
-export const FEEDBACK_LABELS: Record<RecipientFeedback, string> = {
-  bounced: 'Bounced',
-  soft_bounced: 'Soft-bounced',
-  complained: 'Complained',
-  replied: 'Replied',
-  auto_replied: 'Auto-replied',
-};
+export const FEEDBACK_LABELS: Record<RecipientFeedback, string> = translated({
+  bounced: m.feedback_bounced,
+  soft_bounced: m.feedback_soft_bounced,
+  complained: m.feedback_complained,
+  replied: m.feedback_replied,
+  auto_replied: m.feedback_auto_replied,
+});
 
 /** The badge class of each answer: a hard bounce and a complaint end the address, a soft bounce may pass. */
 export const FEEDBACK_BADGES: Record<RecipientFeedback, string> = {
@@ -45,14 +47,14 @@ export const FEEDBACK_BADGES: Record<RecipientFeedback, string> = {
 };
 
 /** One incoming message of a CRM record's history. */
-export const FEEDBACK_KIND_LABELS: Record<FeedbackHistoryItemDto['kind'], string> = {
-  hard_bounce: 'Bounced',
-  soft_bounce: 'Soft bounce',
-  complaint: 'Spam complaint',
-  reply: 'Reply',
-  auto_reply: 'Auto-reply',
-  unsubscribe: 'Unsubscribed',
-};
+export const FEEDBACK_KIND_LABELS: Record<FeedbackHistoryItemDto['kind'], string> = translated({
+  hard_bounce: m.fkind_hard_bounce,
+  soft_bounce: m.fkind_soft_bounce,
+  complaint: m.fkind_complaint,
+  reply: m.fkind_reply,
+  auto_reply: m.fkind_auto_reply,
+  unsubscribe: m.fkind_unsubscribe,
+});
 
 export const FEEDBACK_KIND_BADGES: Record<FeedbackHistoryItemDto['kind'], string> = {
   hard_bounce: 'badge-danger',
@@ -63,23 +65,25 @@ export const FEEDBACK_KIND_BADGES: Record<FeedbackHistoryItemDto['kind'], string
   unsubscribe: '',
 };
 
-/** A suppression's stored reason (`hard_bounce`, `unsubscribed`…) in words. */
-export const suppressionReason = (reason: string) => reason.replaceAll('_', ' ');
+const SUPPRESSION_REASONS: Record<string, () => string> = { hard_bounce: m.suppression_hard_bounce, complaint: m.suppression_complaint, unsubscribed: m.suppression_unsubscribed };
+
+/** A suppression's stored reason (`hard_bounce`, `unsubscribed`…) in words; an unknown one as stored. */
+export const suppressionReason = (reason: string) => SUPPRESSION_REASONS[reason]?.() ?? reason.replaceAll('_', ' ');
 
 /** Why a selected recipient is not mailed, per counter of the pre-flight. */
-export const EXCLUSION_LABELS: Record<keyof PreflightDto['excluded'], string> = {
-  notYours: 'not yours',
-  noEmail: 'no e-mail address',
-  invalidEmail: 'invalid e-mail address',
-  optedOut: 'opted out of mass mailings',
-  disqualified: 'disqualified',
-  suppressed: 'unsubscribed',
-  duplicate: 'duplicate address',
-};
+export const EXCLUSION_LABELS: Record<keyof PreflightDto['excluded'], string> = translated({
+  notYours: m.excl_not_yours,
+  noEmail: m.excl_no_email,
+  invalidEmail: m.excl_invalid_email,
+  optedOut: m.excl_opted_out,
+  disqualified: m.excl_disqualified,
+  suppressed: m.excl_suppressed,
+  duplicate: m.excl_duplicate,
+});
 
 /** The sentence behind an account star (the DTO carries the server's `light()` reason code). */
 export function lightText(light: MailingDto['accounts'][number]['light']): string {
-  if (light.green) return 'Can send now';
+  if (light.green) return m.light_can_send();
   const text = RED_REASON_TEXT[light.reason as RedReason] ?? light.reason;
   return light.detail ? `${text}: ${light.detail}` : text;
 }

@@ -5,6 +5,7 @@ import type { Owned } from '$server/domain/visibility';
 import { seesAllDepartments } from '$server/domain/visibility';
 import { live } from '$lib/live/socket';
 import { RED_REASON_TEXT } from '$lib/utils/account-light';
+import { m } from '$lib/paraglide/messages';
 import { onNotificationClick, showSystemNotification } from '$lib/utils/system-notification';
 import { announcer } from './announcer.svelte';
 import { toasts } from './toasts.svelte';
@@ -46,19 +47,19 @@ class NotificationState {
     const stops = [
       live.on('mailing:status:v1', (p) => {
         if (!this.concerns(me, p)) return;
-        if (p.status === 'done' && this.#once(`status:${p.mailingId}:${p.at}`)) announcer.say(`Mailing #${p.mailingId} is done`);
+        if (p.status === 'done' && this.#once(`status:${p.mailingId}:${p.at}`)) announcer.say(m.alert_done({ id: p.mailingId }));
         if (p.status !== 'interrupted') return;
-        this.#alert(`status:${p.mailingId}:${p.at}`, `Mailing #${p.mailingId} was interrupted`, p.reason ?? 'Sending stopped.', `/mailings/${p.mailingId}`);
+        this.#alert(`status:${p.mailingId}:${p.at}`, m.alert_interrupted({ id: p.mailingId }), p.reason ?? m.alert_sending_stopped(), `/mailings/${p.mailingId}`);
       }),
       live.on('account:health:v1', (p) => {
         if (p.ownerId !== me.id || !isFailed(p.health)) return;
         const reason = p.reason ?? RED_REASON_TEXT[p.health];
-        this.#alert(`account:${p.accountId}:${p.at}`, 'One of your e-mail accounts turned red', reason, '/accounts');
+        this.#alert(`account:${p.accountId}:${p.at}`, m.alert_account_red(), reason, '/accounts');
       }),
       live.on('mailing:notification:v1', (p) => {
         // Critical ones arrive as an interruption above; toasts are for the errors of one's own or open mailings.
         if (p.level !== 'error' || !(p.ownerId === me.id || this.#watched.has(p.mailingId))) return;
-        if (this.#once(`note:${p.mailingId}:${p.kind}:${p.at}:${p.text}`)) toasts.error(`Mailing #${p.mailingId}: ${p.text}`);
+        if (this.#once(`note:${p.mailingId}:${p.kind}:${p.at}:${p.text}`)) toasts.error(m.alert_mailing_note({ id: p.mailingId, text: p.text }));
       }),
       onNotificationClick((href) => void goto(href)),
     ];
@@ -89,8 +90,9 @@ class NotificationState {
 
   #alert(key: string, title: string, body: string, href: string) {
     if (!this.#once(key)) return;
-    toasts.error(`${title}: ${body}`);
-    announcer.say(`${title}: ${body}`);
+    const line = m.alert_line({ title, body });
+    toasts.error(line);
+    announcer.say(line);
     if (supported() && Notification.permission === 'granted') void showSystemNotification(title, body, key, href, () => void goto(href));
   }
 

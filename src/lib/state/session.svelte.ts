@@ -1,8 +1,10 @@
 import type { Me } from '$server/http/routes/session';
 import { isAdmin } from '$server/domain/visibility';
+import type { Locale } from '$server/domain/locales';
 import { ApiError, call, client, setCsrfToken } from '$lib/api/client';
+import { locale } from '$lib/i18n/locale.svelte';
 
-/** The signed-in user; the client's CSRF token follows it. */
+/** The signed-in user; the client's CSRF token and the UI's language follow it. */
 class SessionState {
   #me = $state<Me | null>(null);
   readonly isAdmin = $derived(this.#me ? isAdmin(this.#me) : false);
@@ -20,6 +22,7 @@ class SessionState {
   #set(me: Me | null) {
     this.#me = me;
     setCsrfToken(me?.csrfToken ?? null);
+    locale.choose(me?.locale ?? null);
   }
 
   /** Asks the server who is signed in; null when nobody is. */
@@ -37,6 +40,12 @@ class SessionState {
     const me = await call(client.api.session.$post({ json: { email, password } }));
     this.#set(me);
     return me;
+  }
+
+  /** Stores the user's language (null: follow the browser) and speaks it at once. */
+  async chooseLocale(choice: Locale | null) {
+    const { locale: stored } = await call(client.api.session.locale.$put({ json: { locale: choice } }));
+    if (this.#me) this.#set({ ...this.#me, locale: stored });
   }
 
   async signOut() {

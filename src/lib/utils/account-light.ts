@@ -1,22 +1,32 @@
 import type { AccountDto } from '$server/http/schemas/accounts';
 import type { RedReason } from '$server/domain/account-health';
+import { m } from '$lib/paraglide/messages';
+import { translated } from '$lib/i18n/translated';
+import { locale } from '$lib/i18n/locale.svelte';
 
 /** What a red star says, per reason of the server's `light()` rule. */
-export const RED_REASON_TEXT: Record<RedReason, string> = {
-  disabled: 'Mass mailing is switched off for this account',
-  auth_failed: 'The SMTP server refused the user name or password',
-  sender_refused: 'The SMTP server refused the sender address',
-  unreachable: 'The SMTP server cannot be reached',
-  bounce_rate: 'Too many of its recent messages bounced',
-  complaint_rate: 'Too many recipients reported its mail as spam',
-  daily_limit: 'The daily limit is reached',
-  outside_window: 'Outside the sending window',
-  day_off: 'Not a business day',
-};
+export const RED_REASON_TEXT: Record<RedReason, string> = translated({
+  disabled: m.red_disabled,
+  auth_failed: m.red_auth_failed,
+  sender_refused: m.red_sender_refused,
+  unreachable: m.red_unreachable,
+  bounce_rate: m.red_bounce_rate,
+  complaint_rate: m.red_complaint_rate,
+  daily_limit: m.red_daily_limit,
+  outside_window: m.red_outside_window,
+  day_off: m.red_day_off,
+});
+
+/**
+ * A connection test's answer: the server's own words in English, else its health code worded in
+ * the UI's language (as with error codes, see $lib/i18n/errors).
+ */
+export const smtpTestText = (result: { health: string; message: string }): string =>
+  locale.current === 'en' ? result.message : result.health === 'ok' ? m.light_signed_in() : (RED_REASON_TEXT[result.health as RedReason] ?? result.message);
 
 /** The star the server computed for the account now, in words for its hover text. */
 export function accountLight(account: AccountDto): { green: boolean; reason: string } {
   const light = account.light;
   if (!light.green) return { green: false, reason: light.detail ?? RED_REASON_TEXT[light.reason as RedReason] ?? light.reason };
-  return { green: true, reason: account.health === 'ok' ? 'The SMTP server accepted the sign-in' : 'Not checked yet: "Test connection" signs in now' };
+  return { green: true, reason: account.health === 'ok' ? m.light_signed_in() : m.light_not_checked() };
 }

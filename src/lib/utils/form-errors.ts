@@ -1,4 +1,5 @@
 import { ApiError } from '$lib/api/client';
+import { inputIssues, issueText } from '$lib/i18n/errors';
 
 /** What a refused form shows: a message under each field the server named, and one for the rest. */
 export interface FormErrors {
@@ -21,15 +22,15 @@ export function formErrors(error: unknown, known: readonly string[]): FormErrors
   if (!(error instanceof ApiError) || !error.refused) return null;
   const fields: Record<string, string> = {};
   let unmapped = false;
-  const issues = error.code === 'invalid_input' && Array.isArray(error.details) ? (error.details as { path: string; message: string }[]) : [];
+  const issues = inputIssues(error);
   for (const issue of issues) {
-    if (known.includes(inputOf(issue.path))) fields[inputOf(issue.path)] ??= issue.message;
+    if (known.includes(inputOf(issue.path))) fields[inputOf(issue.path)] ??= issueText(issue);
     else unmapped = true;
   }
   if (issues.length === 0) {
-    const { field, message } = error;
-    if (field !== null && known.includes(inputOf(field))) fields[inputOf(field)] = message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
+    const { field, message, text } = error;
+    if (field !== null && known.includes(inputOf(field))) fields[inputOf(field)] = text === message && message.startsWith(`${field}: `) ? message.slice(field.length + 2) : text;
     else unmapped = true;
   }
-  return { fields, form: unmapped ? error.message : null };
+  return { fields, form: unmapped ? error.text : null };
 }

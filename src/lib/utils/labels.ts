@@ -1,28 +1,28 @@
 import type { Role } from '$server/domain/roles';
 import type { RecipientType } from '$server/domain/recipient-types';
+import { m } from '$lib/paraglide/messages';
+import { translated } from '$lib/i18n/translated';
+import { formatParts } from './format';
 
-/** Display names of the server's enums. */
+/** Display names of the server's enums, in the UI's language. */
 
-export const ROLE_LABELS: Record<Role, string> = {
-  admin: 'Admin',
-  company_manager: 'Company manager',
-  team_lead: 'Team lead',
-  sales_manager: 'Sales manager',
-};
+export const ROLE_LABELS: Record<Role, string> = translated({
+  admin: m.role_admin,
+  company_manager: m.role_company_manager,
+  team_lead: m.role_team_lead,
+  sales_manager: m.role_sales_manager,
+});
 
-export const RECIPIENT_TYPE_LABELS: Record<RecipientType, string> = {
-  company: 'Companies',
-  contact: 'Contacts',
-  lead: 'Leads',
-};
+export const RECIPIENT_TYPE_LABELS: Record<RecipientType, string> = translated({
+  company: m.type_companies,
+  contact: m.type_contacts,
+  lead: m.type_leads,
+});
 
-/** luxon weekdays, 1 = Monday. */
-export const WEEKDAYS = [
-  { value: 1, label: 'Monday' },
-  { value: 2, label: 'Tuesday' },
-  { value: 3, label: 'Wednesday' },
-  { value: 4, label: 'Thursday' },
-  { value: 5, label: 'Friday' },
-  { value: 6, label: 'Saturday' },
-  { value: 7, label: 'Sunday' },
-] as const;
+/** luxon weekdays, 1 = Monday, named by Intl (5 January 2026 was a Monday). */
+export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7].map((value) => ({
+  value,
+  get label() {
+    return formatParts(new Date(Date.UTC(2026, 0, 4 + value)), { weekday: 'long', timeZone: 'UTC' });
+  },
+}));

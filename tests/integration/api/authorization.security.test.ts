@@ -409,6 +409,7 @@ const inboxRows = (dept: DeptKey): Row[] => {
 
 const TABLE: Row[] = [
   { group: 'session', method: 'GET', route: '/api/session', rule: EVERYONE, act: () => 'read their own session', then: (res, a) => expect(res.body.id).toBe(a.user.id) },
+  { group: 'session', method: 'PUT', route: '/api/session/locale', rule: EVERYONE, body: () => ({ locale: null }), act: () => 'choose their own language', then: (res) => expect(res.body).toEqual({ locale: null }) },
   ...OWNED.flatMap(ownedRows),
   ...(['A', 'B'] as const).flatMap((dept): Row[] => [
     {

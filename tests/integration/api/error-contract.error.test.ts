@@ -34,6 +34,18 @@ describe('error bodies', () => {
     expect(res.body.error).toMatch(/^name: /);
   });
 
+  // Each issue of a validation error carries zod's code and bounds, so the UI can word it in its own language.
+  it("gives each validation issue zod's code and bounds", async () => {
+    const res = await admin_.post('/api/users', { email: 'not-an-address', name: 'Short', role: 'sales_manager', departmentId: null, timeZone: 'UTC', password: 'short' });
+    expect(res.status).toBe(400);
+    expect(res.body.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'password', code: 'too_small', origin: 'string', minimum: 10, message: 'Password must have at least 10 characters' }),
+        expect.objectContaining({ path: 'email', code: 'invalid_format', format: 'email' }),
+      ]),
+    );
+  });
+
   // A rule of server/domain (an admin keeps their own admin role) carries its field through the HTTP mapping.
   it('names the field of a domain error', async () => {
     const res = await admin_.patch(`/api/users/${admin.id}`, { role: 'sales_manager' });

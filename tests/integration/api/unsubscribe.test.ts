@@ -154,6 +154,35 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('unsubscribe pages on %s', (db) =
     expect(await em().count(SuppressionSchema)).toBe(before);
   });
 
+  // Recipients never sign in: the pages follow their browser's Accept-Language among Mailroom's
+  // languages, the built-in text included; a hostile header is read safely and falls back to English.
+  it("speaks the recipient's browser language", async () => {
+    const { token, mailing, company } = await recipient('sprache@acme.test');
+    const de = await request(`/u/${token}`, { headers: { 'accept-language': 'es;q=1, de-AT;q=0.9, en;q=0.5' } });
+    const page = await de.text();
+    expect(de.status).toBe(200);
+    expect(de.headers.get('content-language')).toBe('de');
+    expect(de.headers.get('vary')).toMatch(/accept-language/i);
+    expect(page).toContain('<html lang="de">');
+    expect(page).toContain('Klicken Sie unten, um unsere Newsletter nicht mehr zu erhalten.');
+    expect(page).toMatch(/<button type="submit">Abmelden<\/button>/);
+    expect(page).not.toContain('Unsubscribe</button>');
+
+    const done = await request(`/u/${token}`, { method: 'POST', headers: { 'accept-language': 'fr-CH, fr;q=0.9', 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const donePage = await done.text();
+    expect(donePage).toContain('<html lang="fr">');
+    expect(donePage).toContain('<h1>Vous êtes désinscrit</h1>');
+    expect(donePage).toContain('<span class="address">s***@acme.test</span> ne recevra plus nos newsletters.');
+    expect((await state('sprache@acme.test', mailing.id, company.id)).suppressions).toHaveLength(1);
+
+    expect(await (await request('/u/nonsense', { headers: { 'accept-language': 'fr' } })).text()).toContain('Ce lien n’est pas valide');
+    for (const hostile of [`${'x;q=0.1,'.repeat(20_000)}de`, 'de;q=5, fr;q=-1', '\u00ff\u00fe', '*']) {
+      const res = await request('/u/preview', { headers: { 'accept-language': hostile } });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('<html lang="en">');
+    }
+  });
+
   // The organisation's text is shown as text, never as markup.
   it('escapes the settings text', async () => {
     await em().nativeUpdate(SettingsSchema, { id: 1 }, { unsubscribeText: 'Bye <script>alert(1)</script> & "thanks"' });

@@ -1,5 +1,7 @@
 import { RECIPIENT_FEEDBACK, RECIPIENT_STATES, type RecipientFeedback } from '$server/domain/recipient-states';
 import { FEEDBACK_LABELS } from '$lib/mailings/labels';
+import { m } from '$lib/paraglide/messages';
+import { translated } from '$lib/i18n/translated';
 
 /**
  * The recipients table's tabs: every ledger state, the pending ones waiting to retry, all, and
@@ -10,14 +12,18 @@ export type RecipientTab = (typeof RECIPIENT_TABS)[number];
 
 export const isFeedbackTab = (tab: RecipientTab): tab is RecipientFeedback => (RECIPIENT_FEEDBACK as readonly string[]).includes(tab);
 
-export const TAB_LABELS: Record<RecipientTab, string> = {
-  all: 'All',
-  pending: 'Pending',
-  sending: 'Sending',
-  sent: 'Sent',
-  failed: 'Failed',
-  skipped: 'Skipped',
-  uncertain: 'Uncertain',
-  retrying: 'Waiting to retry',
-  ...FEEDBACK_LABELS,
-};
+export const TAB_LABELS: Record<RecipientTab, string> = translated({
+  all: m.tab_all,
+  pending: m.c_pending,
+  sending: m.c_sending,
+  sent: m.c_sent,
+  failed: m.c_failed,
+  skipped: m.c_skipped,
+  uncertain: m.c_uncertain,
+  retrying: m.c_retrying,
+  bounced: () => FEEDBACK_LABELS.bounced,
+  soft_bounced: () => FEEDBACK_LABELS.soft_bounced,
+  complained: () => FEEDBACK_LABELS.complained,
+  replied: () => FEEDBACK_LABELS.replied,
+  auto_replied: () => FEEDBACK_LABELS.auto_replied,
+});

@@ -1,0 +1,322 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCALES, type Locale } from '../../server/domain/locales.js';
+import { startServer, type ServerProcess } from '../support/server-process.js';
+import { launchChromium } from '../support/browser.js';
+
+/**
+ * Every page an admin reaches, the sign-in page and the public unsubscribe page, rendered in
+ * each language by a browser that prefers it (navigator.languages and Accept-Language). A page
+ * fails when it is not in that language (`<html lang>`), when it shows a sentence of the English
+ * catalogue where the language has its own, or when it logs an error.
+ */
+
+type Value = string | { match: Record<string, string> }[];
+const catalogue = (locale: Locale) => JSON.parse(readFileSync(resolve(import.meta.dirname, `../../messages/${locale}.json`), 'utf8')) as Record<string, Value>;
+const texts = (v: Value): string[] => (typeof v === 'string' ? [v] : v.flatMap((variant) => Object.values(variant.match)));
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The English sentences a page in `locale` must not show: every English text (plural forms too)
+ * the language words differently, as a pattern with its placeholders open. Only texts of two
+ * words or more count, so a single word of the demo data (a name, "Main") is no false alarm.
+ */
+function englishLeftovers(locale: Locale): { key: string; pattern: RegExp }[] {
+  const english = catalogue('en');
+  const theirs = catalogue(locale);
+  const found: { key: string; pattern: RegExp }[] = [];
+  for (const [key, value] of Object.entries(english)) {
+    if (key === '$schema') continue;
+    const own = new Set(texts(theirs[key]));
+    for (const text of texts(value)) {
+      const literal = text.replace(/\{\w+\}/g, ' ').trim();
+      if (own.has(text) || literal.split(/\s+/).length < 2 || literal.length < 8) continue;
+      const pattern = text
+        .split(/\{\w+\}/)
+        .map(escape)
+        .join('.+?');
+      found.push({ key, pattern: new RegExp(pattern) });
+    }
+  }
+  return found;
+}
+
+const TAGS: Record<Locale, string> = { en: 'en-US', de: 'de-DE', fr: 'fr-FR' };
+const ADMIN = 'admin@mailroom.test';
+
+let server: ServerProcess;
+let browser: Browser;
+/** The pages an admin reaches: every section, and one of each kind of detail page. */
+let routes: string[];
+
+async function open(locale: Locale): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ locale: TAGS[locale], viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && !m.text().includes('status of 401') && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  return { context, page, problems };
+}
+
+/** Signs in by the form's structure, not its words: the words are what is tested. */
+async function signIn(page: Page) {
+  await page.goto(`${server.url}/login`);
+  await page.locator('input[type=email]').fill(ADMIN);
+  await page.locator('input[type=password]').fill(server.password);
+  await page.locator('button[type=submit]').click();
+  await page.waitForURL('**/companies');
+}
+
+/** What a reader and a screen reader meet: the visible text, labels, titles, placeholders and the page title. */
+const shown = (page: Page) =>
+  page.evaluate(() =>
+    [
+      document.title,
+      document.body.innerText,
+      ...[...document.querySelectorAll('[aria-label],[title],[placeholder]')].flatMap((el) => ['aria-label', 'title', 'placeholder'].map((a) => el.getAttribute(a) ?? '')),
+    ].join('\n'),
+  );
+
+/** The page is drawn: its heading is there and the data behind it has arrived. */
+async function rendered(page: Page) {
+  await page.locator('h1').first().waitFor();
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]') && ![...document.querySelectorAll('[role=status]')].some((el) => /…$/.test(el.textContent ?? '')), undefined, { timeout: 15_000 });
+}
+
+function leftoversIn(text: string, locale: Locale): string[] {
+  if (locale === 'en') return [];
+  return englishLeftovers(locale)
+    .filter(({ pattern }) => pattern.test(text))
+    .map(({ key, pattern }) => `${key}: ${text.match(pattern)?.[0]}`);
+}
+
+/**
+ * An admin signed in with a browser preferring `locale`: `check` notes the English a page shows,
+ * `finish` fails on any noted or on an error logged, then closes the browser context.
+ */
+async function signedIn(locale: Locale, viewport?: { width: number; height: number }) {
+  const { context, page, problems } = await open(locale);
+  if (viewport) await page.setViewportSize(viewport);
+  const wrong: string[] = [];
+  const check = async (where: string) => wrong.push(...leftoversIn(await shown(page), locale).map((l) => `${where} → ${l}`));
+  await signIn(page);
+  const finish = async () => {
+    expect(wrong).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  };
+  return { page, check, finish };
+}
+
+/** A catalogue text of `locale` with its placeholders filled. */
+const said = (locale: Locale, key: string, values: Record<string, string> = {}) =>
+  (catalogue(locale)[key] as string).replace(/\{(\w+)\}/g, (_, name: string) => values[name]);
+
+beforeAll(async () => {
+  if (!existsSync(resolve(import.meta.dirname, '../../build/index.html'))) throw new Error('No built UI: run `npx vite build` first');
+  [server, browser] = await Promise.all([startServer(), launchChromium()]);
+  // The detail pages need ids; a test send of the running demo mailing fills the outbox.
+  const { context, page } = await open('en');
+  await signIn(page);
+  const get = async <T>(path: string) => (await (await page.request.get(`${server.url}${path}`)).json()) as T;
+  const me = await get<{ csrfToken: string }>('/api/session');
+  const mailing = (await get<{ items: { id: number }[] }>('/api/mailings')).items[0];
+  const message = (await get<{ items: { id: number }[] }>('/api/messages')).items[0];
+  await page.request.post(`${server.url}/api/mailings/${mailing.id}/test`, { headers: { 'x-csrf-token': me.csrfToken }, data: { email: 'reader@example.com' } });
+  const outbox = (await get<{ items: { id: string }[] }>('/api/outbox')).items[0];
+  // A registered Google client: Settings shows its card filled in, the accounts page Connect Google.
+  const registered = await page.request.put(`${server.url}/api/settings/oauth/google`, { headers: { 'x-csrf-token': me.csrfToken }, data: { clientId: 'mailroom.apps.googleusercontent.com', clientSecret: 'client-secret' } });
+  expect(registered.status()).toBe(200);
+  routes = [
+    '/mailings',
+    `/mailings/${mailing.id}`,
+    '/companies',
+    '/contacts',
+    '/leads',
+    '/messages',
+    `/messages/${message.id}`,
+    '/messages/new',
+    '/signatures',
+    '/accounts',
+    '/outbox',
+    `/outbox/${encodeURIComponent(outbox.id)}`,
+    '/users',
+    '/departments',
+    '/settings',
+  ];
+  await context.close();
+}, 200_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('every page in every language', () => {
+  it('knows every page of the app', () => {
+    // A new route folder must be added above, or this test would stop covering it.
+    const sections = routes.filter((r) => /^\/[a-z]+$/.test(r)).map((r) => r.slice(1));
+    const folders = ['accounts', 'companies', 'contacts', 'departments', 'leads', 'mailings', 'messages', 'outbox', 'settings', 'signatures', 'users'];
+    expect(sections.sort()).toEqual(folders);
+  });
+
+  it.for(LOCALES)('renders every page in %s', async (locale, { expect }) => {
+    const { context, page, problems } = await open(locale);
+    const wrong: string[] = [];
+    const check = async (where: string) => {
+      expect.soft(await page.evaluate(() => document.documentElement.lang), where).toBe(locale);
+      wrong.push(...leftoversIn(await shown(page), locale).map((l) => `${where} → ${l}`));
+    };
+
+    await page.goto(`${server.url}/login`);
+    await page.locator('h1').waitFor();
+    await check('/login');
+    await signIn(page);
+    for (const route of routes) {
+      await page.goto(`${server.url}${route}`);
+      await rendered(page);
+      await check(route);
+    }
+
+    // The public page follows the recipient's browser through Accept-Language.
+    await page.goto(`${server.url}/u/preview`);
+    await check('/u/preview');
+
+    expect(wrong).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('connecting with OAuth and provider presets', () => {
+  // Settings' client cards, the Connect buttons and a failed connection's reason, the account form's
+  // preset note, app-password guidance and its Connect offer: none of main's OAuth texts stays English.
+  it.for(['de', 'fr'] as const)('are worded in %s', async (locale, { expect }) => {
+    const { page, check, finish } = await signedIn(locale);
+
+    await page.goto(`${server.url}/settings`);
+    await rendered(page);
+    await page.getByText(said(locale, 'oauth_registered'), { exact: true }).waitFor();
+    await page.getByText(said(locale, 'oauth_not_registered'), { exact: true }).waitFor();
+    await check('/settings OAuth clients');
+
+    await page.goto(`${server.url}/accounts?oauth=failed&reason=missing_scopes`);
+    await rendered(page);
+    await page.getByRole('alert').filter({ hasText: said(locale, 'oauth_failed_missing_scopes') }).waitFor();
+    await page.getByRole('button', { name: said(locale, 'connect_provider', { provider: 'Google' }), exact: true }).waitFor();
+    await check('/accounts with Connect Google and a failed connection');
+
+    // A stored account offers to connect instead of its password; a Gmail address fills Gmail's preset and says where an app password comes from.
+    await page.getByRole('button', { name: said(locale, 'edit_name', { name: 'Anna Sales (main)' }) }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(said(locale, 'sign_in_without_password')).waitFor();
+    await dialog.locator('input[type=email]').first().fill('anna@gmail.com');
+    await dialog.getByRole('status', { name: said(locale, 'provider_preset') }).waitFor();
+    await dialog.getByRole('note').filter({ hasText: said(locale, 'app_password_google') }).waitFor();
+    await check('account form with the Gmail preset');
+
+    await finish();
+  });
+});
+
+describe('the phone layout', () => {
+  // At 390×844 the mailing list is cards, the navigation a drawer behind the menu button and the
+  // filters a sheet with the sort order: each is found by its own language's name, and none shows English.
+  it.for(['de', 'fr'] as const)('shows the cards, the menu and the sort-and-filter sheet in %s', async (locale, { expect }) => {
+    const { page, check, finish } = await signedIn(locale, { width: 390, height: 844 });
+
+    await page.goto(`${server.url}/mailings`);
+    await rendered(page);
+    const cards = page.getByRole('list', { name: said(locale, 'nav_mailings') });
+    await cards.getByRole('listitem').first().locator('summary').click();
+    await cards.locator('dl').first().waitFor();
+    await check('mailing cards');
+
+    await page.getByRole('button', { name: said(locale, 'menu'), exact: true }).click();
+    const drawer = page.getByRole('dialog', { name: said(locale, 'menu'), exact: true });
+    await drawer.getByRole('link', { name: said(locale, 'type_companies'), exact: true }).waitFor();
+    await drawer.getByRole('button', { name: said(locale, 'close'), exact: true }).waitFor();
+    await check('menu drawer');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+
+    await page.getByRole('button', { name: said(locale, 'sort_and_filter'), exact: true }).click();
+    const sheet = page.getByRole('dialog', { name: said(locale, 'sort_and_filter'), exact: true });
+    await sheet.getByLabel(said(locale, 'sort_by'), { exact: true }).waitFor();
+    const order = sheet.getByLabel(said(locale, 'sort_order'), { exact: true });
+    expect(await order.locator('option').allTextContents()).toEqual([said(locale, 'sort_ascending'), said(locale, 'sort_descending')]);
+    await sheet.getByRole('button', { name: said(locale, 'done'), exact: true }).waitFor();
+    await check('sort-and-filter sheet');
+
+    await finish();
+  });
+});
+
+describe("the server's answers", () => {
+  // The server answers in English with a stable code and, for invalid input, zod's issue codes and
+  // bounds: the German page words each under its field, and a rule's refusal by its code.
+  it('are worded in the page language, under their fields', async () => {
+    const { context, page, problems } = await open('de');
+    await signIn(page);
+    await page.goto(`${server.url}/users`);
+    await page.getByRole('button', { name: 'Neuer Benutzer' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Neuer Benutzer' });
+    await dialog.getByLabel('Name').fill('Kurt Kurz');
+    await dialog.getByLabel('E-Mail').fill('kurt@mailroom.test');
+    await dialog.getByLabel('Passwort').fill('kurz');
+    await dialog.getByRole('button', { name: 'Benutzer anlegen' }).click();
+    const reason = dialog.getByText('Muss mindestens 10 Zeichen haben', { exact: true });
+    await reason.waitFor();
+    expect(await dialog.getByLabel('Passwort').getAttribute('aria-describedby')).toBe(await reason.getAttribute('id'));
+    await dialog.getByRole('button', { name: 'Abbrechen' }).click();
+
+    await page.goto(`${server.url}/departments`);
+    await page.getByRole('button', { name: 'Neue Abteilung' }).click();
+    const department = page.getByRole('dialog', { name: 'Neue Abteilung' });
+    await department.getByLabel('Name').fill('Sales North');
+    await department.getByRole('button', { name: 'Anlegen' }).click();
+    await department.getByText('Das widerspricht bereits Gespeichertem (doppelt oder noch in Verwendung)', { exact: true }).waitFor();
+
+    expect(problems.filter((p) => !/status of (400|409)/.test(p))).toEqual([]);
+    await context.close();
+  });
+
+  // A connection test answers with a health code beside its English words: the French page words the code.
+  it('word a connection test by its health code', async () => {
+    const { context, page, problems } = await open('fr');
+    await signIn(page);
+    await page.goto(`${server.url}/accounts`);
+    await page.getByRole('button', { name: 'Tester la connexion de Anna Sales (main)' }).click();
+    await page.getByRole('status').filter({ hasText: 'Anna Sales (main) : Le serveur SMTP a accepté la connexion' }).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe("the user's own language", () => {
+  // The chooser in the top bar speaks at once, is stored on the server, and the next sign-in in
+  // another browser uses it; "browser language" hands the choice back to the browser.
+  it('overrides the browser, at once and at the next sign-in', async () => {
+    const german = await open('de');
+    await signIn(german.page);
+    await german.page.goto(`${server.url}/settings`);
+    await german.page.getByRole('heading', { level: 1, name: 'Einstellungen' }).waitFor();
+    await german.page.getByRole('combobox', { name: 'Sprache' }).selectOption('fr');
+    await german.page.getByRole('heading', { level: 1, name: 'Paramètres' }).waitFor();
+    expect(await german.page.evaluate(() => document.documentElement.lang)).toBe('fr');
+
+    const english = await open('en');
+    await signIn(english.page);
+    await english.page.goto(`${server.url}/settings`);
+    await english.page.getByRole('heading', { level: 1, name: 'Paramètres' }).waitFor();
+    await english.page.getByRole('combobox', { name: 'Langue' }).selectOption('');
+    await english.page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    expect(await english.page.evaluate(() => document.documentElement.lang)).toBe('en');
+
+    expect([...german.problems, ...english.problems]).toEqual([]);
+    await german.context.close();
+    await english.context.close();
+  });
+});
