@@ -31,3 +31,5 @@ export const CONNECT_FAILURES = [
 ] as const;
 
 export type ConnectFailure = (typeof CONNECT_FAILURES)[number];
+
+export const isConnectFailure = (value: string | null): value is ConnectFailure => (CONNECT_FAILURES as readonly (string | null)[]).includes(value);
