@@ -4,6 +4,7 @@ import type { Em } from '../db/orm.js';
 import type { EmailAccount } from '../db/entities/email-account.entity.js';
 import { MailingSchema, type Mailing } from '../db/entities/mailing.entity.js';
 import { MailingEventSchema } from '../db/entities/mailing-event.entity.js';
+import { recorded } from '../domain/mailing-notes.js';
 import { UserSchema } from '../db/entities/user.entity.js';
 import { DepartmentSchema } from '../db/entities/department.entity.js';
 import type { Settings } from '../db/entities/settings.entity.js';
@@ -58,17 +59,6 @@ export interface Preflight {
   errors: string[];
   warnings: string[];
 }
-
-/** How the creation note names each exclusion. */
-const EXCLUSION_WORDS: Record<keyof Preflight['excluded'], string> = {
-  notYours: 'not yours',
-  noEmail: 'without an address',
-  invalidEmail: 'with an invalid address',
-  optedOut: 'opted out',
-  disqualified: 'disqualified',
-  suppressed: 'unsubscribed',
-  duplicate: 'duplicate addresses',
-};
 
 interface Candidate {
   recipientId: number;
@@ -286,9 +276,9 @@ export async function createMailings(em: Em, actor: Actor, request: MailingReque
         const report = await reportOf(tx, check, tally, accounts, settings, now);
         if (report.errors.length) throw new Refused();
         Object.assign(mailing, { vip: tally.vipRecipients > 0, total: tally.recipients });
-        const skipped = (Object.entries(tally.excluded) as [keyof Preflight['excluded'], number][]).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${EXCLUSION_WORDS[k]}`).join(', ');
-        tx.create(MailingEventSchema, { mailing, at: now, level: 'info', kind: 'created', text: `Created with ${tally.recipients} recipients${skipped ? `; excluded: ${skipped}` : ''}` });
-        for (const w of report.warnings) tx.create(MailingEventSchema, { mailing, at: now, level: 'warning', kind: 'preflight', text: w });
+        const excluded = Object.fromEntries(Object.entries(tally.excluded).filter(([, n]) => n > 0));
+        tx.create(MailingEventSchema, { mailing, at: now, level: 'info', ...recorded({ kind: 'created', params: { recipients: tally.recipients, excluded } }) });
+        for (const w of report.warnings) tx.create(MailingEventSchema, { mailing, at: now, level: 'warning', ...recorded({ kind: 'preflight', params: null, text: w }) });
         mailings.push(mailing);
         reports.push(report);
       }

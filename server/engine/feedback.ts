@@ -2,6 +2,7 @@ import type { Em } from '../db/orm.js';
 import type { Classified } from '../domain/feedback.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { EventLevel } from '../domain/mailing-status.js';
+import type { MailingNote } from '../domain/mailing-notes.js';
 import type { RecipientFeedback } from '../domain/recipient-states.js';
 import { isFailed } from '../domain/account-health.js';
 import { COMPLAINT_RULE, HARD_BOUNCE_RULE, protectionVerdict, softBouncesSuppress } from '../domain/account-protection.js';
@@ -72,12 +73,12 @@ export async function applyFeedback(ctx: EngineContext, em: Em, account: InboxAc
   const [since, until] = [new Date(written.getTime() - MATCH_WINDOW_DAYS * 86_400_000), new Date(written.getTime() + 3_600_000)];
   // Pushed once the transaction has committed, so nobody is told of a change that was rolled back.
   const events: DomainEvent[] = [];
-  const statusChanges: { mailingId: number; text: string }[] = [];
+  const statusChanges: { mailingId: number }[] = [];
   let judgeAccount = false;
 
-  const note = async (tx: Em, target: FeedbackTarget, level: EventLevel, kind: string, text: string) => {
-    await ctx.ledger.note(tx, target.mailingId, level, kind, text, now, { recipientEmail: target.email, accountId: account.id });
-    events.push({ type: 'mailing.notification', mailingId: target.mailingId, departmentId: target.departmentId, ownerId: target.ownerId, level, kind, text, at });
+  const note = async (tx: Em, target: FeedbackTarget, level: EventLevel, what: MailingNote) => {
+    const said = await ctx.ledger.note(tx, target.mailingId, level, what, now, { recipientEmail: target.email, accountId: account.id });
+    events.push({ type: 'mailing.notification', mailingId: target.mailingId, departmentId: target.departmentId, ownerId: target.ownerId, level, ...said, at });
   };
   const record = (tx: Em, target: FeedbackTarget, kind: Classified['kind'], status: string | null, text: string | null) =>
     feedbackRepository.record(tx, { accountId: account.id, messageKey: msg.key, kind, email: target.email, recipientRow: target.id, mailingId: target.mailingId, status, note: text, folder: msg.folder, uid: msg.uid, sentAt: c.date }, now);
@@ -122,14 +123,13 @@ export async function applyFeedback(ctx: EngineContext, em: Em, account: InboxAc
             const changed = await mark(tx, target, 'bounced', r.status, text);
             await suppress(tx, target, 'hard_bounce');
             if (!changed) continue;
-            const said = `${target.email} bounced${r.status ? ` (${r.status})` : ''}${text ? `: ${text}` : ''}`;
-            await note(tx, target, 'error', 'bounced', clip(said, 1000)!);
-            statusChanges.push({ mailingId: target.mailingId, text: said });
+            await note(tx, target, 'error', { kind: 'bounced', params: { email: target.email, status: r.status, diagnostic: text } });
+            statusChanges.push({ mailingId: target.mailingId });
             judgeAccount = true;
           } else {
             await mark(tx, target, 'soft_bounced', r.status, text);
             if (softBouncesSuppress(await feedbackRepository.softBounces(tx, target.email), now) && (await suppress(tx, target, 'soft_bounces'))) {
-              await note(tx, target, 'warning', 'soft_bounces', `${target.email} kept bouncing for over a week and is no longer mailed`);
+              await note(tx, target, 'warning', { kind: 'soft_bounces', params: { email: target.email } });
             }
           }
         }
@@ -144,7 +144,7 @@ export async function applyFeedback(ctx: EngineContext, em: Em, account: InboxAc
         const changed = await mark(tx, target, 'complained', null, null);
         await suppress(tx, target, 'complaint');
         if (!changed) return;
-        await note(tx, target, 'warning', 'complained', `${target.email} reported the message as spam and is no longer mailed`);
+        await note(tx, target, 'warning', { kind: 'complained', params: { email: target.email } });
         judgeAccount = true;
         return;
       }
@@ -157,15 +157,14 @@ export async function applyFeedback(ctx: EngineContext, em: Em, account: InboxAc
           await mark(tx, target, 'auto_replied', null, clip(c.excerpt, 1000));
           return;
         }
-        if (await mark(tx, target, 'replied', null, clip(c.excerpt, 1000))) await note(tx, target, 'info', 'replied', clip(`${target.email} replied${c.excerpt ? `: ${c.excerpt}` : ''}`, 1000)!);
+        if (await mark(tx, target, 'replied', null, clip(c.excerpt, 1000))) await note(tx, target, 'info', { kind: 'replied', params: { email: target.email, excerpt: clip(c.excerpt, 900) } });
         // Someone who answered is talked to in person now, not mass-mailed.
         const emails = target.stopCompanyOnReply ? await feedbackRepository.companyAddresses(tx, target) : [target.email];
         const stopped = await feedbackRepository.stopAddresses(tx, target.ownerId, emails, `Not sent: ${target.email} replied on ${at.slice(0, 10)}`, now);
         for (const [mailingId, n] of stopped) {
           applied.stopped += n;
           events.push({ type: 'mailing.counters', mailingId, departmentId: target.departmentId, ownerId: target.ownerId, at });
-          const who = target.stopCompanyOnReply ? `${target.email} and the rest of the company` : target.email;
-          await note(tx, { ...target, mailingId }, 'info', 'stopped_by_reply', `${n} queued ${n === 1 ? 'message' : 'messages'} to ${who} will not be sent: ${target.email} replied`);
+          await note(tx, { ...target, mailingId }, 'info', { kind: 'stopped_by_reply', params: { count: n, email: target.email, company: target.stopCompanyOnReply } });
         }
         return;
       }

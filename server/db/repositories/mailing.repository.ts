@@ -9,6 +9,7 @@ import { MailingSchema, type Mailing } from '../entities/mailing.entity.js';
 import { SignatureSchema } from '../entities/signature.entity.js';
 import { MailingRecipientSchema, type MailingRecipient } from '../entities/mailing-recipient.entity.js';
 import { MailingEventSchema, type MailingEvent } from '../entities/mailing-event.entity.js';
+import { recorded, type NoteInput, type Recorded } from '../../domain/mailing-notes.js';
 import type { RecipientFeedback, RecipientState } from '../../domain/recipient-states.js';
 import { containsPattern } from './like.js';
 
@@ -121,11 +122,14 @@ export const mailingRepository = {
     return new Map(rows.map((r) => [Number(r.id), { ownerId: Number(r.owner_id), departmentId: Number(r.department_id) }]));
   },
 
-  /** A line in the mailing's Notifications column. */
-  async note(em: Em, mailingId: number, level: EventLevel, kind: string, text: string, now: Date, extra: { recipientEmail?: string; accountId?: number } = {}): Promise<void> {
+  /** A line in the mailing's Notifications column; returns what it recorded, for the live push. */
+  async note(em: Em, mailingId: number, level: EventLevel, note: NoteInput, now: Date, extra: { recipientEmail?: string; accountId?: number } = {}): Promise<Recorded> {
+    const said = recorded(note);
+    const { kind, params, text } = said;
     await knexOf(em)('mailing_events').insert({
-      mailing_id: mailingId, at: now, level, kind, text: text.slice(0, 1000), recipient_email: extra.recipientEmail ?? null, account_id: extra.accountId ?? null,
+      mailing_id: mailingId, at: now, level, kind, params: params === null ? null : JSON.stringify(params), text: text.slice(0, 1000), recipient_email: extra.recipientEmail ?? null, account_id: extra.accountId ?? null,
     });
+    return said;
   },
 
   /** Live mailings of an owner that still have pending recipients bound to `accountId`. */
