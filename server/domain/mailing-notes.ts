@@ -1,3 +1,5 @@
+import { formatMb } from './attachments.js';
+
 /**
  * The lines of a mailing's Notifications log as values: each kind names what happened and its
  * params hold only values (counts, addresses, names, the servers' replies verbatim). The UI words
@@ -14,7 +16,16 @@ export type Unsuccessful = 'failed' | 'uncertain' | 'soft_bounced';
 /** What a restart sent again: by whom, how many, of which kinds. */
 export type Restarted = { by: string; requeued: number; counts: Partial<Record<Unsuccessful, number>> };
 
+/** What the pre-flight warns of, and the creation note repeats. */
+export type PreflightWarning =
+  | { code: 'no_signature' }
+  | { code: 'no_unsubscribe' }
+  /** Bytes: what each message weighs once encoded, and what providers refuse above. */
+  | { code: 'heavy'; size: number; limit: number }
+  | { code: 'missing_inline'; cids: string[] };
+
 export type MailingNoteParams = {
+  preflight: PreflightWarning;
   created: { recipients: number; excluded: Partial<Record<Exclusion, number>> };
   status_paused: { by: string };
   /** Resumed, or restarted (then with what was sent again). */
@@ -40,7 +51,7 @@ export type MailingNote = { [K in MailingNoteKind]: { kind: K; params: MailingNo
 
 /** Every kind the engine words with params (old rows and other kinds show their stored text). */
 export const MAILING_NOTE_KINDS = Object.keys({
-  created: 1, status_paused: 1, status_active: 1, status_cancelled: 1, restart: 1, combined: 1, recipient_failed: 1,
+  preflight: 1, created: 1, status_paused: 1, status_active: 1, status_cancelled: 1, restart: 1, combined: 1, recipient_failed: 1,
   account_failed: 1, bounced: 1, soft_bounces: 1, complained: 1, replied: 1, stopped_by_reply: 1, unsubscribed: 1,
 } satisfies Record<MailingNoteKind, 1>) as MailingNoteKind[];
 
@@ -55,9 +66,25 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 export const restartText = (r: Restarted) =>
   `Restarted by ${r.by} for ${plural(r.requeued, 'unsuccessful recipient', 'unsuccessful recipients')} (${(Object.entries(r.counts) as [Unsuccessful, number][]).map(([g, n]) => `${n} ${UNSUCCESSFUL_WORDS[g]}`).join(', ')})`;
 
+/** A pre-flight warning in English, as the pre-flight report's `warnings` and the note's `text` carry it. */
+export function warningText(w: PreflightWarning): string {
+  switch (w.code) {
+    case 'no_signature':
+      return 'The message has no signature';
+    case 'no_unsubscribe':
+      return 'The message has no {{ unsubscribe_url }}: an unsubscribe footer will be added';
+    case 'heavy':
+      return `Each message weighs about ${formatMb(w.size)} once encoded; providers refuse messages over about ${formatMb(w.limit)}, and some far less`;
+    case 'missing_inline':
+      return `The message shows ${w.cids.map((cid) => `cid:${cid}`).join(', ')}, but has no inline image of that name: recipients see a broken image`;
+  }
+}
+
 /** The note in English, as the API's `text` and the logs carry it. */
 export function noteText(note: MailingNote): string {
   switch (note.kind) {
+    case 'preflight':
+      return warningText(note.params);
     case 'created': {
       const skipped = (Object.entries(note.params.excluded) as [Exclusion, number][]).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${EXCLUSION_WORDS[k]}`).join(', ');
       return `Created with ${note.params.recipients} recipients${skipped ? `; excluded: ${skipped}` : ''}`;

@@ -1,5 +1,5 @@
-import type { Exclusion, MailingNote, MailingNoteKind, MailingNoteParams, Restarted, Unsuccessful } from '$server/domain/mailing-notes';
-import { formatNumber } from '$lib/utils/format';
+import type { Exclusion, MailingNote, MailingNoteKind, MailingNoteParams, PreflightWarning, Restarted, Unsuccessful } from '$server/domain/mailing-notes';
+import { formatBytes, formatNumber } from '$lib/utils/format';
 import { m } from '$lib/paraglide/messages';
 import { EXCLUSION_LABELS } from './labels';
 
@@ -15,11 +15,26 @@ const UNSUCCESSFUL: Record<Unsuccessful, (p: { n: string }) => string> = { faile
 const restarted = (r: Restarted) =>
   m.note_restarted({ by: r.by, count: r.requeued, each: (Object.entries(r.counts) as [Unsuccessful, number][]).map(([g, n]) => UNSUCCESSFUL[g]({ n: formatNumber(n) })).join(', ') });
 
+/** A pre-flight warning in the reader's language. */
+function warningText(w: PreflightWarning): string {
+  switch (w.code) {
+    case 'no_signature':
+      return m.note_warn_no_signature();
+    case 'no_unsubscribe':
+      return m.note_warn_no_unsubscribe({ variable: '{{ unsubscribe_url }}' });
+    case 'heavy':
+      return m.note_warn_heavy({ size: formatBytes(w.size), limit: formatBytes(w.limit) });
+    case 'missing_inline':
+      return m.note_warn_missing_inline({ cids: w.cids.map((cid) => `cid:${cid}`).join(', ') });
+  }
+}
+
 /** "text: detail" when there is a detail (an SMTP reply, a reply's first words: the sender's own words, shown as they are). */
 const withDetail = (text: string, detail: string | null) => (detail ? m.note_detail({ text, detail }) : text);
 
 /** How each kind reads in the reader's language; the type asks for every kind the engine records. */
 const WORDINGS: { [K in MailingNoteKind]: (p: MailingNoteParams[K]) => string } = {
+  preflight: (w) => m.note_preflight({ warning: warningText(w) }),
   created: ({ recipients, excluded }) => {
     const list = (Object.entries(excluded) as [Exclusion, number][]).filter(([, n]) => n > 0).map(([k, n]) => `${formatNumber(n)} ${EXCLUSION_LABELS[k]}`);
     const created = m.note_created({ count: recipients });
