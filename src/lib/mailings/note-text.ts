@@ -65,3 +65,13 @@ export function noteText(note: NoteLike): string {
     return note.text;
   }
 }
+
+/**
+ * Why the mailing is in its status, in the reader's language: the note its change recorded, when
+ * it is among the latest ones and says the same; otherwise the reason as the server wrote it.
+ */
+export function statusReasonText(mailing: { status: string; statusReason: string | null; notifications: (NoteLike & { id: number })[] }): string | null {
+  const reason = mailing.statusReason;
+  const note = reason === null ? undefined : mailing.notifications.find((n) => n.kind === `status_${mailing.status}` && n.text === reason);
+  return note ? noteText(note) : reason;
+}
