@@ -14,7 +14,7 @@ export const AccountStarSchema = z.object({ id: z.number(), name: z.string(), ma
 
 /** `kind` and `params` are what the UI words (server/domain/mailing-notes.ts); `text` is the line in English. */
 export const NotificationSchema = z
-  .object({ id: z.number(), at: z.string(), level: z.enum(EVENT_LEVELS), kind: z.string(), params: z.custom<NoteParams>((v) => typeof v === 'object').nullable(), text: z.string() })
+  .object({ id: z.number(), at: z.string(), level: z.enum(EVENT_LEVELS), kind: z.string(), params: z.custom<NoteParams>((v) => typeof v === 'object').openapi({ type: 'object', description: 'The values `kind` is worded with; null: only `text` words it' }).nullable(), text: z.string() })
   .openapi('MailingNotification');
 
 export const MailingSchema = z
