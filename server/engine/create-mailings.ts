@@ -57,7 +57,9 @@ export interface Preflight {
   /** About what each recipient's message weighs once encoded, files included (bytes). */
   messageSize: number;
   errors: string[];
+  /** In English; `warningCodes` holds them as values. */
   warnings: string[];
+  warningCodes: PreflightWarning[];
 }
 
 interface Candidate {
@@ -232,7 +234,7 @@ async function reportOf(em: Em, check: Check, tally: Tally, accounts: EmailAccou
   }
   return {
     recipientType: check.type, selected: tally.selected, recipients: tally.recipients, vipRecipients: tally.vipRecipients,
-    excluded: tally.excluded, allocation, eta: finish?.toUTC().toISO() ?? null, messageSize: check.messageSize, errors, warnings: check.warnings.map(warningText),
+    excluded: tally.excluded, allocation, eta: finish?.toUTC().toISO() ?? null, messageSize: check.messageSize, errors, warnings: check.warnings.map(warningText), warningCodes: check.warnings,
   };
 }
 

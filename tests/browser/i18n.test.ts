@@ -268,7 +268,7 @@ describe("a mailing's notifications", () => {
     await page.goto(`${server.url}/mailings/${mailing.id}`);
     const log = page.getByRole('list', { name: 'Meldungsprotokoll' });
     await log.getByText(/^Erstellt mit \d+ Empfängern(; ausgeschlossen: .+)?$/).waitFor();
-    await log.getByText('Vorabprüfung: die Nachricht hat keine Signatur', { exact: true }).waitFor();
+    await log.getByText('Vorabprüfung: Die Nachricht hat keine Signatur', { exact: true }).waitFor();
     await log.getByText(/^Abgebrochen von Anna/).waitFor();
     expect(leftoversIn(await shown(page), 'de')).toEqual([]);
 

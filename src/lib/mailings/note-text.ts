@@ -16,7 +16,7 @@ const restarted = (r: Restarted) =>
   m.note_restarted({ by: r.by, count: r.requeued, each: (Object.entries(r.counts) as [Unsuccessful, number][]).map(([g, n]) => UNSUCCESSFUL[g]({ n: formatNumber(n) })).join(', ') });
 
 /** A pre-flight warning in the reader's language. */
-function warningText(w: PreflightWarning): string {
+export function warningText(w: PreflightWarning): string {
   switch (w.code) {
     case 'no_signature':
       return m.note_warn_no_signature();
