@@ -1,3 +1,4 @@
+import type { NoteParams } from './mailing-notes.js';
 import type { MailingStatus, EventLevel } from './mailing-status.js';
 import type { AccountHealth } from './account-health.js';
 import type { RecipientFeedback } from './recipient-states.js';
@@ -18,7 +19,8 @@ export interface DomainEvents {
   /** Counters changed without a per-recipient event here (another process sent): push fresh progress. */
   'mailing.counters': { mailingId: number; departmentId: number; ownerId: number; at: string };
   'mailing.status': { mailingId: number; departmentId: number; ownerId: number; status: MailingStatus; reason: string | null; at: string };
-  'mailing.notification': { mailingId: number; departmentId: number; ownerId: number; level: EventLevel; kind: string; text: string; at: string };
+  /** `kind` and `params` are what the UI words (server/domain/mailing-notes.ts); `text` is the English copy. */
+  'mailing.notification': { mailingId: number; departmentId: number; ownerId: number; level: EventLevel; kind: string; params: NoteParams | null; text: string; at: string };
   /** The account's incoming side (its mailbox for bounces and replies) was read, or failed to be. */
   'inbox.health': { accountId: number; departmentId: number; ownerId: number; health: InboxHealth; reason: string | null; at: string };
   'account.health': { accountId: number; departmentId: number; ownerId: number; health: AccountHealth; reason: string | null; at: string };

@@ -15,11 +15,11 @@ export async function failAccount(ctx: EngineContext, em: Em, account: EmailAcco
   await ctx.ledger.setHealth(em, account.id, { health, healthReason: reason.slice(0, 500), healthCheckedAt: now });
   ctx.events.emit({ type: 'account.health', accountId: account.id, departmentId: account.department.id, ownerId: account.owner.id, health, reason, at: now.toISOString() });
 
-  const text = `Account ${account.name} <${account.fromEmail}> was switched off: ${reason}`;
+  const failed = { kind: 'account_failed', params: { account: account.name, address: account.fromEmail, reason } } as const;
   for (const mailingId of await ctx.ledger.liveMailingsOfAccount(em, account.id)) {
-    await ctx.ledger.note(em, mailingId, 'error', 'account_failed', text, now, { accountId: account.id });
+    const said = await ctx.ledger.note(em, mailingId, 'error', failed, now, { accountId: account.id });
     const head = await ctx.ledger.head(em, mailingId);
-    if (head) ctx.events.emit({ type: 'mailing.notification', mailingId, departmentId: head.departmentId, ownerId: head.ownerId, level: 'error', kind: 'account_failed', text, at: now.toISOString() });
+    if (head) ctx.events.emit({ type: 'mailing.notification', mailingId, departmentId: head.departmentId, ownerId: head.ownerId, level: 'error', ...said, at: now.toISOString() });
   }
   return rebindStranded(ctx, em, { ownerId: account.owner.id, why: `${account.name}: ${reason}` });
 }

@@ -4,6 +4,7 @@ import type { Em } from '../db/orm.js';
 import type { EmailAccount } from '../db/entities/email-account.entity.js';
 import { MailingSchema, type Mailing } from '../db/entities/mailing.entity.js';
 import { MailingEventSchema } from '../db/entities/mailing-event.entity.js';
+import { recorded, warningText, type PreflightWarning } from '../domain/mailing-notes.js';
 import { UserSchema } from '../db/entities/user.entity.js';
 import { DepartmentSchema } from '../db/entities/department.entity.js';
 import type { Settings } from '../db/entities/settings.entity.js';
@@ -23,7 +24,7 @@ import { calendarOf } from '../domain/business-days.js';
 import { accountToday, usable, type Light } from '../domain/account-health.js';
 import { accountPaces } from '../read-models/account-paces.js';
 import { unknownVariables } from '../domain/template-variables.js';
-import { contentIdsIn, ENCODED_SIZE_WARNING_BYTES, encodedMessageSize, formatMb, PROVIDER_LIMIT_BYTES } from '../domain/attachments.js';
+import { contentIdsIn, ENCODED_SIZE_WARNING_BYTES, encodedMessageSize, PROVIDER_LIMIT_BYTES } from '../domain/attachments.js';
 import { TemplateError } from '../mail/render.js';
 import { analyseMessage } from '../mail/render-pool.js';
 import { AddressSet } from './address-set.js';
@@ -56,19 +57,10 @@ export interface Preflight {
   /** About what each recipient's message weighs once encoded, files included (bytes). */
   messageSize: number;
   errors: string[];
+  /** In English; `warningCodes` holds them as values. */
   warnings: string[];
+  warningCodes: PreflightWarning[];
 }
-
-/** How the creation note names each exclusion. */
-const EXCLUSION_WORDS: Record<keyof Preflight['excluded'], string> = {
-  notYours: 'not yours',
-  noEmail: 'without an address',
-  invalidEmail: 'with an invalid address',
-  optedOut: 'opted out',
-  disqualified: 'disqualified',
-  suppressed: 'unsubscribed',
-  duplicate: 'duplicate addresses',
-};
 
 interface Candidate {
   recipientId: number;
@@ -193,15 +185,15 @@ async function prepare(em: Em, actor: Actor, request: MailingRequest) {
   const types = RECIPIENT_TYPES.filter((type) => request.selections[type]);
   const checks = types.map((type) => {
     const errors: string[] = [];
-    const warnings: string[] = [];
+    const warnings: PreflightWarning[] = [];
     if (!visibleMessage) errors.push(`Message ${request.messageId} not found`);
     if (templateError) errors.push(templateError);
     if (signatureId && !signature) errors.push(`Signature ${signatureId} is not one of yours`);
     const unknown = unknownVariables(used, type);
     if (unknown.length) errors.push(`The message uses ${unknown.map((u) => `{{ ${u} }}`).join(', ')}, which ${type === 'company' ? 'companies' : `${type}s`} do not have`);
     if (!accounts.some(usable)) errors.push('You have no e-mail account that can send (add one, or enable one for mass mailing)');
-    if (visibleMessage && !signature) warnings.push('The message has no signature');
-    if (visibleMessage && !used.includes('unsubscribe_url')) warnings.push('The message has no {{ unsubscribe_url }}: an unsubscribe footer will be added');
+    if (visibleMessage && !signature) warnings.push({ code: 'no_signature' });
+    if (visibleMessage && !used.includes('unsubscribe_url')) warnings.push({ code: 'no_unsubscribe' });
     warnings.push(...files.warnings);
     return { type, selection: request.selections[type]!, errors, warnings, messageSize: files.size };
   });
@@ -210,14 +202,14 @@ async function prepare(em: Em, actor: Actor, request: MailingRequest) {
 }
 
 /** What the message's files make it weigh once encoded, and what the sender should hear about them before it goes out. */
-async function filesOf(em: Em, message: Message): Promise<{ size: number; warnings: string[] }> {
+async function filesOf(em: Em, message: Message): Promise<{ size: number; warnings: PreflightWarning[] }> {
   const files = await attachmentRepository.ofMessage(em, message.id);
   const size = encodedMessageSize({ html: message.html, text: message.text ?? null }, files.map((f) => f.size));
-  const warnings: string[] = [];
-  if (size >= ENCODED_SIZE_WARNING_BYTES) warnings.push(`Each message weighs about ${formatMb(size)} once encoded; providers refuse messages over about ${formatMb(PROVIDER_LIMIT_BYTES)}, and some far less`);
+  const warnings: PreflightWarning[] = [];
+  if (size >= ENCODED_SIZE_WARNING_BYTES) warnings.push({ code: 'heavy', size, limit: PROVIDER_LIMIT_BYTES });
   const inline = new Set(files.flatMap((f) => (f.contentId ? [f.contentId] : [])));
   const missing = contentIdsIn(message.html).filter((cid) => !inline.has(cid));
-  if (missing.length) warnings.push(`The message shows ${missing.map((cid) => `cid:${cid}`).join(', ')}, but has no inline image of that name: recipients see a broken image`);
+  if (missing.length) warnings.push({ code: 'missing_inline', cids: missing });
   return { size, warnings };
 }
 
@@ -242,7 +234,7 @@ async function reportOf(em: Em, check: Check, tally: Tally, accounts: EmailAccou
   }
   return {
     recipientType: check.type, selected: tally.selected, recipients: tally.recipients, vipRecipients: tally.vipRecipients,
-    excluded: tally.excluded, allocation, eta: finish?.toUTC().toISO() ?? null, messageSize: check.messageSize, errors, warnings: check.warnings,
+    excluded: tally.excluded, allocation, eta: finish?.toUTC().toISO() ?? null, messageSize: check.messageSize, errors, warnings: check.warnings.map(warningText), warningCodes: check.warnings,
   };
 }
 
@@ -286,9 +278,9 @@ export async function createMailings(em: Em, actor: Actor, request: MailingReque
         const report = await reportOf(tx, check, tally, accounts, settings, now);
         if (report.errors.length) throw new Refused();
         Object.assign(mailing, { vip: tally.vipRecipients > 0, total: tally.recipients });
-        const skipped = (Object.entries(tally.excluded) as [keyof Preflight['excluded'], number][]).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${EXCLUSION_WORDS[k]}`).join(', ');
-        tx.create(MailingEventSchema, { mailing, at: now, level: 'info', kind: 'created', text: `Created with ${tally.recipients} recipients${skipped ? `; excluded: ${skipped}` : ''}` });
-        for (const w of report.warnings) tx.create(MailingEventSchema, { mailing, at: now, level: 'warning', kind: 'preflight', text: w });
+        const excluded = Object.fromEntries(Object.entries(tally.excluded).filter(([, n]) => n > 0));
+        tx.create(MailingEventSchema, { mailing, at: now, level: 'info', ...recorded({ kind: 'created', params: { recipients: tally.recipients, excluded } }) });
+        for (const w of check.warnings) tx.create(MailingEventSchema, { mailing, at: now, level: 'warning', ...recorded({ kind: 'preflight', params: w }) });
         mailings.push(mailing);
         reports.push(report);
       }

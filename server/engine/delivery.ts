@@ -272,9 +272,8 @@ async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, crede
 async function recordFailure(ctx: EngineContext, em: Em, head: MailingHead, claimed: ClaimedRecipient, accountId: number, reply: string) {
   const now = ctx.now();
   if (!(await ctx.ledger.finish(em, claimed.id, head.id, 'sending', 'failed', { now, claim: claimed.claim, lastReply: reply }))) return;
-  const text = `${claimed.email}: ${reply}`;
-  await ctx.ledger.note(em, head.id, 'error', 'recipient_failed', text, now, { recipientEmail: claimed.email, accountId });
+  const said = await ctx.ledger.note(em, head.id, 'error', { kind: 'recipient_failed', params: { email: claimed.email, reply } }, now, { recipientEmail: claimed.email, accountId });
   ctx.events.emit({ type: 'recipient.failed', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, accountId, rowId: claimed.id, email: claimed.email, reply, at: now.toISOString() });
-  ctx.events.emit({ type: 'mailing.notification', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, level: 'error', kind: 'recipient_failed', text, at: now.toISOString() });
+  ctx.events.emit({ type: 'mailing.notification', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, level: 'error', ...said, at: now.toISOString() });
   await changeStatus(ctx, em, head.id, 'recipient_failed', null);
 }

@@ -2,6 +2,7 @@ import type { Em } from '../db/orm.js';
 import type { Classified, FeedbackKind } from '../domain/feedback.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { EventLevel } from '../domain/mailing-status.js';
+import { recorded, type MailingNote } from '../domain/mailing-notes.js';
 import { overrides, type RecipientFeedback } from '../domain/recipient-states.js';
 import { isFailed } from '../domain/account-health.js';
 import { COMPLAINT_RULE, HARD_BOUNCE_RULE, protectionVerdict, softBouncesSuppress } from '../domain/account-protection.js';
@@ -131,9 +132,10 @@ async function writePage(ctx: EngineContext, tx: Em, account: InboxAccount, page
   const failedMailings = new Set<number>();
   let judgeAccount = false;
 
-  const note = (i: number, target: FeedbackTarget, level: EventLevel, kind: string, text: string) => {
-    told[i].notes.push({ mailingId: target.mailingId, level, kind, text, at: now, recipientEmail: target.email, accountId: account.id });
-    told[i].events.push({ type: 'mailing.notification', mailingId: target.mailingId, departmentId: target.departmentId, ownerId: target.ownerId, level, kind, text, at });
+  const note = (i: number, target: FeedbackTarget, level: EventLevel, what: MailingNote) => {
+    const said = recorded(what);
+    told[i].notes.push({ mailingId: target.mailingId, level, ...said, at: now, recipientEmail: target.email, accountId: account.id });
+    told[i].events.push({ type: 'mailing.notification', mailingId: target.mailingId, departmentId: target.departmentId, ownerId: target.ownerId, level, ...said, at });
   };
 
   /** Someone who answered is talked to in person now, not mass-mailed: the owner's queued rows to them (or their company) are skipped, each by the first reply naming them. */
@@ -159,8 +161,7 @@ async function writePage(ctx: EngineContext, tx: Em, account: InboxAccount, page
           const t = a.target;
           result.messages[a.at].stopped += n;
           told[a.at].events.push({ type: 'mailing.counters', mailingId, departmentId: t.departmentId, ownerId: t.ownerId, at });
-          const who = t.stopCompanyOnReply ? `${t.email} and the rest of the company` : t.email;
-          note(a.at, { ...t, mailingId }, 'info', 'stopped_by_reply', `${n} queued ${n === 1 ? 'message' : 'messages'} to ${who} will not be sent: ${t.email} replied`);
+          note(a.at, { ...t, mailingId }, 'info', { kind: 'stopped_by_reply', params: { count: n, email: t.email, company: t.stopCompanyOnReply } });
         }
       }
     }
@@ -203,8 +204,7 @@ async function writePage(ctx: EngineContext, tx: Em, account: InboxAccount, page
         const changed = mark(a, 'bounced');
         suppressions.push({ a, reason: 'hard_bounce' });
         if (!changed) break;
-        const said = `${t.email} bounced${a.status ? ` (${a.status})` : ''}${a.note ? `: ${a.note}` : ''}`;
-        note(a.at, t, 'error', 'bounced', clip(said, 1000)!);
+        note(a.at, t, 'error', { kind: 'bounced', params: { email: t.email, status: a.status, diagnostic: a.note } });
         failedMailings.add(t.mailingId);
         judgeAccount = true;
         break;
@@ -217,7 +217,7 @@ async function writePage(ctx: EngineContext, tx: Em, account: InboxAccount, page
         const changed = mark(a, 'complained');
         suppressions.push({ a, reason: 'complaint' });
         if (!changed) break;
-        note(a.at, t, 'warning', 'complained', `${t.email} reported the message as spam and is no longer mailed`);
+        note(a.at, t, 'warning', { kind: 'complained', params: { email: t.email } });
         judgeAccount = true;
         break;
       }
@@ -226,7 +226,7 @@ async function writePage(ctx: EngineContext, tx: Em, account: InboxAccount, page
         break;
       case 'reply': {
         const excerpt = page[a.at].classified.excerpt;
-        if (mark(a, 'replied')) note(a.at, t, 'info', 'replied', clip(`${t.email} replied${excerpt ? `: ${excerpt}` : ''}`, 1000)!);
+        if (mark(a, 'replied')) note(a.at, t, 'info', { kind: 'replied', params: { email: t.email, excerpt: clip(excerpt, 900) } });
         replies.push(a);
         break;
       }
@@ -244,7 +244,7 @@ async function writePage(ctx: EngineContext, tx: Em, account: InboxAccount, page
   for (const { a, reason } of suppressions) {
     if (!added.delete(normaliseEmail(a.target.email))) continue;
     result.messages[a.at].suppressed.push(a.target.email);
-    if (reason === 'soft_bounces') note(a.at, a.target, 'warning', 'soft_bounces', `${a.target.email} kept bouncing for over a week and is no longer mailed`);
+    if (reason === 'soft_bounces') note(a.at, a.target, 'warning', { kind: 'soft_bounces', params: { email: a.target.email } });
   }
 
   await feedbackRepository.setFeedbacks(tx, [...changes.values()], now);

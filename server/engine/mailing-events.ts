@@ -1,27 +1,32 @@
 import type { Em } from '../db/orm.js';
 import type { MailingTransition } from '../domain/mailing-status.js';
 import type { LedgerContext } from './ports.js';
+import { noteText, type MailingNote } from '../domain/mailing-notes.js';
+
+/** Why a status changed: a note the UI words (who paused it…), or the engine's English reason. */
+type StatusNote = Extract<MailingNote, { kind: `status_${string}` }> | { params: null; text: string };
 
 /**
  * Moves a mailing's status and tells everyone: a note in its Notifications and a domain event.
  * Returns false when the mailing was not in a status the transition applies to.
  */
-export async function changeStatus(ctx: LedgerContext, em: Em, mailingId: number, transition: MailingTransition, reason: string | null, level: 'info' | 'warning' | 'error' | 'critical' = 'info'): Promise<boolean> {
+export async function changeStatus(ctx: LedgerContext, em: Em, mailingId: number, transition: MailingTransition, why: StatusNote | null, level: 'info' | 'warning' | 'error' | 'critical' = 'info'): Promise<boolean> {
   const now = ctx.now();
+  const reason = why && (why.params === null ? why.text : noteText(why as MailingNote));
   const status = await ctx.ledger.transition(em, mailingId, transition, reason, now);
   if (!status) return false;
   const head = (await ctx.ledger.head(em, mailingId))!;
   const at = now.toISOString();
   ctx.events.emit({ type: 'mailing.status', mailingId, departmentId: head.departmentId, ownerId: head.ownerId, status, reason, at });
-  if (reason) {
-    await ctx.ledger.note(em, mailingId, level, `status_${status}`, reason, now);
-    ctx.events.emit({ type: 'mailing.notification', mailingId, departmentId: head.departmentId, ownerId: head.ownerId, level, kind: `status_${status}`, text: reason, at });
+  if (why) {
+    const said = await ctx.ledger.note(em, mailingId, level, why.params === null ? { kind: `status_${status}`, params: null, text: why.text } : (why as MailingNote), now);
+    ctx.events.emit({ type: 'mailing.notification', mailingId, departmentId: head.departmentId, ownerId: head.ownerId, level, ...said, at });
   }
   return true;
 }
 
 /** A critical error: the mailing stops with the reason, and watchers are notified. */
-export const interrupt = (ctx: LedgerContext, em: Em, mailingId: number, reason: string) => changeStatus(ctx, em, mailingId, 'interrupt', reason, 'critical');
+export const interrupt = (ctx: LedgerContext, em: Em, mailingId: number, reason: string) => changeStatus(ctx, em, mailingId, 'interrupt', { params: null, text: reason }, 'critical');
 
 /** Done once nothing is pending, sending or waiting for a retry. */
 export async function finishIfDone(ctx: LedgerContext, em: Em, mailingId: number): Promise<boolean> {
@@ -36,6 +41,6 @@ export async function finishIfDone(ctx: LedgerContext, em: Em, mailingId: number
 export async function reportUncertain(ctx: LedgerContext, em: Em, head: { id: number; departmentId: number; ownerId: number }, row: { id: number; email: string }, why: string, accountId?: number): Promise<void> {
   const now = ctx.now();
   const text = `${row.email}: ${why}; delivery is uncertain and it will not be resent automatically`;
-  await ctx.ledger.note(em, head.id, 'warning', 'uncertain', text, now, { recipientEmail: row.email, accountId });
+  await ctx.ledger.note(em, head.id, 'warning', { kind: 'uncertain', params: null, text }, now, { recipientEmail: row.email, accountId });
   ctx.events.emit({ type: 'recipient.uncertain', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, rowId: row.id, email: row.email, at: now.toISOString() });
 }

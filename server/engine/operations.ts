@@ -3,6 +3,7 @@ import type { Mailing } from '../db/entities/mailing.entity.js';
 import { DomainError } from '../domain/errors.js';
 import { combineProblems } from '../domain/combine.js';
 import { isSending } from '../domain/mailing-status.js';
+import { UNSUCCESSFUL_WORDS } from '../domain/mailing-notes.js';
 import type { EngineContext } from './ports.js';
 import type { Unsuccessful } from '../db/repositories/ledger.repository.js';
 import { changeStatus } from './mailing-events.js';
@@ -16,17 +17,17 @@ const refuse = (mailing: { id: number; status: string }, action: string) =>
   new DomainError('conflict', `Mailing #${mailing.id} is ${mailing.status.replace('_', ' ')}; it cannot be ${action}`);
 
 export async function pause(ctx: EngineContext, em: Em, mailing: Mailing, by: string): Promise<void> {
-  if (!(await changeStatus(ctx, em, mailing.id, 'pause', `Paused by ${by}`))) throw refuse(mailing, 'paused');
+  if (!(await changeStatus(ctx, em, mailing.id, 'pause', { kind: 'status_paused', params: { by } }))) throw refuse(mailing, 'paused');
 }
 
 export async function resume(ctx: EngineContext, em: Em, mailing: Mailing, by: string): Promise<number[]> {
-  if (!(await changeStatus(ctx, em, mailing.id, 'resume', `Resumed by ${by}`))) throw refuse(mailing, 'resumed');
+  if (!(await changeStatus(ctx, em, mailing.id, 'resume', { kind: 'status_active', params: { by } }))) throw refuse(mailing, 'resumed');
   return accountsOf(ctx, em, mailing.id);
 }
 
 /** Cancels the mailing; its pending recipients are skipped, its history stays. */
 export async function cancel(ctx: EngineContext, em: Em, mailing: Mailing, by: string): Promise<void> {
-  if (!(await changeStatus(ctx, em, mailing.id, 'cancel', `Cancelled by ${by}`))) throw refuse(mailing, 'cancelled');
+  if (!(await changeStatus(ctx, em, mailing.id, 'cancel', { kind: 'status_cancelled', params: { by } }))) throw refuse(mailing, 'cancelled');
   await ctx.ledger.skipQueued(em, mailing.id, 'Cancelled', ctx.now());
 }
 
@@ -36,7 +37,6 @@ export interface RestartChoice {
   includeSoftBounced: boolean;
 }
 
-const UNSUCCESSFUL_WORDS: Record<Unsuccessful, string> = { failed: 'failed', uncertain: 'uncertain', soft_bounced: 'soft-bounced' };
 /** "failed", "failed or uncertain", "failed, uncertain or soft-bounced". */
 const either = (words: string[]) => (words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : words[0]);
 
@@ -49,11 +49,10 @@ export async function restart(ctx: EngineContext, em: Em, mailing: Mailing, choi
   const counts = await ctx.ledger.requeue(em, mailing.id, groups, ctx.now());
   const requeued = groups.reduce((sum, g) => sum + counts[g], 0);
   if (requeued === 0) throw new DomainError('conflict', `Mailing #${mailing.id} has no ${either(groups.map((g) => UNSUCCESSFUL_WORDS[g]))} recipients to send again`);
-  const each = groups.filter((g) => counts[g] > 0).map((g) => `${counts[g]} ${UNSUCCESSFUL_WORDS[g]}`);
-  const text = `Restarted by ${by} for ${requeued} unsuccessful recipient${requeued === 1 ? '' : 's'} (${each.join(', ')})`;
+  const restarted = { by, requeued, counts: Object.fromEntries(groups.filter((g) => counts[g] > 0).map((g) => [g, counts[g]])) };
   // A paused mailing stays paused: the recipients wait in the queue until someone resumes it.
-  if (mailing.status === 'paused') await ctx.ledger.note(em, mailing.id, 'info', 'restart', `${text}; still paused`, ctx.now());
-  else await changeStatus(ctx, em, mailing.id, 'restart', text);
+  if (mailing.status === 'paused') await ctx.ledger.note(em, mailing.id, 'info', { kind: 'restart', params: restarted }, ctx.now());
+  else await changeStatus(ctx, em, mailing.id, 'restart', { kind: 'status_active', params: restarted });
   return { requeued, accounts: await accountsOf(ctx, em, mailing.id) };
 }
 
@@ -74,8 +73,8 @@ export async function combine(ctx: EngineContext, em: Em, mailings: Mailing[], b
     if (stopped !== ids.length) throw new DomainError('conflict', 'One of the mailings finished meanwhile; nothing was combined');
     const target = await ctx.ledger.createCombined(tx, mailings, mailings.some((m) => isSending(m.status)) ? 'active' : 'paused');
     const { moved, duplicates } = await ctx.ledger.mergeInto(tx, ids, target.id, now);
-    await ctx.ledger.note(tx, target.id, 'info', 'combined', `Combined by ${by} from #${ids.join(', #')}: ${moved} recipients, ${duplicates} duplicates left out`, now);
-    for (const id of ids) await ctx.ledger.note(tx, id, 'info', 'combined', `Combined into #${target.id} by ${by}`, now);
+    await ctx.ledger.note(tx, target.id, 'info', { kind: 'combined', params: { by, from: ids, moved, duplicates } }, now);
+    for (const id of ids) await ctx.ledger.note(tx, id, 'info', { kind: 'combined', params: { by, into: target.id } }, now);
     return { mailing: target, moved, duplicates };
   });
   for (const m of mailings) ctx.events.emit({ type: 'mailing.status', mailingId: m.id, departmentId: m.department.id, ownerId: m.owner.id, status: 'cancelled', reason: `Combined into #${result.mailing.id}`, at: now.toISOString() });

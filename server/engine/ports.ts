@@ -1,6 +1,7 @@
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { SmtpOutcome } from '../domain/smtp-outcome.js';
 import type { DomainEvent } from '../domain/events.js';
+import type { NoteInput, Recorded } from '../domain/mailing-notes.js';
 import type { Em } from '../db/orm.js';
 import type { EmailAccount } from '../db/entities/email-account.entity.js';
 import type { Settings } from '../db/entities/settings.entity.js';
@@ -91,7 +92,7 @@ export interface Ledger {
   transition(em: Em, id: number, transition: MailingTransition, reason: string | null, now: Date): Promise<MailingStatus | null>;
   finishIfDone(em: Em, id: number, now: Date): Promise<boolean>;
   cancelAll(em: Em, ids: number[], reason: string, now: Date): Promise<number>;
-  note(em: Em, mailingId: number, level: EventLevel, kind: string, text: string, now: Date, extra?: { recipientEmail?: string; accountId?: number }): Promise<void>;
+  note(em: Em, mailingId: number, level: EventLevel, note: NoteInput, now: Date, extra?: { recipientEmail?: string; accountId?: number }): Promise<Recorded>;
   notes(em: Em, notes: NewNote[]): Promise<void>;
   liveIds(em: Em): Promise<number[]>;
   liveMailingsOfAccount(em: Em, accountId: number): Promise<number[]>;

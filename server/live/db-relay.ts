@@ -35,7 +35,7 @@ export function startDbRelay(orm: Orm, events: EventSink, now: () => Date, every
     const at = now().toISOString();
     if (!notes.started()) notes.start(await relayRepository.lastEventId(em));
     for (const n of notes.fresh(await relayRepository.eventsAfter(em, notes.query()))) {
-      events.emit({ type: 'mailing.notification', mailingId: Number(n.mailing_id), departmentId: Number(n.department_id), ownerId: Number(n.owner_id), level: n.level as EventLevel, kind: n.kind, text: n.text, at: new Date(n.at).toISOString() });
+      events.emit({ type: 'mailing.notification', mailingId: Number(n.mailing_id), departmentId: Number(n.department_id), ownerId: Number(n.owner_id), level: n.level as EventLevel, kind: n.kind, params: n.params, text: n.text, at: new Date(n.at).toISOString() });
     }
     if (!feedback.started()) feedback.start(await relayRepository.lastFeedbackId(em));
     for (const f of feedback.fresh(await relayRepository.feedbackAfter(em, feedback.query()))) {

@@ -3,6 +3,7 @@ import type { MailingStatus, EventLevel } from '../domain/mailing-status.js';
 import type { AccountHealth } from '../domain/account-health.js';
 import type { InboxHealth } from '../domain/inbox.js';
 import type { RecipientFeedback, RecipientState } from '../domain/recipient-states.js';
+import type { NoteParams } from '../domain/mailing-notes.js';
 
 /**
  * The socket.io protocol, declared once: server/live implements it and src/lib/live imports the
@@ -66,7 +67,10 @@ export interface MailingNotificationV1 {
   departmentId: number;
   ownerId: number;
   level: EventLevel;
+  /** What the UI words, with `params` (server/domain/mailing-notes.ts); null params: only `text` words it. */
   kind: string;
+  params: NoteParams | null;
+  /** The line in English. */
   text: string;
   at: string;
 }

@@ -3,6 +3,7 @@ import { LightSchema } from './light.js';
 import { MAILING_STATUSES, EVENT_LEVELS } from '../domain/mailing-status.js';
 import { RECIPIENT_TYPES } from '../domain/recipient-types.js';
 import type { RecipientFeedback } from '../domain/recipient-states.js';
+import type { NoteParams } from '../domain/mailing-notes.js';
 
 /**
  * The mailing read model's shape: what the list, the mailing page and a live watcher's snapshot
@@ -11,7 +12,10 @@ import type { RecipientFeedback } from '../domain/recipient-states.js';
 
 export const AccountStarSchema = z.object({ id: z.number(), name: z.string(), main: z.boolean(), light: LightSchema, sentToday: z.number(), dailyLimit: z.number(), nextSendAt: z.string().nullable() });
 
-export const NotificationSchema = z.object({ id: z.number(), at: z.string(), level: z.enum(EVENT_LEVELS), kind: z.string(), text: z.string() }).openapi('MailingNotification');
+/** `kind` and `params` are what the UI words (server/domain/mailing-notes.ts); `text` is the line in English. */
+export const NotificationSchema = z
+  .object({ id: z.number(), at: z.string(), level: z.enum(EVENT_LEVELS), kind: z.string(), params: z.custom<NoteParams>((v) => typeof v === 'object').openapi({ type: 'object', description: 'The values `kind` is worded with; null: only `text` words it' }).nullable(), text: z.string() })
+  .openapi('MailingNotification');
 
 export const MailingSchema = z
   .object({

@@ -61,9 +61,9 @@ async function open(locale: Locale): Promise<{ context: BrowserContext; page: Pa
 }
 
 /** Signs in by the form's structure, not its words: the words are what is tested. */
-async function signIn(page: Page) {
+async function signIn(page: Page, email = ADMIN) {
   await page.goto(`${server.url}/login`);
-  await page.locator('input[type=email]').fill(ADMIN);
+  await page.locator('input[type=email]').fill(email);
   await page.locator('input[type=password]').fill(server.password);
   await page.locator('button[type=submit]').click();
   await page.waitForURL('**/companies');
@@ -293,6 +293,43 @@ describe("the server's answers", () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+});
+
+describe("a mailing's notifications", () => {
+  // The engine stores each note as a kind and its values: the German page words them, the
+  // mailbox's own reply stays as the mailbox wrote it. The bounce is one of the demo's answers,
+  // which arrive a minute or two after the demo mailing's first messages.
+  it('are worded in the page language: created, a pre-flight warning, a status change and an error', async () => {
+    const { context, page, problems } = await open('de');
+    await signIn(page, 'anna@mailroom.test');
+    const get = async <T>(path: string) => (await (await page.request.get(`${server.url}${path}`)).json()) as T;
+    const { csrfToken } = await get<{ csrfToken: string }>('/api/session');
+    const post = (path: string, data: object = {}) => page.request.post(`${server.url}${path}`, { headers: { 'x-csrf-token': csrfToken }, data });
+    const message = (await get<{ items: { id: number }[] }>('/api/messages')).items[0];
+    const created = await post('/api/mailings', { messageId: message.id, signatureId: null, name: 'Ohne Signatur', selections: { contact: { filter: {} } }, start: 'paused' });
+    expect(created.status()).toBe(201);
+    const mailing = ((await created.json()) as { mailings: { id: number }[] }).mailings[0];
+    expect((await post(`/api/mailings/${mailing.id}/cancel`)).status()).toBe(200);
+
+    await page.goto(`${server.url}/mailings/${mailing.id}`);
+    const log = page.getByRole('list', { name: 'Meldungsprotokoll' });
+    await log.getByText(/^Erstellt mit \d+ Empfängern(; ausgeschlossen: .+)?$/).waitFor();
+    await log.getByText('Vorabprüfung: Die Nachricht hat keine Signatur', { exact: true }).waitFor();
+    await log.getByText(/^Abgebrochen von Anna/).waitFor();
+    expect(leftoversIn(await shown(page), 'de')).toEqual([]);
+
+    type Notes = { items: { id: number; notifications: { kind: string }[] }[] };
+    const bounced = async () => (await get<Notes>('/api/mailings?pageSize=100')).items.find((m) => m.notifications.some((n) => n.kind === 'bounced'));
+    let demo = await bounced();
+    for (const deadline = Date.now() + 200_000; !demo && Date.now() < deadline; demo = await bounced()) await page.waitForTimeout(2_000);
+    expect(demo, 'a demo answer bounced').toBeDefined();
+    await page.goto(`${server.url}/mailings/${demo!.id}`);
+    // The bounce in German, the mailbox's diagnostic verbatim after it.
+    await log.getByText(/ ist unzustellbar \(5\.1\.1\) – .*550 5\.1\.1/).first().waitFor();
+    expect(leftoversIn(await shown(page), 'de')).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 300_000);
 });
 
 describe("the user's own language", () => {

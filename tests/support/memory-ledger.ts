@@ -7,6 +7,7 @@ import { usable } from '../../server/domain/account-health.js';
 import type { RecipientState } from '../../server/domain/recipient-states.js';
 import type { RecipientType } from '../../server/domain/recipient-types.js';
 import type { RecipientRecord } from '../../server/db/repositories/recipient-fields.js';
+import { recorded } from '../../server/domain/mailing-notes.js';
 
 export interface MemoryRow {
   id: number;
@@ -118,8 +119,10 @@ export function memoryLedger(data: { mailings: MailingHead[]; rows: MemoryRow[];
       const live = data.rows.filter((r) => r.accountId === accountId && r.state === 'pending' && ['active', 'active_error', 'paused'].includes(mailing(r.mailingId)!.status));
       return [...new Set(live.map((r) => r.mailingId))];
     },
-    async note(_em, mailingId, level, kind, text) {
-      notes.push({ mailingId, level, kind, text });
+    async note(_em, mailingId, level, note) {
+      const said = recorded(note);
+      notes.push({ mailingId, level, kind: said.kind, text: said.text });
+      return said;
     },
   };
   const ledger = new Proxy(modelled, {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BASE_LOCALE, LOCALES } from '../../server/domain/locales.js';
+import { MAILING_NOTE_KINDS } from '../../server/domain/mailing-notes.js';
 
 /**
  * The message catalogues (messages/<locale>.json, compiled by Paraglide): every language has
@@ -48,5 +49,10 @@ describe('message catalogues', () => {
   it.for(others)('%s translates every value (a short list of shared words aside)', (locale) => {
     const untranslated = keysOf(english).filter((key) => JSON.stringify(catalogues[locale][key]) === JSON.stringify(english[key]));
     expect(untranslated).toEqual([...SAME_AS_ENGLISH[locale]].sort());
+  });
+
+  // A kind the engine records with params is worded by `note_<kind>` (src/lib/mailings/note-text.ts): English has it, so every language does.
+  it('words every kind of mailing notification', () => {
+    expect(MAILING_NOTE_KINDS.filter((kind) => !(`note_${kind}` in english))).toEqual([]);
   });
 });

@@ -4,6 +4,8 @@ import { knexOf } from '../knex.js';
 import type { EntityRow } from '../raw-row.js';
 import type { Mailing } from '../entities/mailing.entity.js';
 import { containsPattern } from './like.js';
+import { noteParamsOf } from './note-params.js';
+import type { NoteParams } from '../../domain/mailing-notes.js';
 import { FAILED_HEALTH } from '../../domain/account-health.js';
 
 export interface MailingListFilter {
@@ -332,16 +334,16 @@ export async function listMailings(
 
 /** The latest notifications of each mailing, newest first. */
 export async function latestNotifications(em: Em, mailingIds: number[], perMailing: number) {
-  if (!mailingIds.length) return new Map<number, { id: number; at: Date; level: string; kind: string; text: string }[]>();
+  if (!mailingIds.length) return new Map<number, { id: number; at: Date; level: string; kind: string; params: NoteParams | null; text: string }[]>();
   const knex = knexOf(em);
   const ranked = knex('mailing_events')
     .whereIn('mailing_id', mailingIds)
-    .select('id', 'mailing_id', 'at', 'level', 'kind', 'text', knex.raw('row_number() over (partition by mailing_id order by id desc) as rn'));
+    .select('id', 'mailing_id', 'at', 'level', 'kind', 'params', 'text', knex.raw('row_number() over (partition by mailing_id order by id desc) as rn'));
   const rows = await knex.from(ranked.as('e')).where('rn', '<=', perMailing).orderBy('id', 'desc');
-  const out = new Map<number, { id: number; at: Date; level: string; kind: string; text: string }[]>();
+  const out = new Map<number, { id: number; at: Date; level: string; kind: string; params: NoteParams | null; text: string }[]>();
   for (const r of rows) {
     const list = out.get(Number(r.mailing_id)) ?? [];
-    list.push({ id: Number(r.id), at: new Date(r.at), level: r.level, kind: r.kind, text: r.text });
+    list.push({ id: Number(r.id), at: new Date(r.at), level: r.level, kind: r.kind, params: noteParamsOf(r.params), text: r.text });
     out.set(Number(r.mailing_id), list);
   }
   return out;

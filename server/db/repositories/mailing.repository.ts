@@ -9,6 +9,7 @@ import { MailingSchema, type Mailing } from '../entities/mailing.entity.js';
 import { SignatureSchema } from '../entities/signature.entity.js';
 import { MailingRecipientSchema, type MailingRecipient } from '../entities/mailing-recipient.entity.js';
 import { MailingEventSchema, type MailingEvent } from '../entities/mailing-event.entity.js';
+import { recorded, type NoteInput, type Recorded } from '../../domain/mailing-notes.js';
 import type { RecipientFeedback, RecipientState } from '../../domain/recipient-states.js';
 import { containsPattern } from './like.js';
 
@@ -34,11 +35,9 @@ function transitionSql(transition: MailingTransition): { to: MailingStatus; from
 }
 
 /** A line in a mailing's Notifications. */
-export interface NewNote {
+export interface NewNote extends Recorded {
   mailingId: number;
   level: EventLevel;
-  kind: string;
-  text: string;
   at: Date;
   recipientEmail?: string;
   accountId?: number;
@@ -132,16 +131,19 @@ export const mailingRepository = {
     return new Map(rows.map((r) => [Number(r.id), { ownerId: Number(r.owner_id), departmentId: Number(r.department_id) }]));
   },
 
-  /** A line in the mailing's Notifications column. */
-  async note(em: Em, mailingId: number, level: EventLevel, kind: string, text: string, now: Date, extra: { recipientEmail?: string; accountId?: number } = {}): Promise<void> {
-    await mailingRepository.notes(em, [{ mailingId, level, kind, text, at: now, ...extra }]);
+  /** A line in the mailing's Notifications column; returns what it recorded, for the live push. */
+  async note(em: Em, mailingId: number, level: EventLevel, note: NoteInput, now: Date, extra: { recipientEmail?: string; accountId?: number } = {}): Promise<Recorded> {
+    const said = recorded(note);
+    await mailingRepository.notes(em, [{ mailingId, level, ...said, at: now, ...extra }]);
+    return said;
   },
 
   /** Several notes in one statement, in order. */
   async notes(em: Em, notes: NewNote[]): Promise<void> {
     if (!notes.length) return;
     await knexOf(em)('mailing_events').insert(notes.map((n) => ({
-      mailing_id: n.mailingId, at: n.at, level: n.level, kind: n.kind, text: n.text.slice(0, 1000), recipient_email: n.recipientEmail ?? null, account_id: n.accountId ?? null,
+      mailing_id: n.mailingId, at: n.at, level: n.level, kind: n.kind, params: n.params === null ? null : JSON.stringify(n.params), text: n.text.slice(0, 1000),
+      recipient_email: n.recipientEmail ?? null, account_id: n.accountId ?? null,
     })));
   },
 

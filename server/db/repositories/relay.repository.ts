@@ -1,5 +1,6 @@
 import type { Em } from '../orm.js';
 import { knexOf } from '../knex.js';
+import { noteParamsOf } from './note-params.js';
 import { LIVE_STATUSES } from '../../domain/mailing-status.js';
 
 /**
@@ -21,10 +22,11 @@ export const relayRepository = {
   },
 
   /** Up to 500 notifications after `after` or among `missing` (ids passed over, maybe committed since), oldest first, with their mailing's department and owner. */
-  eventsAfter(em: Em, { after, missing }: NewRows) {
+  async eventsAfter(em: Em, { after, missing }: NewRows) {
     const knex = knexOf(em);
-    return knex('mailing_events as e').join('mailings as m', 'm.id', 'e.mailing_id').where((w) => w.where('e.id', '>', after).orWhereIn('e.id', missing)).orderBy('e.id').limit(500)
-      .select('e.id', 'e.mailing_id', 'e.level', 'e.kind', 'e.text', 'e.at', 'm.department_id', 'm.owner_id');
+    const rows = await knex('mailing_events as e').join('mailings as m', 'm.id', 'e.mailing_id').where((w) => w.where('e.id', '>', after).orWhereIn('e.id', missing)).orderBy('e.id').limit(500)
+      .select('e.id', 'e.mailing_id', 'e.level', 'e.kind', 'e.params', 'e.text', 'e.at', 'm.department_id', 'm.owner_id');
+    return rows.map((r) => ({ ...r, params: noteParamsOf(r.params) }));
   },
 
   /** The newest feedback event's id (0 when there is none): where the relay starts reading. */

@@ -1,5 +1,6 @@
 import type { Em } from '../orm.js';
 import { MailingEventSchema, MailingRecipientSchema, SuppressionSchema } from '../entities/index.js';
+import { recorded } from '../../domain/mailing-notes.js';
 import type { Suppression } from '../entities/suppression.entity.js';
 import { anyRecipientSchema } from './recipient.repository.js';
 import { knexOf } from '../knex.js';
@@ -107,7 +108,7 @@ export const suppressionRepository = {
       const optInCleared = cleared > 0;
       if (newlySuppressed || optInCleared) {
         await tx.insert(MailingEventSchema, {
-          mailing: mailing.id, at: now, level: 'info', kind: 'unsubscribed', text: `${email} unsubscribed`, recipientEmail: email,
+          mailing: mailing.id, at: now, level: 'info', ...recorded({ kind: 'unsubscribed', params: { email } }), recipientEmail: email,
         });
       }
       return { rowId, email, mailingId: mailing.id, departmentId: mailing.department.id, ownerId: mailing.owner.id, suppressed: true, newlySuppressed, optInCleared };

@@ -110,7 +110,7 @@ export function mailingRoutes() {
       await loadOwned(em, c.var.user, 'mailing', id, 'see');
       const { page, pageSize } = c.req.valid('query');
       const [items, total] = await mailingRepository.eventsPage(em, id, page, pageSize);
-      return c.json({ items: items.map((e) => ({ id: e.id, at: e.at.toISOString(), level: e.level, kind: e.kind, text: e.text })), total, page, pageSize }, 200);
+      return c.json({ items: items.map((e) => ({ id: e.id, at: e.at.toISOString(), level: e.level, kind: e.kind, params: e.params ?? null, text: e.text })), total, page, pageSize }, 200);
     })
     .openapi(action('/{id}/pause', 'Pause sending; takes effect before the next message'), async (c) => {
       const mailing = await loadOwned(c.var.em, c.var.user, 'mailing', c.req.valid('param').id, 'change');

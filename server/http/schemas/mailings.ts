@@ -10,6 +10,7 @@ export type { MailingDto, MailingDetailDto } from '../../read-models/mailing-sch
 import { MAILING_STATUSES } from '../../domain/mailing-status.js';
 import { RECIPIENT_TYPES } from '../../domain/recipient-types.js';
 import { RECIPIENT_FEEDBACK, RECIPIENT_STATES } from '../../domain/recipient-states.js';
+import type { PreflightWarning } from '../../domain/mailing-notes.js';
 
 /** Contracts of mass mailings: creation (with its pre-flight report), the list, one mailing, operations. */
 
@@ -52,6 +53,8 @@ export const PreflightSchema = z
     messageSize: z.number().int(),
     errors: z.array(z.string()),
     warnings: z.array(z.string()),
+    /** The same warnings as codes with their values, for a client that words them itself. */
+    warningCodes: z.array(z.custom<PreflightWarning>((v) => typeof v === 'object').openapi({ type: 'object', description: '`code` and its values, in the order of `warnings`' })),
   })
   .openapi('Preflight');
 export type PreflightDto = z.infer<typeof PreflightSchema>;

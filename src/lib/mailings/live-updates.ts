@@ -33,7 +33,7 @@ export function withDetailProgress(m: MailingDetailDto, p: MailingProgressV1): M
 
 /** A pushed notification as a line of the log (pushed lines have no row id; negative ids cannot clash). */
 export function noteOf(p: MailingNotificationV1): MailingNote {
-  return { id: --pushedIds, at: p.at, level: p.level, kind: p.kind, text: p.text };
+  return { id: --pushedIds, at: p.at, level: p.level, kind: p.kind, params: p.params, text: p.text };
 }
 
 export function withStatus<M extends MailingDto>(m: M, p: MailingStatusV1): M {

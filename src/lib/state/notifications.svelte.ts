@@ -5,6 +5,7 @@ import type { Owned } from '$server/domain/visibility';
 import { seesAllDepartments } from '$server/domain/visibility';
 import { live } from '$lib/live/socket';
 import { RED_REASON_TEXT } from '$lib/utils/account-light';
+import { noteText } from '$lib/mailings/note-text';
 import { m } from '$lib/paraglide/messages';
 import { onNotificationClick, showSystemNotification } from '$lib/utils/system-notification';
 import { announcer } from './announcer.svelte';
@@ -59,7 +60,7 @@ class NotificationState {
       live.on('mailing:notification:v1', (p) => {
         // Critical ones arrive as an interruption above; toasts are for the errors of one's own or open mailings.
         if (p.level !== 'error' || !(p.ownerId === me.id || this.#watched.has(p.mailingId))) return;
-        if (this.#once(`note:${p.mailingId}:${p.kind}:${p.at}:${p.text}`)) toasts.error(m.alert_mailing_note({ id: p.mailingId, text: p.text }));
+        if (this.#once(`note:${p.mailingId}:${p.kind}:${p.at}:${p.text}`)) toasts.error(m.alert_mailing_note({ id: p.mailingId, text: noteText(p) }));
       }),
       onNotificationClick((href) => void goto(href)),
     ];

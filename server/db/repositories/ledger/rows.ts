@@ -35,7 +35,7 @@ export interface ClaimedRecipient {
  * accepted it), and soft-bounced (sent, then bounced for a passing reason). Hard-bounced and
  * complained ones never: their addresses are suppressed.
  */
-export type Unsuccessful = 'failed' | 'uncertain' | 'soft_bounced';
+export type { Unsuccessful } from '../../../domain/mailing-notes.js';
 
 /** A row as one run holds it: its writes touch the row only while the claim is still that run's. */
 export type HeldRow = Pick<ClaimedRecipient, 'id' | 'claim'>;
