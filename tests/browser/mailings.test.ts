@@ -1,16 +1,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page as ListPage } from '../../server/http/openapi.js';
-import type { AccountDto } from '../../server/http/schemas/accounts.js';
 import type { MailingDto } from '../../server/http/schemas/mailings.js';
 import type { ContactDto } from '../../server/http/schemas/recipients.js';
-import type { MessageDto } from '../../server/http/schemas/messages.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
-import { launchChromium, signInPage, type SignedInPage } from '../support/browser.js';
+import { launchChromium } from '../support/browser.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink/index.js';
-import { makeClient, type Client } from '../support/test-app.js';
+import { apiAs as apiOn, contactsOf, makeMailing, ok, openLive as openLiveOn, signIn as signInOn, soleAccount as soleAccountOf, type Api } from '../support/live-session.js';
 import { recordFeedback } from '../support/feedback-intake.js';
 import { markSent } from '../support/mailing-fixtures.js';
 import { initORM, type Orm } from '../../server/db/orm.js';
@@ -34,71 +32,10 @@ let server: ServerProcess;
 let browser: Browser;
 let sink: SmtpSink;
 
-interface Api extends Client {
-  me: { id: number; name: string };
-}
-
-/** A REST client signed in as `email`, for setting the scene; the test-app client over real HTTP. */
-async function apiAs(email: string): Promise<Api> {
-  const res = await fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: server.password }) });
-  const me = (await res.json()) as { id: number; name: string; csrfToken: string };
-  const cookie = res.headers.get('set-cookie')!.split(';')[0];
-  // makeClient only calls app.request(path, init), which fetch against the server answers the same way.
-  const client = makeClient({ request: (path: string, init: RequestInit) => fetch(`${server.url}${path}`, init) } as never, cookie, me.csrfToken);
-  return { ...client, me };
-}
-
-/** The body of a 2xx answer; anything else fails the test with what the server said. */
-async function ok<T>(call: Promise<{ status: number; body: unknown }>): Promise<T> {
-  const { status, body } = await call;
-  if (status >= 300) throw new Error(`API answered ${status}: ${JSON.stringify(body)}`);
-  return body as T;
-}
-
-interface Session extends Pick<SignedInPage, 'page' | 'problems'> {
-  context: BrowserContext;
-  /** The notifications the service worker shows, when signed in with `notifications`. */
-  notifications(): Promise<{ title: string; body: string }[]>;
-}
-
-/**
- * A browser context signed in as `email`. With `notifications`, the context has the permission
- * and the page's Notification constructor refuses as Android's Chrome does ("use
- * ServiceWorkerRegistration.showNotification()"), so what shows must come through the service worker.
- */
-async function signIn(email: string, opts: { notifications?: boolean; on?: ServerProcess } = {}): Promise<Session> {
-  const on = opts.on ?? server;
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  if (opts.notifications) {
-    await context.grantPermissions(['notifications'], { origin: on.url });
-    await context.addInitScript(() => {
-      const Real = window.Notification;
-      function AndroidNotification() {
-        throw new TypeError("Failed to construct 'Notification': Illegal constructor. Use ServiceWorkerRegistration.showNotification() instead.");
-      }
-      Object.defineProperty(AndroidNotification, 'permission', { get: () => Real.permission });
-      Object.assign(AndroidNotification, { requestPermission: Real.requestPermission.bind(Real) });
-      Object.assign(window, { Notification: AndroidNotification });
-    });
-  }
-  const { page, problems } = await signInPage(context, on, email);
-  return {
-    context,
-    page,
-    problems,
-    notifications: () =>
-      page.evaluate(async () => {
-        const registration = await navigator.serviceWorker.getRegistration();
-        return ((await registration?.getNotifications()) ?? []).map((n) => ({ title: n.title, body: n.body }));
-      }),
-  };
-}
-
-/** Opens a page (of the main server, or of `on`) and waits until its live socket is connected, so no push is missed after this. */
-async function openLive(page: Page, path: string, on: ServerProcess = server) {
-  await page.goto(`${on.url}${path}`);
-  await page.getByRole('banner').getByText('Live', { exact: true }).waitFor();
-}
+/** Signs in to the main server, or to `on`; see live-session.ts. */
+const apiAs = (email: string) => apiOn(server, email);
+const signIn = (email: string, opts: { notifications?: boolean; on?: ServerProcess } = {}) => signInOn(browser, opts.on ?? server, email, opts);
+const openLive = (page: Page, path: string, on: ServerProcess = server) => openLiveOn(page, on, path);
 
 const count = async (page: Page, key: string) => Number((await page.getByTestId(`count-${key}`).textContent())!.replace(/\D/g, ''));
 /** Waits until a progress counter of the mailing page is above (or exactly) `value`, as pushes move it. */
@@ -116,33 +53,10 @@ const mailingsTable = (page: Page) => page.getByRole('table', { name: 'Mass mail
 const rowOf = (page: Page, name: string) => mailingsTable(page).getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
 const column = (page: Page, nth: number) => mailingsTable(page).locator(`tbody tr td:nth-child(${nth})`).allTextContents();
 
-/**
- * An IANA zone where it is now late in the evening, so that an account there has little of the
- * demo's 00:00–23:59 window left and paces its daily limit into a message every fraction of a
- * second: the sends of Ben's test mailings take moments instead of the demo's 30 s each.
- */
-function lateEveningZone(now = new Date()): string {
-  const hour = now.getUTCMinutes() < 45 ? 23 : 22;
-  let offset = hour - now.getUTCHours();
-  if (offset > 14) offset -= 24;
-  if (offset < -12) offset += 24;
-  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
-}
-
 let anna: Api;
 let ben: Api;
 let demo: MailingDto;
 const paused: Record<'a' | 'b' | 'c' | 'south', MailingDto> = {} as never;
-
-/** Makes a paused or active mailing through the API and returns it. */
-async function makeMailing(api: Api, name: string, selections: object, start: 'active' | 'paused' = 'paused'): Promise<MailingDto> {
-  const messages = await ok<ListPage<MessageDto>>(api.get(`/api/messages?ownerId=${api.me.id}`));
-  const result = await ok<{ mailings: MailingDto[] }>(api.post('/api/mailings', { messageId: messages.items[0].id, name, selections, start }));
-  return result.mailings[0];
-}
-
-const contactsOf = async (api: Api, n: number) =>
-  (await ok<ListPage<ContactDto>>(api.get(`/api/contacts?ownerId=${api.me.id}&massMailing=true&disqualified=false&pageSize=${n}&sort=id`))).items;
 
 beforeAll(async () => {
   if (!existsSync(resolve(import.meta.dirname, '../../build/index.html'))) throw new Error('No built UI: run `npx vite build` first');
@@ -333,21 +247,7 @@ describe('the mailings list', () => {
 describe('failures at the SMTP server', () => {
   let targets: ContactDto[];
 
-  /**
-   * Makes `user` on the test sink Ben's only account that can send, so the sink decides every
-   * outcome. A new account per test: the engine keeps each account's SMTP connection open, and a
-   * rule about logins applies only to new connections.
-   */
-  async function soleAccount(name: string, user: string): Promise<AccountDto> {
-    const own = await ok<ListPage<AccountDto>>(ben.get(`/api/accounts?ownerId=${ben.me.id}`));
-    for (const account of own.items) if (account.massMailEnabled) await ok(ben.patch(`/api/accounts/${account.id}`, { massMailEnabled: false }));
-    return ok<AccountDto>(
-      ben.post('/api/accounts', {
-        name, fromName: 'Ben Sales', fromEmail: user, smtpHost: '127.0.0.1', smtpPort: sink.port, smtpSecurity: 'none',
-        smtpUser: user, password: 'sink-password', dailyLimit: 10_000, timeZone: lateEveningZone(),
-      }),
-    );
-  }
+  const soleAccount = (name: string, user: string) => soleAccountOf(ben, sink, name, user);
 
   beforeAll(async () => {
     targets = await contactsOf(ben, 3);
