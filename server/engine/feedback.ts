@@ -341,5 +341,5 @@ async function judge(ctx: EngineContext, em: Em, accountId: number, result: Page
   );
   if (!verdict) return;
   result.accountStopped = true;
-  result.wake = await failAccount(ctx, em, entity, verdict.health, verdict.reason);
+  result.wake = await failAccount(ctx, em, entity, verdict.health, verdict.detail);
 }
