@@ -24,7 +24,7 @@ export interface DomainEvents {
   /** `kind` and `params` are what the UI words (server/domain/mailing-notes.ts); `text` is the English copy. */
   'mailing.notification': { mailingId: number; departmentId: number; ownerId: number; level: EventLevel; kind: string; params: NoteParams | null; text: string; at: string };
   /** The account's incoming side (its mailbox for bounces and replies) was read, or failed to be. */
-  'inbox.health': { accountId: number; departmentId: number; ownerId: number; health: InboxHealth; reason: string | null; at: string };
+  'inbox.health': { accountId: number; departmentId: number; ownerId: number; health: InboxHealth; reason: string | null; detail: HealthDetail | null; at: string };
   /** `detail`: Mailroom's own reason as values the UI words; null when `reason` is the server's words. */
   'account.health': { accountId: number; departmentId: number; ownerId: number; health: AccountHealth; reason: string | null; detail: HealthDetail | null; at: string };
   /**

@@ -62,7 +62,7 @@ export function startDbRelay(orm: Orm, events: EventSink, now: () => Date, every
     }
     // The inboxes are read by the workers too.
     for (const i of await relayRepository.inboxHealths(em)) {
-      if (changed(inboxes, i)) events.emit({ type: 'inbox.health', accountId: Number(i.id), departmentId: Number(i.department_id), ownerId: Number(i.owner_id), health: i.health as InboxHealth, reason: i.health_reason, at });
+      if (changed(inboxes, i)) events.emit({ type: 'inbox.health', accountId: Number(i.id), departmentId: Number(i.department_id), ownerId: Number(i.owner_id), health: i.health as InboxHealth, reason: i.health_reason, detail: i.health_detail, at });
     }
   }, everyMs);
 }

@@ -232,7 +232,7 @@ export function attachLiveHub(httpServer: HttpServer, services: Services, access
         io.to([...listRooms(e.departmentId), `user:${e.ownerId}`]).emit('account:health:v1', { accountId: e.accountId, departmentId: e.departmentId, ownerId: e.ownerId, health: e.health, reason: e.reason, detail: e.detail, at: e.at });
         return;
       case 'inbox.health':
-        io.to([...listRooms(e.departmentId), `user:${e.ownerId}`]).emit('inbox:health:v1', { accountId: e.accountId, departmentId: e.departmentId, ownerId: e.ownerId, health: e.health, reason: e.reason, at: e.at });
+        io.to([...listRooms(e.departmentId), `user:${e.ownerId}`]).emit('inbox:health:v1', { accountId: e.accountId, departmentId: e.departmentId, ownerId: e.ownerId, health: e.health, reason: e.reason, detail: e.detail, at: e.at });
         return;
       // Rooms were joined with the rights of the handshake: a socket whose session ended, or whose
       // user's rights changed, closes; the client's next handshake proves the session again.

@@ -95,7 +95,9 @@ export interface InboxHealthV1 {
   departmentId: number;
   ownerId: number;
   health: InboxHealth;
+  /** As in AccountHealthV1. */
   reason: string | null;
+  detail?: HealthDetail | null;
   at: string;
 }
 

@@ -62,7 +62,8 @@ export const relayRepository = {
   },
 
   /** Every inbox's health, with its account's department and owner. */
-  inboxHealths(em: Em) {
-    return knexOf(em)('inboxes as i').join('email_accounts as a', 'a.id', 'i.account_id').select('a.id', 'i.health', 'i.health_reason', 'a.department_id', 'a.owner_id');
+  async inboxHealths(em: Em) {
+    const rows = await knexOf(em)('inboxes as i').join('email_accounts as a', 'a.id', 'i.account_id').select('a.id', 'i.health', 'i.health_reason', 'i.health_detail', 'a.department_id', 'a.owner_id');
+    return rows.map((r) => ({ ...r, health_detail: healthDetailOf(r.health_detail) }));
   },
 };
