@@ -1,4 +1,5 @@
 import { todayIn } from './business-days.js';
+import type { HealthDetail } from './health-detail.js';
 
 export const SMTP_SECURITY = ['tls', 'starttls', 'none'] as const;
 export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
@@ -18,23 +19,24 @@ export const isFailed = (health: AccountHealth): health is FailedHealth => (FAIL
 /** A reason shown beside a red star. */
 export type RedReason = 'disabled' | FailedHealth | 'daily_limit' | 'outside_window' | 'day_off';
 
-export type Light = { green: true } | { green: false; reason: RedReason; detail: string | null };
+/** `detail`: the reason in English or the server's words; `why`: Mailroom's own reason as values the UI words. */
+export type Light = { green: true } | { green: false; reason: RedReason; detail: string | null; why: HealthDetail | null };
 
 /**
  * The account's star: green when it can send now, red with the reason otherwise. `pacing` is
  * the verdict of `maySend` for the account at this instant.
  */
 export function light(
-  account: { massMailEnabled: boolean; health: AccountHealth; healthReason: string | null },
+  account: { massMailEnabled: boolean; health: AccountHealth; healthReason: string | null; healthDetail: HealthDetail | null },
   pacing: { ok: true } | { ok: false; reason: 'day_off' | 'before_window' | 'after_window' | 'daily_limit' },
 ): Light {
-  if (!account.massMailEnabled) return { green: false, reason: 'disabled', detail: null };
+  if (!account.massMailEnabled) return { green: false, reason: 'disabled', detail: null, why: null };
   if (isFailed(account.health)) {
-    return { green: false, reason: account.health, detail: account.healthReason };
+    return { green: false, reason: account.health, detail: account.healthReason, why: account.healthDetail };
   }
   if (pacing.ok) return { green: true };
   const reason = pacing.reason === 'daily_limit' ? 'daily_limit' : pacing.reason === 'day_off' ? 'day_off' : 'outside_window';
-  return { green: false, reason, detail: null };
+  return { green: false, reason, detail: null, why: null };
 }
 
 /** May the account be used at all (enabled and not refused by its server)? Window and quota aside. */

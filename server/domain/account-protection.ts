@@ -1,3 +1,5 @@
+import type { HealthDetail } from './health-detail.js';
+
 /**
  * The providers' rules for a sender's reputation, applied to one account's recent sends: past
  * them the mailbox gets throttled or blocked, so the account stops before it is. Google and Yahoo
@@ -25,15 +27,11 @@ export interface RecentSends {
 
 export const crosses = (rule: ProtectionRule, recent: RecentSends) => recent.events >= rule.atLeast && recent.events > rule.rate * recent.sends;
 
-/** Whether the account must stop, with the reason shown beside its red star; null while it may go on. */
-export function protectionVerdict(bounces: RecentSends, complaints: RecentSends): { health: 'bounce_rate' | 'complaint_rate'; reason: string } | null {
-  const pct = (r: RecentSends) => `${((100 * r.events) / Math.max(1, r.sends)).toFixed(1)}%`;
-  if (crosses(COMPLAINT_RULE, complaints)) {
-    return { health: 'complaint_rate', reason: `${complaints.events} spam complaints over its last ${complaints.sends} messages (${pct(complaints)}, above ${COMPLAINT_RULE.rate * 100}%)` };
-  }
-  if (crosses(HARD_BOUNCE_RULE, bounces)) {
-    return { health: 'bounce_rate', reason: `${bounces.events} hard bounces over its last ${bounces.sends} messages (${pct(bounces)}, above ${HARD_BOUNCE_RULE.rate * 100}%)` };
-  }
+/** Whether the account must stop, with the values shown beside its red star; null while it may go on. */
+export function protectionVerdict(bounces: RecentSends, complaints: RecentSends): { health: 'bounce_rate' | 'complaint_rate'; detail: HealthDetail } | null {
+  const verdict = (code: 'bounce_rate' | 'complaint_rate', rule: ProtectionRule, r: RecentSends) => ({ health: code, detail: { code, events: r.events, sends: r.sends, limit: rule.rate * 100 } });
+  if (crosses(COMPLAINT_RULE, complaints)) return verdict('complaint_rate', COMPLAINT_RULE, complaints);
+  if (crosses(HARD_BOUNCE_RULE, bounces)) return verdict('bounce_rate', HARD_BOUNCE_RULE, bounces);
   return null;
 }
 

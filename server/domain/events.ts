@@ -1,6 +1,7 @@
-import type { NoteParams } from './mailing-notes.js';
+import type { NoteParams, StatusDetail } from './mailing-notes.js';
 import type { MailingStatus, EventLevel } from './mailing-status.js';
 import type { AccountHealth } from './account-health.js';
+import type { HealthDetail } from './health-detail.js';
 import type { RecipientFeedback } from './recipient-states.js';
 import type { InboxHealth } from './inbox.js';
 
@@ -18,12 +19,14 @@ export interface DomainEvents {
   'recipient.feedback': { mailingId: number; departmentId: number; ownerId: number; rowId: number; email: string; feedback: RecipientFeedback; status: string | null; note: string | null; at: string };
   /** Counters changed without a per-recipient event here (another process sent): push fresh progress. */
   'mailing.counters': { mailingId: number; departmentId: number; ownerId: number; at: string };
-  'mailing.status': { mailingId: number; departmentId: number; ownerId: number; status: MailingStatus; reason: string | null; at: string };
+  /** `detail` is what the UI words (server/domain/mailing-notes.ts); `reason` is its English copy. */
+  'mailing.status': { mailingId: number; departmentId: number; ownerId: number; status: MailingStatus; reason: string | null; detail: StatusDetail | null; at: string };
   /** `kind` and `params` are what the UI words (server/domain/mailing-notes.ts); `text` is the English copy. */
   'mailing.notification': { mailingId: number; departmentId: number; ownerId: number; level: EventLevel; kind: string; params: NoteParams | null; text: string; at: string };
   /** The account's incoming side (its mailbox for bounces and replies) was read, or failed to be. */
-  'inbox.health': { accountId: number; departmentId: number; ownerId: number; health: InboxHealth; reason: string | null; at: string };
-  'account.health': { accountId: number; departmentId: number; ownerId: number; health: AccountHealth; reason: string | null; at: string };
+  'inbox.health': { accountId: number; departmentId: number; ownerId: number; health: InboxHealth; reason: string | null; detail: HealthDetail | null; at: string };
+  /** `detail`: Mailroom's own reason as values the UI words; null when `reason` is the server's words. */
+  'account.health': { accountId: number; departmentId: number; ownerId: number; health: AccountHealth; reason: string | null; detail: HealthDetail | null; at: string };
   /**
    * A session ended (sign-out; named by its token's SHA-256, as it is stored), or with `tokenHash`
    * null every session of the user may no longer see what it saw (deactivated, deleted, role or

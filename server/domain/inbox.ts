@@ -1,3 +1,4 @@
+import type { HealthDetail } from './health-detail.js';
 /**
  * An account's incoming side: the mailbox its bounces and replies arrive in. `imap` reads a real
  * server; `sink` reads the development sink's mailbox (demo accounts), through the same intake.
@@ -17,6 +18,8 @@ export class MailboxError extends Error {
   constructor(
     readonly health: Exclude<InboxHealth, 'ok' | 'unknown'>,
     message: string,
+    /** Mailroom's own reason as values the UI words; absent when `message` is the server's words. */
+    readonly detail: HealthDetail | null = null,
   ) {
     super(message);
   }

@@ -1,4 +1,6 @@
 import { formatMb } from './attachments.js';
+import { interruptText, type InterruptReason } from './mailing-interrupts.js';
+import type { HealthDetail } from './health-detail.js';
 
 /**
  * The lines of a mailing's Notifications log as values: each kind names what happened and its
@@ -31,12 +33,15 @@ export type MailingNoteParams = {
   /** Resumed, or restarted (then with what was sent again). */
   status_active: { by: string } | Restarted;
   status_cancelled: { by: string };
+  /** The engine stopped it. */
+  status_interrupted: InterruptReason;
   /** Restarted while paused: the recipients wait until someone resumes it. */
   restart: Restarted;
   /** On the new mailing (`from`), or on each original (`into`). */
   combined: { by: string; from: number[]; moved: number; duplicates: number } | { by: string; into: number };
   recipient_failed: { email: string; reply: string };
-  account_failed: { account: string; address: string; reason: string };
+  /** `detail`: Mailroom's own reason as values (absent when `reason` is the server's reply). */
+  account_failed: { account: string; address: string; reason: string; detail?: HealthDetail };
   bounced: { email: string; status: string | null; diagnostic: string | null };
   soft_bounces: { email: string };
   complained: { email: string };
@@ -51,7 +56,7 @@ export type MailingNote = { [K in MailingNoteKind]: { kind: K; params: MailingNo
 
 /** Every kind the engine words with params (old rows and other kinds show their stored text). */
 export const MAILING_NOTE_KINDS = Object.keys({
-  preflight: 1, created: 1, status_paused: 1, status_active: 1, status_cancelled: 1, restart: 1, combined: 1, recipient_failed: 1,
+  preflight: 1, created: 1, status_paused: 1, status_active: 1, status_cancelled: 1, status_interrupted: 1, restart: 1, combined: 1, recipient_failed: 1,
   account_failed: 1, bounced: 1, soft_bounces: 1, complained: 1, replied: 1, stopped_by_reply: 1, unsubscribed: 1,
 } satisfies Record<MailingNoteKind, 1>) as MailingNoteKind[];
 
@@ -95,6 +100,8 @@ export function noteText(note: MailingNote): string {
       return 'requeued' in note.params ? restartText(note.params) : `Resumed by ${note.params.by}`;
     case 'status_cancelled':
       return `Cancelled by ${note.params.by}`;
+    case 'status_interrupted':
+      return interruptText(note.params);
     case 'restart':
       return `${restartText(note.params)}; still paused`;
     case 'combined':
@@ -132,6 +139,12 @@ export function noteText(note: MailingNote): string {
 export type NoteInput = MailingNote | { kind: string; params: null; text: string };
 
 export type NoteParams = MailingNote['params'];
+
+/**
+ * Why a mailing is in its status, as its `status_detail` keeps it: the note its change recorded
+ * (who paused it, why the engine stopped it), or the combination that cancelled it.
+ */
+export type StatusDetail = Extract<MailingNote, { kind: `status_${string}` }> | Extract<MailingNote, { kind: 'combined' }>;
 /** What a note records: its kind, its params and the English text. */
 export type Recorded = { kind: string; params: NoteParams | null; text: string };
 export const recorded = (n: NoteInput): Recorded =>

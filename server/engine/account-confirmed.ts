@@ -9,6 +9,6 @@ import type { EngineContext } from './ports.js';
 export async function confirmAccount(ctx: EngineContext, em: Em, account: EmailAccount): Promise<void> {
   if (account.health !== 'unknown') return;
   const now = ctx.now();
-  if (!(await ctx.ledger.setHealth(em, account.id, { health: 'ok', healthReason: null, healthCheckedAt: now }, 'unknown'))) return;
-  ctx.events.emit({ type: 'account.health', accountId: account.id, departmentId: account.department.id, ownerId: account.owner.id, health: 'ok', reason: null, at: now.toISOString() });
+  if (!(await ctx.ledger.setHealth(em, account.id, { health: 'ok', healthReason: null, healthDetail: null, healthCheckedAt: now }, 'unknown'))) return;
+  ctx.events.emit({ type: 'account.health', accountId: account.id, departmentId: account.department.id, ownerId: account.owner.id, health: 'ok', reason: null, detail: null, at: now.toISOString() });
 }

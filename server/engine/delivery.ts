@@ -13,6 +13,7 @@ import type { AttachmentRef } from '../db/repositories/attachment.repository.js'
 import { compose } from './compose.js';
 import type { RecipientRecord } from '../db/repositories/recipient-fields.js';
 import { changeStatus, interrupt, reportUncertain } from './mailing-events.js';
+import type { InterruptReason } from '../domain/mailing-interrupts.js';
 import { failAccount } from './account-failure.js';
 import { newMessageId } from '../mail/build-message.js';
 
@@ -44,7 +45,7 @@ type Attempt =
   | { kind: 'moved_on' }
   | { kind: 'recorded' }
   | { kind: 'account'; health: 'auth_failed' | 'sender_refused'; reply: string }
-  | { kind: 'stop'; reason: string };
+  | { kind: 'stop'; reason: InterruptReason };
 
 const at = (ctx: EngineContext) => ctx.now().toISOString();
 
@@ -64,14 +65,14 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
   const { head } = mailing;
   /** Gives back the claims from `from` on that this run still holds. */
   const giveBack = (from: number) => ctx.ledger.release(em, claimed[0].claim, claimed.slice(from).map((c) => c.id), ctx.now());
-  const stopMailing = async (from: number, reason: string): Promise<BatchResult> => {
+  const stopMailing = async (from: number, reason: InterruptReason): Promise<BatchResult> => {
     await giveBack(from);
     await interrupt(ctx, em, head.id, reason);
     return { sent: 0, stopped: 'mailing' };
   };
 
   // The message was deleted: nobody can send this mailing any more.
-  if (!mailing.content) return stopMailing(0, 'The message of this mailing was deleted');
+  if (!mailing.content) return stopMailing(0, { code: 'message_deleted' });
   const ready = { ...mailing, content: mailing.content };
   let credentials: MailCredentials;
   try {
@@ -81,7 +82,7 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
     // wrong password, so the account turns red (its owner reconnects it) and its recipients move.
     if (err instanceof OAuthGrantError && err.kind === 'revoked') {
       await giveBack(0);
-      await failAccount(ctx, em, account, 'auth_failed', `OAuth sign-in refused, reconnect the account: ${err.message}`);
+      await failAccount(ctx, em, account, 'auth_failed', { code: 'oauth_refused', error: err.message });
       return { sent: 0, stopped: 'account' };
     }
     // The provider cannot be reached: nothing was sent; the claims go back for the account's next run.
@@ -90,7 +91,7 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
       return { sent: 0, stopped: 'account' };
     }
     // A changed SECRET_KEY fails for every recipient: the mailing stops with the reason.
-    return stopMailing(0, `The message cannot be prepared: ${(err as Error).message}`);
+    return stopMailing(0, { code: 'message_unpreparable', error: (err as Error).message });
   }
   const records = await ctx.ledger.recipientRecords(em, head.recipientType as RecipientType, claimed.map((c) => c.recipientId));
 
@@ -213,7 +214,7 @@ async function prepareOne(
   } catch (err) {
     // Nothing was sent, so the row goes back to the queue (never to "uncertain"). A template that
     // cannot render would fail for everyone: the mailing stops with the reason.
-    return { kind: 'stop', reason: err instanceof TemplateError ? `The message cannot be rendered: ${err.message}` : `The message cannot be prepared: ${(err as Error).message}` };
+    return { kind: 'stop', reason: err instanceof TemplateError ? { code: 'message_unrenderable', error: err.message } : { code: 'message_unpreparable', error: (err as Error).message } };
   }
   // Committed before the SMTP transaction, so that even an uncertain send has a traceable Message-ID.
   if (!(await ctx.ledger.startAttempt(em, claimed, messageId, ctx.now(), ctx.leaseMs))) return { kind: 'moved_on' };
@@ -260,7 +261,7 @@ async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, crede
 
     // The message cannot be sent by anyone: stop the mailing.
     case 'critical':
-      return { kind: 'stop', reason: `The message was refused as a whole: ${outcome.reply}` };
+      return { kind: 'stop', reason: { code: 'message_refused', reply: outcome.reply } };
 
     default: {
       const unhandled: never = outcome;

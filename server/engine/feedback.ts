@@ -168,13 +168,13 @@ async function writePage(ctx: EngineContext, tx: Em, account: InboxAccount, page
   }
 
   const found = await findRows(tx, account, page, now);
-  const recorded = await feedbackRepository.recordAll(
+  const firstSeen = await feedbackRepository.recordAll(
     tx,
     found.map((a) => ({ accountId: account.id, messageKey: page[a.at].key, kind: a.kind, email: a.target.email, recipientRow: a.target.id, mailingId: a.target.mailingId, status: a.status, note: a.note, folder: page[a.at].folder, uid: page[a.at].uid, sentAt: page[a.at].classified.date })),
     now,
   );
   // Only answers recorded now act: the first of the page's copies, of none read before.
-  const answers = found.filter((a) => recorded.delete(eventKey(page[a.at].key, a.target.email)));
+  const answers = found.filter((a) => firstSeen.delete(eventKey(page[a.at].key, a.target.email)));
 
   const feedback = await feedbackRepository.feedbackOf(tx, answers.filter((a) => a.kind !== 'unsubscribe').map((a) => a.target.id));
   const changes = new Map<number, FeedbackChange>();
@@ -341,5 +341,5 @@ async function judge(ctx: EngineContext, em: Em, accountId: number, result: Page
   );
   if (!verdict) return;
   result.accountStopped = true;
-  result.wake = await failAccount(ctx, em, entity, verdict.health, verdict.reason);
+  result.wake = await failAccount(ctx, em, entity, verdict.health, verdict.detail);
 }

@@ -63,7 +63,7 @@ export class Engine {
   async create(em: Em, actor: Actor & { departmentId: number }, request: MailingRequest, settings: Settings): Promise<{ mailings: Mailing[]; reports: Preflight[] }> {
     const now = this.ctx.now();
     const created = await createMailings(em, actor, request, settings, now);
-    for (const m of created.mailings) this.ctx.events.emit({ type: 'mailing.status', mailingId: m.id, departmentId: actor.departmentId, ownerId: actor.id, status: m.status, reason: null, at: now.toISOString() });
+    for (const m of created.mailings) this.ctx.events.emit({ type: 'mailing.status', mailingId: m.id, departmentId: actor.departmentId, ownerId: actor.id, status: m.status, reason: null, detail: null, at: now.toISOString() });
     await this.wake(created.reports.flatMap((r) => r.allocation.filter((a) => a.recipients > 0).map((a) => a.accountId)));
     return created;
   }
@@ -109,9 +109,9 @@ export class Engine {
   /** A user-run login check's verdict: stored on the account, told to watchers, and the owner's recipients rebound. */
   async recordHealth(em: Em, account: EmailAccount, health: AccountHealth, reason: string | null): Promise<void> {
     const now = this.ctx.now();
-    em.assign(account, { health, healthReason: reason?.slice(0, 500) ?? null, healthCheckedAt: now });
+    em.assign(account, { health, healthReason: reason?.slice(0, 500) ?? null, healthDetail: null, healthCheckedAt: now });
     await em.flush();
-    this.ctx.events.emit({ type: 'account.health', accountId: account.id, departmentId: account.department.id, ownerId: account.owner.id, health: account.health, reason: account.healthReason ?? null, at: now.toISOString() });
+    this.ctx.events.emit({ type: 'account.health', accountId: account.id, departmentId: account.department.id, ownerId: account.owner.id, health: account.health, reason: account.healthReason ?? null, detail: null, at: now.toISOString() });
     await this.rebindOwners(em, [account.owner.id]);
   }
 

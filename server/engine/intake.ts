@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Classified } from '../domain/feedback.js';
 import { MailboxError, type InboxHealth } from '../domain/inbox.js';
+import { healthText, type HealthDetail } from '../domain/health-detail.js';
 import type { Em } from '../db/orm.js';
 import type { Inbox } from '../db/entities/inbox.entity.js';
 import { intakeRepository } from '../db/repositories/intake.repository.js';
@@ -80,7 +81,7 @@ export async function readInbox(ctx: IntakeContext, inboxId: number, run: Intake
     );
     for (;;) {
       for (const folder of inbox.folders) await readFolder(ctx, classify, em, session, inbox, account, folder, run, result);
-      await setHealth(ctx, em, inbox, account, 'ok', null, result);
+      await setHealth(ctx, em, inbox, account, 'ok', null, null, result);
       const left = run.deadline - ctx.wallClock();
       if (left <= 0 || run.stopping()) break;
       // IDLE watches the selected folder only: the last one read. With several folders the job
@@ -90,7 +91,7 @@ export async function readInbox(ctx: IntakeContext, inboxId: number, run: Intake
     }
   } catch (err) {
     if (!(err instanceof MailboxError)) throw err;
-    await setHealth(ctx, em, inbox, account, err.health, err.message, result);
+    await setHealth(ctx, em, inbox, account, err.health, err.message, err.detail, result);
   } finally {
     await session?.close().catch(() => {});
   }
@@ -109,7 +110,9 @@ async function signIn(ctx: IntakeContext, em: Em, inbox: Inbox): Promise<MailCre
     return await ctx.credentials.inbox(em, inbox.account.getEntity(), inbox.passwordEnc);
   } catch (err) {
     if (!(err instanceof OAuthGrantError)) throw err;
-    throw err.kind === 'revoked' ? new MailboxError('auth_failed', `OAuth sign-in refused, reconnect the account: ${err.message}`) : new MailboxError('unreachable', err.message);
+    if (err.kind !== 'revoked') throw new MailboxError('unreachable', err.message);
+    const detail = { code: 'oauth_refused', error: err.message } as const;
+    throw new MailboxError('auth_failed', healthText(detail), detail);
   }
 }
 
@@ -174,10 +177,10 @@ async function classifySafely(classify: (source: Buffer) => Promise<Classified>,
   }
 }
 
-async function setHealth(ctx: IntakeContext, em: Em, inbox: Inbox, account: InboxAccount, health: InboxHealth, reason: string | null, result: IntakeResult) {
+async function setHealth(ctx: IntakeContext, em: Em, inbox: Inbox, account: InboxAccount, health: InboxHealth, reason: string | null, detail: HealthDetail | null, result: IntakeResult) {
   result.health = health;
   const now = ctx.now();
-  if (await intakeRepository.setHealth(em, inbox.id, health, reason, now)) {
-    ctx.events.emit({ type: 'inbox.health', accountId: account.id, departmentId: account.departmentId, ownerId: account.ownerId, health, reason, at: now.toISOString() });
+  if (await intakeRepository.setHealth(em, inbox.id, health, reason, detail, now)) {
+    ctx.events.emit({ type: 'inbox.health', accountId: account.id, departmentId: account.departmentId, ownerId: account.ownerId, health, reason, detail, at: now.toISOString() });
   }
 }

@@ -2,9 +2,10 @@ import type { Em } from '../db/orm.js';
 import type { MailingTransition } from '../domain/mailing-status.js';
 import type { LedgerContext } from './ports.js';
 import { noteText, type MailingNote } from '../domain/mailing-notes.js';
+import type { InterruptReason } from '../domain/mailing-interrupts.js';
 
-/** Why a status changed: a note the UI words (who paused it…), or the engine's English reason. */
-type StatusNote = Extract<MailingNote, { kind: `status_${string}` }> | { params: null; text: string };
+/** Why a status changed: a note the UI words (who paused it, why the engine stopped it…). */
+type StatusNote = Extract<MailingNote, { kind: `status_${string}` }>;
 
 /**
  * Moves a mailing's status and tells everyone: a note in its Notifications and a domain event.
@@ -12,28 +13,27 @@ type StatusNote = Extract<MailingNote, { kind: `status_${string}` }> | { params:
  */
 export async function changeStatus(ctx: LedgerContext, em: Em, mailingId: number, transition: MailingTransition, why: StatusNote | null, level: 'info' | 'warning' | 'error' | 'critical' = 'info'): Promise<boolean> {
   const now = ctx.now();
-  const reason = why && (why.params === null ? why.text : noteText(why as MailingNote));
-  const status = await ctx.ledger.transition(em, mailingId, transition, reason, now);
+  const status = await ctx.ledger.transition(em, mailingId, transition, why, now);
   if (!status) return false;
   const head = (await ctx.ledger.head(em, mailingId))!;
   const at = now.toISOString();
-  ctx.events.emit({ type: 'mailing.status', mailingId, departmentId: head.departmentId, ownerId: head.ownerId, status, reason, at });
+  ctx.events.emit({ type: 'mailing.status', mailingId, departmentId: head.departmentId, ownerId: head.ownerId, status, reason: why && noteText(why), detail: why, at });
   if (why) {
-    const said = await ctx.ledger.note(em, mailingId, level, why.params === null ? { kind: `status_${status}`, params: null, text: why.text } : (why as MailingNote), now);
+    const said = await ctx.ledger.note(em, mailingId, level, why, now);
     ctx.events.emit({ type: 'mailing.notification', mailingId, departmentId: head.departmentId, ownerId: head.ownerId, level, ...said, at });
   }
   return true;
 }
 
 /** A critical error: the mailing stops with the reason, and watchers are notified. */
-export const interrupt = (ctx: LedgerContext, em: Em, mailingId: number, reason: string) => changeStatus(ctx, em, mailingId, 'interrupt', { params: null, text: reason }, 'critical');
+export const interrupt = (ctx: LedgerContext, em: Em, mailingId: number, reason: InterruptReason) => changeStatus(ctx, em, mailingId, 'interrupt', { kind: 'status_interrupted', params: reason }, 'critical');
 
 /** Done once nothing is pending, sending or waiting for a retry. */
 export async function finishIfDone(ctx: LedgerContext, em: Em, mailingId: number): Promise<boolean> {
   const now = ctx.now();
   if (!(await ctx.ledger.finishIfDone(em, mailingId, now))) return false;
   const head = (await ctx.ledger.head(em, mailingId))!;
-  ctx.events.emit({ type: 'mailing.status', mailingId, departmentId: head.departmentId, ownerId: head.ownerId, status: 'done', reason: null, at: now.toISOString() });
+  ctx.events.emit({ type: 'mailing.status', mailingId, departmentId: head.departmentId, ownerId: head.ownerId, status: 'done', reason: null, detail: null, at: now.toISOString() });
   return true;
 }
 

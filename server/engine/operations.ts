@@ -3,7 +3,7 @@ import type { Mailing } from '../db/entities/mailing.entity.js';
 import { DomainError } from '../domain/errors.js';
 import { combineProblems } from '../domain/combine.js';
 import { isSending } from '../domain/mailing-status.js';
-import { UNSUCCESSFUL_WORDS } from '../domain/mailing-notes.js';
+import { noteText, UNSUCCESSFUL_WORDS } from '../domain/mailing-notes.js';
 import type { EngineContext } from './ports.js';
 import type { Unsuccessful } from '../db/repositories/ledger.repository.js';
 import { changeStatus } from './mailing-events.js';
@@ -69,15 +69,16 @@ export async function combine(ctx: EngineContext, em: Em, mailings: Mailing[], b
   const now = ctx.now();
   const ids = mailings.map((m) => m.id);
   const result = await ctx.ledger.transaction(em, async (tx) => {
-    const stopped = await ctx.ledger.cancelAll(tx, ids, `Combined by ${by}`, now);
-    if (stopped !== ids.length) throw new DomainError('conflict', 'One of the mailings finished meanwhile; nothing was combined');
     const target = await ctx.ledger.createCombined(tx, mailings, mailings.some((m) => isSending(m.status)) ? 'active' : 'paused');
+    const stopped = await ctx.ledger.cancelAll(tx, ids, { kind: 'combined', params: { by, into: target.id } }, now);
+    if (stopped !== ids.length) throw new DomainError('conflict', 'One of the mailings finished meanwhile; nothing was combined');
     const { moved, duplicates } = await ctx.ledger.mergeInto(tx, ids, target.id, now);
     await ctx.ledger.note(tx, target.id, 'info', { kind: 'combined', params: { by, from: ids, moved, duplicates } }, now);
     for (const id of ids) await ctx.ledger.note(tx, id, 'info', { kind: 'combined', params: { by, into: target.id } }, now);
     return { mailing: target, moved, duplicates };
   });
-  for (const m of mailings) ctx.events.emit({ type: 'mailing.status', mailingId: m.id, departmentId: m.department.id, ownerId: m.owner.id, status: 'cancelled', reason: `Combined into #${result.mailing.id}`, at: now.toISOString() });
-  ctx.events.emit({ type: 'mailing.status', mailingId: result.mailing.id, departmentId: result.mailing.department.id, ownerId: result.mailing.owner.id, status: result.mailing.status, reason: null, at: now.toISOString() });
+  const combined = { kind: 'combined', params: { by, into: result.mailing.id } } as const;
+  for (const m of mailings) ctx.events.emit({ type: 'mailing.status', mailingId: m.id, departmentId: m.department.id, ownerId: m.owner.id, status: 'cancelled', reason: noteText(combined), detail: combined, at: now.toISOString() });
+  ctx.events.emit({ type: 'mailing.status', mailingId: result.mailing.id, departmentId: result.mailing.department.id, ownerId: result.mailing.owner.id, status: result.mailing.status, reason: null, detail: null, at: now.toISOString() });
   return { ...result, accounts: await accountsOf(ctx, em, result.mailing.id) };
 }

@@ -1,7 +1,7 @@
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { SmtpOutcome } from '../domain/smtp-outcome.js';
 import type { DomainEvent } from '../domain/events.js';
-import type { NoteInput, Recorded } from '../domain/mailing-notes.js';
+import type { NoteInput, Recorded, StatusDetail } from '../domain/mailing-notes.js';
 import type { Em } from '../db/orm.js';
 import type { EmailAccount } from '../db/entities/email-account.entity.js';
 import type { Settings } from '../db/entities/settings.entity.js';
@@ -17,6 +17,7 @@ import type { EventLevel, MailingStatus, MailingTransition } from '../domain/mai
 import type { RecipientState } from '../domain/recipient-states.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { InboxKind } from '../domain/inbox.js';
+import type { HealthDetail } from '../domain/health-detail.js';
 
 /**
  * What the engine needs from the outside world, declared by the engine (the consumer), as
@@ -89,9 +90,9 @@ export interface Ledger {
   // Mailings: status, notes, heads.
   createCombined(em: Em, originals: Mailing[], status: 'active' | 'paused'): Promise<Mailing>;
   head(em: Em, id: number): Promise<MailingHead | null>;
-  transition(em: Em, id: number, transition: MailingTransition, reason: string | null, now: Date): Promise<MailingStatus | null>;
+  transition(em: Em, id: number, transition: MailingTransition, why: StatusDetail | null, now: Date): Promise<MailingStatus | null>;
   finishIfDone(em: Em, id: number, now: Date): Promise<boolean>;
-  cancelAll(em: Em, ids: number[], reason: string, now: Date): Promise<number>;
+  cancelAll(em: Em, ids: number[], why: StatusDetail, now: Date): Promise<number>;
   note(em: Em, mailingId: number, level: EventLevel, note: NoteInput, now: Date, extra?: { recipientEmail?: string; accountId?: number }): Promise<Recorded>;
   notes(em: Em, notes: NewNote[]): Promise<void>;
   liveIds(em: Em): Promise<number[]>;
@@ -112,7 +113,7 @@ export interface Ledger {
   nextSends(em: Em, ids: number[]): Promise<{ id: number; nextSendAt: Date | null }[]>;
   setNextSend(em: Em, accountId: number, at: Date): Promise<void>;
   /** Stores a verdict on the account; with `onlyFrom`, only while its health is still that one. False when it was not. */
-  setHealth(em: Em, accountId: number, verdict: { health: AccountHealth; healthReason: string | null; healthCheckedAt: Date }, onlyFrom?: AccountHealth): Promise<boolean>;
+  setHealth(em: Em, accountId: number, verdict: { health: AccountHealth; healthReason: string | null; healthDetail: HealthDetail | null; healthCheckedAt: Date }, onlyFrom?: AccountHealth): Promise<boolean>;
 }
 
 /** Where an account's incoming mailbox is and who signs in to it (the credentials come apart, decrypted). */

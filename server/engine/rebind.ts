@@ -10,7 +10,7 @@ import { interrupt } from './mailing-events.js';
  * live mailing left with recipients nobody can take is interrupted with the reason. Returns the
  * accounts that received recipients, so their jobs can be woken.
  */
-export async function rebindStranded(ctx: LedgerContext, em: Em, opts: { ownerId?: number; why?: string } = {}): Promise<number[]> {
+export async function rebindStranded(ctx: LedgerContext, em: Em, opts: { ownerId?: number; why?: { account: string; reason: string } } = {}): Promise<number[]> {
   const rows = await ctx.ledger.stranded(em, opts.ownerId);
   const woken = new Set<number>();
   const byOwner = new Map<number, typeof rows>();
@@ -29,7 +29,7 @@ export async function rebindStranded(ctx: LedgerContext, em: Em, opts: { ownerId
       woken.add(accountId);
     }
     for (const mailingId of strandedMailings) {
-      await interrupt(ctx, em, mailingId, `No account of the owner can send some of its recipients${opts.why ? ` (${opts.why})` : ''}`);
+      await interrupt(ctx, em, mailingId, { code: 'no_account', account: opts.why?.account ?? null, reason: opts.why?.reason ?? null });
     }
   }
   return [...woken];

@@ -54,15 +54,15 @@ export function startDbRelay(orm: Orm, events: EventSink, now: () => Date, every
       if (before === undefined) continue;
       const [status, was] = before.split('#');
       const ids = { mailingId: Number(r.id), departmentId: Number(r.department_id), ownerId: Number(r.owner_id), at };
-      if (status !== r.status) events.emit({ type: 'mailing.status', ...ids, status: r.status as MailingStatus, reason: r.status_reason });
+      if (status !== r.status) events.emit({ type: 'mailing.status', ...ids, status: r.status as MailingStatus, reason: r.status_reason, detail: r.status_detail });
       else if (was !== counters) events.emit({ type: 'mailing.counters', ...ids });
     }
     for (const a of await relayRepository.accountHealths(em)) {
-      if (changed(accounts, a)) events.emit({ type: 'account.health', accountId: Number(a.id), departmentId: Number(a.department_id), ownerId: Number(a.owner_id), health: a.health as AccountHealth, reason: a.health_reason, at });
+      if (changed(accounts, a)) events.emit({ type: 'account.health', accountId: Number(a.id), departmentId: Number(a.department_id), ownerId: Number(a.owner_id), health: a.health as AccountHealth, reason: a.health_reason, detail: a.health_detail, at });
     }
     // The inboxes are read by the workers too.
     for (const i of await relayRepository.inboxHealths(em)) {
-      if (changed(inboxes, i)) events.emit({ type: 'inbox.health', accountId: Number(i.id), departmentId: Number(i.department_id), ownerId: Number(i.owner_id), health: i.health as InboxHealth, reason: i.health_reason, at });
+      if (changed(inboxes, i)) events.emit({ type: 'inbox.health', accountId: Number(i.id), departmentId: Number(i.department_id), ownerId: Number(i.owner_id), health: i.health as InboxHealth, reason: i.health_reason, detail: i.health_detail, at });
     }
   }, everyMs);
 }

@@ -222,17 +222,17 @@ export function attachLiveHub(httpServer: HttpServer, services: Services, access
       case 'mailing.counters':
         return changed(e.mailingId, e.at);
       case 'mailing.status':
-        io.to([...listRooms(e.departmentId), mailingRoom(e.mailingId)]).emit('mailing:status:v1', { mailingId: e.mailingId, departmentId: e.departmentId, ownerId: e.ownerId, status: e.status, reason: e.reason, at: e.at });
+        io.to([...listRooms(e.departmentId), mailingRoom(e.mailingId)]).emit('mailing:status:v1', { mailingId: e.mailingId, departmentId: e.departmentId, ownerId: e.ownerId, status: e.status, reason: e.reason, detail: e.detail, at: e.at });
         io.to(listRooms(e.departmentId)).emit('mailings:changed:v2', { departmentId: e.departmentId, mailingId: e.mailingId, at: e.at });
         return changed(e.mailingId, e.at);
       case 'mailing.notification':
         io.to([...listRooms(e.departmentId), mailingRoom(e.mailingId), `user:${e.ownerId}`]).emit('mailing:notification:v1', { mailingId: e.mailingId, departmentId: e.departmentId, ownerId: e.ownerId, level: e.level, kind: e.kind, params: e.params, text: e.text, at: e.at });
         return;
       case 'account.health':
-        io.to([...listRooms(e.departmentId), `user:${e.ownerId}`]).emit('account:health:v1', { accountId: e.accountId, departmentId: e.departmentId, ownerId: e.ownerId, health: e.health, reason: e.reason, at: e.at });
+        io.to([...listRooms(e.departmentId), `user:${e.ownerId}`]).emit('account:health:v1', { accountId: e.accountId, departmentId: e.departmentId, ownerId: e.ownerId, health: e.health, reason: e.reason, detail: e.detail, at: e.at });
         return;
       case 'inbox.health':
-        io.to([...listRooms(e.departmentId), `user:${e.ownerId}`]).emit('inbox:health:v1', { accountId: e.accountId, departmentId: e.departmentId, ownerId: e.ownerId, health: e.health, reason: e.reason, at: e.at });
+        io.to([...listRooms(e.departmentId), `user:${e.ownerId}`]).emit('inbox:health:v1', { accountId: e.accountId, departmentId: e.departmentId, ownerId: e.ownerId, health: e.health, reason: e.reason, detail: e.detail, at: e.at });
         return;
       // Rooms were joined with the rights of the handshake: a socket whose session ended, or whose
       // user's rights changed, closes; the client's next handshake proves the session again.

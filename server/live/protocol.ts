@@ -1,9 +1,10 @@
 import type { MailingDetailDto } from '../read-models/mailing-schemas.js';
 import type { MailingStatus, EventLevel } from '../domain/mailing-status.js';
 import type { AccountHealth } from '../domain/account-health.js';
+import type { HealthDetail } from '../domain/health-detail.js';
 import type { InboxHealth } from '../domain/inbox.js';
 import type { RecipientFeedback, RecipientState } from '../domain/recipient-states.js';
-import type { NoteParams } from '../domain/mailing-notes.js';
+import type { NoteParams, StatusDetail } from '../domain/mailing-notes.js';
 
 /**
  * The socket.io protocol, declared once: server/live implements it and src/lib/live imports the
@@ -58,7 +59,9 @@ export interface MailingStatusV1 {
   departmentId: number;
   ownerId: number;
   status: MailingStatus;
+  /** The English copy of `detail`; `detail` is what the UI words (absent from an older server). */
   reason: string | null;
+  detail?: StatusDetail | null;
   at: string;
 }
 
@@ -80,7 +83,9 @@ export interface AccountHealthV1 {
   departmentId: number;
   ownerId: number;
   health: AccountHealth;
+  /** In English, or the server's words; `detail` is Mailroom's own reason the UI words (absent from an older server). */
   reason: string | null;
+  detail?: HealthDetail | null;
   at: string;
 }
 
@@ -90,7 +95,9 @@ export interface InboxHealthV1 {
   departmentId: number;
   ownerId: number;
   health: InboxHealth;
+  /** As in AccountHealthV1. */
   reason: string | null;
+  detail?: HealthDetail | null;
   at: string;
 }
 

@@ -13,7 +13,7 @@ export interface AccountPace {
 }
 
 /** What an account's pace depends on. */
-export type PacedAccount = Pick<EmailAccount, 'id' | 'dailyLimit' | 'timeZone' | 'massMailEnabled' | 'health' | 'healthReason' | 'nextSendAt'>;
+export type PacedAccount = Pick<EmailAccount, 'id' | 'dailyLimit' | 'timeZone' | 'massMailEnabled' | 'health' | 'healthReason' | 'healthDetail' | 'nextSendAt'>;
 
 /** Each account's star now (green, or red with the reason), today's count in its zone and its next slot. */
 export async function accountPaces(em: Em, accounts: PacedAccount[], settings: Settings, now: Date): Promise<Map<number, AccountPace>> {
@@ -40,7 +40,7 @@ export async function accountPaces(em: Em, accounts: PacedAccount[], settings: S
     for (const a of list) {
       const sentToday = counts.get(a.id) ?? 0;
       paces.set(a.id, {
-        light: light({ ...a, healthReason: a.healthReason ?? null }, verdict({ dailyLimit: a.dailyLimit, sentToday })),
+        light: light({ ...a, healthReason: a.healthReason ?? null, healthDetail: a.healthDetail ?? null }, verdict({ dailyLimit: a.dailyLimit, sentToday })),
         sentToday,
         nextSendAt: a.nextSendAt?.toISOString() ?? null,
       });

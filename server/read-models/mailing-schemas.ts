@@ -3,7 +3,7 @@ import { LightSchema } from './light.js';
 import { MAILING_STATUSES, EVENT_LEVELS } from '../domain/mailing-status.js';
 import { RECIPIENT_TYPES } from '../domain/recipient-types.js';
 import type { RecipientFeedback } from '../domain/recipient-states.js';
-import type { NoteParams } from '../domain/mailing-notes.js';
+import type { NoteParams, StatusDetail } from '../domain/mailing-notes.js';
 
 /**
  * The mailing read model's shape: what the list, the mailing page and a live watcher's snapshot
@@ -23,7 +23,12 @@ export const MailingSchema = z
     name: z.string(),
     recipientType: z.enum(RECIPIENT_TYPES),
     status: z.enum(MAILING_STATUSES),
+    /** The English copy of `statusDetail`, for API clients. */
     statusReason: z.string().nullable(),
+    statusDetail: z
+      .custom<StatusDetail>((v) => typeof v === 'object')
+      .openapi({ type: 'object', description: 'Why it is in its status, as a notification `kind` and its `params` the UI words; null: only `statusReason` says it' })
+      .nullable(),
     messageId: z.number().nullable(),
     messageName: z.string().nullable(),
     messageSubject: z.string().nullable(),

@@ -9,6 +9,7 @@ import { latestNotifications, mailingRows, type MailingRow } from '../db/reposit
 import { settingsRepository } from '../db/repositories/settings.repository.js';
 import { ledgerRepository } from '../db/repositories/ledger.repository.js';
 import { accountRepository } from '../db/repositories/account.repository.js';
+import { statusDetailOf } from '../db/repositories/note-params.js';
 import type { Services } from '../services.js';
 import { MailingSchema, type MailingDetailDto, type MailingDto } from './mailing-schemas.js';
 import { columnsOf } from './columns.js';
@@ -26,6 +27,7 @@ export async function mailingDtos(em: Em, rows: MailingRow[], settings: Settings
   return rows.map((r) =>
     MailingSchema.parse({
       ...columnsOf(MailingSchema.shape, r),
+      statusDetail: statusDetailOf(r.status_detail),
       // The counters are named in the table for what they count.
       sent: r.sent_count, failed: r.failed_count, skipped: r.skipped_count, uncertain: r.uncertain_count,
       bounced: r.bounced_count, complained: r.complained_count, replied: r.replied_count,

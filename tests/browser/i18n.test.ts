@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCALES, type Locale } from '../../server/domain/locales.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { launchChromium } from '../support/browser.js';
+import { initORM } from '../../server/db/orm.js';
+import { knexOf } from '../../server/db/knex.js';
 
 /**
  * Every page an admin reaches, the sign-in page and the public unsubscribe page, rendered in
@@ -330,6 +332,65 @@ describe("a mailing's notifications", () => {
     expect(problems).toEqual([]);
     await context.close();
   }, 300_000);
+});
+
+describe("a mailing's status reason", () => {
+  // The engine stores why it stopped a mailing as a code: the German page words it in the banner,
+  // and the list in the status badge's tooltip. Its message deleted after the start, the demo's
+  // running engine interrupts it at its first claim.
+  it('is worded in the page language when the engine interrupts a mailing', async () => {
+    const { context, page, problems } = await open('de');
+    await signIn(page, 'anna@mailroom.test');
+    const get = async <T>(path: string) => (await (await page.request.get(`${server.url}${path}`)).json()) as T;
+    const { csrfToken } = await get<{ csrfToken: string }>('/api/session');
+    const headers = { 'x-csrf-token': csrfToken };
+    const demo = (await get<{ items: { id: number }[] }>('/api/messages')).items[0];
+    const copy = (await (await page.request.post(`${server.url}/api/messages/${demo.id}/copy`, { headers })).json()) as { id: number };
+    const created = await page.request.post(`${server.url}/api/mailings`, { headers, data: { messageId: copy.id, signatureId: null, name: 'Gelöschte Nachricht', selections: { contact: { filter: {} } }, start: 'active' } });
+    expect(created.status()).toBe(201);
+    const mailing = ((await created.json()) as { mailings: { id: number }[] }).mailings[0];
+    expect((await page.request.delete(`${server.url}/api/messages/${copy.id}`, { headers })).status()).toBe(200);
+    const status = async () => (await get<{ status: string; statusReason: string | null }>(`/api/mailings/${mailing.id}`)).status;
+    for (const deadline = Date.now() + 200_000; (await status()) !== 'interrupted' && Date.now() < deadline; ) await page.waitForTimeout(1_000);
+    expect(await status()).toBe('interrupted');
+
+    await page.goto(`${server.url}/mailings/${mailing.id}`);
+    await page.getByRole('alert').filter({ hasText: said('de', 'interrupt_message_deleted') }).waitFor();
+    expect(leftoversIn(await shown(page), 'de')).toEqual([]);
+    await page.goto(`${server.url}/mailings`);
+    await page.locator(`[data-status="interrupted"][title="${said('de', 'interrupt_message_deleted')}"]`).first().waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 300_000);
+});
+
+describe("an account's red reason", () => {
+  // Mailroom's own verdict (too many hard bounces) is stored as a code and its values: the German
+  // accounts page words it in the star's hover text. The verdict is written as the engine writes it
+  // (engine/feedback.test covers reaching it), and put back afterwards for the other tests.
+  it('is worded in the page language when Mailroom switched the account off', async () => {
+    const { context, page, problems } = await open('de');
+    await signIn(page, 'anna@mailroom.test');
+    const accounts = (await (await page.request.get(`${server.url}/api/accounts`)).json()) as { items: { id: number; name: string; main: boolean }[] };
+    const account = accounts.items.find((a) => !a.main) ?? accounts.items[0];
+    const orm = await initORM({ kind: 'mysql', url: server.databaseUrl }, { migrate: false });
+    const knex = knexOf(orm.em.fork());
+    const before = await knex('email_accounts').where({ id: account.id }).first('health', 'health_reason', 'health_detail', 'health_checked_at');
+    const detail = { code: 'bounce_rate', events: 12, sends: 200, limit: 5 };
+    await knex('email_accounts').where({ id: account.id }).update({ health: 'bounce_rate', health_reason: '12 hard bounces over its last 200 messages (6.0%, above 5%)', health_detail: JSON.stringify(detail), health_checked_at: new Date() });
+    try {
+      await page.goto(`${server.url}/accounts`);
+      const percent = (n: number) => new Intl.NumberFormat('de', { style: 'percent', maximumFractionDigits: 1 }).format(n / 100);
+      const worded = said('de', 'health_bounce_rate', { events: '12', sends: '200', share: percent(6), limit: percent(5) });
+      await page.locator(`[role="img"][title*="${worded}"]`).waitFor();
+      expect(leftoversIn(await shown(page), 'de')).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await knex('email_accounts').where({ id: account.id }).update(before);
+      await orm.close();
+      await context.close();
+    }
+  }, 120_000);
 });
 
 describe("the user's own language", () => {

@@ -52,7 +52,7 @@ async function moveUser(user: User, departmentId: number) {
 }
 
 const statusOf = (mailingId: number, departmentId: number, ownerId: number) =>
-  running.services.events.emit({ type: 'mailing.status', mailingId, departmentId, ownerId, status: 'paused', reason: null, at: new Date().toISOString() });
+  running.services.events.emit({ type: 'mailing.status', mailingId, departmentId, ownerId, status: 'paused', reason: null, detail: null, at: new Date().toISOString() });
 
 beforeAll(async () => {
   const db = await scratchDatabase('mysql');

@@ -280,8 +280,9 @@ describe('mailbox feedback, live', () => {
     await expect.poll(() => seen.changes.find((c) => c.rowId === rows[2]), { timeout: 5_000 }).toBeTruthy();
     await recordFeedback(running.services.orm, rows[2], 'reply', { note: 'Back' });
     await expect.poll(() => seen.changes.find((c) => c.rowId === rows[2] && c.feedback?.feedback === 'replied'), { timeout: 5_000 }).toBeTruthy();
-    await intakeRepository.setHealth(running.services.orm.em.fork(), inbox.id, 'auth_failed', 'Sign-in refused', new Date());
-    await expect.poll(() => healths.at(-1), { timeout: 5_000 }).toMatchObject({ accountId, health: 'auth_failed', reason: 'Sign-in refused' });
+    const detail = { code: 'oauth_refused', error: 'invalid_grant' } as const;
+    await intakeRepository.setHealth(running.services.orm.em.fork(), inbox.id, 'auth_failed', 'Sign-in refused', detail, new Date());
+    await expect.poll(() => healths.at(-1), { timeout: 5_000 }).toMatchObject({ accountId, health: 'auth_failed', reason: 'Sign-in refused', detail });
     expect(southHeard).toBe(0);
   });
 });

@@ -19,7 +19,7 @@ describe('account protection', () => {
 
   it('names the rule it broke, complaints first', () => {
     expect(protectionVerdict({ sends: 100, events: 0 }, { sends: 100, events: 0 })).toBeNull();
-    expect(protectionVerdict({ sends: 100, events: 10 }, { sends: 100, events: 0 })).toMatchObject({ health: 'bounce_rate', reason: expect.stringContaining('10 hard bounces over its last 100 messages (10.0%') });
+    expect(protectionVerdict({ sends: 100, events: 10 }, { sends: 100, events: 0 })).toEqual({ health: 'bounce_rate', detail: { code: 'bounce_rate', events: 10, sends: 100, limit: 5 } });
     expect(protectionVerdict({ sends: 100, events: 10 }, { sends: 100, events: 2 })).toMatchObject({ health: 'complaint_rate' });
   });
 

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BASE_LOCALE, LOCALES } from '../../server/domain/locales.js';
 import { MAILING_NOTE_KINDS } from '../../server/domain/mailing-notes.js';
+import { INTERRUPT_CODES } from '../../server/domain/mailing-interrupts.js';
+import { HEALTH_DETAIL_CODES } from '../../server/domain/health-detail.js';
 
 /**
  * The message catalogues (messages/<locale>.json, compiled by Paraglide): every language has
@@ -54,5 +56,15 @@ describe('message catalogues', () => {
   // A kind the engine records with params is worded by `note_<kind>` (src/lib/mailings/note-text.ts): English has it, so every language does.
   it('words every kind of mailing notification', () => {
     expect(MAILING_NOTE_KINDS.filter((kind) => !(`note_${kind}` in english))).toEqual([]);
+  });
+
+  // Why the engine stopped a mailing is worded by `interrupt_<code>` (src/lib/mailings/note-text.ts).
+  it('words every reason a mailing is interrupted for', () => {
+    expect(INTERRUPT_CODES.filter((code) => !(`interrupt_${code}` in english))).toEqual([]);
+  });
+
+  // Why Mailroom switched an account off is worded by `health_<code>` (src/lib/utils/health-text.ts).
+  it('words every reason Mailroom switches an account off for', () => {
+    expect(HEALTH_DETAIL_CODES.filter((code) => !(`health_${code}` in english))).toEqual([]);
   });
 });

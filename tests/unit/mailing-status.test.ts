@@ -37,11 +37,14 @@ describe('nextStatus', () => {
 });
 
 describe('light', () => {
-  const ok = { massMailEnabled: true, health: 'ok' as const, healthReason: null };
+  const ok = { massMailEnabled: true, health: 'ok' as const, healthReason: null, healthDetail: null };
   it('is green only when enabled, healthy and inside window and quota', () => {
     expect(light(ok, { ok: true })).toEqual({ green: true });
     expect(light({ ...ok, massMailEnabled: false }, { ok: true })).toMatchObject({ green: false, reason: 'disabled' });
-    expect(light({ ...ok, health: 'auth_failed', healthReason: '535 bad credentials' }, { ok: true })).toEqual({ green: false, reason: 'auth_failed', detail: '535 bad credentials' });
+    expect(light({ ...ok, health: 'auth_failed', healthReason: '535 bad credentials' }, { ok: true })).toEqual({ green: false, reason: 'auth_failed', detail: '535 bad credentials', why: null });
+    // Mailroom's own verdict travels as values for the UI to word, beside its English copy.
+    const rate = { code: 'bounce_rate', events: 10, sends: 100, limit: 5 } as const;
+    expect(light({ ...ok, health: 'bounce_rate', healthReason: '10 hard bounces…', healthDetail: rate }, { ok: true })).toEqual({ green: false, reason: 'bounce_rate', detail: '10 hard bounces…', why: rate });
     expect(light(ok, { ok: false, reason: 'daily_limit' })).toMatchObject({ green: false, reason: 'daily_limit' });
     expect(light(ok, { ok: false, reason: 'after_window' })).toMatchObject({ green: false, reason: 'outside_window' });
   });

@@ -45,7 +45,7 @@ describe('rebindStranded', () => {
       accounts: [account(10, 1, { massMailEnabled: false }), account(20, 2)],
     };
     const { ctx, notes, events } = engineOn(data);
-    const woken = await rebindStranded(ctx, em, { why: 'Sales: switched off' });
+    const woken = await rebindStranded(ctx, em, { why: { account: 'Sales', reason: 'switched off' } });
     expect(woken).toEqual([]);
     expect(data.rows.map((r) => r.accountId)).toEqual([10, 20]);
     expect(data.mailings.map((m) => m.status)).toEqual(['interrupted', 'active']);

@@ -2,6 +2,8 @@ import { defineEntity, type InferEntity } from '@mikro-orm/core';
 import { UserSchema } from './user.entity.js';
 import { DepartmentSchema } from './department.entity.js';
 import { SMTP_SECURITY, ACCOUNT_HEALTH } from '../../domain/account-health.js';
+import type { HealthDetail } from '../../domain/health-detail.js';
+import { PortableJsonType } from '../portable-json-type.js';
 
 /** A sales manager's own mailbox. The SMTP password is stored only as AES-256-GCM ciphertext; an OAuth mailbox has none. */
 export const EmailAccountSchema = defineEntity({
@@ -37,7 +39,10 @@ export const EmailAccountSchema = defineEntity({
     /** The pacing's next slot: the account sends nothing before it, however often its job wakes. */
     nextSendAt: p.datetime().nullable(),
     health: p.enum([...ACCOUNT_HEALTH]).default('unknown'),
+    /** In English: the server's own reply verbatim, or the copy of `healthDetail`. */
     healthReason: p.string().length(500).nullable(),
+    /** Why Mailroom switched it off, as values the UI words (server/domain/health-detail.ts); null: the reason is the server's. */
+    healthDetail: p.json<HealthDetail>().type(PortableJsonType).nullable(),
     healthCheckedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   }),

@@ -2,6 +2,7 @@ import { defineEntity, type InferEntity } from '@mikro-orm/core';
 import { EmailAccountSchema } from './email-account.entity.js';
 import { SMTP_SECURITY } from '../../domain/account-health.js';
 import { INBOX_HEALTH, INBOX_KINDS } from '../../domain/inbox.js';
+import type { HealthDetail } from '../../domain/health-detail.js';
 import { PortableJsonType } from '../portable-json-type.js';
 
 /**
@@ -27,7 +28,10 @@ export const InboxSchema = defineEntity({
     /** Opt-in: where processed bounces are moved; null leaves every message where it is. */
     bounceFolder: p.string().length(200).nullable(),
     health: p.enum([...INBOX_HEALTH]).default('unknown'),
+    /** In English: the server's own reply verbatim, or the copy of `healthDetail`. */
     healthReason: p.string().length(500).nullable(),
+    /** Mailroom's own reason as values the UI words (server/domain/health-detail.ts); null: the reason is the server's. */
+    healthDetail: p.json<HealthDetail>().type(PortableJsonType).nullable(),
     healthCheckedAt: p.datetime().nullable(),
     /** When the intake last finished reading every folder. */
     lastReadAt: p.datetime().nullable(),

@@ -5,6 +5,8 @@ import { MessageSchema } from './message.entity.js';
 import { SignatureSchema } from './signature.entity.js';
 import { MAILING_STATUSES } from '../../domain/mailing-status.js';
 import { RECIPIENT_TYPES } from '../../domain/recipient-types.js';
+import type { StatusDetail } from '../../domain/mailing-notes.js';
+import { PortableJsonType } from '../portable-json-type.js';
 
 /**
  * One message to one recipient type, owned by one sales manager. The counters mirror the
@@ -35,7 +37,10 @@ export const MailingSchema = defineEntity({
     name: p.string().length(200).index(),
     recipientType: p.enum([...RECIPIENT_TYPES]),
     status: p.enum([...MAILING_STATUSES]).index(),
+    /** The English copy of `statusDetail`, for API clients and logs. */
     statusReason: p.string().length(500).nullable(),
+    /** Why it is in its status, as values the UI words (server/domain/mailing-notes.ts). */
+    statusDetail: p.json<StatusDetail>().type(PortableJsonType).nullable(),
     message: p.manyToOne(MessageSchema).ref().nullable().deleteRule('set null'),
     signature: p.manyToOne(SignatureSchema).ref().nullable().deleteRule('set null'),
     owner: p.manyToOne(UserSchema).ref(),

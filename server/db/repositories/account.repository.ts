@@ -2,9 +2,11 @@ import type { Em } from '../orm.js';
 import { EmailAccountSchema, type EmailAccount } from '../entities/email-account.entity.js';
 import type { AccountHealth } from '../../domain/account-health.js';
 import { knexOf } from '../knex.js';
+import type { HealthDetail } from '../../domain/health-detail.js';
+import { healthDetailOf } from './note-params.js';
 
 /** What an account's star shows and its light depends on. */
-export type StarAccount = Pick<EmailAccount, 'id' | 'name' | 'main' | 'dailyLimit' | 'timeZone' | 'massMailEnabled' | 'health' | 'healthReason' | 'nextSendAt'> & { ownerId: number };
+export type StarAccount = Pick<EmailAccount, 'id' | 'name' | 'main' | 'dailyLimit' | 'timeZone' | 'massMailEnabled' | 'health' | 'healthReason' | 'healthDetail' | 'nextSendAt'> & { ownerId: number };
 
 export const accountRepository = {
   /**
@@ -17,10 +19,10 @@ export const accountRepository = {
     const rows = await knexOf(em)('email_accounts')
       .whereIn('owner_id', [...new Set(ownerIds)])
       .orderBy([{ column: 'main', order: 'desc' }, { column: 'id', order: 'asc' }])
-      .select('id', 'owner_id', 'name', 'main', 'daily_limit', 'time_zone', 'mass_mail_enabled', 'health', 'health_reason', 'next_send_at');
+      .select('id', 'owner_id', 'name', 'main', 'daily_limit', 'time_zone', 'mass_mail_enabled', 'health', 'health_reason', 'health_detail', 'next_send_at');
     return rows.map((r) => ({
       id: Number(r.id), ownerId: Number(r.owner_id), name: r.name, main: Boolean(r.main), dailyLimit: Number(r.daily_limit), timeZone: r.time_zone,
-      massMailEnabled: Boolean(r.mass_mail_enabled), health: r.health, healthReason: r.health_reason, nextSendAt: r.next_send_at === null ? null : new Date(r.next_send_at),
+      massMailEnabled: Boolean(r.mass_mail_enabled), health: r.health, healthReason: r.health_reason, healthDetail: healthDetailOf(r.health_detail), nextSendAt: r.next_send_at === null ? null : new Date(r.next_send_at),
     }));
   },
 
@@ -49,7 +51,7 @@ export const accountRepository = {
   },
 
   /** Stores a health verdict; with `onlyFrom`, guarded, so a verdict recorded meanwhile stays. */
-  async setHealth(em: Em, id: number, verdict: { health: AccountHealth; healthReason: string | null; healthCheckedAt: Date }, onlyFrom?: AccountHealth): Promise<boolean> {
+  async setHealth(em: Em, id: number, verdict: { health: AccountHealth; healthReason: string | null; healthDetail: HealthDetail | null; healthCheckedAt: Date }, onlyFrom?: AccountHealth): Promise<boolean> {
     return (await em.nativeUpdate(EmailAccountSchema, onlyFrom ? { id, health: onlyFrom } : { id }, verdict)) > 0;
   },
 };

@@ -2,6 +2,7 @@ import type { Em } from '../orm.js';
 import { knexOf } from '../knex.js';
 import { InboxSchema, type Inbox } from '../entities/inbox.entity.js';
 import type { InboxHealth } from '../../domain/inbox.js';
+import type { HealthDetail } from '../../domain/health-detail.js';
 
 /** What the mailbox intake reads and writes of the inboxes: which to read, how far each folder was read, and their health. */
 export const intakeRepository = {
@@ -30,9 +31,9 @@ export const intakeRepository = {
   },
 
   /** Stores a reading's verdict; true when the health changed (watchers are told only then). */
-  async setHealth(em: Em, inboxId: number, health: InboxHealth, reason: string | null, now: Date): Promise<boolean> {
+  async setHealth(em: Em, inboxId: number, health: InboxHealth, reason: string | null, detail: HealthDetail | null, now: Date): Promise<boolean> {
     const knex = knexOf(em);
-    const changed = await knex('inboxes').where({ id: inboxId }).andWhere((w) => w.whereNot('health', health).orWhereRaw('coalesce(health_reason, ?) <> coalesce(?, ?)', ['', reason, ''])).update({ health, health_reason: reason?.slice(0, 500) ?? null, health_checked_at: now });
+    const changed = await knex('inboxes').where({ id: inboxId }).andWhere((w) => w.whereNot('health', health).orWhereRaw('coalesce(health_reason, ?) <> coalesce(?, ?)', ['', reason, ''])).update({ health, health_reason: reason?.slice(0, 500) ?? null, health_detail: detail && JSON.stringify(detail), health_checked_at: now });
     const read = health === 'ok' ? { last_read_at: now } : {};
     await knex('inboxes').where({ id: inboxId }).update({ health_checked_at: now, ...read });
     return changed > 0;

@@ -21,7 +21,9 @@ export interface MailingListFilter {
  * A list row: the mailing's whole row typed from the entity (so a new column needs no edit here),
  * and what the list query joins and computes.
  */
-export type MailingRow = EntityRow<Mailing> & {
+export type MailingRow = Omit<EntityRow<Mailing>, 'status_detail_id'> & {
+  /** A JSON column, not a relation: text, or parsed where the driver did (note-params.ts reads it). */
+  status_detail: unknown;
   message_name: string | null;
   message_subject: string | null;
   owner_name: string;

@@ -9,7 +9,7 @@ import { MailingSchema, type Mailing } from '../entities/mailing.entity.js';
 import { SignatureSchema } from '../entities/signature.entity.js';
 import { MailingRecipientSchema, type MailingRecipient } from '../entities/mailing-recipient.entity.js';
 import { MailingEventSchema, type MailingEvent } from '../entities/mailing-event.entity.js';
-import { recorded, type NoteInput, type Recorded } from '../../domain/mailing-notes.js';
+import { noteText, recorded, type NoteInput, type Recorded, type StatusDetail } from '../../domain/mailing-notes.js';
 import type { RecipientFeedback, RecipientState } from '../../domain/recipient-states.js';
 import { containsPattern } from './like.js';
 
@@ -53,18 +53,21 @@ export interface MailingHead {
   signatureId: number | null;
 }
 
+/** Why a mailing is in its status: the values the UI words, and their English copy. */
+const statusWhy = (why: StatusDetail | null) => ({ status_detail: why && JSON.stringify(why), status_reason: why && noteText(why).slice(0, 500) });
+
 export const mailingRepository = {
   /**
    * Applies a status transition as one guarded UPDATE: it happens only if the mailing is, at
    * that instant, in a status the transition starts from. Returns the new status, or null when
    * the mailing had moved on (a late engine event, or two users clicking at once).
    */
-  async transition(em: Em, id: number, transition: MailingTransition, reason: string | null, now: Date): Promise<MailingStatus | null> {
+  async transition(em: Em, id: number, transition: MailingTransition, why: StatusDetail | null, now: Date): Promise<MailingStatus | null> {
     const { to, from } = transitionSql(transition);
     const changed = await knexOf(em)('mailings')
       .where({ id })
       .whereIn('status', from)
-      .update({ status: to, status_reason: reason, ...(to === 'done' || to === 'cancelled' ? { finished_at: now } : { finished_at: null }) });
+      .update({ status: to, ...statusWhy(why), ...(to === 'done' || to === 'cancelled' ? { finished_at: now } : { finished_at: null }) });
     return changed === 1 ? to : null;
   },
 
@@ -77,13 +80,13 @@ export const mailingRepository = {
       .where({ id })
       .whereIn('status', SENDING_STATUSES)
       .whereNotExists(knex('mailing_recipients').where({ mailing_id: id }).whereIn('state', ['pending', 'sending']).select(knex.raw('1')))
-      .update({ status: 'done', status_reason: null, finished_at: now });
+      .update({ status: 'done', ...statusWhy(null), finished_at: now });
     return changed === 1;
   },
 
   /** Cancels every one of `ids` that has not finished; returns how many it cancelled. */
-  async cancelAll(em: Em, ids: number[], reason: string, now: Date): Promise<number> {
-    return knexOf(em)('mailings').whereIn('id', ids).whereNotIn('status', ['done', 'cancelled']).update({ status: 'cancelled', status_reason: reason, finished_at: now });
+  async cancelAll(em: Em, ids: number[], why: StatusDetail, now: Date): Promise<number> {
+    return knexOf(em)('mailings').whereIn('id', ids).whereNotIn('status', ['done', 'cancelled']).update({ status: 'cancelled', ...statusWhy(why), finished_at: now });
   },
 
   /** Every live mailing (reconcile checks each for Done). */

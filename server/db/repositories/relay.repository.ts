@@ -1,6 +1,6 @@
 import type { Em } from '../orm.js';
 import { knexOf } from '../knex.js';
-import { noteParamsOf } from './note-params.js';
+import { healthDetailOf, noteParamsOf, statusDetailOf } from './note-params.js';
 import { LIVE_STATUSES } from '../../domain/mailing-status.js';
 
 /**
@@ -50,17 +50,20 @@ export const relayRepository = {
   },
 
   /** Mailings live, or finished after `finishedAfter`, with their status and counters. */
-  mailingCounters(em: Em, finishedAfter: Date) {
-    return knexOf(em)('mailings').whereIn('status', LIVE_STATUSES).orWhere('finished_at', '>', finishedAfter)
-      .select('id', 'status', 'status_reason', 'department_id', 'owner_id', 'sent_count', 'failed_count', 'skipped_count', 'uncertain_count', 'bounced_count', 'complained_count', 'replied_count', 'total');
+  async mailingCounters(em: Em, finishedAfter: Date) {
+    const rows = await knexOf(em)('mailings').whereIn('status', LIVE_STATUSES).orWhere('finished_at', '>', finishedAfter)
+      .select('id', 'status', 'status_reason', 'status_detail', 'department_id', 'owner_id', 'sent_count', 'failed_count', 'skipped_count', 'uncertain_count', 'bounced_count', 'complained_count', 'replied_count', 'total');
+    return rows.map((r) => ({ ...r, status_detail: statusDetailOf(r.status_detail) }));
   },
 
-  accountHealths(em: Em) {
-    return knexOf(em)('email_accounts').select('id', 'health', 'health_reason', 'department_id', 'owner_id');
+  async accountHealths(em: Em) {
+    const rows = await knexOf(em)('email_accounts').select('id', 'health', 'health_reason', 'health_detail', 'department_id', 'owner_id');
+    return rows.map((r) => ({ ...r, health_detail: healthDetailOf(r.health_detail) }));
   },
 
   /** Every inbox's health, with its account's department and owner. */
-  inboxHealths(em: Em) {
-    return knexOf(em)('inboxes as i').join('email_accounts as a', 'a.id', 'i.account_id').select('a.id', 'i.health', 'i.health_reason', 'a.department_id', 'a.owner_id');
+  async inboxHealths(em: Em) {
+    const rows = await knexOf(em)('inboxes as i').join('email_accounts as a', 'a.id', 'i.account_id').select('a.id', 'i.health', 'i.health_reason', 'i.health_detail', 'a.department_id', 'a.owner_id');
+    return rows.map((r) => ({ ...r, health_detail: healthDetailOf(r.health_detail) }));
   },
 };

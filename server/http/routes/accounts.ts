@@ -47,6 +47,7 @@ const toAccountDto = (a: EmailAccount, pace: AccountPace, inbox: S.AccountDto['i
   oauthProvider: (a.oauthProvider as S.AccountDto['oauthProvider']) ?? null,
   health: a.health,
   healthReason: a.healthReason ?? null,
+  healthDetail: a.healthDetail ?? null,
   healthCheckedAt: a.healthCheckedAt?.toISOString() ?? null,
   inbox,
   createdAt: a.createdAt.toISOString(),
@@ -143,7 +144,7 @@ export function accountRoutes() {
         department: owner.department!,
         ...(password === undefined ? {} : { smtpPasswordEnc: services.secrets.encrypt(password) }),
         ...(dkimPrivateKey === undefined ? {} : { dkimPrivateKeyEnc: dkimPrivateKey === null ? null : services.secrets.encrypt(dkimPrivateKey) }),
-        ...(smtpChanged ? { health: 'unknown' as const, healthReason: null, healthCheckedAt: null } : {}),
+        ...(smtpChanged ? { health: 'unknown' as const, healthReason: null, healthDetail: null, healthCheckedAt: null } : {}),
         // A password or another server makes it a password account: an OAuth grant's tokens only go to the server it was connected on.
         ...(smtpChanged ? { oauthProvider: null, oauthRefreshTokenEnc: null, oauthAccessTokenEnc: null, oauthAccessExpiresAt: null, oauthRefreshingUntil: null } : {}),
       });

@@ -37,6 +37,7 @@ const toInboxDto = (i: Inbox): S.InboxDto => ({
   bounceFolder: i.bounceFolder ?? null,
   health: i.health,
   healthReason: i.healthReason ?? null,
+  healthDetail: i.healthDetail ?? null,
   healthCheckedAt: i.healthCheckedAt?.toISOString() ?? null,
   lastReadAt: i.lastReadAt?.toISOString() ?? null,
   createdAt: i.createdAt.toISOString(),
@@ -49,8 +50,8 @@ export async function inboxSummaries(em: Em, accounts: EmailAccount[]): Promise<
     accounts.map((a) => {
       const i = inboxes.get(a.id);
       if (!i) return [a.id, null];
-      const { kind, health, healthReason, healthCheckedAt, lastReadAt, folders } = toInboxDto(i);
-      return [a.id, { kind, health, healthReason, healthCheckedAt, lastReadAt, folders }];
+      const { kind, health, healthReason, healthDetail, healthCheckedAt, lastReadAt, folders } = toInboxDto(i);
+      return [a.id, { kind, health, healthReason, healthDetail, healthCheckedAt, lastReadAt, folders }];
     }),
   );
 }
@@ -132,7 +133,7 @@ export function inboxRoutes() {
       em.assign(inbox, {
         ...fields,
         ...(password === undefined ? {} : { passwordEnc: services.secrets.encrypt(password) }),
-        ...(changed ? { health: 'unknown' as const, healthReason: null, healthCheckedAt: null } : {}),
+        ...(changed ? { health: 'unknown' as const, healthReason: null, healthDetail: null, healthCheckedAt: null } : {}),
         ...(otherMailbox ? { lastReadAt: null } : {}),
       });
       await em.transactional(async (tx) => {
@@ -160,9 +161,9 @@ export function inboxRoutes() {
       );
       const now = services.now();
       const reason = outcome.health === 'ok' ? null : outcome.message.slice(0, 500);
-      em.assign(inbox, { health: outcome.health, healthReason: reason, healthCheckedAt: now });
+      em.assign(inbox, { health: outcome.health, healthReason: reason, healthDetail: null, healthCheckedAt: now });
       await em.flush();
-      services.events.emit({ type: 'inbox.health', accountId: account.id, departmentId: account.department.id, ownerId: account.owner.id, health: outcome.health, reason, at: now.toISOString() });
+      services.events.emit({ type: 'inbox.health', accountId: account.id, departmentId: account.department.id, ownerId: account.owner.id, health: outcome.health, reason, detail: null, at: now.toISOString() });
       return c.json({ ok: outcome.health === 'ok', health: outcome.health, message: outcome.message }, 200);
     })
     .openapi(preset, async (c) => {

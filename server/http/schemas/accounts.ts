@@ -7,6 +7,7 @@ import { LightSchema } from '../../read-models/light.js';
 import { emailField } from './recipients.js';
 import { InboxSummarySchema } from './inboxes.js';
 import { hostField, idField, idQuery, nameField, portField, timeZoneField } from './fields.js';
+import type { HealthDetail } from '../../domain/health-detail.js';
 
 /** Contracts of email accounts (a sales manager's own mailboxes). The SMTP password is write-only. */
 
@@ -36,7 +37,12 @@ export const AccountSchema = z
     /** The provider it is connected with (XOAUTH2 instead of the password), or null; with a red health, the UI offers Reconnect. */
     oauthProvider: z.enum(OAUTH_PROVIDERS).nullable(),
     health: z.enum(ACCOUNT_HEALTH),
+    /** In English: the server's own reply, or the copy of `healthDetail`. */
     healthReason: z.string().nullable(),
+    healthDetail: z
+      .custom<HealthDetail>((v) => typeof v === 'object')
+      .openapi({ type: 'object', description: 'Why Mailroom switched it off, as a `code` and its values the UI words; null: `healthReason` is the server\'s own reply' })
+      .nullable(),
     healthCheckedAt: z.string().nullable(),
     /** Green when it can send now; red with the reason (failed, disabled, limit reached, outside its window). */
     light: LightSchema,

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { SMTP_SECURITY } from '../../domain/account-health.js';
 import { INBOX_HEALTH, INBOX_KINDS } from '../../domain/inbox.js';
+import type { HealthDetail } from '../../domain/health-detail.js';
 import { hostField, portField } from './fields.js';
 
 /**
@@ -22,7 +23,12 @@ export const InboxSchema = z
     folders: z.array(z.string()),
     bounceFolder: z.string().nullable(),
     health: z.enum(INBOX_HEALTH),
+    /** In English: the server's own reply, or the copy of `healthDetail`. */
     healthReason: z.string().nullable(),
+    healthDetail: z
+      .custom<HealthDetail>((v) => typeof v === 'object')
+      .openapi({ type: 'object', description: 'Mailroom\'s own reason as a `code` and its values the UI words; null: `healthReason` is the server\'s own reply' })
+      .nullable(),
     healthCheckedAt: z.string().nullable(),
     /** When every folder was last read through. */
     lastReadAt: z.string().nullable(),
@@ -34,7 +40,7 @@ export const InboxSchema = z
  * What the accounts list shows of an account's incoming side; null there means bounces and replies
  * are not read. `kind` lets the list show the demo's sink mailbox as such, not as IMAP settings to edit.
  */
-export const InboxSummarySchema = InboxSchema.pick({ kind: true, health: true, healthReason: true, healthCheckedAt: true, lastReadAt: true, folders: true }).openapi('InboxSummary');
+export const InboxSummarySchema = InboxSchema.pick({ kind: true, health: true, healthReason: true, healthDetail: true, healthCheckedAt: true, lastReadAt: true, folders: true }).openapi('InboxSummary');
 
 /** An IMAP folder name as the mailbox shows it (imapflow encodes it for the wire). */
 const folderField = z

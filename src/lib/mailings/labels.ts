@@ -4,6 +4,7 @@ import type { FeedbackHistoryItemDto } from '$server/http/schemas/recipients';
 import type { RedReason } from '$server/domain/account-health';
 import type { MailingDto, PreflightDto } from '$server/http/schemas/mailings';
 import { RED_REASON_TEXT } from '$lib/utils/account-light';
+import { redDetail } from '$lib/utils/health-text';
 import { m } from '$lib/paraglide/messages';
 import { translated } from '$lib/i18n/translated';
 
@@ -85,5 +86,6 @@ export const EXCLUSION_LABELS: Record<keyof PreflightDto['excluded'], string> = 
 export function lightText(light: MailingDto['accounts'][number]['light']): string {
   if (light.green) return m.light_can_send();
   const text = RED_REASON_TEXT[light.reason as RedReason] ?? light.reason;
-  return light.detail ? `${text}: ${light.detail}` : text;
+  const detail = redDetail(light);
+  return detail ? `${text}: ${detail}` : text;
 }

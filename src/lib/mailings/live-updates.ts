@@ -37,7 +37,7 @@ export function noteOf(p: MailingNotificationV1): MailingNote {
 }
 
 export function withStatus<M extends MailingDto>(m: M, p: MailingStatusV1): M {
-  return { ...m, status: p.status, statusReason: p.reason };
+  return { ...m, status: p.status, statusReason: p.reason, statusDetail: p.detail ?? null };
 }
 
 export function withNotification<M extends MailingDto>(m: M, p: MailingNotificationV1): M {

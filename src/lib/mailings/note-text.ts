@@ -1,7 +1,9 @@
-import type { Exclusion, MailingNote, MailingNoteKind, MailingNoteParams, PreflightWarning, Restarted, Unsuccessful } from '$server/domain/mailing-notes';
+import type { Exclusion, MailingNote, MailingNoteKind, MailingNoteParams, PreflightWarning, Restarted, StatusDetail, Unsuccessful } from '$server/domain/mailing-notes';
+import type { InterruptReason } from '$server/domain/mailing-interrupts';
 import { formatBytes, formatNumber } from '$lib/utils/format';
 import { m } from '$lib/paraglide/messages';
 import { EXCLUSION_LABELS } from './labels';
+import { healthDetailText } from '$lib/utils/health-text';
 
 /** A notification as the API and the live push carry it: the kind and its values, and the English line. */
 export interface NoteLike {
@@ -29,6 +31,22 @@ export function warningText(w: PreflightWarning): string {
   }
 }
 
+/** Why the engine stopped a mailing, in the reader's language (the error or the server's reply as they are). */
+export function interruptText(r: InterruptReason): string {
+  switch (r.code) {
+    case 'message_deleted':
+      return m.interrupt_message_deleted();
+    case 'message_unpreparable':
+      return m.interrupt_message_unpreparable({ error: r.error });
+    case 'message_unrenderable':
+      return m.interrupt_message_unrenderable({ error: r.error });
+    case 'message_refused':
+      return m.interrupt_message_refused({ reply: r.reply });
+    case 'no_account':
+      return r.account === null ? m.interrupt_no_account() : m.interrupt_no_account_failed({ account: r.account, reason: r.reason ?? '' });
+  }
+}
+
 /** "text: detail" when there is a detail (an SMTP reply, a reply's first words: the sender's own words, shown as they are). */
 const withDetail = (text: string, detail: string | null) => (detail ? m.note_detail({ text, detail }) : text);
 
@@ -43,10 +61,11 @@ const WORDINGS: { [K in MailingNoteKind]: (p: MailingNoteParams[K]) => string } 
   status_paused: ({ by }) => m.note_status_paused({ by }),
   status_active: (p) => ('requeued' in p ? restarted(p) : m.note_status_active({ by: p.by })),
   status_cancelled: ({ by }) => m.note_status_cancelled({ by }),
+  status_interrupted: (r) => m.note_status_interrupted({ reason: interruptText(r) }),
   restart: (p) => m.note_restart({ text: restarted(p) }),
   combined: (p) => ('into' in p ? m.note_combined_into({ id: p.into, by: p.by }) : m.note_combined({ by: p.by, from: p.from.map((id) => `#${id}`).join(', '), moved: formatNumber(p.moved), duplicates: formatNumber(p.duplicates) })),
   recipient_failed: ({ email, reply }) => m.note_recipient_failed({ email, reply }),
-  account_failed: ({ account, address, reason }) => m.note_account_failed({ account, address, reason }),
+  account_failed: ({ account, address, reason, detail }) => m.note_account_failed({ account, address, reason: detail ? healthDetailText(detail, reason) : reason }),
   bounced: ({ email, status, diagnostic }) => withDetail(`${m.note_bounced({ email })}${status ? ` (${status})` : ''}`, diagnostic),
   soft_bounces: ({ email }) => m.note_soft_bounces({ email }),
   complained: ({ email }) => m.note_complained({ email }),
@@ -67,11 +86,14 @@ export function noteText(note: NoteLike): string {
 }
 
 /**
- * Why the mailing is in its status, in the reader's language: the note its change recorded, when
- * it is among the latest ones and says the same; otherwise the reason as the server wrote it.
+ * Why the mailing is in its status, in the reader's language: its detail, worded here (an
+ * interruption reads as its reason alone, the badge says it is interrupted); a mailing stopped
+ * before details were kept reads as the server wrote it.
  */
-export function statusReasonText(mailing: { status: string; statusReason: string | null; notifications: (NoteLike & { id: number })[] }): string | null {
-  const reason = mailing.statusReason;
-  const note = reason === null ? undefined : mailing.notifications.find((n) => n.kind === `status_${mailing.status}` && n.text === reason);
-  return note ? noteText(note) : reason;
+export function statusReasonText(mailing: { statusReason: string | null; statusDetail?: StatusDetail | null }): string | null {
+  const detail = mailing.statusDetail;
+  if (!detail) return mailing.statusReason;
+  // A code a newer server added words as nothing here: the English copy stands in.
+  if (detail.kind === 'status_interrupted') return interruptText(detail.params) ?? mailing.statusReason;
+  return noteText({ ...detail, text: mailing.statusReason ?? '' });
 }

@@ -3,6 +3,7 @@ import type { RedReason } from '$server/domain/account-health';
 import { m } from '$lib/paraglide/messages';
 import { translated } from '$lib/i18n/translated';
 import { locale } from '$lib/i18n/locale.svelte';
+import { redDetail } from './health-text';
 
 /** What a red star says, per reason of the server's `light()` rule. */
 export const RED_REASON_TEXT: Record<RedReason, string> = translated({
@@ -27,6 +28,6 @@ export const smtpTestText = (result: { health: string; message: string }): strin
 /** The star the server computed for the account now, in words for its hover text. */
 export function accountLight(account: AccountDto): { green: boolean; reason: string } {
   const light = account.light;
-  if (!light.green) return { green: false, reason: light.detail ?? RED_REASON_TEXT[light.reason as RedReason] ?? light.reason };
+  if (!light.green) return { green: false, reason: redDetail(light) ?? RED_REASON_TEXT[light.reason as RedReason] ?? light.reason };
   return { green: true, reason: account.health === 'ok' ? m.light_signed_in() : m.light_not_checked() };
 }

@@ -29,7 +29,7 @@ export const formatParts = (date: Date, options: Intl.DateTimeFormatOptions): st
 export const formatNumber = (n: number): string => new Intl.NumberFormat(locale.current).format(n);
 
 /** 42 → "42%" ("42 %" in French). */
-export const formatPercent = (percent: number): string => new Intl.NumberFormat(locale.current, { style: 'percent', maximumFractionDigits: 0 }).format(percent / 100);
+export const formatPercent = (percent: number, digits = 0): string => new Intl.NumberFormat(locale.current, { style: 'percent', maximumFractionDigits: digits }).format(percent / 100);
 
 /** Sizes in binary steps with the language's unit symbols (B/KB/MB, French o/Ko/Mo). */
 export function formatBytes(bytes: number): string {

@@ -2,6 +2,7 @@ import type { AccountDto } from '$server/http/schemas/accounts';
 import type { InboxHealth } from '$server/domain/inbox';
 import { m } from '$lib/paraglide/messages';
 import { formatDateTime } from './format';
+import { healthReasonText } from './health-text';
 import { locale } from '$lib/i18n/locale.svelte';
 
 type InboxSummary = NonNullable<AccountDto['inbox']>;
@@ -34,6 +35,6 @@ export function inboxBadge(inbox: InboxSummary | null, timeZone: string): InboxB
   if (!inbox) return { tone: 'none', label: m.inbox_not_set_up(), detail: notReadText() };
   const { tone, label, fallback } = BY_HEALTH[inbox.health];
   // A failure's own words say more than when the mailbox was read before it.
-  const state = tone === 'bad' ? (inbox.healthReason ?? fallback()) : inbox.lastReadAt ? m.inbox_last_read({ at: formatDateTime(inbox.lastReadAt, timeZone) }) : fallback();
+  const state = tone === 'bad' ? (healthReasonText(inbox) ?? fallback()) : inbox.lastReadAt ? m.inbox_last_read({ at: formatDateTime(inbox.lastReadAt, timeZone) }) : fallback();
   return { tone, label: label(), detail: inbox.kind === 'sink' ? m.inbox_sink({ state }) : state };
 }

@@ -66,7 +66,7 @@ describe('incoming settings of an account', () => {
     expect(res.status, res.text).toBe(200);
     expect(res.body).toEqual({
       accountId: id, kind: 'imap', host: '127.0.0.1', port: dovecot.port, security: 'none', user: IMAP_USER, hasPassword: true,
-      folders: ['INBOX'], bounceFolder: null, health: 'unknown', healthReason: null, healthCheckedAt: null, lastReadAt: null, createdAt: expect.any(String),
+      folders: ['INBOX'], bounceFolder: null, health: 'unknown', healthReason: null, healthDetail: null, healthCheckedAt: null, lastReadAt: null, createdAt: expect.any(String),
     });
     const sealed = (await stored(id)).password_enc;
     expect(sealed).not.toContain(IMAP_PASSWORD);
@@ -82,7 +82,7 @@ describe('incoming settings of an account', () => {
   it('shows the incoming side on the account, in the list too', async () => {
     const id = await newAccount();
     await seller_.put(`/api/accounts/${id}/inbox`, inboxInput({ folders: ['INBOX', 'Junk'] }));
-    const summary = { kind: 'imap', health: 'unknown', healthReason: null, healthCheckedAt: null, lastReadAt: null, folders: ['INBOX', 'Junk'] };
+    const summary = { kind: 'imap', health: 'unknown', healthReason: null, healthDetail: null, healthCheckedAt: null, lastReadAt: null, folders: ['INBOX', 'Junk'] };
     expect((await seller_.get(`/api/accounts/${id}`)).body.inbox).toEqual(summary);
     const list = (await seller_.get('/api/accounts?pageSize=500')).body.items as { id: number; inbox: unknown }[];
     expect(list.find((a) => a.id === id)?.inbox).toEqual(summary);

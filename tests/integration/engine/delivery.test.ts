@@ -137,7 +137,10 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     const m = await mailingRow(mailings[0].id);
     expect(m.status).toBe('interrupted');
     expect(m.statusReason).toMatch(/No account of the owner can send/);
-    expect(engine.events.some((e) => e.type === 'mailing.status' && e.status === 'interrupted')).toBe(true);
+    // The UI words the reason from its code; the server's reply that switched the account off stays as it was.
+    expect(m.statusDetail).toMatchObject({ kind: 'status_interrupted', params: { code: 'no_account', account: acc.name } });
+    const event = engine.events.find((e) => e.type === 'mailing.status' && e.status === 'interrupted');
+    expect(event).toMatchObject({ reason: m.statusReason, detail: m.statusDetail });
     await sink.setRules({ failAuth: [] });
     await engine.close();
   });

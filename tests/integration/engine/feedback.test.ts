@@ -390,7 +390,7 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('on %s', (db) => {
       const { applied } = await deliver(account, bounce(rows[4].email, rows[4].messageId, 'hard'));
       expect(applied.accountStopped).toBe(true);
       const stopped = await em().findOneOrFail(EmailAccountSchema, { id: account.id });
-      expect(stopped).toMatchObject({ health: 'bounce_rate', healthReason: expect.stringContaining('5 hard bounces over its last 40 messages') });
+      expect(stopped).toMatchObject({ health: 'bounce_rate', healthReason: expect.stringContaining('5 hard bounces over its last 40 messages'), healthDetail: { code: 'bounce_rate', events: 5, sends: 40, limit: 5 } });
       expect((await ledger(queued.mailing.id))[0].account?.id).toBe(spare.id);
     });
   });

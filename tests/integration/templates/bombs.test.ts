@@ -143,6 +143,7 @@ describe('sending', () => {
     const mailing = await em().findOneOrFail(MailingSchema, { id: mailingId });
     expect(mailing.status).toBe('interrupted');
     expect(mailing.statusReason).toMatch(/^The message cannot be rendered: html: the template needs too much memory/);
+    expect(mailing.statusDetail).toMatchObject({ kind: 'status_interrupted', params: { code: 'message_unrenderable', error: expect.stringMatching(/^html: the template needs too much memory/) } });
     const interruptions = await em().find(MailingEventSchema, { mailing: mailingId, kind: 'status_interrupted' });
     expect(interruptions).toHaveLength(1);
     expect(interruptions[0].level).toBe('critical');
