@@ -2,7 +2,7 @@ import type { Em } from '../db/orm.js';
 import type { Classified, FeedbackKind } from '../domain/feedback.js';
 import type { DomainEvent } from '../domain/events.js';
 import type { EventLevel } from '../domain/mailing-status.js';
-import { recorded as said, type MailingNote } from '../domain/mailing-notes.js';
+import { recorded, type MailingNote } from '../domain/mailing-notes.js';
 import { overrides, type RecipientFeedback } from '../domain/recipient-states.js';
 import { isFailed } from '../domain/account-health.js';
 import { COMPLAINT_RULE, HARD_BOUNCE_RULE, protectionVerdict, softBouncesSuppress } from '../domain/account-protection.js';
@@ -133,7 +133,7 @@ async function writePage(ctx: EngineContext, tx: Em, account: InboxAccount, page
   let judgeAccount = false;
 
   const note = (i: number, target: FeedbackTarget, level: EventLevel, what: MailingNote) => {
-    const words = said(what);
+    const words = recorded(what);
     told[i].notes.push({ mailingId: target.mailingId, level, ...words, at: now, recipientEmail: target.email, accountId: account.id });
     told[i].events.push({ type: 'mailing.notification', mailingId: target.mailingId, departmentId: target.departmentId, ownerId: target.ownerId, level, ...words, at });
   };
