@@ -1,5 +1,3 @@
-import type { RecentSends } from './account-protection.js';
-
 /**
  * Why Mailroom itself switched an account off, as values the UI words in the reader's language
  * (`healthText` is the English copy). A verdict in the mail server's own words (an SMTP reply)
@@ -17,7 +15,7 @@ export type HealthDetailCode = HealthDetail['code'];
 export const HEALTH_DETAIL_CODES = Object.keys({ bounce_rate: 1, complaint_rate: 1, oauth_refused: 1 } satisfies Record<HealthDetailCode, 1>) as HealthDetailCode[];
 
 /** "1.7%": a share of the latest sends, as the verdict states it. */
-export const sharePercent = (r: RecentSends) => Number(((100 * r.events) / Math.max(1, r.sends)).toFixed(1));
+export const sharePercent = (r: { events: number; sends: number }) => Number(((100 * r.events) / Math.max(1, r.sends)).toFixed(1));
 
 /** The detail in English, as the API's `healthReason` carries it. */
 export function healthText(d: HealthDetail): string {
