@@ -14,7 +14,7 @@ export interface MailServer {
 }
 
 export interface MailProvider {
-  id: string;
+  id: MailProviderId;
   name: string;
   /** Address domains the provider hosts (none for providers of customers' own domains). */
   domains: readonly string[];
@@ -77,7 +77,7 @@ const LIMITS = {
 const tls = (host: string, port: number): MailServer => ({ host, port, security: 'tls' });
 const starttls = (host: string, port: number): MailServer => ({ host, port, security: 'starttls' });
 
-export const MAIL_PROVIDERS: readonly MailProvider[] = [
+const PROVIDERS = [
   { id: 'gmail', name: 'Gmail', domains: ['gmail.com', 'googlemail.com'], smtp: tls('smtp.gmail.com', 465), imap: tls('imap.gmail.com', 993), dailyLimit: LIMITS.gmail },
   // Same servers as Gmail: an address on the company's own domain sending through smtp.gmail.com.
   { id: 'google-workspace', name: 'Google Workspace', domains: [], smtp: tls('smtp.gmail.com', 465), imap: tls('imap.gmail.com', 993), dailyLimit: LIMITS.googleWorkspace },
@@ -109,7 +109,10 @@ export const MAIL_PROVIDERS: readonly MailProvider[] = [
   { id: 'yandex-ru', name: 'Yandex Mail (Russia)', domains: ['yandex.ru', 'ya.ru', 'yandex.by', 'yandex.kz', 'yandex.ua', 'narod.ru'], smtp: tls('smtp.yandex.ru', 465), imap: tls('imap.yandex.ru', 993), dailyLimit: null },
   { id: 'aol', name: 'AOL Mail', domains: ['aol.com', 'aim.com'], smtp: tls('smtp.aol.com', 465), imap: tls('imap.aol.com', 993), dailyLimit: null },
   { id: 'ovh', name: 'OVHcloud (MX Plan)', domains: [], smtp: tls('ssl0.ovh.net', 465), imap: tls('ssl0.ovh.net', 993), dailyLimit: null },
-];
+] as const satisfies readonly (Omit<MailProvider, 'id'> & { id: string })[];
+
+export type MailProviderId = (typeof PROVIDERS)[number]['id'];
+export const MAIL_PROVIDERS: readonly MailProvider[] = PROVIDERS;
 
 const normalised = (value: string) => value.trim().toLowerCase().replace(/\.$/, '');
 

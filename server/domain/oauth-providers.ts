@@ -66,6 +66,9 @@ export const OAUTH_PROVIDER_TABLE: Readonly<Record<OAuthProviderId, OAuthProvide
   },
 };
 
+/** The provider of a stored grant or account, or null for an id Mailroom does not know. */
+export const oauthProviderOf = (id: string): OAuthProvider | null => (id in OAUTH_PROVIDER_TABLE ? OAUTH_PROVIDER_TABLE[id as OAuthProviderId] : null);
+
 /** The scopes of `needed` a token response did not grant (an absent `scope` means all asked for were granted, RFC 6749 5.1). */
 export function missingScopes(needed: readonly string[], granted: string | undefined): string[] {
   if (granted === undefined) return [];

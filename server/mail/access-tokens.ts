@@ -1,9 +1,9 @@
 import type { Em } from '../db/orm.js';
 import { oauthGrantRepository as grants } from '../db/repositories/oauth-grant.repository.js';
 import { settingsRepository } from '../db/repositories/settings.repository.js';
-import { accessTokenFresh, missingScopes, OAuthGrantError, type OAuthProviderId } from '../domain/oauth-providers.js';
+import { accessTokenFresh, missingScopes, OAuthGrantError, oauthProviderOf, type OAuthProviderId } from '../domain/oauth-providers.js';
 import type { SecretBox } from '../security/secret-box.js';
-import { oauthClientOf, oauthProviderOf, tokenUrlOf, type OAuthIssuers } from './oauth-clients.js';
+import { oauthClientOf, tokenUrlOf, type OAuthIssuers } from './oauth-clients.js';
 import { refreshGrant } from './oauth-token-endpoint.js';
 
 export interface AccessTokensOptions {

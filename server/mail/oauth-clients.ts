@@ -1,5 +1,5 @@
 import type { Settings } from '../db/entities/settings.entity.js';
-import { OAUTH_PROVIDER_TABLE, type OAuthClient, type OAuthProvider, type OAuthProviderId } from '../domain/oauth-providers.js';
+import type { OAuthClient, OAuthProvider, OAuthProviderId } from '../domain/oauth-providers.js';
 import type { SecretBox } from '../security/secret-box.js';
 
 /**
@@ -23,4 +23,3 @@ export function tokenUrlOf(provider: OAuthProvider, client: OAuthClient, issuers
   return provider.tokenUrl(client, issuers[provider.id]);
 }
 
-export const oauthProviderOf = (id: string): OAuthProvider | null => (id in OAUTH_PROVIDER_TABLE ? OAUTH_PROVIDER_TABLE[id as OAuthProviderId] : null);

@@ -2,11 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Em } from '../db/orm.js';
 import type { Settings } from '../db/entities/settings.entity.js';
 import { oauthGrantRepository, type StoredGrant } from '../db/repositories/oauth-grant.repository.js';
-import { missingScopes, OAUTH_PROVIDER_TABLE, OAuthGrantError, requestedScopes, type OAuthProvider, type OAuthProviderId } from '../domain/oauth-providers.js';
+import { missingScopes, OAUTH_PROVIDER_TABLE, OAuthGrantError, oauthProviderOf, requestedScopes, type OAuthProvider, type OAuthProviderId } from '../domain/oauth-providers.js';
 import { mailboxOf } from '../domain/oauth-identity.js';
 import type { ConnectFailure } from '../domain/oauth-connect-failures.js';
 import type { SecretBox } from '../security/secret-box.js';
-import { oauthClientOf, oauthProviderOf, tokenUrlOf, type OAuthIssuers } from './oauth-clients.js';
+import { oauthClientOf, tokenUrlOf, type OAuthIssuers } from './oauth-clients.js';
 import { exchangeCode, revokeToken, type TokenGrant } from './oauth-token-endpoint.js';
 
 /**

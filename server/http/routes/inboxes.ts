@@ -9,8 +9,7 @@ import type { Em } from '../../db/orm.js';
 import { inboxSettingsRepository } from '../../db/repositories/inbox-settings.repository.js';
 import { missingInboxPassword, oauthInboxRefusal, retargeted } from '../../domain/account-secrets.js';
 import { providerOf, providerOfAddress } from '../../domain/mail-providers.js';
-import { grantCheckOutcome } from '../../domain/oauth-providers.js';
-import { oauthProviderOf } from '../../mail/oauth-clients.js';
+import { grantCheckOutcome, oauthProviderOf } from '../../domain/oauth-providers.js';
 import { checkImapLogin } from '../../mail/imap-check.js';
 import * as S from '../schemas/inboxes.js';
 

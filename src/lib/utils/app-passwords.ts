@@ -1,4 +1,4 @@
-import { providerOf } from '$server/domain/mail-providers';
+import { providerOf, type MailProviderId } from '$server/domain/mail-providers';
 import { m } from '$lib/paraglide/messages';
 
 /**
@@ -6,7 +6,7 @@ import { m } from '$lib/paraglide/messages';
  * password it takes instead (or, for Google and Microsoft, to connect with OAuth). Keyed by the
  * provider ids of server/domain/mail-providers.ts; the texts are in the UI's language.
  */
-const GUIDANCE: Readonly<Record<string, () => string>> = {
+const GUIDANCE: Readonly<Partial<Record<MailProviderId, () => string>>> = {
   gmail: m.app_password_google,
   'google-workspace': m.app_password_google,
   outlook: m.app_password_outlook,
@@ -23,5 +23,5 @@ const GUIDANCE: Readonly<Record<string, () => string>> = {
 /** The app-password guidance for the account's provider (by SMTP host, else by sender address), or null. */
 export function appPasswordGuidance(smtpHost: string, email: string): string | null {
   const provider = providerOf({ address: email, host: smtpHost });
-  return provider && GUIDANCE[provider.id] ? GUIDANCE[provider.id]() : null;
+  return provider ? (GUIDANCE[provider.id]?.() ?? null) : null;
 }
