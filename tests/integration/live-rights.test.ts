@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import { mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boot, type Running } from '../../server/boot.js';
@@ -49,6 +50,15 @@ async function moveUser(user: User, departmentId: number) {
     method: 'PATCH', headers: { cookie: adminCookie, 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify({ departmentId }),
   });
   expect(res.status, await res.text()).toBe(200);
+}
+
+/** A port nothing listens on: a login check there fails at once as unreachable. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((ok) => server.close(ok));
+  return port;
 }
 
 const statusOf = (mailingId: number, departmentId: number, ownerId: number) =>
@@ -137,6 +147,35 @@ describe('socket rooms after a change of rights', () => {
     await connected(away);
     expect(away.recovered).toBe(false);
     expect(await watch(away, mailingId)).toEqual({ ok: false, error: 'Mailing not found' });
+  });
+
+  // An account's and an inbox's health follow the owner to the new department: a lead of the old
+  // one, whose socket stays open through the move, hears nothing of them any more.
+  it('pushes a moved owner\'s account and inbox health to the new department only', async () => {
+    const bert = await f.user('sales_manager', north, { email: 'bert@rights.test' });
+    await f.user('team_lead', south, { email: 'south-lead@rights.test' });
+    const closed = await closedPort();
+    const account = await f.account(bert, { smtpPort: closed });
+    await f.inbox(account.id, { port: closed });
+    const [northLead, southLead] = [client(await signIn('lead@rights.test')), client(await signIn('south-lead@rights.test'))];
+    await Promise.all([connected(northLead), connected(southLead)]);
+    const heard = { north: [] as string[], south: [] as string[] };
+    for (const [socket, into] of [[northLead, heard.north], [southLead, heard.south]] as const) {
+      socket.on('account:health:v1', (p) => into.push(`account ${p.accountId} ${p.health}`));
+      socket.on('inbox:health:v1', (p) => into.push(`inbox ${p.accountId} ${p.health}`));
+    }
+
+    await moveUser(bert, south);
+    const cookie = await signIn('bert@rights.test');
+    const csrf = ((await (await fetch(`${running.url}/api/session`, { headers: { cookie } })).json()) as { csrfToken: string }).csrfToken;
+    for (const path of [`/api/accounts/${account.id}/test`, `/api/accounts/${account.id}/inbox/test`]) {
+      const res = await fetch(`${running.url}${path}`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } });
+      expect(res.status, await res.text()).toBe(200);
+    }
+
+    await expect.poll(() => [...heard.south].sort(), { timeout: 15_000 }).toEqual([`account ${account.id} unreachable`, `inbox ${account.id} unreachable`]);
+    expect(heard.north).toEqual([]);
+    expect(northLead.connected).toBe(true);
   });
 
   // A page on another site cannot open a socket with its visitor's cookie.
