@@ -8,7 +8,7 @@ import { MAX_ATTEMPTS, retryDelayMs } from '../domain/smtp-outcome.js';
 import type { RecipientType } from '../domain/recipient-types.js';
 import { TemplateError, type MessageContent, type SignatureContent } from '../mail/render.js';
 import type { EngineContext, MailCredentials } from './ports.js';
-import { OAuthGrantError } from '../domain/oauth-providers.js';
+import { grantDetail, OAuthGrantError } from '../domain/oauth-providers.js';
 import type { AttachmentRef } from '../db/repositories/attachment.repository.js';
 import { compose } from './compose.js';
 import type { RecipientRecord } from '../db/repositories/recipient-fields.js';
@@ -82,7 +82,7 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
     // wrong password, so the account turns red (its owner reconnects it) and its recipients move.
     if (err instanceof OAuthGrantError && err.kind === 'revoked') {
       await giveBack(0);
-      await failAccount(ctx, em, account, 'auth_failed', { code: 'oauth_refused', error: err.message });
+      await failAccount(ctx, em, account, 'auth_failed', grantDetail(err));
       return { sent: 0, stopped: 'account' };
     }
     // The provider cannot be reached: nothing was sent; the claims go back for the account's next run.
@@ -251,7 +251,7 @@ async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, crede
     // answered: it may have been delivered. Shown as uncertain, never resent silently.
     case 'uncertain':
       if (await ctx.ledger.finish(em, claimed.id, head.id, 'sending', 'uncertain', { now, claim: claimed.claim, lastReply: outcome.reply })) {
-        await reportUncertain(ctx, em, head, claimed, 'the connection was lost after the message was sent, before the server answered', account.id);
+        await reportUncertain(ctx, em, head, claimed, { cause: 'connection_lost', reply: outcome.reply }, account.id);
       }
       return { kind: 'recorded' };
 

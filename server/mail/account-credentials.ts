@@ -14,13 +14,13 @@ export class AccountCredentials implements Credentials {
 
   async smtp(em: Em, account: EmailAccount): Promise<MailCredentials> {
     if (account.oauthProvider) return { kind: 'oauth2', accessToken: await this.tokens.accessToken(em, account.id) };
-    if (!account.smtpPasswordEnc) throw new OAuthGrantError('revoked', 'the account has neither a password nor an OAuth grant');
+    if (!account.smtpPasswordEnc) throw new OAuthGrantError('revoked', { cause: 'no_credentials' });
     return { kind: 'password', password: this.secrets.decrypt(account.smtpPasswordEnc) };
   }
 
   async inbox(em: Em, account: EmailAccount, passwordEnc: string | null | undefined): Promise<MailCredentials> {
     if (passwordEnc) return { kind: 'password', password: this.secrets.decrypt(passwordEnc) };
-    if (!account.oauthProvider) throw new OAuthGrantError('revoked', "the inbox signs in with the account's OAuth grant, and the account is no longer connected");
+    if (!account.oauthProvider) throw new OAuthGrantError('revoked', { cause: 'not_connected' });
     return { kind: 'oauth2', accessToken: await this.tokens.accessToken(em, account.id) };
   }
 }

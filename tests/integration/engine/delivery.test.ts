@@ -157,6 +157,9 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     const { expireStaleClaims } = await import('../../../server/engine/recovery.js');
     expect(await expireStaleClaims(engine.ctx)).toBe(1);
     expect((await rows(mailing.id))[0].state).toBe('uncertain');
+    // The note keeps values the UI words (old rows kept only the English text).
+    const [note] = await t.services.orm.em.fork().find(MailingEventSchema, { mailing: mailing.id, kind: 'uncertain' });
+    expect(note).toMatchObject({ level: 'warning', params: { email: 'lost@v.test', cause: 'worker_stopped', reply: null }, text: expect.stringContaining('the sending worker stopped mid-send') });
     expect(await engine.run(accounts[0].id)).toBeNull();
     expect(sink.acceptedCountsByRecipient().get('lost@v.test')).toBeUndefined();
     expect((await mailingRow(mailing.id)).uncertainCount).toBe(1);
@@ -255,7 +258,10 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     await engine.run(accounts[0].id);
     await engine.close();
     const [cut, next] = await rows(mailing.id);
-    expect(cut).toMatchObject({ state: 'uncertain', attempts: 1, lastReply: expect.stringContaining('No reply after the message was sent') });
+    // The connection's own words, as they came: no English of Mailroom's around them.
+    expect(cut).toMatchObject({ state: 'uncertain', attempts: 1, lastReply: expect.not.stringContaining('No reply after the message was sent') });
+    const [note] = await t.services.orm.em.fork().find(MailingEventSchema, { mailing: mailing.id, kind: 'uncertain' });
+    expect(note.params).toEqual({ email: 'cut@d.test', cause: 'connection_lost', reply: cut.lastReply });
     expect(next.state).toBe('sent');
     expect(sink.acceptedCountsByRecipient().get('cut@d.test')).toBe(1);
     expect(engine.events.filter((e) => e.type === 'recipient.uncertain').map((e) => 'email' in e && e.email)).toEqual(['cut@d.test']);
