@@ -8,6 +8,7 @@ import { MAX_ATTEMPTS, retryDelayMs } from '../domain/smtp-outcome.js';
 import type { RecipientType } from '../domain/recipient-types.js';
 import { TemplateError, type MessageContent, type SignatureContent } from '../mail/render.js';
 import type { EngineContext, MailCredentials } from './ports.js';
+import type { Locale } from '../domain/locales.js';
 import { grantDetail, OAuthGrantError } from '../domain/oauth-providers.js';
 import type { AttachmentRef } from '../db/repositories/attachment.repository.js';
 import { compose } from './compose.js';
@@ -24,6 +25,8 @@ export interface MailingContent {
   signature: SignatureContent | null;
   /** Sent with every recipient's message; the bytes are streamed from disk by nodemailer. */
   attachments: AttachmentRef[];
+  /** The owner's language, for the words Mailroom adds to each message. */
+  locale: Locale;
 }
 
 export async function loadMailingContent(ctx: EngineContext, em: Em, mailingId: number): Promise<MailingContent | null> {
@@ -209,7 +212,7 @@ async function prepareOne(
     message = await compose(ctx.secrets, {
       mailingId: head.id, recipientType: head.recipientType as RecipientType, content: mailing.content, signature: mailing.signature,
       account, settings, to: { email: claimed.email, name: claimed.name }, fields: record.fields, rowId: claimed.id, messageId,
-      attachments: mailing.attachments, attachmentsDir: ctx.attachmentsDir,
+      attachments: mailing.attachments, attachmentsDir: ctx.attachmentsDir, locale: mailing.locale,
     });
   } catch (err) {
     // Nothing was sent, so the row goes back to the queue (never to "uncertain"). A template that

@@ -24,7 +24,7 @@ const em = {} as Em;
 const account = { id: 10, fromName: 'Sales', fromEmail: 'sales@example.test', smtpPasswordEnc: secrets.encrypt('secret'), department: { id: 1 }, owner: { id: 1 } } as unknown as EmailAccount;
 const settings = { ...DEFAULT_SETTINGS, publicBaseUrl: 'https://mailroom.example.test' } as Settings;
 const head = { id: 5, status: 'active' as const, ownerId: 1, departmentId: 1, recipientType: 'company', messageId: 1, signatureId: null };
-const mailing: MailingContent = { head, content: { subject: 'Hello {{ name }}', html: '<p>Hello {{ name }}</p>', text: null }, signature: null, attachments: [] };
+const mailing: MailingContent = { head, content: { subject: 'Hello {{ name }}', html: '<p>Hello {{ name }}</p>', text: null }, signature: null, attachments: [], locale: 'en' };
 
 afterAll(closeRenderPool);
 
