@@ -8,7 +8,8 @@ import { ledgerRepository } from '../../../server/db/repositories/ledger.reposit
 import { finishIfDone } from '../../../server/engine/mailing-events.js';
 import { cancel, combine, restart } from '../../../server/engine/operations.js';
 import { MailingSchema, MailingRecipientSchema, EmailAccountSchema, MailingEventSchema } from '../../../server/db/entities/index.js';
-import type { User } from '../../../server/db/entities/user.entity.js';
+import { UserSchema, type User } from '../../../server/db/entities/user.entity.js';
+import type { Locale } from '../../../server/domain/locales.js';
 import type { Actor } from '../../../server/domain/visibility.js';
 
 let t: TestApp;
@@ -30,14 +31,15 @@ afterAll(async () => {
 });
 
 /** A fresh sales manager with these accounts and companies, and an active mailing to them. */
-async function setup(companies: { email: string; vip?: boolean }[], accounts: { user: string; main?: boolean }[]) {
+async function setup(companies: { email: string; vip?: boolean }[], accounts: { user: string; main?: boolean }[], html = '<p>Hello {{ name }}</p><a href="{{ unsubscribe_url }}">unsubscribe</a>', locale: Locale | null = null) {
   owner = await t.factories.user('sales_manager', actor.departmentId);
+  if (locale) await t.services.orm.em.fork().nativeUpdate(UserSchema, { id: owner.id }, { locale });
   actor = { ...actor, id: owner.id };
   const accs = [];
   for (const a of accounts) accs.push(await t.factories.account(owner, { smtpPort: sink.port, smtpUser: a.user, fromEmail: a.user, main: a.main ?? false, dailyLimit: 10_000 }));
   const ids = [];
   for (const c of companies) ids.push((await t.factories.company(owner, { email: c.email, vip: c.vip ?? false })).id);
-  const message = await t.factories.message(owner, { html: '<p>Hello {{ name }}</p><a href="{{ unsubscribe_url }}">unsubscribe</a>' });
+  const message = await t.factories.message(owner, { html });
   const em = t.services.orm.em.fork();
   const settings = await settingsRepository.get(em, '');
   const { mailings, reports } = await createMailings(em, actor, { messageId: message.id, selections: { company: { ids } }, start: 'active' }, settings, clock.now());
@@ -143,6 +145,29 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     expect(event).toMatchObject({ reason: m.statusReason, detail: m.statusDetail });
     await sink.setRules({ failAuth: [] });
     await engine.close();
+  });
+
+  // A template without {{ unsubscribe_url }} gets Mailroom's footer, in its owner's language.
+  it("words the unsubscribe footer in the mailing owner's language", async () => {
+    const { accounts } = await setup([{ email: 'kunde@de.test' }], [{ user: 'reg-de@s.test' }], '<p>Hallo {{ name }}</p>', 'de');
+    const engine = testEngine(t, clock);
+    await engine.run(accounts[0].id);
+    await engine.close();
+    const [mail] = sink.accepted().filter((m) => m.to[0] === 'kunde@de.test');
+    expect(mail.html).toMatch(/Sie erhalten diese E-Mail, weil Sie in unserer Kundendatenbank stehen\..*<a href="http[^"]+\/u\/[^"]+"[^>]*>Abmelden<\/a>/s);
+    expect(mail.text).toMatch(/Sie erhalten diese E-Mail.*\nAbmelden: http\S+\/u\/\S+$/s);
+    expect(`${mail.html}${mail.text}`).not.toMatch(/Unsubscribe|You receive this/);
+  });
+
+  // An owner who chose no language gets the English footer.
+  it('words the footer in English for an owner without a language', async () => {
+    const { accounts } = await setup([{ email: 'customer@en.test' }], [{ user: 'reg-en@s.test' }], '<p>Hello {{ name }}</p>');
+    const engine = testEngine(t, clock);
+    await engine.run(accounts[0].id);
+    await engine.close();
+    const [mail] = sink.accepted().filter((m) => m.to[0] === 'customer@en.test');
+    expect(mail.html).toMatch(/You receive this e-mail.*>Unsubscribe<\/a>/s);
+    expect(mail.text).toMatch(/\nUnsubscribe: http\S+$/);
   });
 
   // A worker that dies mid-send leaves `sending`; after the lease it is uncertain, never resent.
