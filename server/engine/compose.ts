@@ -11,6 +11,7 @@ import { renderMessage } from '../mail/render-pool.js';
 import { buildMessage } from '../mail/build-message.js';
 import { unsubscribeToken } from '../mail/unsubscribe-token.js';
 import type { Locale } from '../domain/locales.js';
+import { openSecret, UnpreparableError } from '../domain/mailing-interrupts.js';
 import { publicTexts, unsubscribeText } from '../http/i18n/public-texts.js';
 
 /** Generic over the recipient kind, so `fields` is the field set of `recipientType`. */
@@ -34,7 +35,7 @@ export interface ComposeInput<T extends RecipientType = RecipientType> {
 }
 
 function attachmentFiles(refs: AttachmentRef[], dir: string | undefined) {
-  if (refs.length && !dir) throw new Error('The message has files, but this process has no attachments folder');
+  if (refs.length && !dir) throw new UnpreparableError({ code: 'no_attachments_folder' });
   return refs.map((a) => ({ filename: a.filename, contentType: a.contentType, contentId: a.contentId, path: join(dir!, a.sha256) }));
 }
 
@@ -57,7 +58,7 @@ export async function compose<T extends RecipientType>(secrets: SecretBox, input
       fromName: account.fromName,
       fromEmail: account.fromEmail,
       dkim: account.dkimDomain && account.dkimSelector && account.dkimPrivateKeyEnc
-        ? { domainName: account.dkimDomain, keySelector: account.dkimSelector, privateKey: secrets.decrypt(account.dkimPrivateKeyEnc) }
+        ? { domainName: account.dkimDomain, keySelector: account.dkimSelector, privateKey: openSecret((s) => secrets.decrypt(s), account.dkimPrivateKeyEnc) }
         : null,
     },
     to: input.to,

@@ -14,7 +14,7 @@ import type { AttachmentRef } from '../db/repositories/attachment.repository.js'
 import { compose } from './compose.js';
 import type { RecipientRecord } from '../db/repositories/recipient-fields.js';
 import { changeStatus, interrupt, reportUncertain } from './mailing-events.js';
-import type { InterruptReason } from '../domain/mailing-interrupts.js';
+import { UnpreparableError, type InterruptReason } from '../domain/mailing-interrupts.js';
 import { failAccount } from './account-failure.js';
 import { newMessageId } from '../mail/build-message.js';
 
@@ -94,7 +94,7 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
       return { sent: 0, stopped: 'account' };
     }
     // A changed SECRET_KEY fails for every recipient: the mailing stops with the reason.
-    return stopMailing(0, { code: 'message_unpreparable', error: (err as Error).message });
+    return stopMailing(0, unpreparable(err));
   }
   const records = await ctx.ledger.recipientRecords(em, head.recipientType as RecipientType, claimed.map((c) => c.recipientId));
 
@@ -188,6 +188,13 @@ async function recordAccepted(ctx: EngineContext, em: Em, head: MailingHead, acc
   }
 }
 
+/** Why a message cannot be prepared: Mailroom's own cause as values, a template's or library's words verbatim. */
+function unpreparable(err: unknown): InterruptReason {
+  if (err instanceof UnpreparableError) return err.reason;
+  if (err instanceof TemplateError) return { code: 'message_unrenderable', error: err.message };
+  return { code: 'message_unpreparable', error: (err as Error).message };
+}
+
 /** A recipient's message, rendered, and its row marked as handed to SMTP. */
 interface Prepared {
   kind: 'ready';
@@ -217,7 +224,7 @@ async function prepareOne(
   } catch (err) {
     // Nothing was sent, so the row goes back to the queue (never to "uncertain"). A template that
     // cannot render would fail for everyone: the mailing stops with the reason.
-    return { kind: 'stop', reason: err instanceof TemplateError ? { code: 'message_unrenderable', error: err.message } : { code: 'message_unpreparable', error: (err as Error).message } };
+    return { kind: 'stop', reason: unpreparable(err) };
   }
   // Committed before the SMTP transaction, so that even an uncertain send has a traceable Message-ID.
   if (!(await ctx.ledger.startAttempt(em, claimed, messageId, ctx.now(), ctx.leaseMs))) return { kind: 'moved_on' };

@@ -38,6 +38,10 @@ export function interruptText(r: InterruptReason): string {
       return m.interrupt_message_deleted();
     case 'message_unpreparable':
       return m.interrupt_message_unpreparable({ error: r.error });
+    case 'secret_unreadable':
+      return m.interrupt_secret_unreadable({ error: r.error });
+    case 'no_attachments_folder':
+      return m.interrupt_no_attachments_folder();
     case 'message_unrenderable':
       return m.interrupt_message_unrenderable({ error: r.error });
     case 'message_refused':
