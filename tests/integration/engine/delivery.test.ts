@@ -10,6 +10,8 @@ import { cancel, combine, restart } from '../../../server/engine/operations.js';
 import { MailingSchema, MailingRecipientSchema, EmailAccountSchema, MailingEventSchema } from '../../../server/db/entities/index.js';
 import { UserSchema, type User } from '../../../server/db/entities/user.entity.js';
 import type { Locale } from '../../../server/domain/locales.js';
+import { SecretBox } from '../../../server/security/secret-box.js';
+import { loadSecretKey } from '../../../server/security/secret-key.js';
 import type { Actor } from '../../../server/domain/visibility.js';
 
 let t: TestApp;
@@ -145,6 +147,24 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     expect(event).toMatchObject({ reason: m.statusReason, detail: m.statusDetail });
     await sink.setRules({ failAuth: [] });
     await engine.close();
+  });
+
+  // A password sealed under another SECRET_KEY fails for every recipient: the mailing stops with
+  // that cause as a code, the cipher's own words beside it.
+  it('interrupts with the cause when the stored password cannot be decrypted', async () => {
+    const { mailing, accounts } = await setup([{ email: 'locked@k.test' }], [{ user: 'reg-key@s.test' }]);
+    const otherKey = new SecretBox(loadSecretKey('another-secret-key-0123456789', ''));
+    await t.services.orm.em.fork().nativeUpdate(EmailAccountSchema, { id: accounts[0].id }, { smtpPasswordEnc: otherKey.encrypt('pw') });
+    const engine = testEngine(t, clock);
+    await engine.run(accounts[0].id);
+    await engine.close();
+    const m = await mailingRow(mailing.id);
+    expect(m.status).toBe('interrupted');
+    expect(m.statusDetail).toEqual({ kind: 'status_interrupted', params: { code: 'secret_unreadable', error: expect.any(String) } });
+    const { error } = (m.statusDetail!.params as { error: string });
+    expect(error).not.toMatch(/SECRET_KEY/);
+    expect(m.statusReason).toBe(`A stored secret cannot be decrypted (was SECRET_KEY changed?): ${error}`);
+    expect(sink.acceptedCountsByRecipient().get('locked@k.test')).toBeUndefined();
   });
 
   // A template without {{ unsubscribe_url }} gets Mailroom's footer, in its owner's language.
