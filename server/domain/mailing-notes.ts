@@ -43,7 +43,8 @@ export type MailingNoteParams = {
   restart: Restarted;
   /** On the new mailing (`from`), or on each original (`into`). */
   combined: { by: string; from: number[]; moved: number; duplicates: number } | { by: string; into: number };
-  recipient_failed: { email: string; reply: string };
+  /** `reply`: the server's, verbatim; `attempts`: Mailroom gave up after that many temporary refusals. */
+  recipient_failed: { email: string; reply: string; attempts?: number };
   /** Nobody knows whether the server took the message; `reply` is what the connection said, when it said anything. */
   uncertain: { email: string; cause: UncertainCause; reply: string | null };
   /** `detail`: Mailroom's own reason as values (absent when `reason` is the server's reply). */
@@ -115,7 +116,7 @@ export function noteText(note: MailingNote): string {
         ? `Combined into #${note.params.into} by ${note.params.by}`
         : `Combined by ${note.params.by} from #${note.params.from.join(', #')}: ${note.params.moved} recipients, ${note.params.duplicates} duplicates left out`;
     case 'recipient_failed':
-      return `${note.params.email}: ${note.params.reply}`;
+      return `${note.params.email}: ${note.params.attempts === undefined ? '' : `gave up after ${note.params.attempts} attempts: `}${note.params.reply}`;
     case 'uncertain': {
       const why = note.params.cause === 'connection_lost' ? 'the connection was lost after the message was sent, before the server answered' : 'the sending worker stopped mid-send';
       return `${note.params.email}: ${why}${note.params.reply ? ` (${note.params.reply})` : ''}; delivery is uncertain and it will not be resent automatically`;

@@ -248,7 +248,7 @@ async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, crede
     // Try later with backoff; after the last attempt it is a failure like any other.
     case 'temporary': {
       if (claimed.round >= MAX_ATTEMPTS) {
-        await recordFailure(ctx, em, head, claimed, account.id, `Gave up after ${claimed.attempts} attempts: ${outcome.reply}`);
+        await recordFailure(ctx, em, head, claimed, account.id, outcome.reply, claimed.attempts);
         return { kind: 'recorded' };
       }
       const dueAt = new Date(now.getTime() + retryDelayMs(claimed.round));
@@ -280,10 +280,12 @@ async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, crede
   }
 }
 
-async function recordFailure(ctx: EngineContext, em: Em, head: MailingHead, claimed: ClaimedRecipient, accountId: number, reply: string) {
+/** `attempts`: given up after that many temporary refusals (absent: refused for good at once). */
+async function recordFailure(ctx: EngineContext, em: Em, head: MailingHead, claimed: ClaimedRecipient, accountId: number, reply: string, attempts?: number) {
   const now = ctx.now();
   if (!(await ctx.ledger.finish(em, claimed.id, head.id, 'sending', 'failed', { now, claim: claimed.claim, lastReply: reply }))) return;
-  const said = await ctx.ledger.note(em, head.id, 'error', { kind: 'recipient_failed', params: { email: claimed.email, reply } }, now, { recipientEmail: claimed.email, accountId });
+  const params = { email: claimed.email, reply, ...(attempts === undefined ? {} : { attempts }) };
+  const said = await ctx.ledger.note(em, head.id, 'error', { kind: 'recipient_failed', params }, now, { recipientEmail: claimed.email, accountId });
   ctx.events.emit({ type: 'recipient.failed', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, accountId, rowId: claimed.id, email: claimed.email, reply, at: now.toISOString() });
   ctx.events.emit({ type: 'mailing.notification', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, level: 'error', ...said, at: now.toISOString() });
   await changeStatus(ctx, em, head.id, 'recipient_failed', null);

@@ -70,7 +70,7 @@ const WORDINGS: { [K in MailingNoteKind]: (p: MailingNoteParams[K]) => string } 
   status_interrupted: (r) => m.note_status_interrupted({ reason: interruptText(r) }),
   restart: (p) => m.note_restart({ text: restarted(p) }),
   combined: (p) => ('into' in p ? m.note_combined_into({ id: p.into, by: p.by }) : m.note_combined({ by: p.by, from: p.from.map((id) => `#${id}`).join(', '), moved: formatNumber(p.moved), duplicates: formatNumber(p.duplicates) })),
-  recipient_failed: ({ email, reply }) => m.note_recipient_failed({ email, reply }),
+  recipient_failed: ({ email, reply, attempts }) => (attempts === undefined ? m.note_recipient_failed({ email, reply }) : m.note_recipient_gave_up({ email, count: formatNumber(attempts), reply })),
   uncertain: ({ email, cause, reply }) => m.note_uncertain({ email, why: withDetail(UNCERTAIN[cause](), reply) }),
   account_failed: ({ account, address, reason, detail }) => m.note_account_failed({ account, address, reason: detail ? healthDetailText(detail, reason) : reason }),
   bounced: ({ email, status, diagnostic }) => withDetail(`${m.note_bounced({ email })}${status ? ` (${status})` : ''}`, diagnostic),
