@@ -4,6 +4,7 @@ import { grantProblemText } from '../../server/domain/grant-problems.js';
 import { grantCheckOutcome, OAuthGrantError } from '../../server/domain/oauth-providers.js';
 import { MailboxError } from '../../server/domain/inbox.js';
 import { noteText, recorded } from '../../server/domain/mailing-notes.js';
+import { interruptText, openSecret, UnpreparableError } from '../../server/domain/mailing-interrupts.js';
 
 /**
  * Mailroom's own reasons are values (a code, the server's reply verbatim) with an English copy for
@@ -57,5 +58,30 @@ describe('the uncertain delivery note', () => {
       text: 'a@x.test: the connection was lost after the message was sent, before the server answered (Connection closed unexpectedly); delivery is uncertain and it will not be resent automatically',
     });
     expect(noteText({ kind: 'uncertain', params: { email: 'b@x.test', cause: 'worker_stopped', reply: null } })).toBe('b@x.test: the sending worker stopped mid-send; delivery is uncertain and it will not be resent automatically');
+  });
+});
+
+describe('a recipient given up on', () => {
+  // The attempts are a value beside the server's reply, not words around it.
+  it('keeps the attempts apart from the reply', () => {
+    expect(noteText({ kind: 'recipient_failed', params: { email: 'a@x.test', reply: '421 Try later', attempts: 5 } })).toBe('a@x.test: gave up after 5 attempts: 421 Try later');
+    expect(noteText({ kind: 'recipient_failed', params: { email: 'a@x.test', reply: '550 No such user' } })).toBe('a@x.test: 550 No such user');
+  });
+});
+
+describe("a message Mailroom cannot prepare", () => {
+  // A secret the key cannot open is a cause with the cipher's words; any other error stays as it was thrown.
+  it('names a secret the key cannot open, the cipher\'s words verbatim', () => {
+    const failing = () => {
+      throw new Error('Unsupported state or unable to authenticate data');
+    };
+    expect(() => openSecret(failing, 'v1:x')).toThrow(UnpreparableError);
+    try {
+      openSecret(failing, 'v1:x');
+    } catch (err) {
+      expect((err as UnpreparableError).reason).toEqual({ code: 'secret_unreadable', error: 'Unsupported state or unable to authenticate data' });
+    }
+    expect(openSecret((s) => s.toUpperCase(), 'ok')).toBe('OK');
+    expect(interruptText({ code: 'no_attachments_folder' })).toBe('The message has files, but this process has no attachments folder');
   });
 });
