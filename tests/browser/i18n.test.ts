@@ -395,7 +395,7 @@ describe("an account's red reason", () => {
 });
 
 describe('an uncertain delivery', () => {
-  // The note is stored as its kind and values (recovery.test and engine/delivery.test cover writing
+  // The note is stored as its kind and values (integration/engine/delivery.test covers writing
   // it): the German page words the cause, and the connection's own words stay as they came.
   it('is worded in the page language, the connection\'s reply verbatim', async () => {
     const { context, page, problems } = await open('de');
