@@ -49,7 +49,7 @@ async function renderAll(secrets: SecretBox): Promise<Mail.Options[][]> {
       await compose(secrets, {
         mailingId: 1, recipientType: 'company', content: { ...BENCH_MESSAGE, text: null }, signature: null, account, settings,
         to: { email: recipientEmail(i, DOMAIN), name: recipientName(i) }, fields: { name: recipientName(i), website: null, email: recipientEmail(i, DOMAIN), country: null },
-        rowId: i + 1, messageId: `<${randomBytes(8).toString('hex')}@bench.test>`, attachments: [], attachmentsDir: undefined,
+        rowId: i + 1, messageId: `<${randomBytes(8).toString('hex')}@bench.test>`, attachments: [], attachmentsDir: undefined, locale: 'en',
       }),
     );
   }

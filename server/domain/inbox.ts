@@ -1,4 +1,4 @@
-import type { HealthDetail } from './health-detail.js';
+import { healthText, type HealthDetail } from './health-detail.js';
 /**
  * An account's incoming side: the mailbox its bounces and replies arrive in. `imap` reads a real
  * server; `sink` reads the development sink's mailbox (demo accounts), through the same intake.
@@ -22,5 +22,10 @@ export class MailboxError extends Error {
     readonly detail: HealthDetail | null = null,
   ) {
     super(message);
+  }
+
+  /** Mailroom's reason as values, with its English copy as the message. */
+  static of(health: Exclude<InboxHealth, 'ok' | 'unknown'>, detail: HealthDetail): MailboxError {
+    return new MailboxError(health, healthText(detail), detail);
   }
 }

@@ -4,7 +4,12 @@
  */
 export type InterruptReason =
   | { code: 'message_deleted' }
+  /** An error no cause of Mailroom's names, verbatim. */
   | { code: 'message_unpreparable'; error: string }
+  /** A stored secret (the SMTP password, the DKIM key) cannot be decrypted: `error` is the cipher's. */
+  | { code: 'secret_unreadable'; error: string }
+  /** The message has files, but this process was given no folder to read them from. */
+  | { code: 'no_attachments_folder' }
   | { code: 'message_unrenderable'; error: string }
   | { code: 'message_refused'; reply: string }
   /** `account` and `reason`: the account whose failure stranded the recipients, when one did. */
@@ -14,7 +19,7 @@ export type InterruptCode = InterruptReason['code'];
 
 /** Every code, for the catalogue test: each is worded by `interrupt_<code>`. */
 export const INTERRUPT_CODES = Object.keys({
-  message_deleted: 1, message_unpreparable: 1, message_unrenderable: 1, message_refused: 1, no_account: 1,
+  message_deleted: 1, message_unpreparable: 1, secret_unreadable: 1, no_attachments_folder: 1, message_unrenderable: 1, message_refused: 1, no_account: 1,
 } satisfies Record<InterruptCode, 1>) as InterruptCode[];
 
 /** The reason in English, as the API's `statusReason` and the note's `text` carry it. */
@@ -24,11 +29,31 @@ export function interruptText(r: InterruptReason): string {
       return 'The message of this mailing was deleted';
     case 'message_unpreparable':
       return `The message cannot be prepared: ${r.error}`;
+    case 'secret_unreadable':
+      return `A stored secret cannot be decrypted (was SECRET_KEY changed?): ${r.error}`;
+    case 'no_attachments_folder':
+      return 'The message has files, but this process has no attachments folder';
     case 'message_unrenderable':
       return `The message cannot be rendered: ${r.error}`;
     case 'message_refused':
       return `The message was refused as a whole: ${r.reply}`;
     case 'no_account':
       return `No account of the owner can send some of its recipients${r.account !== null ? ` (${r.account}: ${r.reason})` : ''}`;
+  }
+}
+
+/** Preparing a message failed for a cause of Mailroom's own: the mailing stops with it as values. */
+export class UnpreparableError extends Error {
+  constructor(readonly reason: Extract<InterruptReason, { code: 'secret_unreadable' | 'no_attachments_folder' }>) {
+    super(interruptText(reason));
+  }
+}
+
+/** Decrypts a stored secret, or names the cause when the key cannot open it. */
+export function openSecret(decrypt: (sealed: string) => string, sealed: string): string {
+  try {
+    return decrypt(sealed);
+  } catch (err) {
+    throw new UnpreparableError({ code: 'secret_unreadable', error: (err as Error).message });
   }
 }

@@ -15,6 +15,10 @@ export type Exclusion = (typeof EXCLUSIONS)[number];
 /** Recipients a restart sends to again. */
 export type Unsuccessful = 'failed' | 'uncertain' | 'soft_bounced';
 
+/** Why a send's outcome is unknown: the connection broke after the message went out, or the sending worker stopped mid-send. */
+export const UNCERTAIN_CAUSES = ['connection_lost', 'worker_stopped'] as const;
+export type UncertainCause = (typeof UNCERTAIN_CAUSES)[number];
+
 /** What a restart sent again: by whom, how many, of which kinds. */
 export type Restarted = { by: string; requeued: number; counts: Partial<Record<Unsuccessful, number>> };
 
@@ -39,7 +43,10 @@ export type MailingNoteParams = {
   restart: Restarted;
   /** On the new mailing (`from`), or on each original (`into`). */
   combined: { by: string; from: number[]; moved: number; duplicates: number } | { by: string; into: number };
-  recipient_failed: { email: string; reply: string };
+  /** `reply`: the server's, verbatim; `attempts`: Mailroom gave up after that many temporary refusals. */
+  recipient_failed: { email: string; reply: string; attempts?: number };
+  /** Nobody knows whether the server took the message; `reply` is what the connection said, when it said anything. */
+  uncertain: { email: string; cause: UncertainCause; reply: string | null };
   /** `detail`: Mailroom's own reason as values (absent when `reason` is the server's reply). */
   account_failed: { account: string; address: string; reason: string; detail?: HealthDetail };
   bounced: { email: string; status: string | null; diagnostic: string | null };
@@ -56,7 +63,7 @@ export type MailingNote = { [K in MailingNoteKind]: { kind: K; params: MailingNo
 
 /** Every kind the engine words with params (old rows and other kinds show their stored text). */
 export const MAILING_NOTE_KINDS = Object.keys({
-  preflight: 1, created: 1, status_paused: 1, status_active: 1, status_cancelled: 1, status_interrupted: 1, restart: 1, combined: 1, recipient_failed: 1,
+  preflight: 1, created: 1, status_paused: 1, status_active: 1, status_cancelled: 1, status_interrupted: 1, restart: 1, combined: 1, recipient_failed: 1, uncertain: 1,
   account_failed: 1, bounced: 1, soft_bounces: 1, complained: 1, replied: 1, stopped_by_reply: 1, unsubscribed: 1,
 } satisfies Record<MailingNoteKind, 1>) as MailingNoteKind[];
 
@@ -109,7 +116,11 @@ export function noteText(note: MailingNote): string {
         ? `Combined into #${note.params.into} by ${note.params.by}`
         : `Combined by ${note.params.by} from #${note.params.from.join(', #')}: ${note.params.moved} recipients, ${note.params.duplicates} duplicates left out`;
     case 'recipient_failed':
-      return `${note.params.email}: ${note.params.reply}`;
+      return `${note.params.email}: ${note.params.attempts === undefined ? '' : `gave up after ${note.params.attempts} attempts: `}${note.params.reply}`;
+    case 'uncertain': {
+      const why = note.params.cause === 'connection_lost' ? 'the connection was lost after the message was sent, before the server answered' : 'the sending worker stopped mid-send';
+      return `${note.params.email}: ${why}${note.params.reply ? ` (${note.params.reply})` : ''}; delivery is uncertain and it will not be resent automatically`;
+    }
     case 'account_failed':
       return `Account ${note.params.account} <${note.params.address}> was switched off: ${note.params.reason}`;
     case 'bounced': {

@@ -1,4 +1,6 @@
 import type { MailServer } from './mail-providers.js';
+import { grantProblemText, type GrantProblem } from './grant-problems.js';
+import { healthText, type HealthDetail } from './health-detail.js';
 
 /**
  * The OAuth 2.0 providers a mailbox can be connected with, and what sending (SMTP) and reading
@@ -85,9 +87,10 @@ export function missingScopes(needed: readonly string[], granted: string | undef
 export class OAuthGrantError extends Error {
   constructor(
     readonly kind: 'revoked' | 'unavailable',
-    message: string,
+    /** The cause as values the UI words; the message is its English copy. */
+    readonly problem: GrantProblem,
   ) {
-    super(message);
+    super(grantProblemText(problem));
     this.name = 'OAuthGrantError';
   }
 }
@@ -96,10 +99,14 @@ export class OAuthGrantError extends Error {
  * A sign-in check's verdict on a grant that could not give a token: a grant that is gone is the
  * sign-in refused, a provider out of reach is the server out of reach. Anything else is no verdict.
  */
-export function grantCheckOutcome(err: unknown): { health: 'auth_failed' | 'unreachable'; message: string } {
+export function grantCheckOutcome(err: unknown): { health: 'auth_failed' | 'unreachable'; message: string; detail: HealthDetail } {
   if (!(err instanceof OAuthGrantError)) throw err;
-  return { health: err.kind === 'revoked' ? 'auth_failed' : 'unreachable', message: err.message };
+  const detail = grantDetail(err);
+  return { health: err.kind === 'revoked' ? 'auth_failed' : 'unreachable', message: healthText(detail), detail };
 }
+
+/** The verdict's detail: a grant that is gone is refused (reconnect), a provider out of reach is unavailable (try later). */
+export const grantDetail = (err: OAuthGrantError): HealthDetail => ({ code: err.kind === 'revoked' ? 'oauth_refused' : 'oauth_unavailable', grant: err.problem });
 
 /** Refresh this long before the access token runs out, so a send or a login never uses a dying one. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;

@@ -38,7 +38,7 @@ export function classifySmtpFailure(err: SmtpFailure, dataSent = false): SmtpOut
   const code = err.responseCode ?? null;
   const reply = (err.response ?? err.message).slice(0, 1000);
   const command = (err.command ?? '').toUpperCase();
-  if (dataSent && code === null) return { kind: 'uncertain', code, reply: `No reply after the message was sent: ${reply}` };
+  if (dataSent && code === null) return { kind: 'uncertain', code, reply };
   if (isAuthFailure(err)) return { kind: 'account', health: 'auth_failed', code, reply };
   if (code !== null && code >= 400 && code < 500) return { kind: 'temporary', code, reply };
   if (code !== null && code >= 500 && command.startsWith('MAIL')) return { kind: 'account', health: 'sender_refused', code, reply };

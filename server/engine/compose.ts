@@ -10,6 +10,9 @@ import type { MessageContent, SignatureContent } from '../mail/render.js';
 import { renderMessage } from '../mail/render-pool.js';
 import { buildMessage } from '../mail/build-message.js';
 import { unsubscribeToken } from '../mail/unsubscribe-token.js';
+import type { Locale } from '../domain/locales.js';
+import { openSecret, UnpreparableError } from '../domain/mailing-interrupts.js';
+import { publicTexts, unsubscribeText } from '../http/i18n/public-texts.js';
 
 /** Generic over the recipient kind, so `fields` is the field set of `recipientType`. */
 export interface ComposeInput<T extends RecipientType = RecipientType> {
@@ -27,10 +30,12 @@ export interface ComposeInput<T extends RecipientType = RecipientType> {
   attachments: AttachmentRef[];
   /** Where the files are (EngineContext.attachmentsDir). */
   attachmentsDir: string | undefined;
+  /** The mailing owner's language: the words Mailroom itself adds to the message are in it. */
+  locale: Locale;
 }
 
 function attachmentFiles(refs: AttachmentRef[], dir: string | undefined) {
-  if (refs.length && !dir) throw new Error('The message has files, but this process has no attachments folder');
+  if (refs.length && !dir) throw new UnpreparableError({ code: 'no_attachments_folder' });
   return refs.map((a) => ({ filename: a.filename, contentType: a.contentType, contentId: a.contentId, path: join(dir!, a.sha256) }));
 }
 
@@ -46,12 +51,14 @@ export async function compose<T extends RecipientType>(secrets: SecretBox, input
   const rendered = await renderMessage({ content: { ...input.content, signature: input.signature }, variables });
   const { account } = input;
   const host = new URL(base).hostname;
+  const t = publicTexts(input.locale);
+  const hasLink = [input.content.subject, input.content.html, input.content.text ?? ''].some((part) => part.includes('unsubscribe_url'));
   return buildMessage({
     account: {
       fromName: account.fromName,
       fromEmail: account.fromEmail,
       dkim: account.dkimDomain && account.dkimSelector && account.dkimPrivateKeyEnc
-        ? { domainName: account.dkimDomain, keySelector: account.dkimSelector, privateKey: secrets.decrypt(account.dkimPrivateKeyEnc) }
+        ? { domainName: account.dkimDomain, keySelector: account.dkimSelector, privateKey: openSecret((s) => secrets.decrypt(s), account.dkimPrivateKeyEnc) }
         : null,
     },
     to: input.to,
@@ -60,8 +67,7 @@ export async function compose<T extends RecipientType>(secrets: SecretBox, input
     unsubscribeMailto: input.settings.unsubscribeMailto ?? null,
     listId: `mailing-${input.mailingId}.${host}`,
     messageId: input.messageId,
-    addFooter: ![input.content.subject, input.content.html, input.content.text ?? ''].some((part) => part.includes('unsubscribe_url')),
-    footerText: input.settings.unsubscribeText,
+    footer: hasLink ? null : { text: unsubscribeText(t, input.settings.unsubscribeText), link: t('unsub_title'), line: t('mail_unsubscribe_line', { url: unsubscribeUrl }) },
     attachments: attachmentFiles(input.attachments, input.attachmentsDir),
     dkimCacheDir: input.attachmentsDir ? join(input.attachmentsDir, 'tmp') : null,
   });

@@ -8,12 +8,13 @@ import { MAX_ATTEMPTS, retryDelayMs } from '../domain/smtp-outcome.js';
 import type { RecipientType } from '../domain/recipient-types.js';
 import { TemplateError, type MessageContent, type SignatureContent } from '../mail/render.js';
 import type { EngineContext, MailCredentials } from './ports.js';
-import { OAuthGrantError } from '../domain/oauth-providers.js';
+import type { Locale } from '../domain/locales.js';
+import { grantDetail, OAuthGrantError } from '../domain/oauth-providers.js';
 import type { AttachmentRef } from '../db/repositories/attachment.repository.js';
 import { compose } from './compose.js';
 import type { RecipientRecord } from '../db/repositories/recipient-fields.js';
 import { changeStatus, interrupt, reportUncertain } from './mailing-events.js';
-import type { InterruptReason } from '../domain/mailing-interrupts.js';
+import { UnpreparableError, type InterruptReason } from '../domain/mailing-interrupts.js';
 import { failAccount } from './account-failure.js';
 import { newMessageId } from '../mail/build-message.js';
 
@@ -24,6 +25,8 @@ export interface MailingContent {
   signature: SignatureContent | null;
   /** Sent with every recipient's message; the bytes are streamed from disk by nodemailer. */
   attachments: AttachmentRef[];
+  /** The owner's language, for the words Mailroom adds to each message. */
+  locale: Locale;
 }
 
 export async function loadMailingContent(ctx: EngineContext, em: Em, mailingId: number): Promise<MailingContent | null> {
@@ -82,7 +85,7 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
     // wrong password, so the account turns red (its owner reconnects it) and its recipients move.
     if (err instanceof OAuthGrantError && err.kind === 'revoked') {
       await giveBack(0);
-      await failAccount(ctx, em, account, 'auth_failed', { code: 'oauth_refused', error: err.message });
+      await failAccount(ctx, em, account, 'auth_failed', grantDetail(err));
       return { sent: 0, stopped: 'account' };
     }
     // The provider cannot be reached: nothing was sent; the claims go back for the account's next run.
@@ -91,7 +94,7 @@ export async function deliverBatch(ctx: EngineContext, em: Em, account: EmailAcc
       return { sent: 0, stopped: 'account' };
     }
     // A changed SECRET_KEY fails for every recipient: the mailing stops with the reason.
-    return stopMailing(0, { code: 'message_unpreparable', error: (err as Error).message });
+    return stopMailing(0, unpreparable(err));
   }
   const records = await ctx.ledger.recipientRecords(em, head.recipientType as RecipientType, claimed.map((c) => c.recipientId));
 
@@ -185,6 +188,13 @@ async function recordAccepted(ctx: EngineContext, em: Em, head: MailingHead, acc
   }
 }
 
+/** Why a message cannot be prepared: Mailroom's own cause as values, a template's or library's words verbatim. */
+function unpreparable(err: unknown): InterruptReason {
+  if (err instanceof UnpreparableError) return err.reason;
+  if (err instanceof TemplateError) return { code: 'message_unrenderable', error: err.message };
+  return { code: 'message_unpreparable', error: (err as Error).message };
+}
+
 /** A recipient's message, rendered, and its row marked as handed to SMTP. */
 interface Prepared {
   kind: 'ready';
@@ -209,12 +219,12 @@ async function prepareOne(
     message = await compose(ctx.secrets, {
       mailingId: head.id, recipientType: head.recipientType as RecipientType, content: mailing.content, signature: mailing.signature,
       account, settings, to: { email: claimed.email, name: claimed.name }, fields: record.fields, rowId: claimed.id, messageId,
-      attachments: mailing.attachments, attachmentsDir: ctx.attachmentsDir,
+      attachments: mailing.attachments, attachmentsDir: ctx.attachmentsDir, locale: mailing.locale,
     });
   } catch (err) {
     // Nothing was sent, so the row goes back to the queue (never to "uncertain"). A template that
     // cannot render would fail for everyone: the mailing stops with the reason.
-    return { kind: 'stop', reason: err instanceof TemplateError ? { code: 'message_unrenderable', error: err.message } : { code: 'message_unpreparable', error: (err as Error).message } };
+    return { kind: 'stop', reason: unpreparable(err) };
   }
   // Committed before the SMTP transaction, so that even an uncertain send has a traceable Message-ID.
   if (!(await ctx.ledger.startAttempt(em, claimed, messageId, ctx.now(), ctx.leaseMs))) return { kind: 'moved_on' };
@@ -238,7 +248,7 @@ async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, crede
     // Try later with backoff; after the last attempt it is a failure like any other.
     case 'temporary': {
       if (claimed.round >= MAX_ATTEMPTS) {
-        await recordFailure(ctx, em, head, claimed, account.id, `Gave up after ${claimed.attempts} attempts: ${outcome.reply}`);
+        await recordFailure(ctx, em, head, claimed, account.id, outcome.reply, claimed.attempts);
         return { kind: 'recorded' };
       }
       const dueAt = new Date(now.getTime() + retryDelayMs(claimed.round));
@@ -251,7 +261,7 @@ async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, crede
     // answered: it may have been delivered. Shown as uncertain, never resent silently.
     case 'uncertain':
       if (await ctx.ledger.finish(em, claimed.id, head.id, 'sending', 'uncertain', { now, claim: claimed.claim, lastReply: outcome.reply })) {
-        await reportUncertain(ctx, em, head, claimed, 'the connection was lost after the message was sent, before the server answered', account.id);
+        await reportUncertain(ctx, em, head, claimed, { cause: 'connection_lost', reply: outcome.reply }, account.id);
       }
       return { kind: 'recorded' };
 
@@ -270,10 +280,12 @@ async function transmit(ctx: EngineContext, em: Em, account: EmailAccount, crede
   }
 }
 
-async function recordFailure(ctx: EngineContext, em: Em, head: MailingHead, claimed: ClaimedRecipient, accountId: number, reply: string) {
+/** `attempts`: given up after that many temporary refusals (absent: refused for good at once). */
+async function recordFailure(ctx: EngineContext, em: Em, head: MailingHead, claimed: ClaimedRecipient, accountId: number, reply: string, attempts?: number) {
   const now = ctx.now();
   if (!(await ctx.ledger.finish(em, claimed.id, head.id, 'sending', 'failed', { now, claim: claimed.claim, lastReply: reply }))) return;
-  const said = await ctx.ledger.note(em, head.id, 'error', { kind: 'recipient_failed', params: { email: claimed.email, reply } }, now, { recipientEmail: claimed.email, accountId });
+  const params = { email: claimed.email, reply, ...(attempts === undefined ? {} : { attempts }) };
+  const said = await ctx.ledger.note(em, head.id, 'error', { kind: 'recipient_failed', params }, now, { recipientEmail: claimed.email, accountId });
   ctx.events.emit({ type: 'recipient.failed', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, accountId, rowId: claimed.id, email: claimed.email, reply, at: now.toISOString() });
   ctx.events.emit({ type: 'mailing.notification', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, level: 'error', ...said, at: now.toISOString() });
   await changeStatus(ctx, em, head.id, 'recipient_failed', null);

@@ -4,6 +4,7 @@ import type { EmailAccount } from '../db/entities/email-account.entity.js';
 import type { Settings } from '../db/entities/settings.entity.js';
 import type { Actor } from '../domain/visibility.js';
 import type { AccountHealth } from '../domain/account-health.js';
+import type { HealthDetail } from '../domain/health-detail.js';
 import type { SmtpOutcome } from '../domain/smtp-outcome.js';
 import { dbLedger } from '../db/repositories/engine-ledger.js';
 import type { JobRunner } from './job-runner.js';
@@ -107,11 +108,11 @@ export class Engine {
   }
 
   /** A user-run login check's verdict: stored on the account, told to watchers, and the owner's recipients rebound. */
-  async recordHealth(em: Em, account: EmailAccount, health: AccountHealth, reason: string | null): Promise<void> {
+  async recordHealth(em: Em, account: EmailAccount, health: AccountHealth, reason: string | null, detail: HealthDetail | null): Promise<void> {
     const now = this.ctx.now();
-    em.assign(account, { health, healthReason: reason?.slice(0, 500) ?? null, healthDetail: null, healthCheckedAt: now });
+    em.assign(account, { health, healthReason: reason?.slice(0, 500) ?? null, healthDetail: detail, healthCheckedAt: now });
     await em.flush();
-    this.ctx.events.emit({ type: 'account.health', accountId: account.id, departmentId: account.department.id, ownerId: account.owner.id, health: account.health, reason: account.healthReason ?? null, detail: null, at: now.toISOString() });
+    this.ctx.events.emit({ type: 'account.health', accountId: account.id, departmentId: account.department.id, ownerId: account.owner.id, health: account.health, reason: account.healthReason ?? null, detail, at: now.toISOString() });
     await this.rebindOwners(em, [account.owner.id]);
   }
 

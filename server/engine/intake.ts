@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Classified } from '../domain/feedback.js';
 import { MailboxError, type InboxHealth } from '../domain/inbox.js';
-import { healthText, type HealthDetail } from '../domain/health-detail.js';
+import type { HealthDetail } from '../domain/health-detail.js';
 import type { Em } from '../db/orm.js';
 import type { Inbox } from '../db/entities/inbox.entity.js';
 import { intakeRepository } from '../db/repositories/intake.repository.js';
 import type { EngineContext, MailCredentials, Mailboxes, MailboxSession } from './ports.js';
-import { OAuthGrantError } from '../domain/oauth-providers.js';
+import { grantDetail, OAuthGrantError } from '../domain/oauth-providers.js';
 import { applyFeedbackPage, type InboxAccount, type IncomingMessage } from './feedback.js';
 
 /**
@@ -110,9 +110,7 @@ async function signIn(ctx: IntakeContext, em: Em, inbox: Inbox): Promise<MailCre
     return await ctx.credentials.inbox(em, inbox.account.getEntity(), inbox.passwordEnc);
   } catch (err) {
     if (!(err instanceof OAuthGrantError)) throw err;
-    if (err.kind !== 'revoked') throw new MailboxError('unreachable', err.message);
-    const detail = { code: 'oauth_refused', error: err.message } as const;
-    throw new MailboxError('auth_failed', healthText(detail), detail);
+    throw MailboxError.of(err.kind === 'revoked' ? 'auth_failed' : 'unreachable', grantDetail(err));
   }
 }
 

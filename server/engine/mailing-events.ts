@@ -1,7 +1,7 @@
 import type { Em } from '../db/orm.js';
 import type { MailingTransition } from '../domain/mailing-status.js';
 import type { LedgerContext } from './ports.js';
-import { noteText, type MailingNote } from '../domain/mailing-notes.js';
+import { noteText, type MailingNote, type UncertainCause } from '../domain/mailing-notes.js';
 import type { InterruptReason } from '../domain/mailing-interrupts.js';
 
 /** Why a status changed: a note the UI words (who paused it, why the engine stopped it…). */
@@ -38,9 +38,8 @@ export async function finishIfDone(ctx: LedgerContext, em: Em, mailingId: number
 }
 
 /** A recipient whose delivery nobody can know: a warning on the mailing and a live event. */
-export async function reportUncertain(ctx: LedgerContext, em: Em, head: { id: number; departmentId: number; ownerId: number }, row: { id: number; email: string }, why: string, accountId?: number): Promise<void> {
+export async function reportUncertain(ctx: LedgerContext, em: Em, head: { id: number; departmentId: number; ownerId: number }, row: { id: number; email: string }, why: { cause: UncertainCause; reply: string | null }, accountId?: number): Promise<void> {
   const now = ctx.now();
-  const text = `${row.email}: ${why}; delivery is uncertain and it will not be resent automatically`;
-  await ctx.ledger.note(em, head.id, 'warning', { kind: 'uncertain', params: null, text }, now, { recipientEmail: row.email, accountId });
+  await ctx.ledger.note(em, head.id, 'warning', { kind: 'uncertain', params: { email: row.email, ...why } }, now, { recipientEmail: row.email, accountId });
   ctx.events.emit({ type: 'recipient.uncertain', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, rowId: row.id, email: row.email, at: now.toISOString() });
 }

@@ -18,6 +18,7 @@ import type { RecipientState } from '../domain/recipient-states.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { InboxKind } from '../domain/inbox.js';
 import type { HealthDetail } from '../domain/health-detail.js';
+import type { Locale } from '../domain/locales.js';
 
 /**
  * What the engine needs from the outside world, declared by the engine (the consumer), as
@@ -98,7 +99,7 @@ export interface Ledger {
   liveIds(em: Em): Promise<number[]>;
   liveMailingsOfAccount(em: Em, accountId: number): Promise<number[]>;
   /** What the mailing sends, as it is now (null where deleted). */
-  content(em: Em, head: Pick<MailingHead, 'messageId' | 'signatureId'>): Promise<{ content: MessageContent | null; signature: SignatureContent | null; attachments: AttachmentRef[] }>;
+  content(em: Em, head: Pick<MailingHead, 'messageId' | 'signatureId' | 'ownerId'>): Promise<{ content: MessageContent | null; signature: SignatureContent | null; attachments: AttachmentRef[]; locale: Locale }>;
   /** The CRM records behind ledger rows, as template fields; a deleted record is missing. */
   recipientRecords<T extends RecipientType>(em: Em, type: T, ids: number[]): Promise<Map<number, RecipientRecord<T>>>;
   /** The organisation's settings (calendar, zone, footer). */

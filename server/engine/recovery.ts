@@ -10,7 +10,7 @@ export async function expireStaleClaims(ctx: EngineContext): Promise<number> {
   const expired = await ctx.ledger.expireLeases(em, ctx.now());
   for (const row of expired) {
     const head = await ctx.ledger.head(em, row.mailingId);
-    if (head) await reportUncertain(ctx, em, head, row, 'the sending worker stopped mid-send');
+    if (head) await reportUncertain(ctx, em, head, row, { cause: 'worker_stopped', reply: null });
   }
   return expired.length;
 }

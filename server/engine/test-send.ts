@@ -31,7 +31,7 @@ export async function sendTest(ctx: EngineContext, em: Em, mailingId: number, to
   try {
     message = await compose(ctx.secrets, {
       mailingId, recipientType: type, content: mailing.content, signature: mailing.signature, account, settings,
-      to: { email: to, name: null }, fields, rowId: null, messageId, attachments: mailing.attachments, attachmentsDir: ctx.attachmentsDir,
+      to: { email: to, name: null }, fields, rowId: null, messageId, attachments: mailing.attachments, attachmentsDir: ctx.attachmentsDir, locale: mailing.locale,
     });
   } catch (err) {
     // The author's to fix, as in a preview; the mailing itself is left alone.

@@ -50,11 +50,11 @@ export class AccessTokens {
     const deadline = now().getTime() + 2 * this.leaseMs;
     for (;;) {
       const grant = await grants.read(em, accountId);
-      if (!grant) throw new OAuthGrantError('revoked', 'the account is not connected with OAuth');
+      if (!grant) throw new OAuthGrantError('revoked', { cause: 'not_connected' });
       if (grant.accessTokenEnc && accessTokenFresh(grant.accessExpiresAt, now())) return secrets.decrypt(grant.accessTokenEnc);
       if (await grants.takeRefreshLease(em, accountId, now(), new Date(now().getTime() + this.leaseMs))) return this.refresh(em, accountId);
       // Another process is refreshing: its token lands in the row.
-      if (now().getTime() > deadline) throw new OAuthGrantError('unavailable', 'another process has been refreshing the access token for too long');
+      if (now().getTime() > deadline) throw new OAuthGrantError('unavailable', { cause: 'refresh_stalled' });
       await sleep(this.pollMs);
     }
   }
@@ -66,16 +66,16 @@ export class AccessTokens {
       // Read again under the lease: a refresh that finished just before it was taken stored a newer refresh token.
       const grant = await grants.read(em, accountId);
       const provider = grant && oauthProviderOf(grant.provider);
-      if (!grant?.refreshTokenEnc || !provider) throw new OAuthGrantError('revoked', 'the account has no OAuth grant; connect it again');
+      if (!grant?.refreshTokenEnc || !provider) throw new OAuthGrantError('revoked', { cause: 'no_refresh_token' });
       if (grant.accessTokenEnc && accessTokenFresh(grant.accessExpiresAt, now())) {
         await grants.releaseLease(em, accountId);
         return secrets.decrypt(grant.accessTokenEnc);
       }
       const client = oauthClientOf(await settingsRepository.get(em, ''), provider.id as OAuthProviderId, secrets);
-      if (!client) throw new OAuthGrantError('revoked', `no ${provider.name} OAuth client is registered in Settings`);
+      if (!client) throw new OAuthGrantError('revoked', { cause: 'no_client', provider: provider.name });
       const fresh = await refreshGrant(tokenUrlOf(provider, client, issuers), client, secrets.decrypt(grant.refreshTokenEnc), now);
       const missing = missingScopes(provider.scopes, fresh.scope);
-      if (missing.length) throw new OAuthGrantError('revoked', `the grant lacks the scope${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+      if (missing.length) throw new OAuthGrantError('revoked', { cause: 'missing_scopes', scopes: missing });
       await grants.storeRefreshed(em, accountId, {
         accessTokenEnc: secrets.encrypt(fresh.accessToken),
         accessExpiresAt: fresh.expiresAt,

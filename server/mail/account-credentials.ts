@@ -3,6 +3,7 @@ import type { EmailAccount } from '../db/entities/email-account.entity.js';
 import type { Credentials, MailCredentials } from '../engine/ports.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { OAuthGrantError } from '../domain/oauth-providers.js';
+import { openSecret } from '../domain/mailing-interrupts.js';
 import type { AccessTokens } from './access-tokens.js';
 
 /** The engine's credentials port: a password account's decrypted password, an OAuth account's access token. */
@@ -14,13 +15,14 @@ export class AccountCredentials implements Credentials {
 
   async smtp(em: Em, account: EmailAccount): Promise<MailCredentials> {
     if (account.oauthProvider) return { kind: 'oauth2', accessToken: await this.tokens.accessToken(em, account.id) };
-    if (!account.smtpPasswordEnc) throw new OAuthGrantError('revoked', 'the account has neither a password nor an OAuth grant');
-    return { kind: 'password', password: this.secrets.decrypt(account.smtpPasswordEnc) };
+    if (!account.smtpPasswordEnc) throw new OAuthGrantError('revoked', { cause: 'no_credentials' });
+    // A password the key cannot open stops the mailing with that cause (a changed SECRET_KEY).
+    return { kind: 'password', password: openSecret((s) => this.secrets.decrypt(s), account.smtpPasswordEnc) };
   }
 
   async inbox(em: Em, account: EmailAccount, passwordEnc: string | null | undefined): Promise<MailCredentials> {
     if (passwordEnc) return { kind: 'password', password: this.secrets.decrypt(passwordEnc) };
-    if (!account.oauthProvider) throw new OAuthGrantError('revoked', "the inbox signs in with the account's OAuth grant, and the account is no longer connected");
+    if (!account.oauthProvider) throw new OAuthGrantError('revoked', { cause: 'not_connected' });
     return { kind: 'oauth2', accessToken: await this.tokens.accessToken(em, account.id) };
   }
 }

@@ -26,9 +26,12 @@ export interface BuildMessageInput {
   listId: string;
   /** `<random@domain>`, made before sending so it is known even when the outcome is not. */
   messageId: string;
-  /** True when the template itself has no {{ unsubscribe_url }}: a footer then carries the link. */
-  addFooter: boolean;
-  footerText: string;
+  /**
+   * When the template itself has no {{ unsubscribe_url }}, a footer carries the link, in the
+   * mailing owner's language: its sentence, the link's words in HTML, and the plain-text line
+   * with the link. Null: no footer.
+   */
+  footer: { text: string; link: string; line: string } | null;
   /** Files sent with the message: nodemailer streams each from `path`, so no recipient gets a copy in memory. */
   attachments: { filename: string; contentType: string; path: string; contentId: string | null }[];
   /**
@@ -59,18 +62,18 @@ export function newMessageId(domain: string): string {
   return `<${randomBytes(16).toString('hex')}@${domain}>`;
 }
 
-function withFooter(rendered: BuildMessageInput['rendered'], url: string, footerText: string) {
+function withFooter(rendered: BuildMessageInput['rendered'], url: string, footer: NonNullable<BuildMessageInput['footer']>) {
   const html = appendHtml(
     rendered.html,
-    `<p style="margin-top:24px;font-size:12px;color:#666666">${escapeHtml(footerText)} <a href="${escapeHtml(url)}" style="color:#666666">Unsubscribe</a></p>`,
+    `<p style="margin-top:24px;font-size:12px;color:#666666">${escapeHtml(footer.text)} <a href="${escapeHtml(url)}" style="color:#666666">${escapeHtml(footer.link)}</a></p>`,
   );
-  const text = `${rendered.text.trimEnd()}\n\n${footerText}\nUnsubscribe: ${url}`;
+  const text = `${rendered.text.trimEnd()}\n\n${footer.text}\n${footer.line}`;
   return { html, text };
 }
 
 export function buildMessage(input: BuildMessageInput): Mail.Options {
   const { account, to, rendered, unsubscribeUrl } = input;
-  const body = input.addFooter ? withFooter(rendered, unsubscribeUrl, input.footerText) : rendered;
+  const body = input.footer ? withFooter(rendered, unsubscribeUrl, input.footer) : rendered;
   const unsubscribe = [`<${unsubscribeUrl}>`];
   if (input.unsubscribeMailto) unsubscribe.push(`<mailto:${input.unsubscribeMailto}?subject=unsubscribe>`);
   return {

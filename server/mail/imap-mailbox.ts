@@ -116,14 +116,13 @@ class ImapSession implements MailboxSession {
       } catch (err) {
         const e = err as ImapFlowError;
         if (e.responseStatus !== 'NO') throw err;
-        const why = e.mailboxMissing ? 'does not exist' : `cannot be opened: ${e.responseText ?? e.message}`;
-        throw new MailboxError('folder_missing', `Folder "${folder}" on ${this.where} ${why}`);
+        throw MailboxError.of('folder_missing', { code: 'folder_missing', where: this.where, folder, reply: e.mailboxMissing ? null : (e.responseText ?? e.message) });
       }
     });
     // The cursors are only as good as these two (RFC 3501 §2.3.1.1): a server that leaves them out
     // or sends what no UID can be gives nothing to read by.
     if (!isUid(box.uidValidity) || !isUid(box.uidNext)) {
-      throw new MailboxError('unreachable', `${this.where} did not give folder "${folder}" a valid UIDVALIDITY and UIDNEXT`);
+      throw MailboxError.of('unreachable', { code: 'folder_unusable', where: this.where, folder });
     }
     // Granted at once: the folder is already selected read-only.
     this.lock = await this.guard(() => this.client.getMailboxLock(folder, { readOnly: true }));
@@ -141,7 +140,7 @@ class ImapSession implements MailboxSession {
     await this.guard(() => this.client.noop());
     this.news = false;
     const found = await this.guard(() => this.client.search({ uid: `${from}:*` }, { uid: true }));
-    if (!Array.isArray(found)) throw new MailboxError('unreachable', `${this.where} refused to search folder "${this.client.mailbox ? this.client.mailbox.path : ''}"`);
+    if (!Array.isArray(found)) throw MailboxError.of('unreachable', { code: 'search_refused', where: this.where, folder: this.client.mailbox ? this.client.mailbox.path : '' });
     // `N:*` also names the last message when its UID is below N (RFC 3501 §6.4.8).
     const uids = found.filter((uid) => uid >= from).sort((a, b) => a - b).slice(0, take);
     for (let i = 0; i < uids.length; i += FETCH_BATCH) {
@@ -206,7 +205,7 @@ class ImapSession implements MailboxSession {
       await this.client.mailboxOpen(source, { readOnly: false });
       try {
         if (!(await this.client.messageMove(uids.join(','), folder, { uid: true }))) {
-          throw new MailboxError('folder_missing', `${this.where} could not move messages to folder "${folder}"`);
+          throw MailboxError.of('folder_missing', { code: 'move_refused', where: this.where, folder });
         }
       } finally {
         await this.client.mailboxOpen(source, { readOnly: true });
@@ -253,9 +252,9 @@ class ImapSession implements MailboxSession {
     const e = err as ImapFlowError;
     if (e.authenticationFailed) {
       const code = e.serverResponseCode ? `[${e.serverResponseCode}] ` : '';
-      return new MailboxError('auth_failed', `${this.where} refused the sign-in for ${this.server.user}: ${code}${e.responseText ?? e.message}`);
+      return MailboxError.of('auth_failed', { code: 'sign_in_refused', where: this.where, user: this.server.user, reply: `${code}${e.responseText ?? e.message}` });
     }
-    if (e.mailboxMissing) return new MailboxError('folder_missing', `Folder "${e.path ?? ''}" on ${this.where} does not exist`);
+    if (e.mailboxMissing) return MailboxError.of('folder_missing', { code: 'folder_missing', where: this.where, folder: e.path ?? '', reply: null });
     return this.lost(e);
   }
 
@@ -263,8 +262,7 @@ class ImapSession implements MailboxSession {
   private lost(err?: ImapFlowError): MailboxError {
     const cause = (this.failure ?? err) as ImapFlowError | undefined;
     const closed = !cause || cause.code === 'NoConnection' || cause.code === 'EConnectionClosed';
-    const detail = closed ? 'the connection was closed' : (cause.responseText ?? cause.message);
-    return new MailboxError('unreachable', `Could not talk to ${this.where}: ${detail}`);
+    return MailboxError.of('unreachable', { code: 'unreachable', where: this.where, reply: closed ? null : (cause.responseText ?? cause.message) });
   }
 }
 

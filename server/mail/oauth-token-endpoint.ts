@@ -25,17 +25,17 @@ async function post(tokenUrl: string, client: OAuthClient, params: Record<string
   try {
     response = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error' });
   } catch (err) {
-    throw new OAuthGrantError('unavailable', `the provider's token endpoint cannot be reached: ${(err as Error).message}`);
+    throw new OAuthGrantError('unavailable', { cause: 'unreachable', reply: (err as Error).message });
   }
   const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) {
     const code = typeof json.error === 'string' ? json.error : `HTTP ${response.status}`;
-    const detail = typeof json.error_description === 'string' ? `: ${json.error_description}` : '';
+    const description = typeof json.error_description === 'string' ? `: ${json.error_description}` : '';
     // invalid_grant: revoked, expired or already used. Client errors need an admin, also a person.
     const revoked = ['invalid_grant', 'unauthorized_client', 'invalid_client'].includes(code);
-    throw new OAuthGrantError(revoked ? 'revoked' : 'unavailable', `the provider refused the token request (${code})${detail}`.slice(0, 400));
+    throw new OAuthGrantError(revoked ? 'revoked' : 'unavailable', { cause: 'refused', reply: `${code}${description}`.slice(0, 400) });
   }
-  if (typeof json.access_token !== 'string') throw new OAuthGrantError('unavailable', 'the provider answered without an access token');
+  if (typeof json.access_token !== 'string') throw new OAuthGrantError('unavailable', { cause: 'no_access_token' });
   const expiresIn = Number(json.expires_in ?? 3600);
   return {
     accessToken: json.access_token,

@@ -3,6 +3,7 @@ import type { SmtpSecurity } from '../domain/account-health.js';
 import type { MailCredentials } from '../engine/ports.js';
 import { smtpConnection } from './smtp-options.js';
 import { isAuthFailure } from '../domain/smtp-outcome.js';
+import { healthText, type HealthDetail } from '../domain/health-detail.js';
 
 /** Signs in to an account's SMTP server once, without sending, and says how it went. */
 
@@ -13,12 +14,13 @@ export interface SmtpLogin {
   user: string;
 }
 
+/** `message` in English; `detail` the failure as values the UI words, with the server's reply verbatim. */
 export type SmtpCheckOutcome =
-  | { health: 'ok'; message: string }
+  | { health: 'ok'; message: string; detail: null }
   /** The server was reached and refused the credentials (or offers no way to sign in). */
-  | { health: 'auth_failed'; message: string }
+  | { health: 'auth_failed'; message: string; detail: HealthDetail }
   /** No SMTP conversation: DNS, refused or dropped connection, TLS failure, timeout. */
-  | { health: 'unreachable'; message: string };
+  | { health: 'unreachable'; message: string; detail: HealthDetail };
 
 interface SmtpError extends Error {
   code?: string;
@@ -34,14 +36,15 @@ export async function checkSmtpLogin(login: SmtpLogin, credentials: MailCredenti
   const transport = nodemailer.createTransport(smtpConnection(login, credentials, timeout));
   try {
     await transport.verify();
-    return { health: 'ok', message: `Signed in to ${where} as ${login.user}` };
+    return { health: 'ok', message: `Signed in to ${where} as ${login.user}`, detail: null };
   } catch (err) {
     const e = err as SmtpError;
     if (isAuthFailure(e)) {
-      const reply = (e.response ?? e.message).trim();
-      return { health: 'auth_failed', message: `${where} refused the sign-in for ${login.user}: ${reply}` };
+      const detail: HealthDetail = { code: 'sign_in_refused', where, user: login.user, reply: (e.response ?? e.message).trim() };
+      return { health: 'auth_failed', message: healthText(detail), detail };
     }
-    return { health: 'unreachable', message: `Could not talk to ${where}: ${e.message}` };
+    const detail: HealthDetail = { code: 'unreachable', where, reply: e.message };
+    return { health: 'unreachable', message: healthText(detail), detail };
   } finally {
     transport.close();
   }

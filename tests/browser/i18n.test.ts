@@ -7,6 +7,7 @@ import { startServer, type ServerProcess } from '../support/server-process.js';
 import { launchChromium } from '../support/browser.js';
 import { initORM } from '../../server/db/orm.js';
 import { knexOf } from '../../server/db/knex.js';
+import { mailingRepository } from '../../server/db/repositories/mailing.repository.js';
 
 /**
  * Every page an admin reaches, the sign-in page and the public unsubscribe page, rendered in
@@ -388,6 +389,60 @@ describe("an account's red reason", () => {
     } finally {
       await knex('email_accounts').where({ id: account.id }).update(before);
       await orm.close();
+      await context.close();
+    }
+  }, 120_000);
+});
+
+describe('an uncertain delivery', () => {
+  // The note is stored as its kind and values (integration/engine/delivery.test covers writing
+  // it): the German page words the cause, and the connection's own words stay as they came.
+  it('is worded in the page language, the connection\'s reply verbatim', async () => {
+    const { context, page, problems } = await open('de');
+    await signIn(page, 'anna@mailroom.test');
+    const mailing = ((await (await page.request.get(`${server.url}/api/mailings`)).json()) as { items: { id: number }[] }).items[0];
+    const orm = await initORM({ kind: 'mysql', url: server.databaseUrl }, { migrate: false });
+    const reply = 'Connection closed unexpectedly';
+    try {
+      await mailingRepository.note(orm.em.fork(), mailing.id, 'warning', { kind: 'uncertain', params: { email: 'vielleicht@example.com', cause: 'connection_lost', reply } }, new Date(), { recipientEmail: 'vielleicht@example.com' });
+      await page.goto(`${server.url}/mailings/${mailing.id}`);
+      const why = said('de', 'note_detail', { text: said('de', 'uncertain_connection_lost'), detail: reply });
+      await page.getByRole('list', { name: 'Meldungsprotokoll' }).getByText(said('de', 'note_uncertain', { email: 'vielleicht@example.com', why }), { exact: true }).waitFor();
+      expect(leftoversIn(await shown(page), 'de')).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await orm.close();
+      await context.close();
+    }
+  }, 120_000);
+});
+
+describe('a failed connection test', () => {
+  // The test's verdict is stored as a code and values: the German page words it in the toast and in
+  // the star's hover text, the system's own reply (ECONNREFUSED) verbatim within it.
+  it('is worded in the page language, the reply verbatim', async () => {
+    const { context, page, problems } = await open('de');
+    await signIn(page, 'anna@mailroom.test');
+    const { csrfToken } = (await (await page.request.get(`${server.url}/api/session`)).json()) as { csrfToken: string };
+    const headers = { 'x-csrf-token': csrfToken };
+    // Nothing listens on this port (the helpers' range kept for such servers).
+    const port = 4299;
+    const account = { name: 'Geschlossen', fromName: 'Anna', fromEmail: 'closed@example.com', smtpHost: '127.0.0.1', smtpPort: port, smtpSecurity: 'none', smtpUser: 'closed@example.com', password: 'smtp-password', dailyLimit: 10 };
+    const created = await page.request.post(`${server.url}/api/accounts`, { headers, data: account });
+    expect(created.status()).toBe(201);
+    const { id } = (await created.json()) as { id: number };
+    try {
+      await page.goto(`${server.url}/accounts`);
+      await page.getByRole('button', { name: said('de', 'test_connection_of', { name: 'Geschlossen' }) }).click();
+      const where = `127.0.0.1:${port}`;
+      const worded = said('de', 'health_unreachable', { where, reply: `connect ECONNREFUSED ${where}` });
+      // The toast, whichever live role it takes.
+      await page.getByText(said('de', 'name_says', { name: 'Geschlossen', text: worded }), { exact: true }).waitFor();
+      await page.locator(`[role="img"][title*="${worded}"]`).waitFor();
+      expect(leftoversIn(await shown(page), 'de')).toEqual([]);
+      expect(problems.filter((p) => !/status of 4\d\d/.test(p))).toEqual([]);
+    } finally {
+      await page.request.delete(`${server.url}/api/accounts/${id}`, { headers });
       await context.close();
     }
   }, 120_000);

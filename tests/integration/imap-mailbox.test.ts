@@ -335,8 +335,10 @@ describe('checkImapLogin', () => {
   it('signs in and opens every folder read, the bounce folder too', async () => {
     await dovecot.createFolder('bob', 'Bounced');
     const ok = await checkImapLogin({ ...login('bob'), folders: ['INBOX'], bounceFolder: 'Bounced' }, { kind: 'password', password: PASSWORD });
-    expect(ok).toEqual({ health: 'ok', message: `Signed in to 127.0.0.1:${dovecot.port} as bob and opened INBOX, Bounced` });
-    expect(await checkImapLogin({ ...login('bob'), folders: ['INBOX'], bounceFolder: 'Missing' }, { kind: 'password', password: PASSWORD })).toMatchObject({ health: 'folder_missing' });
+    expect(ok).toEqual({ health: 'ok', message: `Signed in to 127.0.0.1:${dovecot.port} as bob and opened INBOX, Bounced`, detail: null });
+    expect(await checkImapLogin({ ...login('bob'), folders: ['INBOX'], bounceFolder: 'Missing' }, { kind: 'password', password: PASSWORD })).toMatchObject({
+      health: 'folder_missing', detail: { code: 'folder_missing', where: `127.0.0.1:${dovecot.port}`, folder: 'Missing', reply: null },
+    });
     expect(await checkImapLogin({ ...login('bob'), folders: ['INBOX'], bounceFolder: null }, { kind: 'password', password: 'wrong' })).toMatchObject({ health: 'auth_failed' });
   });
 });

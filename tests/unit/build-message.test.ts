@@ -20,8 +20,7 @@ function input(over: Partial<BuildMessageInput> = {}): BuildMessageInput {
     unsubscribeMailto: null,
     listId: 'mailing-42.mailroom.example.com',
     messageId: '<0123abcd@crm.example.com>',
-    addFooter: false,
-    footerText: 'You receive this because you are our customer & "friend".',
+    footer: null,
     attachments: [],
     dkimCacheDir: null,
     ...over,
@@ -73,13 +72,13 @@ describe('buildMessage', () => {
     expect(plain.html).toBe('<html><body><p>Hello Jane</p></body></html>');
     expect(plain.text).toBe('Hello Jane');
 
-    const footed = buildMessage(input({ addFooter: true }));
+    const footed = buildMessage(input({ footer: { text: 'You receive this because you are our customer & "friend".', link: 'Abmelden <hier>', line: `Abmelden: ${URL}` } }));
     const html = footed.html as string;
     expect(html).toContain(`<a href="${URL}"`);
     expect(html).toContain('our customer &amp; &quot;friend&quot;.');
     // Inside the body, not after it.
-    expect(html.indexOf('Unsubscribe</a>')).toBeLessThan(html.indexOf('</body>'));
-    expect(footed.text).toBe(`Hello Jane\n\nYou receive this because you are our customer & "friend".\nUnsubscribe: ${URL}`);
+    expect(html.indexOf('Abmelden &lt;hier&gt;</a>')).toBeLessThan(html.indexOf('</body>'));
+    expect(footed.text).toBe(`Hello Jane\n\nYou receive this because you are our customer & "friend".\nAbmelden: ${URL}`);
   });
 
   it('leaves DKIM out when the account has no key', () => {

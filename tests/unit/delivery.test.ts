@@ -24,7 +24,7 @@ const em = {} as Em;
 const account = { id: 10, fromName: 'Sales', fromEmail: 'sales@example.test', smtpPasswordEnc: secrets.encrypt('secret'), department: { id: 1 }, owner: { id: 1 } } as unknown as EmailAccount;
 const settings = { ...DEFAULT_SETTINGS, publicBaseUrl: 'https://mailroom.example.test' } as Settings;
 const head = { id: 5, status: 'active' as const, ownerId: 1, departmentId: 1, recipientType: 'company', messageId: 1, signatureId: null };
-const mailing: MailingContent = { head, content: { subject: 'Hello {{ name }}', html: '<p>Hello {{ name }}</p>', text: null }, signature: null, attachments: [] };
+const mailing: MailingContent = { head, content: { subject: 'Hello {{ name }}', html: '<p>Hello {{ name }}</p>', text: null }, signature: null, attachments: [], locale: 'en' };
 
 afterAll(closeRenderPool);
 
@@ -86,18 +86,20 @@ describe('deliverBatch', () => {
   // An OAuth mailbox whose grant was revoked (or lacks a scope) is refused before any SMTP: never a
   // silent failure. Nothing is sent, every claim goes back, the account turns red with the reason.
   it('switches the account off when its OAuth grant is revoked, and sends nothing', async () => {
-    const revoked = () => Promise.reject(new OAuthGrantError('revoked', 'the provider refused the token request (invalid_grant)'));
+    const revoked = () => Promise.reject(new OAuthGrantError('revoked', { cause: 'refused', reply: 'invalid_grant' }));
     const t = runWith([{ kind: 'sent', messageId: '<a@x>', reply: '250 OK' }, { kind: 'sent', messageId: '<b@x>', reply: '250 OK' }], revoked);
     expect(await t.run()).toEqual({ sent: 0, stopped: 'account' });
     expect(t.sent).toHaveLength(0);
     expect(t.rows.map((r) => r.state)).toEqual(['pending', 'pending']);
     expect(t.accounts[0].health).toBe('auth_failed');
-    expect(t.events.filter((e) => e.type === 'account.health')).toMatchObject([{ accountId: account.id, health: 'auth_failed', reason: expect.stringContaining('reconnect the account') }]);
+    expect(t.events.filter((e) => e.type === 'account.health')).toMatchObject([
+      { accountId: account.id, health: 'auth_failed', reason: expect.stringContaining('reconnect the account'), detail: { code: 'oauth_refused', grant: { cause: 'refused', reply: 'invalid_grant' } } },
+    ]);
   });
 
   // A provider out of reach is no verdict on the account: the claims go back, its health stays.
   it('gives the claims back without a verdict when the provider cannot be reached', async () => {
-    const down = () => Promise.reject(new OAuthGrantError('unavailable', "the provider's token endpoint cannot be reached"));
+    const down = () => Promise.reject(new OAuthGrantError('unavailable', { cause: 'unreachable', reply: 'fetch failed' }));
     const t = runWith([{ kind: 'sent', messageId: '<a@x>', reply: '250 OK' }], down);
     expect(await t.run()).toEqual({ sent: 0, stopped: 'account' });
     expect(t.rows.map((r) => r.state)).toEqual(['pending']);

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BASE_LOCALE, LOCALES } from '../../server/domain/locales.js';
-import { MAILING_NOTE_KINDS } from '../../server/domain/mailing-notes.js';
+import { MAILING_NOTE_KINDS, UNCERTAIN_CAUSES } from '../../server/domain/mailing-notes.js';
+import { GRANT_CAUSES } from '../../server/domain/grant-problems.js';
 import { INTERRUPT_CODES } from '../../server/domain/mailing-interrupts.js';
 import { HEALTH_DETAIL_CODES } from '../../server/domain/health-detail.js';
 
@@ -66,5 +67,15 @@ describe('message catalogues', () => {
   // Why Mailroom switched an account off is worded by `health_<code>` (src/lib/utils/health-text.ts).
   it('words every reason Mailroom switches an account off for', () => {
     expect(HEALTH_DETAIL_CODES.filter((code) => !(`health_${code}` in english))).toEqual([]);
+  });
+
+  // Why a delivery is uncertain is worded by `uncertain_<cause>` (src/lib/mailings/note-text.ts).
+  it('words every cause of an uncertain delivery', () => {
+    expect(UNCERTAIN_CAUSES.filter((cause) => !(`uncertain_${cause}` in english))).toEqual([]);
+  });
+
+  // Why an OAuth grant gives no token is worded by `grant_<cause>` (src/lib/utils/health-text.ts).
+  it('words every cause of a refused or unavailable OAuth grant', () => {
+    expect(GRANT_CAUSES.filter((cause) => !(`grant_${cause}` in english))).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import { MailingEventSchema, type MailingEvent } from '../entities/mailing-event
 import { noteText, recorded, type NoteInput, type Recorded, type StatusDetail } from '../../domain/mailing-notes.js';
 import type { RecipientFeedback, RecipientState } from '../../domain/recipient-states.js';
 import { containsPattern } from './like.js';
+import { BASE_LOCALE, isLocale, type Locale } from '../../domain/locales.js';
 
 /** A page of a mailing's ledger as its recipients tab filters and sorts it. */
 export interface RecipientsPageQuery {
@@ -117,11 +118,13 @@ export const mailingRepository = {
     return target;
   },
 
-  /** What the mailing sends: its message and signature as they are now (null where deleted). */
-  async content(em: Em, head: Pick<MailingHead, 'messageId' | 'signatureId'>): Promise<{ content: MessageContent | null; signature: SignatureContent | null; attachments: AttachmentRef[] }> {
+  /** What the mailing sends: its message and signature as they are now (null where deleted), and its owner's language (English when unset). */
+  async content(em: Em, head: Pick<MailingHead, 'messageId' | 'signatureId' | 'ownerId'>): Promise<{ content: MessageContent | null; signature: SignatureContent | null; attachments: AttachmentRef[]; locale: Locale }> {
     const message = head.messageId ? await em.findOne(MessageSchema, { id: head.messageId }) : null;
     const signature = head.signatureId ? await em.findOne(SignatureSchema, { id: head.signatureId }) : null;
+    const owner = await knexOf(em)('users').where({ id: head.ownerId }).first('locale');
     return {
+      locale: isLocale(owner?.locale) ? owner.locale : BASE_LOCALE,
       content: message ? { subject: message.subject, html: message.html, text: message.text ?? null } : null,
       signature: signature ? { format: signature.format, body: signature.body } : null,
       attachments: message ? await attachmentRepository.refsOf(em, message.id) : [],

@@ -2,11 +2,13 @@ import en from '../../../messages/en.json' with { type: 'json' };
 import de from '../../../messages/de.json' with { type: 'json' };
 import fr from '../../../messages/fr.json' with { type: 'json' };
 import { negotiateLocale, parseAcceptLanguage, type Locale } from '../../domain/locales.js';
+import { DEFAULT_SETTINGS } from '../../db/repositories/settings.repository.js';
 
 /**
  * The few sentences the server words itself for people who never sign in (the public unsubscribe
- * pages), read from the UI's own catalogues so every language stays in one place. The language is
- * the one the recipient's browser prefers among Mailroom's (Accept-Language).
+ * pages, the unsubscribe footer it adds to messages), read from the UI's own catalogues so every
+ * language stays in one place. A page is in the language the recipient's browser prefers among
+ * Mailroom's (Accept-Language); a message in its mailing owner's.
  */
 
 const CATALOGUES: Record<Locale, Record<string, unknown>> = { en, de, fr };
@@ -21,7 +23,8 @@ export type PublicKey =
   | 'unsub_invalid_heading'
   | 'unsub_invalid_text'
   | 'unsub_preview_note'
-  | 'unsub_default_text';
+  | 'unsub_default_text'
+  | 'mail_unsubscribe_line';
 
 export type PublicTexts = (key: PublicKey, params?: Record<string, string>) => string;
 
@@ -32,5 +35,8 @@ export function publicTexts(locale: Locale): PublicTexts {
     return text.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
   };
 }
+
+/** The organisation's own unsubscribe text; the built-in one is said in the reader's language. */
+export const unsubscribeText = (t: PublicTexts, text: string) => (text === DEFAULT_SETTINGS.unsubscribeText ? t('unsub_default_text') : text);
 
 export const localeOfRequest = (acceptLanguage: string | undefined): Locale => negotiateLocale(parseAcceptLanguage(acceptLanguage));

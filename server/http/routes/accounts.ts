@@ -170,7 +170,7 @@ export function accountRoutes() {
         (credentials) => checkSmtpLogin({ host: account.smtpHost, port: account.smtpPort, security: account.smtpSecurity, user: account.smtpUser }, credentials),
         grantCheckOutcome,
       );
-      await services.engine.recordHealth(em, account, outcome.health, outcome.health === 'ok' ? null : outcome.message);
-      return c.json({ ok: outcome.health === 'ok', health: outcome.health, message: outcome.message }, 200);
+      await services.engine.recordHealth(em, account, outcome.health, outcome.health === 'ok' ? null : outcome.message, outcome.detail);
+      return c.json({ ok: outcome.health === 'ok', health: outcome.health, message: outcome.message, detail: outcome.detail }, 200);
     });
 }

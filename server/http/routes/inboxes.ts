@@ -160,10 +160,10 @@ export function inboxRoutes() {
       );
       const now = services.now();
       const reason = outcome.health === 'ok' ? null : outcome.message.slice(0, 500);
-      em.assign(inbox, { health: outcome.health, healthReason: reason, healthDetail: null, healthCheckedAt: now });
+      em.assign(inbox, { health: outcome.health, healthReason: reason, healthDetail: outcome.detail, healthCheckedAt: now });
       await em.flush();
-      services.events.emit({ type: 'inbox.health', accountId: account.id, departmentId: account.department.id, ownerId: account.owner.id, health: outcome.health, reason, detail: null, at: now.toISOString() });
-      return c.json({ ok: outcome.health === 'ok', health: outcome.health, message: outcome.message }, 200);
+      services.events.emit({ type: 'inbox.health', accountId: account.id, departmentId: account.department.id, ownerId: account.owner.id, health: outcome.health, reason, detail: outcome.detail, at: now.toISOString() });
+      return c.json({ ok: outcome.health === 'ok', health: outcome.health, message: outcome.message, detail: outcome.detail }, 200);
     })
     .openapi(preset, async (c) => {
       const account = await loadOwned(c.var.em, c.var.user, 'account', c.req.valid('param').id, 'see');

@@ -201,7 +201,7 @@ export function oauthCallbackRoutes() {
         throw err;
       });
       // A fresh grant makes the last verdict (a revoked grant's red) meaningless: the next send or test judges again.
-      await services.engine.recordHealth(em, target, 'unknown', null);
+      await services.engine.recordHealth(em, target, 'unknown', null, null);
       return back({ oauth: 'connected', account: String(target.id) });
     } catch (err) {
       // The browser came here by a redirect: any refusal (the account gone or no longer the user's too) is shown on the accounts page, not as JSON,

@@ -3,11 +3,11 @@ import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import type { AppEnv } from '../env.js';
 import { readUnsubscribeToken } from '../../mail/unsubscribe-token.js';
-import { DEFAULT_SETTINGS, settingsRepository } from '../../db/repositories/settings.repository.js';
+import { settingsRepository } from '../../db/repositories/settings.repository.js';
 import { suppressionRepository } from '../../db/repositories/suppression.repository.js';
 import { SAMPLE_RECIPIENTS } from '../../domain/template-variables.js';
 import type { Locale } from '../../domain/locales.js';
-import { localeOfRequest, publicTexts, type PublicTexts } from '../i18n/public-texts.js';
+import { localeOfRequest, publicTexts, unsubscribeText, type PublicTexts } from '../i18n/public-texts.js';
 
 /**
  * The public unsubscribe pages behind every message's link and List-Unsubscribe header:
@@ -62,15 +62,13 @@ const page = ({ locale }: View, title: string, content: unknown) => html`<!docty
 
 const previewNote = ({ t }: View, preview: boolean) => (preview ? html`<p class="note">${t('unsub_preview_note')}</p>` : '');
 
-/** The organisation's own text; the built-in one is said in the recipient's language. */
-const ownText = ({ t }: View, text: string) => (text === DEFAULT_SETTINGS.unsubscribeText ? t('unsub_default_text') : text);
 
 const confirmPage = (v: View, text: string, address: string, preview = false) =>
   page(
     v,
     v.t('unsub_title'),
     html`${previewNote(v, preview)}<h1>${v.t('unsub_title')}</h1>
-<p>${ownText(v, text)}</p>
+<p>${unsubscribeText(v.t, text)}</p>
 <p class="address">${maskEmail(address)}</p>
 <form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">${v.t('unsub_button')}</button></form>`,
   );

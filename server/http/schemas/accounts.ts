@@ -115,7 +115,8 @@ export const AccountListQuery = listQuery(['id', 'name', 'fromEmail', 'dailyLimi
 });
 
 export const AccountTestResultSchema = z
-  .object({ ok: z.boolean(), health: z.enum(ACCOUNT_HEALTH), message: z.string() })
+  /** `message` in English; `detail` the failure as values the UI words (null when it signed in). */
+  .object({ ok: z.boolean(), health: z.enum(ACCOUNT_HEALTH), message: z.string(), detail: AccountSchema.shape.healthDetail })
   .openapi('AccountTestResult');
 
 export type AccountDto = z.infer<typeof AccountSchema>;

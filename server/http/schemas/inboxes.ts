@@ -77,7 +77,8 @@ export const InboxInput = z
   .openapi('InboxInput');
 
 export const InboxTestResultSchema = z
-  .object({ ok: z.boolean(), health: z.enum(INBOX_HEALTH), message: z.string() })
+  /** `message` in English; `detail` the failure as values the UI words (null when it signed in, or for a reason given only in English). */
+  .object({ ok: z.boolean(), health: z.enum(INBOX_HEALTH), message: z.string(), detail: InboxSchema.shape.healthDetail })
   .openapi('InboxTestResult');
 
 /** The IMAP settings of the account's provider, when it is a well-known one (server/domain/mail-providers.ts). */

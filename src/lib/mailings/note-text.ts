@@ -1,4 +1,4 @@
-import type { Exclusion, MailingNote, MailingNoteKind, MailingNoteParams, PreflightWarning, Restarted, StatusDetail, Unsuccessful } from '$server/domain/mailing-notes';
+import type { Exclusion, MailingNote, MailingNoteKind, MailingNoteParams, PreflightWarning, Restarted, StatusDetail, UncertainCause, Unsuccessful } from '$server/domain/mailing-notes';
 import type { InterruptReason } from '$server/domain/mailing-interrupts';
 import { formatBytes, formatNumber } from '$lib/utils/format';
 import { m } from '$lib/paraglide/messages';
@@ -38,6 +38,10 @@ export function interruptText(r: InterruptReason): string {
       return m.interrupt_message_deleted();
     case 'message_unpreparable':
       return m.interrupt_message_unpreparable({ error: r.error });
+    case 'secret_unreadable':
+      return m.interrupt_secret_unreadable({ error: r.error });
+    case 'no_attachments_folder':
+      return m.interrupt_no_attachments_folder();
     case 'message_unrenderable':
       return m.interrupt_message_unrenderable({ error: r.error });
     case 'message_refused':
@@ -46,6 +50,8 @@ export function interruptText(r: InterruptReason): string {
       return r.account === null ? m.interrupt_no_account() : m.interrupt_no_account_failed({ account: r.account, reason: r.reason ?? '' });
   }
 }
+
+const UNCERTAIN: Record<UncertainCause, () => string> = { connection_lost: m.uncertain_connection_lost, worker_stopped: m.uncertain_worker_stopped };
 
 /** "text: detail" when there is a detail (an SMTP reply, a reply's first words: the sender's own words, shown as they are). */
 const withDetail = (text: string, detail: string | null) => (detail ? m.note_detail({ text, detail }) : text);
@@ -64,7 +70,8 @@ const WORDINGS: { [K in MailingNoteKind]: (p: MailingNoteParams[K]) => string } 
   status_interrupted: (r) => m.note_status_interrupted({ reason: interruptText(r) }),
   restart: (p) => m.note_restart({ text: restarted(p) }),
   combined: (p) => ('into' in p ? m.note_combined_into({ id: p.into, by: p.by }) : m.note_combined({ by: p.by, from: p.from.map((id) => `#${id}`).join(', '), moved: formatNumber(p.moved), duplicates: formatNumber(p.duplicates) })),
-  recipient_failed: ({ email, reply }) => m.note_recipient_failed({ email, reply }),
+  recipient_failed: ({ email, reply, attempts }) => (attempts === undefined ? m.note_recipient_failed({ email, reply }) : m.note_recipient_gave_up({ email, count: formatNumber(attempts), reply })),
+  uncertain: ({ email, cause, reply }) => m.note_uncertain({ email, why: withDetail(UNCERTAIN[cause](), reply) }),
   account_failed: ({ account, address, reason, detail }) => m.note_account_failed({ account, address, reason: detail ? healthDetailText(detail, reason) : reason }),
   bounced: ({ email, status, diagnostic }) => withDetail(`${m.note_bounced({ email })}${status ? ` (${status})` : ''}`, diagnostic),
   soft_bounces: ({ email }) => m.note_soft_bounces({ email }),

@@ -5,7 +5,8 @@ import type { Owned } from '$server/domain/visibility';
 import { seesAllDepartments } from '$server/domain/visibility';
 import { live } from '$lib/live/socket';
 import { RED_REASON_TEXT } from '$lib/utils/account-light';
-import { noteText } from '$lib/mailings/note-text';
+import { noteText, statusReasonText } from '$lib/mailings/note-text';
+import { healthReasonText } from '$lib/utils/health-text';
 import { m } from '$lib/paraglide/messages';
 import { onNotificationClick, showSystemNotification } from '$lib/utils/system-notification';
 import { announcer } from './announcer.svelte';
@@ -50,11 +51,13 @@ class NotificationState {
         if (!this.concerns(me, p)) return;
         if (p.status === 'done' && this.#once(`status:${p.mailingId}:${p.at}`)) announcer.say(m.alert_done({ id: p.mailingId }));
         if (p.status !== 'interrupted') return;
-        this.#alert(`status:${p.mailingId}:${p.at}`, m.alert_interrupted({ id: p.mailingId }), p.reason ?? m.alert_sending_stopped(), `/mailings/${p.mailingId}`);
+        // The reason's values worded here; the English copy only for a reason stored without them.
+        const reason = statusReasonText({ statusReason: p.reason, statusDetail: p.detail });
+        this.#alert(`status:${p.mailingId}:${p.at}`, m.alert_interrupted({ id: p.mailingId }), reason ?? m.alert_sending_stopped(), `/mailings/${p.mailingId}`);
       }),
       live.on('account:health:v1', (p) => {
         if (p.ownerId !== me.id || !isFailed(p.health)) return;
-        const reason = p.reason ?? RED_REASON_TEXT[p.health];
+        const reason = healthReasonText({ healthReason: p.reason, healthDetail: p.detail }) ?? RED_REASON_TEXT[p.health];
         this.#alert(`account:${p.accountId}:${p.at}`, m.alert_account_red(), reason, '/accounts');
       }),
       live.on('mailing:notification:v1', (p) => {

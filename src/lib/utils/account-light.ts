@@ -3,7 +3,8 @@ import type { RedReason } from '$server/domain/account-health';
 import { m } from '$lib/paraglide/messages';
 import { translated } from '$lib/i18n/translated';
 import { locale } from '$lib/i18n/locale.svelte';
-import { redDetail } from './health-text';
+import { healthDetailText, redDetail } from './health-text';
+import type { HealthDetail } from '$server/domain/health-detail';
 
 /** What a red star says, per reason of the server's `light()` rule. */
 export const RED_REASON_TEXT: Record<RedReason, string> = translated({
@@ -19,11 +20,11 @@ export const RED_REASON_TEXT: Record<RedReason, string> = translated({
 });
 
 /**
- * A connection test's answer: the server's own words in English, else its health code worded in
- * the UI's language (as with error codes, see $lib/i18n/errors).
+ * A connection test's answer in the UI's language: a failure's detail worded with the server's
+ * reply as it came; without one (an older server), the English words, or the health code worded.
  */
-export const smtpTestText = (result: { health: string; message: string }): string =>
-  locale.current === 'en' ? result.message : result.health === 'ok' ? m.light_signed_in() : (RED_REASON_TEXT[result.health as RedReason] ?? result.message);
+export const smtpTestText = (result: { health: string; message: string; detail?: HealthDetail | null }): string =>
+  result.detail ? healthDetailText(result.detail, result.message) : locale.current === 'en' ? result.message : result.health === 'ok' ? m.light_signed_in() : (RED_REASON_TEXT[result.health as RedReason] ?? result.message);
 
 /** The star the server computed for the account now, in words for its hover text. */
 export function accountLight(account: AccountDto): { green: boolean; reason: string } {

@@ -2,7 +2,8 @@ import type { AccountDto } from '$server/http/schemas/accounts';
 import type { InboxHealth } from '$server/domain/inbox';
 import { m } from '$lib/paraglide/messages';
 import { formatDateTime } from './format';
-import { healthReasonText } from './health-text';
+import { healthDetailText, healthReasonText } from './health-text';
+import type { HealthDetail } from '$server/domain/health-detail';
 import { locale } from '$lib/i18n/locale.svelte';
 
 type InboxSummary = NonNullable<AccountDto['inbox']>;
@@ -26,9 +27,9 @@ const BY_HEALTH: Record<InboxHealth, { tone: InboxBadge['tone']; label: () => st
   folder_missing: { tone: 'bad', label: m.inbox_folder_missing, fallback: m.inbox_folder_missing_fallback },
 };
 
-/** An IMAP connection test's answer: the server's own words in English, else its health code worded. */
-export const imapTestText = (result: { health: InboxHealth; message: string }): string =>
-  locale.current === 'en' ? result.message : result.health === 'ok' ? m.inbox_test_ok() : BY_HEALTH[result.health].fallback();
+/** An IMAP connection test's answer: a failure's detail worded with the server's reply as it came; else the English words, or the health code worded. */
+export const imapTestText = (result: { health: InboxHealth; message: string; detail?: HealthDetail | null }): string =>
+  result.detail ? healthDetailText(result.detail, result.message) : locale.current === 'en' ? result.message : result.health === 'ok' ? m.inbox_test_ok() : BY_HEALTH[result.health].fallback();
 
 /** The incoming side of an account in words, for its badge; null: it has none. */
 export function inboxBadge(inbox: InboxSummary | null, timeZone: string): InboxBadge {

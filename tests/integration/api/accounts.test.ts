@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initTestApp, type Client, type TestApp } from '../../support/test-app.js';
 import { startSmtpSink } from '../../support/smtp-sink/index.js';
 import type { User } from '../../../server/db/entities/user.entity.js';
+import type { DomainEvent } from '../../../server/domain/events.js';
 
 const SMTP_USER = 'ann@smtp.test';
 const SMTP_PASSWORD = 'S3cret-smtp-pass!';
@@ -19,6 +20,7 @@ let seller_: Client;
 let lead_: Client;
 let outsider_: Client;
 let admin_: Client;
+const events: DomainEvent[] = [];
 
 /** A real SMTP server that accepts exactly one user name and password. */
 async function startSmtp(): Promise<SMTPServer> {
@@ -64,6 +66,7 @@ async function storedSecret(id: number): Promise<string> {
 
 beforeAll(async () => {
   t = await initTestApp();
+  t.services.events.on((e) => events.push(e));
   smtp = await startSmtp();
   smtpPort = (smtp.server.address() as AddressInfo).port;
   closedPort = await freePort();
@@ -133,12 +136,19 @@ describe('email accounts', () => {
     expect(refused.body).toMatchObject({ ok: false, health: 'auth_failed' });
     expect(refused.body.message).toMatch(/refused the sign-in for ann@smtp.test: 535/);
     expect(refused.text).not.toContain('not-the-password');
-    expect((await seller_.get(`/api/accounts/${wrong.body.id}`)).body).toMatchObject({ health: 'auth_failed', healthReason: refused.body.message });
+    // Stored and pushed as values the UI words, the server's reply verbatim among them.
+    const refusal = { code: 'sign_in_refused', where: expect.stringMatching(/:\d+$/), user: 'ann@smtp.test', reply: expect.stringMatching(/^535 /) };
+    expect(refused.body.detail).toEqual(refusal);
+    expect(refused.body.message).toBe(`${refused.body.detail.where} refused the sign-in for ann@smtp.test: ${refused.body.detail.reply}`);
+    expect((await seller_.get(`/api/accounts/${wrong.body.id}`)).body).toMatchObject({ health: 'auth_failed', healthReason: refused.body.message, healthDetail: refusal });
+    expect(events.filter((e) => e.type === 'account.health' && e.accountId === wrong.body.id)).toEqual([expect.objectContaining({ health: 'auth_failed', reason: refused.body.message, detail: refused.body.detail })]);
 
     const closed = await seller_.post('/api/accounts', accountInput({ name: 'Closed', smtpPort: closedPort }));
     const unreachable = await seller_.post(`/api/accounts/${closed.body.id}/test`);
     expect(unreachable.body).toMatchObject({ ok: false, health: 'unreachable' });
     expect(unreachable.body.message).toContain(`127.0.0.1:${closedPort}`);
+    expect(unreachable.body.detail).toMatchObject({ code: 'unreachable', where: `127.0.0.1:${closedPort}`, reply: expect.stringContaining('ECONNREFUSED') });
+    expect((await seller_.get(`/api/accounts/${closed.body.id}`)).body.healthDetail).toEqual(unreachable.body.detail);
   });
 
   // A stale "ok" must not outlive a change of server or credentials.

@@ -95,7 +95,7 @@ describe('incoming settings of an account', () => {
     await seller_.put(`/api/accounts/${id}/inbox`, inboxInput({ bounceFolder: 'Bounces' }));
     const ok = await seller_.post(`/api/accounts/${id}/inbox/test`);
     expect(ok.status, ok.text).toBe(200);
-    expect(ok.body).toEqual({ ok: true, health: 'ok', message: `Signed in to 127.0.0.1:${dovecot.port} as ${IMAP_USER} and opened INBOX, Bounces` });
+    expect(ok.body).toEqual({ ok: true, health: 'ok', message: `Signed in to 127.0.0.1:${dovecot.port} as ${IMAP_USER} and opened INBOX, Bounces`, detail: null });
     const after = (await seller_.get(`/api/accounts/${id}/inbox`)).body;
     expect(after).toMatchObject({ health: 'ok', healthReason: null, healthCheckedAt: expect.any(String) });
     expect((await seller_.get(`/api/accounts/${id}`)).body.inbox).toMatchObject({ health: 'ok' });
@@ -106,16 +106,23 @@ describe('incoming settings of an account', () => {
     expect(refused.body).toMatchObject({ ok: false, health: 'auth_failed' });
     expect(refused.body.message).toBe(`127.0.0.1:${dovecot.port} refused the sign-in for ${IMAP_USER}: [AUTHENTICATIONFAILED] Authentication failed.`);
     expect(refused.text).not.toContain('not-the-password');
-    expect((await seller_.get(`/api/accounts/${id}/inbox`)).body).toMatchObject({ health: 'auth_failed', healthReason: refused.body.message });
+    // Stored and pushed as values the UI words, the server's reply verbatim among them.
+    const refusal = { code: 'sign_in_refused', where: `127.0.0.1:${dovecot.port}`, user: IMAP_USER, reply: '[AUTHENTICATIONFAILED] Authentication failed.' };
+    expect(refused.body.detail).toEqual(refusal);
+    expect((await seller_.get(`/api/accounts/${id}/inbox`)).body).toMatchObject({ health: 'auth_failed', healthReason: refused.body.message, healthDetail: refusal });
+    expect(events.filter((e) => e.type === 'inbox.health' && e.accountId === id).at(-1)).toMatchObject({ health: 'auth_failed', reason: refused.body.message, detail: refusal });
 
     await seller_.put(`/api/accounts/${id}/inbox`, inboxInput({ folders: ['INBOX', 'Replies'] }));
     const missing = await seller_.post(`/api/accounts/${id}/inbox/test`);
-    expect(missing.body).toEqual({ ok: false, health: 'folder_missing', message: `Folder "Replies" on 127.0.0.1:${dovecot.port} does not exist` });
+    const noFolder = { code: 'folder_missing', where: `127.0.0.1:${dovecot.port}`, folder: 'Replies', reply: null };
+    expect(missing.body).toEqual({ ok: false, health: 'folder_missing', message: `Folder "Replies" on 127.0.0.1:${dovecot.port} does not exist`, detail: noFolder });
+    expect((await seller_.get(`/api/accounts/${id}/inbox`)).body.healthDetail).toEqual(noFolder);
 
     await seller_.put(`/api/accounts/${id}/inbox`, inboxInput({ port: closedPort }));
     const unreachable = await seller_.post(`/api/accounts/${id}/inbox/test`);
     expect(unreachable.body).toMatchObject({ ok: false, health: 'unreachable' });
     expect(unreachable.body.message).toContain(`Could not talk to 127.0.0.1:${closedPort}`);
+    expect(unreachable.body.detail).toMatchObject({ code: 'unreachable', where: `127.0.0.1:${closedPort}` });
   });
 
   // A stale "ok" must not outlive a change; the same values sent back are no change.

@@ -8,7 +8,10 @@ import { ledgerRepository } from '../../../server/db/repositories/ledger.reposit
 import { finishIfDone } from '../../../server/engine/mailing-events.js';
 import { cancel, combine, restart } from '../../../server/engine/operations.js';
 import { MailingSchema, MailingRecipientSchema, EmailAccountSchema, MailingEventSchema } from '../../../server/db/entities/index.js';
-import type { User } from '../../../server/db/entities/user.entity.js';
+import { UserSchema, type User } from '../../../server/db/entities/user.entity.js';
+import type { Locale } from '../../../server/domain/locales.js';
+import { SecretBox } from '../../../server/security/secret-box.js';
+import { loadSecretKey } from '../../../server/security/secret-key.js';
 import type { Actor } from '../../../server/domain/visibility.js';
 
 let t: TestApp;
@@ -30,14 +33,15 @@ afterAll(async () => {
 });
 
 /** A fresh sales manager with these accounts and companies, and an active mailing to them. */
-async function setup(companies: { email: string; vip?: boolean }[], accounts: { user: string; main?: boolean }[]) {
+async function setup(companies: { email: string; vip?: boolean }[], accounts: { user: string; main?: boolean }[], html = '<p>Hello {{ name }}</p><a href="{{ unsubscribe_url }}">unsubscribe</a>', locale: Locale | null = null) {
   owner = await t.factories.user('sales_manager', actor.departmentId);
+  if (locale) await t.services.orm.em.fork().nativeUpdate(UserSchema, { id: owner.id }, { locale });
   actor = { ...actor, id: owner.id };
   const accs = [];
   for (const a of accounts) accs.push(await t.factories.account(owner, { smtpPort: sink.port, smtpUser: a.user, fromEmail: a.user, main: a.main ?? false, dailyLimit: 10_000 }));
   const ids = [];
   for (const c of companies) ids.push((await t.factories.company(owner, { email: c.email, vip: c.vip ?? false })).id);
-  const message = await t.factories.message(owner, { html: '<p>Hello {{ name }}</p><a href="{{ unsubscribe_url }}">unsubscribe</a>' });
+  const message = await t.factories.message(owner, { html });
   const em = t.services.orm.em.fork();
   const settings = await settingsRepository.get(em, '');
   const { mailings, reports } = await createMailings(em, actor, { messageId: message.id, selections: { company: { ids } }, start: 'active' }, settings, clock.now());
@@ -145,6 +149,47 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     await engine.close();
   });
 
+  // A password sealed under another SECRET_KEY fails for every recipient: the mailing stops with
+  // that cause as a code, the cipher's own words beside it.
+  it('interrupts with the cause when the stored password cannot be decrypted', async () => {
+    const { mailing, accounts } = await setup([{ email: 'locked@k.test' }], [{ user: 'reg-key@s.test' }]);
+    const otherKey = new SecretBox(loadSecretKey('another-secret-key-0123456789', ''));
+    await t.services.orm.em.fork().nativeUpdate(EmailAccountSchema, { id: accounts[0].id }, { smtpPasswordEnc: otherKey.encrypt('pw') });
+    const engine = testEngine(t, clock);
+    await engine.run(accounts[0].id);
+    await engine.close();
+    const m = await mailingRow(mailing.id);
+    expect(m.status).toBe('interrupted');
+    expect(m.statusDetail).toEqual({ kind: 'status_interrupted', params: { code: 'secret_unreadable', error: expect.any(String) } });
+    const { error } = (m.statusDetail!.params as { error: string });
+    expect(error).not.toMatch(/SECRET_KEY/);
+    expect(m.statusReason).toBe(`A stored secret cannot be decrypted (was SECRET_KEY changed?): ${error}`);
+    expect(sink.acceptedCountsByRecipient().get('locked@k.test')).toBeUndefined();
+  });
+
+  // A template without {{ unsubscribe_url }} gets Mailroom's footer, in its owner's language.
+  it("words the unsubscribe footer in the mailing owner's language", async () => {
+    const { accounts } = await setup([{ email: 'kunde@de.test' }], [{ user: 'reg-de@s.test' }], '<p>Hallo {{ name }}</p>', 'de');
+    const engine = testEngine(t, clock);
+    await engine.run(accounts[0].id);
+    await engine.close();
+    const [mail] = sink.accepted().filter((m) => m.to[0] === 'kunde@de.test');
+    expect(mail.html).toMatch(/Sie erhalten diese E-Mail, weil Sie in unserer Kundendatenbank stehen\..*<a href="http[^"]+\/u\/[^"]+"[^>]*>Abmelden<\/a>/s);
+    expect(mail.text).toMatch(/Sie erhalten diese E-Mail.*\nAbmelden: http\S+\/u\/\S+$/s);
+    expect(`${mail.html}${mail.text}`).not.toMatch(/Unsubscribe|You receive this/);
+  });
+
+  // An owner who chose no language gets the English footer.
+  it('words the footer in English for an owner without a language', async () => {
+    const { accounts } = await setup([{ email: 'customer@en.test' }], [{ user: 'reg-en@s.test' }], '<p>Hello {{ name }}</p>');
+    const engine = testEngine(t, clock);
+    await engine.run(accounts[0].id);
+    await engine.close();
+    const [mail] = sink.accepted().filter((m) => m.to[0] === 'customer@en.test');
+    expect(mail.html).toMatch(/You receive this e-mail.*>Unsubscribe<\/a>/s);
+    expect(mail.text).toMatch(/\nUnsubscribe: http\S+$/);
+  });
+
   // A worker that dies mid-send leaves `sending`; after the lease it is uncertain, never resent.
   it('turns an abandoned claim into uncertain after its lease', async () => {
     const { mailing, accounts } = await setup([{ email: 'lost@v.test' }], [{ user: 'reg9@s.test' }]);
@@ -157,6 +202,9 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     const { expireStaleClaims } = await import('../../../server/engine/recovery.js');
     expect(await expireStaleClaims(engine.ctx)).toBe(1);
     expect((await rows(mailing.id))[0].state).toBe('uncertain');
+    // The note keeps values the UI words (old rows kept only the English text).
+    const [note] = await t.services.orm.em.fork().find(MailingEventSchema, { mailing: mailing.id, kind: 'uncertain' });
+    expect(note).toMatchObject({ level: 'warning', params: { email: 'lost@v.test', cause: 'worker_stopped', reply: null }, text: expect.stringContaining('the sending worker stopped mid-send') });
     expect(await engine.run(accounts[0].id)).toBeNull();
     expect(sink.acceptedCountsByRecipient().get('lost@v.test')).toBeUndefined();
     expect((await mailingRow(mailing.id)).uncertainCount).toBe(1);
@@ -255,7 +303,10 @@ describe('delivery through the real transport into an SMTP sink process', () => 
     await engine.run(accounts[0].id);
     await engine.close();
     const [cut, next] = await rows(mailing.id);
-    expect(cut).toMatchObject({ state: 'uncertain', attempts: 1, lastReply: expect.stringContaining('No reply after the message was sent') });
+    // The connection's own words, as they came: no English of Mailroom's around them.
+    expect(cut).toMatchObject({ state: 'uncertain', attempts: 1, lastReply: expect.not.stringContaining('No reply after the message was sent') });
+    const [note] = await t.services.orm.em.fork().find(MailingEventSchema, { mailing: mailing.id, kind: 'uncertain' });
+    expect(note.params).toEqual({ email: 'cut@d.test', cause: 'connection_lost', reply: cut.lastReply });
     expect(next.state).toBe('sent');
     expect(sink.acceptedCountsByRecipient().get('cut@d.test')).toBe(1);
     expect(engine.events.filter((e) => e.type === 'recipient.uncertain').map((e) => 'email' in e && e.email)).toEqual(['cut@d.test']);
@@ -316,11 +367,14 @@ describe('delivery through the real transport into an SMTP sink process', () => 
       await engine.run(accounts[0].id, clock.t + 60_000);
       await clock.advance(5 * 3_600_000);
     }
-    expect(await row()).toMatchObject({ state: 'failed', attempts: 5, lastReply: expect.stringMatching(/^Gave up after 5 attempts: 421 /) });
+    // The server's last reply as it came; that Mailroom gave up after 5 attempts is a value of the note.
+    expect(await row()).toMatchObject({ state: 'failed', attempts: 5, lastReply: expect.stringMatching(/^421 /) });
+    const [gaveUp] = await t.services.orm.em.fork().find(MailingEventSchema, { mailing: mailing.id, kind: 'recipient_failed' });
+    expect(gaveUp).toMatchObject({ params: { email: 'again@r.test', reply: (await row()).lastReply, attempts: 5 }, text: expect.stringMatching(/^again@r\.test: gave up after 5 attempts: 421 /) });
 
     const em = t.services.orm.em.fork();
     await restart(engine.ctx, em, await em.findOneOrFail(MailingSchema, { id: mailing.id }), { includeUncertain: false, includeSoftBounced: false }, 'Tester');
-    expect(await row()).toMatchObject({ state: 'pending', attempts: 5, lastReply: expect.stringMatching(/^Gave up after 5 attempts/) });
+    expect(await row()).toMatchObject({ state: 'pending', attempts: 5, lastReply: expect.stringMatching(/^421 /) });
     // Still refused: retried later, not given up at once.
     await engine.run(accounts[0].id, clock.t + 60_000);
     expect(await row()).toMatchObject({ state: 'pending', attempts: 6, lastReply: expect.stringMatching(/^421 /) });

@@ -107,4 +107,13 @@ it('mails, unsubscribes and honours the suppression, through the API on SQLite',
   expect(second.reports[0]).toMatchObject({ recipients: 2, excluded: { optedOut: 1, suppressed: 1, duplicate: 0 } });
   expect((await untilDone(sales, second.mailings[0].id)).sent).toBe(2);
   expect(Object.fromEntries(sink!.acceptedCountsByRecipient())).toEqual({ 'one@flow.test': 1, 'two@flow.test': 2, 'three@flow.test': 2 });
+
+  // A message without the link gets Mailroom's footer, in the language its owner chose.
+  ok(await sales.put('/api/session/locale', { locale: 'de' }));
+  const bare = ok(await sales.post('/api/messages', { name: 'Kurz', subject: 'Neues', html: '<p>Hallo</p>' }), 201);
+  const third = ok<{ mailings: MailingDetailDto[] }>(await sales.post('/api/mailings', { messageId: bare.id, selections: { company: { ids: [ids[1]] } }, start: 'active' }), 201);
+  expect((await untilDone(sales, third.mailings[0].id)).sent).toBe(1);
+  const german = sink!.accepted().filter((m) => m.to.includes('two@flow.test')).at(-1)!;
+  expect(german.text).toMatch(/^Hallo\n\nSie erhalten diese E-Mail.*\nAbmelden: http\S+\/u\/\S+$/s);
+  expect(german.html).toContain('>Abmelden</a>');
 });

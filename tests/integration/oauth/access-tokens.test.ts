@@ -97,7 +97,7 @@ describe('AccessTokens against an OAuth provider, shared by two processes throug
     const failure = await tokens[0].accessToken(orms[0].em.fork(), accountId).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(OAuthGrantError);
     expect((failure as OAuthGrantError).kind).toBe('revoked');
-    expect((failure as Error).message).toContain('invalid_grant');
+    expect((failure as OAuthGrantError).problem).toMatchObject({ cause: 'refused', reply: expect.stringMatching(/^invalid_grant/) });
     expect((await grantRow())!.refreshingUntil).toBeNull();
   });
 
@@ -106,6 +106,6 @@ describe('AccessTokens against an OAuth provider, shared by two processes throug
     await connectWith(provider.issueGrant('anna@mail.test', 'openid email'), -1000);
     const failure = (await tokens[0].accessToken(orms[0].em.fork(), accountId).catch((e: unknown) => e)) as OAuthGrantError;
     expect(failure.kind).toBe('revoked');
-    expect(failure.message).toContain(SCOPE);
+    expect(failure.problem).toMatchObject({ cause: 'missing_scopes', scopes: expect.arrayContaining([SCOPE]) });
   });
 });

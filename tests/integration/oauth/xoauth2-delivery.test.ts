@@ -98,7 +98,7 @@ describe('OAuth mailboxes sending through an SMTP server that checks XOAUTH2 tok
     const account = await t.services.orm.em.fork().findOneOrFail(EmailAccountSchema, { id: revoked.id });
     expect(account.health).toBe('auth_failed');
     expect(account.healthReason).toMatch(/reconnect the account.*invalid_grant/);
-    expect(account.healthDetail).toMatchObject({ code: 'oauth_refused', error: expect.stringMatching(/invalid_grant/) });
+    expect(account.healthDetail).toMatchObject({ code: 'oauth_refused', grant: { cause: 'refused', reply: expect.stringMatching(/^invalid_grant/) } });
     expect((await rows(mailing.id)).map((r) => [r.account?.id, r.state])).toEqual([[healthy.id, 'pending'], [healthy.id, 'pending']]);
     expect(engine.events.some((e) => e.type === 'account.health' && e.accountId === revoked.id && e.health === 'auth_failed')).toBe(true);
     await engine.run(healthy.id);
