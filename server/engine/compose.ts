@@ -12,7 +12,7 @@ import { buildMessage } from '../mail/build-message.js';
 import { unsubscribeToken } from '../mail/unsubscribe-token.js';
 import type { Locale } from '../domain/locales.js';
 import { openSecret, UnpreparableError } from '../domain/mailing-interrupts.js';
-import { publicTexts, unsubscribeText } from '../http/i18n/public-texts.js';
+import { publicTexts, unsubscribeText } from '../mail/public-texts.js';
 
 /** Generic over the recipient kind, so `fields` is the field set of `recipientType`. */
 export interface ComposeInput<T extends RecipientType = RecipientType> {

@@ -7,7 +7,7 @@ import { settingsRepository } from '../../db/repositories/settings.repository.js
 import { suppressionRepository } from '../../db/repositories/suppression.repository.js';
 import { SAMPLE_RECIPIENTS } from '../../domain/template-variables.js';
 import type { Locale } from '../../domain/locales.js';
-import { localeOfRequest, publicTexts, unsubscribeText, type PublicTexts } from '../i18n/public-texts.js';
+import { localeOfRequest, publicTexts, unsubscribeText, type PublicTexts } from '../../mail/public-texts.js';
 
 /**
  * The public unsubscribe pages behind every message's link and List-Unsubscribe header:

@@ -1,8 +1,8 @@
-import en from '../../../messages/en.json' with { type: 'json' };
-import de from '../../../messages/de.json' with { type: 'json' };
-import fr from '../../../messages/fr.json' with { type: 'json' };
-import { negotiateLocale, parseAcceptLanguage, type Locale } from '../../domain/locales.js';
-import { DEFAULT_SETTINGS } from '../../db/repositories/settings.repository.js';
+import en from '../../messages/en.json' with { type: 'json' };
+import de from '../../messages/de.json' with { type: 'json' };
+import fr from '../../messages/fr.json' with { type: 'json' };
+import { negotiateLocale, parseAcceptLanguage, type Locale } from '../domain/locales.js';
+import { DEFAULT_SETTINGS } from '../db/repositories/settings.repository.js';
 
 /**
  * The few sentences the server words itself for people who never sign in (the public unsubscribe
