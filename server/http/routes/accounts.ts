@@ -17,6 +17,7 @@ import { oauthGrantRepository, type StoredGrant } from '../../db/repositories/oa
 import { revokeStoredGrant } from '../../mail/oauth-connect.js';
 import { inboxSummaries } from './inboxes.js';
 import * as S from '../schemas/accounts.js';
+import { spend } from '../rate-limits.js';
 
 const tags = ['accounts'];
 const LABEL = 'Account';
@@ -166,6 +167,7 @@ export function accountRoutes() {
     .openapi(test, async (c) => {
       const { em, services } = c.var;
       const account = await loadOwned(em, c.var.user, 'account', c.req.valid('param').id, 'change');
+      await spend(c, c.var.limits.connectionTests, c.var.user.id, 'connection tests');
       const outcome = await services.engine.ctx.credentials.smtp(em, account).then(
         (credentials) => checkSmtpLogin({ host: account.smtpHost, port: account.smtpPort, security: account.smtpSecurity, user: account.smtpUser }, credentials),
         grantCheckOutcome,

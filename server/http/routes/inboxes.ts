@@ -13,6 +13,7 @@ import { grantCheckOutcome } from '../../domain/oauth-providers.js';
 import { oauthProviderOf } from '../../mail/oauth-clients.js';
 import { checkImapLogin } from '../../mail/imap-check.js';
 import * as S from '../schemas/inboxes.js';
+import { spend } from '../rate-limits.js';
 
 /**
  * An account's incoming side: the IMAP mailbox its bounces, complaints and replies arrive in, at
@@ -152,6 +153,7 @@ export function inboxRoutes() {
     .openapi(test, async (c) => {
       const { em, services } = c.var;
       const account = await loadOwned(em, c.var.user, 'account', c.req.valid('param').id, 'change');
+      await spend(c, c.var.limits.connectionTests, c.var.user.id, 'connection tests');
       const inbox = await inboxOf(em, account);
       if (inbox.kind !== 'imap') throw new ApiError('precondition', 'The demo mailbox is read from the development sink: there is no IMAP server to sign in to');
       const login = { host: inbox.host, port: inbox.port, security: inbox.security, user: inbox.user, folders: inbox.folders, bounceFolder: inbox.bounceFolder ?? null };
