@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createAuthedRouter } from '../router.js';
-import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
+import { errorResponse, errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
 import { resolveOwner } from '../owned.js';
 import { loadOwned } from '../../security/owned.js';
 import type { AccountPace } from '../../engine/index.js';
@@ -100,7 +100,7 @@ const remove = createRoute({
 const test = createRoute({
   method: 'post', path: '/{id}/test', tags, summary: 'Sign in to the SMTP server now and record the account health',
   request: { params: IdParams },
-  responses: { 200: json(S.AccountTestResultSchema, 'Outcome of the sign-in'), ...errorResponses },
+  responses: { 200: json(S.AccountTestResultSchema, 'Outcome of the sign-in'), ...errorResponses, 429: errorResponse('Too many connection tests; Retry-After says when to try again') },
 });
 
 export function accountRoutes() {

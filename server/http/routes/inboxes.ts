@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createAuthedRouter } from '../router.js';
-import { errorResponses, IdParams, json, jsonBody, OkSchema } from '../openapi.js';
+import { errorResponse, errorResponses, IdParams, json, jsonBody, OkSchema } from '../openapi.js';
 import { ApiError, notFound } from '../errors.js';
 import { loadOwned } from '../../security/owned.js';
 import { InboxSchema as InboxEntity, type Inbox } from '../../db/entities/inbox.entity.js';
@@ -92,7 +92,7 @@ const remove = createRoute({
 const test = createRoute({
   method: 'post', path: '/{id}/inbox/test', tags, summary: 'Sign in to the IMAP server now, open every folder, and record the inbox health',
   request: { params: IdParams },
-  responses: { 200: json(S.InboxTestResultSchema, 'Outcome of the sign-in'), ...errorResponses },
+  responses: { 200: json(S.InboxTestResultSchema, 'Outcome of the sign-in'), ...errorResponses, 429: errorResponse('Too many connection tests; Retry-After says when to try again') },
 });
 const preset = createRoute({
   method: 'get', path: '/{id}/inbox/preset', tags, summary: 'The IMAP settings of the account’s provider, when it is a well-known one',
