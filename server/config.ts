@@ -1,3 +1,4 @@
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 
 /** Everything the process reads from its environment, parsed once at start. */
@@ -37,13 +38,26 @@ function parseSeconds(name: string, raw: string | undefined, fallback: number): 
   return seconds * 1000;
 }
 
-/** TRUST_PROXY: how many proxies stand in front (`off` = 0, `on` = 1, or a number up to 10). */
-function parseTrustProxy(raw: string | undefined): number {
-  if (raw === undefined || raw === '' || raw === 'off') return 0;
-  if (raw === 'on') return 1;
-  const hops = Number(raw);
-  if (!Number.isInteger(hops) || hops < 0 || hops > 10) throw new ConfigError(`TRUST_PROXY must be "off", "on" or the number of proxies in front (0-10), got "${raw}"`);
-  return hops;
+/** Whether X-Forwarded-For may be believed from `address`, the `hop`-th address from the socket's (0). */
+export type TrustProxy = (address: string, hop: number) => boolean;
+
+/**
+ * TRUST_PROXY: the proxies whose X-Forwarded-For is believed, as a comma-separated list of
+ * addresses, CIDR networks and proxy-addr's names (`loopback`, `linklocal`, `uniquelocal`).
+ * `off` (or 0) trusts none; `on` (or 1) means one proxy on this machine, so `loopback`. A count of
+ * proxies is refused: it would believe whatever a client that bypasses the proxy writes.
+ */
+function parseTrustProxy(raw: string | undefined): TrustProxy {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'off' || value === '0') return () => false;
+  const list = value === 'on' || value === '1' ? ['loopback'] : value.split(',').map((a) => a.trim());
+  // ipaddr.js would read "2" as the address 0.0.0.2: a count left from before is an error.
+  if (list.some((a) => /^\d+$/.test(a))) throw new ConfigError(`TRUST_PROXY no longer counts proxies: list their addresses or networks, e.g. "127.0.0.1,10.0.0.0/8", got "${raw}"`);
+  try {
+    return proxyAddr.compile(list);
+  } catch {
+    throw new ConfigError(`TRUST_PROXY must be "off", "on" (a proxy on this machine) or the proxies' addresses and networks, e.g. "127.0.0.1,10.0.0.0/8", got "${raw}"`);
+  }
 }
 
 function parseCount(name: string, raw: string | undefined, fallback: number, max: number): number {
@@ -100,7 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     http: {
       /** How long a client may take to send a whole request (headers and body) before it gets 408. */
       requestTimeoutMs: parseSeconds('REQUEST_TIMEOUT_SECONDS', env.REQUEST_TIMEOUT_SECONDS, 10),
-      /** Proxies in front whose X-Forwarded-For is believed (0: the socket's address is the client's). */
+      /** The proxies in front whose X-Forwarded-For is believed (none: the socket's address is the client's). */
       trustProxy: parseTrustProxy(env.TRUST_PROXY),
     },
     engine: {

@@ -48,7 +48,8 @@ export async function compose<T extends RecipientType>(secrets: SecretBox, input
   const base = input.settings.publicBaseUrl.replace(/\/+$/, '');
   const unsubscribeUrl = input.rowId === null ? `${base}/u/preview` : `${base}/u/${unsubscribeToken(secrets, input.rowId)}`;
   const variables = variablesFor(input.recipientType, input.fields, { unsubscribeUrl, senderName: input.account.fromName });
-  const rendered = await renderMessage({ content: { ...input.content, signature: input.signature }, variables });
+  // A send waits for room on a full render queue: refusing it would fail a message that is due.
+  const rendered = await renderMessage({ content: { ...input.content, signature: input.signature }, variables }, { whenFull: 'wait' });
   const { account } = input;
   const host = new URL(base).hostname;
   const t = publicTexts(input.locale);

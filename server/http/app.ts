@@ -14,6 +14,7 @@ import { spa } from './spa.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { createRouter } from './router.js';
 import { rateLimits } from './rate-limits.js';
+import { RenderPoolBusy } from '../mail/render-pool.js';
 
 const noRoute = (c: Context) => new ApiError('not_found', `No route ${c.req.method} ${c.req.path}`);
 
@@ -53,6 +54,8 @@ export function createApp(services: Services, options: AppOptions = {}) {
   app.notFound((c) => c.json(noRoute(c).toBody(), 404));
   app.onError((err, c) => {
     const apiError = toApiError(err);
+    // A full render queue empties in about a render's time (RenderPoolBusy).
+    if (err instanceof RenderPoolBusy) c.header('Retry-After', '1');
     if (apiError) return c.json(apiError.toBody(), apiError.status);
     console.error(`[http] ${c.req.method} ${c.req.path} failed:`, err);
     return c.json(new ApiError('internal', 'Internal server error').toBody(), 500);

@@ -2,29 +2,33 @@ import type { Context } from 'hono';
 import { isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Address6 } from 'ip-address';
+import proxyAddr from 'proxy-addr';
+import type { IncomingMessage } from 'node:http';
+import type { TrustProxy } from '../config.js';
 
 /** IPv4 clients of a dual-stack socket show as `::ffff:1.2.3.4`; count them as `1.2.3.4`. */
 const plain = (address: string) => address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
 
 /**
- * The address a request came from. With `trustedProxies` = 0 (TRUST_PROXY off) it is the socket's
- * peer and X-Forwarded-For is ignored: anyone can write that header. With n > 0, n proxies stand in
- * front and each appended the address it was reached from, so the client is the n-th entry from
- * the right (the peer being the nearest proxy); entries further left are what the client claimed.
+ * The address a request came from: proxy-addr's walk from the socket's peer leftwards through
+ * X-Forwarded-For, passing over the hops `trust` names as proxies; the first hop it does not trust
+ * is the client. So a peer that is no trusted proxy is the client whatever header it wrote, and
+ * entries left of the client's are its own claims, never reached. With no proxy trusted the header
+ * is ignored: anyone can write it.
  */
-export function clientAddress(c: Context, trustedProxies: number): string {
+export function clientAddress(c: Context, trust: TrustProxy): string {
   let peer = 'unknown';
   try {
     peer = getConnInfo(c).remote.address ?? 'unknown';
   } catch {
     // app.request() in tests has no socket.
   }
-  if (trustedProxies === 0) return plain(peer);
-  const forwarded = (c.req.header('x-forwarded-for') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
-  const chain = [peer, ...forwarded.reverse()];
-  const client = chain[Math.min(trustedProxies, chain.length - 1)];
-  // A proxy writes addresses; anything else means the chain is not what the setting says.
-  return isIP(client) ? plain(client) : plain(peer);
+  // proxy-addr reads only these two parts of a node request; Hono's may have no socket (tests).
+  const request = { headers: { 'x-forwarded-for': c.req.header('x-forwarded-for') }, socket: { remoteAddress: peer } } as unknown as IncomingMessage;
+  const chain = proxyAddr.all(request, trust);
+  const client = chain[chain.length - 1];
+  // A trusted proxy that hands over no address: the proxy is as far as anyone can tell.
+  return plain(isIP(client) ? client : (chain[chain.length - 2] ?? peer));
 }
 
 /**

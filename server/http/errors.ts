@@ -1,6 +1,7 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError } from '../domain/errors.js';
+import { RenderPoolBusy } from '../mail/render-pool.js';
 
 /**
  * The closed list of error codes, each with its status (as Unkey's ErrorCode). Every error body
@@ -90,6 +91,8 @@ const DOMAIN_TO_HTTP: Record<DomainError['code'], ErrorCode> = {
 export function toApiError(err: unknown): ApiError | null {
   if (err instanceof ApiError) return err;
   if (err instanceof DomainError) return new ApiError(DOMAIN_TO_HTTP[err.code], err.message, err.details, { field: err.field });
+  // The render queue is full: the server's load, not this request, is to blame; a retry soon may pass.
+  if (err instanceof RenderPoolBusy) return new ApiError('too_many_requests', err.message);
   if (err instanceof HTTPException && err.status < 500) return new ApiError(err.status === 413 ? 'payload_too_large' : 'bad_request', err.message || 'Bad request');
   // Unique-key violations are a client's conflict, not a server fault.
   const name = (err as { name?: string })?.name;

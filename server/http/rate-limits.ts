@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Services } from '../services.js';
 import { dbRateLimiter } from '../db/rate-limiter.js';
 import { ApiError } from './errors.js';
@@ -8,11 +8,20 @@ import { LOGIN_LIMITS, LoginThrottle, type LoginLimiters } from './login-throttl
 /** Test sends go through the user's own mailbox to any address: 20 an hour, so nobody can spam through it. */
 const TEST_SENDS = { keyPrefix: 'test_sends', points: 20, duration: 3_600 };
 
+/**
+ * "Test" on an account's SMTP or an inbox's IMAP settings opens a connection to a host the user
+ * named and may hold it 10 s: 20 in 10 minutes per user, SMTP and IMAP together, is plenty for
+ * trying settings and keeps a flood from turning the server into a connection cannon.
+ */
+export const CONNECTION_TESTS = { keyPrefix: 'connection_tests', points: 20, duration: 600 };
+
 /** Every rate limit of the API, counted in the database (one mechanism, shared by all web processes). */
 export interface RateLimits {
   login: LoginThrottle;
   /** Keyed by user id. */
   testSends: RateLimiterAbstract;
+  /** Keyed by user id. */
+  connectionTests: RateLimiterAbstract;
 }
 
 export function rateLimits({ orm, config }: Pick<Services, 'orm' | 'config'>): RateLimits {
@@ -24,7 +33,7 @@ export function rateLimits({ orm, config }: Pick<Services, 'orm' | 'config'>): R
     accountWait: limiter(LOGIN_LIMITS.accountWait),
     byDevice: limiter(LOGIN_LIMITS.byDevice),
   };
-  return { login: new LoginThrottle(login), testSends: limiter(TEST_SENDS) };
+  return { login: new LoginThrottle(login), testSends: limiter(TEST_SENDS), connectionTests: limiter(CONNECTION_TESTS) };
 }
 
 /** Refuses the request with 429 and Retry-After; `what` names what was counted ("failed sign-ins"). */
@@ -33,4 +42,11 @@ export function tooMany(c: Context, waitMs: number, what: string): ApiError {
   c.header('Retry-After', String(seconds));
   const when = seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
   return new ApiError('too_many_requests', `Too many ${what}; try again in ${when}`);
+}
+
+/** Takes one point of `limiter` for `key`, or refuses the request with 429 (tooMany) when none is left. */
+export async function spend(c: Context, limiter: RateLimiterAbstract, key: string | number, what: string): Promise<void> {
+  await limiter.consume(key).catch((err) => {
+    throw err instanceof RateLimiterRes ? tooMany(c, err.msBeforeNext, what) : err;
+  });
 }

@@ -15,7 +15,46 @@ export const POOL_LIMITS = {
   heapMb: 64,
   wallMs: 5_000,
   threads: 2,
+  /** Renders waiting for a thread; past it a preview is refused (its content would wait in memory) and a send waits its turn. */
+  queue: 16,
 } as const;
+
+/** The pool's queue is full and the caller asked to be refused rather than wait (a preview, an analysis). */
+export class RenderPoolBusy extends Error {
+  constructor() {
+    super('The server is rendering too many templates right now; try again in a moment');
+  }
+}
+
+/** What a render does when the pool's queue is full: a send waits its turn, anything else is refused. */
+export interface WhenFull {
+  whenFull: 'wait' | 'refuse';
+}
+
+/** Renders on the pool or in its queue: at most threads + queue. */
+let taken = 0;
+/**
+ * Renders waiting for a place (whenFull: 'wait'), first come first served. Only sends wait, and
+ * the engine sends a bounded number of messages at once, so this list is bounded too.
+ */
+const waiting: (() => void)[] = [];
+
+/** Takes a place, synchronously when one is free; else waits for one or throws RenderPoolBusy. */
+async function admit({ whenFull }: WhenFull): Promise<void> {
+  if (taken < POOL_LIMITS.threads + POOL_LIMITS.queue) {
+    taken++;
+    return;
+  }
+  if (whenFull === 'refuse') throw new RenderPoolBusy();
+  await new Promise<void>((resolve) => waiting.push(resolve));
+}
+
+/** Gives a place back: a waiting send takes it over before anyone new can. */
+function release(): void {
+  const next = waiting.shift();
+  if (next) next();
+  else taken--;
+}
 
 let pool: Piscina<RenderTask, RenderOutcome> | null = null;
 
@@ -37,10 +76,19 @@ function renderPool(): Piscina<RenderTask, RenderOutcome> {
 }
 
 /**
- * Runs one job on the pool, with the wall-time limit counted from when a worker takes it up.
- * A template that fails, or breaks a limit, throws TemplateError with the reason.
+ * Runs one job on the pool once it has a place (admit), with the wall-time limit counted from when
+ * a worker takes it up. A template that fails, or breaks a limit, throws TemplateError with the reason.
  */
-async function run(job: RenderJob): Promise<Extract<RenderOutcome, { ok: true }>> {
+async function run(job: RenderJob, whenFull: WhenFull): Promise<Extract<RenderOutcome, { ok: true }>> {
+  await admit(whenFull);
+  try {
+    return await runAdmitted(job);
+  } finally {
+    release();
+  }
+}
+
+async function runAdmitted(job: RenderJob): Promise<Extract<RenderOutcome, { ok: true }>> {
   const { port1: started, port2: startedInWorker } = new MessageChannel();
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -60,8 +108,8 @@ async function run(job: RenderJob): Promise<Extract<RenderOutcome, { ok: true }>
 }
 
 /** One recipient's message, rendered on the pool (see renderInThisThread for what it contains). */
-export async function renderMessage(input: RenderInput): Promise<RenderedMessage> {
-  const outcome = await run({ kind: 'render', input });
+export async function renderMessage(input: RenderInput, whenFull: WhenFull): Promise<RenderedMessage> {
+  const outcome = await run({ kind: 'render', input }, whenFull);
   return (outcome as { message: RenderedMessage }).message;
 }
 
@@ -74,14 +122,16 @@ const ANALYSED_MAX = 500;
 
 /**
  * The variables a message uses, sorted; parsing it on the pool (parsing a large template takes
- * seconds). Throws TemplateError when a part does not parse, has a file tag or breaks a limit.
+ * seconds). Throws TemplateError when a part does not parse, has a file tag or breaks a limit,
+ * and RenderPoolBusy when the pool's queue is full.
  */
 export async function analyseMessage(content: MessageContent): Promise<string[]> {
   const key = createHash('sha256').update(JSON.stringify([content.subject, content.html, content.text])).digest('base64');
   let result = analysed.get(key);
   if (!result) {
     try {
-      result = ((await run({ kind: 'analyse', content })) as { variables: string[] }).variables;
+      // Asked for by a request (a preview, a save, a new mailing), never by a send: refused when full.
+      result = ((await run({ kind: 'analyse', content }, { whenFull: 'refuse' })) as { variables: string[] }).variables;
     } catch (err) {
       // A limit may have been the machine's load as much as the template's: asked again next time.
       if (!(err instanceof TemplateError) || err.limit) throw err;

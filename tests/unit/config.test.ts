@@ -19,12 +19,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ JOBS_URL: 'postgres://localhost/jobs' }, []).jobs.kind).toBe('postgres');
   });
 
-  // TRUST_PROXY counts the proxies in front; off (the default) believes no X-Forwarded-For.
-  it('reads TRUST_PROXY as a number of proxies', () => {
-    expect(loadConfig({}, []).http.trustProxy).toBe(0);
-    expect(loadConfig({ TRUST_PROXY: 'off' }, []).http.trustProxy).toBe(0);
-    expect(loadConfig({ TRUST_PROXY: 'on' }, []).http.trustProxy).toBe(1);
-    expect(loadConfig({ TRUST_PROXY: '2' }, []).http.trustProxy).toBe(2);
+  // TRUST_PROXY names the proxies whose X-Forwarded-For is believed; off (the default) believes none.
+  it('reads TRUST_PROXY as the proxies trusted, `on` meaning one on this machine', () => {
+    const trusts = (raw: string | undefined, address: string) => loadConfig(raw === undefined ? {} : { TRUST_PROXY: raw }, []).http.trustProxy(address, 0);
+    for (const raw of [undefined, '', 'off', '0']) expect(trusts(raw, '127.0.0.1')).toBe(false);
+    for (const raw of ['on', '1']) {
+      expect(trusts(raw, '127.0.0.1')).toBe(true);
+      expect(trusts(raw, '::1')).toBe(true);
+      expect(trusts(raw, '10.0.0.1')).toBe(false);
+    }
+    expect(trusts('127.0.0.1, 10.0.0.0/8', '10.200.3.4')).toBe(true);
+    expect(trusts('127.0.0.1, 10.0.0.0/8', '11.0.0.1')).toBe(false);
+    expect(trusts('fd00::/8,loopback', 'fd12::7')).toBe(true);
   });
 
   it('reads how many accounts a worker sends for at once', () => {
@@ -49,7 +55,9 @@ describe('loadConfig', () => {
     [{ ADMIN_EMAIL: 'nope', ADMIN_PASSWORD: 'long-enough-pass' }, [], /ADMIN_EMAIL/],
     [{}, ['--role', 'boss'], /--role/],
     [{ TRUST_PROXY: 'yes' }, [], /TRUST_PROXY/],
-    [{ TRUST_PROXY: '11' }, [], /TRUST_PROXY/],
+    [{ TRUST_PROXY: '2' }, [], /TRUST_PROXY/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, [], /TRUST_PROXY/],
+    [{ TRUST_PROXY: '127.0.0.1,proxy.example.com' }, [], /TRUST_PROXY/],
     [{ REQUEST_TIMEOUT_SECONDS: '0' }, [], /REQUEST_TIMEOUT_SECONDS/],
     [{ SEND_ACCOUNTS_PER_WORKER: '0' }, [], /SEND_ACCOUNTS_PER_WORKER/],
     [{ SEND_ACCOUNTS_PER_WORKER: '1.5' }, [], /SEND_ACCOUNTS_PER_WORKER/],

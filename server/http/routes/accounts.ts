@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createAuthedRouter } from '../router.js';
-import { errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
+import { errorResponse, errorResponses, IdParams, json, jsonBody, OkSchema, pageOf } from '../openapi.js';
 import { resolveOwner } from '../owned.js';
 import { loadOwned } from '../../security/owned.js';
 import type { AccountPace } from '../../engine/index.js';
@@ -17,6 +17,7 @@ import { oauthGrantRepository, type StoredGrant } from '../../db/repositories/oa
 import { revokeStoredGrant } from '../../mail/oauth-connect.js';
 import { inboxSummaries } from './inboxes.js';
 import * as S from '../schemas/accounts.js';
+import { spend } from '../rate-limits.js';
 
 const tags = ['accounts'];
 const LABEL = 'Account';
@@ -99,7 +100,7 @@ const remove = createRoute({
 const test = createRoute({
   method: 'post', path: '/{id}/test', tags, summary: 'Sign in to the SMTP server now and record the account health',
   request: { params: IdParams },
-  responses: { 200: json(S.AccountTestResultSchema, 'Outcome of the sign-in'), ...errorResponses },
+  responses: { 200: json(S.AccountTestResultSchema, 'Outcome of the sign-in'), ...errorResponses, 429: errorResponse('Too many connection tests; Retry-After says when to try again') },
 });
 
 export function accountRoutes() {
@@ -166,6 +167,7 @@ export function accountRoutes() {
     .openapi(test, async (c) => {
       const { em, services } = c.var;
       const account = await loadOwned(em, c.var.user, 'account', c.req.valid('param').id, 'change');
+      await spend(c, c.var.limits.connectionTests, c.var.user.id, 'connection tests');
       const outcome = await services.engine.ctx.credentials.smtp(em, account).then(
         (credentials) => checkSmtpLogin({ host: account.smtpHost, port: account.smtpPort, security: account.smtpSecurity, user: account.smtpUser }, credentials),
         grantCheckOutcome,

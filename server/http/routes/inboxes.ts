@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createAuthedRouter } from '../router.js';
-import { errorResponses, IdParams, json, jsonBody, OkSchema } from '../openapi.js';
+import { errorResponse, errorResponses, IdParams, json, jsonBody, OkSchema } from '../openapi.js';
 import { ApiError, notFound } from '../errors.js';
 import { loadOwned } from '../../security/owned.js';
 import { InboxSchema as InboxEntity, type Inbox } from '../../db/entities/inbox.entity.js';
@@ -12,6 +12,7 @@ import { providerOf, providerOfAddress } from '../../domain/mail-providers.js';
 import { grantCheckOutcome, oauthProviderOf } from '../../domain/oauth-providers.js';
 import { checkImapLogin } from '../../mail/imap-check.js';
 import * as S from '../schemas/inboxes.js';
+import { spend } from '../rate-limits.js';
 
 /**
  * An account's incoming side: the IMAP mailbox its bounces, complaints and replies arrive in, at
@@ -90,7 +91,7 @@ const remove = createRoute({
 const test = createRoute({
   method: 'post', path: '/{id}/inbox/test', tags, summary: 'Sign in to the IMAP server now, open every folder, and record the inbox health',
   request: { params: IdParams },
-  responses: { 200: json(S.InboxTestResultSchema, 'Outcome of the sign-in'), ...errorResponses },
+  responses: { 200: json(S.InboxTestResultSchema, 'Outcome of the sign-in'), ...errorResponses, 429: errorResponse('Too many connection tests; Retry-After says when to try again') },
 });
 const preset = createRoute({
   method: 'get', path: '/{id}/inbox/preset', tags, summary: 'The IMAP settings of the account’s provider, when it is a well-known one',
@@ -151,6 +152,7 @@ export function inboxRoutes() {
     .openapi(test, async (c) => {
       const { em, services } = c.var;
       const account = await loadOwned(em, c.var.user, 'account', c.req.valid('param').id, 'change');
+      await spend(c, c.var.limits.connectionTests, c.var.user.id, 'connection tests');
       const inbox = await inboxOf(em, account);
       if (inbox.kind !== 'imap') throw new ApiError('precondition', 'The demo mailbox is read from the development sink: there is no IMAP server to sign in to');
       const login = { host: inbox.host, port: inbox.port, security: inbox.security, user: inbox.user, folders: inbox.folders, bounceFolder: inbox.bounceFolder ?? null };

@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { RateLimiterRes } from 'rate-limiter-flexible';
 import { createAuthedRouter } from '../router.js';
 import type { AuthedEnv } from '../env.js';
 import { ApiError, notFound } from '../errors.js';
@@ -16,7 +15,7 @@ import { settingsRepository } from '../../db/repositories/settings.repository.js
 import { suppressionRepository } from '../../db/repositories/suppression.repository.js';
 import { listMailings, mailingRows } from '../../db/repositories/mailing-list.repository.js';
 import { departmentScope } from '../../domain/visibility.js';
-import { tooMany } from '../rate-limits.js';
+import { spend } from '../rate-limits.js';
 
 const tags = ['mailings'];
 
@@ -136,9 +135,7 @@ export function mailingRoutes() {
       const { em, services } = c.var;
       const mailing = await loadOwned(em, c.var.user, 'mailing', c.req.valid('param').id, 'change');
       // Test sends go to any address through the user's own mailbox: counted per user.
-      await c.var.limits.testSends.consume(c.var.user.id).catch((err) => {
-        throw err instanceof RateLimiterRes ? tooMany(c, err.msBeforeNext, 'test sends') : err;
-      });
+      await spend(c, c.var.limits.testSends, c.var.user.id, 'test sends');
       const settings = await settingsRepository.get(em, services.config.publicUrl);
       const outcome = await services.engine.sendTest(em, mailing.id, c.req.valid('json').email, settings);
       return c.json({ ok: outcome.kind === 'sent', reply: outcome.reply, messageId: outcome.messageId ?? null }, 200);

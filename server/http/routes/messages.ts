@@ -77,7 +77,7 @@ async function savableContent(content: MessageContent): Promise<MessageContent> 
   const variables = variablesFor(type, SAMPLE_RECIPIENTS[type], { unsubscribeUrl: 'https://example.invalid/u/preview', senderName: 'Sample' });
   try {
     const unknown = unknownVariables(await analyseMessage(clean), type);
-    await renderMessage({ content: { ...clean, signature: null }, variables, unknown }).catch((err: unknown) => {
+    await renderMessage({ content: { ...clean, signature: null }, variables, unknown }, { whenFull: 'refuse' }).catch((err: unknown) => {
       if (!(err instanceof TemplateError) || err.limit) throw err;
     });
   } catch (err) {
@@ -102,7 +102,7 @@ async function renderPreview(em: Em, publicUrl: string, content: MessageContent,
     // A saved message is parsed here for the first time since it was stored.
     const unknown = unknownVariables(await analyseMessage(content), type);
     // Its HTML passes the sanitiser, as every send's does.
-    const rendered = await renderMessage({ content: { ...content, signature: signature && { format: signature.format, body: signature.body } }, variables, unknown });
+    const rendered = await renderMessage({ content: { ...content, signature: signature && { format: signature.format, body: signature.body } }, variables, unknown }, { whenFull: 'refuse' });
     return { ...rendered, unknownVariables: unknown };
   } catch (err) {
     rethrowTemplateError(err);

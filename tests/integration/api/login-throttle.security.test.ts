@@ -8,6 +8,10 @@ import { deleteExpiredRateLimits } from '../../../server/db/rate-limiter.js';
 import { LOGIN_LIMITS, MAX_ACCOUNT_WAIT_S } from '../../../server/http/login-throttle.js';
 import * as passwords from '../../../server/security/password.js';
 import { DEVICE_COOKIE } from '../../../server/http/device-cookie.js';
+import { loadConfig } from '../../../server/config.js';
+
+/** What TRUST_PROXY=`raw` makes of X-Forwarded-For. */
+const trusting = (raw: string) => loadConfig({ TRUST_PROXY: raw }, []).http.trustProxy;
 
 // The real hashing, watched: a sign-in must do it whether or not the e-mail exists.
 vi.mock('../../../server/security/password.js', async (original) => {
@@ -51,7 +55,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 afterEach(() => {
-  t.services.config.http.trustProxy = 0;
+  t.services.config.http.trustProxy = trusting('off');
   vi.useRealTimers();
 });
 
@@ -93,7 +97,7 @@ describe('sign-in throttling', () => {
   // signing in from elsewhere (here: behind the same trusted proxy) gets in at once or after at
   // most MAX_ACCOUNT_WAIT_S seconds, however long the attacker goes on.
   it('lets the right password in from another client after someone hammered the account', async () => {
-    t.services.config.http.trustProxy = 1;
+    t.services.config.http.trustProxy = trusting('10.0.0.0/8');
     const viaProxy = (client: string, password: string) => signIn(t.app, '10.0.0.1', 'dana@throttle.test', password, { 'x-forwarded-for': client });
     vi.setSystemTime(clock);
     const waits: number[] = [];
@@ -164,17 +168,22 @@ describe('sign-in throttling', () => {
   });
 
   // X-Forwarded-For is whatever the client wrote unless a proxy in front is trusted to set it.
-  it('ignores X-Forwarded-For unless TRUST_PROXY says a proxy sets it', async () => {
+  it('ignores X-Forwarded-For unless it comes from a proxy TRUST_PROXY names', async () => {
     const keys = async () => (await t.services.orm.em.fork().find(RateLimitSchema, { key: { $like: 'login_address:%' } })).map((r) => r.key);
     await signIn(t.app, '10.9.9.9', 'proxied@throttle.test', 'wrong', { 'x-forwarded-for': '198.51.100.77' });
     expect(await keys()).toContain('login_address:10.9.9.9');
     expect(await keys()).not.toContain('login_address:198.51.100.77');
 
-    t.services.config.http.trustProxy = 1;
+    t.services.config.http.trustProxy = trusting('10.0.0.0/8');
     // The client's own claim (left) is ignored; the proxy's entry (right) counts.
     await signIn(t.app, '10.9.9.9', 'proxied@throttle.test', 'wrong', { 'x-forwarded-for': '192.0.2.99, 198.51.100.88' });
     expect(await keys()).toContain('login_address:198.51.100.88');
     expect(await keys()).not.toContain('login_address:192.0.2.99');
+
+    // A client that bypasses the proxy cannot make itself someone else by writing the header.
+    await signIn(t.app, '203.0.113.5', 'proxied@throttle.test', 'wrong', { 'x-forwarded-for': '192.0.2.66' });
+    expect(await keys()).toContain('login_address:203.0.113.5');
+    expect(await keys()).not.toContain('login_address:192.0.2.66');
   });
 
   // Unknown, inactive and known e-mails all cost one password hash: the answer's timing does not

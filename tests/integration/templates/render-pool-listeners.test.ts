@@ -10,7 +10,7 @@ it('watches the pool once, however many messages it renders', async () => {
   const onWarning = (w: Error) => warnings.push(w);
   process.on('warning', onWarning);
   try {
-    for (let i = 0; i < 15; i++) await renderMessage({ content: { subject: 'Hi {{ name }}', html: '<p>Hello {{ name }}</p>', text: null, signature: null }, variables: { name: `n${i}` } });
+    for (let i = 0; i < 15; i++) await renderMessage({ content: { subject: 'Hi {{ name }}', html: '<p>Hello {{ name }}</p>', text: null, signature: null }, variables: { name: `n${i}` } }, { whenFull: 'refuse' });
     await new Promise((ok) => setTimeout(ok, 50));
   } finally {
     process.off('warning', onWarning);
