@@ -1,0 +1,139 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type ServerProcess } from '../support/server-process.js';
+import { launchChromium, signInPage, type SignedInPage } from '../support/browser.js';
+
+/**
+ * The main flows with the keyboard alone (Tab, Shift+Tab, Enter, Space, Escape, arrow keys), in
+ * Chromium against the real server and demo data: each control is reached by tabbing to it, never
+ * by a click or a focus() from the test. The phone's menu drawer and filter sheet are walked in
+ * responsive.test.ts.
+ */
+
+const SALES = 'anna@mailroom.test';
+
+let server: ServerProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(resolve(import.meta.dirname, '../../build/index.html'))) throw new Error('No built UI: run `npx vite build` first');
+  [server, browser] = await Promise.all([startServer(), launchChromium()]);
+}, 200_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signIn(email: string): Promise<SignedInPage & { close(): Promise<void> }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  return { ...(await signInPage(context, server, email)), close: () => context.close() };
+}
+
+const isFocused = (target: Locator) => target.evaluate((el) => el === document.activeElement).catch(() => false);
+
+/** Presses Tab (Shift+Tab with `back`) until `target` has the focus; fails if a whole round does not reach it. */
+async function tabTo(page: Page, target: Locator, back = false): Promise<void> {
+  await target.waitFor();
+  const seen = new Set<string>();
+  for (let i = 0; i < 400; i++) {
+    if (await isFocused(target)) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    seen.add(await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80) ?? ''));
+  }
+  throw new Error(`Tab never reached ${target}; it went through ${seen.size} stops`);
+}
+
+describe('the keyboard alone', () => {
+  // The list: filter by status with the arrow keys, sort by a column with Enter and Space, read a
+  // star's reason, then open a mailing, pause and resume it, and open and Escape its cancel dialog.
+  it('filters, sorts and opens a mailing, pauses and resumes it, and leaves a dialog with Escape', { timeout: 120_000 }, async () => {
+    const s = await signIn(SALES);
+    const { page } = s;
+    await page.goto(`${server.url}/mailings`);
+    const table = page.getByRole('table', { name: 'Mass mailings' });
+    await table.getByRole('link', { name: 'Autumn product update' }).waitFor();
+
+    const status = page.getByRole('combobox', { name: 'Status' });
+    await tabTo(page, status);
+    await page.keyboard.press('ArrowDown');
+    await page.waitForURL(/status=/);
+    await page.keyboard.press('ArrowUp');
+    await page.waitForURL((url) => !url.searchParams.has('status'));
+
+    const sentToday = table.getByRole('button', { name: 'Sent today' });
+    await tabTo(page, sentToday);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/sort=sentToday&dir=asc/);
+    await page.keyboard.press('Space');
+    await page.waitForURL(/sort=sentToday&dir=desc/);
+
+    // A star's reason shows on focus as on hover, and Escape puts it away.
+    const star = table.getByRole('img', { name: /^(Can send|Cannot send): / }).first();
+    await tabTo(page, star);
+    const reason = ((await star.getAttribute('aria-label')) ?? '').replace(/^(Can send|Cannot send): /, '');
+    const hint = page.getByRole('tooltip');
+    await hint.filter({ hasText: reason }).waitFor();
+    await page.keyboard.press('Escape');
+    await hint.waitFor({ state: 'hidden' });
+
+    // Back up the page to the mailing's name, and open it.
+    await tabTo(page, table.getByRole('link', { name: 'Autumn product update' }), true);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/mailings\/\d+$/);
+    const actions = page.getByRole('region', { name: 'Actions' });
+
+    await tabTo(page, actions.getByRole('button', { name: 'Pause' }));
+    await page.keyboard.press('Enter');
+    await tabTo(page, actions.getByRole('button', { name: 'Resume' }), true);
+    await page.keyboard.press('Space');
+    await actions.getByRole('button', { name: 'Pause' }).waitFor();
+
+    const cancel = actions.getByRole('button', { name: 'Cancel mailing' });
+    await tabTo(page, cancel);
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Cancel mailing' });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await isFocused(cancel)).toBe(true);
+    await actions.getByRole('button', { name: 'Pause' }).waitFor();
+    expect(s.problems()).toEqual([]);
+    await s.close();
+  });
+
+  // The accounts: the edit dialog opens with Enter and gives the focus back on Escape, the
+  // incoming-mail settings open from their badge, and a connection test runs from its button.
+  it('edits and tests an account and opens its incoming mail', { timeout: 120_000 }, async () => {
+    const s = await signIn(SALES);
+    const { page } = s;
+    await page.goto(`${server.url}/accounts`);
+    const row = page.getByRole('row', { name: /Anna Sales \(main\)/ });
+
+    const edit = row.getByRole('button', { name: 'Edit Anna Sales (main)' });
+    await tabTo(page, edit);
+    await page.keyboard.press('Enter');
+    const form = page.getByRole('dialog', { name: 'Edit account Anna Sales (main)' });
+    await form.waitFor();
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'hidden' });
+    expect(await isFocused(edit)).toBe(true);
+
+    const inbox = row.getByRole('button', { name: /^Incoming mail of Anna Sales \(main\)/ });
+    await tabTo(page, inbox, true);
+    await page.keyboard.press('Enter');
+    const inboxForm = page.getByRole('dialog', { name: 'Incoming mail of Anna Sales (main)' });
+    await inboxForm.waitFor();
+    await page.keyboard.press('Escape');
+    await inboxForm.waitFor({ state: 'hidden' });
+    expect(await isFocused(inbox)).toBe(true);
+
+    await tabTo(page, row.getByRole('button', { name: 'Test connection of Anna Sales (main)' }));
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: /^Anna Sales \(main\): / }).waitFor();
+    expect(s.problems()).toEqual([]);
+    await s.close();
+  });
+});
