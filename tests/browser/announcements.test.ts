@@ -89,7 +89,8 @@ describe('the polite live region', () => {
   }, 150_000);
 
   // The account that fails its sign-in turns red: its owner hears it in the live region (besides
-  // the mailing's interruption) and gets a notification through the service worker.
+  // the mailing's interruption, read once though a toast shows it too) and gets a notification
+  // through the service worker.
   it('says an account turned red, and notifies through the service worker', async () => {
     const user = 'ben.red@mailroom.test';
     await soleAccount(ben, sink, 'Ben red', user);
@@ -105,6 +106,11 @@ describe('the polite live region', () => {
     // The error toast shows the interruption too, but only the live region reads it out.
     await s.page.locator('.toast', { hasText: interrupted }).waitFor();
     expect(await timesRead(s.page, interrupted)).toBe(1);
+    // On the list, the interruption's note says its level in words and has a mark, besides its red.
+    await s.page.goto(`${server.url}/mailings`);
+    const note = s.page.getByRole('list', { name: 'Notifications of Red account' }).getByRole('listitem').filter({ hasText: /(critical|error): / }).first();
+    await note.waitFor();
+    expect(await note.locator('[aria-hidden="true"]').textContent()).toBe('✕');
     expect(s.problems()).toEqual([]);
     await s.context.close();
   }, 150_000);

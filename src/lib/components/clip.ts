@@ -10,10 +10,10 @@ const CONTROL = 'a[href], button';
  * focus is enough) and shows the whole value wrapped while focused. Screen readers read the whole
  * text in the DOM, as the ellipsis is drawn by CSS only.
  */
-export function clip(whole: string): Attachment<HTMLElement> {
+export function clip(whole: string | null): Attachment<HTMLElement> {
   return (el) => {
     el.classList.add('clip');
-    el.title = whole;
+    if (whole) el.title = whole;
     const focusable = el.closest(CONTROL) !== null;
     const measure = () => {
       // Focused, it shows the whole value and fits: it must keep its place in the tab order.

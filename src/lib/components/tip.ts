@@ -31,18 +31,25 @@ export function tip(text: string | null | undefined): Attachment<HTMLElement> {
       hint.style.top = `${r.bottom + 6 + hint.offsetHeight < window.innerHeight ? r.bottom + 6 : Math.max(8, r.top - hint.offsetHeight - 6)}px`;
     };
     const hide = () => (hint.hidden = true);
-    const escape = (e: KeyboardEvent) => e.key === 'Escape' && !hint.hidden && (e.stopPropagation(), hide());
-    const events: [string, EventListener][] = [
-      ['mouseenter', show],
-      ['focus', show],
-      ['mouseleave', () => document.activeElement !== el && hide()],
-      ['blur', hide],
-      ['keydown', escape as EventListener],
-    ];
-    for (const [name, fn] of events) el.addEventListener(name, fn);
+    const leave = () => document.activeElement !== el && hide();
+    const escape = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || hint.hidden) return;
+      // Only the hint goes: listeners further up (a panel closing on Escape) do not hear this one.
+      e.stopPropagation();
+      hide();
+    };
+    el.addEventListener('mouseenter', show);
+    el.addEventListener('focus', show);
+    el.addEventListener('mouseleave', leave);
+    el.addEventListener('blur', hide);
+    el.addEventListener('keydown', escape);
     window.addEventListener('scroll', hide, { capture: true, passive: true });
     return () => {
-      for (const [name, fn] of events) el.removeEventListener(name, fn);
+      el.removeEventListener('mouseenter', show);
+      el.removeEventListener('focus', show);
+      el.removeEventListener('mouseleave', leave);
+      el.removeEventListener('blur', hide);
+      el.removeEventListener('keydown', escape);
       window.removeEventListener('scroll', hide, { capture: true });
       el.removeAttribute('aria-describedby');
       if (!focusable) el.removeAttribute('tabindex');
