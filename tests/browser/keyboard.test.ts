@@ -46,6 +46,17 @@ async function tabTo(page: Page, target: Locator, back = false): Promise<void> {
   throw new Error(`Tab never reached ${target}; it went through ${seen.size} stops`);
 }
 
+/** Tabs to `opener`, opens its dialog `name` with Enter, closes it with Escape: the focus is back on the opener. */
+async function openAndEscape(page: Page, opener: Locator, name: string, back = false): Promise<void> {
+  await tabTo(page, opener, back);
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name });
+  await dialog.waitFor();
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  expect(await isFocused(opener)).toBe(true);
+}
+
 describe('the keyboard alone', () => {
   // The list: filter by status with the arrow keys, sort by a column with Enter and Space, read a
   // star's reason, then open a mailing, pause and resume it, and open and Escape its cancel dialog.
@@ -91,14 +102,7 @@ describe('the keyboard alone', () => {
     await page.keyboard.press('Space');
     await actions.getByRole('button', { name: 'Pause' }).waitFor();
 
-    const cancel = actions.getByRole('button', { name: 'Cancel mailing' });
-    await tabTo(page, cancel);
-    await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog', { name: 'Cancel mailing' });
-    await dialog.waitFor();
-    await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'hidden' });
-    expect(await isFocused(cancel)).toBe(true);
+    await openAndEscape(page, actions.getByRole('button', { name: 'Cancel mailing' }), 'Cancel mailing');
     await actions.getByRole('button', { name: 'Pause' }).waitFor();
     expect(s.problems()).toEqual([]);
     await s.close();
@@ -112,23 +116,8 @@ describe('the keyboard alone', () => {
     await page.goto(`${server.url}/accounts`);
     const row = page.getByRole('row', { name: /Anna Sales \(main\)/ });
 
-    const edit = row.getByRole('button', { name: 'Edit Anna Sales (main)' });
-    await tabTo(page, edit);
-    await page.keyboard.press('Enter');
-    const form = page.getByRole('dialog', { name: 'Edit account Anna Sales (main)' });
-    await form.waitFor();
-    await page.keyboard.press('Escape');
-    await form.waitFor({ state: 'hidden' });
-    expect(await isFocused(edit)).toBe(true);
-
-    const inbox = row.getByRole('button', { name: /^Incoming mail of Anna Sales \(main\)/ });
-    await tabTo(page, inbox, true);
-    await page.keyboard.press('Enter');
-    const inboxForm = page.getByRole('dialog', { name: 'Incoming mail of Anna Sales (main)' });
-    await inboxForm.waitFor();
-    await page.keyboard.press('Escape');
-    await inboxForm.waitFor({ state: 'hidden' });
-    expect(await isFocused(inbox)).toBe(true);
+    await openAndEscape(page, row.getByRole('button', { name: 'Edit Anna Sales (main)' }), 'Edit account Anna Sales (main)');
+    await openAndEscape(page, row.getByRole('button', { name: /^Incoming mail of Anna Sales \(main\)/ }), 'Incoming mail of Anna Sales (main)', true);
 
     await tabTo(page, row.getByRole('button', { name: 'Test connection of Anna Sales (main)' }));
     await page.keyboard.press('Enter');
