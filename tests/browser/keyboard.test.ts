@@ -13,6 +13,7 @@ import { launchChromium, signInPage, type SignedInPage } from '../support/browse
  */
 
 const SALES = 'anna@mailroom.test';
+const ADMIN = 'admin@mailroom.test';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -122,6 +123,25 @@ describe('the keyboard alone', () => {
     await tabTo(page, row.getByRole('button', { name: 'Test connection of Anna Sales (main)' }));
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: /^Anna Sales \(main\): / }).waitFor();
+    expect(s.problems()).toEqual([]);
+    await s.close();
+  });
+
+  // A department with users cannot be deleted: its button still takes the focus and says why,
+  // and Enter on it opens nothing.
+  it("tells why a department's delete is unavailable", { timeout: 60_000 }, async () => {
+    const s = await signIn(ADMIN);
+    const { page } = s;
+    await page.goto(`${server.url}/departments`);
+    const unavailable = page.getByRole('button', { name: /^Delete /, disabled: true }).first();
+    await tabTo(page, unavailable);
+    await page.getByRole('tooltip').filter({ hasText: 'Move its users first' }).waitFor();
+    await page.keyboard.press('Enter');
+    // The next button (the next row's Rename) opens its dialog: the Enter before it has been handled.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: /^Rename / }).waitFor();
+    expect(await page.getByRole('dialog', { name: 'Delete department' }).isVisible()).toBe(false);
     expect(s.problems()).toEqual([]);
     await s.close();
   });
