@@ -20,6 +20,7 @@ export async function layoutProblems(page: Page): Promise<string[]> {
       const r = el.getBoundingClientRect();
       return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
     };
+
     if (document.documentElement.scrollWidth > vw) found.push(`the document is ${document.documentElement.scrollWidth} px wide`);
     const main = document.querySelector('main');
     if (main && main.scrollWidth > main.clientWidth + 1) found.push(`the main area is wider than its box (${main.scrollWidth} px in ${main.clientWidth})`);
@@ -110,8 +111,9 @@ export async function cutValueFocusProblems(page: Page): Promise<string[]> {
       const active = document.activeElement;
       if (!active || active === document.body || active === walk.first) return true;
       walk.first ??= active;
+      // Shown whole once is enough: a frame around it (a scrolling table) takes the focus first.
       for (const el of document.querySelectorAll<HTMLElement>('[data-cut]'))
-        if (active === el || active.contains(el)) walk.seen.set(el, el.scrollWidth <= el.clientWidth + 1);
+        if ((active === el || active.contains(el)) && !walk.seen.get(el)) walk.seen.set(el, el.scrollWidth <= el.clientWidth + 1);
       return false;
     });
     if (done) break;
