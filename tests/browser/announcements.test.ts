@@ -38,6 +38,19 @@ async function listen(page: Page): Promise<() => Promise<string[]>> {
   return () => page.evaluate(() => (window as unknown as { said: string[] }).said);
 }
 
+/**
+ * How many times a screen reader reads `sentence` from the page as it is: each live region (aria-live,
+ * or a role that implies it) reads its own text, without what a live region inside it reads itself.
+ */
+function timesRead(page: Page, sentence: string): Promise<number> {
+  return page.evaluate((sentence) => {
+    const LIVE = '[aria-live]:not([aria-live="off"]), [role="alert"], [role="status"], [role="log"]';
+    const ownText = (region: Element): string =>
+      [...region.childNodes].map((n) => (n.nodeType === Node.TEXT_NODE ? n.textContent : n instanceof Element && !n.matches(LIVE) ? ownText(n) : '')).join('');
+    return [...document.querySelectorAll(LIVE)].reduce((n, region) => n + ownText(region).split(sentence).length - 1, 0);
+  }, sentence);
+}
+
 beforeAll(async () => {
   if (!existsSync(resolve(import.meta.dirname, '../../build/index.html'))) throw new Error('No built UI: run `npx vite build` first');
   [server, browser, sink] = await Promise.all([startServer(), launchChromium(), startSmtpSink()]);
@@ -76,7 +89,8 @@ describe('the polite live region', () => {
   }, 150_000);
 
   // The account that fails its sign-in turns red: its owner hears it in the live region (besides
-  // the mailing's interruption) and gets a notification through the service worker.
+  // the mailing's interruption, read once though a toast shows it too) and gets a notification
+  // through the service worker.
   it('says an account turned red, and notifies through the service worker', async () => {
     const user = 'ben.red@mailroom.test';
     await soleAccount(ben, sink, 'Ben red', user);
@@ -87,7 +101,16 @@ describe('the polite live region', () => {
     const mailing = await makeMailing(ben, 'Red account', { contact: { ids: [targets[4].id] } }, 'active');
     await expect.poll(said, { timeout: 60_000 }).toContainEqual(expect.stringMatching(/One of your e-mail accounts turned red: .*(535|[Aa]uthentication)/));
     await expect.poll(s.notifications, { timeout: 30_000 }).toContainEqual({ title: 'One of your e-mail accounts turned red', body: expect.stringMatching(/535|[Aa]uthentication/) });
-    await expect.poll(said, { timeout: 30_000 }).toContainEqual(expect.stringContaining(`Mailing #${mailing.id} was interrupted`));
+    const interrupted = `Mailing #${mailing.id} was interrupted`;
+    await expect.poll(said, { timeout: 30_000 }).toContainEqual(expect.stringContaining(interrupted));
+    // The error toast shows the interruption too, but only the live region reads it out.
+    await s.page.locator('.toast', { hasText: interrupted }).waitFor();
+    expect(await timesRead(s.page, interrupted)).toBe(1);
+    // On the list, the interruption's note says its level in words and has a mark, besides its red.
+    await s.page.goto(`${server.url}/mailings`);
+    const note = s.page.getByRole('list', { name: 'Notifications of Red account' }).getByRole('listitem').filter({ hasText: /(critical|error): / }).first();
+    await note.waitFor();
+    expect(await note.locator('[aria-hidden="true"]').textContent()).toBe('✕');
     expect(s.problems()).toEqual([]);
     await s.context.close();
   }, 150_000);

@@ -7,7 +7,7 @@ import { DEMO_USERS } from '../../server/db/seed/demo.js';
 import type { Role } from '../../server/domain/roles.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { launchChromium, signInPage, type SignedInPage } from '../support/browser.js';
-import { layoutProblems, listColumnProblems } from '../support/layout-checks.js';
+import { cutValueFocusProblems, layoutProblems, listColumnProblems, markCutValues } from '../support/layout-checks.js';
 
 /**
  * Every page, for every role, at a phone, a portrait tablet, a small laptop and a desktop: the
@@ -167,6 +167,31 @@ describe('on a phone and at the door', () => {
       for (const v of await axeViolations(page)) found.push(`login at ${size.width}: axe ${v}`);
     }
     expect(found).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('cut values from the keyboard', () => {
+  // "A value is never cut silently": on a phone and on a desktop, each value its box cuts shows
+  // whole once the keyboard reaches it, on every page the admin sees.
+  it.for([SIZES[0], SIZES[3]])('shows every cut value whole when tabbed to at $width px', { timeout: 300_000 }, async (size) => {
+    const context = await browser.newContext({ viewport: size });
+    const { page, problems } = await signInPage(context, server, userOf('admin').email);
+    const found: string[] = [];
+    const cutOn: string[] = [];
+    for (const template of [...PAGES, ...ADMIN_PAGES, ...Object.keys(DETAILS)]) {
+      const path = template in DETAILS ? await firstOf(page, template) : template;
+      if (!path) continue;
+      await page.goto(`${server.url}${path}`);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await page.getByRole('banner').getByText('Live', { exact: true }).waitFor();
+      if ((await markCutValues(page)) === 0) continue;
+      cutOn.push(path);
+      for (const p of await cutValueFocusProblems(page)) found.push(`${path}: ${p}`);
+    }
+    expect(found).toEqual([]);
+    expect(cutOn.length, 'no page cuts a value: the check saw nothing').toBeGreaterThan(0);
+    expect(problems()).toEqual([]);
     await context.close();
   });
 });

@@ -7,9 +7,11 @@ import type { Page } from 'playwright-core';
  * - a heading squeezed to a column of letters, or words spilling out of a button or badge;
  * - a table column that scrolling its frame cannot bring into view, or a frame that scrolls
  *   without its visible cue;
- * - a value cut without its whole text on hover (a title on it or around it).
+ * - a value cut without its whole text on hover (a title on it or around it) and on focus (it or
+ *   what holds it takes the keyboard focus; cutValueFocusProblems checks that focus shows it).
  */
-export function layoutProblems(page: Page): Promise<string[]> {
+export async function layoutProblems(page: Page): Promise<string[]> {
+  await markCutValues(page);
   return page.evaluate(() => {
     const found: string[] = [];
     const vw = window.innerWidth;
@@ -60,16 +62,68 @@ export function layoutProblems(page: Page): Promise<string[]> {
     for (const el of document.querySelectorAll('main button, main .badge'))
       if (visible(el) && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible') found.push(`${name(el)} spills out of its box (${el.scrollWidth} px in ${el.clientWidth})`);
 
-    // Values cut by their box: they must say so (an ellipsis) and give the whole value on hover.
-    for (const el of document.querySelectorAll('main *')) {
-      if (!(el instanceof HTMLElement) || el.children.length > 0 || !visible(el) || !el.textContent?.trim() || el.closest('.sr-only')) continue;
-      const style = getComputedStyle(el);
-      if (style.overflowX === 'visible' || el.scrollWidth <= el.clientWidth + 1) continue;
-      if (el.matches('input, select, textarea, pre, code, option')) continue;
+    // Values cut by their box: they must say so (an ellipsis) and give the whole value on hover
+    // and to the keyboard.
+    for (const el of document.querySelectorAll<HTMLElement>('[data-cut]')) {
       const titled = el.closest('[title]') !== null;
-      if (style.textOverflow !== 'ellipsis' || !titled) found.push(`value ${name(el)} is cut silently (${el.scrollWidth} px in ${el.clientWidth})`);
+      const focusable = el.closest('a[href], button, [tabindex]:not([tabindex="-1"])') !== null;
+      if (getComputedStyle(el).textOverflow !== 'ellipsis' || !titled || !focusable) found.push(`value ${name(el)} is cut silently (${el.scrollWidth} px in ${el.clientWidth})`);
     }
     return found;
+  });
+}
+
+/**
+ * Marks with `data-cut` the values of the main area whose box cuts their text (leaves, as form
+ * fields and code blocks scroll instead), unmarking the others; returns how many there are.
+ */
+export function markCutValues(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const cut = (el: Element): el is HTMLElement => {
+      if (!(el instanceof HTMLElement) || el.children.length > 0 || !el.textContent?.trim() || el.closest('.sr-only')) return false;
+      const r = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (r.width === 0 || r.height === 0 || style.visibility === 'hidden' || style.overflowX === 'visible') return false;
+      return el.scrollWidth > el.clientWidth + 1 && !el.matches('input, select, textarea, pre, option');
+    };
+    for (const el of document.querySelectorAll('[data-cut]')) el.removeAttribute('data-cut');
+    const found = [...document.querySelectorAll('main *')].filter(cut);
+    for (const el of found) el.setAttribute('data-cut', '');
+    return found.length;
+  });
+}
+
+/**
+ * The values marked by markCutValues, reached with Tab alone from the top of the page: each one
+ * must take the focus (itself or what holds it) and show its whole text while focused.
+ */
+export async function cutValueFocusProblems(page: Page): Promise<string[]> {
+  type Walk = { seen: Map<HTMLElement, boolean>; first?: Element };
+  await page.evaluate(() => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    Object.assign(window, { walk: { seen: new Map() } satisfies Walk });
+  });
+  // Each Tab moves the focus on; the walk ends when the focus leaves the page or comes round again.
+  for (let i = 0; i < 600; i++) {
+    await page.keyboard.press('Tab');
+    const done = await page.evaluate(() => {
+      const walk = (window as unknown as { walk: Walk }).walk;
+      const active = document.activeElement;
+      if (!active || active === document.body || active === walk.first) return true;
+      walk.first ??= active;
+      // Shown whole once is enough: a frame around it (a scrolling table) takes the focus first.
+      for (const el of document.querySelectorAll<HTMLElement>('[data-cut]'))
+        if ((active === el || active.contains(el)) && !walk.seen.get(el)) walk.seen.set(el, el.scrollWidth <= el.clientWidth + 1);
+      return false;
+    });
+    if (done) break;
+  }
+  return page.evaluate(() => {
+    const { seen } = (window as unknown as { walk: Walk }).walk;
+    const label = (el: Element) => `${el.tagName.toLowerCase()} “${(el.textContent ?? '').trim().slice(0, 30)}”`;
+    return [...document.querySelectorAll<HTMLElement>('[data-cut]')].flatMap((el) =>
+      !seen.has(el) ? [`cut value ${label(el)} is never reached with Tab`] : seen.get(el) ? [] : [`cut value ${label(el)} is still cut while focused`],
+    );
   });
 }
 

@@ -1,4 +1,4 @@
-import type { MailingStatus } from '$server/domain/mailing-status';
+import type { EventLevel, MailingStatus } from '$server/domain/mailing-status';
 import type { RecipientFeedback } from '$server/domain/recipient-states';
 import type { FeedbackHistoryItemDto } from '$server/http/schemas/recipients';
 import type { RedReason } from '$server/domain/account-health';
@@ -17,6 +17,14 @@ export const STATUS_LABELS: Record<MailingStatus, string> = translated({
   interrupted: m.status_interrupted,
   done: m.status_done,
   cancelled: m.status_cancelled,
+});
+
+/** How a notification's level reads: said with it, not carried by its colour alone. */
+export const NOTE_LEVEL_LABELS: Record<EventLevel, string> = translated({
+  info: m.level_info,
+  warning: m.level_warning,
+  error: m.level_error,
+  critical: m.level_critical,
 });
 
 /** The badge class of each status (see app.css). */

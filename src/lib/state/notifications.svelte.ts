@@ -23,7 +23,8 @@ const currentPermission = (): NotificationPermissionState => (supported() ? Noti
  *   red: an error toast, and a browser notification (through the service worker where there is
  *   one, so phones and background tabs show it too) while the browser allows them;
  * - an error toast for the other errors of mailings they own or have open;
- * - these and a concerned mailing being done are also said in the polite live region.
+ * - these and a concerned mailing being done are also said in the polite live region (the toasts
+ *   of the first two are then not read out again, see Toasts.svelte).
  * The permission is asked only from the top bar's button, never on its own.
  */
 class NotificationState {
@@ -95,7 +96,7 @@ class NotificationState {
   #alert(key: string, title: string, body: string, href: string) {
     if (!this.#once(key)) return;
     const line = m.alert_line({ title, body });
-    toasts.error(line);
+    toasts.saidError(line);
     announcer.say(line);
     if (supported() && Notification.permission === 'granted') void showSystemNotification(title, body, key, href, () => void goto(href));
   }

@@ -6,6 +6,8 @@ export interface Toast {
   id: number;
   kind: ToastKind;
   message: string;
+  /** Already said in the polite live region (announcer.svelte.ts): shown, but not read out again. */
+  said?: boolean;
 }
 
 const LIFETIME_MS = { info: 4000, success: 4000, error: 8000 } satisfies Record<ToastKind, number>;
@@ -15,9 +17,9 @@ class ToastState {
   #next = 1;
   #timers = new Map<number, ReturnType<typeof setTimeout>>();
 
-  show(kind: ToastKind, message: string): number {
+  show(kind: ToastKind, message: string, said = false): number {
     const id = this.#next++;
-    this.items.push({ id, kind, message });
+    this.items.push({ id, kind, message, said });
     this.#timers.set(id, setTimeout(() => this.dismiss(id), LIFETIME_MS[kind]));
     return id;
   }
@@ -32,6 +34,11 @@ class ToastState {
 
   error(message: string) {
     return this.show('error', message);
+  }
+
+  /** An error the live region says at the same time: the toast shows it without reading it twice. */
+  saidError(message: string) {
+    return this.show('error', message, true);
   }
 
   dismiss(id: number) {
