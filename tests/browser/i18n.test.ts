@@ -424,7 +424,7 @@ describe('an uncertain delivery', () => {
 
 describe('a failed connection test', () => {
   // The test's verdict is stored as a code and values: the German page words it in the toast and in
-  // the star's hover text, the system's own reply (ECONNREFUSED) verbatim within it.
+  // the star's label, the system's own reply (ECONNREFUSED) verbatim within it.
   it('is worded in the page language, the reply verbatim', async () => {
     const { context, page, problems } = await open('de');
     await signIn(page, 'anna@mailroom.test');
@@ -443,7 +443,7 @@ describe('a failed connection test', () => {
       const worded = said('de', 'health_unreachable', { where, reply: `connect ECONNREFUSED ${where}` });
       // The toast, whichever live role it takes.
       await page.getByText(said('de', 'name_says', { name: 'Geschlossen', text: worded }), { exact: true }).waitFor();
-      await page.locator(`[role="img"][title*="${worded}"]`).waitFor();
+      await page.locator(`[role="img"][aria-label*="${worded}"]`).waitFor();
       expect(leftoversIn(await shown(page), 'de')).toEqual([]);
       expect(problems.filter((p) => !/status of 4\d\d/.test(p))).toEqual([]);
     } finally {
