@@ -27,10 +27,9 @@ export function rateLimits({ orm, config }: Pick<Services, 'orm' | 'config'>): R
   return { login: new LoginThrottle(login), testSends: limiter(TEST_SENDS) };
 }
 
-/** Refuses the request with 429 and Retry-After; `what` names what was counted ("failed sign-ins"). */
-export function tooMany(c: Context, waitMs: number, what: string): ApiError {
+/** Refuses the request with 429 and Retry-After; `reason` names what was counted (failed sign-ins, test sends). */
+export function tooMany(c: Context, waitMs: number, reason: 'too_many_sign_ins' | 'too_many_test_sends'): ApiError {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
   c.header('Retry-After', String(seconds));
-  const when = seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
-  return new ApiError('too_many_requests', `Too many ${what}; try again in ${when}`);
+  return new ApiError('too_many_requests', { reason, params: { wait: seconds } });
 }

@@ -57,13 +57,13 @@ export async function readImport(em: Em, actor: AuthUser, text: string, spec: Im
   try {
     records = await csvRecords(text, { maxRecords: MAX_IMPORT_ROWS, maxColumns: MAX_IMPORT_COLUMNS });
   } catch (err) {
-    throw new ApiError('bad_request', `The file is not valid CSV: ${(err as Error).message}`);
+    throw new ApiError('bad_request', { reason: 'csv_invalid', params: { error: (err as Error).message } });
   }
-  if (records.length === 0) throw new ApiError('bad_request', 'The file has no data rows');
-  if (records.length > MAX_IMPORT_ROWS) throw new ApiError('bad_request', `At most ${MAX_IMPORT_ROWS} rows per import`);
+  if (records.length === 0) throw new ApiError('bad_request', { reason: 'csv_empty', params: {} });
+  if (records.length > MAX_IMPORT_ROWS) throw new ApiError('bad_request', { reason: 'csv_too_many_rows', params: { max: MAX_IMPORT_ROWS } });
   const known = new Set([...Object.keys(spec.input.shape).filter((k) => k !== 'ownerId'), 'ownerEmail']);
   const unknown = Object.keys(records[0]).filter((col) => !known.has(camel(col)));
-  if (unknown.length) throw new ApiError('bad_request', `Unknown column(s): ${unknown.join(', ')}`, { allowed: [...known] });
+  if (unknown.length) throw new ApiError('bad_request', { reason: 'csv_unknown_columns', params: { columns: unknown } }, { details: { allowed: [...known] } });
 
   const owners = new Map<string, User>();
   const rows: { line: number; errors: string[] }[] = [];
@@ -84,7 +84,7 @@ export async function readImport(em: Em, actor: AuthUser, text: string, spec: Im
       let owner: User;
       if (ownerEmail) {
         const cached = owners.get(ownerEmail) ?? (await userRepository.byEmail(em, ownerEmail));
-        if (!cached) throw ApiError.of('precondition', 'owner_email', `no user ${ownerEmail}`);
+        if (!cached) throw new ApiError('precondition', { reason: 'csv_unknown_owner', params: { email: ownerEmail } }, { field: 'owner_email' });
         owners.set(ownerEmail, cached);
         owner = await resolveOwner(em, actor, cached.id);
       } else owner = await resolveOwner(em, actor, undefined);
@@ -97,7 +97,7 @@ export async function readImport(em: Em, actor: AuthUser, text: string, spec: Im
     }
   }
   if (rows.length) {
-    throw new ApiError('import_rejected', `${rows.length} of ${records.length} rows are invalid; nothing was imported`, { rows });
+    throw new ApiError('import_rejected', { reason: 'csv_rows_invalid', params: { bad: rows.length, total: records.length } }, { details: { rows } });
   }
   return ready;
 }

@@ -10,7 +10,6 @@ export const validationHook = (result: Parameters<Hook<unknown, AppEnv, string, 
   const issues = (result.error as ZodError).issues;
   const first = issues[0];
   const field = first?.path.length ? first.path.join('.') : undefined;
-  const message = first?.message ?? 'Invalid input';
   const details = issues.map((i): InputIssue => {
     const bounds = i as { origin?: string; minimum?: number | bigint; maximum?: number | bigint; format?: string };
     return {
@@ -23,7 +22,7 @@ export const validationHook = (result: Parameters<Hook<unknown, AppEnv, string, 
       ...(bounds.format === undefined ? {} : { format: bounds.format }),
     };
   });
-  throw field === undefined ? new ApiError('invalid_input', message, details) : ApiError.of('invalid_input', field, message, details);
+  throw ApiError.invalid(details, field);
 };
 
 /** Every resource router is one of these, so validation errors read the same everywhere. */
