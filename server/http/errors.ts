@@ -1,5 +1,6 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ZodError } from 'zod';
 import { DomainError, refusalMessage, type RefusalOptions } from '../domain/errors.js';
 import type { Refusal, RefusalReason } from '../domain/refusals.js';
 
@@ -41,6 +42,20 @@ export interface InputIssue {
   minimum?: number;
   maximum?: number;
   format?: string;
+}
+
+/** A zod issue as an error body carries it: its path, words, code and bounds. */
+export function inputIssue(issue: ZodError['issues'][number]): InputIssue {
+  const bounds = issue as { origin?: string; minimum?: number | bigint; maximum?: number | bigint; format?: string };
+  return {
+    path: issue.path.join('.'),
+    message: issue.message,
+    code: issue.code,
+    ...(bounds.origin === undefined ? {} : { origin: bounds.origin }),
+    ...(bounds.minimum === undefined ? {} : { minimum: Number(bounds.minimum) }),
+    ...(bounds.maximum === undefined ? {} : { maximum: Number(bounds.maximum) }),
+    ...(bounds.format === undefined ? {} : { format: bounds.format }),
+  };
 }
 
 /** What every error response of the API says: a refusal carries its reason and values, invalid input its issues in `details`. */

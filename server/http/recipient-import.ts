@@ -4,7 +4,9 @@ import type { Em } from '../db/orm.js';
 import type { User } from '../db/entities/user.entity.js';
 import { userRepository } from '../db/repositories/user.repository.js';
 import type { AuthUser } from '../security/session.js';
-import { ApiError } from './errors.js';
+import { ApiError, inputIssue } from './errors.js';
+import { refusalMessage } from '../domain/errors.js';
+import type { RowProblem } from './schemas/recipients.js';
 import { resolveOwner } from './owned.js';
 import { csvRecords } from './csv-records.js';
 
@@ -27,10 +29,13 @@ export interface ImportKind {
 const CSV_BOOLEAN: Record<string, boolean> = { true: true, yes: true, y: true, '1': true, false: false, no: false, n: false, '0': false };
 const camel = (s: string) => s.trim().toLowerCase().replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
 
+/** A problem in the API's English: "column: reason", as the rows have always said it. */
+const problemText = (p: RowProblem) => ('issue' in p ? `${p.issue.path || 'row'}: ${p.issue.message}` : refusalMessage(p.refusal, p.field));
+
 /** One CSV record → the JSON shape the create route accepts (strings typed by the target schema). */
-function csvRecordToInput(record: Record<string, string>, input: ZodObject): { value: Record<string, unknown>; errors: string[] } {
+function csvRecordToInput(record: Record<string, string>, input: ZodObject): { value: Record<string, unknown>; errors: RowProblem[] } {
   const value: Record<string, unknown> = {};
-  const errors: string[] = [];
+  const errors: RowProblem[] = [];
   for (const [column, raw] of Object.entries(record)) {
     const key = camel(column);
     const cell = raw.trim();
@@ -41,10 +46,10 @@ function csvRecordToInput(record: Record<string, string>, input: ZodObject): { v
     const field = input.shape[key] as ZodType | undefined;
     const kind = field ? JSON.stringify(z.toJSONSchema(field, { unrepresentable: 'any', io: 'input' })) : '';
     if (kind.includes('"boolean"')) {
-      if (!(cell.toLowerCase() in CSV_BOOLEAN)) errors.push(`${column}: "${cell}" is not yes/no`);
+      if (!(cell.toLowerCase() in CSV_BOOLEAN)) errors.push({ field: column, refusal: { reason: 'csv_not_yes_no', params: { value: cell } } });
       else value[key] = CSV_BOOLEAN[cell.toLowerCase()];
     } else if (kind.includes('"integer"') || kind.includes('"number"')) {
-      if (!/^\d+$/.test(cell)) errors.push(`${column}: "${cell}" is not a number`);
+      if (!/^\d+$/.test(cell)) errors.push({ field: column, refusal: { reason: 'csv_not_a_number', params: { value: cell } } });
       else value[key] = Number(cell);
     } else value[key] = cell;
   }
@@ -66,7 +71,8 @@ export async function readImport(em: Em, actor: AuthUser, text: string, spec: Im
   if (unknown.length) throw new ApiError('bad_request', { reason: 'csv_unknown_columns', params: { columns: unknown } }, { details: { allowed: [...known] } });
 
   const owners = new Map<string, User>();
-  const rows: { line: number; errors: string[] }[] = [];
+  const rows: { line: number; errors: string[]; problems: RowProblem[] }[] = [];
+  const reject = (line: number, problems: RowProblem[]) => rows.push({ line, errors: problems.map(problemText), problems });
   const ready: Record<string, unknown>[] = [];
   for (const [i, record] of records.entries()) {
     const line = i + 2; // header is line 1
@@ -74,9 +80,9 @@ export async function readImport(em: Em, actor: AuthUser, text: string, spec: Im
     const ownerEmail = value.ownerEmail as string | undefined;
     delete value.ownerEmail;
     const parsed = spec.input.safeParse(value);
-    if (!parsed.success) errors.push(...parsed.error.issues.map((issue) => `${issue.path.join('.') || 'row'}: ${issue.message}`));
+    if (!parsed.success) errors.push(...parsed.error.issues.map((issue) => ({ issue: inputIssue(issue) })));
     if (errors.length) {
-      rows.push({ line, errors });
+      reject(line, errors);
       continue;
     }
     try {
@@ -92,8 +98,8 @@ export async function readImport(em: Em, actor: AuthUser, text: string, spec: Im
       const { ownerId: _o, companyId: _c, ...fields } = data;
       ready.push({ ...fields, ...refs, owner, department: owner.department! });
     } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      rows.push({ line, errors: [err.message] });
+      if (!(err instanceof ApiError) || !err.refusal) throw err;
+      reject(line, [{ field: err.field, refusal: err.refusal }]);
     }
   }
   if (rows.length) {
