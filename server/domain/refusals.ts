@@ -182,6 +182,9 @@ export type RefusalParams<R extends RefusalReason> = { -readonly [K in keyof Par
 /** A reason with its values; the one thing an API or domain error is made from. */
 export type Refusal = { [R in RefusalReason]: { reason: R; params: RefusalParams<R> } }[RefusalReason];
 
+/** What a pre-flight report says stops a mailing. */
+export type PreflightRefusal = Extract<Refusal, { reason: `preflight_${string}` }>;
+
 /** "failed", "failed or uncertain", "failed, uncertain or soft-bounced". */
 export const eitherOf = (words: readonly string[]) => (words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : (words[0] ?? ''));
 

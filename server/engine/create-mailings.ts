@@ -18,7 +18,7 @@ import { suppressionRepository } from '../db/repositories/suppression.repository
 import { RECIPIENT_TYPES, type RecipientType } from '../domain/recipient-types.js';
 import { canMailRecipientsOf, canSee, type Actor } from '../domain/visibility.js';
 import { DomainError } from '../domain/errors.js';
-import { refusalText, type Refusal } from '../domain/refusals.js';
+import { refusalText, type PreflightRefusal } from '../domain/refusals.js';
 import { route, type RoutableAccount } from '../domain/routing.js';
 import { eta } from '../domain/pacing.js';
 import { calendarOf } from '../domain/business-days.js';
@@ -59,7 +59,7 @@ export interface Preflight {
   messageSize: number;
   /** In English; `errorReasons` holds them as reasons with values. */
   errors: string[];
-  errorReasons: Refusal[];
+  errorReasons: PreflightRefusal[];
   /** In English; `warningCodes` holds them as values. */
   warnings: string[];
   warningCodes: PreflightWarning[];
@@ -175,7 +175,7 @@ async function prepare(em: Em, actor: Actor, request: MailingRequest) {
   const accounts = await accountRepository.ofOwner(em, actor.id);
 
   let used: string[] = [];
-  let templateError: Refusal | null = null;
+  let templateError: PreflightRefusal | null = null;
   if (visibleMessage) {
     try {
       used = await analyseMessage({ subject: visibleMessage.subject, html: visibleMessage.html, text: visibleMessage.text ?? null });
@@ -187,7 +187,7 @@ async function prepare(em: Em, actor: Actor, request: MailingRequest) {
   const files = visibleMessage ? await filesOf(em, visibleMessage) : { size: 0, warnings: [] };
   const types = RECIPIENT_TYPES.filter((type) => request.selections[type]);
   const checks = types.map((type) => {
-    const errors: Refusal[] = [];
+    const errors: PreflightRefusal[] = [];
     const warnings: PreflightWarning[] = [];
     if (!visibleMessage) errors.push({ reason: 'preflight_message_unknown', params: { id: request.messageId } });
     if (templateError) errors.push(templateError);
@@ -222,7 +222,7 @@ type Check = Awaited<ReturnType<typeof prepare>>['checks'][number];
 async function reportOf(em: Em, check: Check, tally: Tally, accounts: EmailAccount[], settings: Settings, now: Date): Promise<Preflight> {
   const calendar = calendarOf(settings);
   // The checks made up front come first, then what the pass found, as the report always listed them.
-  const errors: Refusal[] = [...check.errors];
+  const errors: PreflightRefusal[] = [...check.errors];
   if (accounts.some(usable) && tally.unroutable) errors.push({ reason: 'preflight_unroutable', params: { count: tally.unroutable } });
   if (tally.recipients === 0) errors.push({ reason: 'preflight_all_excluded', params: {} });
   const allocation: Preflight['allocation'] = [];
