@@ -166,6 +166,7 @@ export const REFUSALS = {
   csv_invalid: reason('The file is not valid CSV: {error}', { error: 'text' }),
   csv_empty: reason('The file has no data rows'),
   csv_too_many_rows: reason('At most {max} rows per import', { max: 'count' }),
+  csv_too_many_columns: reason('The file is not valid CSV: the first line names {count} columns; at most {max} are allowed', { count: 'count', max: 'count' }),
   csv_unknown_columns: reason('Unknown column(s): {columns}', { columns: 'list' }),
   csv_not_yes_no: reason('"{value}" is not yes/no', { value: 'text' }),
   csv_not_a_number: reason('"{value}" is not a number', { value: 'text' }),

@@ -8,7 +8,7 @@ import { ApiError, inputIssue } from './errors.js';
 import { refusalMessage } from '../domain/errors.js';
 import type { RowProblem } from './schemas/recipients.js';
 import { resolveOwner } from './owned.js';
-import { csvRecords } from './csv-records.js';
+import { csvRecords, TooManyColumns } from './csv-records.js';
 
 /**
  * A CSV import of companies, contacts or leads: a header row of snake_case field names
@@ -62,6 +62,8 @@ export async function readImport(em: Em, actor: AuthUser, text: string, spec: Im
   try {
     records = await csvRecords(text, { maxRecords: MAX_IMPORT_ROWS, maxColumns: MAX_IMPORT_COLUMNS });
   } catch (err) {
+    if (err instanceof TooManyColumns) throw new ApiError('bad_request', { reason: 'csv_too_many_columns', params: { count: err.count, max: err.max } });
+    // csv-parse's own words, shown as written.
     throw new ApiError('bad_request', { reason: 'csv_invalid', params: { error: (err as Error).message } });
   }
   if (records.length === 0) throw new ApiError('bad_request', { reason: 'csv_empty', params: {} });
