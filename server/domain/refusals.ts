@@ -187,7 +187,7 @@ export type Refusal = { [R in RefusalReason]: { reason: R; params: RefusalParams
 export type PreflightRefusal = Extract<Refusal, { reason: `preflight_${string}` }>;
 
 /** "failed", "failed or uncertain", "failed, uncertain or soft-bounced". */
-export const eitherOf = (words: readonly string[]) => (words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : (words[0] ?? ''));
+const eitherOf = (words: readonly string[]) => (words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : (words[0] ?? ''));
 
 /** Each kind of value in the API's English. */
 const ENGLISH: { [K in RefusalParamKind]: (value: RefusalParamTypes[K]) => string } = {
