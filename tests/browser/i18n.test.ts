@@ -212,6 +212,24 @@ describe("the server's refusals", () => {
 
     await finish([409]);
   });
+
+  // The combine dialog words the rule a selection breaks from its reason, before asking the server.
+  it.for(['de', 'fr'] as const)('say which rule a combination breaks in %s', async (locale, { expect }) => {
+    const { page, check, finish } = await signedIn(locale);
+    const { items } = (await (await page.request.get(`${server.url}/api/mailings`)).json()) as { items: { name: string; messageId: number | null; status: string }[] };
+    const one = items.find((m) => m.messageId !== null && m.status !== 'done' && m.status !== 'cancelled')!;
+
+    await page.goto(`${server.url}/mailings`);
+    await rendered(page);
+    await page.getByRole('checkbox', { name: said(locale, 'select_row', { name: one.name }), exact: true }).first().check();
+    await page.getByRole('button', { name: said(locale, 'actions_menu'), exact: true }).click();
+    await page.getByRole('menuitem', { name: said(locale, 'combine'), exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: said(locale, 'combine_mailings') });
+    await dialog.getByRole('alert').getByText(said(locale, 'refusal_combine_too_few'), { exact: true }).waitFor();
+    await check('combine dialog refusing one mailing');
+
+    await finish();
+  });
 });
 
 describe('connecting with OAuth and provider presets', () => {
