@@ -319,7 +319,9 @@ describe("the server's answers", () => {
     const department = page.getByRole('dialog', { name: 'Neue Abteilung' });
     await department.getByLabel('Name').fill('Sales North');
     await department.getByRole('button', { name: 'Anlegen' }).click();
-    await department.getByText('Das widerspricht bereits Gespeichertem (doppelt oder noch in Verwendung)', { exact: true }).waitFor();
+    const taken = department.getByText('Eine Abteilung namens Sales North gibt es bereits', { exact: true });
+    await taken.waitFor();
+    expect(await department.getByLabel('Name').getAttribute('aria-describedby')).toBe(await taken.getAttribute('id'));
 
     expect(problems.filter((p) => !/status of (400|409)/.test(p))).toEqual([]);
     await context.close();
