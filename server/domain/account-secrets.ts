@@ -37,12 +37,12 @@ export function retargeted<F extends string>(fields: readonly F[], current: Part
 export function missingSecret(current: SmtpTarget & Partial<DkimTarget>, change: AccountChange): DomainError | null {
   const smtp = retargeted(SMTP_TARGET_FIELDS, current, change);
   if (smtp.length && change.password === undefined) {
-    return DomainError.of('precondition', 'password', `changing ${smtp.join(', ')} needs the SMTP password again; the stored one is only sent to the server it was given for`);
+    return new DomainError('precondition', { reason: 'smtp_password_again', params: { fields: smtp } }, { field: 'password' });
   }
   // The entity leaves an unset DKIM field undefined; the API says null.
   const dkim = retargeted(DKIM_TARGET_FIELDS, { dkimDomain: current.dkimDomain ?? null, dkimSelector: current.dkimSelector ?? null }, change);
   if (dkim.length && change.dkimPrivateKey === undefined) {
-    return DomainError.of('precondition', 'dkimPrivateKey', `changing ${dkim.join(', ')} needs the DKIM private key again; the stored one only signs for the domain it was given for`);
+    return new DomainError('precondition', { reason: 'dkim_key_again', params: { fields: dkim } }, { field: 'dkimPrivateKey' });
   }
   return null;
 }
@@ -53,7 +53,7 @@ type InboxTarget = Record<(typeof INBOX_TARGET_FIELDS)[number], string | number>
 export function missingInboxPassword(current: InboxTarget, change: Partial<InboxTarget> & { password?: string }): DomainError | null {
   const moved = retargeted(INBOX_TARGET_FIELDS, current, change);
   if (!moved.length || change.password !== undefined) return null;
-  return DomainError.of('precondition', 'password', `changing ${moved.join(', ')} needs the IMAP password again; the stored one is only sent to the server it was given for`);
+  return new DomainError('precondition', { reason: 'imap_password_again', params: { fields: moved } }, { field: 'password' });
 }
 
 /**
@@ -65,5 +65,5 @@ export function missingInboxPassword(current: InboxTarget, change: Partial<Inbox
 export function oauthInboxRefusal(provider: { name: string; imap: { host: string } }, smtpHost: string, host: string): DomainError | null {
   const allowed = [provider.imap.host, smtpHost].map((h) => h.toLowerCase());
   if (allowed.includes(host.toLowerCase())) return null;
-  return DomainError.of('precondition', 'password', `the ${provider.name} connection signs in only at ${provider.imap.host}; another server needs its IMAP password`);
+  return new DomainError('precondition', { reason: 'oauth_imap_host_only', params: { provider: provider.name, host: provider.imap.host } }, { field: 'password' });
 }

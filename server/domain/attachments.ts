@@ -36,17 +36,16 @@ export function encodedMessageSize(parts: { html: string; text: string | null },
   return body + fileSizes.reduce((sum, size) => sum + base64Size(size) + 2048, 0) + 4096;
 }
 
-/** Why the total would break the per-message limit, or null when it fits. */
-export function totalProblem(existing: number[], added: number): string | null {
-  if (existing.length >= MAX_ATTACHMENTS_PER_MESSAGE) return `a message carries at most ${MAX_ATTACHMENTS_PER_MESSAGE} files`;
+/** Why the total would break the per-message limit (a refusal of server/domain/refusals.ts), or null when it fits. */
+export function totalProblem(existing: number[], added: number) {
+  if (existing.length >= MAX_ATTACHMENTS_PER_MESSAGE) return { reason: 'files_too_many' as const, params: { max: MAX_ATTACHMENTS_PER_MESSAGE } };
   const total = existing.reduce((a, b) => a + b, 0) + added;
   if (total <= MAX_ATTACHMENTS_TOTAL_BYTES) return null;
-  return `the message's files would total ${formatMb(total)}, over the ${formatMb(MAX_ATTACHMENTS_TOTAL_BYTES)} a message may carry: `
-    + `providers refuse messages over about ${formatMb(PROVIDER_LIMIT_BYTES)} once encoded, and encoding adds a third`;
+  return { reason: 'files_too_large' as const, params: { total, limit: MAX_ATTACHMENTS_TOTAL_BYTES, provider: PROVIDER_LIMIT_BYTES } };
 }
 
-export const fileTooLarge = () =>
-  `a file may be at most ${formatMb(MAX_ATTACHMENT_BYTES)}: providers refuse messages over about ${formatMb(PROVIDER_LIMIT_BYTES)} once encoded, and encoding adds a third`;
+/** The refusal of a file over the per-file limit (server/domain/refusals.ts). */
+export const fileTooLarge = { reason: 'file_too_large' as const, params: { limit: MAX_ATTACHMENT_BYTES, provider: PROVIDER_LIMIT_BYTES } };
 
 const MAX_NAME = 120;
 

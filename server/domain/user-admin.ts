@@ -11,7 +11,7 @@ export function needsDepartment(role: Role): boolean {
 /** An admin cannot lock themselves out: no self-demotion, self-deactivation or self-deletion. */
 export function assertNotSelfLockout(actorId: number, targetId: number, change: { role?: Role; active?: boolean; delete?: boolean }): void {
   if (actorId !== targetId) return;
-  if (change.delete) throw new DomainError('precondition', 'You cannot delete your own user');
-  if (change.role !== undefined && change.role !== 'admin') throw DomainError.of('precondition', 'role', 'you cannot take away your own admin role');
-  if (change.active === false) throw DomainError.of('precondition', 'active', 'you cannot deactivate yourself');
+  if (change.delete) throw new DomainError('precondition', { reason: 'self_delete', params: {} });
+  if (change.role !== undefined && change.role !== 'admin') throw new DomainError('precondition', { reason: 'self_demote', params: {} }, { field: 'role' });
+  if (change.active === false) throw new DomainError('precondition', { reason: 'self_deactivate', params: {} }, { field: 'active' });
 }

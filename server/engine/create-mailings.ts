@@ -18,6 +18,7 @@ import { suppressionRepository } from '../db/repositories/suppression.repository
 import { RECIPIENT_TYPES, type RecipientType } from '../domain/recipient-types.js';
 import { canMailRecipientsOf, canSee, type Actor } from '../domain/visibility.js';
 import { DomainError } from '../domain/errors.js';
+import { refusalText, type PreflightRefusal } from '../domain/refusals.js';
 import { route, type RoutableAccount } from '../domain/routing.js';
 import { eta } from '../domain/pacing.js';
 import { calendarOf } from '../domain/business-days.js';
@@ -56,7 +57,9 @@ export interface Preflight {
   eta: string | null;
   /** About what each recipient's message weighs once encoded, files included (bytes). */
   messageSize: number;
+  /** In English; `errorReasons` holds them as reasons with values. */
   errors: string[];
+  errorReasons: PreflightRefusal[];
   /** In English; `warningCodes` holds them as values. */
   warnings: string[];
   warningCodes: PreflightWarning[];
@@ -157,7 +160,7 @@ function assertOwnRecipients(actor: Actor, request: MailingRequest) {
   for (const type of RECIPIENT_TYPES) {
     const ownerId = request.selections[type]?.filter?.ownerId;
     if (ownerId !== undefined && !canMailRecipientsOf(actor, ownerId)) {
-      throw DomainError.of('forbidden', `selections.${type}.filter.ownerId`, 'you may only mail recipients assigned to you');
+      throw new DomainError('forbidden', { reason: 'own_recipients_only', params: {} }, { field: `selections.${type}.filter.ownerId` });
     }
   }
 }
@@ -172,26 +175,26 @@ async function prepare(em: Em, actor: Actor, request: MailingRequest) {
   const accounts = await accountRepository.ofOwner(em, actor.id);
 
   let used: string[] = [];
-  let templateError: string | null = null;
+  let templateError: PreflightRefusal | null = null;
   if (visibleMessage) {
     try {
       used = await analyseMessage({ subject: visibleMessage.subject, html: visibleMessage.html, text: visibleMessage.text ?? null });
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
-      templateError = `The message does not parse: ${err.message}`;
+      templateError = { reason: 'preflight_unparsable', params: { error: err.message } };
     }
   }
   const files = visibleMessage ? await filesOf(em, visibleMessage) : { size: 0, warnings: [] };
   const types = RECIPIENT_TYPES.filter((type) => request.selections[type]);
   const checks = types.map((type) => {
-    const errors: string[] = [];
+    const errors: PreflightRefusal[] = [];
     const warnings: PreflightWarning[] = [];
-    if (!visibleMessage) errors.push(`Message ${request.messageId} not found`);
+    if (!visibleMessage) errors.push({ reason: 'preflight_message_unknown', params: { id: request.messageId } });
     if (templateError) errors.push(templateError);
-    if (signatureId && !signature) errors.push(`Signature ${signatureId} is not one of yours`);
+    if (signatureId && !signature) errors.push({ reason: 'preflight_signature_not_yours', params: { id: signatureId } });
     const unknown = unknownVariables(used, type);
-    if (unknown.length) errors.push(`The message uses ${unknown.map((u) => `{{ ${u} }}`).join(', ')}, which ${type === 'company' ? 'companies' : `${type}s`} do not have`);
-    if (!accounts.some(usable)) errors.push('You have no e-mail account that can send (add one, or enable one for mass mailing)');
+    if (unknown.length) errors.push({ reason: 'preflight_unknown_variables', params: { variables: unknown, type } });
+    if (!accounts.some(usable)) errors.push({ reason: 'preflight_no_account', params: {} });
     if (visibleMessage && !signature) warnings.push({ code: 'no_signature' });
     if (visibleMessage && !used.includes('unsubscribe_url')) warnings.push({ code: 'no_unsubscribe' });
     warnings.push(...files.warnings);
@@ -219,9 +222,9 @@ type Check = Awaited<ReturnType<typeof prepare>>['checks'][number];
 async function reportOf(em: Em, check: Check, tally: Tally, accounts: EmailAccount[], settings: Settings, now: Date): Promise<Preflight> {
   const calendar = calendarOf(settings);
   // The checks made up front come first, then what the pass found, as the report always listed them.
-  const errors = [...check.errors];
-  if (accounts.some(usable) && tally.unroutable) errors.push(`${tally.unroutable} non-VIP recipients need a regular (non-main) account that can send`);
-  if (tally.recipients === 0) errors.push('No recipient can be mailed: everyone selected is excluded');
+  const errors: PreflightRefusal[] = [...check.errors];
+  if (accounts.some(usable) && tally.unroutable) errors.push({ reason: 'preflight_unroutable', params: { count: tally.unroutable } });
+  if (tally.recipients === 0) errors.push({ reason: 'preflight_all_excluded', params: {} });
   const allocation: Preflight['allocation'] = [];
   const paces = await accountPaces(em, accounts, settings, now);
   let finish: DateTime | null = null;
@@ -234,7 +237,7 @@ async function reportOf(em: Em, check: Check, tally: Tally, accounts: EmailAccou
   }
   return {
     recipientType: check.type, selected: tally.selected, recipients: tally.recipients, vipRecipients: tally.vipRecipients,
-    excluded: tally.excluded, allocation, eta: finish?.toUTC().toISO() ?? null, messageSize: check.messageSize, errors, warnings: check.warnings.map(warningText), warningCodes: check.warnings,
+    excluded: tally.excluded, allocation, eta: finish?.toUTC().toISO() ?? null, messageSize: check.messageSize, errors: errors.map(refusalText), errorReasons: errors, warnings: check.warnings.map(warningText), warningCodes: check.warnings,
   };
 }
 

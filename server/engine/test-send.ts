@@ -18,12 +18,12 @@ import { usable } from '../domain/account-health.js';
  */
 export async function sendTest(ctx: EngineContext, em: Em, mailingId: number, to: string, settings: Settings): Promise<SmtpOutcome & { messageId?: string }> {
   const mailing = await loadMailingContent(ctx, em, mailingId);
-  if (!mailing?.content) throw new DomainError('precondition', 'The message of this mailing was deleted');
+  if (!mailing?.content) throw new DomainError('precondition', { reason: 'test_message_deleted', params: {} });
   const type = mailing.head.recipientType as RecipientType;
   // Regular accounts first, oldest first.
   const accounts = (await ctx.ledger.accountsOf(em, mailing.head.ownerId)).filter(usable).sort((a, b) => Number(a.main) - Number(b.main) || a.id - b.id);
   const account = accounts[0];
-  if (!account) throw new DomainError('precondition', 'The owner has no e-mail account that can send');
+  if (!account) throw new DomainError('precondition', { reason: 'test_no_account', params: {} });
   // Sample data, not a customer's: the address is whatever the user typed.
   const fields = SAMPLE_RECIPIENTS[type];
   const messageId = newMessageId(account.fromEmail.split('@')[1] ?? 'mailroom.local');
@@ -35,7 +35,7 @@ export async function sendTest(ctx: EngineContext, em: Em, mailingId: number, to
     });
   } catch (err) {
     // The author's to fix, as in a preview; the mailing itself is left alone.
-    if (err instanceof TemplateError) throw new DomainError('invalid', `The message cannot be rendered: ${err.message}`);
+    if (err instanceof TemplateError) throw new DomainError('invalid', { reason: 'test_unrenderable', params: { error: err.message } });
     throw err;
   }
   await ctx.ledger.recordTestSend(em, { messageId, mailingId, accountId: account.id }, ctx.now());

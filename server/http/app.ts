@@ -16,7 +16,10 @@ import { createRouter } from './router.js';
 import { rateLimits } from './rate-limits.js';
 import { RenderPoolBusy } from '../mail/render-pool.js';
 
-const noRoute = (c: Context) => new ApiError('not_found', `No route ${c.req.method} ${c.req.path}`);
+/** How large a request body may be, but for attachment uploads (which count their own bytes). */
+const API_BODY_LIMIT = 5 * 1024 * 1024;
+
+const noRoute = (c: Context) => new ApiError('not_found', { reason: 'no_route', params: { method: c.req.method, path: c.req.path } });
 
 export interface AppOptions {
   /** Serve the built SPA from this folder (omitted in API tests). */
@@ -35,7 +38,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
     c.set('em', services.orm.em.fork() as AppEnv['Variables']['em']);
     await next();
   });
-  const apiBodyLimit = bodyLimit({ maxSize: 5 * 1024 * 1024, onError: () => { throw new ApiError('payload_too_large', 'The request body is larger than 5 MB'); } });
+  const apiBodyLimit = bodyLimit({ maxSize: API_BODY_LIMIT, onError: () => { throw new ApiError('payload_too_large', { reason: 'body_too_large', params: { limit: API_BODY_LIMIT } }); } });
   // An attachment upload counts its own bytes against the attachment limits as it streams them to disk.
   app.use('/api/*', (c, next) => (isBinaryUpload(c) ? next() : apiBodyLimit(c, next)));
   app.use('/api/*', inputHygiene(), session(), csrf());
@@ -58,7 +61,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
     if (err instanceof RenderPoolBusy) c.header('Retry-After', '1');
     if (apiError) return c.json(apiError.toBody(), apiError.status);
     console.error(`[http] ${c.req.method} ${c.req.path} failed:`, err);
-    return c.json(new ApiError('internal', 'Internal server error').toBody(), 500);
+    return c.json(new ApiError('internal', { reason: 'internal', params: {} }).toBody(), 500);
   });
   return routed;
 }

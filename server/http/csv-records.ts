@@ -23,14 +23,24 @@ export interface CsvLimits {
   maxColumns: number;
 }
 
+/** A header naming more columns than allowed: its count and the limit, for the refusal's values. */
+export class TooManyColumns extends Error {
+  constructor(
+    readonly count: number,
+    readonly max: number,
+  ) {
+    super(`the first line names ${count} columns; at most ${max} are allowed`);
+  }
+}
+
 /**
  * The records of a CSV file whose first line names the columns (blank lines skipped, values
- * trimmed). Rejects with csv-parse's error for malformed CSV, and for a header of too many columns.
+ * trimmed). Rejects with csv-parse's error for malformed CSV, and TooManyColumns for a header of too many.
  */
 export async function csvRecords(text: string, { maxRecords, maxColumns }: CsvLimits): Promise<Record<string, string>[]> {
   const records: Record<string, string>[] = [];
   const columns = (header: string[]) => {
-    if (header.length > maxColumns) throw new Error(`the first line names ${header.length} columns; at most ${maxColumns} are allowed`);
+    if (header.length > maxColumns) throw new TooManyColumns(header.length, maxColumns);
     return header;
   };
   try {

@@ -1,11 +1,14 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { DomainError } from '../domain/errors.js';
+import type { ZodError } from 'zod';
+import { DomainError, refusalMessage, type RefusalOptions } from '../domain/errors.js';
+import type { Refusal, RefusalReason } from '../domain/refusals.js';
 import { RenderPoolBusy } from '../mail/render-pool.js';
 
 /**
  * The closed list of error codes, each with its status (as Unkey's ErrorCode). Every error body
- * is `{ code, error, field?, details? }`. Most codes name a status; the finer ones exist because
+ * is `{ code, error, reason?, params?, field?, details? }`: `reason` and `params` say why in values,
+ * so a client words the refusal in its own language. Most codes name a status; the finer ones exist because
  * the UI acts on them: `invalid_input` carries zod's issues in `details`, `preflight_refused` the
  * pre-flight reports, `import_rejected` the bad CSV rows.
  */
@@ -42,38 +45,69 @@ export interface InputIssue {
   format?: string;
 }
 
-/** What every error response of the API says. */
+/** A zod issue as an error body carries it: its path, words, code and bounds. */
+export function inputIssue(issue: ZodError['issues'][number]): InputIssue {
+  const bounds = issue as { origin?: string; minimum?: number | bigint; maximum?: number | bigint; format?: string };
+  return {
+    path: issue.path.join('.'),
+    message: issue.message,
+    code: issue.code,
+    ...(bounds.origin === undefined ? {} : { origin: bounds.origin }),
+    ...(bounds.minimum === undefined ? {} : { minimum: Number(bounds.minimum) }),
+    ...(bounds.maximum === undefined ? {} : { maximum: Number(bounds.maximum) }),
+    ...(bounds.format === undefined ? {} : { format: bounds.format }),
+  };
+}
+
+/** What every error response of the API says: a refusal carries its reason and values, invalid input its issues in `details`. */
 export interface ErrorBody {
   code: ErrorCode;
   error: string;
+  reason?: RefusalReason;
+  params?: Refusal['params'];
   field?: string;
   details?: unknown;
 }
 
-/** The one error every route throws; `onError` turns it into an ErrorBody. */
+/** Invalid input, told by zod's issues (or the input-hygiene check's) rather than by a reason. */
+interface InvalidInput {
+  issues: InputIssue[];
+}
+
+const issueMessage = (issue: InputIssue | undefined) => (!issue ? 'Invalid input' : issue.path ? `${issue.path}: ${issue.message}` : issue.message);
+
+/**
+ * The one error every route throws; `onError` turns it into an ErrorBody. It is made from a
+ * reason (server/domain/refusals.ts), which words its English, or for invalid input from the
+ * issues (`ApiError.invalid`), never from free text.
+ */
 export class ApiError extends HTTPException {
   /** The path of the offending input, when one input is to blame. */
   readonly field?: string;
+  readonly details?: unknown;
+  readonly refusal: Refusal | null;
 
   constructor(
     readonly code: ErrorCode,
-    message: string,
-    readonly details?: unknown,
-    options: { field?: string } = {},
+    cause: Refusal | InvalidInput,
+    options: RefusalOptions = {},
   ) {
-    super(ERROR_STATUS[code], { message });
+    super(ERROR_STATUS[code], { message: 'issues' in cause ? issueMessage(cause.issues[0]) : refusalMessage(cause, options.field) });
+    this.refusal = 'issues' in cause ? null : cause;
     this.field = options.field;
+    this.details = 'issues' in cause ? cause.issues : options.details;
   }
 
-  /** A refusal of one input: the text reads "field: reason", as the API has always said it, and `field` names it. */
-  static of(code: ErrorCode, field: string, reason: string, details?: unknown): ApiError {
-    return new ApiError(code, `${field}: ${reason}`, details, { field });
+  /** A validation refusal: the first issue words the message ("field: reason"), all of them go in `details`. */
+  static invalid(issues: InputIssue[], field?: string): ApiError {
+    return new ApiError('invalid_input', { issues }, { field });
   }
 
   toBody(): ErrorBody {
     return {
       code: this.code,
       error: this.message,
+      ...(this.refusal ? { reason: this.refusal.reason, params: this.refusal.params } : {}),
       ...(this.field === undefined ? {} : { field: this.field }),
       ...(this.details === undefined ? {} : { details: this.details }),
     };
@@ -90,15 +124,14 @@ const DOMAIN_TO_HTTP: Record<DomainError['code'], ErrorCode> = {
 
 export function toApiError(err: unknown): ApiError | null {
   if (err instanceof ApiError) return err;
-  if (err instanceof DomainError) return new ApiError(DOMAIN_TO_HTTP[err.code], err.message, err.details, { field: err.field });
+  if (err instanceof DomainError) return new ApiError(DOMAIN_TO_HTTP[err.code], err.refusal, { field: err.field, details: err.details });
   // The render queue is full: the server's load, not this request, is to blame; a retry soon may pass.
-  if (err instanceof RenderPoolBusy) return new ApiError('too_many_requests', err.message);
-  if (err instanceof HTTPException && err.status < 500) return new ApiError(err.status === 413 ? 'payload_too_large' : 'bad_request', err.message || 'Bad request');
+  if (err instanceof RenderPoolBusy) return new ApiError('too_many_requests', { reason: 'templates_busy', params: {} });
+  // hono's own refusals (a malformed body…) in its words, as the server's reply is shown as written.
+  if (err instanceof HTTPException && err.status < 500) return new ApiError(err.status === 413 ? 'payload_too_large' : 'bad_request', { reason: 'request_refused', params: { error: err.message || 'Bad request' } });
   // Unique-key violations are a client's conflict, not a server fault.
   const name = (err as { name?: string })?.name;
-  if (name === 'UniqueConstraintViolationException') return new ApiError('conflict', 'A record with the same unique value already exists');
-  if (name === 'ForeignKeyConstraintViolationException') return new ApiError('conflict', 'The record is still referenced by other records');
+  if (name === 'UniqueConstraintViolationException') return new ApiError('conflict', { reason: 'duplicate_value', params: {} });
+  if (name === 'ForeignKeyConstraintViolationException') return new ApiError('conflict', { reason: 'still_referenced', params: {} });
   return null;
 }
-
-export const notFound = (what: string) => new ApiError('not_found', `${what} not found`);

@@ -2,14 +2,17 @@ import { z } from '@hono/zod-openapi';
 import type { ZodType } from 'zod';
 import { idQuery, wholeNumberQuery } from './schemas/fields.js';
 import { ERROR_CODES } from './errors.js';
+import { REFUSAL_REASONS } from '../domain/refusals.js';
 
 /** Small builders so every route declares its contract the same way. */
 
-/** Every error body (ErrorBody in errors.ts): a code from the closed list, the message, the offending input's path, more. */
+/** Every error body (ErrorBody in errors.ts): a code from the closed list, the message, its reason and values, the offending input's path, more. */
 export const ErrorSchema = z
   .object({
     code: z.enum(ERROR_CODES).openapi({ description: 'What went wrong, from a closed list; each code has one status' }),
-    error: z.string().openapi({ description: 'The reason in words, for people' }),
+    error: z.string().openapi({ description: 'The reason in words, for people (English)' }),
+    reason: z.enum(REFUSAL_REASONS).optional().openapi({ description: 'Why, from a closed list (server/domain/refusals.ts), so a client words it in its own language; absent for invalid_input, whose issues are in `details`' }),
+    params: z.record(z.string(), z.unknown()).optional().openapi({ description: "The reason's values: names and texts as written, ids, counts, sizes in bytes, waits in seconds, statuses, lists" }),
     field: z.string().optional().openapi({ description: 'The path of the input to blame (`ownerId`, `selections.contact.filter.ownerId`), when one is' }),
     details: z.unknown().optional(),
   })

@@ -36,17 +36,19 @@ export function rateLimits({ orm, config }: Pick<Services, 'orm' | 'config'>): R
   return { login: new LoginThrottle(login), testSends: limiter(TEST_SENDS), connectionTests: limiter(CONNECTION_TESTS) };
 }
 
-/** Refuses the request with 429 and Retry-After; `what` names what was counted ("failed sign-ins"). */
-export function tooMany(c: Context, waitMs: number, what: string): ApiError {
+/** What a limiter counts, as the refusal names it. */
+type TooMany = 'too_many_sign_ins' | 'too_many_test_sends' | 'too_many_connection_tests';
+
+/** Refuses the request with 429 and Retry-After; `reason` names what was counted (failed sign-ins, test sends). */
+export function tooMany(c: Context, waitMs: number, reason: TooMany): ApiError {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
   c.header('Retry-After', String(seconds));
-  const when = seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
-  return new ApiError('too_many_requests', `Too many ${what}; try again in ${when}`);
+  return new ApiError('too_many_requests', { reason, params: { wait: seconds } });
 }
 
 /** Takes one point of `limiter` for `key`, or refuses the request with 429 (tooMany) when none is left. */
-export async function spend(c: Context, limiter: RateLimiterAbstract, key: string | number, what: string): Promise<void> {
+export async function spend(c: Context, limiter: RateLimiterAbstract, key: string | number, reason: TooMany): Promise<void> {
   await limiter.consume(key).catch((err) => {
-    throw err instanceof RateLimiterRes ? tooMany(c, err.msBeforeNext, what) : err;
+    throw err instanceof RateLimiterRes ? tooMany(c, err.msBeforeNext, reason) : err;
   });
 }

@@ -1,7 +1,7 @@
 import { OpenAPIHono, type Hook } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
 import type { AppEnv, AuthedEnv } from './env.js';
-import { ApiError, type InputIssue } from './errors.js';
+import { ApiError, inputIssue } from './errors.js';
 import { requireUser } from './middleware/session.js';
 
 /** Turns zod's issues into one readable sentence naming the first bad field, plus the full list. */
@@ -10,20 +10,7 @@ export const validationHook = (result: Parameters<Hook<unknown, AppEnv, string, 
   const issues = (result.error as ZodError).issues;
   const first = issues[0];
   const field = first?.path.length ? first.path.join('.') : undefined;
-  const message = first?.message ?? 'Invalid input';
-  const details = issues.map((i): InputIssue => {
-    const bounds = i as { origin?: string; minimum?: number | bigint; maximum?: number | bigint; format?: string };
-    return {
-      path: i.path.join('.'),
-      message: i.message,
-      code: i.code,
-      ...(bounds.origin === undefined ? {} : { origin: bounds.origin }),
-      ...(bounds.minimum === undefined ? {} : { minimum: Number(bounds.minimum) }),
-      ...(bounds.maximum === undefined ? {} : { maximum: Number(bounds.maximum) }),
-      ...(bounds.format === undefined ? {} : { format: bounds.format }),
-    };
-  });
-  throw field === undefined ? new ApiError('invalid_input', message, details) : ApiError.of('invalid_input', field, message, details);
+  throw ApiError.invalid(issues.map(inputIssue), field);
 };
 
 /** Every resource router is one of these, so validation errors read the same everywhere. */

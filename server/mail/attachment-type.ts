@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileTypeFromFile } from 'file-type';
+import type { Refusal } from '../domain/refusals.js';
 
 /**
  * What a file is, judged by its bytes (file-type's magic numbers), and whether a message may
@@ -31,7 +32,7 @@ export const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif']);
 /** Stated types that say nothing, so only the bytes and the name count. */
 const UNSTATED = new Set(['', 'application/octet-stream']);
 
-export type TypeCheck = { ok: true; contentType: string } | { ok: false; reason: string };
+export type TypeCheck = { ok: true; contentType: string } | { ok: false; refusal: Refusal };
 
 async function isText(path: string): Promise<boolean> {
   const bytes = await readFile(path);
@@ -49,9 +50,9 @@ export async function checkFileType(path: string, statedType: string, extension:
   const sniffed = (await fileTypeFromFile(path))?.mime
     ?? (await isText(path) ? (extension === 'csv' ? 'text/csv' : 'text/plain') : 'application/octet-stream');
   const extensions = ALLOWED[sniffed];
-  if (!extensions) return { ok: false, reason: `files of type ${sniffed} may not be attached (allowed: ${Object.values(ALLOWED).flat().join(', ')})` };
+  if (!extensions) return { ok: false, refusal: { reason: 'file_type_refused', params: { type: sniffed, allowed: Object.values(ALLOWED).flat() } } };
   const stated = statedType.split(';')[0].trim().toLowerCase();
-  if (!UNSTATED.has(stated) && stated !== sniffed) return { ok: false, reason: `the content is ${sniffed}, not ${stated} as stated` };
-  if (!extensions.includes(extension)) return { ok: false, reason: `the content is ${sniffed}, which does not match the name's extension ".${extension}" (expected .${extensions.join(' or .')})` };
+  if (!UNSTATED.has(stated) && stated !== sniffed) return { ok: false, refusal: { reason: 'file_type_misstated', params: { type: sniffed, stated } } };
+  if (!extensions.includes(extension)) return { ok: false, refusal: { reason: 'file_extension_mismatch', params: { type: sniffed, extension, expected: [...extensions] } } };
   return { ok: true, contentType: sniffed };
 }

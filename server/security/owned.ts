@@ -16,6 +16,7 @@ import {
   type Signature,
 } from '../db/entities/index.js';
 import { DomainError } from '../domain/errors.js';
+import type { Refusal } from '../domain/refusals.js';
 import { canChange, canSee, type Actor, type Owned } from '../domain/visibility.js';
 
 /**
@@ -39,24 +40,25 @@ export type OwnedKind = keyof OwnedEntities;
 interface KindSpec<E> {
   /** The record with what its routes show of it (the owner's name, a contact's company, a message's signature). */
   find(em: Em, id: number): Promise<E | null>;
-  missing(id: number): string;
-  forbidden: string;
+  missing(id: number): Refusal;
+  forbidden: Refusal;
 }
 
-const changeOnly = (label: string) => `Only the owner or an admin may change this ${label}`;
+const refusal = (reason: 'account_not_found' | 'signature_not_found' | 'message_not_found' | 'company_not_found' | 'contact_not_found' | 'lead_not_found'
+  | 'account_owner_only' | 'signature_owner_only' | 'message_owner_only' | 'company_owner_only' | 'contact_owner_only' | 'lead_owner_only'): Refusal => ({ reason, params: {} });
 
 const KINDS: { [K in OwnedKind]: KindSpec<OwnedEntities[K]> } = {
   mailing: {
     find: (em, id) => em.findOne(MailingSchema, { id }, { populate: ['owner'] }),
-    missing: (id) => `Mailing #${id} not found`,
-    forbidden: 'Only the owner of the mailing or an admin may do this',
+    missing: (id) => ({ reason: 'mailing_number_not_found', params: { id } }),
+    forbidden: { reason: 'mailing_owner_only', params: {} },
   },
-  account: { find: (em, id) => em.findOne(EmailAccountSchema, { id }, { populate: ['owner'] }), missing: () => 'Account not found', forbidden: changeOnly('account') },
-  signature: { find: (em, id) => em.findOne(SignatureSchema, { id }, { populate: ['owner'] }), missing: () => 'Signature not found', forbidden: changeOnly('signature') },
-  message: { find: (em, id) => em.findOne(MessageSchema, { id }, { populate: ['owner', 'signature'] }), missing: () => 'Message not found', forbidden: changeOnly('message') },
-  company: { find: (em, id) => em.findOne(CompanySchema, { id }, { populate: ['owner'] }), missing: () => 'Company not found', forbidden: changeOnly('company') },
-  contact: { find: (em, id) => em.findOne(ContactSchema, { id }, { populate: ['owner', 'company'] }), missing: () => 'Contact not found', forbidden: changeOnly('contact') },
-  lead: { find: (em, id) => em.findOne(LeadSchema, { id }, { populate: ['owner'] }), missing: () => 'Lead not found', forbidden: changeOnly('lead') },
+  account: { find: (em, id) => em.findOne(EmailAccountSchema, { id }, { populate: ['owner'] }), missing: () => refusal('account_not_found'), forbidden: refusal('account_owner_only') },
+  signature: { find: (em, id) => em.findOne(SignatureSchema, { id }, { populate: ['owner'] }), missing: () => refusal('signature_not_found'), forbidden: refusal('signature_owner_only') },
+  message: { find: (em, id) => em.findOne(MessageSchema, { id }, { populate: ['owner', 'signature'] }), missing: () => refusal('message_not_found'), forbidden: refusal('message_owner_only') },
+  company: { find: (em, id) => em.findOne(CompanySchema, { id }, { populate: ['owner'] }), missing: () => refusal('company_not_found'), forbidden: refusal('company_owner_only') },
+  contact: { find: (em, id) => em.findOne(ContactSchema, { id }, { populate: ['owner', 'company'] }), missing: () => refusal('contact_not_found'), forbidden: refusal('contact_owner_only') },
+  lead: { find: (em, id) => em.findOne(LeadSchema, { id }, { populate: ['owner'] }), missing: () => refusal('lead_not_found'), forbidden: refusal('lead_owner_only') },
 };
 
 /** Whose and where a record is: what visibility is decided on. */

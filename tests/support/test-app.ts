@@ -6,6 +6,8 @@ import { initORM } from '../../server/db/orm.js';
 import { SecretBox } from '../../server/security/secret-box.js';
 import { createApp } from '../../server/http/app.js';
 import { ERROR_STATUS } from '../../server/http/errors.js';
+import { refusalMessage } from '../../server/domain/errors.js';
+import type { Refusal } from '../../server/domain/refusals.js';
 import { ErrorSchema } from '../../server/http/openapi.js';
 import { settingsRepository } from '../../server/db/repositories/settings.repository.js';
 import type { Services } from '../../server/services.js';
@@ -37,7 +39,8 @@ export type Client = ReturnType<typeof makeClient>;
 /**
  * Every error answer of the API keeps the contract, whichever test provoked it: an ErrorSchema
  * body whose code is from the closed list and has the answer's status, and a `field` that the
- * text names first ("field: reason").
+ * text names first ("field: reason"); every refusal but invalid input says its reason, and its
+ * English is that reason worded with its values.
  */
 export function assertErrorContract(request: string, status: number, body: unknown) {
   const parsed = ErrorSchema.safeParse(body);
@@ -45,6 +48,11 @@ export function assertErrorContract(request: string, status: number, body: unkno
   const { code, error, field } = parsed.data;
   if (ERROR_STATUS[code] !== status) throw new Error(`${request}: code ${code} is ${ERROR_STATUS[code]}, but the answer is ${status}`);
   if (field !== undefined && !error.startsWith(`${field}: `)) throw new Error(`${request}: field ${field} is not what "${error}" names`);
+  const { reason, params } = parsed.data;
+  if (code === 'invalid_input' && reason === undefined) return;
+  if (reason === undefined || params === undefined) throw new Error(`${request}: ${code} says no reason: ${JSON.stringify(body)}`);
+  const english = refusalMessage({ reason, params } as Refusal, field);
+  if (english !== error) throw new Error(`${request}: "${error}" is not what ${reason} ${JSON.stringify(params)} says ("${english}")`);
 }
 
 export function makeClient(app: ReturnType<typeof createApp>, cookie?: string, csrf?: string) {

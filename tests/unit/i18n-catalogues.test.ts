@@ -28,10 +28,10 @@ const placeholders = (v: Value) => [...new Set(texts(v).flatMap((t) => [...t.mat
  * there (French and German use "Newsletter", "Format", "CRM", "Live", "VIP"…).
  */
 const SAME_AS_ENGLISH: Record<string, string[]> = {
-  // Punctuation-only patterns ("{name}: {text}") and words German shares: Format, HTML, Name, Port, Status, Text, VIP…
-  de: ['alert_line', 'alert_mailing_note', 'col_format', 'col_mailing', 'col_name', 'col_status', 'err_field', 'error_context', 'format_html', 'format_text', 'live_on', 'mailing_legend', 'name_says', 'nav_crm', 'newsletter', 'page_title', 'port', 'size_bytes', 'size_kb', 'size_mb', 'star_label', 'verdict', 'vip_n'],
+  // Punctuation-only patterns ("{name}: {text}", a combine refusal's list of problems) and words German shares: Format, HTML, Name, Port, Status, Text, VIP…
+  de: ['refusal_combine_refused', 'alert_line', 'alert_mailing_note', 'col_format', 'col_mailing', 'col_name', 'col_status', 'err_field', 'error_context', 'format_html', 'format_text', 'live_on', 'mailing_legend', 'name_says', 'nav_crm', 'newsletter', 'page_title', 'port', 'size_bytes', 'size_kb', 'size_mb', 'star_label', 'verdict', 'vip_n'],
   // Words French shares: Actions, Contacts, Date, E-mail, Messages, Notifications, Signatures, Type, Variables…
-  fr: ['actions', 'actions_menu', 'back_messages', 'col_date', 'col_email', 'col_format', 'col_notifications', 'col_type', 'col_variables', 'contact_count', 'format_html', 'level_info', 'menu', 'message_count', 'message_label', 'messages_title', 'nav_admin', 'nav_crm', 'nav_messages', 'nav_signatures', 'newsletter', 'page_title', 'pager_pages', 'port', 'preset_source', 'signature', 'signature_count', 'signatures_title', 'type_contacts', 'vip_n'],
+  fr: ['refusal_combine_refused', 'actions', 'actions_menu', 'back_messages', 'col_date', 'col_email', 'col_format', 'col_notifications', 'col_type', 'col_variables', 'contact_count', 'format_html', 'level_info', 'menu', 'message_count', 'message_label', 'messages_title', 'nav_admin', 'nav_crm', 'nav_messages', 'nav_signatures', 'newsletter', 'page_title', 'pager_pages', 'port', 'preset_source', 'signature', 'signature_count', 'signatures_title', 'type_contacts', 'vip_n'],
 };
 
 describe('message catalogues', () => {

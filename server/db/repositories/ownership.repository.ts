@@ -14,7 +14,7 @@ import type { Paging } from './recipient.repository.js';
 
 /** Queries shared by everything a user owns inside a department (accounts, signatures, messages, CRM objects, mailings). */
 
-/** Each owned table under the label an error message uses for it. */
+/** Each owned table under the label a refusal counts it under (`owned` values of server/domain/refusals.ts). */
 const OWNED = {
   companies: CompanySchema,
   contacts: ContactSchema,
@@ -43,12 +43,6 @@ export async function ownedRecordCounts(em: Em, where: { owner: number } | { dep
   const counts = await Promise.all(Object.entries(OWNED).map(async ([label, schema]) => [label, await em.count(asOwned(schema), where)] as const));
   return Object.fromEntries(counts.filter(([, n]) => n > 0));
 }
-
-/** "3 companies, 1 mailings" for an error message. */
-export const describeCounts = (counts: Record<string, number>) =>
-  Object.entries(counts)
-    .map(([label, n]) => `${n} ${label}`)
-    .join(', ');
 
 /**
  * Moves everything a user owns to their new department, so every record stays in its owner's

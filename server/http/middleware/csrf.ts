@@ -24,7 +24,7 @@ export const csrf = () =>
       const given = Buffer.from(c.req.header(CSRF_HEADER) ?? '');
       const wanted = Buffer.from(expected);
       const ok = given.length === wanted.length && timingSafeEqual(given, wanted);
-      if (!ok) throw new ApiError('forbidden', `Missing or wrong ${CSRF_HEADER} header`);
+      if (!ok) throw new ApiError('forbidden', { reason: 'csrf_header', params: { header: CSRF_HEADER } });
     }
     await next();
   });

@@ -75,7 +75,7 @@ function textBodyProblem(text: string): Problem | null {
 }
 
 /** Refuses like a validation error; `path` is also the `field` when it names an input (a query parameter or a JSON field). */
-const refuse = ({ path, message }: Problem, isField: boolean) => new ApiError('invalid_input', `${path}: ${message}`, [{ path, message }], isField ? { field: path } : {});
+const refuse = ({ path, message }: Problem, isField: boolean) => ApiError.invalid([{ path, message }], isField ? path : undefined);
 
 const isJson = (type: string) => /^application\/([a-z-.]+\+)?json\b/i.test(type);
 

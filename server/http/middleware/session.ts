@@ -17,6 +17,6 @@ export const session = () =>
 /** Rejects anonymous requests with 401; what it guards reads the user as there (AuthedEnv, createAuthedRouter). */
 export const requireUser = () =>
   createMiddleware<AppEnv>(async function requireUser(c, next) {
-    if (!c.var.user) throw new ApiError('unauthorized', 'Sign in first');
+    if (!c.var.user) throw new ApiError('unauthorized', { reason: 'sign_in_first', params: {} });
     await next();
   });

@@ -167,7 +167,7 @@ export function accountRoutes() {
     .openapi(test, async (c) => {
       const { em, services } = c.var;
       const account = await loadOwned(em, c.var.user, 'account', c.req.valid('param').id, 'change');
-      await spend(c, c.var.limits.connectionTests, c.var.user.id, 'connection tests');
+      await spend(c, c.var.limits.connectionTests, c.var.user.id, 'too_many_connection_tests');
       const outcome = await services.engine.ctx.credentials.smtp(em, account).then(
         (credentials) => checkSmtpLogin({ host: account.smtpHost, port: account.smtpPort, security: account.smtpSecurity, user: account.smtpUser }, credentials),
         grantCheckOutcome,

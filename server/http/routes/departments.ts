@@ -1,12 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createAuthedRouter } from '../router.js';
 import type { AuthUser } from '../../security/session.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema } from '../openapi.js';
 import type { Em } from '../../db/orm.js';
 import { DepartmentSchema as DepartmentEntity, type Department } from '../../db/entities/department.entity.js';
 import { departmentRepository } from '../../db/repositories/department.repository.js';
-import { describeCounts, ownedRecordCounts } from '../../db/repositories/ownership.repository.js';
+import { ownedRecordCounts } from '../../db/repositories/ownership.repository.js';
 import { departmentScope, isAdmin } from '../../domain/visibility.js';
 import * as S from '../schemas/departments.js';
 
@@ -15,19 +15,19 @@ const tags = ['departments'];
 const toDto = (d: Department, userCount: number): S.DepartmentDto => ({ id: d.id, name: d.name, userCount, createdAt: d.createdAt.toISOString() });
 
 function assertAdmin(actor: AuthUser) {
-  if (!isAdmin(actor)) throw new ApiError('forbidden', 'Only admins manage departments');
+  if (!isAdmin(actor)) throw new ApiError('forbidden', { reason: 'admins_manage_departments', params: {} });
 }
 
 async function load(em: Em, actor: AuthUser, id: number): Promise<Department> {
   const scope = departmentScope(actor);
   const department = scope === null || scope === id ? await departmentRepository.byId(em, id) : null;
-  if (!department) throw notFound('Department');
+  if (!department) throw new ApiError('not_found', { reason: 'department_not_found', params: {} });
   return department;
 }
 
 async function assertNameFree(em: Em, name: string, exceptId?: number) {
   const other = await departmentRepository.byName(em, name);
-  if (other && other.id !== exceptId) throw ApiError.of('conflict', 'name', `a department named ${name} already exists`);
+  if (other && other.id !== exceptId) throw new ApiError('conflict', { reason: 'department_name_taken', params: { name } }, { field: 'name' });
 }
 
 const list = createRoute({
@@ -95,8 +95,7 @@ export function departmentRoutes() {
       const users = await departmentRepository.userCount(em, department.id);
       const records = await ownedRecordCounts(em, { department: department.id });
       if (users || Object.keys(records).length) {
-        const what = describeCounts({ ...(users ? { users } : {}), ...records });
-        throw new ApiError('conflict', `The department still has ${what}; move or delete them first`, { users, records });
+        throw new ApiError('conflict', { reason: 'department_not_empty', params: { owned: { ...(users ? { users } : {}), ...records } } }, { details: { users, records } });
       }
       await em.remove(department).flush();
       return c.json({ ok: true as const }, 200);

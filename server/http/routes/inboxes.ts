@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createAuthedRouter } from '../router.js';
 import { errorResponse, errorResponses, IdParams, json, jsonBody, OkSchema } from '../openapi.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { loadOwned } from '../../security/owned.js';
 import { InboxSchema as InboxEntity, type Inbox } from '../../db/entities/inbox.entity.js';
 import type { EmailAccount } from '../../db/entities/email-account.entity.js';
@@ -62,13 +62,13 @@ export async function inboxSummaries(em: Em, accounts: EmailAccount[]): Promise<
  */
 function grantRefusal(account: EmailAccount, host: string) {
   const provider = account.oauthProvider ? oauthProviderOf(account.oauthProvider) : null;
-  if (!provider) return ApiError.of('invalid_input', 'password', 'Required: new incoming settings need the IMAP password');
+  if (!provider) return new ApiError('invalid_input', { reason: 'imap_password_required', params: {} }, { field: 'password' });
   return oauthInboxRefusal(provider, account.smtpHost, host);
 }
 
 async function inboxOf(em: Em, account: EmailAccount): Promise<Inbox> {
   const inbox = await inboxSettingsRepository.ofAccount(em, account.id);
-  if (!inbox) throw notFound('Incoming settings');
+  if (!inbox) throw new ApiError('not_found', { reason: 'inbox_not_found', params: {} });
   return inbox;
 }
 
@@ -152,9 +152,9 @@ export function inboxRoutes() {
     .openapi(test, async (c) => {
       const { em, services } = c.var;
       const account = await loadOwned(em, c.var.user, 'account', c.req.valid('param').id, 'change');
-      await spend(c, c.var.limits.connectionTests, c.var.user.id, 'connection tests');
+      await spend(c, c.var.limits.connectionTests, c.var.user.id, 'too_many_connection_tests');
       const inbox = await inboxOf(em, account);
-      if (inbox.kind !== 'imap') throw new ApiError('precondition', 'The demo mailbox is read from the development sink: there is no IMAP server to sign in to');
+      if (inbox.kind !== 'imap') throw new ApiError('precondition', { reason: 'demo_inbox_no_imap', params: {} });
       const login = { host: inbox.host, port: inbox.port, security: inbox.security, user: inbox.user, folders: inbox.folders, bounceFolder: inbox.bounceFolder ?? null };
       const outcome = await services.engine.ctx.credentials.inbox(em, account, inbox.passwordEnc).then(
         (credentials) => checkImapLogin(login, credentials),

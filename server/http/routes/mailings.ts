@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createAuthedRouter } from '../router.js';
 import type { AuthedEnv } from '../env.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { ErrorSchema, errorResponse, errorResponses, IdParams, json, jsonBody, pageOf, pageQuery } from '../openapi.js';
 import { wholeNumberQuery } from '../schemas/fields.js';
 import * as S from '../schemas/mailings.js';
@@ -21,7 +21,7 @@ const tags = ['mailings'];
 
 const detail = async (c: Context<AuthedEnv>, id: number) => {
   const found = await mailingDetail(c.var.em, c.var.services, id);
-  if (!found) throw notFound('Mailing');
+  if (!found) throw new ApiError('not_found', { reason: 'mailing_not_found', params: {} });
   return found;
 };
 
@@ -68,11 +68,11 @@ export function mailingRoutes() {
     .openapi(create, async (c) => {
       const { em, services } = c.var;
       const actor = c.var.user;
-      if (actor.departmentId === null) throw new ApiError('precondition', 'Only users with a department can make mailings');
+      if (actor.departmentId === null) throw new ApiError('precondition', { reason: 'mailings_need_department', params: {} });
       const settings = await settingsRepository.get(em, services.config.publicUrl);
       const now = services.now();
       const { mailings, reports } = await services.engine.create(em, { ...actor, departmentId: actor.departmentId }, c.req.valid('json'), settings);
-      if (!mailings.length) throw new ApiError('preflight_refused', reports.flatMap((r) => r.errors)[0] ?? 'Nothing to create', { reports });
+      if (!mailings.length) throw new ApiError('preflight_refused', reports.flatMap((r) => r.errorReasons)[0] ?? { reason: 'nothing_to_create', params: {} }, { details: { reports } });
       const created = await mailingRows(em, mailings.map((m) => m.id), todayStart(settings, now));
       return c.json({ mailings: await mailingDtos(em, created, settings, now), reports }, 201);
     })
@@ -135,7 +135,7 @@ export function mailingRoutes() {
       const { em, services } = c.var;
       const mailing = await loadOwned(em, c.var.user, 'mailing', c.req.valid('param').id, 'change');
       // Test sends go to any address through the user's own mailbox: counted per user.
-      await spend(c, c.var.limits.testSends, c.var.user.id, 'test sends');
+      await spend(c, c.var.limits.testSends, c.var.user.id, 'too_many_test_sends');
       const settings = await settingsRepository.get(em, services.config.publicUrl);
       const outcome = await services.engine.sendTest(em, mailing.id, c.req.valid('json').email, settings);
       return c.json({ ok: outcome.kind === 'sent', reply: outcome.reply, messageId: outcome.messageId ?? null }, 200);

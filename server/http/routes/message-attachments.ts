@@ -92,33 +92,33 @@ export function messageAttachmentRoutes() {
       const message = await loadOwned(em, c.var.user, 'message', c.req.valid('param').id, 'change');
       const query = c.req.valid('query');
       const filename = sanitizeFilename(query.filename);
-      if (!filename) throw ApiError.of('invalid_input', 'filename', 'a file name may not hold a path (/ or \\) or control characters, nor be only dots and spaces');
+      if (!filename) throw new ApiError('invalid_input', { reason: 'file_name_invalid', params: {} }, { field: 'filename' });
       const stated = Number(c.req.header('content-length') ?? 0);
       // Refused before a byte is read when the client says how much is coming.
-      if (stated > MAX_ATTACHMENT_BYTES) throw ApiError.of('payload_too_large', 'file', fileTooLarge());
+      if (stated > MAX_ATTACHMENT_BYTES) throw new ApiError('payload_too_large', fileTooLarge, { field: 'file' });
       const body = c.req.raw.body;
-      if (!body) throw ApiError.of('invalid_input', 'file', 'the file is empty');
+      if (!body) throw new ApiError('invalid_input', { reason: 'file_empty', params: {} }, { field: 'file' });
       const files = filesOf(services.config.dataDir);
       const received = await files.receive(body, MAX_ATTACHMENT_BYTES).catch((err: unknown) => {
-        if (err instanceof FileTooLarge) throw ApiError.of('payload_too_large', 'file', fileTooLarge());
+        if (err instanceof FileTooLarge) throw new ApiError('payload_too_large', fileTooLarge, { field: 'file' });
         throw err;
       });
       try {
-        if (received.size === 0) throw ApiError.of('invalid_input', 'file', 'the file is empty');
+        if (received.size === 0) throw new ApiError('invalid_input', { reason: 'file_empty', params: {} }, { field: 'file' });
         const type = await checkFileType(received.tmpPath, c.req.header('content-type') ?? '', extensionOf(filename));
-        if (!type.ok) throw ApiError.of('invalid_input', 'file', type.reason);
-        if (query.inline && !INLINE_TYPES.has(type.contentType)) throw ApiError.of('invalid_input', 'file', `an inline image must be PNG, JPEG or GIF, not ${type.contentType}`);
+        if (!type.ok) throw new ApiError('invalid_input', type.refusal, { field: 'file' });
+        if (query.inline && !INLINE_TYPES.has(type.contentType)) throw new ApiError('invalid_input', { reason: 'inline_type', params: { type: type.contentType } }, { field: 'file' });
         // Decided under a lock on the message's row: uploads to one message take turns, so the
         // total holds however they interleave, and one whose message was deleted finds it gone.
         const attachment = await retryOnDeadlock(() =>
           em.fork().transactional(async (tx) => {
-            if (!(await attachmentRepository.lockMessage(tx, message.id))) throw new ApiError('not_found', `message ${message.id} not found`);
+            if (!(await attachmentRepository.lockMessage(tx, message.id))) throw new ApiError('not_found', { reason: 'message_unknown', params: { id: message.id } });
             const existing = await attachmentRepository.ofMessage(tx, message.id);
             // The same bytes twice would go out twice in every send.
             const same = existing.find((a) => a.sha256 === received.sha256);
-            if (same) throw ApiError.of('conflict', 'file', `this file is already attached as "${same.filename}"`);
+            if (same) throw new ApiError('conflict', { reason: 'file_already_attached', params: { filename: same.filename } }, { field: 'file' });
             const tooMuch = totalProblem(existing.map((a) => a.size), received.size);
-            if (tooMuch) throw ApiError.of('payload_too_large', 'file', tooMuch);
+            if (tooMuch) throw new ApiError('payload_too_large', tooMuch, { field: 'file' });
             const contentId = query.inline ? contentIdFor(filename, new Set(existing.flatMap((a) => (a.contentId ? [a.contentId] : [])))) : null;
             return tx.create(MessageAttachmentSchema, { message: tx.getReference(MessageSchema, message.id), filename, contentType: type.contentType, size: received.size, sha256: received.sha256, contentId });
           }),
@@ -139,7 +139,7 @@ export function messageAttachmentRoutes() {
       const { id, attachmentId } = c.req.valid('param');
       await loadOwned(em, c.var.user, 'message', id, 'see');
       const attachment = await attachmentRepository.one(em, id, attachmentId);
-      if (!attachment) throw new ApiError('not_found', `attachment ${attachmentId} not found`);
+      if (!attachment) throw new ApiError('not_found', { reason: 'attachment_unknown', params: { id: attachmentId } });
       const stream = Readable.toWeb(createReadStream(filesOf(services.config.dataDir).pathOf(attachment.sha256))) as ReadableStream;
       // Shown by the browser only when it is an image; anything else downloads, so no upload runs as a page of this site.
       const disposition = INLINE_TYPES.has(attachment.contentType) ? 'inline' : 'attachment';
@@ -154,7 +154,7 @@ export function messageAttachmentRoutes() {
       const { id, attachmentId } = c.req.valid('param');
       await loadOwned(em, c.var.user, 'message', id, 'change');
       const attachment = await attachmentRepository.one(em, id, attachmentId);
-      if (!attachment) throw new ApiError('not_found', `attachment ${attachmentId} not found`);
+      if (!attachment) throw new ApiError('not_found', { reason: 'attachment_unknown', params: { id: attachmentId } });
       await em.remove(attachment).flush();
       await removeUnused(em, filesOf(services.config.dataDir), [attachment.sha256]);
       return c.json({ ok: true as const }, 200);

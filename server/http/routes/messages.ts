@@ -58,7 +58,7 @@ export const toMessageDto = async (m: Message): Promise<S.MessageDto> => ({
 
 /** A template problem is the author's to fix: 400 with the part, line and column. */
 function rethrowTemplateError(err: unknown): never {
-  if (err instanceof TemplateError) throw new ApiError('bad_request', err.message);
+  if (err instanceof TemplateError) throw new ApiError('bad_request', { reason: 'template_invalid', params: { error: err.message } });
   throw err;
 }
 
@@ -90,7 +90,7 @@ async function savableContent(content: MessageContent): Promise<MessageContent> 
 async function ownersSignature(em: Em, ownerId: number, signatureId: number | null): Promise<Signature | null> {
   if (signatureId === null) return null;
   const signature = await messageRepository.signatureById(em, signatureId);
-  if (!signature || signature.owner.id !== ownerId) throw ApiError.of('precondition', 'signatureId', `signature ${signatureId} is not one of the message owner's signatures`);
+  if (!signature || signature.owner.id !== ownerId) throw new ApiError('precondition', { reason: 'signature_not_owners', params: { id: signatureId } }, { field: 'signatureId' });
   return signature;
 }
 
@@ -119,7 +119,7 @@ async function withInlineImages(em: Em, dataDir: string, messageId: number, prev
 async function visibleSignature(em: Em, actor: AuthUser, signatureId: number | null): Promise<Signature | null> {
   if (signatureId === null) return null;
   const signature = await messageRepository.signatureById(em, signatureId);
-  if (!signature || !canSee(actor, ownership(signature))) throw ApiError.of('precondition', 'signatureId', `signature ${signatureId} not found`);
+  if (!signature || !canSee(actor, ownership(signature))) throw new ApiError('precondition', { reason: 'signature_unknown', params: { id: signatureId } }, { field: 'signatureId' });
   return signature;
 }
 

@@ -40,7 +40,7 @@ const toDto = (s: Settings, provider: OAuthProviderId, publicUrl: string): S.OAu
 });
 
 const adminOnly = (c: Context<AuthedEnv>) => {
-  if (!isAdmin(c.var.user)) throw new ApiError('forbidden', 'Only admins register OAuth clients');
+  if (!isAdmin(c.var.user)) throw new ApiError('forbidden', { reason: 'admins_register_oauth', params: {} });
 };
 
 const list = createRoute({
@@ -75,7 +75,7 @@ export function oauthClientRoutes() {
       const f = FIELDS[provider];
       // The stored secret belongs to the client id it was given with.
       if (clientSecret === undefined && (!settings[f.secret] || settings[f.id] !== clientId)) {
-        throw ApiError.of('precondition', 'clientSecret', 'a new client id needs its client secret');
+        throw new ApiError('precondition', { reason: 'oauth_secret_needed', params: {} }, { field: 'clientSecret' });
       }
       em.assign(settings, {
         [f.id]: clientId,
@@ -114,7 +114,7 @@ async function authorizeUrl(c: Context<AuthedEnv>, provider: OAuthProviderId, ac
   const url = startConnect(settings, services.secrets, services.config.oauthIssuers, {
     accountId: account?.id ?? null, userId: c.var.user.id, provider, redirectUri: callbackUrl(services.config.publicUrl), loginHint: account?.smtpUser, now: services.now(),
   });
-  if (!url) throw new ApiError('precondition', `No ${OAUTH_PROVIDER_TABLE[provider].name} OAuth client is registered; an admin adds one in Settings`);
+  if (!url) throw new ApiError('precondition', { reason: 'oauth_client_missing', params: { provider: OAUTH_PROVIDER_TABLE[provider].name } });
   return url;
 }
 

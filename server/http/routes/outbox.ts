@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createAuthedRouter } from '../router.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { errorResponses, json, pageOf } from '../openapi.js';
 import { OutboxVisibility } from '../outbox-visibility.js';
 import { seesAllDepartments } from '../../domain/visibility.js';
@@ -10,7 +10,7 @@ import * as S from '../schemas/outbox.js';
 const tags = ['outbox'];
 
 function sinkOf(sink: DevSink | null): DevSink {
-  if (!sink) throw new ApiError('not_found', 'The development mail sink is off');
+  if (!sink) throw new ApiError('not_found', { reason: 'sink_off', params: {} });
   return sink;
 }
 
@@ -46,7 +46,7 @@ export function outboxRoutes() {
     .openapi(get, async (c) => {
       const sink = sinkOf(c.var.services.sink);
       const message = await sink.read(c.req.valid('param').id);
-      if (!message || !(await visibility.readableBy(c.var.em, c.var.user, [message]))(message)) throw notFound('Message');
+      if (!message || !(await visibility.readableBy(c.var.em, c.var.user, [message]))(message)) throw new ApiError('not_found', { reason: 'message_not_found', params: {} });
       return c.json(message, 200);
     });
 }

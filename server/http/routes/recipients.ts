@@ -74,9 +74,9 @@ export const KINDS = {
       if (input.companyId === undefined) return {};
       const company = await companyById(em, input.companyId as number);
       if (!company || !canSee(actor, ownership(company))) {
-        throw ApiError.of('precondition', 'companyId', `company ${String(input.companyId)} not found`);
+        throw new ApiError('precondition', { reason: 'company_unknown', params: { id: input.companyId as number } }, { field: 'companyId' });
       }
-      if (company.department.id !== owner.department?.id) throw ApiError.of('precondition', 'companyId', "the company belongs to another department than the contact's owner");
+      if (company.department.id !== owner.department?.id) throw new ApiError('precondition', { reason: 'company_other_department', params: {} }, { field: 'companyId' });
       return { company };
     },
   } satisfies KindSpec<'contact', typeof S.ContactSchema>,

@@ -72,7 +72,7 @@ export function sessionRoutes() {
   return router
     .openapi(me, (c) => {
       const user = c.var.user;
-      if (!user) throw new ApiError('unauthorized', 'Sign in first');
+      if (!user) throw new ApiError('unauthorized', { reason: 'sign_in_first', params: {} });
       return c.json({ ...user, csrfToken: csrfTokenFor(c)! }, 200);
     })
     .openapi(login, async (c) => {
@@ -83,7 +83,7 @@ export function sessionRoutes() {
       const address = clientNetwork(clientAddress(c, services.config.http.trustProxy));
       const device = deviceOf(services.secrets, getCookie(c, DEVICE_COOKIE), email);
       await throttle.begin(address, email, device).catch((err) => {
-        throw err instanceof LoginWait ? tooMany(c, err.ms, 'failed sign-ins') : err;
+        throw err instanceof LoginWait ? tooMany(c, err.ms, 'too_many_sign_ins') : err;
       });
       const found = await userRepository.byEmail(em, email);
       const user = found?.active ? found : null;
@@ -91,7 +91,7 @@ export function sessionRoutes() {
       const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
       if (!user || !matches) {
         await throttle.failed(address, email, device);
-        throw new ApiError('unauthorized', 'Wrong e-mail or password');
+        throw new ApiError('unauthorized', { reason: 'wrong_credentials', params: {} });
       }
       await throttle.succeeded(address, email, device);
       const { token, expiresAt } = await sessionRepository.create(em, user.id, services.now());

@@ -35,7 +35,7 @@ export function settingsRoutes() {
     .openapi(get, async (c) => c.json(toDto(await settingsRepository.get(c.var.em, c.var.services.config.publicUrl)), 200))
     .openapi(put, async (c) => {
       const { em, services } = c.var;
-      if (!isAdmin(c.var.user)) throw new ApiError('forbidden', 'Only admins change the settings');
+      if (!isAdmin(c.var.user)) throw new ApiError('forbidden', { reason: 'admins_change_settings', params: {} });
       const settings = await settingsRepository.get(em, services.config.publicUrl);
       em.assign(settings, c.req.valid('json'));
       await em.flush();

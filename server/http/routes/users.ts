@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { createAuthedRouter } from '../router.js';
 import type { AuthUser } from '../../security/session.js';
-import { ApiError, notFound } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { errorResponses, IdParams, json, jsonBody, OkSchema } from '../openapi.js';
 import type { Em } from '../../db/orm.js';
 import { UserSchema as UserEntity, type User } from '../../db/entities/user.entity.js';
@@ -10,7 +10,7 @@ import { userRepository } from '../../db/repositories/user.repository.js';
 import { sessionRepository } from '../../db/repositories/session.repository.js';
 import type { Revocation } from '../../db/repositories/live-revocation.repository.js';
 import { changeWithRevocations } from '../revocations.js';
-import { describeCounts, moveOwnedRecords, ownedRecordCounts } from '../../db/repositories/ownership.repository.js';
+import { moveOwnedRecords, ownedRecordCounts } from '../../db/repositories/ownership.repository.js';
 import { hashPassword } from '../../security/password.js';
 import { isAdmin } from '../../domain/visibility.js';
 import { assertNotSelfLockout, needsDepartment } from '../../domain/user-admin.js';
@@ -32,28 +32,28 @@ export const toUserDto = (u: User): S.UserDto => ({
 });
 
 function assertAdmin(actor: AuthUser) {
-  if (!isAdmin(actor)) throw new ApiError('forbidden', 'Only admins manage users');
+  if (!isAdmin(actor)) throw new ApiError('forbidden', { reason: 'admins_manage_users', params: {} });
 }
 
 async function load(em: Em, actor: AuthUser, id: number): Promise<User> {
   const user = await userRepository.visibleById(em, actor, id);
-  if (!user) throw notFound('User');
+  if (!user) throw new ApiError('not_found', { reason: 'user_not_found', params: {} });
   return user;
 }
 
 async function assertEmailFree(em: Em, email: string, exceptId?: number) {
   const other = await userRepository.byEmail(em, email);
-  if (other && other.id !== exceptId) throw ApiError.of('conflict', 'email', `a user with the e-mail ${email} already exists`);
+  if (other && other.id !== exceptId) throw new ApiError('conflict', { reason: 'user_email_taken', params: { email } }, { field: 'email' });
 }
 
 /** The department a role/department pair ends up with, checked: 422 when missing where required or unknown. */
 async function resolveDepartment(em: Em, role: Role, departmentId: number | null) {
   if (departmentId === null) {
-    if (needsDepartment(role)) throw ApiError.of('precondition', 'departmentId', `a ${role.replace('_', ' ')} must belong to a department`);
+    if (needsDepartment(role)) throw new ApiError('precondition', { reason: 'role_needs_department', params: { role } }, { field: 'departmentId' });
     return null;
   }
   const department = await departmentRepository.byId(em, departmentId);
-  if (!department) throw ApiError.of('precondition', 'departmentId', `department ${departmentId} not found`);
+  if (!department) throw new ApiError('precondition', { reason: 'department_unknown', params: { id: departmentId } }, { field: 'departmentId' });
   return department;
 }
 
@@ -115,7 +115,7 @@ export function userRoutes() {
       if (moved && newDepartmentId === null) {
         const owned = await ownedRecordCounts(em, { owner: user.id });
         if (Object.keys(owned).length) {
-          throw ApiError.of('conflict', 'departmentId', `${user.name} still owns ${describeCounts(owned)}; records must stay in a department, so move them to another department instead`, { owned });
+          throw new ApiError('conflict', { reason: 'user_owns_records_move', params: { name: user.name, owned } }, { field: 'departmentId', details: { owned } });
         }
       }
       const wasActive = user.active;
@@ -145,7 +145,7 @@ export function userRoutes() {
       assertNotSelfLockout(actor.id, user.id, { delete: true });
       const owned = await ownedRecordCounts(em, { owner: user.id });
       if (Object.keys(owned).length) {
-        throw new ApiError('conflict', `${user.name} still owns ${describeCounts(owned)}; deactivate the user instead, or reassign the records first`, { owned });
+        throw new ApiError('conflict', { reason: 'user_owns_records_delete', params: { name: user.name, owned } }, { details: { owned } });
       }
       const userId = user.id;
       await changeWithRevocations(c.var.services, em, async (tx) => {

@@ -11,6 +11,7 @@ import { MAILING_STATUSES } from '../../domain/mailing-status.js';
 import { RECIPIENT_TYPES } from '../../domain/recipient-types.js';
 import { RECIPIENT_FEEDBACK, RECIPIENT_STATES } from '../../domain/recipient-states.js';
 import type { PreflightWarning } from '../../domain/mailing-notes.js';
+import type { PreflightRefusal } from '../../domain/refusals.js';
 
 /** Contracts of mass mailings: creation (with its pre-flight report), the list, one mailing, operations. */
 
@@ -52,6 +53,8 @@ export const PreflightSchema = z
     /** About what each recipient's message weighs once encoded, files included (bytes). */
     messageSize: z.number().int(),
     errors: z.array(z.string()),
+    /** The same errors as reasons with their values (server/domain/refusals.ts), for a client that words them itself. */
+    errorReasons: z.array(z.custom<PreflightRefusal>((v) => typeof v === 'object').openapi({ type: 'object', description: '`reason` and its `params`, in the order of `errors`' })),
     warnings: z.array(z.string()),
     /** The same warnings as codes with their values, for a client that words them itself. */
     warningCodes: z.array(z.custom<PreflightWarning>((v) => typeof v === 'object').openapi({ type: 'object', description: '`code` and its values, in the order of `warnings`' })),

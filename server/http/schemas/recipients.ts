@@ -2,6 +2,8 @@ import { z } from '@hono/zod-openapi';
 import { ErrorSchema, listQuery, booleanQuery } from '../openapi.js';
 import { idField, idQuery } from './fields.js';
 import { FEEDBACK_KINDS } from '../../domain/feedback.js';
+import type { Refusal } from '../../domain/refusals.js';
+import type { InputIssue } from '../errors.js';
 
 /** Contracts of the CRM's mailable objects: companies, contacts and leads. */
 
@@ -79,10 +81,20 @@ export const ContactListQuery = listQuery(['id', 'firstName', 'lastName', 'email
 });
 export const LeadListQuery = listQuery(['id', 'firstName', 'lastName', 'email', 'companyName', 'country', 'createdAt', 'vip']).extend(recipientFilter);
 
+/** One thing wrong with an imported row: a rule's refusal (of a column, when one is to blame), or a field's validation issue. */
+export type RowProblem = { field?: string; refusal: Refusal } | { issue: InputIssue };
+
 export const ImportResultSchema = z.object({ imported: z.number().int() }).openapi('ImportResult');
 /** code `import_rejected`: every bad row with its reasons. */
 export const ImportErrorSchema = ErrorSchema.extend({
-  details: z.object({ rows: z.array(z.object({ line: z.number().int(), errors: z.array(z.string()) })) }),
+  details: z.object({
+    rows: z.array(z.object({
+      line: z.number().int(),
+      errors: z.array(z.string()),
+      /** The same errors as values: a rule's `refusal` (reason and params) with the column to blame, or a field's validation `issue`. */
+      problems: z.array(z.custom<RowProblem>((v) => typeof v === 'object').openapi({ type: 'object', description: '`{ field?, refusal: { reason, params } }` or `{ issue }`, in the order of `errors`' })),
+    })),
+  }),
 }).openapi('ImportError');
 
 /**

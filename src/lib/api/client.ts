@@ -3,6 +3,7 @@ import { hc, type ClientResponse } from 'hono/client';
 import type { SuccessStatusCode } from 'hono/utils/http-status';
 import type { App } from '$server/http/app';
 import type { ErrorBody, ErrorCode } from '$server/http/errors';
+import type { Refusal } from '$server/domain/refusals';
 import { errorText } from '$lib/i18n/errors';
 
 /**
@@ -15,6 +16,8 @@ export class ApiError extends Error {
   readonly code: ErrorCode | null;
   readonly field: string | null;
   readonly details: unknown;
+  /** Why, as a reason with its values, when the server says one (every refusal but invalid input). */
+  readonly refusal: Refusal | null;
 
   constructor(
     readonly status: number,
@@ -26,6 +29,7 @@ export class ApiError extends Error {
     this.code = body.code ?? null;
     this.field = body.field ?? null;
     this.details = body.details;
+    this.refusal = body.reason ? ({ reason: body.reason, params: body.params ?? {} } as Refusal) : null;
   }
 
   /** What the user reads: the refusal in the UI's language (see $lib/i18n/errors). */

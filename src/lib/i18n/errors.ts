@@ -1,13 +1,15 @@
 import type { ErrorCode, InputIssue } from '$server/http/errors';
+import type { RowProblem } from '$server/http/schemas/recipients';
 import type { ApiError } from '$lib/api/client';
 import { m } from '$lib/paraglide/messages';
 import { locale } from './locale.svelte';
+import { refusalText } from './refusals';
 
 /**
- * The server's refusals in the UI's language. Every error body carries a stable `code` and, for
- * invalid input, zod's issue codes and bounds; the server's `message` is English for API clients.
- * English shows the server's own (more specific) words; other languages word the code, and each
- * issue under its field. Anything without a code falls back to the server's words.
+ * The server's refusals in the UI's language. Every error body carries a stable `code` and either
+ * a `reason` with its values (worded by ./refusals in any language) or, for invalid input, zod's
+ * issue codes and bounds; the server's `message` is English for API clients. A reason this UI
+ * does not know reads as the server's English in English, else as its code's sentence.
  */
 
 const CODE_TEXT: Record<ErrorCode, () => string> = {
@@ -48,11 +50,32 @@ export function issueText(issue: InputIssue): string {
 /** The issues of a validation refusal, when it carries them. */
 export const inputIssues = (error: ApiError): InputIssue[] => (error.code === 'invalid_input' && Array.isArray(error.details) ? (error.details as InputIssue[]) : []);
 
-/** A whole refusal in one sentence: the first issue for invalid input (naming its field), else the code's text. */
+/**
+ * The refusal without the input it names, as it reads under that input: a known reason worded
+ * from its values, else the server's English (in English) or the code's sentence.
+ */
+export function refusalWords(error: ApiError): string {
+  const worded = error.refusal ? refusalText(error.refusal) : null;
+  if (worded !== null) return worded;
+  if (locale.current !== 'en' && error.code !== null) return CODE_TEXT[error.code]();
+  return error.field !== null && error.message.startsWith(`${error.field}: `) ? error.message.slice(error.field.length + 2) : error.message;
+}
+
+/** A whole refusal in one sentence: the first issue for invalid input, else the reason (each naming its field), else the code's text. */
 export function errorText(error: ApiError): string {
   if (error.status === 0) return m.err_network();
-  if (locale.current === 'en' || error.code === null) return error.message;
   const [first] = inputIssues(error);
-  if (first) return first.path ? m.err_field({ field: first.path, text: issueText(first) }) : issueText(first);
-  return CODE_TEXT[error.code]();
+  if (first) {
+    if (locale.current === 'en') return error.message;
+    return first.path ? m.err_field({ field: first.path, text: issueText(first) }) : issueText(first);
+  }
+  const specific = (error.refusal !== null && refusalText(error.refusal) !== null) || locale.current === 'en' || error.code === null;
+  return error.field !== null && specific ? m.err_field({ field: error.field, text: refusalWords(error) }) : refusalWords(error);
+}
+
+/** One thing wrong with an imported CSV row ("column: reason"), or null for a reason this UI does not know. */
+export function rowProblemText(problem: RowProblem): string | null {
+  if ('issue' in problem) return problem.issue.path ? m.err_field({ field: problem.issue.path, text: issueText(problem.issue) }) : issueText(problem.issue);
+  const text = refusalText(problem.refusal);
+  return text !== null && problem.field !== undefined ? m.err_field({ field: problem.field, text }) : text;
 }

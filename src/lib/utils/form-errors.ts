@@ -1,5 +1,5 @@
 import { ApiError } from '$lib/api/client';
-import { inputIssues, issueText } from '$lib/i18n/errors';
+import { inputIssues, issueText, refusalWords } from '$lib/i18n/errors';
 
 /** What a refused form shows: a message under each field the server named, and one for the rest. */
 export interface FormErrors {
@@ -15,7 +15,7 @@ const inputOf = (path: string) => path.split('.')[0];
 /**
  * Maps a refusal onto the form's fields by the `field` the server names: every issue of a
  * validation error (`invalid_input`, issues in `details`), or the one field of a rule's refusal,
- * whose text reads "field: reason". Returns null for anything else (server down, 401, 5xx), which
+ * worded without the field it names. Returns null for anything else (server down, 401, 5xx), which
  * belongs to handleError.
  */
 export function formErrors(error: unknown, known: readonly string[]): FormErrors | null {
@@ -28,8 +28,8 @@ export function formErrors(error: unknown, known: readonly string[]): FormErrors
     else unmapped = true;
   }
   if (issues.length === 0) {
-    const { field, message, text } = error;
-    if (field !== null && known.includes(inputOf(field))) fields[inputOf(field)] = text === message && message.startsWith(`${field}: `) ? message.slice(field.length + 2) : text;
+    const { field } = error;
+    if (field !== null && known.includes(inputOf(field))) fields[inputOf(field)] = refusalWords(error);
     else unmapped = true;
   }
   return { fields, form: unmapped ? error.text : null };

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initTestApp, makeClient, type Client, type TestApp } from '../../support/test-app.js';
 import { ERROR_CODES, ERROR_STATUS } from '../../../server/http/errors.js';
+import { REFUSAL_REASONS } from '../../../server/domain/refusals.js';
 import type { User } from '../../../server/db/entities/user.entity.js';
 
 /**
- * Errors are a contract: every error body is `{ code, error, field?, details? }`, the code from a
+ * Errors are a contract: every error body is `{ code, error, reason?, params?, field?, details? }`, the code from a
  * closed list with one status each, and `field` the path of the input to blame, so the UI puts a
  * message under the right input without reading the text. (The test client checks the shape of
  * every error answer of every API test; these cases pin the code and field of each kind.)
@@ -65,7 +66,7 @@ describe('error bodies', () => {
   it('names no field when no single input is to blame', async () => {
     const res = await seller_.get('/api/users/2147483000');
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ code: 'not_found', error: 'User not found' });
+    expect(res.body).toEqual({ code: 'not_found', error: 'User not found', reason: 'user_not_found', params: {} });
   });
 
   // Each kind of refusal has its code, and the code its status.
@@ -94,7 +95,8 @@ describe('error bodies', () => {
     const doc = (await admin_.get('/api/openapi.json')).body;
     const schema = doc.components.schemas.Error;
     expect(schema.properties.code.enum).toEqual(ERROR_CODES);
-    expect(Object.keys(schema.properties)).toEqual(['code', 'error', 'field', 'details']);
+    expect(Object.keys(schema.properties)).toEqual(['code', 'error', 'reason', 'params', 'field', 'details']);
+    expect(schema.properties.reason.enum).toEqual(REFUSAL_REASONS);
     expect(schema.required).toEqual(['code', 'error']);
   });
 });

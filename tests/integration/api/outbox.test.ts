@@ -130,7 +130,7 @@ describe('outbox', () => {
     const admin_ = await off.signIn('admin@off.test');
     const res = await admin_.get('/api/outbox');
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ code: 'not_found', error: 'The development mail sink is off' });
+    expect(res.body).toEqual({ code: 'not_found', error: 'The development mail sink is off', reason: 'sink_off', params: {} });
     expect((await admin_.get('/api/outbox/1700000000000-deadbeef')).status).toBe(404);
   });
 });
