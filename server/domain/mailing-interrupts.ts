@@ -1,3 +1,5 @@
+import type { TemplateProblem } from './template-problems.js';
+
 /**
  * Why the engine stopped a mailing (status `interrupted`), as values: the error or the server's
  * reply verbatim. The UI words it in the reader's language; `interruptText` is the English copy.
@@ -10,7 +12,8 @@ export type InterruptReason =
   | { code: 'secret_unreadable'; error: string }
   /** The message has files, but this process was given no folder to read them from. */
   | { code: 'no_attachments_folder' }
-  | { code: 'message_unrenderable'; error: string }
+  /** `error`: the English copy; `problem`: the same as values (absent on mailings stopped before they were kept). */
+  | { code: 'message_unrenderable'; error: string; problem?: TemplateProblem }
   | { code: 'message_refused'; reply: string }
   /** `account` and `reason`: the account whose failure stranded the recipients, when one did. */
   | { code: 'no_account'; account: string | null; reason: string | null };

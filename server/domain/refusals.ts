@@ -3,6 +3,7 @@ import type { Role } from './roles.js';
 import type { RecipientType } from './recipient-types.js';
 import { UNSUCCESSFUL_WORDS, type Unsuccessful } from './mailing-notes.js';
 import { formatMb } from './attachments.js';
+import { templateProblemText, type TemplateProblem } from './template-problems.js';
 
 /**
  * Why the server refuses a request, as a closed list of reasons with their values: the API's
@@ -41,6 +42,8 @@ export interface RefusalParamTypes {
   owned: Record<string, number>;
   /** Refusals of their own (each rule a combination breaks). */
   refusals: Refusal[];
+  /** Why a template does not parse or render: the part, and Mailroom's limit or liquid's words. */
+  template: TemplateProblem;
 }
 export type RefusalParamKind = keyof RefusalParamTypes;
 
@@ -122,7 +125,7 @@ export const REFUSALS = {
   oauth_client_missing: reason('No {provider} OAuth client is registered; an admin adds one in Settings', { provider: 'text' }),
 
   // Messages, signatures, attachments
-  template_invalid: reason('{error}', { error: 'text' }),
+  template_invalid: reason('{problem}', { problem: 'template' }),
   signature_not_owners: reason("signature {id} is not one of the message owner's signatures", { id: 'id' }),
   signature_unknown: reason('signature {id} not found', { id: 'id' }),
   message_unknown: reason('message {id} not found', { id: 'id' }),
@@ -142,7 +145,7 @@ export const REFUSALS = {
   mailings_need_department: reason('Only users with a department can make mailings'),
   nothing_to_create: reason('Nothing to create'),
   preflight_message_unknown: reason('Message {id} not found', { id: 'id' }),
-  preflight_unparsable: reason('The message does not parse: {error}', { error: 'text' }),
+  preflight_unparsable: reason('The message does not parse: {problem}', { problem: 'template' }),
   preflight_signature_not_yours: reason('Signature {id} is not one of yours', { id: 'id' }),
   preflight_unknown_variables: reason('The message uses {variables}, which {type} do not have', { variables: 'variables', type: 'recipients' }),
   preflight_no_account: reason('You have no e-mail account that can send (add one, or enable one for mass mailing)'),
@@ -162,7 +165,7 @@ export const REFUSALS = {
   combine_raced: reason('One of the mailings finished meanwhile; nothing was combined'),
   test_message_deleted: reason('The message of this mailing was deleted'),
   test_no_account: reason('The owner has no e-mail account that can send'),
-  test_unrenderable: reason('The message cannot be rendered: {error}', { error: 'text' }),
+  test_unrenderable: reason('The message cannot be rendered: {problem}', { problem: 'template' }),
 
   // CSV imports
   csv_invalid: reason('The file is not valid CSV: {error}', { error: 'text' }),
@@ -208,6 +211,7 @@ const ENGLISH: { [K in RefusalParamKind]: (value: RefusalParamTypes[K]) => strin
   unsuccessful: (groups) => eitherOf(groups.map((g) => UNSUCCESSFUL_WORDS[g])),
   owned: (counts) => Object.entries(counts).map(([label, n]) => `${n} ${label}`).join(', '),
   refusals: (list) => list.map(refusalText).join('; '),
+  template: templateProblemText,
 };
 
 /** The refusal in the API's English. */

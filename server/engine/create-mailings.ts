@@ -25,7 +25,8 @@ import { calendarOf } from '../domain/business-days.js';
 import { accountToday, usable, type Light } from '../domain/account-health.js';
 import { accountPaces } from '../read-models/account-paces.js';
 import { unknownVariables } from '../domain/template-variables.js';
-import { contentIdsIn, ENCODED_SIZE_WARNING_BYTES, encodedMessageSize, PROVIDER_LIMIT_BYTES } from '../domain/attachments.js';
+import { encodedMessageSize } from '../domain/attachments.js';
+import { fileWarnings } from '../domain/file-warnings.js';
 import { TemplateError } from '../mail/render.js';
 import { analyseMessage } from '../mail/render-pool.js';
 import { AddressSet } from './address-set.js';
@@ -181,7 +182,7 @@ async function prepare(em: Em, actor: Actor, request: MailingRequest) {
       used = await analyseMessage({ subject: visibleMessage.subject, html: visibleMessage.html, text: visibleMessage.text ?? null });
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
-      templateError = { reason: 'preflight_unparsable', params: { error: err.message } };
+      templateError = { reason: 'preflight_unparsable', params: { problem: err.problem } };
     }
   }
   const files = visibleMessage ? await filesOf(em, visibleMessage) : { size: 0, warnings: [] };
@@ -208,12 +209,7 @@ async function prepare(em: Em, actor: Actor, request: MailingRequest) {
 async function filesOf(em: Em, message: Message): Promise<{ size: number; warnings: PreflightWarning[] }> {
   const files = await attachmentRepository.ofMessage(em, message.id);
   const size = encodedMessageSize({ html: message.html, text: message.text ?? null }, files.map((f) => f.size));
-  const warnings: PreflightWarning[] = [];
-  if (size >= ENCODED_SIZE_WARNING_BYTES) warnings.push({ code: 'heavy', size, limit: PROVIDER_LIMIT_BYTES });
-  const inline = new Set(files.flatMap((f) => (f.contentId ? [f.contentId] : [])));
-  const missing = contentIdsIn(message.html).filter((cid) => !inline.has(cid));
-  if (missing.length) warnings.push({ code: 'missing_inline', cids: missing });
-  return { size, warnings };
+  return { size, warnings: fileWarnings(size, message.html, files) };
 }
 
 type Check = Awaited<ReturnType<typeof prepare>>['checks'][number];

@@ -191,7 +191,7 @@ async function recordAccepted(ctx: EngineContext, em: Em, head: MailingHead, acc
 /** Why a message cannot be prepared: Mailroom's own cause as values, a template's or library's words verbatim. */
 function unpreparable(err: unknown): InterruptReason {
   if (err instanceof UnpreparableError) return err.reason;
-  if (err instanceof TemplateError) return { code: 'message_unrenderable', error: err.message };
+  if (err instanceof TemplateError) return { code: 'message_unrenderable', error: err.message, problem: err.problem };
   return { code: 'message_unpreparable', error: (err as Error).message };
 }
 

@@ -35,7 +35,7 @@ export async function sendTest(ctx: EngineContext, em: Em, mailingId: number, to
     });
   } catch (err) {
     // The author's to fix, as in a preview; the mailing itself is left alone.
-    if (err instanceof TemplateError) throw new DomainError('invalid', { reason: 'test_unrenderable', params: { error: err.message } });
+    if (err instanceof TemplateError) throw new DomainError('invalid', { reason: 'test_unrenderable', params: { problem: err.problem } });
     throw err;
   }
   await ctx.ledger.recordTestSend(em, { messageId, mailingId, accountId: account.id }, ctx.now());

@@ -1,4 +1,5 @@
 import { Liquid, Tag, type TagToken, type TopLevelToken } from 'liquidjs';
+import type { MessagePart } from '../domain/template-problems.js';
 
 /** The liquid engines messages render with, and what they refuse. */
 
@@ -9,10 +10,17 @@ import { Liquid, Tag, type TagToken, type TopLevelToken } from 'liquidjs';
  */
 const FILE_TAGS = ['include', 'render', 'layout'] as const;
 
+/** What the parser throws for a file tag; liquidjs wraps it with the tag's position (render.ts reads both). */
+export class FileTagError extends Error {
+  constructor(readonly tag: string) {
+    super(`{% ${tag} %} is not allowed`);
+  }
+}
+
 class FileTagRefused extends Tag {
   constructor(token: TagToken, remain: TopLevelToken[], liquid: Liquid) {
     super(token, remain, liquid);
-    throw new Error(`{% ${token.name} %} is not allowed: a message cannot load other templates`);
+    throw new FileTagError(token.name);
   }
   render(): never {
     throw new Error('unreachable: the tag is refused when parsed');
@@ -58,9 +66,6 @@ function engine(outputEscape?: 'escape'): Liquid {
 const plain = engine();
 /** The HTML part: every {{ output }} is HTML-escaped unless its last filter is `raw`. */
 const escaping = engine('escape');
-
-/** The parts of a message, each rendered by its own engine. */
-export type MessagePart = 'subject' | 'html' | 'text';
 
 /** The engine for a part of a message. */
 export const engineFor = (part: MessagePart) => (part === 'html' ? escaping : plain);

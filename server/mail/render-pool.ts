@@ -95,11 +95,11 @@ async function runAdmitted(job: RenderJob): Promise<Extract<RenderOutcome, { ok:
   started.once('message', () => (timer = setTimeout(() => abort.abort(), POOL_LIMITS.wallMs)));
   try {
     const outcome = await renderPool().run({ ...job, started: startedInWorker }, { transferList: [startedInWorker], signal: abort.signal });
-    if (!outcome.ok) throw new TemplateError(outcome.part, outcome.reason, outcome.limit);
+    if (!outcome.ok) throw new TemplateError(outcome.problem);
     return outcome;
   } catch (err) {
-    if (abort.signal.aborted) throw new TemplateError(null, `the template took longer than ${POOL_LIMITS.wallMs / 1000} s`, true);
-    if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') throw new TemplateError(null, `the template needed more than ${POOL_LIMITS.heapMb} MB of memory`, true);
+    if (abort.signal.aborted) throw new TemplateError({ cause: 'limit', part: null, limit: 'wall_time', value: POOL_LIMITS.wallMs / 1000, at: null });
+    if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') throw new TemplateError({ cause: 'limit', part: null, limit: 'heap', value: POOL_LIMITS.heapMb * 1024 * 1024, at: null });
     throw err;
   } finally {
     clearTimeout(timer);

@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
-import { renderInThisThread, TemplateError, usedVariables, type MessageContent, type MessagePart, type RenderedMessage, type RenderInput } from './render.js';
+import { renderInThisThread, TemplateError, usedVariables, type MessageContent, type RenderedMessage, type RenderInput } from './render.js';
+import type { TemplateProblem } from '../domain/template-problems.js';
 
 /** What the pool's workers do: render one recipient's message, or list the variables a message uses (which parses it). */
 export type RenderJob = { kind: 'render'; input: RenderInput } | { kind: 'analyse'; content: MessageContent };
@@ -13,7 +14,7 @@ export type RenderTask = RenderJob & {
 export type RenderOutcome =
   | { ok: true; message: RenderedMessage }
   | { ok: true; variables: string[] }
-  | { ok: false; part: MessagePart | null; reason: string; limit: boolean };
+  | { ok: false; problem: TemplateProblem };
 
 /** The pool's task (render-pool.ts), on a worker thread. */
 export default async function renderTask(task: RenderTask): Promise<RenderOutcome> {
@@ -23,7 +24,7 @@ export default async function renderTask(task: RenderTask): Promise<RenderOutcom
     if (task.kind === 'analyse') return { ok: true, variables: usedVariables(task.content) };
     return { ok: true, message: await renderInThisThread(task.input) };
   } catch (err) {
-    if (err instanceof TemplateError) return { ok: false, part: err.part, reason: err.reason, limit: err.limit };
+    if (err instanceof TemplateError) return { ok: false, problem: err.problem };
     throw err;
   }
 }

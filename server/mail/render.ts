@@ -2,7 +2,8 @@ import { Context, Drop, toPromise, type Emitter, type Template } from 'liquidjs'
 import type { ContentFormat } from '../domain/content.js';
 import { htmlToText, textToHtml } from './html-to-text.js';
 import { sanitizeContentHtml } from './sanitize.js';
-import { engineFor, TEMPLATE_LIMITS, type MessagePart } from './liquid-engines.js';
+import { engineFor, FileTagError, TEMPLATE_LIMITS } from './liquid-engines.js';
+import { templateProblemText, type MessagePart, type TemplateLimit, type TemplatePosition, type TemplateProblem } from '../domain/template-problems.js';
 
 export interface MessageContent {
   subject: string;
@@ -18,18 +19,42 @@ export interface SignatureContent {
 export type { MessagePart };
 
 /**
- * A template that does not parse or render, or breaks a limit; the message names the part, line
- * and column where they are known (a worker that ran out of memory or time does not know them).
+ * A template that does not parse or render, or breaks a limit: the problem as values (the part,
+ * and Mailroom's limit or liquid's own words, with the line and column where they are known: a
+ * worker that ran out of memory or time does not know them), its English the message.
  */
 export class TemplateError extends Error {
-  constructor(
-    readonly part: MessagePart | null,
-    readonly reason: string,
-    /** True when the template broke a limit (memory, time, output size) rather than a rule of liquid. */
-    readonly limit = false,
-  ) {
-    super(part ? `${part}: ${reason}` : reason);
+  constructor(readonly problem: TemplateProblem) {
+    super(templateProblemText(problem));
   }
+
+  /** True when the template broke a limit (memory, time, output size) rather than a rule of liquid. */
+  get limit(): boolean {
+    return this.problem.cause === 'limit';
+  }
+}
+
+/** Thrown by CappedOutput; liquidjs wraps it with the position of the output that overflowed. */
+class OutputTooLarge extends Error {}
+
+/** liquidjs's own limit errors (its Limiter's messages), by the limit each is. */
+const LIQUID_LIMITS: [RegExp, TemplateLimit, number][] = [
+  [/^memory alloc limit exceeded/, 'memory', TEMPLATE_LIMITS.memoryUnits],
+  [/^template render limit exceeded/, 'render_time', TEMPLATE_LIMITS.renderMs / 1000],
+];
+
+/** An error of liquidjs's, or of Mailroom's thrown inside it, as a problem of `part`. */
+function problemOf(part: MessagePart, err: Error): TemplateProblem {
+  // liquidjs wraps what a tag or an emitter throws, keeping it as originalError and the token it was at.
+  let cause = err as Error & { originalError?: Error };
+  while (cause.originalError) cause = cause.originalError;
+  const token = (err as { token?: { getPosition(): [number, number] } }).token;
+  const at: TemplatePosition | null = token ? { line: token.getPosition()[0], col: token.getPosition()[1] } : null;
+  if (cause instanceof FileTagError) return { cause: 'file_tag', part, tag: cause.tag, at };
+  if (cause instanceof OutputTooLarge) return { cause: 'limit', part, limit: 'output_size', value: TEMPLATE_LIMITS.outputChars, at };
+  const limit = LIQUID_LIMITS.find(([pattern]) => pattern.test(cause.message));
+  if (limit) return { cause: 'limit', part, limit: limit[1], value: limit[2], at };
+  return { cause: 'liquid', part, error: err.message };
 }
 
 /**
@@ -51,7 +76,7 @@ function parsePart(part: MessagePart, source: string): Template[] {
   try {
     templates = engineFor(part).parse(source);
   } catch (err) {
-    throw new TemplateError(part, (err as Error).message);
+    throw new TemplateError(problemOf(part, err as Error));
   }
   if (key.length > PARSED_MAX_CHARS / 4) return templates;
   // Oldest first out: Map keeps insertion order.
@@ -103,14 +128,12 @@ function withUnknownMarkers(variables: Record<string, unknown>, names: string[])
   return { ...variables, ...Object.fromEntries(names.map((name) => [name, new UnknownVariable(name)])) };
 }
 
-const OUTPUT_TOO_LARGE = `the output is larger than ${TEMPLATE_LIMITS.outputChars.toLocaleString('en')} characters`;
-
 /** Collects a part's output and refuses to grow past TEMPLATE_LIMITS.outputChars, as it is written. */
 class CappedOutput implements Emitter {
   buffer = '';
   write(value: unknown) {
     const chunk = String(value ?? '');
-    if (this.buffer.length + chunk.length > TEMPLATE_LIMITS.outputChars) throw new Error(OUTPUT_TOO_LARGE);
+    if (this.buffer.length + chunk.length > TEMPLATE_LIMITS.outputChars) throw new OutputTooLarge();
     this.buffer += chunk;
   }
 }
@@ -126,18 +149,9 @@ async function renderPart(part: MessagePart, source: string, scope: Record<strin
     await toPromise(rendering);
     return output.buffer;
   } catch (err) {
-    const message = (err as Error).message;
-    const limit = LIMIT_MESSAGES.find(([pattern]) => pattern.test(message));
-    throw new TemplateError(part, limit ? message.replace(...limit) : message, Boolean(limit));
+    throw new TemplateError(problemOf(part, err as Error));
   }
 }
-
-/** liquidjs's limit messages, and the output cap's, said in the author's terms (liquid's ", line:…, col:…" is kept). */
-const LIMIT_MESSAGES: [RegExp, string][] = [
-  [/^memory alloc limit exceeded/, `the template needs too much memory (more than ${TEMPLATE_LIMITS.memoryUnits.toLocaleString('en')} items or characters: a loop over a huge range, or a string grown too long)`],
-  [/^template render limit exceeded/, `the template takes too long to render (more than ${TEMPLATE_LIMITS.renderMs / 1000} s)`],
-  [new RegExp(`^${OUTPUT_TOO_LARGE}`), OUTPUT_TOO_LARGE],
-];
 
 /** Inserts `block` before </body>, or at the end of a fragment. */
 export function appendHtml(html: string, block: string): string {

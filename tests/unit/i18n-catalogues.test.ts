@@ -6,6 +6,7 @@ import { MAILING_NOTE_KINDS, UNCERTAIN_CAUSES } from '../../server/domain/mailin
 import { GRANT_CAUSES } from '../../server/domain/grant-problems.js';
 import { INTERRUPT_CODES } from '../../server/domain/mailing-interrupts.js';
 import { HEALTH_DETAIL_CODES } from '../../server/domain/health-detail.js';
+import { TEMPLATE_LIMIT_CODES } from '../../server/domain/template-problems.js';
 
 /**
  * The message catalogues (messages/<locale>.json, compiled by Paraglide): every language has
@@ -77,5 +78,10 @@ describe('message catalogues', () => {
   // Why an OAuth grant gives no token is worded by `grant_<cause>` (src/lib/utils/health-text.ts).
   it('words every cause of a refused or unavailable OAuth grant', () => {
     expect(GRANT_CAUSES.filter((cause) => !(`grant_${cause}` in english))).toEqual([]);
+  });
+
+  // A limit a template broke is worded by `template_limit_<code>` (src/lib/i18n/template-problems.ts).
+  it('words every limit a template can break', () => {
+    expect(TEMPLATE_LIMIT_CODES.filter((code) => !(`template_limit_${code}` in english))).toEqual([]);
   });
 });

@@ -13,9 +13,10 @@ import { retryOnDeadlock } from '../../db/repositories/retry.js';
 import { AttachmentFiles, attachmentsDirOf, FileTooLarge } from '../../db/attachment-files.js';
 import { checkFileType, INLINE_TYPES } from '../../mail/attachment-type.js';
 import {
-  contentIdsIn, ENCODED_SIZE_WARNING_BYTES, encodedMessageSize, extensionOf, fileTooLarge, formatMb, MAX_ATTACHMENT_BYTES,
+  ENCODED_SIZE_WARNING_BYTES, encodedMessageSize, extensionOf, fileTooLarge, MAX_ATTACHMENT_BYTES,
   MAX_ATTACHMENTS_TOTAL_BYTES, PROVIDER_LIMIT_BYTES, sanitizeFilename, totalProblem,
 } from '../../domain/attachments.js';
+import { fileWarnings } from '../../domain/file-warnings.js';
 import * as S from '../schemas/message-attachments.js';
 
 const tags = ['messages'];
@@ -28,16 +29,10 @@ const toDto = (a: MessageAttachment): S.AttachmentDto => ({
 export async function attachmentList(em: Em, message: Message): Promise<S.AttachmentListDto> {
   const items = await attachmentRepository.ofMessage(em, message.id);
   const encodedSize = encodedMessageSize({ html: message.html, text: message.text ?? null }, items.map((a) => a.size));
-  const warnings: string[] = [];
-  if (encodedSize >= ENCODED_SIZE_WARNING_BYTES) {
-    warnings.push(`Each message weighs about ${formatMb(encodedSize)} once encoded; providers refuse messages over about ${formatMb(PROVIDER_LIMIT_BYTES)}.`);
-  }
-  const inline = new Set(items.flatMap((a) => (a.contentId ? [a.contentId] : [])));
-  for (const cid of contentIdsIn(message.html)) if (!inline.has(cid)) warnings.push(`The HTML shows cid:${cid}, but no inline image has that content ID.`);
   return {
     items: items.map(toDto), totalSize: items.reduce((sum, a) => sum + a.size, 0), encodedSize,
     limits: { perFile: MAX_ATTACHMENT_BYTES, perMessage: MAX_ATTACHMENTS_TOTAL_BYTES, provider: PROVIDER_LIMIT_BYTES, warnFrom: ENCODED_SIZE_WARNING_BYTES },
-    warnings,
+    warnings: fileWarnings(encodedSize, message.html, items),
   };
 }
 

@@ -58,7 +58,7 @@ export const toMessageDto = async (m: Message): Promise<S.MessageDto> => ({
 
 /** A template problem is the author's to fix: 400 with the part, line and column. */
 function rethrowTemplateError(err: unknown): never {
-  if (err instanceof TemplateError) throw new ApiError('bad_request', { reason: 'template_invalid', params: { error: err.message } });
+  if (err instanceof TemplateError) throw new ApiError('bad_request', { reason: 'template_invalid', params: { problem: err.problem } });
   throw err;
 }
 

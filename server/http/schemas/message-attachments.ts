@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { idQuery } from './fields.js';
+import type { PreflightWarning } from '../../domain/mailing-notes.js';
 
 /** Contracts of the files a message carries (attachments and inline images). */
 
@@ -24,8 +25,8 @@ export const AttachmentListSchema = z
     /** About what one recipient's message weighs once encoded (base64), headers and bodies included. */
     encodedSize: z.number().int(),
     limits: z.object({ perFile: z.number().int(), perMessage: z.number().int(), provider: z.number().int(), warnFrom: z.number().int() }),
-    /** Why the message is close to or over what providers take, or which inline images the HTML lacks; empty when all is well. */
-    warnings: z.array(z.string()),
+    /** Why the message is close to or over what providers take, or which inline images the HTML lacks, as the pre-flight's codes; empty when all is well. */
+    warnings: z.array(z.custom<PreflightWarning>((v) => typeof v === 'object').openapi({ type: 'object', description: '`code` and its values, as the pre-flight\'s `warningCodes`' })),
   })
   .openapi('AttachmentList');
 

@@ -1,7 +1,8 @@
 import { REFUSALS, type Refusal, type RefusalParamKind, type RefusalParamTypes } from '$server/domain/refusals';
 import type { Unsuccessful } from '$server/domain/mailing-notes';
 import { m } from '$lib/paraglide/messages';
-import { formatBytes, formatNumber } from '$lib/utils/format';
+import { formatBytes, formatNumber, formatWait } from '$lib/utils/format';
+import { templateProblemText } from './template-problems';
 import { STATUS_LABELS } from '$lib/mailings/labels';
 import { RECIPIENT_TYPE_LABELS, ROLE_LABELS } from '$lib/utils/labels';
 import { locale } from './locale.svelte';
@@ -22,18 +23,12 @@ const OWNED_COUNTS: Record<string, (p: { count: number }) => string> = {
 
 const either = (items: string[]) => new Intl.ListFormat(locale.current, { type: 'disjunction' }).format(items);
 
-/** A wait in seconds, or in minutes from two minutes on, as the server counts it. */
-function wait(seconds: number): string {
-  const [value, unit] = seconds < 120 ? [seconds, 'second'] : [Math.ceil(seconds / 60), 'minute'];
-  return new Intl.NumberFormat(locale.current, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
-}
-
 const WORDED: { [K in RefusalParamKind]: (value: RefusalParamTypes[K]) => string } = {
   text: (v) => v,
   id: (v) => String(v),
   count: formatNumber,
   bytes: formatBytes,
-  seconds: wait,
+  seconds: formatWait,
   ids: (ids) => ids.map((id) => `#${id}`).join(', '),
   list: (items) => items.join(', '),
   extensions: (exts) => either(exts.map((e) => `.${e}`)),
@@ -45,6 +40,7 @@ const WORDED: { [K in RefusalParamKind]: (value: RefusalParamTypes[K]) => string
   unsuccessful: (groups) => either(groups.map((g) => UNSUCCESSFUL[g]())),
   owned: (counts) => Object.entries(counts).map(([label, n]) => OWNED_COUNTS[label]?.({ count: n }) ?? `${formatNumber(n)} ${label}`).join(', '),
   refusals: (list) => list.map((r) => refusalText(r) ?? '').join('; '),
+  template: templateProblemText,
 };
 
 const MESSAGES = m as unknown as Record<string, ((params: Record<string, string>) => string) | undefined>;

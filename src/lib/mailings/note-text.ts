@@ -4,6 +4,7 @@ import { formatBytes, formatNumber } from '$lib/utils/format';
 import { m } from '$lib/paraglide/messages';
 import { EXCLUSION_LABELS } from './labels';
 import { healthDetailText } from '$lib/utils/health-text';
+import { templateProblemText } from '$lib/i18n/template-problems';
 
 /** A notification as the API and the live push carry it: the kind and its values, and the English line. */
 export interface NoteLike {
@@ -43,7 +44,7 @@ export function interruptText(r: InterruptReason): string {
     case 'no_attachments_folder':
       return m.interrupt_no_attachments_folder();
     case 'message_unrenderable':
-      return m.interrupt_message_unrenderable({ error: r.error });
+      return m.interrupt_message_unrenderable({ error: r.problem ? templateProblemText(r.problem) : r.error });
     case 'message_refused':
       return m.interrupt_message_refused({ reply: r.reply });
     case 'no_account':

@@ -31,6 +31,12 @@ export const formatNumber = (n: number): string => new Intl.NumberFormat(locale.
 /** 42 → "42%" ("42 %" in French). */
 export const formatPercent = (percent: number, digits = 0): string => new Intl.NumberFormat(locale.current, { style: 'percent', maximumFractionDigits: digits }).format(percent / 100);
 
+/** A wait in seconds, or in minutes from two minutes on, as the server counts it. */
+export function formatWait(seconds: number): string {
+  const [value, unit] = seconds < 120 ? [seconds, 'second'] : [Math.ceil(seconds / 60), 'minute'];
+  return new Intl.NumberFormat(locale.current, { style: 'unit', unit, unitDisplay: 'short' }).format(value);
+}
+
 /** Sizes in binary steps with the language's unit symbols (B/KB/MB, French o/Ko/Mo). */
 export function formatBytes(bytes: number): string {
   const n = (value: number) => new Intl.NumberFormat(locale.current, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(value);

@@ -134,20 +134,23 @@ describe('message attachments', () => {
     expect((await seller_.get(`/api/messages/${id}/attachments`)).body.warnings).toEqual([]);
     expect((await upload(seller_, id, 'three.pdf', pdf(6 * 1024 * 1024))).status).toBe(201);
     const warned = (await seller_.get(`/api/messages/${id}/attachments`)).body;
-    expect(warned.warnings[0]).toMatch(/about 2\d(\.\d)? MB once encoded; providers refuse messages over about 25 MB/);
+    // A code with its sizes, which the UI words in the reader's language.
+    expect(warned.warnings).toEqual([{ code: 'heavy', size: warned.encodedSize, limit: 25 * 1024 * 1024 }]);
  
     // Pre-flight says the same before anything is sent.
     const preflight = await seller_.post('/api/mailings/preflight', { messageId: id, selections: { company: { filter: {} } } });
     expect(preflight.status, preflight.text).toBe(200);
     expect(preflight.body.reports[0].messageSize).toBe(warned.encodedSize);
+    expect(preflight.body.reports[0].warningCodes).toContainEqual(warned.warnings[0]);
     expect(preflight.body.reports[0].warnings).toContainEqual(expect.stringMatching(/about 2\d(\.\d)? MB once encoded; providers refuse/));
   });
 
   // An <img src="cid:…"> without its inline image would show broken to every recipient.
   it('warns in the file list and in pre-flight when the HTML shows an inline image the message lacks', async () => {
     const id = await newMessage();
-    expect((await seller_.get(`/api/messages/${id}/attachments`)).body.warnings).toEqual(['The HTML shows cid:logo.png, but no inline image has that content ID.']);
+    expect((await seller_.get(`/api/messages/${id}/attachments`)).body.warnings).toEqual([{ code: 'missing_inline', cids: ['logo.png'] }]);
     const preflight = await seller_.post('/api/mailings/preflight', { messageId: id, selections: { company: { filter: {} } } });
+    expect(preflight.body.reports[0].warningCodes).toContainEqual({ code: 'missing_inline', cids: ['logo.png'] });
     expect(preflight.body.reports[0].warnings).toContainEqual(expect.stringMatching(/shows cid:logo\.png, but has no inline image/));
     expect((await upload(seller_, id, 'logo.png', PNG, { inline: true })).status).toBe(201);
     expect((await seller_.get(`/api/messages/${id}/attachments`)).body.warnings).toEqual([]);

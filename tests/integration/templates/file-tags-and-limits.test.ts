@@ -49,6 +49,8 @@ describe('file tags', () => {
       const created = await seller_.post('/api/messages', { name: 'Tagged', ...content });
       expect(created.status, created.text).toBe(400);
       expect(created.body.error).toMatch(new RegExp(`^${part}: \\{% (include|render|layout) %\\} is not allowed`));
+      // The same as values, which the UI words in the reader's language.
+      expect(created.body).toMatchObject({ reason: 'template_invalid', params: { problem: { cause: 'file_tag', part, tag: expect.stringMatching(/^(include|render|layout)$/) } } });
       const changed = await seller_.patch(`/api/messages/${existing.body.id}`, { [part]: tag });
       expect(changed.status, changed.text).toBe(400);
       const preview = await seller_.post('/api/messages/preview', { ...content, recipientType: 'contact' });
@@ -84,10 +86,25 @@ describe('render limits on save', () => {
     const created = await seller_.post('/api/messages', { name: 'Bomb', subject: 'Hi', html: bomb });
     expect(created.status, created.text).toBe(400);
     expect(created.body.error).toMatch(/^html: the template needs too much memory/);
+    expect(created.body).toMatchObject({ reason: 'template_invalid', params: { problem: { cause: 'limit', part: 'html', limit: 'memory', value: 4_000_000 } } });
     const existing = await seller_.post('/api/messages', { name: 'Ok', subject: 'Hi', html: '<p>Hi</p>' });
     const changed = await seller_.patch(`/api/messages/${existing.body.id}`, { html: bomb });
     expect(changed.status, changed.text).toBe(400);
+    expect(changed.body.params).toEqual(created.body.params);
     expect(await messagesOfSeller()).toBe(before + 1);
     expect((await seller_.get(`/api/messages/${existing.body.id}`)).body.html).toBe('<p>Hi</p>');
+  });
+});
+
+describe('render limits in a preview', () => {
+  // Invariant: a preview whose output outgrows its cap answers the limit as values: the part, the limit and its value.
+  it('refuses an output larger than the cap with the part, the limit and where it overflowed', async () => {
+    const preview = await seller_.post('/api/messages/preview', { subject: 'Hi', html: '<p>Hi</p>', text: `{% for i in (1..3000) %}${'x'.repeat(1000)}{% endfor %}`, recipientType: 'contact' });
+    expect(preview.status, preview.text).toBe(400);
+    expect(preview.body).toMatchObject({
+      error: 'text: the output is larger than 2,000,000 characters, line:1, col:25',
+      reason: 'template_invalid',
+      params: { problem: { cause: 'limit', part: 'text', limit: 'output_size', value: 2_000_000, at: { line: 1, col: 25 } } },
+    });
   });
 });
