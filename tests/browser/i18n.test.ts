@@ -100,16 +100,16 @@ function leftoversIn(text: string, locale: Locale): string[] {
  * An admin signed in with a browser preferring `locale`: `check` notes the English a page shows,
  * `finish` fails on any noted or on an error logged, then closes the browser context.
  */
-async function signedIn(locale: Locale, viewport?: { width: number; height: number }) {
+async function signedIn(locale: Locale, viewport?: { width: number; height: number }, email = ADMIN) {
   const { context, page, problems } = await open(locale);
   if (viewport) await page.setViewportSize(viewport);
   const wrong: string[] = [];
   const check = async (where: string) => wrong.push(...leftoversIn(await shown(page), locale).map((l) => `${where} → ${l}`));
-  await signIn(page);
-  /** `refused`: the statuses of refusals the test provokes, whose failed requests the browser logs. */
-  const finish = async (refused: number[] = []) => {
+  await signIn(page, email);
+  /** `refused`: the statuses of refusals the test provokes, whose failed requests the browser logs; `provoked`: other errors it provokes, by a part of their text. */
+  const finish = async (refused: number[] = [], provoked: string[] = []) => {
     expect(wrong).toEqual([]);
-    expect(problems.filter((p) => !refused.some((status) => p.includes(`status of ${status}`)))).toEqual([]);
+    expect(problems.filter((p) => !refused.some((status) => p.includes(`status of ${status}`)) && !provoked.some((text) => p.includes(text)))).toEqual([]);
     await context.close();
   };
   return { page, check, finish };
@@ -231,6 +231,35 @@ describe("the server's refusals", () => {
     await check('combine dialog refusing one mailing');
 
     await finish();
+  });
+});
+
+describe("the message editor's warnings and template limits", () => {
+  // The files panel words the pre-flight's warning codes, and a preview that breaks a render limit
+  // names the part, the limit with its value in the reader's digits, and where liquid stopped.
+  it.for(['de', 'fr'] as const)('are worded in %s', async (locale, { expect }) => {
+    const { page, check, finish } = await signedIn(locale, undefined, 'anna@mailroom.test');
+    const { csrfToken } = (await (await page.request.get(`${server.url}/api/session`)).json()) as { csrfToken: string };
+    const created = await page.request.post(`${server.url}/api/messages`, {
+      headers: { 'x-csrf-token': csrfToken }, data: { name: `Logo ${locale}`, subject: 'Hi', html: '<p><img src="cid:logo.png" alt=""></p>' },
+    });
+    expect(created.status()).toBe(201);
+    const { id } = (await created.json()) as { id: number };
+
+    await page.goto(`${server.url}/messages/${id}`);
+    await rendered(page);
+    await page.getByText(said(locale, 'note_warn_missing_inline', { cids: 'cid:logo.png' }), { exact: true }).waitFor();
+    await check('files panel warning of a missing inline image');
+
+    await page.getByLabel(said(locale, 'plain_text_part')).fill(`{% for i in (1..3000) %}${'x'.repeat(1000)}{% endfor %}`);
+    const limit = said(locale, 'template_limit_output_size', { value: new Intl.NumberFormat(locale).format(2_000_000) });
+    const problem = said(locale, 'template_in_part', { part: said(locale, 'format_text'), problem: said(locale, 'template_at', { problem: limit, line: '1', col: '25' }) });
+    // The alert adds that the preview shown is stale.
+    await page.getByRole('alert').filter({ hasText: said(locale, 'refusal_template_invalid', { problem }) }).waitFor();
+    await check('preview refusing an output over the limit');
+
+    // The preview shows the missing image broken, as recipients would see it.
+    await finish([400], ['ERR_UNKNOWN_URL_SCHEME']);
   });
 });
 

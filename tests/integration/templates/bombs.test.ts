@@ -77,16 +77,19 @@ const preview = (content: { subject?: string; html: string; text?: string }) => 
 
 describe('previews and saves', () => {
   // Invariant: a preview that breaks a memory limit answers 4xx with the reason, and the server stays up.
+  const LIQUID_MEMORY = { cause: 'limit', part: 'html', limit: 'memory', value: 4_000_000 };
+  const WORKER_LIMIT = { cause: 'limit', part: null, limit: expect.stringMatching(/^(heap|wall_time)$/), at: null };
   it.each([
-    ['a loop over a huge range', RANGE_BOMB, /^html: the template needs too much memory/],
-    ['a string doubled into gigabytes', STRING_BOMB, /^html: the template needs too much memory/],
+    ['a loop over a huge range', RANGE_BOMB, /^html: the template needs too much memory/, LIQUID_MEMORY],
+    ['a string doubled into gigabytes', STRING_BOMB, /^html: the template needs too much memory/, LIQUID_MEMORY],
     // Within liquid's limits (a short loop), but its 1.8 MB of nested tags outgrow the worker's
     // heap in the sanitiser: the worker's own limits stop it (heap, or wall time on a slow machine).
-    ['600,000 nested tags', `{% for i in (1..30000) %}${'<b>'.repeat(20)}{% endfor %}`, /^the template (needed more than \d+ MB of memory|took longer than)/],
-  ])('answers %s with a 400 naming the limit', async (_what, bomb, reason) => {
+    ['600,000 nested tags', `{% for i in (1..30000) %}${'<b>'.repeat(20)}{% endfor %}`, /^the template (needed more than \d+ MB of memory|took longer than)/, WORKER_LIMIT],
+  ])('answers %s with a 400 naming the limit', async (_what, bomb, reason, problem) => {
     const res = await preview({ html: bomb });
     expect(res.status, `${res.text}\n${server!.output()}`).toBe(400);
     expect(res.body.error).toMatch(reason);
+    expect(res.body).toMatchObject({ reason: 'template_invalid', params: { problem } });
     expect(alive(), server!.output()).toBe(true);
     expect((await anonymous.get('/api/health')).status).toBe(200);
   });
@@ -108,6 +111,7 @@ describe('previews and saves', () => {
     for (const res of await Promise.all(slow)) {
       expect(res.status, res.text).toBe(400);
       expect(res.body.error).toMatch(/takes too long to render|took longer than/);
+      expect(res.body.params.problem).toMatchObject({ cause: 'limit', limit: expect.stringMatching(/^(render_time|wall_time)$/) });
     }
   });
 
@@ -126,6 +130,7 @@ describe('previews and saves', () => {
     const res = await saving;
     expect(res.status, res.text).toBe(400);
     expect(res.body.error).toMatch(/^the template (needed more than \d+ MB of memory|took longer than)/);
+    expect(res.body.params.problem).toMatchObject({ cause: 'limit', part: null, limit: expect.stringMatching(/^(heap|wall_time)$/) });
   });
 });
 
@@ -147,7 +152,7 @@ describe('sending', () => {
     const mailing = await em().findOneOrFail(MailingSchema, { id: mailingId });
     expect(mailing.status).toBe('interrupted');
     expect(mailing.statusReason).toMatch(/^The message cannot be rendered: html: the template needs too much memory/);
-    expect(mailing.statusDetail).toMatchObject({ kind: 'status_interrupted', params: { code: 'message_unrenderable', error: expect.stringMatching(/^html: the template needs too much memory/) } });
+    expect(mailing.statusDetail).toMatchObject({ kind: 'status_interrupted', params: { code: 'message_unrenderable', error: expect.stringMatching(/^html: the template needs too much memory/), problem: { cause: 'limit', part: 'html', limit: 'memory', value: 4_000_000 } } });
     const interruptions = await em().find(MailingEventSchema, { mailing: mailingId, kind: 'status_interrupted' });
     expect(interruptions).toHaveLength(1);
     expect(interruptions[0].level).toBe('critical');
