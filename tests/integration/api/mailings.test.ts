@@ -102,6 +102,32 @@ describe('making a mass mailing', () => {
   });
 });
 
+describe('a message whose template fails', () => {
+  // Stored before its rule (the API refuses to save either): the pre-flight and a test send say
+  // why as values, the part and Mailroom's rule or limit, which the UI words in the reader's language.
+  it('names the problem as values in the pre-flight and in a refused test send', async () => {
+    await t.factories.account(colleague, { smtpPort: sink.port });
+    const theirs = companyIds.at(-1)!;
+    const tagged = await t.factories.message(colleague, { html: "<p>{% include 'footer' %}</p>" });
+    const preflight = await colleagueClient.post('/api/mailings/preflight', { messageId: tagged.id, selections: { company: { ids: [theirs] } } });
+    expect(preflight.status, preflight.text).toBe(200);
+    expect(preflight.body.reports[0].errorReasons).toContainEqual({
+      reason: 'preflight_unparsable', params: { problem: { cause: 'file_tag', part: 'html', tag: 'include', at: { line: 1, col: 4 } } },
+    });
+
+    const tooBig = await t.factories.message(colleague, { text: `{% for i in (1..3000) %}${'x'.repeat(1000)}{% endfor %}` });
+    const made = await colleagueClient.post('/api/mailings', { messageId: tooBig.id, start: 'paused', selections: { company: { ids: [theirs] } } });
+    expect(made.status, made.text).toBe(201);
+    const sent = await colleagueClient.post(`/api/mailings/${made.body.mailings[0].id}/test`, { email: 'me@anywhere.test' });
+    expect(sent.status, sent.text).toBe(400);
+    expect(sent.body).toMatchObject({
+      error: 'The message cannot be rendered: text: the output is larger than 2,000,000 characters, line:1, col:25',
+      reason: 'test_unrenderable',
+      params: { problem: { cause: 'limit', part: 'text', limit: 'output_size', value: 2_000_000, at: { line: 1, col: 25 } } },
+    });
+  });
+});
+
 describe('operating a mailing', () => {
   let id: number;
   beforeAll(async () => {
