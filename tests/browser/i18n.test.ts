@@ -493,6 +493,30 @@ describe('an uncertain delivery', () => {
   }, 120_000);
 });
 
+describe('a mailing stopped by a template limit', () => {
+  // The interruption keeps the limit as values beside its English (integration/templates/bombs
+  // covers the engine writing it): the German log words the limit, its value in German units.
+  it('is worded in the page language', async () => {
+    const { context, page, problems } = await open('de');
+    await signIn(page, 'anna@mailroom.test');
+    const mailing = ((await (await page.request.get(`${server.url}/api/mailings`)).json()) as { items: { id: number }[] }).items[0];
+    const orm = await initORM({ kind: 'mysql', url: server.databaseUrl }, { migrate: false });
+    const problem = { cause: 'limit', part: null, limit: 'heap', value: 64 * 1024 * 1024, at: null } as const;
+    try {
+      await mailingRepository.note(orm.em.fork(), mailing.id, 'critical', { kind: 'status_interrupted', params: { code: 'message_unrenderable', error: 'the template needed more than 64 MB of memory', problem } }, new Date());
+      await page.goto(`${server.url}/mailings/${mailing.id}`);
+      const error = said('de', 'template_limit_heap', { value: said('de', 'size_mb', { n: '64,0' }) });
+      const reason = said('de', 'interrupt_message_unrenderable', { error });
+      await page.getByRole('list', { name: 'Meldungsprotokoll' }).getByText(said('de', 'note_status_interrupted', { reason }), { exact: true }).waitFor();
+      expect(leftoversIn(await shown(page), 'de')).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await orm.close();
+      await context.close();
+    }
+  }, 120_000);
+});
+
 describe('a failed connection test', () => {
   // The test's verdict is stored as a code and values: the German page words it in the toast and in
   // the star's label, the system's own reply (ECONNREFUSED) verbatim within it.
