@@ -16,8 +16,6 @@ export interface SignatureContent {
   body: string;
 }
 
-export type { MessagePart };
-
 /**
  * A template that does not parse or render, or breaks a limit: the problem as values (the part,
  * and Mailroom's limit or liquid's own words, with the line and column where they are known: a

@@ -17,6 +17,7 @@ const LIMITS: Record<TemplateLimit, (value: number) => string> = {
   heap: (v) => m.template_limit_heap({ value: formatBytes(v) }),
 };
 
+/** "Im Teil HTML: die Ausgabe ist größer als 2.000.000 Zeichen (Zeile 1, Spalte 25)". */
 export function templateProblemText(p: TemplateProblem): string {
   let text: string;
   if (p.cause === 'liquid') text = p.error;
