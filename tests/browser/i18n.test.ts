@@ -470,26 +470,37 @@ describe("an account's red reason", () => {
   }, 120_000);
 });
 
+/**
+ * Records a note on Anna's first mailing as the engine would, and waits for her German page's log
+ * to show it as `worded`; fails on English left on the page or an error logged.
+ */
+async function notedInGerman(note: Parameters<typeof mailingRepository.note>[3], level: 'warning' | 'critical', extra: { recipientEmail?: string }, worded: string) {
+  const { context, page, problems } = await open('de');
+  await signIn(page, 'anna@mailroom.test');
+  const mailing = ((await (await page.request.get(`${server.url}/api/mailings`)).json()) as { items: { id: number }[] }).items[0];
+  const orm = await initORM({ kind: 'mysql', url: server.databaseUrl }, { migrate: false });
+  try {
+    await mailingRepository.note(orm.em.fork(), mailing.id, level, note, new Date(), extra);
+    await page.goto(`${server.url}/mailings/${mailing.id}`);
+    await page.getByRole('list', { name: 'Meldungsprotokoll' }).getByText(worded, { exact: true }).waitFor();
+    expect(leftoversIn(await shown(page), 'de')).toEqual([]);
+    expect(problems).toEqual([]);
+  } finally {
+    await orm.close();
+    await context.close();
+  }
+}
+
 describe('an uncertain delivery', () => {
   // The note is stored as its kind and values (integration/engine/delivery.test covers writing
   // it): the German page words the cause, and the connection's own words stay as they came.
   it('is worded in the page language, the connection\'s reply verbatim', async () => {
-    const { context, page, problems } = await open('de');
-    await signIn(page, 'anna@mailroom.test');
-    const mailing = ((await (await page.request.get(`${server.url}/api/mailings`)).json()) as { items: { id: number }[] }).items[0];
-    const orm = await initORM({ kind: 'mysql', url: server.databaseUrl }, { migrate: false });
     const reply = 'Connection closed unexpectedly';
-    try {
-      await mailingRepository.note(orm.em.fork(), mailing.id, 'warning', { kind: 'uncertain', params: { email: 'vielleicht@example.com', cause: 'connection_lost', reply } }, new Date(), { recipientEmail: 'vielleicht@example.com' });
-      await page.goto(`${server.url}/mailings/${mailing.id}`);
-      const why = said('de', 'note_detail', { text: said('de', 'uncertain_connection_lost'), detail: reply });
-      await page.getByRole('list', { name: 'Meldungsprotokoll' }).getByText(said('de', 'note_uncertain', { email: 'vielleicht@example.com', why }), { exact: true }).waitFor();
-      expect(leftoversIn(await shown(page), 'de')).toEqual([]);
-      expect(problems).toEqual([]);
-    } finally {
-      await orm.close();
-      await context.close();
-    }
+    const why = said('de', 'note_detail', { text: said('de', 'uncertain_connection_lost'), detail: reply });
+    await notedInGerman(
+      { kind: 'uncertain', params: { email: 'vielleicht@example.com', cause: 'connection_lost', reply } }, 'warning', { recipientEmail: 'vielleicht@example.com' },
+      said('de', 'note_uncertain', { email: 'vielleicht@example.com', why }),
+    );
   }, 120_000);
 });
 
@@ -497,23 +508,12 @@ describe('a mailing stopped by a template limit', () => {
   // The interruption keeps the limit as values beside its English (integration/templates/bombs
   // covers the engine writing it): the German log words the limit, its value in German units.
   it('is worded in the page language', async () => {
-    const { context, page, problems } = await open('de');
-    await signIn(page, 'anna@mailroom.test');
-    const mailing = ((await (await page.request.get(`${server.url}/api/mailings`)).json()) as { items: { id: number }[] }).items[0];
-    const orm = await initORM({ kind: 'mysql', url: server.databaseUrl }, { migrate: false });
     const problem = { cause: 'limit', part: null, limit: 'heap', value: 64 * 1024 * 1024, at: null } as const;
-    try {
-      await mailingRepository.note(orm.em.fork(), mailing.id, 'critical', { kind: 'status_interrupted', params: { code: 'message_unrenderable', error: 'the template needed more than 64 MB of memory', problem } }, new Date());
-      await page.goto(`${server.url}/mailings/${mailing.id}`);
-      const error = said('de', 'template_limit_heap', { value: said('de', 'size_mb', { n: '64,0' }) });
-      const reason = said('de', 'interrupt_message_unrenderable', { error });
-      await page.getByRole('list', { name: 'Meldungsprotokoll' }).getByText(said('de', 'note_status_interrupted', { reason }), { exact: true }).waitFor();
-      expect(leftoversIn(await shown(page), 'de')).toEqual([]);
-      expect(problems).toEqual([]);
-    } finally {
-      await orm.close();
-      await context.close();
-    }
+    const error = said('de', 'template_limit_heap', { value: said('de', 'size_mb', { n: '64,0' }) });
+    await notedInGerman(
+      { kind: 'status_interrupted', params: { code: 'message_unrenderable', error: 'the template needed more than 64 MB of memory', problem } }, 'critical', {},
+      said('de', 'note_status_interrupted', { reason: said('de', 'interrupt_message_unrenderable', { error }) }),
+    );
   }, 120_000);
 });
 
