@@ -441,6 +441,31 @@ describe("an account's red reason", () => {
   }, 120_000);
 });
 
+describe("a skipped recipient's reason", () => {
+  // Mailroom stores why it skipped a recipient as a code (integration/engine/outcomes.test covers
+  // each): cancelling a paused mailing skips its queue, and the German recipients table words the
+  // reason in the "last reply" column, where it once showed Mailroom's English sentence.
+  it('is worded in the page language in the recipients table', async () => {
+    const { context, page, problems } = await open('de');
+    await signIn(page, 'anna@mailroom.test');
+    const get = async <T>(path: string) => (await (await page.request.get(`${server.url}${path}`)).json()) as T;
+    const { csrfToken } = await get<{ csrfToken: string }>('/api/session');
+    const headers = { 'x-csrf-token': csrfToken };
+    const demo = (await get<{ items: { id: number }[] }>('/api/messages')).items[0];
+    const created = await page.request.post(`${server.url}/api/mailings`, { headers, data: { messageId: demo.id, signatureId: null, name: 'Abgebrochen vor dem Start', selections: { contact: { filter: {} } }, start: 'paused' } });
+    expect(created.status()).toBe(201);
+    const mailing = ((await created.json()) as { mailings: { id: number }[] }).mailings[0];
+    expect((await page.request.post(`${server.url}/api/mailings/${mailing.id}/cancel`, { headers })).status()).toBe(200);
+
+    await page.goto(`${server.url}/mailings/${mailing.id}`);
+    await page.getByRole('table').getByText(said('de', 'outcome_cancelled'), { exact: true }).first().waitFor();
+    expect(leftoversIn(await shown(page), 'de')).toEqual([]);
+    expect(await shown(page)).not.toContain('Cancelled');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
+
 describe('an uncertain delivery', () => {
   // The note is stored as its kind and values (integration/engine/delivery.test covers writing
   // it): the German page words the cause, and the connection's own words stay as they came.
