@@ -57,7 +57,7 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('recipient outcomes on %s', (db) 
     await engine.close();
   });
 
-  it('marks a claim lost mid-send as the worker having stopped, with no reply', async () => {
+  it('marks a claim lost mid-send as the worker having stopped, with no reply, in the row and its event', async () => {
     const { account, mailing } = await setup(['lost@o.test']);
     const em = t.services.orm.em.fork();
     const [claimed] = await ledgerRepository.claimBatch(em, account.id, clock.now(), 60_000, 1, 'test-run');
@@ -66,6 +66,8 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('recipient outcomes on %s', (db) 
     await clock.advance(61_000);
     expect(await expireStaleClaims(engine.ctx)).toBe(1);
     expect((await ledger(mailing.id))[0]).toMatchObject({ state: 'uncertain', outcome: { code: 'worker_stopped' }, lastReply: null });
+    // The live push of the row carries the same code.
+    expect(engine.events.filter((e) => e.type === 'recipient.uncertain')).toEqual([expect.objectContaining({ email: 'lost@o.test', outcome: { code: 'worker_stopped' } })]);
     await engine.close();
   });
 
