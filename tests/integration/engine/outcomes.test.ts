@@ -4,7 +4,7 @@ import type { TestDb } from '../../support/databases.js';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink/index.js';
 import { alwaysOpen, TestClock, testEngine } from '../../support/engine.js';
 import { createMailings } from '../../../server/engine/create-mailings.js';
-import { cancel } from '../../../server/engine/operations.js';
+import { cancel, combine } from '../../../server/engine/operations.js';
 import { expireStaleClaims } from '../../../server/engine/recovery.js';
 import { settingsRepository } from '../../../server/db/repositories/settings.repository.js';
 import { ledgerRepository } from '../../../server/db/repositories/ledger.repository.js';
@@ -39,7 +39,7 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('recipient outcomes on %s', (db) 
     const message = await t.factories.message(owner);
     const em = t.services.orm.em.fork();
     const { mailings } = await createMailings(em, { id: owner.id, role: 'sales_manager', departmentId }, { messageId: message.id, selections: { company: { ids: companies.map((c) => c.id) } }, start: 'active' }, await settingsRepository.get(em, ''), clock.now());
-    return { account, companies, mailing: mailings[0] };
+    return { owner, account, companies, message, mailing: mailings[0] };
   }
   const ledger = async (mailingId: number) => t.services.orm.em.fork().find(MailingRecipientSchema, { mailing: mailingId }, { orderBy: { id: 'asc' } });
 
@@ -83,6 +83,21 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('recipient outcomes on %s', (db) 
     const later = await setup(['waiting@o.test']);
     await cancel(engine.ctx, em, await em.findOneOrFail(MailingSchema, { id: later.mailing.id }), 'Tester');
     expect((await ledger(later.mailing.id))[0]).toMatchObject({ state: 'skipped', outcome: { code: 'cancelled' }, lastReply: null });
+    await engine.close();
+  });
+
+  it('skips an address one of the combined mailings already mailed, naming the combined mailing', async () => {
+    const { owner, account, companies, message, mailing: first } = await setup(['twice@o.test', 'once@o.test']);
+    const em = t.services.orm.em.fork();
+    const { mailings } = await createMailings(em, { id: owner.id, role: 'sales_manager', departmentId }, { messageId: message.id, selections: { company: { ids: [companies[0].id] } }, start: 'active' }, await settingsRepository.get(em, ''), clock.now());
+    // The first mailing's row to the address is on the wire: mailed, as far as a combine knows.
+    const [claimed] = await ledgerRepository.claimBatch(em, account.id, clock.now(), 60_000, 1, 'test-run');
+    expect(await ledgerRepository.startAttempt(em, claimed, '<twice@o.test>', clock.now(), 60_000)).toBe(true);
+    const engine = testEngine(t, clock);
+    const originals = [await em.findOneOrFail(MailingSchema, { id: first.id }), await em.findOneOrFail(MailingSchema, { id: mailings[0].id })];
+    const { mailing: target, duplicates } = await combine(engine.ctx, em, originals, 'Tester');
+    expect(duplicates).toBe(1);
+    expect((await ledger(mailings[0].id))[0]).toMatchObject({ state: 'skipped', outcome: { code: 'already_mailed', into: target.id }, lastReply: null });
     await engine.close();
   });
 });
