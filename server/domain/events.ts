@@ -3,6 +3,7 @@ import type { MailingStatus, EventLevel } from './mailing-status.js';
 import type { AccountHealth } from './account-health.js';
 import type { HealthDetail } from './health-detail.js';
 import type { RecipientFeedback } from './recipient-states.js';
+import type { RecipientOutcome } from './recipient-outcomes.js';
 import type { InboxHealth } from './inbox.js';
 
 /**
@@ -13,7 +14,8 @@ export interface DomainEvents {
   'recipient.sent': { mailingId: number; departmentId: number; ownerId: number; accountId: number; rowId: number; email: string; messageId: string; at: string };
   'recipient.failed': { mailingId: number; departmentId: number; ownerId: number; accountId: number | null; rowId: number; email: string; reply: string; at: string };
   'recipient.retrying': { mailingId: number; departmentId: number; ownerId: number; accountId: number; rowId: number; email: string; attempts: number; dueAt: string; reply: string; at: string };
-  'recipient.uncertain': { mailingId: number; departmentId: number; ownerId: number; rowId: number; email: string; at: string };
+  /** `outcome`: Mailroom's reason when no server's reply says why (the worker stopped mid-send). */
+  'recipient.uncertain': { mailingId: number; departmentId: number; ownerId: number; rowId: number; email: string; outcome: RecipientOutcome | null; at: string };
   'recipient.unsubscribed': { mailingId: number; departmentId: number; ownerId: number; email: string; at: string };
   /** The recipient's mailbox answered after the 250 (read from the sender's inbox): a bounce, a complaint, a reply. */
   'recipient.feedback': { mailingId: number; departmentId: number; ownerId: number; rowId: number; email: string; feedback: RecipientFeedback; status: string | null; note: string | null; at: string };

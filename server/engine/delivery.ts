@@ -210,7 +210,7 @@ async function prepareOne(
   const { head } = mailing;
   // The CRM record was deleted, or opted out or was disqualified since the mailing was made: skip it.
   if (!record?.mailable) {
-    await ctx.ledger.finish(em, claimed.id, head.id, 'sending', 'skipped', { now: ctx.now(), claim: claimed.claim, lastReply: record ? 'Opted out of mass mailing since the mailing was made' : 'The CRM record was deleted' });
+    await ctx.ledger.finish(em, claimed.id, head.id, 'sending', 'skipped', { now: ctx.now(), claim: claimed.claim, outcome: { code: record ? 'opted_out' : 'record_deleted' } });
     return { kind: 'recorded' };
   }
   const messageId = newMessageId(account.fromEmail.split('@')[1] ?? 'mailroom.local');

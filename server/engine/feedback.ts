@@ -13,6 +13,7 @@ import type { EngineContext } from './ports.js';
 import { changeStatus } from './mailing-events.js';
 import { failAccount } from './account-failure.js';
 import { retryOnDeadlock } from '../db/repositories/retry.js';
+import type { RecipientOutcome } from '../domain/recipient-outcomes.js';
 
 /**
  * What incoming messages change: the ledger rows they are about, the suppression list, the
@@ -147,11 +148,11 @@ async function writePage(ctx: EngineContext, tx: Em, account: InboxAccount, page
     }
     for (const [ownerId, wants] of owners) {
       const queued = await feedbackRepository.queuedFor(tx, ownerId, wants.flatMap((w) => [...w.emails]));
-      const skipped: { id: number; mailingId: number; reason: string }[] = [];
+      const skipped: { id: number; mailingId: number; outcome: RecipientOutcome }[] = [];
       const perReply = new Map<Answer, Map<number, number>>();
       for (const row of queued) {
         const w = wants.find((w) => w.emails.has(normaliseEmail(row.email)))!;
-        skipped.push({ ...row, reason: `Not sent: ${w.a.target.email} replied on ${at.slice(0, 10)}` });
+        skipped.push({ ...row, outcome: { code: 'replied', email: w.a.target.email, on: at.slice(0, 10) } });
         const counts = perReply.get(w.a) ?? perReply.set(w.a, new Map()).get(w.a)!;
         counts.set(row.mailingId, (counts.get(row.mailingId) ?? 0) + 1);
       }

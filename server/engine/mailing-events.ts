@@ -41,5 +41,6 @@ export async function finishIfDone(ctx: LedgerContext, em: Em, mailingId: number
 export async function reportUncertain(ctx: LedgerContext, em: Em, head: { id: number; departmentId: number; ownerId: number }, row: { id: number; email: string }, why: { cause: UncertainCause; reply: string | null }, accountId?: number): Promise<void> {
   const now = ctx.now();
   await ctx.ledger.note(em, head.id, 'warning', { kind: 'uncertain', params: { email: row.email, ...why } }, now, { recipientEmail: row.email, accountId });
-  ctx.events.emit({ type: 'recipient.uncertain', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, rowId: row.id, email: row.email, at: now.toISOString() });
+  const outcome = why.cause === 'worker_stopped' ? ({ code: 'worker_stopped' } as const) : null;
+  ctx.events.emit({ type: 'recipient.uncertain', mailingId: head.id, departmentId: head.departmentId, ownerId: head.ownerId, rowId: row.id, email: row.email, outcome, at: now.toISOString() });
 }

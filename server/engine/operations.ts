@@ -28,7 +28,7 @@ export async function resume(ctx: EngineContext, em: Em, mailing: Mailing, by: s
 /** Cancels the mailing; its pending recipients are skipped, its history stays. */
 export async function cancel(ctx: EngineContext, em: Em, mailing: Mailing, by: string): Promise<void> {
   if (!(await changeStatus(ctx, em, mailing.id, 'cancel', { kind: 'status_cancelled', params: { by } }))) throw refuse(mailing, 'cannot_cancel');
-  await ctx.ledger.skipQueued(em, mailing.id, 'Cancelled', ctx.now());
+  await ctx.ledger.skipQueued(em, mailing.id, { code: 'cancelled' }, ctx.now());
 }
 
 /** Which unsuccessful recipients a restart sends to again, beside the failed ones. */

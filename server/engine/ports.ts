@@ -19,6 +19,7 @@ import type { SecretBox } from '../security/secret-box.js';
 import type { InboxKind } from '../domain/inbox.js';
 import type { HealthDetail } from '../domain/health-detail.js';
 import type { Locale } from '../domain/locales.js';
+import type { RecipientOutcome } from '../domain/recipient-outcomes.js';
 
 /**
  * What the engine needs from the outside world, declared by the engine (the consumer), as
@@ -73,14 +74,14 @@ export interface Ledger {
   release(em: Em, claim: string | null, ids: number[], now: Date): Promise<void>;
   startAttempt(em: Em, row: HeldRow, messageId: string, now: Date, leaseMs: number): Promise<boolean>;
   finishSent(em: Em, mailingId: number, claim: string, sent: { id: number; reply: string }[], now: Date): Promise<number[]>;
-  finish(em: Em, id: number, mailingId: number, from: RecipientState, to: RecipientState, fields: { now: Date; lastReply?: string | null; messageId?: string | null; claim?: string | null }): Promise<boolean>;
+  finish(em: Em, id: number, mailingId: number, from: RecipientState, to: RecipientState, fields: { now: Date; lastReply?: string | null; outcome?: RecipientOutcome; messageId?: string | null; claim?: string | null }): Promise<boolean>;
   retryLater(em: Em, row: HeldRow, dueAt: Date, reply: string, now: Date): Promise<boolean>;
   expireLeases(em: Em, now: Date): Promise<{ id: number; mailingId: number; email: string }[]>;
   sentSince(em: Em, accountId: number, since: Date): Promise<number>;
   stranded(em: Em, ownerId?: number): Promise<{ id: number; vip: boolean; mailingId: number; ownerId: number }[]>;
   rebind(em: Em, ids: number[], accountId: number, now: Date): Promise<void>;
   requeue(em: Em, mailingId: number, groups: Unsuccessful[], now: Date): Promise<Record<Unsuccessful, number>>;
-  skipQueued(em: Em, mailingId: number, reason: string, now: Date): Promise<number>;
+  skipQueued(em: Em, mailingId: number, outcome: RecipientOutcome, now: Date): Promise<number>;
   mergeInto(em: Em, ids: number[], targetId: number, now: Date): Promise<{ moved: number; duplicates: number }>;
   pendingByAccount(em: Em, mailingId: number): Promise<Map<number, number>>;
   accountsWithWork(em: Em): Promise<number[]>;

@@ -214,7 +214,7 @@ export function attachLiveHub(httpServer: HttpServer, services: Services, access
       case 'recipient.retrying':
         return changed(e.mailingId, e.at, { rowId: e.rowId, email: e.email, state: 'retrying', accountId: e.accountId, reply: e.reply, at: e.at });
       case 'recipient.uncertain':
-        return changed(e.mailingId, e.at, { rowId: e.rowId, email: e.email, state: 'uncertain', accountId: null, reply: null, at: e.at });
+        return changed(e.mailingId, e.at, { rowId: e.rowId, email: e.email, state: 'uncertain', accountId: null, reply: null, ...(e.outcome ? { outcome: e.outcome } : {}), at: e.at });
       // The row stays sent; its mailbox's answer goes to the page with it.
       case 'recipient.feedback':
         return changed(e.mailingId, e.at, { rowId: e.rowId, email: e.email, state: 'sent', accountId: null, reply: null, feedback: { feedback: e.feedback, status: e.status, note: e.note }, at: e.at });

@@ -4,6 +4,7 @@ import type { AccountHealth } from '../domain/account-health.js';
 import type { HealthDetail } from '../domain/health-detail.js';
 import type { InboxHealth } from '../domain/inbox.js';
 import type { RecipientFeedback, RecipientState } from '../domain/recipient-states.js';
+import type { RecipientOutcome } from '../domain/recipient-outcomes.js';
 import type { NoteParams, StatusDetail } from '../domain/mailing-notes.js';
 
 /**
@@ -47,10 +48,14 @@ export interface RecipientFeedbackChange {
   note: string | null;
 }
 
-/** Recipients that changed state, or heard back from their mailbox, since the last push, for a watched mailing's page. */
+/**
+ * Recipients that changed state, or heard back from their mailbox, since the last push, for a
+ * watched mailing's page: `reply` is the mail server's own, `outcome` Mailroom's reason when it
+ * ended the row itself.
+ */
 export interface RecipientChangesV1 {
   mailingId: number;
-  changes: { rowId: number; email: string; state: RecipientState | 'retrying'; accountId: number | null; reply: string | null; feedback?: RecipientFeedbackChange; at: string }[];
+  changes: { rowId: number; email: string; state: RecipientState | 'retrying'; accountId: number | null; reply: string | null; outcome?: RecipientOutcome; feedback?: RecipientFeedbackChange; at: string }[];
   at: string;
 }
 

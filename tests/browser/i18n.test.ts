@@ -115,6 +115,24 @@ async function signedIn(locale: Locale, viewport?: { width: number; height: numb
   return { page, check, finish };
 }
 
+/**
+ * Anna signed in with a German browser, her API (`get`, and `mailing`, which makes a mailing of
+ * `messageId` to every contact) with the session's CSRF header.
+ */
+async function annaInGerman() {
+  const { context, page, problems } = await open('de');
+  await signIn(page, 'anna@mailroom.test');
+  const get = async <T>(path: string) => (await (await page.request.get(`${server.url}${path}`)).json()) as T;
+  const { csrfToken } = await get<{ csrfToken: string }>('/api/session');
+  const headers = { 'x-csrf-token': csrfToken };
+  const mailing = async (messageId: number, name: string, start: 'active' | 'paused') => {
+    const created = await page.request.post(`${server.url}/api/mailings`, { headers, data: { messageId, signatureId: null, name, selections: { contact: { filter: {} } }, start } });
+    expect(created.status()).toBe(201);
+    return ((await created.json()) as { mailings: { id: number }[] }).mailings[0];
+  };
+  return { context, page, problems, get, headers, mailing };
+}
+
 /** A catalogue text of `locale` with its placeholders filled. */
 const said = (locale: Locale, key: string, values: Record<string, string> = {}) =>
   (catalogue(locale)[key] as string).replace(/\{(\w+)\}/g, (_, name: string) => values[name]);
@@ -412,16 +430,10 @@ describe("a mailing's status reason", () => {
   // and the list in the status badge's tooltip. Its message deleted after the start, the demo's
   // running engine interrupts it at its first claim.
   it('is worded in the page language when the engine interrupts a mailing', async () => {
-    const { context, page, problems } = await open('de');
-    await signIn(page, 'anna@mailroom.test');
-    const get = async <T>(path: string) => (await (await page.request.get(`${server.url}${path}`)).json()) as T;
-    const { csrfToken } = await get<{ csrfToken: string }>('/api/session');
-    const headers = { 'x-csrf-token': csrfToken };
+    const { context, page, problems, get, headers, mailing: newMailing } = await annaInGerman();
     const demo = (await get<{ items: { id: number }[] }>('/api/messages')).items[0];
     const copy = (await (await page.request.post(`${server.url}/api/messages/${demo.id}/copy`, { headers })).json()) as { id: number };
-    const created = await page.request.post(`${server.url}/api/mailings`, { headers, data: { messageId: copy.id, signatureId: null, name: 'Gelöschte Nachricht', selections: { contact: { filter: {} } }, start: 'active' } });
-    expect(created.status()).toBe(201);
-    const mailing = ((await created.json()) as { mailings: { id: number }[] }).mailings[0];
+    const mailing = await newMailing(copy.id, 'Gelöschte Nachricht', 'active');
     expect((await page.request.delete(`${server.url}/api/messages/${copy.id}`, { headers })).status()).toBe(200);
     const status = async () => (await get<{ status: string; statusReason: string | null }>(`/api/mailings/${mailing.id}`)).status;
     for (const deadline = Date.now() + 200_000; (await status()) !== 'interrupted' && Date.now() < deadline; ) await page.waitForTimeout(1_000);
@@ -490,6 +502,25 @@ async function notedInGerman(note: Parameters<typeof mailingRepository.note>[3],
     await context.close();
   }
 }
+
+describe("a skipped recipient's reason", () => {
+  // Mailroom stores why it skipped a recipient as a code (integration/engine/outcomes.test covers
+  // each): cancelling a paused mailing skips its queue, and the German recipients table words the
+  // reason in the "last reply" column, where it once showed Mailroom's English sentence.
+  it('is worded in the page language in the recipients table', async () => {
+    const { context, page, problems, get, headers, mailing: newMailing } = await annaInGerman();
+    const demo = (await get<{ items: { id: number }[] }>('/api/messages')).items[0];
+    const mailing = await newMailing(demo.id, 'Abgebrochen vor dem Start', 'paused');
+    expect((await page.request.post(`${server.url}/api/mailings/${mailing.id}/cancel`, { headers })).status()).toBe(200);
+
+    await page.goto(`${server.url}/mailings/${mailing.id}`);
+    await page.getByRole('table').getByText(said('de', 'outcome_cancelled'), { exact: true }).first().waitFor();
+    expect(leftoversIn(await shown(page), 'de')).toEqual([]);
+    expect(await shown(page)).not.toContain('Cancelled');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
 
 describe('an uncertain delivery', () => {
   // The note is stored as its kind and values (integration/engine/delivery.test covers writing

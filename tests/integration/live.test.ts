@@ -285,4 +285,13 @@ describe('mailbox feedback, live', () => {
     await expect.poll(() => healths.at(-1), { timeout: 5_000 }).toMatchObject({ accountId, health: 'auth_failed', reason: 'Sign-in refused', detail });
     expect(southHeard).toBe(0);
   });
+
+  // A claim lost with its worker has no server's reply: the page's row gets Mailroom's outcome code
+  // to word, not an English sentence.
+  it('pushes the outcome of a recipient Mailroom ended itself', async () => {
+    const head = { mailingId: feedbackMailing, departmentId: anna.department!.id, ownerId: anna.id };
+    running.services.events.emit({ type: 'recipient.uncertain', ...head, rowId: rows[0], email: 'answered0@live.test', outcome: { code: 'worker_stopped' }, at: new Date().toISOString() });
+    await expect.poll(() => seen.changes.find((c) => c.rowId === rows[0] && c.state === 'uncertain'), { timeout: 5_000 }).toMatchObject({ reply: null, outcome: { code: 'worker_stopped' } });
+    expect(seen.south).toBe(0);
+  });
 });

@@ -90,3 +90,35 @@ describe('the optional-password migration on sqlite', () => {
     );
   });
 });
+
+describe('the recipient outcome migration on sqlite', () => {
+  // Mailroom's own fixed English sentences become codes the UI words; servers' replies and the
+  // sentences with values in them stay as they were.
+  it('turns the known sentences into outcome codes and keeps the rest of last_reply', async () => {
+    const now = new Date();
+    const row = (id: number, state: string, last_reply: string) => ({ id, mailing_id: 3, recipient_id: id, email: `r${id}@x.test`, state, last_reply, updated_at: now });
+    await migrateThrough(
+      'Migration20261206091840_inbox_health_detail',
+      async (knex) => {
+        await knex('departments').insert({ id: 1, name: 'Sales', created_at: now });
+        await knex('users').insert({ id: 1, email: 'a@x.test', name: 'A', password_hash: 'x', role: 'sales_manager', department_id: 1, created_at: now });
+        await knex('mailings').insert({ id: 3, name: 'M', recipient_type: 'contact', status: 'active', owner_id: 1, department_id: 1, created_at: now });
+        await knex('mailing_recipients').insert([
+          row(1, 'skipped', 'Opted out of mass mailing since the mailing was made'),
+          row(2, 'uncertain', 'The worker stopped during the SMTP transaction; delivery is unknown'),
+          row(3, 'skipped', 'Already mailed; not merged into #9'),
+          row(4, 'failed', '550 5.1.1 no such user'),
+        ]);
+      },
+      async (knex) => {
+        const rows = await knex('mailing_recipients').orderBy('id').select('outcome', 'last_reply');
+        expect(rows.map((r) => ({ outcome: r.outcome && JSON.parse(r.outcome), last_reply: r.last_reply }))).toEqual([
+          { outcome: { code: 'opted_out' }, last_reply: null },
+          { outcome: { code: 'worker_stopped' }, last_reply: null },
+          { outcome: null, last_reply: 'Already mailed; not merged into #9' },
+          { outcome: null, last_reply: '550 5.1.1 no such user' },
+        ]);
+      },
+    );
+  });
+});

@@ -6,6 +6,7 @@ import { nextStatus } from '../../server/domain/mailing-status.js';
 import { usable } from '../../server/domain/account-health.js';
 import type { RecipientState } from '../../server/domain/recipient-states.js';
 import type { RecipientType } from '../../server/domain/recipient-types.js';
+import type { RecipientOutcome } from '../../server/domain/recipient-outcomes.js';
 import type { RecipientRecord } from '../../server/db/repositories/recipient-fields.js';
 import { recorded } from '../../server/domain/mailing-notes.js';
 
@@ -19,6 +20,7 @@ export interface MemoryRow {
   claim?: string | null;
   messageId?: string | null;
   lastReply?: string | null;
+  outcome?: RecipientOutcome | null;
   dueAt?: Date | null;
 }
 
@@ -58,7 +60,7 @@ export function memoryLedger(data: { mailings: MailingHead[]; rows: MemoryRow[];
     async finish(_em, id, _mailingId, from, to, fields) {
       const r = row(id);
       if (r.state !== from || (fields.claim !== undefined && r.claim !== fields.claim)) return false;
-      Object.assign(r, { state: to, lastReply: fields.lastReply ?? r.lastReply });
+      Object.assign(r, fields.lastReply !== undefined || fields.outcome ? { state: to, lastReply: fields.lastReply ?? null, outcome: fields.outcome ?? null } : { state: to });
       return true;
     },
     async retryLater(_em, held_, dueAt, reply) {

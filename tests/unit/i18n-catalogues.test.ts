@@ -7,6 +7,7 @@ import { GRANT_CAUSES } from '../../server/domain/grant-problems.js';
 import { INTERRUPT_CODES } from '../../server/domain/mailing-interrupts.js';
 import { HEALTH_DETAIL_CODES } from '../../server/domain/health-detail.js';
 import { TEMPLATE_LIMIT_CODES } from '../../server/domain/template-problems.js';
+import { RECIPIENT_OUTCOME_CODES } from '../../server/domain/recipient-outcomes.js';
 
 /**
  * The message catalogues (messages/<locale>.json, compiled by Paraglide): every language has
@@ -68,6 +69,11 @@ describe('message catalogues', () => {
   // Why Mailroom switched an account off is worded by `health_<code>` (src/lib/utils/health-text.ts).
   it('words every reason Mailroom switches an account off for', () => {
     expect(HEALTH_DETAIL_CODES.filter((code) => !(`health_${code}` in english))).toEqual([]);
+  });
+
+  // Why Mailroom itself ended a recipient is worded by `outcome_<code>` (src/lib/mailings/outcome-text.ts).
+  it('words every outcome Mailroom gives a recipient itself', () => {
+    expect(RECIPIENT_OUTCOME_CODES.filter((code) => !(`outcome_${code}` in english))).toEqual([]);
   });
 
   // Why a delivery is uncertain is worded by `uncertain_<cause>` (src/lib/mailings/note-text.ts).

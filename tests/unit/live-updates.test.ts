@@ -3,7 +3,7 @@ import { withRecipientChange, type RecipientRow } from '../../src/lib/mailings/l
 
 const sentRow: RecipientRow = {
   id: 7, recipientId: 3, email: 'a@x.test', name: null, vip: false, accountId: 2, state: 'sent', attempts: 1, dueAt: null, lastReply: '250 OK queued',
-  messageId: '<m@x>', sentAt: '2026-03-01T10:00:00.000Z', claimedBy: null, feedback: null, feedbackAt: null, feedbackStatus: null, feedbackNote: null, suppression: null,
+  messageId: '<m@x>', sentAt: '2026-03-01T10:00:00.000Z', claimedBy: null, feedback: null, feedbackAt: null, feedbackStatus: null, feedbackNote: null, suppression: null, outcome: null,
 };
 
 describe('withRecipientChange', () => {
@@ -20,5 +20,13 @@ describe('withRecipientChange', () => {
     const pending = { ...sentRow, state: 'pending' as const, sentAt: null, lastReply: null };
     expect(withRecipientChange(pending, { rowId: 7, email: 'a@x.test', state: 'retrying', accountId: 4, reply: '451 later', at: '2026-03-01T09:00:00.000Z' })).toMatchObject({ state: 'pending', retrying: true, accountId: 4, lastReply: '451 later', sentAt: null });
     expect(withRecipientChange(pending, { rowId: 7, email: 'a@x.test', state: 'sent', accountId: 4, reply: null, at: '2026-03-01T09:05:00.000Z' })).toMatchObject({ state: 'sent', retrying: false, sentAt: '2026-03-01T09:05:00.000Z' });
+  });
+
+  // Mailroom's own outcome and a server's reply each replace the other: the row says one reason.
+  it('takes a pushed outcome in place of the reply, and a later reply in place of the outcome', () => {
+    const sending = { ...sentRow, state: 'sending' as const, sentAt: null, lastReply: '451 later' };
+    const lost = withRecipientChange(sending, { rowId: 7, email: 'a@x.test', state: 'uncertain', accountId: null, reply: null, outcome: { code: 'worker_stopped' }, at: '2026-03-01T09:00:00.000Z' });
+    expect(lost).toMatchObject({ state: 'uncertain', outcome: { code: 'worker_stopped' }, lastReply: null });
+    expect(withRecipientChange(lost, { rowId: 7, email: 'a@x.test', state: 'failed', accountId: 4, reply: '550 no such user', at: '2026-03-01T10:00:00.000Z' })).toMatchObject({ state: 'failed', outcome: null, lastReply: '550 no such user' });
   });
 });

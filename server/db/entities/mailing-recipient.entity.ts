@@ -2,6 +2,8 @@ import { defineEntity, type InferEntity } from '@mikro-orm/core';
 import { MailingSchema } from './mailing.entity.js';
 import { EmailAccountSchema } from './email-account.entity.js';
 import { RECIPIENT_FEEDBACK, RECIPIENT_STATES } from '../../domain/recipient-states.js';
+import type { RecipientOutcome } from '../../domain/recipient-outcomes.js';
+import { PortableJsonType } from '../portable-json-type.js';
 
 /**
  * The recipients ledger: one row per mailing and recipient. Progress, "sent today" and
@@ -42,7 +44,10 @@ export const MailingRecipientSchema = defineEntity({
     attemptsBeforeRestart: p.integer().default(0),
     dueAt: p.datetime().nullable(),
     leaseUntil: p.datetime().nullable(),
+    /** The mail server's own reply to the latest attempt, verbatim; null when Mailroom ended the row itself (see `outcome`). */
     lastReply: p.string().length(1000).nullable(),
+    /** Why Mailroom itself skipped the row or cannot know its delivery, as values the UI words. */
+    outcome: p.json<RecipientOutcome>().type(PortableJsonType).nullable(),
     messageId: p.string().length(300).nullable(),
     /**
      * The run of an account job that holds (or last held) this row's claim: every write of that

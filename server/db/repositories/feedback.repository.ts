@@ -8,6 +8,7 @@ import type { RecipientType } from '../../domain/recipient-types.js';
 import type { RecentSends } from '../../domain/account-protection.js';
 import { T, CHUNK, queued, bump } from './ledger/rows.js';
 import { locked } from './locked.js';
+import type { RecipientOutcome } from '../../domain/recipient-outcomes.js';
 
 /**
  * What the mailbox intake reads and writes: the ledger rows an incoming message is about, their
@@ -212,13 +213,13 @@ export const feedbackRepository = {
   },
 
   /**
-   * Skips queued rows (someone who replied is not mailed again), each with its reason as the
-   * row's last reply, and moves each mailing's counters once.
+   * Skips queued rows (someone who replied is not mailed again), each with its outcome, and
+   * moves each mailing's counters once.
    */
-  async skipQueued(em: Em, rows: { id: number; mailingId: number; reason: string }[], now: Date): Promise<void> {
+  async skipQueued(em: Em, rows: { id: number; mailingId: number; outcome: RecipientOutcome }[], now: Date): Promise<void> {
     const knex = knexOf(em);
     for (const chunk of chunks(rows)) {
-      await knex(T).whereIn('id', chunk.map((r) => r.id)).andWhere(queued).update({ state: 'skipped', last_reply: perRow(knex, chunk.map((r) => [r.id, r.reason])), lease_until: null, updated_at: now });
+      await knex(T).whereIn('id', chunk.map((r) => r.id)).andWhere(queued).update({ state: 'skipped', last_reply: null, outcome: perRow(knex, chunk.map((r) => [r.id, JSON.stringify(r.outcome)])), lease_until: null, updated_at: now });
     }
     const perMailing = new Map<number, number>();
     for (const r of rows) perMailing.set(r.mailingId, (perMailing.get(r.mailingId) ?? 0) + 1);

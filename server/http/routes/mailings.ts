@@ -94,7 +94,7 @@ export function mailingRoutes() {
           const s = suppressed.get(r.email);
           return {
             id: r.id, recipientId: r.recipientId, email: r.email, name: r.name ?? null, vip: r.vip, accountId: r.account?.id ?? null, state: r.state, attempts: r.attempts,
-            dueAt: r.dueAt?.toISOString() ?? null, lastReply: r.lastReply ?? null, messageId: r.messageId ?? null, sentAt: r.sentAt?.toISOString() ?? null,
+            dueAt: r.dueAt?.toISOString() ?? null, lastReply: r.lastReply ?? null, outcome: r.outcome ?? null, messageId: r.messageId ?? null, sentAt: r.sentAt?.toISOString() ?? null,
             claimedBy: r.claimedBy ?? null,
             feedback: r.feedback ?? null, feedbackAt: r.feedbackAt?.toISOString() ?? null, feedbackStatus: r.feedbackStatus ?? null, feedbackNote: r.feedbackNote ?? null,
             suppression: s ? { reason: s.reason, source: s.source ?? null, at: s.createdAt.toISOString() } : null,

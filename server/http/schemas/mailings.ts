@@ -12,6 +12,7 @@ import { RECIPIENT_TYPES } from '../../domain/recipient-types.js';
 import { RECIPIENT_FEEDBACK, RECIPIENT_STATES } from '../../domain/recipient-states.js';
 import type { PreflightWarning } from '../../domain/mailing-notes.js';
 import type { PreflightRefusal } from '../../domain/refusals.js';
+import type { RecipientOutcome } from '../../domain/recipient-outcomes.js';
 
 /** Contracts of mass mailings: creation (with its pre-flight report), the list, one mailing, operations. */
 
@@ -76,7 +77,15 @@ export const MailingListQuery = listQuery(MAILING_SORTS).extend({
 export const SuppressionSchema = z.object({ reason: z.string(), source: z.string().nullable(), at: z.string() }).openapi('Suppression');
 
 export const LedgerRowSchema = z
-  .object({ id: z.number(), recipientId: z.number(), email: z.string(), name: z.string().nullable(), vip: z.boolean(), accountId: z.number().nullable(), state: z.enum(RECIPIENT_STATES), attempts: z.number(), dueAt: z.string().nullable(), lastReply: z.string().nullable(), messageId: z.string().nullable(), sentAt: z.string().nullable(),
+  .object({ id: z.number(), recipientId: z.number(), email: z.string(), name: z.string().nullable(), vip: z.boolean(), accountId: z.number().nullable(), state: z.enum(RECIPIENT_STATES), attempts: z.number(), dueAt: z.string().nullable(),
+    /** The mail server's own reply to the latest attempt, verbatim; null when Mailroom ended the row itself (`outcome`). */
+    lastReply: z.string().nullable(),
+    /** Why Mailroom itself skipped the row or cannot know its delivery, as a code and its values. */
+    outcome: z
+      .custom<RecipientOutcome>((v) => typeof v === 'object')
+      .openapi({ type: 'object', description: 'Why Mailroom itself ended the row, as a `code` (opted_out, record_deleted, suppressed, cancelled, already_mailed, replied, worker_stopped) and its values; null: a server replied, or the row was ended before outcomes were kept (see `lastReply`)' })
+      .nullable(),
+    messageId: z.string().nullable(), sentAt: z.string().nullable(),
     /** The engine run (worker host:process:run) that holds or last held the claim: for a sent recipient, the one that sent it. */
     claimedBy: z.string().nullable(),
     /** What the recipient's mailbox answered after the 250 (the strongest so far), when, the bounce's status code, and the bounce's diagnostic or the reply's first lines. */

@@ -53,12 +53,14 @@ export function updateRow<M extends MailingDto>(rows: M[], mailingId: number, ch
 export type RecipientRow = LedgerRowDto & { retrying?: boolean };
 
 /**
- * A row of the recipients tab after a pushed change: its new state with the server's reply, or,
- * the row staying sent, what its mailbox answered (the bounce's status code and diagnostic, the
- * reply's first lines).
+ * A row of the recipients tab after a pushed change: its new state with the server's reply or
+ * Mailroom's own outcome, or, the row staying sent, what its mailbox answered (the bounce's status
+ * code and diagnostic, the reply's first lines).
  */
 export function withRecipientChange(r: RecipientRow, c: RecipientChangesV1['changes'][number]): RecipientRow {
   if (c.feedback) return { ...r, feedback: c.feedback.feedback, feedbackStatus: c.feedback.status, feedbackNote: c.feedback.note, feedbackAt: c.at };
   const { state, retrying } = c.state === 'retrying' ? { state: 'pending' as const, retrying: true } : { state: c.state, retrying: false };
-  return { ...r, state, retrying, accountId: c.accountId ?? r.accountId, lastReply: c.reply ?? r.lastReply, sentAt: c.state === 'sent' ? c.at : r.sentAt };
+  // Mailroom's outcome and a server's reply each replace the other; a change with neither keeps both.
+  const why = c.outcome ? { outcome: c.outcome, lastReply: null } : c.reply ? { outcome: null, lastReply: c.reply } : {};
+  return { ...r, state, retrying, accountId: c.accountId ?? r.accountId, ...why, sentAt: c.state === 'sent' ? c.at : r.sentAt };
 }

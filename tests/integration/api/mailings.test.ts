@@ -200,6 +200,10 @@ describe('operating a mailing', () => {
     expect(again.status).toBe(422);
     expect(again.body.error).toMatch(/Finished mailings/);
     expect((await annaClient.post(`/api/mailings/${res.body.id}/cancel`)).body.status).toBe('cancelled');
+    // The cancelled queue says why as an outcome code, with no server's reply.
+    const skipped = await annaClient.get(`/api/mailings/${res.body.id}/recipients?state=skipped`);
+    expect(skipped.body.items.length).toBeGreaterThan(0);
+    for (const row of skipped.body.items) expect(row).toMatchObject({ outcome: { code: 'cancelled' }, lastReply: null });
   });
 });
 

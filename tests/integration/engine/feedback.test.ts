@@ -233,7 +233,7 @@ describe.each(['mysql', 'sqlite'] as TestDb[])('on %s', (db) => {
       expect((await ledger(first.mailing.id))[0]).toMatchObject({ feedback: 'replied', feedbackNote: 'Yes, call me on Monday' });
       expect(await mailingRow(first.mailing.id)).toMatchObject({ repliedCount: 1 });
       const [stopped, kept] = await ledger(queued.mailing.id);
-      expect(stopped).toMatchObject({ state: 'skipped', lastReply: expect.stringContaining('replied') });
+      expect(stopped).toMatchObject({ state: 'skipped', outcome: { code: 'replied', email: 'talker@r.test', on: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) }, lastReply: null });
       expect(kept.state).toBe('pending');
       expect(await mailingRow(queued.mailing.id)).toMatchObject({ skippedCount: 1 });
       expect((await ledger(someoneElses.mailing.id))[0].state).toBe('pending');

@@ -5,6 +5,7 @@ import { LIVE_STATUSES } from '../../../domain/mailing-status.js';
 import { FAILED_HEALTH } from '../../../domain/account-health.js';
 import { T, CHUNK, queued, bump } from './rows.js';
 import type { NewLedgerRow, Unsuccessful } from './rows.js';
+import type { RecipientOutcome } from '../../../domain/recipient-outcomes.js';
 
 /**
  * Bulk changes: a mailing's rows written at creation, and moved by restart, cancel, combine and rebind.
@@ -92,9 +93,9 @@ export const ledgerBulkChanges = {
   },
 
   /** Cancels a mailing's queue: its pending rows, and claims nobody has started, become skipped. */
-  async skipQueued(em: Em, mailingId: number, reason: string, now: Date): Promise<number> {
+  async skipQueued(em: Em, mailingId: number, outcome: RecipientOutcome, now: Date): Promise<number> {
     return knexOf(em).transaction(async (trx) => {
-      const n = await trx(T).where({ mailing_id: mailingId }).andWhere(queued).update({ state: 'skipped', last_reply: reason, lease_until: null, updated_at: now });
+      const n = await trx(T).where({ mailing_id: mailingId }).andWhere(queued).update({ state: 'skipped', last_reply: null, outcome: JSON.stringify(outcome), lease_until: null, updated_at: now });
       await bump(trx, mailingId, 'skipped', n);
       return n;
     });
@@ -129,7 +130,7 @@ export const ledgerBulkChanges = {
       });
     }
     for (let i = 0; i < drop.length; i += CHUNK) {
-      await knex(T).whereIn('id', drop.slice(i, i + CHUNK)).andWhere(queued).update({ state: 'skipped', last_reply: `Already mailed; not merged into #${targetId}`, lease_until: null, updated_at: now });
+      await knex(T).whereIn('id', drop.slice(i, i + CHUNK)).andWhere(queued).update({ state: 'skipped', last_reply: null, outcome: JSON.stringify({ code: 'already_mailed', into: targetId } satisfies RecipientOutcome), lease_until: null, updated_at: now });
     }
     for (const [mailingId, n] of movedFrom) await knex('mailings').where({ id: mailingId }).update({ total: knex.raw('total - ?', [n]) });
     for (const [mailingId, n] of droppedBy) await bump(knex, mailingId, 'skipped', n);

@@ -6,6 +6,7 @@ import { retryOnDeadlock } from '../retry.js';
 import { T, isSqlite, claimIndex, heldBy, bump } from './rows.js';
 import type { ClaimedRecipient, HeldRow } from './rows.js';
 import { ledgerOutcomes } from './outcomes.js';
+import type { RecipientOutcome } from '../../../domain/recipient-outcomes.js';
 
 /**
  * Claims: taking due rows for a run, marking each one handed to SMTP, handing back what a run did
@@ -54,7 +55,7 @@ export const ledgerClaims = {
           const skip = rows.filter((r) => suppressed.has(r.email)).map((r) => Number(r.id));
           const take = rows.filter((r) => !suppressed.has(r.email)).map((r) => Number(r.id));
           if (skip.length) {
-            const n = await trx(T).whereIn('id', skip).update({ state: 'skipped', last_reply: 'Unsubscribed', updated_at: now });
+            const n = await trx(T).whereIn('id', skip).update({ state: 'skipped', last_reply: null, outcome: JSON.stringify({ code: 'suppressed' } satisfies RecipientOutcome), updated_at: now });
             await bump(trx, mailingId, 'skipped', n);
           }
           // Guarded by the mailing still being live at this instant (InnoDB locks the mailing row
@@ -136,7 +137,7 @@ export const ledgerClaims = {
     const stale = expiredRows.filter((r) => r.message_id !== null);
     const expired: { id: number; mailingId: number; email: string }[] = [];
     for (const row of stale) {
-      if (await ledgerOutcomes.finish(em, Number(row.id), Number(row.mailing_id), 'sending', 'uncertain', { now, claim: row.claimed_by, lastReply: 'The worker stopped during the SMTP transaction; delivery is unknown' })) {
+      if (await ledgerOutcomes.finish(em, Number(row.id), Number(row.mailing_id), 'sending', 'uncertain', { now, claim: row.claimed_by, outcome: { code: 'worker_stopped' } })) {
         expired.push({ id: Number(row.id), mailingId: Number(row.mailing_id), email: row.email });
       }
     }

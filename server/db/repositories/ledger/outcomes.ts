@@ -1,6 +1,7 @@
 import type { Em } from '../../orm.js';
 import { knexOf } from '../../knex.js';
 import type { RecipientState } from '../../../domain/recipient-states.js';
+import type { RecipientOutcome } from '../../../domain/recipient-outcomes.js';
 import { retryOnDeadlock } from '../retry.js';
 import { T, heldBy, bump } from './rows.js';
 import type { HeldRow } from './rows.js';
@@ -23,7 +24,7 @@ export const ledgerOutcomes = {
         .andWhere('state', 'sending')
         .andWhere(heldBy(claim))
         .update({
-          state: 'sent', lease_until: null, sent_at: now, updated_at: now,
+          state: 'sent', lease_until: null, sent_at: now, updated_at: now, outcome: null,
           last_reply: trx.raw(`case id ${sent.map(() => 'when ? then ?').join(' ')} end`, sent.flatMap((s) => [s.id, s.reply.slice(0, 1000)])),
         });
       await bump(trx, mailingId, 'sent', changed, { last_sent_at: now });
@@ -34,7 +35,8 @@ export const ledgerOutcomes = {
 
   /**
    * Moves one row `from` → `to` (guarded, and by `claim` when given: a run passes its own) and its
-   * mailing's counters with it; false if someone else moved it first.
+   * mailing's counters with it; false if someone else moved it first. A server's `lastReply` or
+   * Mailroom's own `outcome` replaces both: the row says why it ended one way only.
    */
   async finish(
     em: Em,
@@ -42,7 +44,7 @@ export const ledgerOutcomes = {
     mailingId: number,
     from: RecipientState,
     to: RecipientState,
-    fields: { now: Date; lastReply?: string | null; messageId?: string | null; claim?: string | null },
+    fields: { now: Date; lastReply?: string | null; outcome?: RecipientOutcome; messageId?: string | null; claim?: string | null },
   ): Promise<boolean> {
     return knexOf(em).transaction(async (trx) => {
       const changed = await trx(T)
@@ -50,7 +52,7 @@ export const ledgerOutcomes = {
         .andWhere((q) => (fields.claim === undefined ? q : heldBy(fields.claim)(q)))
         .update({
           state: to, lease_until: null, updated_at: fields.now,
-          ...(fields.lastReply !== undefined ? { last_reply: fields.lastReply?.slice(0, 1000) ?? null } : {}),
+          ...(fields.lastReply !== undefined || fields.outcome ? { last_reply: fields.lastReply?.slice(0, 1000) ?? null, outcome: fields.outcome ? JSON.stringify(fields.outcome) : null } : {}),
           ...(fields.messageId !== undefined ? { message_id: fields.messageId } : {}),
           ...(to === 'sent' ? { sent_at: fields.now } : {}),
         });
@@ -64,7 +66,7 @@ export const ledgerOutcomes = {
   async retryLater(em: Em, row: HeldRow, dueAt: Date, reply: string, now: Date): Promise<boolean> {
     const changed = await knexOf(em)(T)
       .where({ id: row.id, state: 'sending', claimed_by: row.claim })
-      .update({ state: 'pending', due_at: dueAt, lease_until: null, claimed_by: null, last_reply: reply.slice(0, 1000), updated_at: now });
+      .update({ state: 'pending', due_at: dueAt, lease_until: null, claimed_by: null, last_reply: reply.slice(0, 1000), outcome: null, updated_at: now });
     return changed === 1;
   },
 };
