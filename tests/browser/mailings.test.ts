@@ -188,6 +188,35 @@ describe('the mailings list', () => {
     await ceo.context.close();
   });
 
+  // A push that the list changed reloads it; arriving while a sort click's page is still loading,
+  // that reload must not abort the navigation (SvelteKit lets an invalidation win) and lose the click.
+  it('keeps a sort the user clicked when the list changes while its page loads', async () => {
+    const ceo = await signIn(CEO);
+    const { page } = ceo;
+    await page.goto(`${server.url}/mailings`);
+    await rowOf(page, demo.name).waitFor();
+    let release!: () => void;
+    const released = new Promise<void>((ok) => (release = ok));
+    let held!: () => void;
+    const holding = new Promise<void>((ok) => (held = ok));
+    await page.route(/\/api\/mailings\?.*sort=total/, async (route) => {
+      held();
+      await released;
+      await route.continue();
+    });
+    await mailingsTable(page).getByRole('button', { name: /^Recipients/ }).click();
+    await holding;
+    await makeMailing(anna, 'Made during a sort', { contact: { ids: (await contactsOf(anna, 1)).map((c) => c.id) } });
+    // The push arrives and the list's debounced reload falls due while the sorted page still loads.
+    await page.waitForTimeout(1_000);
+    release();
+    await page.waitForURL(/sort=total&dir=asc/);
+    await expect.poll(() => mailingsTable(page).getByRole('columnheader', { name: /^Recipients/ }).getAttribute('aria-sort')).toBe('ascending');
+    await rowOf(page, 'Made during a sort').waitFor();
+    expect(ceo.problems()).toEqual([]);
+    await ceo.context.close();
+  });
+
   // Make Massmail from the Contacts page mails exactly the selected rows, after a pre-flight, and
   // the new mailing is in the list.
   it('creates a mailing from selected contacts', async () => {
