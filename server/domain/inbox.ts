@@ -1,4 +1,5 @@
 import { healthText, type HealthDetail } from './health-detail.js';
+import { serverReply } from './server-reply.js';
 /**
  * An account's incoming side: the mailbox its bounces and replies arrive in. `imap` reads a real
  * server; `sink` reads the development sink's mailbox (demo accounts), through the same intake.
@@ -24,8 +25,9 @@ export class MailboxError extends Error {
     super(message);
   }
 
-  /** Mailroom's reason as values, with its English copy as the message. */
+  /** Mailroom's reason as values, with its English copy as the message; the server's reply as Mailroom keeps it. */
   static of(health: Exclude<InboxHealth, 'ok' | 'unknown'>, detail: HealthDetail): MailboxError {
-    return new MailboxError(health, healthText(detail), detail);
+    const kept = 'reply' in detail && detail.reply ? ({ ...detail, reply: serverReply(detail.reply) } as HealthDetail) : detail;
+    return new MailboxError(health, healthText(kept), kept);
   }
 }

@@ -1,3 +1,5 @@
+import { serverReply } from './server-reply.js';
+
 /**
  * What an SMTP attempt means for the mailing. Each class has its own handling in the engine:
  * - sent: accepted by the server;
@@ -36,7 +38,7 @@ const NETWORK = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'ECONNRESET', 'E
  */
 export function classifySmtpFailure(err: SmtpFailure, dataSent = false): SmtpOutcome {
   const code = err.responseCode ?? null;
-  const reply = (err.response ?? err.message).slice(0, 1000);
+  const reply = serverReply(err.response ?? err.message);
   const command = (err.command ?? '').toUpperCase();
   if (dataSent && code === null) return { kind: 'uncertain', code, reply };
   if (isAuthFailure(err)) return { kind: 'account', health: 'auth_failed', code, reply };

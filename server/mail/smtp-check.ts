@@ -3,6 +3,7 @@ import type { SmtpSecurity } from '../domain/account-health.js';
 import type { MailCredentials } from '../engine/ports.js';
 import { smtpConnection } from './smtp-options.js';
 import { isAuthFailure } from '../domain/smtp-outcome.js';
+import { serverReply } from '../domain/server-reply.js';
 import { healthText, type HealthDetail } from '../domain/health-detail.js';
 
 /** Signs in to an account's SMTP server once, without sending, and says how it went. */
@@ -40,10 +41,10 @@ export async function checkSmtpLogin(login: SmtpLogin, credentials: MailCredenti
   } catch (err) {
     const e = err as SmtpError;
     if (isAuthFailure(e)) {
-      const detail: HealthDetail = { code: 'sign_in_refused', where, user: login.user, reply: (e.response ?? e.message).trim() };
+      const detail: HealthDetail = { code: 'sign_in_refused', where, user: login.user, reply: serverReply((e.response ?? e.message).trim()) };
       return { health: 'auth_failed', message: healthText(detail), detail };
     }
-    const detail: HealthDetail = { code: 'unreachable', where, reply: e.message };
+    const detail: HealthDetail = { code: 'unreachable', where, reply: serverReply(e.message) };
     return { health: 'unreachable', message: healthText(detail), detail };
   } finally {
     transport.close();

@@ -29,6 +29,8 @@ export interface HostileImapOptions {
   messages?: Map<number, string>;
   /** The UIDVALIDITY EXAMINE reports, as sent; null leaves it out. */
   uidValidity?: string | null;
+  /** Refuses every LOGIN with this text (NO), instead of signing in. */
+  refuseLogin?: string;
 }
 
 export interface HostileImap {
@@ -102,7 +104,7 @@ export async function startHostileImap(opts: HostileImapOptions = {}): Promise<H
     const verb = (rest[0] ?? '').toUpperCase();
     const sub = (rest[1] ?? '').toUpperCase();
     if (verb === 'CAPABILITY') return void socket.write(`* CAPABILITY ${capabilities}\r\n${tag} OK done\r\n`);
-    if (verb === 'LOGIN') return void socket.write(`${tag} OK [CAPABILITY ${capabilities}] signed in\r\n`);
+    if (verb === 'LOGIN') return void socket.write(opts.refuseLogin === undefined ? `${tag} OK [CAPABILITY ${capabilities}] signed in\r\n` : `${tag} NO ${opts.refuseLogin}\r\n`);
     if (verb === 'EXAMINE' || verb === 'SELECT') {
       const last = Math.max(0, ...messages.keys());
       const access = verb === 'EXAMINE' ? 'READ-ONLY' : 'READ-WRITE';

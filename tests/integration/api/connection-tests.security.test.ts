@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initTestApp, type Client, type TestApp } from '../../support/test-app.js';
 import { startHostileImap, type HostileImap } from '../../support/hostile-imap.js';
 import { CONNECTION_TESTS } from '../../../server/http/rate-limits.js';
+import { REPLY_MAX } from '../../../server/domain/server-reply.js';
+import { EmailAccountSchema } from '../../../server/db/entities/email-account.entity.js';
+import { InboxSchema } from '../../../server/db/entities/inbox.entity.js';
 
 // Each "Test" opens a connection to a server the user named and may hold it 10 s: a flood of them
 // must not turn Mailroom into a connection cannon. Counted at real listeners, not at the route.
@@ -73,5 +76,56 @@ describe('connection tests under a flood', () => {
     const res = await colleague_.post(`/api/accounts/${colleagueAccountId}/test`);
     expect(res.status).toBe(200);
     expect(smtpConnections).toBe(before + 1);
+  });
+});
+
+// The server is the user's to name, so it may lie at length: a sign-in refusal of 200 KB is kept
+// as its first REPLY_MAX characters in the answer, the stored health and what is pushed to every
+// watcher, never whole.
+describe("a lying server's reply", () => {
+  const huge = `Denied ${'x'.repeat(200_000)}`;
+  let liar: SMTPServer;
+  let liarImap: HostileImap;
+
+  beforeAll(async () => {
+    liar = new SMTPServer({
+      allowInsecureAuth: true, disabledCommands: ['STARTTLS'], logger: false,
+      onAuth: (_auth, _session, callback) => callback(Object.assign(new Error(huge), { responseCode: 535 })),
+    });
+    await new Promise<void>((resolve) => liar.listen(0, '127.0.0.1', resolve));
+    liarImap = await startHostileImap({ refuseLogin: huge });
+  });
+  afterAll(async () => {
+    await liarImap?.stop();
+    await new Promise<void>((resolve) => (liar ? liar.close(() => resolve()) : resolve()));
+  });
+
+  it('keeps a bounded part of a huge sign-in refusal, from SMTP and IMAP alike', async () => {
+    const sales = await t.factories.department('Lied to');
+    const owner = await t.factories.user('sales_manager', sales.id, { email: 'lied-to@flood.test' });
+    const account = await t.factories.account(owner, { smtpPort: (liar.server.address() as AddressInfo).port });
+    await t.factories.inbox(account.id, { port: liarImap.port });
+    const api = await t.signIn('lied-to@flood.test');
+    const events: { type: string; detail: unknown }[] = [];
+    const off = t.services.events.on((e) => (e.type === 'account.health' || e.type === 'inbox.health') && events.push({ type: e.type, detail: e.detail }));
+    try {
+      const smtpTest = await api.post(`/api/accounts/${account.id}/test`);
+      const imapTest = await api.post(`/api/accounts/${account.id}/inbox/test`);
+      for (const res of [smtpTest, imapTest]) {
+        expect(res.status).toBe(200);
+        const body = res.body as { health: string; detail: { code: string; reply: string } };
+        expect(body.health).toBe('auth_failed');
+        expect(body.detail.code).toBe('sign_in_refused');
+        expect(body.detail.reply).toContain('Denied xxx');
+        expect(body.detail.reply.length).toBeLessThanOrEqual(REPLY_MAX);
+      }
+      const em = t.services.orm.em.fork();
+      const stored = [(await em.findOneOrFail(EmailAccountSchema, account.id)).healthDetail, (await em.findOneOrFail(InboxSchema, { account: account.id })).healthDetail];
+      const pushed = events.map((e) => e.detail);
+      expect(pushed).toHaveLength(2);
+      for (const detail of [...stored, ...pushed]) expect(JSON.stringify(detail).length).toBeLessThan(REPLY_MAX + 200);
+    } finally {
+      off();
+    }
   });
 });
